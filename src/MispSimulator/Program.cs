@@ -1,0 +1,4 @@
+using MispSimulator;
+
+var app = SimulatorApplication.Build(args);
+await app.RunAsync();

@@ -1,0 +1,30 @@
+using TlpGateway.Members;
+
+namespace TlpGateway.Admission;
+
+/// <summary>Who is asking, as admission established it (SPEC section 1).</summary>
+internal sealed record Requester
+{
+    /// <summary>The member entry of the requester's organisation.</summary>
+    public required MemberEntry Member { get; init; }
+
+    /// <summary>The requester's MISP organisation UUID, lowercase.</summary>
+    public required string OrgUuid { get; init; }
+
+    /// <summary>The MISP user's e-mail address.</summary>
+    public required string Email { get; init; }
+
+    /// <summary>Another MISP server: a sync role without site admin, or a <c>MISP x.y</c> user agent.</summary>
+    public required bool IsSyncIdentity { get; init; }
+
+    public bool IsSiteAdmin { get; init; }
+
+    /// <summary>Whether this requester's organisation created an event with the given <c>Orgc</c> UUID.</summary>
+    public bool IsOwner(string? orgcUuid) => orgcUuid is not null && string.Equals(orgcUuid, OrgUuid, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Carries the admitted <see cref="Requester"/> through the request pipeline.</summary>
+internal sealed class RequesterFeature(Requester requester)
+{
+    public Requester Requester { get; } = requester;
+}

@@ -1,0 +1,84 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace TlpGateway.Errors;
+
+/// <summary>
+/// Writes answers in the shapes MISP itself uses, so MISP clients and syncing MISP servers
+/// show the gateway's reason as they would show MISP's own.
+/// </summary>
+internal static class MispError
+{
+    // MISP's error bodies are compact; non-ASCII is kept as is.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The <c>{"name","message","url"}</c> body of a refused or failed request.</summary>
+    public static Task WriteAsync(HttpContext context, int statusCode, string name, string message)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var body = Build(writer =>
+        {
+            writer.WriteString("name", name);
+            writer.WriteString("message", message);
+            writer.WriteString("url", RequestUrl(context));
+        });
+        return WriteBodyAsync(context, statusCode, body);
+    }
+
+    /// <summary>The answer MISP gives for an event that does not exist (or that the requester may not see).</summary>
+    public static Task WriteInvalidEventAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status404NotFound, "Invalid event", "Invalid event");
+
+    /// <summary>MISP's save-failure shape, which a pushing MISP server logs.</summary>
+    public static Task WriteSaveFailureAsync(HttpContext context, string name, string message, string rule)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var body = Build(writer =>
+        {
+            writer.WriteBoolean("saved", false);
+            writer.WriteString("name", name);
+            writer.WriteString("message", message);
+            writer.WriteString("url", RequestUrl(context));
+            writer.WriteStartObject("errors");
+            writer.WriteString("Event", $"{rule}: {message}");
+            writer.WriteEndObject();
+        });
+        return WriteBodyAsync(context, StatusCodes.Status403Forbidden, body);
+    }
+
+    private static string RequestUrl(HttpContext context) => context.Request.PathBase + context.Request.Path;
+
+    private static byte[] Build(Action<Utf8JsonWriter> writeProperties)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writeProperties(writer);
+            writer.WriteEndObject();
+        }
+
+        // CakePHP's json_encode escapes every '/' in error bodies ("\/events\/view\/4"); in JSON a '/' can only stand inside a string.
+        return System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Replace("/", "\\/", StringComparison.Ordinal));
+    }
+
+    private static async Task WriteBodyAsync(HttpContext context, int statusCode, byte[] body)
+    {
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            // Too late for a clean error: abort so the client cannot mistake a partial body for a whole one.
+            context.Abort();
+            return;
+        }
+
+        response.Clear();
+        response.StatusCode = statusCode;
+        response.ContentType = "application/json; charset=UTF-8";
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(body, context.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using TlpGateway.Upstream;
+
+namespace TlpGateway;
+
+/// <summary>Builds the gateway's web application: used by <c>Program</c>, the tests and the demo alike.</summary>
+internal static class GatewayApplication
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        var section = builder.Configuration.GetSection(GatewayOptions.SectionName);
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // YARP's route table is built from the options at registration, so they are checked here rather than at first use.
+        var options = section.Get<GatewayOptions>() ?? new GatewayOptions();
+        var validation = new DataAnnotationValidateOptions<GatewayOptions>(null).Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), validation.Failures);
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMispUpstream(options);
+
+        var app = builder.Build();
+        app.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseMiddleware<UpstreamErrorMiddleware>();
+        });
+        return app;
+    }
+}

@@ -1,0 +1,4 @@
+using TlpGateway;
+
+var app = GatewayApplication.Build(args);
+await app.RunAsync();
