@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TlpGateway.Admission;
 using TlpGateway.Upstream;
 
 namespace TlpGateway;
@@ -27,10 +28,13 @@ internal static class GatewayApplication
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMispUpstream(options);
+        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddAdmission(builder.Configuration);
 
         var app = builder.Build();
         app.MapReverseProxy(pipeline =>
         {
+            pipeline.UseAdmission();
             pipeline.UseMiddleware<UpstreamErrorMiddleware>();
         });
         return app;

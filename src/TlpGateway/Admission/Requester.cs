@@ -3,7 +3,8 @@ using TlpGateway.Members;
 namespace TlpGateway.Admission;
 
 /// <summary>Who is asking, as admission established it (SPEC section 1).</summary>
-internal sealed record Requester
+/// <remarks>A class rather than a record, so no generated <c>ToString</c> can ever print the key.</remarks>
+internal sealed class Requester
 {
     /// <summary>The member entry of the requester's organisation.</summary>
     public required MemberEntry Member { get; init; }
@@ -18,6 +19,9 @@ internal sealed record Requester
     public required bool IsSyncIdentity { get; init; }
 
     public bool IsSiteAdmin { get; init; }
+
+    /// <summary>The judged key, for look-ups made on the requester's behalf (MISP's own access control then applies). Never log it.</summary>
+    public string ApiKey { get; init; } = string.Empty;
 
     /// <summary>Whether this requester's organisation created an event with the given <c>Orgc</c> UUID.</summary>
     public bool IsOwner(string? orgcUuid) => orgcUuid is not null && string.Equals(orgcUuid, OrgUuid, StringComparison.OrdinalIgnoreCase);

@@ -1,0 +1,30 @@
+using TlpGateway.Upstream;
+
+namespace TlpGateway.Admission;
+
+/// <summary>Registers and runs admission (SPEC section 1).</summary>
+internal static class AdmissionExtensions
+{
+    public static IServiceCollection AddAdmission(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<AdmissionOptions>()
+            .Bind(configuration.GetSection(AdmissionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddMispLookups(configuration);
+        services.AddSingleton<ClientAddressResolver>();
+        services.AddSingleton<AdmissionMetrics>();
+        services.AddSingleton<MemberRateLimiter>();
+        services.AddSingleton<IIdentityResolver, IdentityResolver>();
+        return services;
+    }
+
+    /// <summary>Runs admission first in the proxy pipeline: nothing after it runs for a refused request.</summary>
+    public static IReverseProxyApplicationBuilder UseAdmission(this IReverseProxyApplicationBuilder pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        pipeline.UseMiddleware<AdmissionMiddleware>();
+        return pipeline;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.WebUtilities;
+using TlpGateway.Audit;
+using TlpGateway.Errors;
+using TlpGateway.Members;
+using TlpGateway.Upstream;
+
+namespace TlpGateway.Admission;
+
+/// <summary>
+/// Decides who is asking before anything reaches MISP (SPEC section 1): the network gate, the key,
+/// the identity MISP gives it, the member entry and its state. Admitted requests carry a
+/// <see cref="RequesterFeature"/> and reach MISP with only the judged key.
+/// </summary>
+internal sealed partial class AdmissionMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly IMembersRegistryProvider _registry;
+    private readonly ClientAddressResolver _addresses;
+    private readonly IIdentityResolver _identities;
+    private readonly IAuditTrail _audit;
+    private readonly AdmissionMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
+    private readonly MemberRateLimiter _rateLimiter;
+    private readonly ILogger<AdmissionMiddleware> _logger;
+
+    public AdmissionMiddleware(
+        RequestDelegate next,
+        IMembersRegistryProvider registry,
+        ClientAddressResolver addresses,
+        IIdentityResolver identities,
+        IAuditTrail audit,
+        AdmissionMetrics metrics,
+        TimeProvider timeProvider,
+        MemberRateLimiter rateLimiter,
+        ILogger<AdmissionMiddleware> logger)
+    {
+        _next = next;
+        _registry = registry;
+        _addresses = addresses;
+        _identities = identities;
+        _audit = audit;
+        _metrics = metrics;
+        _timeProvider = timeProvider;
+        _rateLimiter = rateLimiter;
+        _logger = logger;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var registry = _registry.Current;
+        var address = _addresses.Resolve(context);
+        if (address is null || !registry.IsKnownAddress(address))
+        {
+            await RefuseAsync(context, address, null, StatusCodes.Status403Forbidden, "address-not-allowed", "Your address is not registered with the gateway.");
+            return;
+        }
+
+        switch (ApiKey.TryRead(context.Request.Headers, out var key))
+        {
+            case ApiKeyProblem.Missing:
+                await RefuseAsync(context, address, null, StatusCodes.Status403Forbidden, "no-key", "Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.");
+                return;
+            case ApiKeyProblem.Several:
+                await RefuseAsync(context, address, null, StatusCodes.Status403Forbidden, "several-keys", "Several API keys were presented: send exactly one, in Authorization or X-MISP-AUTH.");
+                return;
+        }
+
+        IdentityOutcome outcome;
+        MispIdentity? identity;
+        try
+        {
+            (outcome, identity) = await _identities.ResolveAsync(key, context.RequestAborted);
+        }
+        catch (MispUnavailableException ex)
+        {
+            LogIdentityUnavailable(_logger, ex.Message);
+            await RefuseAsync(context, address, null, StatusCodes.Status503ServiceUnavailable, "identity-unavailable", "MISP cannot confirm your identity right now; try again shortly.");
+            return;
+        }
+
+        if (outcome != IdentityOutcome.Resolved || identity is null)
+        {
+            await RefuseAsync(context, address, null, StatusCodes.Status403Forbidden, "key-rejected", "Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.");
+            return;
+        }
+
+        if (!TryJudgeMember(registry, identity, address, out var member, out var reason, out var message))
+        {
+            await RefuseAsync(context, address, member?.Id, StatusCodes.Status403Forbidden, reason, message);
+            return;
+        }
+
+        if (!_rateLimiter.TryAcquire(member.Id, out var retryAfter))
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            });
+            await RefuseAsync(context, address, member.Id, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests from your organisation; slow down.");
+            return;
+        }
+
+        var requester = new Requester
+        {
+            Member = member,
+            OrgUuid = identity.OrgUuid,
+            Email = identity.Email,
+            IsSyncIdentity = IsSyncIdentity(identity, context.Request.Headers.UserAgent),
+            IsSiteAdmin = identity.PermSiteAdmin,
+            ApiKey = key,
+        };
+        context.Features.Set(new RequesterFeature(requester));
+        ForwardOnlyJudgedKey(context.Request, key);
+        _metrics.Admitted(member.Id);
+        await _next(context);
+    }
+
+    /// <summary>A MISP server: a sync role without site admin, or a <c>MISP 2.5.1</c>-style user agent (SPEC section 1.4).</summary>
+    internal static bool IsSyncIdentity(MispIdentity identity, string? userAgent)
+    {
+        if (identity.PermSync && !identity.PermSiteAdmin)
+        {
+            return true;
+        }
+
+        return userAgent is { Length: > 5 } agent && agent.StartsWith("MISP ", StringComparison.Ordinal) && char.IsAsciiDigit(agent[5]);
+    }
+
+    private bool TryJudgeMember(
+        MembersRegistry registry,
+        MispIdentity identity,
+        IPAddress address,
+        [NotNullWhen(true)] out MemberEntry? member,
+        out string reason,
+        out string message)
+    {
+        member = registry.FindByOrgUuid(identity.OrgUuid);
+        (reason, message) = (string.Empty, string.Empty);
+        if (member is null)
+        {
+            (reason, message) = ("organisation-not-registered", "Your organisation is not registered with the gateway.");
+            return false;
+        }
+
+        if (registry.Community.RequireAcceptedTerms && !identity.TermsAccepted)
+        {
+            (reason, message) = ("terms-not-accepted", "You have not accepted the community's terms: accept them in MISP first.");
+            return false;
+        }
+
+        if (!member.Owns(address))
+        {
+            (reason, message) = ("address-not-member-network", "Your address is not in your organisation's registered networks.");
+            return false;
+        }
+
+        if (member.Revoked)
+        {
+            (reason, message) = ("revoked", "Your organisation's access has been revoked.");
+            return false;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        if (member.SuspendedUntil is { } until && until > now)
+        {
+            (reason, message) = ("suspended", $"Your organisation's access is suspended until {until.ToString("O", CultureInfo.InvariantCulture)}.");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>MISP sees exactly the key the gateway judged, and nothing else it could authenticate with.</summary>
+    private static void ForwardOnlyJudgedKey(HttpRequest request, string key)
+    {
+        request.Headers.Remove(ApiKey.MispAuthHeader);
+        request.Headers.Cookie = default;
+        request.Headers.Authorization = key;
+        if (request.QueryString.HasValue)
+        {
+            var query = QueryHelpers.ParseQuery(request.QueryString.Value);
+            if (query.Keys.Any(IsApiKeyParameter))
+            {
+                var kept = query.Where(p => !IsApiKeyParameter(p.Key)).SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)));
+                request.QueryString = QueryString.Create(kept);
+            }
+        }
+    }
+
+    private static bool IsApiKeyParameter(string name) => string.Equals(name, "apikey", StringComparison.OrdinalIgnoreCase);
+
+    private async Task RefuseAsync(HttpContext context, IPAddress? address, string? memberId, int statusCode, string reason, string message)
+    {
+        LogRefused(_logger, reason, memberId ?? "unknown", address?.ToString() ?? "unknown", context.Request.Method, context.Request.Path);
+        _metrics.Refused(memberId, reason);
+        _audit.Write(new AuditRecord
+        {
+            Time = _timeProvider.GetUtcNow(),
+            Action = "refused",
+            Reason = reason,
+            Member = memberId,
+            Address = address?.ToString(),
+            Method = context.Request.Method,
+            Path = context.Request.Path,
+        });
+        var name = statusCode switch
+        {
+            StatusCodes.Status503ServiceUnavailable => "Service Unavailable",
+            StatusCodes.Status429TooManyRequests => "Too Many Requests",
+            _ => "Forbidden",
+        };
+        await MispError.WriteAsync(context, statusCode, name, message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Reason}: member {Member}, address {Address}, {Method} {Path}")]
+    private static partial void LogRefused(ILogger logger, string reason, string member, string address, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Identity look-up impossible: {Error}")]
+    private static partial void LogIdentityUnavailable(ILogger logger, string error);
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using TlpGateway.Members;
+
+namespace TlpGateway.Admission;
+
+/// <summary>
+/// The client address the network gate judges: the TCP peer, or the address a trusted proxy
+/// reports in <c>X-Forwarded-For</c> (SPEC section 1.1). A header from any other peer is ignored.
+/// </summary>
+internal sealed class ClientAddressResolver
+{
+    private readonly IReadOnlyList<IPNetwork> _trustedProxies;
+
+    public ClientAddressResolver(IOptions<GatewayOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _trustedProxies = NetworkList.Parse(options.Value.TrustedProxies, "Gateway:TrustedProxies");
+    }
+
+    /// <summary>The judged address, or null when none can be established (refused).</summary>
+    public IPAddress? Resolve(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var peer = context.Connection.RemoteIpAddress;
+        if (peer is null)
+        {
+            return null;
+        }
+
+        var address = MemberEntry.Normalise(peer);
+        if (!IsTrusted(address))
+        {
+            return address;
+        }
+
+        // Walk the chain from the nearest hop back: the first address not itself a trusted proxy is the client.
+        var forwarded = context.Request.Headers["X-Forwarded-For"];
+        var hops = new List<string>();
+        foreach (var value in forwarded)
+        {
+            if (value is not null)
+            {
+                hops.AddRange(value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            }
+        }
+
+        for (var i = hops.Count - 1; i >= 0; i--)
+        {
+            if (!IPAddress.TryParse(hops[i], out var hop))
+            {
+                // A hop the gateway cannot read: it cannot know who the client is.
+                return null;
+            }
+
+            hop = MemberEntry.Normalise(hop);
+            if (!IsTrusted(hop))
+            {
+                return hop;
+            }
+
+            address = hop;
+        }
+
+        return address;
+    }
+
+    private bool IsTrusted(IPAddress address)
+    {
+        foreach (var network in _trustedProxies)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>Parses configured lists of addresses and CIDRs.</summary>
+internal static class NetworkList
+{
+    public static IReadOnlyList<IPNetwork> Parse(IEnumerable<string> entries, string settingName)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var networks = new List<IPNetwork>();
+        foreach (var entry in entries)
+        {
+            networks.Add(ParseOne(entry) ?? throw new OptionsValidationException(settingName, typeof(GatewayOptions), [$"{settingName}: '{entry}' is not an IP address or CIDR."]));
+        }
+
+        return networks;
+    }
+
+    /// <summary>An address or CIDR; a single address is a /32 or /128 network.</summary>
+    public static IPNetwork? ParseOne(string? entry)
+    {
+        if (string.IsNullOrWhiteSpace(entry))
+        {
+            return null;
+        }
+
+        entry = entry.Trim();
+        if (IPNetwork.TryParse(entry, out var network))
+        {
+            return network;
+        }
+
+        if (!entry.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(entry, out var address))
+        {
+            address = MemberEntry.Normalise(address);
+            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+        }
+
+        return null;
+    }
+}

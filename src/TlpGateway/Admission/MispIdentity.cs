@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Options;
+using TlpGateway.Upstream;
+
+namespace TlpGateway.Admission;
+
+/// <summary>What MISP's <c>/users/view/me</c> says about a key's holder (SPEC section 1.3).</summary>
+internal sealed record MispIdentity(
+    [property: JsonPropertyName("email")] string Email,
+    [property: JsonPropertyName("termsAccepted")] bool TermsAccepted,
+    [property: JsonPropertyName("orgUuid")] string OrgUuid,
+    [property: JsonPropertyName("permSync")] bool PermSync,
+    [property: JsonPropertyName("permSiteAdmin")] bool PermSiteAdmin)
+{
+    /// <summary>Reads MISP's answer; null when it lacks what the gateway judges by.</summary>
+    public static MispIdentity? Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToArray());
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("User", out var user) || user.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("Organisation", out var organisation) || organisation.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("Role", out var role) || role.ValueKind != JsonValueKind.Object
+                || !user.TryGetProperty("email", out var email) || email.ValueKind != JsonValueKind.String
+                || !organisation.TryGetProperty("uuid", out var orgUuid) || orgUuid.ValueKind != JsonValueKind.String
+                || !Guid.TryParse(orgUuid.GetString(), out _))
+            {
+                return null;
+            }
+
+            return new MispIdentity(
+                email.GetString()!,
+                IsTrue(user, "termsaccepted"),
+                orgUuid.GetString()!.ToLowerInvariant(),
+                IsTrue(role, "perm_sync"),
+                IsTrue(role, "perm_site_admin"));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    // MISP writes these as JSON booleans; older versions wrote "1"/"0" or 1/0.
+    private static bool IsTrue(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.Number => value.TryGetInt32(out var number) && number != 0,
+            JsonValueKind.String => value.GetString() is "1" or "true",
+            _ => false,
+        };
+}
+
+/// <summary>The outcome of resolving a key.</summary>
+internal enum IdentityOutcome
+{
+    Resolved,
+
+    /// <summary>MISP does not accept the key (or its answer cannot be read).</summary>
+    Rejected,
+}
+
+/// <summary>Resolves API keys to MISP identities, cached under a hash of the key for a bounded time.</summary>
+internal interface IIdentityResolver
+{
+    /// <exception cref="MispUnavailableException">MISP could not be asked.</exception>
+    ValueTask<(IdentityOutcome Outcome, MispIdentity? Identity)> ResolveAsync(string apiKey, CancellationToken cancellationToken);
+}
+
+internal sealed partial class IdentityResolver(
+    IMispLookupClient misp,
+    IDistributedCache cache,
+    IOptions<AdmissionOptions> options,
+    AdmissionMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<IdentityResolver> logger) : IIdentityResolver
+{
+    private const string CacheKeyPrefix = "identity:";
+
+    public async ValueTask<(IdentityOutcome Outcome, MispIdentity? Identity)> ResolveAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        var keyHash = ApiKey.Hash(apiKey);
+        var cacheKey = CacheKeyPrefix + keyHash;
+        var cached = await TryGetCachedAsync(cacheKey, cancellationToken);
+        if (cached is not null)
+        {
+            metrics.CacheLookup("identity", hit: true);
+            return (IdentityOutcome.Resolved, cached);
+        }
+
+        metrics.CacheLookup("identity", hit: false);
+        var started = timeProvider.GetTimestamp();
+        MispLookupResponse response;
+        try
+        {
+            response = await misp.GetAsync("/users/view/me.json", apiKey, cancellationToken);
+        }
+        catch (MispUnavailableException)
+        {
+            metrics.IdentityLookup("unavailable", timeProvider.GetElapsedTime(started));
+            throw;
+        }
+
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            metrics.IdentityLookup("rejected", timeProvider.GetElapsedTime(started));
+            return (IdentityOutcome.Rejected, null);
+        }
+
+        var identity = MispIdentity.Parse(response.Body);
+        if (identity is null)
+        {
+            LogUnreadableIdentity(logger, keyHash[..12]);
+            metrics.IdentityLookup("unreadable", timeProvider.GetElapsedTime(started));
+            return (IdentityOutcome.Rejected, null);
+        }
+
+        metrics.IdentityLookup("resolved", timeProvider.GetElapsedTime(started));
+        await TrySetCachedAsync(cacheKey, identity, cancellationToken);
+        return (IdentityOutcome.Resolved, identity);
+    }
+
+    private async ValueTask<MispIdentity?> TryGetCachedAsync(string cacheKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await cache.GetAsync(cacheKey, cancellationToken);
+            return bytes is null ? null : JsonSerializer.Deserialize<MispIdentity>(bytes);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A shared cache that is down only costs a look-up: MISP stays the authority.
+            LogCacheFailure(logger, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    private async ValueTask TrySetCachedAsync(string cacheKey, MispIdentity identity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cache.SetAsync(
+                cacheKey,
+                JsonSerializer.SerializeToUtf8Bytes(identity),
+                new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.IdentityCacheDuration },
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCacheFailure(logger, ex.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MISP's /users/view/me answer for key {KeyHash}… lacks the user, organisation or role: refused")]
+    private static partial void LogUnreadableIdentity(ILogger logger, string keyHash);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Identity cache unavailable ({Error}); asking MISP")]
+    private static partial void LogCacheFailure(ILogger logger, string error);
+}

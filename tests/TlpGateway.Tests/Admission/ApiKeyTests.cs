@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http;
+using TlpGateway.Admission;
+
+namespace TlpGateway.Tests.Admission;
+
+public sealed class ApiKeyTests
+{
+    [Fact]
+    public void TryRead_AuthorizationOnly_ReturnsIt()
+    {
+        var headers = new HeaderDictionary { ["Authorization"] = "key-a" };
+
+        Assert.Equal(ApiKeyProblem.None, ApiKey.TryRead(headers, out var key));
+        Assert.Equal("key-a", key);
+    }
+
+    [Fact]
+    public void TryRead_MispAuthOnly_ReturnsIt()
+    {
+        var headers = new HeaderDictionary { ["X-MISP-AUTH"] = "key-b" };
+
+        Assert.Equal(ApiKeyProblem.None, ApiKey.TryRead(headers, out var key));
+        Assert.Equal("key-b", key);
+    }
+
+    [Fact]
+    public void TryRead_BothHeadersSameKey_ReturnsIt()
+    {
+        var headers = new HeaderDictionary { ["Authorization"] = "key-a", ["X-MISP-AUTH"] = "key-a" };
+
+        Assert.Equal(ApiKeyProblem.None, ApiKey.TryRead(headers, out var key));
+        Assert.Equal("key-a", key);
+    }
+
+    [Theory]
+    [InlineData("key-a", "key-b")]
+    [InlineData("key-a,key-b", null)]
+    [InlineData(null, "key-a, key-b")]
+    public void TryRead_SeveralKeys_Refused(string? authorization, string? mispAuth)
+    {
+        var headers = new HeaderDictionary();
+        if (authorization is not null)
+        {
+            headers["Authorization"] = authorization;
+        }
+
+        if (mispAuth is not null)
+        {
+            headers["X-MISP-AUTH"] = mispAuth;
+        }
+
+        Assert.Equal(ApiKeyProblem.Several, ApiKey.TryRead(headers, out _));
+    }
+
+    [Fact]
+    public void TryRead_RepeatedAuthorizationHeader_Refused()
+    {
+        var headers = new HeaderDictionary { ["Authorization"] = new Microsoft.Extensions.Primitives.StringValues(["key-a", "key-b"]) };
+
+        Assert.Equal(ApiKeyProblem.Several, ApiKey.TryRead(headers, out _));
+    }
+
+    [Fact]
+    public void TryRead_NoKey_Missing()
+    {
+        Assert.Equal(ApiKeyProblem.Missing, ApiKey.TryRead(new HeaderDictionary { ["Authorization"] = "  " }, out _));
+    }
+
+    [Fact]
+    public void Hash_Key_IsStableHexAndNeverTheKey()
+    {
+        var hash = ApiKey.Hash("secret-key");
+
+        Assert.Equal(ApiKey.Hash("secret-key"), hash);
+        Assert.Equal(64, hash.Length);
+        Assert.DoesNotContain("secret", hash, StringComparison.Ordinal);
+        Assert.NotEqual(ApiKey.Hash("secret-key2"), hash);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text;
+using TlpGateway.Admission;
+
+namespace TlpGateway.Tests.Admission;
+
+public sealed class MispIdentityTests
+{
+    private static byte[] Capture(string name) =>
+        File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1", name));
+
+    [Fact]
+    public void Parse_RealOrdinaryUser_NotSyncNotAdmin()
+    {
+        var identity = MispIdentity.Parse(Capture("users_view_me__orgC.json"));
+
+        Assert.NotNull(identity);
+        Assert.Equal("user@org-c.test", identity.Email);
+        Assert.Equal("13c7e515-44c2-40dc-bc3e-0e7bcaf6d390", identity.OrgUuid);
+        Assert.True(identity.TermsAccepted);
+        Assert.False(identity.PermSync);
+        Assert.False(identity.PermSiteAdmin);
+        Assert.False(AdmissionMiddleware.IsSyncIdentity(identity, "PyMISP 2.5.1 - Python 3.11"));
+    }
+
+    [Fact]
+    public void Parse_RealSyncUser_IsSyncIdentity()
+    {
+        var identity = MispIdentity.Parse(Capture("users_view_me__syncB.json"));
+
+        Assert.NotNull(identity);
+        Assert.True(identity.PermSync);
+        Assert.False(identity.PermSiteAdmin);
+        Assert.True(AdmissionMiddleware.IsSyncIdentity(identity, "curl/8.0"));
+    }
+
+    [Fact]
+    public void Parse_RealSiteAdmin_IsPersonUnlessMispUserAgent()
+    {
+        var identity = MispIdentity.Parse(Capture("users_view_me__admin.json"));
+
+        Assert.NotNull(identity);
+        Assert.True(identity.PermSync);
+        Assert.True(identity.PermSiteAdmin);
+        Assert.False(AdmissionMiddleware.IsSyncIdentity(identity, "PyMISP 2.5.1"));
+        Assert.False(AdmissionMiddleware.IsSyncIdentity(identity, "MISP-like tool"));
+        Assert.True(AdmissionMiddleware.IsSyncIdentity(identity, "MISP 2.5.1"));
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("[]")]
+    [InlineData("{\"User\":{\"email\":\"a@b\"},\"Role\":{},\"Organisation\":{\"uuid\":\"not-a-uuid\"}}")]
+    [InlineData("{\"User\":{\"email\":\"a@b\"}")]
+    [InlineData("<html>login</html>")]
+    public void Parse_UnusableAnswer_ReturnsNull(string json)
+    {
+        Assert.Null(MispIdentity.Parse(Encoding.UTF8.GetBytes(json)));
+    }
+}
