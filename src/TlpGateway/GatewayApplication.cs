@@ -34,8 +34,9 @@ internal static class GatewayApplication
         var app = builder.Build();
         app.MapReverseProxy(pipeline =>
         {
-            pipeline.UseAdmission();
+            // Outermost, so its error bodies never pass through the gateway's own rules.
             pipeline.UseMiddleware<UpstreamErrorMiddleware>();
+            pipeline.UseAdmission();
         });
         return app;
     }

@@ -95,12 +95,7 @@ internal sealed partial class AdmissionMiddleware
 
         if (!_rateLimiter.TryAcquire(member.Id, out var retryAfter))
         {
-            context.Response.OnStarting(() =>
-            {
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return Task.CompletedTask;
-            });
-            await RefuseAsync(context, address, member.Id, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests from your organisation; slow down.");
+            await RefuseAsync(context, address, member.Id, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests from your organisation; slow down.", retryAfter);
             return;
         }
 
@@ -193,7 +188,7 @@ internal sealed partial class AdmissionMiddleware
 
     private static bool IsApiKeyParameter(string name) => string.Equals(name, "apikey", StringComparison.OrdinalIgnoreCase);
 
-    private async Task RefuseAsync(HttpContext context, IPAddress? address, string? memberId, int statusCode, string reason, string message)
+    private async Task RefuseAsync(HttpContext context, IPAddress? address, string? memberId, int statusCode, string reason, string message, TimeSpan? retryAfter = null)
     {
         LogRefused(_logger, reason, memberId ?? "unknown", address?.ToString() ?? "unknown", context.Request.Method, context.Request.Path);
         _metrics.Refused(memberId, reason);
@@ -213,7 +208,7 @@ internal sealed partial class AdmissionMiddleware
             StatusCodes.Status429TooManyRequests => "Too Many Requests",
             _ => "Forbidden",
         };
-        await MispError.WriteAsync(context, statusCode, name, message);
+        await MispError.WriteAsync(context, statusCode, name, message, retryAfter);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Reason}: member {Member}, address {Address}, {Method} {Path}")]

@@ -13,7 +13,8 @@ internal static class MispError
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The <c>{"name","message","url"}</c> body of a refused or failed request.</summary>
-    public static Task WriteAsync(HttpContext context, int statusCode, string name, string message)
+    /// <param name="retryAfter">For 429 and 503: when the client may try again.</param>
+    public static Task WriteAsync(HttpContext context, int statusCode, string name, string message, TimeSpan? retryAfter = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var body = Build(writer =>
@@ -22,7 +23,7 @@ internal static class MispError
             writer.WriteString("message", message);
             writer.WriteString("url", RequestUrl(context));
         });
-        return WriteBodyAsync(context, statusCode, body);
+        return WriteBodyAsync(context, statusCode, body, retryAfter);
     }
 
     /// <summary>The answer MISP gives for an event that does not exist (or that the requester may not see).</summary>
@@ -62,7 +63,7 @@ internal static class MispError
         return System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Replace("/", "\\/", StringComparison.Ordinal));
     }
 
-    private static async Task WriteBodyAsync(HttpContext context, int statusCode, byte[] body)
+    private static async Task WriteBodyAsync(HttpContext context, int statusCode, byte[] body, TimeSpan? retryAfter = null)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -76,6 +77,11 @@ internal static class MispError
         response.StatusCode = statusCode;
         response.ContentType = "application/json; charset=UTF-8";
         response.ContentLength = body.Length;
+        if (retryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (!HttpMethods.IsHead(context.Request.Method))
         {
             await response.Body.WriteAsync(body, context.RequestAborted);
