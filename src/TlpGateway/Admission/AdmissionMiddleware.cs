@@ -58,6 +58,13 @@ internal sealed partial class AdmissionMiddleware
             return;
         }
 
+        if (HasMethodOverride(context.Request.Headers))
+        {
+            // CakePHP honours these headers: MISP would act on a method other than the one the gateway judged.
+            await RefuseAsync(context, address, null, StatusCodes.Status403Forbidden, "method-override", "HTTP method overrides are not accepted: send the real method.");
+            return;
+        }
+
         switch (ApiKey.TryRead(context.Request.Headers, out var key))
         {
             case ApiKeyProblem.Missing:
@@ -185,6 +192,9 @@ internal sealed partial class AdmissionMiddleware
             }
         }
     }
+
+    private static bool HasMethodOverride(IHeaderDictionary headers) =>
+        headers.ContainsKey("X-HTTP-Method-Override") || headers.ContainsKey("X-HTTP-Method") || headers.ContainsKey("X-Method-Override");
 
     private static bool IsApiKeyParameter(string name) => string.Equals(name, "apikey", StringComparison.OrdinalIgnoreCase);
 

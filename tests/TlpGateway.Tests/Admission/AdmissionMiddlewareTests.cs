@@ -65,6 +65,20 @@ public sealed class AdmissionMiddlewareTests
         await _identities.DidNotReceiveWithAnyArgs().ResolveAsync(default!, default);
     }
 
+    [Theory]
+    [InlineData("X-HTTP-Method-Override")]
+    [InlineData("X-HTTP-Method")]
+    [InlineData("X-Method-Override")]
+    public async Task Invoke_MethodOverrideHeader_Refused403(string header)
+    {
+        var context = Context("198.51.100.7");
+        context.Request.Headers[header] = "DELETE";
+
+        await InvokeAsync(context);
+
+        await AssertRefusedAsync(context, 403, "method-override");
+    }
+
     [Fact]
     public async Task Invoke_NoKey_Refused403()
     {
