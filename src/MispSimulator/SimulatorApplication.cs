@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
 namespace MispSimulator;
 
 /// <summary>Builds the MISP simulator's web application (used by Program, the tests, the demo and the benchmarks).</summary>
@@ -9,29 +13,595 @@ public static class SimulatorApplication
         builder.Services.AddSingleton(state ?? new SimulatorState());
         var app = builder.Build();
         var simulator = app.Services.GetRequiredService<SimulatorState>();
+        app.Run(context => new MispEndpoints(simulator, context).HandleAsync());
+        return app;
+    }
+}
 
-        app.Use(async (context, next) =>
+/// <summary>The part of MISP's API the gateway deals with, answering as MISP 2.5.1 does.</summary>
+internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
+{
+    private const string JsonContentType = "application/json; charset=UTF-8";
+
+    private HttpRequest Request => context.Request;
+
+    private HttpResponse Response => context.Response;
+
+    public async Task HandleAsync()
+    {
+        using var buffer = new MemoryStream();
+        await Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var body = buffer.ToArray();
+        var headers = Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? string.Empty))).ToList();
+        var recorded = new RecordedRequest(Request.Method, Request.Path + Request.QueryString, headers, body);
+        state.Record(recorded);
+        if (state.Faults.ResponseDelay > TimeSpan.Zero)
         {
-            context.Request.EnableBuffering();
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-            context.Request.Body.Position = 0;
-            var headers = context.Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? string.Empty))).ToList();
-            simulator.Record(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, buffer.ToArray()));
-            if (simulator.Faults.ResponseDelay > TimeSpan.Zero)
+            await Task.Delay(state.Faults.ResponseDelay, context.RequestAborted);
+        }
+
+        if (state.Faults.Override?.Invoke(recorded) is { } raw)
+        {
+            await WriteRawAsync(raw);
+            return;
+        }
+
+        // MISP reads X-MISP-AUTH before Authorization.
+        var key = Request.Headers["X-MISP-AUTH"].FirstOrDefault() ?? Request.Headers.Authorization.FirstOrDefault();
+        var user = key is null ? null : state.FindUser(key.Trim());
+        if (user is null)
+        {
+            await WriteErrorAsync(403, "Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.", setCookie: key is not null);
+            return;
+        }
+
+        // Every authenticated MISP answer opens a session.
+        Response.Headers.SetCookie = $"CAKEPHP={Guid.NewGuid():N}; path=/; HttpOnly; SameSite=Lax";
+        var misp = MispRequest.Parse(Request.Path.Value ?? "/");
+        var json = ParseBody(body);
+        var compact = MispJson.WantsCompact(Request.Headers.UserAgent);
+        switch (misp.Controller, misp.Action)
+        {
+            case ("users", "view"):
+                await WriteJsonAsync(user.ViewMe, compact);
+                break;
+            case ("servers", "getversion"):
+                await WriteJsonAsync(Version(user), compact);
+                break;
+            case ("servers", "posttest"):
+                await WriteJsonAsync(new JsonObject { ["body"] = json?.DeepClone() ?? JsonValue.Create(""), ["headers"] = new JsonObject() }, compact);
+                break;
+            case ("events", "view"):
+                await ViewEventAsync(user, misp, compact);
+                break;
+            case ("events", "index"):
+                await IndexAsync(user, misp, json, compact);
+                break;
+            case ("events", "restsearch"):
+                await RestSearchAsync(user, misp, json);
+                break;
+            case ("attributes", "restsearch"):
+                await AttributesRestSearchAsync(user, misp, json);
+                break;
+            case ("events", "add"):
+                await AddEventAsync(user, json, compact);
+                break;
+            case ("events", "edit"):
+                await EditEventAsync(user, misp, json, compact);
+                break;
+            case ("events", "delete"):
+                await DeleteEventAsync(misp);
+                break;
+            case ("events", "filtereventidsforpush"):
+                await FilterEventIdsForPushAsync(json);
+                break;
+            case ("shadow_attributes", "add"):
+            case ("shadow_attributes", "edit"):
+            case ("sightings", "add"):
+            case ("attributes", "add"):
+            case ("attributes", "edit"):
+            case ("attributes", "delete"):
+            case ("events", "pushproposals"):
+                await WriteJsonAsync(new JsonObject { ["saved"] = true, ["success"] = true, ["name"] = "Saved", ["message"] = "Saved", ["url"] = Request.Path.Value }, compact);
+                break;
+            default:
+                await WriteErrorAsync(404, "Not Found");
+                break;
+        }
+    }
+
+    private static JsonObject? ParseBody(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(body) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonObject Version(SimulatedUser user) => new()
+    {
+        ["version"] = "2.5.1",
+        ["pymisp_recommended_version"] = "2.5.1",
+        ["perm_sync"] = user.PermSync,
+        ["perm_sighting"] = true,
+        ["perm_galaxy_editor"] = true,
+        ["perm_analyst_data"] = true,
+        ["uuid"] = user.PermSync ? "7258b927-2362-42d6-abbf-727c38d745f6" : "-",
+        ["request_encoding"] = new JsonArray("gzip"),
+        ["filter_sightings"] = true,
+    };
+
+    private async Task ViewEventAsync(SimulatedUser user, MispRequest misp, bool compact)
+    {
+        var stored = misp.Argument(0) is { } id ? state.FindEvent(id) : null;
+        if (stored is null)
+        {
+            if (HttpMethods.IsHead(Request.Method))
             {
-                await Task.Delay(simulator.Faults.ResponseDelay, context.RequestAborted);
+                await WriteHeadAsync(404);
+                return;
             }
 
-            await next(context);
-        });
+            await WriteErrorAsync(404, "Invalid event");
+            return;
+        }
 
-        app.MapGet("/servers/getVersion", context =>
+        if (HttpMethods.IsHead(Request.Method))
         {
-            // MISP's own spelling of the content type, which Results.Text would normalise.
-            context.Response.ContentType = "application/json; charset=UTF-8";
-            return context.Response.WriteAsync("{\"version\":\"2.5.1\",\"pymisp_recommended_version\":\"2.5.1\",\"perm_sync\":false,\"perm_sighting\":true,\"perm_galaxy_editor\":true,\"perm_analyst_data\":true,\"uuid\":\"-\",\"request_encoding\":[\"gzip\"],\"filter_sightings\":true}");
-        });
-        return app;
+            await WriteHeadAsync(200);
+            return;
+        }
+
+        var view = ViewFor(user, stored);
+        if (misp.Flag("excludeLocalTags", null))
+        {
+            RemoveLocalTags(view);
+        }
+
+        if (misp.Named.TryGetValue("includeEventCorrelations", out var correlations) && correlations == "0")
+        {
+            view.Remove("RelatedEvent");
+        }
+
+        await WriteJsonAsync(new JsonObject { ["Event"] = view }, compact);
+    }
+
+    /// <summary>What MISP shows this user of an event: owners see everything; others lose the creator's e-mail and distribution-0 attributes; sync users see no sightings.</summary>
+    private static JsonObject ViewFor(SimulatedUser user, JsonObject stored)
+    {
+        var view = stored.DeepClone().AsObject();
+        if (user.SiteAdmin || string.Equals((string?)view["Orgc"]?["uuid"], user.OrgUuid, StringComparison.OrdinalIgnoreCase))
+        {
+            return view;
+        }
+
+        view.Remove("event_creator_email");
+        HideAttributes(view["Attribute"] as JsonArray, user);
+        if (view["Object"] is JsonArray objects)
+        {
+            foreach (var obj in objects.OfType<JsonObject>())
+            {
+                HideAttributes(obj["Attribute"] as JsonArray, user);
+            }
+        }
+
+        return view;
+    }
+
+    private static void HideAttributes(JsonArray? attributes, SimulatedUser user)
+    {
+        if (attributes is null)
+        {
+            return;
+        }
+
+        for (var i = attributes.Count - 1; i >= 0; i--)
+        {
+            if (attributes[i] is JsonObject attribute && (string?)attribute["distribution"] == "0")
+            {
+                attributes.RemoveAt(i);
+            }
+            else if (user.PermSync && attributes[i] is JsonObject synced)
+            {
+                synced.Remove("Sighting");
+            }
+        }
+    }
+
+    private static void RemoveLocalTags(JsonObject evt)
+    {
+        static void Strip(JsonNode? holder)
+        {
+            if (holder?["Tag"] is JsonArray tags)
+            {
+                for (var i = tags.Count - 1; i >= 0; i--)
+                {
+                    if (tags[i]?["local"] is JsonValue local && local.TryGetValue<bool>(out var isLocal) && isLocal)
+                    {
+                        tags.RemoveAt(i);
+                    }
+                }
+            }
+        }
+
+        Strip(evt);
+        foreach (var attribute in AllAttributes(evt))
+        {
+            Strip(attribute);
+        }
+    }
+
+    private static IEnumerable<JsonObject> AllAttributes(JsonObject evt)
+    {
+        foreach (var attribute in (evt["Attribute"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            yield return attribute;
+        }
+
+        foreach (var obj in (evt["Object"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            foreach (var attribute in (obj["Attribute"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                yield return attribute;
+            }
+        }
+    }
+
+    private async Task IndexAsync(SimulatedUser user, MispRequest misp, JsonObject? body, bool compact)
+    {
+        var onlyPublished = misp.Flag("published", body);
+        var events = state.Events.Where(e => !onlyPublished || (bool?)e["published"] == true).ToList();
+        var rows = new JsonArray();
+        foreach (var evt in events)
+        {
+            rows.Add(misp.Flag("minimal", body) ? MinimalRow(evt) : IndexRow(evt));
+        }
+
+        Response.Headers["X-Result-Count"] = events.Count.ToString(CultureInfo.InvariantCulture);
+        await WriteJsonAsync(rows, compact);
+        _ = user;
+    }
+
+    private static JsonObject MinimalRow(JsonObject evt) => new()
+    {
+        ["id"] = (string?)evt["id"],
+        ["timestamp"] = (string?)evt["timestamp"],
+        ["sighting_timestamp"] = (string?)evt["sighting_timestamp"] ?? "0",
+        ["published"] = (bool?)evt["published"] ?? false,
+        ["uuid"] = (string?)evt["uuid"],
+        ["orgc_uuid"] = (string?)evt["Orgc"]?["uuid"],
+    };
+
+    private static JsonObject IndexRow(JsonObject evt)
+    {
+        var row = new JsonObject();
+        foreach (var name in new[] { "id", "org_id", "date", "info", "uuid", "published", "analysis", "attribute_count", "orgc_id", "timestamp", "distribution", "sharing_group_id", "proposal_email_lock", "locked", "threat_level_id", "publish_timestamp", "sighting_timestamp", "disable_correlation", "extends_uuid", "protected" })
+        {
+            row[name] = name == "sighting_timestamp" && evt[name] is null ? "0" : evt[name]?.DeepClone();
+        }
+
+        row["Org"] = OrgStub(evt["Org"]);
+        row["Orgc"] = OrgStub(evt["Orgc"]);
+        var eventTags = new JsonArray();
+        var n = 0;
+        foreach (var tag in (evt["Tag"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            eventTags.Add(new JsonObject
+            {
+                ["id"] = (++n).ToString(CultureInfo.InvariantCulture),
+                ["event_id"] = (string?)evt["id"],
+                ["tag_id"] = (string?)tag["id"],
+                ["local"] = tag["local"]?.DeepClone() ?? false,
+                ["relationship_type"] = string.Empty,
+                ["Tag"] = new JsonObject { ["id"] = (string?)tag["id"], ["name"] = (string?)tag["name"], ["colour"] = (string?)tag["colour"], ["is_galaxy"] = tag["is_galaxy"]?.DeepClone() ?? false },
+            });
+        }
+
+        row["EventTag"] = eventTags;
+        return row;
+    }
+
+    private static JsonObject OrgStub(JsonNode? org) => new()
+    {
+        ["id"] = (string?)org?["id"],
+        ["name"] = (string?)org?["name"],
+        ["uuid"] = (string?)org?["uuid"],
+    };
+
+    private async Task RestSearchAsync(SimulatedUser user, MispRequest misp, JsonObject? body)
+    {
+        var format = misp.Named.GetValueOrDefault("returnFormat") ?? (string?)body?["returnFormat"] ?? "json";
+        if (format.Equals("csv", StringComparison.OrdinalIgnoreCase))
+        {
+            await WriteCsvAsync(user);
+            return;
+        }
+
+        Response.StatusCode = 200;
+        Response.ContentType = JsonContentType;
+        Response.Headers["X-Export-Module-Used"] = "json";
+        Response.Headers["X-Response-Format"] = "json";
+        Response.Headers["X-Skipped-Elements-Count"] = "0";
+        Response.Headers.ContentDisposition = "attachment; filename=\"misp.event.list.json\"";
+        if (state.Generated is { } generated)
+        {
+            await EventGenerator.WriteRestSearchAsync(Response.Body, generated, context.RequestAborted);
+            return;
+        }
+
+        var wanted = (string?)body?["eventid"] ?? (string?)body?["uuid"];
+        var events = state.Events.Where(e => wanted is null || (string?)e["id"] == wanted || string.Equals((string?)e["uuid"], wanted, StringComparison.OrdinalIgnoreCase))
+            .Select(e => ViewFor(user, e))
+            .ToList();
+        Response.Headers["X-Result-Count"] = events.Count.ToString(CultureInfo.InvariantCulture);
+
+        // MISP streams restSearch compactly whatever the client, inside a hand-written envelope.
+        using var output = new MemoryStream();
+        output.Write("{\"response\": ["u8);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.WriteByte((byte)',');
+            }
+
+            output.Write(MispJson.Serialize(new JsonObject { ["Event"] = events[i] }, compact: true));
+        }
+
+        output.Write("]}\n"u8);
+        await Response.Body.WriteAsync(output.ToArray(), context.RequestAborted);
+    }
+
+    private async Task WriteCsvAsync(SimulatedUser user)
+    {
+        var csv = new StringBuilder("uuid,event_id,category,type,value,comment,to_ids,date,object_relation,attribute_tag,object_uuid,object_name,object_meta_category\n");
+        foreach (var evt in state.Events.Select(e => ViewFor(user, e)))
+        {
+            foreach (var attribute in AllAttributes(evt).Where(a => (bool?)a["to_ids"] == true))
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"\"{attribute["uuid"]}\",{evt["id"]},\"{attribute["category"]}\",\"{attribute["type"]}\",\"{attribute["value"]}\",\"{attribute["comment"]}\",1,,\"\",\"\",\"\",\"\",\"\"\n");
+            }
+        }
+
+        Response.ContentType = "text/csv; charset=UTF-8";
+        await Response.WriteAsync(csv.ToString(), context.RequestAborted);
+    }
+
+    private async Task AttributesRestSearchAsync(SimulatedUser user, MispRequest misp, JsonObject? body)
+    {
+        var includeEventTags = misp.Flag("includeEventTags", body);
+        var attributes = new JsonArray();
+        foreach (var evt in state.Events.Select(e => ViewFor(user, e)))
+        {
+            foreach (var attribute in AllAttributes(evt))
+            {
+                var row = new JsonObject();
+                foreach (var (name, value) in attribute)
+                {
+                    if (name is not ("Galaxy" or "ShadowAttribute" or "Sighting" or "Tag"))
+                    {
+                        row[name] = value?.DeepClone();
+                    }
+                }
+
+                row["Event"] = new JsonObject
+                {
+                    ["org_id"] = (string?)evt["org_id"],
+                    ["distribution"] = (string?)evt["distribution"],
+                    ["publish_timestamp"] = (string?)evt["publish_timestamp"],
+                    ["id"] = (string?)evt["id"],
+                    ["info"] = (string?)evt["info"],
+                    ["orgc_id"] = (string?)evt["orgc_id"],
+                    ["uuid"] = (string?)evt["uuid"],
+                };
+                var tags = new JsonArray();
+                foreach (var tag in (attribute["Tag"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    tags.Add(tag.DeepClone());
+                }
+
+                if (includeEventTags)
+                {
+                    foreach (var tag in (evt["Tag"] as JsonArray ?? []).OfType<JsonObject>())
+                    {
+                        var inherited = tag.DeepClone().AsObject();
+                        inherited["inherited"] = 1;
+                        tags.Add(inherited);
+                    }
+                }
+
+                if (tags.Count > 0)
+                {
+                    row["Tag"] = tags;
+                }
+
+                attributes.Add(row);
+            }
+        }
+
+        Response.ContentType = JsonContentType;
+        Response.Headers["X-Result-Count"] = attributes.Count.ToString(CultureInfo.InvariantCulture);
+        using var output = new MemoryStream();
+        output.Write("{\"response\": {\"Attribute\": "u8);
+        output.Write(MispJson.Serialize(attributes, compact: true));
+        output.Write("}}\n"u8);
+        await Response.Body.WriteAsync(output.ToArray(), context.RequestAborted);
+    }
+
+    private async Task AddEventAsync(SimulatedUser user, JsonObject? body, bool compact)
+    {
+        var posted = body?["Event"] as JsonObject ?? body;
+        if (posted is null)
+        {
+            await WriteErrorAsync(403, "Could not add Event");
+            return;
+        }
+
+        var uuid = (string?)posted["uuid"];
+        if (uuid is not null && state.FindEvent(uuid) is { } existing)
+        {
+            // MISP answers a push of an event it already has with 404 and where to find it.
+            Response.Headers.Location = $"/events/view/{existing["id"]}";
+            await WriteErrorAsync(404, "Event already exists, if you would like to edit it, use the url in the location header.");
+            return;
+        }
+
+        var id = state.NextEventId().ToString(CultureInfo.InvariantCulture);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var org = new JsonObject { ["id"] = user.OrgId, ["name"] = user.OrgName, ["uuid"] = user.OrgUuid, ["local"] = true };
+        var orgc = user.PermSync && posted["Orgc"] is JsonObject pushedOrgc ? pushedOrgc.DeepClone().AsObject() : org.DeepClone().AsObject();
+        var stored = new JsonObject
+        {
+            ["id"] = id,
+            ["orgc_id"] = (string?)orgc["id"] ?? user.OrgId,
+            ["org_id"] = user.OrgId,
+            ["date"] = (string?)posted["date"] ?? DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["threat_level_id"] = posted["threat_level_id"]?.ToString() ?? "4",
+            ["info"] = (string?)posted["info"] ?? string.Empty,
+            ["published"] = false,
+            ["uuid"] = uuid ?? Guid.NewGuid().ToString(),
+            ["attribute_count"] = (posted["Attribute"] as JsonArray)?.Count.ToString(CultureInfo.InvariantCulture) ?? "0",
+            ["analysis"] = posted["analysis"]?.ToString() ?? "0",
+            ["timestamp"] = now,
+            ["distribution"] = posted["distribution"]?.ToString() ?? "1",
+            ["proposal_email_lock"] = false,
+            ["locked"] = user.PermSync,
+            ["publish_timestamp"] = "0",
+            ["sharing_group_id"] = "0",
+            ["disable_correlation"] = false,
+            ["extends_uuid"] = string.Empty,
+            ["protected"] = posted["protected"]?.DeepClone(),
+            ["event_creator_email"] = user.Email,
+            ["Org"] = org,
+            ["Orgc"] = orgc,
+            ["Attribute"] = posted["Attribute"]?.DeepClone() ?? new JsonArray(),
+            ["ShadowAttribute"] = new JsonArray(),
+            ["RelatedEvent"] = new JsonArray(),
+            ["Galaxy"] = new JsonArray(),
+            ["Object"] = posted["Object"]?.DeepClone() ?? new JsonArray(),
+            ["EventReport"] = new JsonArray(),
+            ["CryptographicKey"] = new JsonArray(),
+        };
+        if (posted["Tag"] is JsonArray tags && tags.Count > 0)
+        {
+            stored["Tag"] = tags.DeepClone();
+        }
+
+        state.PutEvent(stored);
+        await WriteJsonAsync(new JsonObject { ["Event"] = stored.DeepClone() }, compact);
+    }
+
+    private async Task EditEventAsync(SimulatedUser user, MispRequest misp, JsonObject? body, bool compact)
+    {
+        var stored = misp.Argument(0) is { } id ? state.FindEvent(id) : null;
+        var posted = body?["Event"] as JsonObject ?? body;
+        if (stored is null || posted is null)
+        {
+            await WriteErrorAsync(404, "Invalid event");
+            return;
+        }
+
+        var edited = stored.DeepClone().AsObject();
+        foreach (var (name, value) in posted)
+        {
+            if (name is not ("id" or "uuid" or "Org" or "Orgc"))
+            {
+                edited[name] = value?.DeepClone();
+            }
+        }
+
+        edited["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        state.PutEvent(edited);
+        await WriteJsonAsync(new JsonObject { ["Event"] = ViewFor(user, edited) }, compact);
+    }
+
+    private async Task DeleteEventAsync(MispRequest misp)
+    {
+        if (misp.Argument(0) is not { } id || !state.RemoveEvent(id))
+        {
+            await WriteErrorAsync(404, "Invalid event");
+            return;
+        }
+
+        await WriteJsonAsync(new JsonObject { ["saved"] = true, ["success"] = true, ["name"] = "Event deleted.", ["message"] = "Event deleted.", ["url"] = Request.Path.Value }, compact: true);
+    }
+
+    private async Task FilterEventIdsForPushAsync(JsonObject? body)
+    {
+        _ = body;
+        await WriteJsonAsync(new JsonArray(), compact: true);
+    }
+
+    private async Task WriteJsonAsync(JsonNode node, bool compact)
+    {
+        Response.StatusCode = 200;
+        Response.ContentType = JsonContentType;
+        await Response.Body.WriteAsync(MispJson.Serialize(node, compact), context.RequestAborted);
+    }
+
+    private async Task WriteHeadAsync(int status)
+    {
+        Response.StatusCode = status;
+        Response.ContentType = "text/html; charset=UTF-8";
+        Response.ContentLength = 0;
+        await Response.CompleteAsync();
+    }
+
+    /// <summary>CakePHP's error body: compact, slashes escaped.</summary>
+    private async Task WriteErrorAsync(int status, string message, bool setCookie = true)
+    {
+        if (!setCookie)
+        {
+            Response.Headers.Remove("Set-Cookie");
+        }
+
+        var url = (Request.Path.Value ?? "/").Replace("/", "\\/", StringComparison.Ordinal);
+        var escaped = System.Text.Json.JsonEncodedText.Encode(message, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
+        var bytes = Encoding.UTF8.GetBytes($"{{\"name\":\"{escaped}\",\"message\":\"{escaped}\",\"url\":\"{url}\"}}");
+        Response.StatusCode = status;
+        Response.ContentType = JsonContentType;
+        Response.ContentLength = bytes.Length;
+        await Response.Body.WriteAsync(bytes, context.RequestAborted);
+    }
+
+    private async Task WriteRawAsync(RawResponse raw)
+    {
+        Response.StatusCode = raw.StatusCode;
+        if (raw.ContentType is not null)
+        {
+            Response.ContentType = raw.ContentType;
+        }
+
+        if (raw.DeclaredLength is { } declared)
+        {
+            Response.ContentLength = declared;
+        }
+
+        if (raw.StallAfterBytes is { } stall)
+        {
+            await Response.Body.WriteAsync(raw.Body.AsMemory(0, Math.Min(stall, raw.Body.Length)), context.RequestAborted);
+            await Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            return;
+        }
+
+        try
+        {
+            await Response.Body.WriteAsync(raw.Body, context.RequestAborted);
+        }
+        catch (InvalidOperationException)
+        {
+            // Kestrel refuses to write past a declared Content-Length: the short or long body is what the test wanted.
+            context.Abort();
+        }
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using TlpGateway.Admission;
+using TlpGateway.Audit;
+using TlpGateway.Members;
 using TlpGateway.Upstream;
 
 namespace TlpGateway;
@@ -29,6 +31,8 @@ internal static class GatewayApplication
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMispUpstream(options);
         builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddMembersRegistry();
+        builder.Services.AddAuditTrail(builder.Configuration);
         builder.Services.AddAdmission(builder.Configuration);
 
         var app = builder.Build();

@@ -1,0 +1,17 @@
+namespace TlpGateway.Audit;
+
+/// <summary>Registers the audit trail.</summary>
+internal static class AuditExtensions
+{
+    public static IServiceCollection AddAuditTrail(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<AuditOptions>()
+            .Bind(configuration.GetSection(AuditOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<JsonLinesAuditTrail>();
+        services.AddSingleton<IAuditTrail>(provider => provider.GetRequiredService<JsonLinesAuditTrail>());
+        return services;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace TlpGateway.Audit;
+
+/// <summary>
+/// Writes every audit record to the log and, through a background writer, as one JSON line to an
+/// append-only file. Losing the file is itself reported (an error log and a metric), and the
+/// records keep going to the log; the request path never waits for the disk.
+/// </summary>
+internal sealed partial class JsonLinesAuditTrail : IAuditTrail, IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly string _path;
+    private readonly long _maxFileBytes;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<JsonLinesAuditTrail> _logger;
+    private readonly Counter<long> _failures;
+    private readonly Task _writer;
+
+    public JsonLinesAuditTrail(IOptions<AuditOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory, ILogger<JsonLinesAuditTrail> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _path = System.IO.Path.GetFullPath(options.Value.Path);
+        _maxFileBytes = options.Value.MaxFileBytes;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _failures = meterFactory.Create("TlpGateway.Audit").CreateCounter<long>("tlpgateway.audit.failures", "{record}", "Audit records the file sink could not write.");
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>False once a record could not be written to the file (for readiness).</summary>
+    public bool SinkHealthy { get; private set; } = true;
+
+    public void Write(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        LogRecord(_logger, record.Action, record.Reason, record.Member ?? "-", record.Address ?? "-", record.Method ?? "-", record.Path ?? "-", record.EventUuid ?? "-", record.ItemUuid ?? "-");
+        if (!_queue.Writer.TryWrite(record))
+        {
+            Failed("queue full");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            try
+            {
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+                RotateIfFull();
+                await using var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+                while (reader.TryRead(out var record))
+                {
+                    await JsonSerializer.SerializeAsync(file, record, SerializerOptions);
+                    file.WriteByte((byte)'\n');
+                }
+
+                await file.FlushAsync();
+                file.Flush(flushToDisk: true);
+                SinkHealthy = true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // What was read is lost to the file but is in the log already.
+                while (reader.TryRead(out _))
+                {
+                    _failures.Add(1);
+                }
+
+                Failed(ex.Message);
+            }
+        }
+    }
+
+    private void RotateIfFull()
+    {
+        var info = new FileInfo(_path);
+        if (info.Exists && info.Length >= _maxFileBytes)
+        {
+            var stamp = _timeProvider.GetUtcNow().ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture);
+            File.Move(_path, System.IO.Path.ChangeExtension(_path, $".{stamp}.jsonl"));
+        }
+    }
+
+    private void Failed(string reason)
+    {
+        SinkHealthy = false;
+        _failures.Add(1);
+        LogSinkFailed(_logger, _path, reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Audit {Action} {Reason}: member {Member}, address {Address}, {Method} {Path}, event {EventUuid}, item {ItemUuid}")]
+    private static partial void LogRecord(ILogger logger, string action, string reason, string member, string address, string method, string path, string eventUuid, string itemUuid);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit file {Path} cannot be written ({Reason}); records go to the log only")]
+    private static partial void LogSinkFailed(ILogger logger, string path, string reason);
+}

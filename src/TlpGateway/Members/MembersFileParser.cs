@@ -1,0 +1,374 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using TlpGateway.Admission;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Members;
+
+/// <summary>The members file did not validate; <see cref="Errors"/> says which member, which field, what is wrong.</summary>
+internal sealed class MembersFileException(IReadOnlyList<string> errors)
+    : Exception("The members file is invalid: " + string.Join("; ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+/// <summary>
+/// Reads and validates the members file (SPEC section 2). Strict by design: an unknown field, a
+/// duplicate key, id or organisation, a bad CIDR or an unknown value is an error, because a typo
+/// must never weaken a rule silently. Every error is collected, not just the first.
+/// </summary>
+internal static class MembersFileParser
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Disallow };
+
+    private static readonly string[] CommunityFields = ["name", "forwarder", "defaultTlp", "chathamHouse", "requireAcceptedTerms"];
+    private static readonly string[] OrganisationFields = ["name", "uuid"];
+    private static readonly string[] MemberFields = ["id", "name", "orgUuid", "networks", "relation", "maxTlp", "redRecipients", "forwardAs", "suspendedUntil", "revoked"];
+
+    public static MembersRegistry Parse(ReadOnlySpan<byte> json)
+    {
+        var errors = new List<string>();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json.ToArray(), DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new MembersFileException([$"not valid JSON (line {ex.LineNumber + 1}): {ex.Message}"]);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new MembersFileException(["the file must hold a JSON object with 'community' and 'members'"]);
+            }
+
+            CheckFields(root, ["community", "members"], "file", errors);
+            var community = root.TryGetProperty("community", out var c) ? ParseCommunity(c, errors) : Missing<CommunitySettings>("community", errors);
+            var members = new List<MemberEntry>();
+            if (!root.TryGetProperty("members", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                errors.Add("'members' is required and must be a list");
+            }
+            else
+            {
+                var index = 0;
+                foreach (var item in list.EnumerateArray())
+                {
+                    if (ParseMember(item, index++, errors) is { } member)
+                    {
+                        members.Add(member);
+                    }
+                }
+            }
+
+            CheckUnique(members, m => m.Id, "id", errors);
+            CheckUnique(members, m => m.OrgUuid, "orgUuid", errors);
+            if (errors.Count > 0 || community is null)
+            {
+                throw new MembersFileException(errors);
+            }
+
+            return new MembersRegistry(community, members);
+        }
+    }
+
+    private static CommunitySettings? ParseCommunity(JsonElement element, List<string> errors)
+    {
+        const string Where = "community";
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("'community' must be an object");
+            return null;
+        }
+
+        CheckFields(element, CommunityFields, Where, errors);
+        var name = RequiredString(element, "name", Where, errors);
+        var forwarder = element.TryGetProperty("forwarder", out var f) ? ParseOrganisation(f, $"{Where}.forwarder", errors) : Missing<OrganisationRef>($"{Where}: 'forwarder'", errors);
+        var defaultTlp = element.TryGetProperty("defaultTlp", out var d) ? ParseTlp(d, $"{Where}: 'defaultTlp'", allowRed: true, errors) : TlpLevel.Amber;
+        ChathamHouseMode? chr = null;
+        switch (RequiredString(element, "chathamHouse", Where, errors))
+        {
+            case "always":
+                chr = ChathamHouseMode.Always;
+                break;
+            case "tagged":
+                chr = ChathamHouseMode.Tagged;
+                break;
+            case { } other:
+                errors.Add($"{Where}: 'chathamHouse' is '{other}', expected 'always' or 'tagged'");
+                break;
+        }
+
+        var terms = OptionalBool(element, "requireAcceptedTerms", Where, errors);
+        return name is null || forwarder is null || defaultTlp is null || chr is null
+            ? null
+            : new CommunitySettings(name, forwarder, defaultTlp.Value, chr.Value, terms);
+    }
+
+    private static MemberEntry? ParseMember(JsonElement element, int index, List<string> errors)
+    {
+        var where = $"members[{index}]";
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{where} must be an object");
+            return null;
+        }
+
+        if (element.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String)
+        {
+            where = $"member '{idElement.GetString()}'";
+        }
+
+        var before = errors.Count;
+        CheckFields(element, MemberFields, where, errors);
+        var id = RequiredString(element, "id", where, errors);
+        if (id is not null && string.IsNullOrWhiteSpace(id))
+        {
+            errors.Add($"{where}: 'id' must not be empty");
+        }
+
+        var orgUuid = RequiredString(element, "orgUuid", where, errors);
+        if (orgUuid is not null && !Guid.TryParse(orgUuid, out _))
+        {
+            errors.Add($"{where}: 'orgUuid' '{orgUuid}' is not a UUID");
+        }
+
+        var networks = ParseNetworks(element, where, errors);
+        MemberRelation? relation = RequiredString(element, "relation", where, errors) switch
+        {
+            null => null,
+            "member" => MemberRelation.Member,
+            "third-party" => MemberRelation.ThirdParty,
+            var other => Invalid<MemberRelation>($"{where}: 'relation' is '{other}', expected 'member' or 'third-party'", errors),
+        };
+        var maxTlp = element.TryGetProperty("maxTlp", out var m) ? ParseTlp(m, $"{where}: 'maxTlp'", allowRed: false, errors) : Invalid<TlpLevel>($"{where}: 'maxTlp' is required", errors);
+        var redRecipients = ParseStrings(element, "redRecipients", where, errors);
+        foreach (var email in redRecipients)
+        {
+            if (!email.Contains('@', StringComparison.Ordinal))
+            {
+                errors.Add($"{where}: 'redRecipients' entry '{email}' is not an e-mail address");
+            }
+        }
+
+        OrganisationRef? forwardAs = null;
+        if (element.TryGetProperty("forwardAs", out var fa) && fa.ValueKind != JsonValueKind.Null)
+        {
+            forwardAs = ParseOrganisation(fa, $"{where}.forwardAs", errors);
+        }
+
+        DateTimeOffset? suspendedUntil = null;
+        if (element.TryGetProperty("suspendedUntil", out var su) && su.ValueKind != JsonValueKind.Null)
+        {
+            suspendedUntil = ParseTime(su, $"{where}: 'suspendedUntil'", errors);
+        }
+
+        var revoked = OptionalBool(element, "revoked", where, errors);
+        if (errors.Count > before || id is null || orgUuid is null || networks is null || relation is null || maxTlp is null)
+        {
+            return null;
+        }
+
+        return new MemberEntry
+        {
+            Id = id,
+            Name = element.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : id,
+            OrgUuid = orgUuid.ToLowerInvariant(),
+            Networks = networks,
+            Relation = relation.Value,
+            MaxTlp = maxTlp.Value,
+            RedRecipients = redRecipients.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
+            ForwardAs = forwardAs,
+            SuspendedUntil = suspendedUntil,
+            Revoked = revoked,
+        };
+    }
+
+    private static List<IPNetwork>? ParseNetworks(JsonElement element, string where, List<string> errors)
+    {
+        if (!element.TryGetProperty("networks", out var list))
+        {
+            errors.Add($"{where}: 'networks' is required (an empty list lets nobody in)");
+            return null;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add($"{where}: 'networks' must be a list of CIDRs or addresses");
+            return null;
+        }
+
+        var networks = new List<IPNetwork>();
+        foreach (var entry in list.EnumerateArray())
+        {
+            var text = entry.ValueKind == JsonValueKind.String ? entry.GetString() : entry.GetRawText();
+            if (entry.ValueKind == JsonValueKind.String && NetworkList.ParseOne(text) is { } network)
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                errors.Add($"{where}: 'networks' entry '{text}' is not an IPv4/IPv6 CIDR or address (host bits must be zero)");
+            }
+        }
+
+        return networks;
+    }
+
+    private static OrganisationRef? ParseOrganisation(JsonElement element, string where, List<string> errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{where} must be an object with 'name' and 'uuid'");
+            return null;
+        }
+
+        CheckFields(element, OrganisationFields, where, errors);
+        var name = RequiredString(element, "name", where, errors);
+        var uuid = RequiredString(element, "uuid", where, errors);
+        if (uuid is not null && !Guid.TryParse(uuid, out _))
+        {
+            errors.Add($"{where}: 'uuid' '{uuid}' is not a UUID");
+            return null;
+        }
+
+        return name is null || uuid is null ? null : new OrganisationRef(name, uuid.ToLowerInvariant());
+    }
+
+    private static TlpLevel? ParseTlp(JsonElement element, string where, bool allowRed, List<string> errors)
+    {
+        var value = element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+        TlpLevel? level = value switch
+        {
+            "clear" => TlpLevel.Clear,
+            "green" => TlpLevel.Green,
+            "amber" => TlpLevel.Amber,
+            "amber+strict" => TlpLevel.AmberStrict,
+            "red" when allowRed => TlpLevel.Red,
+            _ => null,
+        };
+        if (level is null)
+        {
+            errors.Add(value == "red"
+                ? $"{where} cannot be 'red': TLP:RED is never granted to a whole organisation (name individuals in 'redRecipients')"
+                : $"{where} is '{value ?? element.GetRawText()}', expected one of clear, green, amber, amber+strict");
+        }
+
+        return level;
+    }
+
+    private static DateTimeOffset? ParseTime(JsonElement element, string where, List<string> errors)
+    {
+        var text = element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+        if (text is not null
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal)))
+        {
+            return time;
+        }
+
+        errors.Add($"{where} '{text ?? element.GetRawText()}' is not an ISO-8601 time with an offset (e.g. 2026-12-01T00:00:00Z)");
+        return null;
+    }
+
+    private static List<string> ParseStrings(JsonElement element, string field, string where, List<string> errors)
+    {
+        var values = new List<string>();
+        if (!element.TryGetProperty(field, out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return values;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add($"{where}: '{field}' must be a list of strings");
+            return values;
+        }
+
+        foreach (var entry in list.EnumerateArray())
+        {
+            if (entry.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(entry.GetString()))
+            {
+                values.Add(entry.GetString()!.Trim());
+            }
+            else
+            {
+                errors.Add($"{where}: '{field}' entry {entry.GetRawText()} is not a non-empty string");
+            }
+        }
+
+        return values;
+    }
+
+    private static string? RequiredString(JsonElement element, string field, string where, List<string> errors)
+    {
+        if (!element.TryGetProperty(field, out var value))
+        {
+            errors.Add($"{where}: '{field}' is required");
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add($"{where}: '{field}' must be a string");
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    private static bool OptionalBool(JsonElement element, string field, string where, List<string> errors)
+    {
+        if (!element.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            errors.Add($"{where}: '{field}' must be true or false");
+            return false;
+        }
+
+        return value.GetBoolean();
+    }
+
+    private static void CheckFields(JsonElement element, string[] known, string where, List<string> errors)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (Array.IndexOf(known, property.Name) < 0)
+            {
+                errors.Add($"{where}: unknown field '{property.Name}' (known: {string.Join(", ", known)})");
+            }
+        }
+    }
+
+    private static void CheckUnique(List<MemberEntry> members, Func<MemberEntry, string> key, string field, List<string> errors)
+    {
+        foreach (var group in members.GroupBy(key, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            errors.Add($"duplicate '{field}' '{group.Key}' in members {string.Join(", ", group.Select(m => $"'{m.Id}'"))}");
+        }
+    }
+
+    private static T? Missing<T>(string what, List<string> errors)
+        where T : notnull
+    {
+        errors.Add($"{what} is required");
+        return default;
+    }
+
+    private static T? Invalid<T>(string error, List<string> errors)
+        where T : struct
+    {
+        errors.Add(error);
+        return null;
+    }
+}

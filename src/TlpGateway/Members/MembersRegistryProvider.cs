@@ -1,0 +1,141 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+
+namespace TlpGateway.Members;
+
+/// <summary>
+/// Holds the registry in force and reloads it when the members file changes (SPEC section 2).
+/// A version that does not validate is refused and logged; the last good registry stays.
+/// </summary>
+internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider, IDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    private readonly string _path;
+    private readonly ILogger<MembersRegistryProvider> _logger;
+    private readonly Counter<long> _reloads;
+    private readonly FileSystemWatcher? _watcher;
+    private readonly ITimer _poll;
+    private readonly Lock _reloadLock = new();
+    private volatile MembersRegistry _current;
+    private (DateTime WriteTime, long Length) _seen;
+
+    public MembersRegistryProvider(IOptions<GatewayOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory, ILogger<MembersRegistryProvider> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _path = Path.GetFullPath(options.Value.MembersFile!);
+        _logger = logger;
+        _reloads = meterFactory.Create("TlpGateway.Members").CreateCounter<long>("tlpgateway.members.reloads", "{reload}", "Members file reloads, by result.");
+
+        // The gateway does not start on an invalid file: this throws out of the first resolution.
+        _seen = Stamp();
+        _current = MembersFileParser.Parse(File.ReadAllBytes(_path));
+        LogLoaded(_logger, _path, _current.Members.Count);
+
+        var directory = Path.GetDirectoryName(_path)!;
+        try
+        {
+            _watcher = new FileSystemWatcher(directory, Path.GetFileName(_path))
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
+            };
+            _watcher.Changed += (_, _) => Reload();
+            _watcher.Created += (_, _) => Reload();
+            _watcher.Renamed += (_, _) => Reload();
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
+        {
+            // inotify limits can refuse a watcher; polling still sees every change.
+            LogWatcherUnavailable(_logger, ex.Message);
+        }
+
+        _poll = timeProvider.CreateTimer(_ => PollForChange(), null, PollInterval, PollInterval);
+    }
+
+    public MembersRegistry Current => _current;
+
+    /// <summary>The reason the last reload was refused, or null when the file in force is the file on disk.</summary>
+    public string? LastError { get; private set; }
+
+    /// <summary>Raised after a new registry took effect.</summary>
+    public event Action<MembersRegistry>? Reloaded;
+
+    /// <summary>Reads the file again; keeps the registry in force when the new version does not validate.</summary>
+    public bool Reload()
+    {
+        lock (_reloadLock)
+        {
+            _seen = Stamp();
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(_path);
+            }
+            catch (IOException ex)
+            {
+                return Refuse(ex.Message);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                return Refuse(ex.Message);
+            }
+
+            MembersRegistry registry;
+            try
+            {
+                registry = MembersFileParser.Parse(bytes);
+            }
+            catch (MembersFileException ex)
+            {
+                return Refuse(string.Join("; ", ex.Errors));
+            }
+
+            _current = registry;
+            LastError = null;
+            _reloads.Add(1, new KeyValuePair<string, object?>("tlpgateway.result", "applied"));
+            LogLoaded(_logger, _path, registry.Members.Count);
+            Reloaded?.Invoke(registry);
+            return true;
+        }
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _poll.Dispose();
+    }
+
+    private bool Refuse(string reason)
+    {
+        LastError = reason;
+        _reloads.Add(1, new KeyValuePair<string, object?>("tlpgateway.result", "refused"));
+        LogRefused(_logger, _path, reason);
+        return false;
+    }
+
+    private void PollForChange()
+    {
+        if (Stamp() != _seen)
+        {
+            Reload();
+        }
+    }
+
+    private (DateTime, long) Stamp()
+    {
+        var info = new FileInfo(_path);
+        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Members file {Path} in force: {Count} members")]
+    private static partial void LogLoaded(ILogger logger, string path, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Members file {Path} refused, the previous registry stays in force: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No file watcher for the members file ({Error}); polling only")]
+    private static partial void LogWatcherUnavailable(ILogger logger, string error);
+}
