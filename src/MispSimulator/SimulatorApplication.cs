@@ -35,7 +35,7 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
         var headers = Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? string.Empty))).ToList();
         var recorded = new RecordedRequest(Request.Method, Request.Path + Request.QueryString, headers, body);
         state.Record(recorded);
-        if (state.Faults.ResponseDelay > TimeSpan.Zero)
+        if (state.Faults.ResponseDelay > TimeSpan.Zero && (state.Faults.DelayWhen?.Invoke(recorded) ?? true))
         {
             await Task.Delay(state.Faults.ResponseDelay, context.RequestAborted);
         }
@@ -575,6 +575,12 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
 
     private async Task WriteRawAsync(RawResponse raw)
     {
+        if (raw.AbortConnection)
+        {
+            context.Abort();
+            return;
+        }
+
         Response.StatusCode = raw.StatusCode;
         if (raw.ContentType is not null)
         {

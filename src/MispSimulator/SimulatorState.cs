@@ -24,13 +24,18 @@ public sealed record RawResponse(int StatusCode, string? ContentType, byte[] Bod
 
     /// <summary>Send this many body bytes, then stall until the client gives up.</summary>
     public int? StallAfterBytes { get; init; }
+
+    /// <summary>Drop the connection without answering.</summary>
+    public bool AbortConnection { get; init; }
 }
 
 /// <summary>Misbehaviour the simulator can be told to show, for the failure tests.</summary>
 public sealed class SimulatorFaults
 {
-    /// <summary>Delay before any answer.</summary>
+    /// <summary>Delay before answering the requests <see cref="DelayWhen"/> selects (all when unset).</summary>
     public TimeSpan ResponseDelay { get; set; }
+
+    public Func<RecordedRequest, bool>? DelayWhen { get; set; }
 
     /// <summary>When set, every request matching the predicate gets this answer.</summary>
     public Func<RecordedRequest, RawResponse?>? Override { get; set; }

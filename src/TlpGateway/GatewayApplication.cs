@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TlpGateway.Admission;
 using TlpGateway.Audit;
+using TlpGateway.Filtering;
 using TlpGateway.Members;
 using TlpGateway.Upstream;
 
@@ -33,6 +34,7 @@ internal static class GatewayApplication
         builder.Services.AddDistributedMemoryCache();
         builder.Services.AddMembersRegistry();
         builder.Services.AddAuditTrail(builder.Configuration);
+        builder.Services.AddTlpFiltering(builder.Configuration);
         builder.Services.AddAdmission(builder.Configuration);
 
         var app = builder.Build();
@@ -41,6 +43,7 @@ internal static class GatewayApplication
             // Outermost, so its error bodies never pass through the gateway's own rules.
             pipeline.UseMiddleware<UpstreamErrorMiddleware>();
             pipeline.UseAdmission();
+            pipeline.UseTlpFiltering();
         });
         return app;
     }

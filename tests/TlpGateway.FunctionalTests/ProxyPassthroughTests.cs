@@ -1,4 +1,5 @@
 using System.Net;
+using MispSimulator;
 using TlpGateway.FunctionalTests.Infrastructure;
 
 namespace TlpGateway.FunctionalTests;
@@ -10,7 +11,8 @@ public sealed class ProxyPassthroughTests
     {
         await using var servers = await TestServers.StartAsync();
         using var direct = TestServers.CreateClient(servers.SimulatorUrl);
-        using var client = servers.CreateClient();
+        direct.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", SimulatorKeys.OrgC);
+        using var client = servers.CreateClient(SimulatorKeys.OrgC);
 
         var expected = await direct.GetByteArrayAsync("/servers/getVersion");
         using var response = await client.GetAsync("/servers/getVersion");
@@ -21,11 +23,11 @@ public sealed class ProxyPassthroughTests
     }
 
     [Fact]
-    public async Task Gateway_UpstreamDown_Answers502WithReason()
+    public async Task Gateway_UpstreamDropsProxiedRequest_Answers502WithReason()
     {
-        var closedPort = FreeLoopbackPort();
-        await using var servers = await TestServers.StartAsync(c => c["Gateway:Upstream"] = $"http://127.0.0.1:{closedPort}/");
-        using var client = servers.CreateClient();
+        await using var servers = await TestServers.StartAsync();
+        servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/servers/getVersion", StringComparison.Ordinal) ? new RawResponse(200, null, []) { AbortConnection = true } : null;
+        using var client = servers.CreateClient(SimulatorKeys.OrgC);
 
         using var response = await client.GetAsync("/servers/getVersion");
 
@@ -34,11 +36,29 @@ public sealed class ProxyPassthroughTests
     }
 
     [Fact]
+    public async Task Gateway_UpstreamDown_Answers503AndForwardsNothing()
+    {
+        var closedPort = FreeLoopbackPort();
+        await using var servers = await TestServers.StartAsync(c =>
+        {
+            c["Gateway:Upstream"] = $"http://127.0.0.1:{closedPort}/";
+            c["Gateway:Lookup:MaxRetries"] = "0";
+        });
+        using var client = servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync("/events/view/4");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("cannot confirm your identity", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Gateway_UpstreamSlowerThanTimeout_Answers504()
     {
         await using var servers = await TestServers.StartAsync(c => c["Gateway:UpstreamTimeout"] = "00:00:00.500");
         servers.Simulator.Faults.ResponseDelay = TimeSpan.FromSeconds(10);
-        using var client = servers.CreateClient();
+        servers.Simulator.Faults.DelayWhen = r => r.PathAndQuery.StartsWith("/servers/getVersion", StringComparison.Ordinal);
+        using var client = servers.CreateClient(SimulatorKeys.OrgC);
 
         using var response = await client.GetAsync("/servers/getVersion");
 

@@ -110,6 +110,7 @@ internal sealed partial class AdmissionMiddleware
         {
             Member = member,
             OrgUuid = identity.OrgUuid,
+            OrgId = identity.OrgId,
             Email = identity.Email,
             IsSyncIdentity = IsSyncIdentity(identity, context.Request.Headers.UserAgent),
             IsSiteAdmin = identity.PermSiteAdmin,

@@ -12,6 +12,7 @@ internal sealed record MispIdentity(
     [property: JsonPropertyName("email")] string Email,
     [property: JsonPropertyName("termsAccepted")] bool TermsAccepted,
     [property: JsonPropertyName("orgUuid")] string OrgUuid,
+    [property: JsonPropertyName("orgId")] string OrgId,
     [property: JsonPropertyName("permSync")] bool PermSync,
     [property: JsonPropertyName("permSiteAdmin")] bool PermSiteAdmin)
 {
@@ -37,6 +38,7 @@ internal sealed record MispIdentity(
                 email.GetString()!,
                 IsTrue(user, "termsaccepted"),
                 orgUuid.GetString()!.ToLowerInvariant(),
+                organisation.TryGetProperty("id", out var orgId) ? orgId.ToString() : string.Empty,
                 IsTrue(role, "perm_sync"),
                 IsTrue(role, "perm_site_admin"));
         }

@@ -12,6 +12,9 @@ internal sealed class Requester
     /// <summary>The requester's MISP organisation UUID, lowercase.</summary>
     public required string OrgUuid { get; init; }
 
+    /// <summary>The organisation's local numeric id on the hub's MISP (attribute rows name their event's creator only by it).</summary>
+    public string OrgId { get; init; } = string.Empty;
+
     /// <summary>The MISP user's e-mail address.</summary>
     public required string Email { get; init; }
 

@@ -23,6 +23,13 @@ internal sealed class TestServers : IAsyncDisposable
 
     public SimulatorState Simulator { get; }
 
+    /// <summary>The test's scratch directory (members file, audit trail).</summary>
+    public string Directory { get; private init; } = string.Empty;
+
+    public string MembersFile { get; private init; } = string.Empty;
+
+    public string AuditFile => Path.Combine(Directory, "audit.jsonl");
+
     public Uri SimulatorUrl { get; }
 
     public Uri GatewayUrl { get; }
@@ -30,8 +37,11 @@ internal sealed class TestServers : IAsyncDisposable
     public IServiceProvider GatewayServices => _gateway.Services;
 
     /// <summary>Starts both servers. <paramref name="configure"/> edits the gateway's configuration; <c>Gateway:Upstream</c> defaults to the simulator.</summary>
-    public static async Task<TestServers> StartAsync(Action<IDictionary<string, string?>>? configure = null, Action<WebApplicationBuilder>? gatewayBuilder = null)
+    public static async Task<TestServers> StartAsync(Action<IDictionary<string, string?>>? configure = null, Action<WebApplicationBuilder>? gatewayBuilder = null, string? membersJson = null)
     {
+        var directory = System.IO.Directory.CreateTempSubdirectory("tlpgw-test-");
+        var membersFile = Path.Combine(directory.FullName, "members.json");
+        await File.WriteAllTextAsync(membersFile, membersJson ?? await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "deploy", "members.demo.json")));
         var state = new SimulatorState();
         var simulator = SimulatorApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], state);
         await simulator.StartAsync();
@@ -39,7 +49,8 @@ internal sealed class TestServers : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Gateway:Upstream"] = ListeningAddress(simulator).ToString(),
-            ["Gateway:MembersFile"] = "members.json",
+            ["Gateway:MembersFile"] = membersFile,
+            ["Gateway:Audit:Path"] = Path.Combine(directory.FullName, "audit.jsonl"),
         };
         configure?.Invoke(settings);
 
@@ -49,7 +60,7 @@ internal sealed class TestServers : IAsyncDisposable
             gatewayBuilder?.Invoke(builder);
         });
         await gateway.StartAsync();
-        return new TestServers(simulator, state, gateway);
+        return new TestServers(simulator, state, gateway) { Directory = directory.FullName, MembersFile = membersFile };
     }
 
     /// <summary>A client of the gateway whose connections leave from <paramref name="source"/> (any 127.x.y.z works on Linux loopback).</summary>
@@ -86,10 +97,28 @@ internal sealed class TestServers : IAsyncDisposable
         return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    /// <summary>A client from <paramref name="source"/> that sends <paramref name="key"/> and a user agent as a script would.</summary>
+    public HttpClient CreateClient(string key, string source = "127.0.0.1", string userAgent = "curl/8.0")
+    {
+        var client = CreateClient(IPAddress.Parse(source));
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", key);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/json");
+        return client;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _gateway.DisposeAsync();
         await _simulator.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A scratch directory left behind is harmless.
+        }
     }
 
     private static Uri ListeningAddress(WebApplication app)

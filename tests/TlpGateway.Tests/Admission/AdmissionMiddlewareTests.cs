@@ -31,7 +31,7 @@ public sealed class AdmissionMiddlewareTests
     public AdmissionMiddlewareTests()
     {
         _identities.ResolveAsync(Key, Arg.Any<CancellationToken>())
-            .Returns((IdentityOutcome.Resolved, new MispIdentity("user@org-c.test", TermsAccepted: true, OrgC, PermSync: false, PermSiteAdmin: false)));
+            .Returns((IdentityOutcome.Resolved, new MispIdentity("user@org-c.test", TermsAccepted: true, OrgC, "3", PermSync: false, PermSiteAdmin: false)));
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class AdmissionMiddlewareTests
     public async Task Invoke_OrganisationNotRegistered_Refused403()
     {
         _identities.ResolveAsync(Key, Arg.Any<CancellationToken>())
-            .Returns((IdentityOutcome.Resolved, new MispIdentity("x@y", true, "9b9b9b9b-0000-4000-8000-000000000000", false, false)));
+            .Returns((IdentityOutcome.Resolved, new MispIdentity("x@y", true, "9b9b9b9b-0000-4000-8000-000000000000", "9", false, false)));
         var context = Context("198.51.100.7");
 
         await InvokeAsync(context);
@@ -139,7 +139,7 @@ public sealed class AdmissionMiddlewareTests
     {
         _requireTerms = true;
         _identities.ResolveAsync(Key, Arg.Any<CancellationToken>())
-            .Returns((IdentityOutcome.Resolved, new MispIdentity("user@org-c.test", TermsAccepted: false, OrgC, false, false)));
+            .Returns((IdentityOutcome.Resolved, new MispIdentity("user@org-c.test", TermsAccepted: false, OrgC, "3", false, false)));
         var context = Context("198.51.100.7");
 
         await InvokeAsync(context);

@@ -1,0 +1,33 @@
+using TlpGateway.Admission;
+using TlpGateway.Members;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Filtering;
+
+/// <summary>What one response is filtered for: the requester, the community, and what the client asked for.</summary>
+internal sealed class FilterContext
+{
+    public required Requester Requester { get; init; }
+
+    public required CommunitySettings Community { get; init; }
+
+    /// <summary>The client asked MISP to leave local tags out; the gateway judged with them and strips them itself.</summary>
+    public bool ExcludeLocalTags { get; init; }
+
+    /// <summary>The gateway asked for <c>includeEventTags</c> on its own account: inherited tags are stripped again.</summary>
+    public bool StripInheritedTags { get; init; }
+
+    /// <summary>The client asked for the minimal index; the gateway asked for full rows and answers in the minimal shape.</summary>
+    public bool MinimalIndex { get; init; }
+
+    /// <summary>The organisation shown in place of a hidden source.</summary>
+    public OrganisationRef Forwarder => Requester.Member.ForwardAs ?? Community.Forwarder;
+
+    public TlpLevel DefaultTlp => Community.DefaultTlp;
+}
+
+/// <summary>What became of one event, row or item of a response.</summary>
+internal readonly record struct UnitOutcome(bool Released, string Kind, string? Reason, string? EventUuid, TlpLevel? Tlp, int AttributesRemoved, bool Rewritten)
+{
+    public static UnitOutcome PassedThrough => new(true, "other", null, null, null, 0, false);
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TlpGateway.Filtering;
+
+/// <summary><c>Gateway:Filter</c>: bounds of the egress filter.</summary>
+internal sealed class FilterOptions
+{
+    public const string SectionName = "Gateway:Filter";
+
+    /// <summary>The largest single event (or row) the filter holds; a larger one ends the response as an error.</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int MaxEventBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>The largest request body the gateway reads to rewrite a search.</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
+}

@@ -1,0 +1,24 @@
+namespace TlpGateway.Filtering;
+
+/// <summary>Registers and runs the TLP egress filter.</summary>
+internal static class FilteringExtensions
+{
+    public static IServiceCollection AddTlpFiltering(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<FilterOptions>()
+            .Bind(configuration.GetSection(FilterOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<FilterMetrics>();
+        return services;
+    }
+
+    /// <summary>Runs after admission, so it knows the requester, and wraps MISP's answer.</summary>
+    public static IReverseProxyApplicationBuilder UseTlpFiltering(this IReverseProxyApplicationBuilder pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        pipeline.UseMiddleware<TlpFilterMiddleware>();
+        return pipeline;
+    }
+}

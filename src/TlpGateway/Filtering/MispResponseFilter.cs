@@ -1,0 +1,309 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace TlpGateway.Filtering;
+
+/// <summary>
+/// The streaming filter over one MISP response body. Bytes are pushed in as they arrive; the
+/// envelope (<c>{"response":[</c>, the list brackets) is tokenized once and copied, while each
+/// event, row or item is held whole (never more than one at a time, never more than
+/// <see cref="FilterOptions.MaxEventBytes"/>), decided by <see cref="UnitProcessor"/>, and only then
+/// written out. Nothing of a unit leaves before its decision; any surprise throws
+/// <see cref="FilterException"/> and nothing more is written.
+/// </summary>
+internal sealed class MispResponseFilter
+{
+    private readonly UnitProcessor _units;
+    private readonly int _maxUnitBytes;
+    private readonly Action<UnitOutcome> _onUnit;
+    private readonly Stack<Frame> _frames = new();
+
+    private byte[] _buffer;
+    private int _length;
+
+    // Absolute offset (in the whole body) of _buffer[0].
+    private long _bufferBase;
+    private long _readAbs;
+    private long _emittedAbs;
+    private JsonReaderState _state = new(JsonScan.ReaderOptions);
+
+    // The unit being held: where it starts, the depth it started at, and its shape.
+    private long _unitStart = -1;
+    private long _unitValueStart;
+    private int _unitDepth;
+    private UnitShape _unitShape;
+    private Frame? _unitFrame;
+
+    // A property name seen in an object frame, waiting for its value.
+    private long _pendingNameStart = -1;
+    private string? _pendingName;
+    private bool _done;
+
+    public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit)
+    {
+        _units = new UnitProcessor(context);
+        _maxUnitBytes = maxUnitBytes;
+        _onUnit = onUnit;
+        _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+    }
+
+    /// <summary>True once the body was a single <c>{"Event":...}</c> whose event was withheld.</summary>
+    public bool SingleEventWithheld { get; private set; }
+
+    /// <summary>How many units (events, rows, items) have been decided so far.</summary>
+    public int UnitsDecided { get; private set; }
+
+    private sealed class Frame(FrameKind kind)
+    {
+        public FrameKind Kind { get; } = kind;
+
+        public bool AnyKept { get; set; }
+    }
+
+    private enum FrameKind
+    {
+        TopObject,
+        TopArray,
+        ResponseObject,
+        ResponseArray,
+        AttributeArray,
+    }
+
+    /// <summary>Takes the next chunk of the body; writes whatever is decided to <paramref name="output"/>.</summary>
+    public void Write(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
+    {
+        if (_done && !IsWhitespace(chunk))
+        {
+            throw new FilterException("data after the end of the JSON document");
+        }
+
+        Append(chunk);
+        Run(isFinal: false, output);
+    }
+
+    /// <summary>The body ended: checks it was whole and writes the rest.</summary>
+    public void Complete(IBufferWriter<byte> output)
+    {
+        Run(isFinal: true, output);
+        if (!_done)
+        {
+            throw new FilterException(_readAbs == 0 && _length == 0 ? "empty body" : "truncated JSON");
+        }
+
+        CopyInput(_bufferBase + _length, output);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    private void Append(ReadOnlySpan<byte> chunk)
+    {
+        // Drop what is already emitted and read, keeping the unit being held.
+        var keepFrom = Math.Min(_readAbs, _unitStart >= 0 ? _unitStart : _emittedAbs);
+        keepFrom = Math.Min(keepFrom, _emittedAbs);
+        var drop = (int)(keepFrom - _bufferBase);
+        if (drop > 0 && _length + chunk.Length > _buffer.Length)
+        {
+            Buffer.BlockCopy(_buffer, drop, _buffer, 0, _length - drop);
+            _length -= drop;
+            _bufferBase += drop;
+        }
+
+        if (_length + chunk.Length > _buffer.Length)
+        {
+            if (_unitStart >= 0 && _length + chunk.Length > _maxUnitBytes + (64 * 1024))
+            {
+                throw new FilterException($"an event is larger than the configured bound of {_maxUnitBytes} bytes");
+            }
+
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + chunk.Length));
+            Buffer.BlockCopy(_buffer, 0, larger, 0, _length);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        chunk.CopyTo(_buffer.AsSpan(_length));
+        _length += chunk.Length;
+    }
+
+    private void Run(bool isFinal, IBufferWriter<byte> output)
+    {
+        if (_done)
+        {
+            return;
+        }
+
+        var start = (int)(_readAbs - _bufferBase);
+        var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
+        try
+        {
+            while (!_done && reader.Read())
+            {
+                var tokenStart = _readAbs + reader.TokenStartIndex;
+                var tokenEnd = _readAbs + reader.BytesConsumed;
+                HandleToken(ref reader, tokenStart, tokenEnd, output);
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new FilterException("malformed JSON: " + ex.Message);
+        }
+
+        _readAbs += reader.BytesConsumed;
+        _state = reader.CurrentState;
+        if (_unitStart >= 0 && _readAbs - _unitStart > _maxUnitBytes)
+        {
+            throw new FilterException($"an event is larger than the configured bound of {_maxUnitBytes} bytes");
+        }
+    }
+
+    private void HandleToken(ref Utf8JsonReader reader, long tokenStart, long tokenEnd, IBufferWriter<byte> output)
+    {
+        var type = reader.TokenType;
+        if (_unitStart >= 0)
+        {
+            // Inside a held unit: only find where it ends.
+            if (reader.CurrentDepth == _unitDepth && type is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                FinishUnit(tokenEnd, output);
+            }
+
+            return;
+        }
+
+        if (_frames.Count == 0)
+        {
+            switch (type)
+            {
+                case JsonTokenType.StartObject:
+                    _frames.Push(new Frame(FrameKind.TopObject));
+                    return;
+                case JsonTokenType.StartArray:
+                    _frames.Push(new Frame(FrameKind.TopArray));
+                    return;
+                default:
+                    // A lone string or number carries no event.
+                    _done = true;
+                    return;
+            }
+        }
+
+        var frame = _frames.Peek();
+        if (type is JsonTokenType.EndObject or JsonTokenType.EndArray)
+        {
+            CopyInput(tokenEnd, output);
+            _frames.Pop();
+            _done = _frames.Count == 0;
+
+            return;
+        }
+
+        var isObjectFrame = frame.Kind is FrameKind.TopObject or FrameKind.ResponseObject;
+        if (isObjectFrame && type == JsonTokenType.PropertyName)
+        {
+            _pendingNameStart = tokenStart;
+            _pendingName = reader.GetString();
+            return;
+        }
+
+        var elementStart = isObjectFrame ? _pendingNameStart : tokenStart;
+        var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
+
+        // The containers the filter descends into rather than holding whole.
+        FrameKind? descend = (frame.Kind, _pendingName, type) switch
+        {
+            (FrameKind.TopObject, "response", JsonTokenType.StartArray) => FrameKind.ResponseArray,
+            (FrameKind.TopObject, "response", JsonTokenType.StartObject) => FrameKind.ResponseObject,
+            (FrameKind.ResponseObject, "Attribute", JsonTokenType.StartArray) => FrameKind.AttributeArray,
+            _ => null,
+        };
+        if (descend is { } kind)
+        {
+            EmitGap(frame, elementStart, output);
+            CopyInput(tokenEnd, output);
+            frame.AnyKept = true;
+            _frames.Push(new Frame(kind));
+            _pendingName = null;
+            return;
+        }
+
+        _unitStart = elementStart;
+        _unitValueStart = tokenStart;
+        _unitFrame = frame;
+        _unitShape = frame.Kind switch
+        {
+            FrameKind.TopObject when _pendingName == "Event" => UnitShape.Event,
+            FrameKind.AttributeArray => UnitShape.AttributeRow,
+            _ => UnitShape.Item,
+        };
+        _pendingName = null;
+        if (isContainer)
+        {
+            _unitDepth = reader.CurrentDepth;
+        }
+        else
+        {
+            FinishUnit(tokenEnd, output);
+        }
+    }
+
+    private void FinishUnit(long unitEnd, IBufferWriter<byte> output)
+    {
+        var frame = _unitFrame!;
+        var valueOffset = (int)(_unitValueStart - _bufferBase);
+        var end = (int)(unitEnd - _bufferBase);
+        var value = _buffer.AsSpan(valueOffset, end - valueOffset);
+
+        // Decided into a scratch buffer first: nothing of the unit is written before its decision.
+        var decided = new ArrayBufferWriter<byte>(Math.Max(256, value.Length + 256));
+        var outcome = _units.Process(value, decided, _unitShape);
+        UnitsDecided++;
+        _onUnit(outcome);
+        if (outcome.Released)
+        {
+            EmitGap(frame, _unitStart, output);
+            CopyInput(_unitValueStart, output);
+            output.Write(decided.WrittenSpan);
+            frame.AnyKept = true;
+        }
+        else if (_unitShape == UnitShape.Event && frame.Kind == FrameKind.TopObject)
+        {
+            SingleEventWithheld = true;
+        }
+
+        _emittedAbs = unitEnd;
+        _unitStart = -1;
+        _unitFrame = null;
+    }
+
+    /// <summary>
+    /// Writes the bytes between the previous element and this one. When every element before this
+    /// one was withheld, the separating comma is dropped so the list stays valid JSON.
+    /// </summary>
+    private void EmitGap(Frame frame, long elementStart, IBufferWriter<byte> output)
+    {
+        var gap = _buffer.AsSpan((int)(_emittedAbs - _bufferBase), (int)(elementStart - _emittedAbs));
+        if (!frame.AnyKept)
+        {
+            var comma = gap.IndexOf((byte)',');
+            if (comma >= 0)
+            {
+                gap = gap[(comma + 1)..];
+            }
+        }
+
+        output.Write(gap);
+        _emittedAbs = elementStart;
+    }
+
+    private void CopyInput(long upTo, IBufferWriter<byte> output)
+    {
+        if (upTo > _emittedAbs)
+        {
+            output.Write(_buffer.AsSpan((int)(_emittedAbs - _bufferBase), (int)(upTo - _emittedAbs)));
+            _emittedAbs = upTo;
+        }
+    }
+
+    private static bool IsWhitespace(ReadOnlySpan<byte> chunk) =>
+        chunk.IndexOfAnyExcept(" \t\r\n"u8) < 0;
+}

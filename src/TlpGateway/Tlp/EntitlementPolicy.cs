@@ -1,0 +1,79 @@
+using TlpGateway.Admission;
+using TlpGateway.Members;
+
+namespace TlpGateway.Tlp;
+
+/// <summary>
+/// Who may receive what: the entitlement table of SPEC section 3, pure and without I/O, so it can
+/// be read (and tested) next to the spec.
+/// </summary>
+internal static class EntitlementPolicy
+{
+    /// <summary>Whether <paramref name="requester"/> may receive an item of <paramref name="effective"/> TLP created by <paramref name="orgcUuid"/>.</summary>
+    public static bool MayReceive(TlpLevel effective, string? orgcUuid, Requester requester)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        var member = requester.Member;
+
+        // An organisation always receives its own events, except that TLP:RED never goes to a MISP server.
+        if (requester.IsOwner(orgcUuid))
+        {
+            return effective != TlpLevel.Red || !requester.IsSyncIdentity;
+        }
+
+        return effective switch
+        {
+            TlpLevel.Clear => true,
+            TlpLevel.Green => member.MaxTlp >= TlpLevel.Green,
+            TlpLevel.Amber => member.MaxTlp >= TlpLevel.Amber && member.Relation == MemberRelation.Member,
+            TlpLevel.AmberStrict => member.MaxTlp == TlpLevel.AmberStrict && member.Relation == MemberRelation.Member,
+
+            // RED goes to named individuals, never to a whole organisation and never to a server.
+            _ => !requester.IsSyncIdentity
+                && member.Relation == MemberRelation.Member
+                && member.RedRecipients.Contains(requester.Email),
+        };
+    }
+
+    /// <summary>
+    /// The distribution a sync identity receives (SPEC section 3): levels 0-3 capped so the receiving
+    /// MISP keeps the marking's limit; never raised; 4 (sharing group) and 5 (inherit) unchanged.
+    /// </summary>
+    public static int CapDistribution(TlpLevel effective, int distribution)
+    {
+        if (distribution is < 0 or > 3)
+        {
+            return distribution;
+        }
+
+        var cap = effective switch
+        {
+            TlpLevel.AmberStrict or TlpLevel.Red => 0,
+            TlpLevel.Amber => 1,
+            TlpLevel.Green => 2,
+            _ => 3,
+        };
+        return Math.Min(distribution, cap);
+    }
+
+    /// <summary>Whether the Chatham House Rule applies to an event with this marking (SPEC section 2).</summary>
+    public static bool ChathamHouseApplies(TlpMarking marking, CommunitySettings community)
+    {
+        ArgumentNullException.ThrowIfNull(community);
+        return community.ChathamHouse == ChathamHouseMode.Always
+            || marking.ChathamHouse
+            || marking.Unknown
+            || !marking.HasLevel;
+    }
+
+    /// <summary>
+    /// Whether the source of an event is hidden from the requester (SPEC section 4): from a third party
+    /// (the event is forwarded) and under CHR, but never from the source itself.
+    /// </summary>
+    public static bool HidesSource(Requester requester, string? orgcUuid, bool chathamHouse)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        return !requester.IsOwner(orgcUuid)
+            && (requester.Member.Relation == MemberRelation.ThirdParty || chathamHouse);
+    }
+}
