@@ -53,6 +53,9 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         Filter,
     }
 
+    /// <summary>The client sent HEAD: the answer is judged like GET's, then only its status and headers leave.</summary>
+    public bool HeadOnly { get; init; }
+
     public Stream Stream => this;
 
     public PipeWriter Writer => field ??= PipeWriter.Create(this, new StreamPipeWriterOptions(leaveOpen: true));
@@ -136,9 +139,15 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
             await FailAsync(ex.Reason);
             return;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Any surprise ends the answer: never pass through on error.
+            await FailAsync(ex.GetType().Name + ": " + ex.Message);
+            return;
+        }
 
-        // Held until the first unit is decided, so the status can still change.
-        if (_filter.UnitsDecided > 0 && _pending.WrittenCount > 0)
+        // Held until a unit is released, so the status can still change (a withheld single event is MISP's 404).
+        if (_filter.UnitsReleased > 0 && _pending.WrittenCount > 0)
         {
             await SendPendingAsync(cancellationToken);
         }
@@ -165,6 +174,12 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         catch (FilterException ex)
         {
             await FailAsync(ex.Reason);
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Any surprise ends the answer: never pass through on error.
+            await FailAsync(ex.GetType().Name + ": " + ex.Message);
             return;
         }
 
@@ -236,6 +251,12 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
 
     private async Task SendPendingAsync(CancellationToken cancellationToken)
     {
+        if (HeadOnly)
+        {
+            _pending.ResetWrittenCount();
+            return;
+        }
+
         if (_pending.WrittenCount == 0)
         {
             return;

@@ -50,8 +50,8 @@ internal sealed class MispResponseFilter
     /// <summary>True once the body was a single <c>{"Event":...}</c> whose event was withheld.</summary>
     public bool SingleEventWithheld { get; private set; }
 
-    /// <summary>How many units (events, rows, items) have been decided so far.</summary>
-    public int UnitsDecided { get; private set; }
+    /// <summary>How many units (events, rows, items) have been released so far.</summary>
+    public int UnitsReleased { get; private set; }
 
     private sealed class Frame(FrameKind kind)
     {
@@ -175,9 +175,11 @@ internal sealed class MispResponseFilter
             switch (type)
             {
                 case JsonTokenType.StartObject:
+                    CopyInput(tokenEnd, output);
                     _frames.Push(new Frame(FrameKind.TopObject));
                     return;
                 case JsonTokenType.StartArray:
+                    CopyInput(tokenEnd, output);
                     _frames.Push(new Frame(FrameKind.TopArray));
                     return;
                 default:
@@ -256,10 +258,10 @@ internal sealed class MispResponseFilter
         // Decided into a scratch buffer first: nothing of the unit is written before its decision.
         var decided = new ArrayBufferWriter<byte>(Math.Max(256, value.Length + 256));
         var outcome = _units.Process(value, decided, _unitShape);
-        UnitsDecided++;
         _onUnit(outcome);
         if (outcome.Released)
         {
+            UnitsReleased++;
             EmitGap(frame, _unitStart, output);
             CopyInput(_unitValueStart, output);
             output.Write(decided.WrittenSpan);

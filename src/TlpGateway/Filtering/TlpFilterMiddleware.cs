@@ -60,6 +60,13 @@ internal sealed partial class TlpFilterMiddleware(
             return;
         }
 
+        // HEAD of an event answers what GET would (SPEC section 6): MISP is asked with GET and the body judged, then dropped.
+        var headOnly = HttpMethods.IsHead(request.Method) && route.Is("events", "view");
+        if (headOnly)
+        {
+            request.Method = HttpMethods.Get;
+        }
+
         var filterContext = new FilterContext
         {
             Requester = requester,
@@ -69,11 +76,16 @@ internal sealed partial class TlpFilterMiddleware(
             MinimalIndex = shaping.MinimalIndex,
         };
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
-        var body = new FilteringBody(context, original, filterContext, options.Value, metrics, audit, timeProvider, logger);
+        var body = new FilteringBody(context, original, filterContext, options.Value, metrics, audit, timeProvider, logger) { HeadOnly = headOnly };
         context.Features.Set<IHttpResponseBodyFeature>(body);
         try
         {
             await next(context);
+            if (headOnly)
+            {
+                request.Method = HttpMethods.Head;
+            }
+
             if (context.Features.Get<Yarp.ReverseProxy.Forwarder.IForwarderErrorFeature>() is { Error: not Yarp.ReverseProxy.Forwarder.ForwarderError.None })
             {
                 // MISP failed or was too slow: the upstream error answer says so, there is nothing to filter.

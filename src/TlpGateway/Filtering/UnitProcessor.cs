@@ -592,23 +592,18 @@ internal sealed class UnitProcessor(FilterContext context)
 
     private void AddDefaultTags(Node evt, Node? tags, bool hasChathamHouse)
     {
-        var buffer = new ArrayBufferWriter<byte>(160);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        // The added tag objects, comma-separated; the separator before them depends on what precedes them.
+        byte[] added = [.. Tag("tlp:" + TlpMarking.Name(context.DefaultTlp))];
+        if (!hasChathamHouse)
         {
-            WriteTag(writer, "tlp:" + TlpMarking.Name(context.DefaultTlp), "#FFC000");
-            if (!hasChathamHouse)
-            {
-                WriteTag(writer, "tlp:ex:chr", "#FFC000");
-            }
+            added = [.. added, (byte)',', .. Tag("tlp:ex:chr")];
         }
 
-        // The writer separates sibling values; the leading separator depends on what precedes them.
-        var added = buffer.WrittenSpan;
         if (tags is { IsArray: true })
         {
             var keptTags = tags.Items.Count - (context.ExcludeLocalTags ? tags.Items.Count(IsLocalTag) : 0);
             var insertAt = tags.Items.Count > 0 ? tags.Items[^1].End : tags.Start + 1;
-            _edits.Add(new Edit(insertAt, insertAt, keptTags > 0 ? [(byte)',', .. added] : added.ToArray()));
+            _edits.Add(new Edit(insertAt, insertAt, keptTags > 0 ? [(byte)',', .. added] : added));
         }
         else if (tags is null)
         {
@@ -622,14 +617,20 @@ internal sealed class UnitProcessor(FilterContext context)
         }
     }
 
-    private static void WriteTag(Utf8JsonWriter writer, string name, string colour)
+    private static byte[] Tag(string name)
     {
-        writer.WriteStartObject();
-        writer.WriteString("name", name);
-        writer.WriteString("colour", colour);
-        writer.WriteBoolean("exportable", true);
-        writer.WriteBoolean("local", false);
-        writer.WriteEndObject();
+        var buffer = new ArrayBufferWriter<byte>(96);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", name);
+            writer.WriteString("colour", "#FFC000");
+            writer.WriteBoolean("exportable", true);
+            writer.WriteBoolean("local", false);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private void EmptyList(Node holder, Key key)

@@ -1,0 +1,242 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MispSimulator;
+using TlpGateway.FunctionalTests.Infrastructure;
+
+namespace TlpGateway.FunctionalTests.Filtering;
+
+/// <summary>The TLP rules of SPEC sections 3-5, end to end through the real gateway and the simulator.</summary>
+public sealed class EgressFilterTests : IAsyncLifetime
+{
+    private const string RedEventUuid = "9a5a8fbf-71a6-47b5-b84b-52e55399c2d2";
+    private TestServers _servers = null!;
+
+    public async Task InitializeAsync() => _servers = await TestServers.StartAsync();
+
+    public async Task DisposeAsync() => await _servers.DisposeAsync();
+
+    [Fact]
+    public async Task View_RedEventOfAnotherOrganisation_Answers404AsMispDoes()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.GetAsync("/events/view/8");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var expected = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1", "error_events_view_999999__orgC.json"));
+        Assert.Equal(expected.Replace("999999", "8", StringComparison.Ordinal), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task View_RedEventToNamedRedRecipient_Released()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgDAnalyst, "127.0.0.2");
+
+        using var response = await client.GetAsync("/events/view/8");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(RedEventUuid, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task View_RedEventToItsOwnOrganisation_Released()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync("/Events/View/8.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(RedEventUuid, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Head_RedEventOfAnotherOrganisation_Answers404()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/events/view/" + RedEventUuid));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task View_UntaggedEvent_GetsAmberAndChathamHouseTagsAndLosesRedAttribute()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync("/events/view/10");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        using var json = JsonDocument.Parse(bytes);
+        var evt = json.RootElement.GetProperty("Event");
+        var tags = evt.GetProperty("Tag").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["tlp:amber", "tlp:ex:chr"], tags);
+        var attributes = evt.GetProperty("Attribute").EnumerateArray().ToList();
+        Assert.DoesNotContain(attributes, a => a.TryGetProperty("Tag", out var t) && t.EnumerateArray().Any(x => x.GetProperty("name").GetString() == "tlp:red"));
+        Assert.Equal(attributes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), evt.GetProperty("attribute_count").GetString());
+        Assert.Equal("private", response.Headers.CacheControl?.ToString());
+        Assert.Contains("Authorization", response.Headers.Vary);
+        Assert.True(response.Content.Headers.ContentLength is null || response.Content.Headers.ContentLength == bytes.Length, "MISP's Content-Length must not survive");
+    }
+
+    [Fact]
+    public async Task View_EventToThirdParty_HidesEverySourceReference()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.ThirdParty, "127.0.0.4");
+
+        using var response = await client.GetAsync("/events/view/4");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("ORG_C", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(SimulatorOrgs.OrgC, body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("user@org-c.test", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORG_D", body, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(body);
+        var orgc = json.RootElement.GetProperty("Event").GetProperty("Orgc");
+        Assert.Equal("Demo community (forwarded)", orgc.GetProperty("name").GetString());
+        Assert.Equal("00000000-0000-4000-8000-000000000002", orgc.GetProperty("uuid").GetString());
+        Assert.Equal("0", json.RootElement.GetProperty("Event").GetProperty("orgc_id").GetString());
+    }
+
+    [Fact]
+    public async Task View_ThirdPartyMaxGreen_AmberAndRedAttributesRemoved()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.ThirdParty, "127.0.0.4");
+
+        using var response = await client.GetAsync("/events/view/4");
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("login-portal.example\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("hr-notice@mailer.example", body, StringComparison.Ordinal);
+        Assert.Contains("198.51.100.23", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestSearch_MemberMaxGreen_ListsNoRedOrAmberEventOfOthers()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.PostAsync("/events/restSearch", new StringContent("{\"returnFormat\":\"json\"}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var events = json.RootElement.GetProperty("response").EnumerateArray().Select(e => e.GetProperty("Event")).ToList();
+        Assert.NotEmpty(events);
+        Assert.DoesNotContain(events, e => e.GetProperty("uuid").GetString() == RedEventUuid);
+        foreach (var evt in events.Where(e => e.GetProperty("Orgc").GetProperty("uuid").GetString() != SimulatorOrgs.OrgD))
+        {
+            var tags = evt.GetProperty("Tag").EnumerateArray().Select(t => t.GetProperty("name").GetString()!.ToLowerInvariant()).ToList();
+            Assert.DoesNotContain(tags, t => t is "tlp:red" or "tlp:amber" or "tlp:amber+strict");
+        }
+
+        Assert.False(response.Headers.Contains("X-Result-Count"));
+    }
+
+    [Fact]
+    public async Task MinimalIndex_SyncServer_ListsOnlyReceivableEventsInMinimalShape()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
+
+        using var response = await client.PostAsync("/events/index", new StringContent("{\"minimal\":1,\"published\":1}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(RedEventUuid, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("992f73a9-36c8-4819-9639-80da1f280c4c", body, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(body);
+        var rows = json.RootElement.EnumerateArray().ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, row => Assert.Equal(["id", "timestamp", "sighting_timestamp", "published", "uuid", "orgc_uuid"], row.EnumerateObject().Select(p => p.Name)));
+        var forwarded = _servers.Simulator.Requests.Single(r => r.PathAndQuery.StartsWith("/events/index", StringComparison.Ordinal));
+        Assert.DoesNotContain("minimal", Encoding.UTF8.GetString(forwarded.Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task View_SyncServer_DistributionCappedByTlp()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
+
+        // E3 (ORG_D, tlp:amber, distribution 3): a MISP server may keep it in its community only.
+        using var response = await client.GetAsync("/events/view/6");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("1", json.RootElement.GetProperty("Event").GetProperty("distribution").GetString());
+    }
+
+    [Fact]
+    public async Task View_SyncServer_NeverReceivesRedEventEvenItsOwn()
+    {
+        _servers.Simulator.PutEvent(System.Text.Json.Nodes.JsonNode.Parse($$"""
+            {"id":"90","orgc_id":"2","org_id":"2","info":"B's red","uuid":"0b0b0b0b-0000-4000-8000-000000000090","distribution":"3","protected":null,
+             "Org":{"id":"2","name":"ORG_B","uuid":"{{SimulatorOrgs.OrgB}}"},"Orgc":{"id":"2","name":"ORG_B","uuid":"{{SimulatorOrgs.OrgB}}"},
+             "Attribute":[],"Object":[],"Tag":[{"id":"1","name":"tlp:red","local":false}]}
+            """)!.AsObject());
+        using var client = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
+
+        using var response = await client.GetAsync("/events/view/90");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task View_ExcludeLocalTags_LocalRedTagStillCounts()
+    {
+        _servers.Simulator.PutEvent(System.Text.Json.Nodes.JsonNode.Parse($$"""
+            {"id":"91","orgc_id":"3","org_id":"3","info":"locally red","uuid":"0c0c0c0c-0000-4000-8000-000000000091","distribution":"3","protected":null,
+             "Org":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},"Orgc":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},
+             "Attribute":[],"Object":[],"Tag":[{"id":"1","name":"tlp:clear","local":false},{"id":"2","name":"tlp:red","local":true}]}
+            """)!.AsObject());
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.GetAsync("/events/view/91/excludeLocalTags:1");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain(_servers.Simulator.Requests, r => r.PathAndQuery.Contains("excludeLocalTags", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("/events/restSearch", "{\"returnFormat\":\"csv\"}")]
+    [InlineData("/events/restSearch/returnFormat:stix2", "{}")]
+    [InlineData("/attributes/restSearch", "{\"returnFormat\":\"suricata\"}")]
+    [InlineData("/events/restSearch/csv", "{}")]
+    public async Task RestSearch_NonJsonFormat_Refused406AndNotForwarded(string path, string body)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
+        Assert.DoesNotContain(_servers.Simulator.Requests, r => r.PathAndQuery.Contains("restSearch", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task CheckUuid_AnyRequester_Refused403()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync("/events/checkuuid/" + RedEventUuid);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AttributesRestSearch_MemberMaxGreen_NoRedAttributesAndNoInheritedTags()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.PostAsync("/attributes/restSearch", new StringContent("{\"returnFormat\":\"json\"}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var rows = json.RootElement.GetProperty("response").GetProperty("Attribute").EnumerateArray().ToList();
+        Assert.NotEmpty(rows);
+        Assert.DoesNotContain(rows, r => r.GetProperty("Event").GetProperty("uuid").GetString() == RedEventUuid);
+        Assert.DoesNotContain(rows, r => r.TryGetProperty("Tag", out var tags) && tags.EnumerateArray().Any(t => t.TryGetProperty("inherited", out _)));
+        var forwarded = _servers.Simulator.Requests.Single(r => r.PathAndQuery.StartsWith("/attributes/restSearch", StringComparison.Ordinal));
+        Assert.Contains("includeEventTags", Encoding.UTF8.GetString(forwarded.Body), StringComparison.Ordinal);
+    }
+}

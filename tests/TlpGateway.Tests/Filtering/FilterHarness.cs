@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Net;
+using TlpGateway.Admission;
+using TlpGateway.Filtering;
+using TlpGateway.Members;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Tests.Filtering;
+
+/// <summary>Runs <see cref="MispResponseFilter"/> over bytes, in chunks, for a requester built from a few parameters.</summary>
+internal static class FilterHarness
+{
+    public const string OrgA = "be0cad1c-0c3b-4735-b85f-668fe79082ef";
+    public const string OrgB = "699a69b5-3603-4906-bb08-7be821f84189";
+    public const string OrgC = "13c7e515-44c2-40dc-bc3e-0e7bcaf6d390";
+    public const string OrgD = "d03551b8-8496-4bd2-b178-72fb134e2520";
+
+    public static readonly CommunitySettings Community = new("Test", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+
+    public static Requester Requester(
+        string orgUuid = OrgD,
+        TlpLevel maxTlp = TlpLevel.Amber,
+        MemberRelation relation = MemberRelation.Member,
+        bool sync = false,
+        string email = "user@example.test",
+        string orgId = "4",
+        params string[] redRecipients) => new()
+        {
+            Member = new MemberEntry
+            {
+                Id = "m",
+                Name = "M",
+                OrgUuid = orgUuid,
+                Networks = [IPNetwork.Parse("127.0.0.0/8")],
+                Relation = relation,
+                MaxTlp = maxTlp,
+                RedRecipients = redRecipients.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
+            },
+            OrgUuid = orgUuid,
+            OrgId = orgId,
+            Email = email,
+            IsSyncIdentity = sync,
+        };
+
+    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null) => new()
+    {
+        Requester = requester,
+        Community = community ?? Community,
+        ExcludeLocalTags = excludeLocalTags,
+        StripInheritedTags = stripInherited,
+        MinimalIndex = minimal,
+    };
+
+    /// <summary>Filters <paramref name="input"/> fed in chunks of <paramref name="chunk"/> bytes; returns the output and the outcomes.</summary>
+    public static (byte[] Output, List<UnitOutcome> Outcomes, bool SingleWithheld) Run(byte[] input, FilterContext context, int chunk = 4096, int maxEventBytes = 16 * 1024 * 1024)
+    {
+        var outcomes = new List<UnitOutcome>();
+        var filter = new MispResponseFilter(context, maxEventBytes, outcomes.Add);
+        var output = new ArrayBufferWriter<byte>();
+        for (var offset = 0; offset < input.Length; offset += chunk)
+        {
+            filter.Write(input.AsSpan(offset, Math.Min(chunk, input.Length - offset)), output);
+        }
+
+        filter.Complete(output);
+        return (output.WrittenSpan.ToArray(), outcomes, filter.SingleEventWithheld);
+    }
+
+    public static byte[] Capture(string name) =>
+        File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1", name));
+
+    public static byte[] Sample(string name) =>
+        File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "misp-samples", name));
+}
