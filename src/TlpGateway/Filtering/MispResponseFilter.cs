@@ -108,13 +108,14 @@ internal sealed class MispResponseFilter
             _bufferBase += drop;
         }
 
+        // What is held is one event (or one envelope token): bounded, whatever MISP sends.
+        if (_bufferBase + _length + chunk.Length - keepFrom > _maxUnitBytes)
+        {
+            throw new FilterException($"an event is larger than the configured bound of {_maxUnitBytes} bytes");
+        }
+
         if (_length + chunk.Length > _buffer.Length)
         {
-            if (_unitStart >= 0 && _length + chunk.Length > _maxUnitBytes + (64 * 1024))
-            {
-                throw new FilterException($"an event is larger than the configured bound of {_maxUnitBytes} bytes");
-            }
-
             var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + chunk.Length));
             Buffer.BlockCopy(_buffer, 0, larger, 0, _length);
             ArrayPool<byte>.Shared.Return(_buffer);
@@ -150,10 +151,6 @@ internal sealed class MispResponseFilter
 
         _readAbs += reader.BytesConsumed;
         _state = reader.CurrentState;
-        if (_unitStart >= 0 && _readAbs - _unitStart > _maxUnitBytes)
-        {
-            throw new FilterException($"an event is larger than the configured bound of {_maxUnitBytes} bytes");
-        }
     }
 
     private void HandleToken(ref Utf8JsonReader reader, long tokenStart, long tokenEnd, IBufferWriter<byte> output)

@@ -1,0 +1,254 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TlpGateway.Filtering;
+using TlpGateway.Members;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Tests.Filtering;
+
+public sealed class MispResponseFilterTests
+{
+    public static TheoryData<string> JsonCaptures()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1"), "*.json").Order())
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonCaptures))]
+    public void Filter_EveryCaptureInTinyChunks_SameOutputAsInOnePiece(string capture)
+    {
+        var input = FilterHarness.Capture(capture);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, orgId: "4"));
+
+        var whole = FilterHarness.Run(input, context, chunk: input.Length + 1);
+        var bytewise = FilterHarness.Run(input, context, chunk: 1);
+        var odd = FilterHarness.Run(input, context, chunk: 7);
+
+        Assert.Equal(whole.Output, bytewise.Output);
+        Assert.Equal(whole.Output, odd.Output);
+        using var parsed = JsonDocument.Parse(whole.Output);
+    }
+
+    [Fact]
+    public void Filter_OwnerViewsOwnEvent_ByteIdenticalExceptCorrelations()
+    {
+        var input = FilterHarness.Capture("events_view_rich__orgC.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"));
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context);
+
+        // The only documented change for the source itself: correlations it was not confirmed to receive.
+        var expected = JsonNode.Parse(input)!;
+        expected["Event"]!["RelatedEvent"] = new JsonArray();
+        Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(output)));
+        Assert.Single(outcomes);
+        Assert.True(outcomes[0].Released);
+        var text = Encoding.UTF8.GetString(output);
+        var attributes = Encoding.UTF8.GetString(input);
+        var start = attributes.IndexOf("\"Attribute\": [", StringComparison.Ordinal);
+        var end = attributes.IndexOf("\"ShadowAttribute\": [", start, StringComparison.Ordinal);
+        Assert.Contains(attributes[start..end], text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_OwnerViewsEventWithoutCorrelations_ByteIdentical()
+    {
+        var input = FilterHarness.Capture("events_view_rich_syncparams__orgC.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"));
+
+        var (output, _, _) = FilterHarness.Run(input, context);
+
+        Assert.Equal(input, output);
+    }
+
+    [Fact]
+    public void Filter_RestSearchForGreenMember_NoByteOfWithheldEvents()
+    {
+        var input = FilterHarness.Capture("events_restSearch_json__admin.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, orgId: "4"));
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, chunk: 333);
+
+        var text = Encoding.UTF8.GetString(output);
+        var withheld = outcomes.Where(o => !o.Released).ToList();
+        Assert.NotEmpty(withheld);
+        Assert.All(withheld, o => Assert.DoesNotContain(o.EventUuid!, text, StringComparison.Ordinal));
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(outcomes.Count(o => o.Released), json.RootElement.GetProperty("response").GetArrayLength());
+    }
+
+    [Fact]
+    public void Filter_AllEventsWithheld_EmptyListStillParses()
+    {
+        var input = FilterHarness.Capture("events_restSearch_json__admin.json");
+        var context = FilterHarness.Context(FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Clear, MemberRelation.ThirdParty, orgId: "99"));
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context);
+
+        using var json = JsonDocument.Parse(output);
+        var released = json.RootElement.GetProperty("response").EnumerateArray().Select(e => e.GetProperty("Event").GetProperty("uuid").GetString()).ToList();
+        Assert.Equal(outcomes.Where(o => o.Released).Select(o => o.EventUuid), released);
+    }
+
+    [Fact]
+    public void Filter_SingleEventWithheld_SignalsIt()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"id":"1","uuid":"11111111-0000-4000-8000-000000000001","Orgc":{"uuid":"{{{FilterHarness.OrgC}}}"},"Attribute":[],"Tag":[{"name":"tlp:red"}]}}""");
+
+        var (_, _, singleWithheld) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.True(singleWithheld);
+    }
+
+    [Theory]
+    [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}],"Tag":[{"name":"tlp:red"}]}}""", "duplicate key")]
+    [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:red"}]}""", "malformed")]
+    [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":tlp:red}]}}""", "malformed")]
+    [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":7}]}}""", "string name")]
+    [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"colour":"#fff"}]}}""", "string name")]
+    [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":{"name":"tlp:clear"}}}""", "not a list")]
+    [InlineData("""<html>not json</html>""", "malformed")]
+    [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001"}}]} trailing""", "")]
+    [InlineData("", "malformed")]
+    public void Filter_InputItCannotJudge_ThrowsAndWritesNothingOfTheEvent(string json, string reason)
+    {
+        var context = FilterHarness.Context(FilterHarness.Requester());
+
+        var ex = Assert.ThrowsAny<Exception>(() => FilterHarness.Run(Encoding.UTF8.GetBytes(json), context, chunk: 5));
+
+        Assert.True(ex is FilterException, ex.ToString());
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_EventLargerThanBound_Throws()
+    {
+        var big = new string('x', 100_000);
+        var input = Encoding.UTF8.GetBytes($$$"""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","info":"{{{big}}}","Tag":[{"name":"tlp:clear"}]}}]}""");
+
+        var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()), chunk: 4096, maxEventBytes: 10_000));
+
+        Assert.Contains("larger than the configured bound", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_DeepNesting_Throws()
+    {
+        var deep = string.Concat(Enumerable.Repeat("[", 200)) + string.Concat(Enumerable.Repeat("]", 200));
+        var input = Encoding.UTF8.GetBytes($$$"""{"response":[{"Event":{"uuid":"1","x":{{{deep}}},"Tag":[{"name":"tlp:clear"}]}}]}""");
+
+        Assert.Throws<FilterException>(() => FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester())));
+    }
+
+    [Fact]
+    public void Filter_UnicodeEscapedRedTag_StillRed()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Orgc":{"uuid":"{{{FilterHarness.OrgC}}}"},"Attribute":[],"Tag":[{"name":" TLP:\u0052ed "}]}}""");
+
+        var (output, _, singleWithheld) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester(maxTlp: TlpLevel.AmberStrict)));
+
+        Assert.True(singleWithheld);
+        Assert.DoesNotContain("11111111", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_ObjectLeftWithoutAttributes_RemovedWithItsReferences()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"uuid":"e1","attribute_count":"3","Orgc":{"uuid":"{{{FilterHarness.OrgC}}}"},
+              "Attribute":[{"uuid":"a1","value":"keep.example","Tag":[{"name":"tlp:green"}]}],
+              "Object":[
+                {"uuid":"o1","Attribute":[{"uuid":"a2","value":"secret.example","Tag":[{"name":"tlp:red"}]}],"ObjectReference":[]},
+                {"uuid":"o2","Attribute":[{"uuid":"a3","value":"fine.example"}],"ObjectReference":[{"referenced_uuid":"o1"},{"referenced_uuid":"a1"}]}],
+              "EventReport":[{"uuid":"r1","content":"see secret.example"},{"uuid":"r2","content":"nothing to hide"}],
+              "Tag":[{"name":"tlp:green"}]}}
+            """);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()));
+
+        var evt = JsonNode.Parse(output)!["Event"]!;
+        Assert.Equal("2", (string?)evt["attribute_count"]);
+        Assert.Equal(["o2"], evt["Object"]!.AsArray().Select(o => (string?)o!["uuid"]));
+        Assert.Equal(["a1"], evt["Object"]![0]!["ObjectReference"]!.AsArray().Select(r => (string?)r!["referenced_uuid"]));
+        Assert.Equal(["r2"], evt["EventReport"]!.AsArray().Select(r => (string?)r!["uuid"]));
+        Assert.DoesNotContain("secret.example", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+        Assert.Equal(1, outcomes.Single().AttributesRemoved);
+    }
+
+    [Fact]
+    public void Filter_ProtectedEventRulesWouldChange_Withheld()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"e1","protected":true,"Orgc":{"uuid":"{{{FilterHarness.OrgC}}}"},"Attribute":[{"uuid":"a1","value":"x","Tag":[{"name":"tlp:red"}]}],"Tag":[{"name":"tlp:green"}]}}""");
+
+        var (_, outcomes, singleWithheld) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.True(singleWithheld);
+        Assert.Equal("protected-would-change", outcomes.Single().Reason);
+    }
+
+    [Fact]
+    public void Filter_UntaggedEventWithoutTagKey_GetsTagKeyWithDefaultTags()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"e1","Orgc":{"uuid":"{{{FilterHarness.OrgD}}}"},"Attribute":[]}}""");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()));
+
+        var tags = JsonNode.Parse(output)!["Event"]!["Tag"]!.AsArray();
+        Assert.Equal(["tlp:amber", "tlp:ex:chr"], tags.Select(t => (string?)t!["name"]));
+        Assert.Equal(true, (bool?)tags[0]!["exportable"]);
+        Assert.Equal(false, (bool?)tags[0]!["local"]);
+    }
+
+    [Fact]
+    public void Filter_ExcludeLocalTags_StripsLocalTagsAfterJudging()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"e1","Orgc":{"uuid":"{{{FilterHarness.OrgD}}}"},"Attribute":[],"Tag":[{"name":"tlp:green","local":false},{"name":"workflow:todo","local":true}]}}""");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester(), excludeLocalTags: true));
+
+        Assert.Equal(["tlp:green"], JsonNode.Parse(output)!["Event"]!["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
+    }
+
+    [Fact]
+    public void Filter_IndexRowsForSync_MinimalShapeOnlyEntitled()
+    {
+        var input = FilterHarness.Capture("events_index__admin.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgB, TlpLevel.Amber, sync: true, orgId: "2"), minimal: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, chunk: 100);
+
+        using var json = JsonDocument.Parse(output);
+        var uuids = json.RootElement.EnumerateArray().Select(r => r.GetProperty("uuid").GetString()).ToList();
+        Assert.Equal(outcomes.Where(o => o.Released).Select(o => o.EventUuid), uuids);
+        Assert.DoesNotContain(outcomes, o => o.Released && o.Tlp == TlpLevel.Red);
+        Assert.All(outcomes.Where(o => !o.Released), o => Assert.DoesNotContain(o.EventUuid!, Encoding.UTF8.GetString(output), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Filter_ProposalsAndSightingsWithoutEventTags_Withheld()
+    {
+        var proposals = FilterHarness.Capture("shadow_attributes_index_all__admin.json");
+
+        var (output, outcomes, _) = FilterHarness.Run(proposals, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.All(outcomes, o => Assert.False(o.Released));
+        Assert.Empty(JsonDocument.Parse(output).RootElement.EnumerateArray());
+    }
+
+    [Fact]
+    public void Filter_NonEventJson_PassesByteForByte()
+    {
+        var input = FilterHarness.Capture("users_view_me__orgC.json");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()), chunk: 13);
+
+        Assert.Equal(input, output);
+    }
+}

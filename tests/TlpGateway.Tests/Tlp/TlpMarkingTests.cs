@@ -1,0 +1,76 @@
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Tests.Tlp;
+
+public sealed class TlpMarkingTests
+{
+    [Theory]
+    [InlineData("tlp:red", "Red")]
+    [InlineData("TLP:Red", "Red")]
+    [InlineData(" tlp:red ", "Red")]
+    [InlineData("tlp:white", "Clear")]
+    [InlineData("tlp:clear", "Clear")]
+    [InlineData("TLP:GREEN", "Green")]
+    [InlineData("tlp:amber+strict", "AmberStrict")]
+    [InlineData("tlp:AMBER", "Amber")]
+    public void Add_KnownLevel_IsThatLevel(string tag, string expected)
+    {
+        var marking = default(TlpMarking);
+        marking.Add(tag);
+
+        Assert.True(marking.HasLevel);
+        Assert.Equal(Enum.Parse<TlpLevel>(expected), marking.Effective(TlpLevel.Clear));
+    }
+
+    [Fact]
+    public void Add_SeveralLevels_MostRestrictiveWins()
+    {
+        var marking = default(TlpMarking);
+        marking.Add("tlp:clear");
+        marking.Add("tlp:red");
+        marking.Add("tlp:green");
+
+        Assert.Equal(TlpLevel.Red, marking.Effective(TlpLevel.Amber));
+    }
+
+    [Fact]
+    public void Add_UnknownTlpValue_CountsAsAmberWithChathamHouseButIsNoLevel()
+    {
+        var marking = default(TlpMarking);
+        marking.Add("tlp:unclear");
+
+        Assert.False(marking.HasLevel);
+        Assert.True(marking.Unknown);
+        Assert.Equal(TlpLevel.Amber, marking.Effective(TlpLevel.Clear));
+    }
+
+    [Fact]
+    public void Add_UnknownBesideGreen_CountsAsAmber()
+    {
+        var marking = default(TlpMarking);
+        marking.Add("tlp:green");
+        marking.Add("tlp:grene");
+
+        Assert.Equal(TlpLevel.Amber, marking.Effective(TlpLevel.Clear));
+    }
+
+    [Fact]
+    public void Effective_NoTlpTags_IsCommunityDefault()
+    {
+        var marking = default(TlpMarking);
+        marking.Add("malware_classification:malware-category=\"Ransomware\"");
+
+        Assert.False(marking.HasLevel);
+        Assert.Equal(TlpLevel.Amber, marking.Effective(TlpLevel.Amber));
+    }
+
+    [Fact]
+    public void Add_ChathamHouseTag_IsMarkerNotLevel()
+    {
+        var marking = default(TlpMarking);
+        marking.Add("TLP:EX:CHR");
+
+        Assert.True(marking.ChathamHouse);
+        Assert.False(marking.HasLevel);
+    }
+}
