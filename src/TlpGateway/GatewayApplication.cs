@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TlpGateway.Admission;
 using TlpGateway.Audit;
 using TlpGateway.Filtering;
+using TlpGateway.Health;
 using TlpGateway.Members;
 using TlpGateway.Upstream;
 
@@ -35,9 +36,11 @@ internal static class GatewayApplication
         builder.Services.AddMembersRegistry();
         builder.Services.AddAuditTrail(builder.Configuration);
         builder.Services.AddTlpFiltering(builder.Configuration);
+        builder.Services.AddGatewayHealth();
         builder.Services.AddAdmission(builder.Configuration);
 
         var app = builder.Build();
+        app.MapGatewayHealth();
         app.MapReverseProxy(pipeline =>
         {
             // Outermost, so its error bodies never pass through the gateway's own rules.

@@ -30,6 +30,13 @@ internal static class MembersFileParser
     public static MembersRegistry Parse(ReadOnlySpan<byte> json)
     {
         var errors = new List<string>();
+
+        // Editors on some systems write a UTF-8 byte order mark; it is not part of the JSON.
+        if (json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            json = json[3..];
+        }
+
         JsonDocument document;
         try
         {

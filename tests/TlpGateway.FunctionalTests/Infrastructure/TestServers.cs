@@ -19,6 +19,7 @@ internal sealed class TestServers : IAsyncDisposable
         Simulator = state;
         SimulatorUrl = ListeningAddress(simulator);
         GatewayUrl = ListeningAddress(gateway);
+        GatewayIpv6Url = ListeningAddress(gateway, "[::1]");
     }
 
     public SimulatorState Simulator { get; }
@@ -33,6 +34,9 @@ internal sealed class TestServers : IAsyncDisposable
     public Uri SimulatorUrl { get; }
 
     public Uri GatewayUrl { get; }
+
+    /// <summary>The gateway's listener on the IPv6 loopback.</summary>
+    public Uri GatewayIpv6Url { get; }
 
     public IServiceProvider GatewayServices => _gateway.Services;
 
@@ -54,7 +58,7 @@ internal sealed class TestServers : IAsyncDisposable
         };
         configure?.Invoke(settings);
 
-        var gateway = GatewayApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
+        var gateway = GatewayApplication.Build(["--urls", "http://127.0.0.1:0;http://[::1]:0", "--Logging:LogLevel:Default=Warning"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
             gatewayBuilder?.Invoke(builder);
@@ -121,9 +125,9 @@ internal sealed class TestServers : IAsyncDisposable
         }
     }
 
-    private static Uri ListeningAddress(WebApplication app)
+    private static Uri ListeningAddress(WebApplication app, string host = "127.0.0.1")
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        return new Uri(addresses.First());
+        return new Uri(addresses.First(a => a.Contains(host, StringComparison.Ordinal)));
     }
 }

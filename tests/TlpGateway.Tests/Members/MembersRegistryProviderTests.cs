@@ -1,0 +1,68 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TlpGateway.Members;
+
+namespace TlpGateway.Tests.Members;
+
+public sealed class MembersRegistryProviderTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tlpgw-members-");
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private string MembersPath => Path.Combine(_directory.FullName, "members.json");
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _directory.Delete(recursive: true);
+    }
+
+    [Fact]
+    public void Constructor_InvalidFile_Throws()
+    {
+        File.WriteAllText(MembersPath, "{\"community\":{}}");
+
+        var ex = Assert.Throws<MembersFileException>(() => Create());
+
+        Assert.Contains(ex.Errors, e => e.Contains("'members' is required", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reload_ValidEditAtomicallyReplaced_TakesEffect()
+    {
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.demo.json"), MembersPath);
+        using var provider = Create();
+        var reloaded = new TaskCompletionSource<MembersRegistry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.Reloaded += registry => reloaded.TrySetResult(registry);
+
+        var edited = (await File.ReadAllTextAsync(MembersPath)).Replace("\"id\": \"org-c\"", "\"id\": \"org-c2\"", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(MembersPath + ".tmp", edited);
+        File.Move(MembersPath + ".tmp", MembersPath, overwrite: true);
+
+        var registry = await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("org-c2", registry.Members[0].Id);
+        Assert.Same(registry, provider.Current);
+        Assert.Null(provider.LastError);
+    }
+
+    [Fact]
+    public void Reload_InvalidEdit_KeepsLastGoodAndReportsError()
+    {
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.demo.json"), MembersPath);
+        using var provider = Create();
+        var before = provider.Current;
+
+        File.WriteAllText(MembersPath, File.ReadAllText(MembersPath).Replace("\"relation\": \"member\"", "\"relation\": \"memebr\"", StringComparison.Ordinal));
+
+        Assert.False(provider.Reload());
+        Assert.Same(before, provider.Current);
+        Assert.Contains("memebr", provider.LastError, StringComparison.Ordinal);
+    }
+
+    private MembersRegistryProvider Create() => new(
+        Options.Create(new GatewayOptions { MembersFile = MembersPath }),
+        TimeProvider.System,
+        _services.GetRequiredService<IMeterFactory>(),
+        NullLogger<MembersRegistryProvider>.Instance);
+}
