@@ -92,6 +92,9 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
             case ("events", "delete"):
                 await DeleteEventAsync(misp);
                 break;
+            case ("attributes", "view"):
+                await ViewAttributeAsync(user, misp, compact);
+                break;
             case ("events", "filtereventidsforpush"):
                 await FilterEventIdsForPushAsync(json);
                 break;
@@ -108,6 +111,24 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
                 await WriteErrorAsync(404, "Not Found");
                 break;
         }
+    }
+
+    private async Task ViewAttributeAsync(SimulatedUser user, MispRequest misp, bool compact)
+    {
+        var id = misp.Argument(0);
+        foreach (var evt in state.Events.Select(e => ViewFor(user, e)))
+        {
+            var attribute = AllAttributes(evt).FirstOrDefault(a => (string?)a["id"] == id || string.Equals((string?)a["uuid"], id, StringComparison.OrdinalIgnoreCase));
+            if (attribute is not null)
+            {
+                var copy = attribute.DeepClone().AsObject();
+                copy["event_id"] = (string?)evt["id"];
+                await WriteJsonAsync(new JsonObject { ["Attribute"] = copy }, compact);
+                return;
+            }
+        }
+
+        await WriteErrorAsync(404, "Invalid attribute");
     }
 
     private static JsonObject? ParseBody(byte[] body)

@@ -3,6 +3,7 @@ using TlpGateway.Admission;
 using TlpGateway.Audit;
 using TlpGateway.Filtering;
 using TlpGateway.Health;
+using TlpGateway.Ingress;
 using TlpGateway.Members;
 using TlpGateway.Upstream;
 
@@ -37,6 +38,7 @@ internal static class GatewayApplication
         builder.Services.AddAuditTrail(builder.Configuration);
         builder.Services.AddTlpFiltering(builder.Configuration);
         builder.Services.AddGatewayHealth();
+        builder.Services.AddIngressRules(builder.Configuration);
         builder.Services.AddAdmission(builder.Configuration);
 
         var app = builder.Build();
@@ -46,6 +48,7 @@ internal static class GatewayApplication
             // Outermost, so its error bodies never pass through the gateway's own rules.
             pipeline.UseMiddleware<UpstreamErrorMiddleware>();
             pipeline.UseAdmission();
+            pipeline.UseIngressRules();
             pipeline.UseTlpFiltering();
         });
         return app;

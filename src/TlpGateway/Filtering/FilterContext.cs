@@ -30,4 +30,7 @@ internal sealed class FilterContext
 internal readonly record struct UnitOutcome(bool Released, string Kind, string? Reason, string? EventUuid, TlpLevel? Tlp, int AttributesRemoved, bool Rewritten)
 {
     public static UnitOutcome PassedThrough => new(true, "other", null, null, null, 0, false);
+
+    /// <summary>The event's source organisation, where the unit named one.</summary>
+    public string? OrgcUuid { get; init; }
 }

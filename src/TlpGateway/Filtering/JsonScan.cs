@@ -65,9 +65,6 @@ internal struct Prop
     public int ValueEnd;
     public JsonTokenType ValueKind;
 
-    /// <summary>The unescaped string value, for the properties the policy reads.</summary>
-    public string? Text;
-
     /// <summary>The scanned value, for objects and arrays the filter looks into.</summary>
     public Node? Child;
 }
@@ -80,6 +77,18 @@ internal sealed class Node
     public bool IsArray;
     public List<Prop> Props = [];
     public List<Node> Items = [];
+
+    /// <summary>The bytes the ranges refer to.</summary>
+    public ReadOnlyMemory<byte> Source;
+
+    internal void Reset(ReadOnlyMemory<byte> source)
+    {
+        Source = source;
+        Start = End = 0;
+        IsArray = false;
+        Props.Clear();
+        Items.Clear();
+    }
 
     public int IndexOf(Key key)
     {
@@ -96,9 +105,23 @@ internal sealed class Node
 
     public Node? Child(Key key) => IndexOf(key) is >= 0 and var i ? Props[i].Child : null;
 
-    public string? Text(Key key) => IndexOf(key) is >= 0 and var i ? Props[i].Text : null;
+    /// <summary>The string (unescaped) or number text of a property, decoded only when asked for.</summary>
+    public string? Text(Key key) => IndexOf(key) is >= 0 and var i ? TextAt(i) : null;
 
-    public bool IsTrue(Key key) => IndexOf(key) is >= 0 and var i && (Props[i].ValueKind == JsonTokenType.True || Props[i].Text is "1" or "true");
+    public string? TextAt(int index)
+    {
+        var prop = Props[index];
+        var raw = Source.Span[prop.ValueStart..prop.ValueEnd];
+        return prop.ValueKind switch
+        {
+            JsonTokenType.String when raw.IndexOf((byte)'\\') < 0 => System.Text.Encoding.UTF8.GetString(raw[1..^1]),
+            JsonTokenType.String => JsonSerializer.Deserialize<string>(raw),
+            JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(raw),
+            _ => null,
+        };
+    }
+
+    public bool IsTrue(Key key) => IndexOf(key) is >= 0 and var i && (Props[i].ValueKind == JsonTokenType.True || TextAt(i) is "1" or "true");
 }
 
 /// <summary>The input does not have the shape the filter can judge: the response ends as an error.</summary>
@@ -109,17 +132,24 @@ internal sealed class FilterException(string reason) : Exception(reason)
 
 /// <summary>
 /// Scans one complete JSON value (an event, a row) into <see cref="Node"/>s: ranges of the
-/// objects and arrays the policy reads, and the strings it judges by. Everything else is skipped.
-/// Duplicate keys among the ones the policy reads are refused: a second <c>Tag</c> list must never
-/// let a harmless first one decide.
+/// objects and arrays the policy reads. Everything else is skipped, and strings are decoded only
+/// when the policy asks. Duplicate keys among the ones the policy reads are refused: a second
+/// <c>Tag</c> list must never let a harmless first one decide. Nodes are reused from one unit to
+/// the next, so scanning allocates nothing once warm.
 /// </summary>
-internal static class JsonScan
+internal sealed class JsonScan
 {
     public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
-    public static Node Scan(ReadOnlySpan<byte> json)
+    private readonly List<Node> _pool = [];
+    private int _used;
+    private ReadOnlyMemory<byte> _source;
+
+    public Node Scan(ReadOnlyMemory<byte> json)
     {
-        var reader = new Utf8JsonReader(json, isFinalBlock: true, new JsonReaderState(ReaderOptions));
+        _used = 0;
+        _source = json;
+        var reader = new Utf8JsonReader(json.Span, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         try
         {
             if (!reader.Read() || reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
@@ -141,9 +171,23 @@ internal static class JsonScan
         }
     }
 
-    private static Node ScanContainer(ref Utf8JsonReader reader)
+    private Node Rent()
     {
-        var node = new Node { Start = (int)reader.TokenStartIndex, IsArray = reader.TokenType == JsonTokenType.StartArray };
+        if (_used == _pool.Count)
+        {
+            _pool.Add(new Node());
+        }
+
+        var node = _pool[_used++];
+        node.Reset(_source);
+        return node;
+    }
+
+    private Node ScanContainer(ref Utf8JsonReader reader)
+    {
+        var node = Rent();
+        node.Start = (int)reader.TokenStartIndex;
+        node.IsArray = reader.TokenType == JsonTokenType.StartArray;
         if (node.IsArray)
         {
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -154,7 +198,10 @@ internal static class JsonScan
                 }
                 else
                 {
-                    node.Items.Add(new Node { Start = (int)reader.TokenStartIndex, End = (int)reader.BytesConsumed });
+                    var item = Rent();
+                    item.Start = (int)reader.TokenStartIndex;
+                    item.End = (int)reader.BytesConsumed;
+                    node.Items.Add(item);
                 }
             }
         }
@@ -178,20 +225,16 @@ internal static class JsonScan
                 reader.Read();
                 prop.ValueStart = (int)reader.TokenStartIndex;
                 prop.ValueKind = reader.TokenType;
-                switch (reader.TokenType)
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray when prop.Key != Key.Other:
+                    if (prop.Key != Key.Other)
+                    {
                         prop.Child = ScanContainer(ref reader);
-                        break;
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    }
+                    else
+                    {
                         reader.Skip();
-                        break;
-                    case JsonTokenType.String when prop.Key != Key.Other:
-                        prop.Text = reader.GetString();
-                        break;
-                    case JsonTokenType.Number when prop.Key != Key.Other:
-                        prop.Text = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
-                        break;
+                    }
                 }
 
                 prop.ValueEnd = (int)reader.BytesConsumed;

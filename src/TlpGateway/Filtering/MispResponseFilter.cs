@@ -17,6 +17,7 @@ internal sealed class MispResponseFilter
     private readonly int _maxUnitBytes;
     private readonly Action<UnitOutcome> _onUnit;
     private readonly Stack<Frame> _frames = new();
+    private readonly ArrayBufferWriter<byte> _decided = new(64 * 1024);
 
     private byte[] _buffer;
     private int _length;
@@ -250,10 +251,11 @@ internal sealed class MispResponseFilter
         var frame = _unitFrame!;
         var valueOffset = (int)(_unitValueStart - _bufferBase);
         var end = (int)(unitEnd - _bufferBase);
-        var value = _buffer.AsSpan(valueOffset, end - valueOffset);
+        var value = _buffer.AsMemory(valueOffset, end - valueOffset);
 
         // Decided into a scratch buffer first: nothing of the unit is written before its decision.
-        var decided = new ArrayBufferWriter<byte>(Math.Max(256, value.Length + 256));
+        var decided = _decided;
+        decided.ResetWrittenCount();
         var outcome = _units.Process(value, decided, _unitShape);
         _onUnit(outcome);
         if (outcome.Released)

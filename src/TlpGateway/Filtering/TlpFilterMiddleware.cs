@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using TlpGateway.Admission;
 using TlpGateway.Audit;
 using TlpGateway.Errors;
+using TlpGateway.Ingress;
 using TlpGateway.Members;
 
 namespace TlpGateway.Filtering;
@@ -124,7 +124,6 @@ internal sealed partial class TlpFilterMiddleware(
             }
 
             body = read.Body;
-            bodyChanged = read.Decoded;
         }
 
         var format = route.Named("returnFormat") ?? QueryValue(request, "returnFormat") ?? (string?)(body?["returnFormat"] as JsonValue);
@@ -186,92 +185,35 @@ internal sealed partial class TlpFilterMiddleware(
 
         if (bodyChanged && body is not null)
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
-            request.Body = new MemoryStream(bytes);
-            request.ContentLength = bytes.Length;
-            request.Headers.Remove(HeaderNames.ContentEncoding);
-            request.Headers.Remove(HeaderNames.TransferEncoding);
+            RequestBody.Replace(request, JsonSerializer.SerializeToUtf8Bytes(body));
         }
 
         return new Shaping(null, excludeLocalTags, stripInherited, minimal);
     }
 
-    private readonly record struct BodyRead(JsonObject? Body, bool Decoded, Refusal? Refusal);
+    private readonly record struct BodyRead(JsonObject? Body, Refusal? Refusal);
 
-    /// <summary>Reads a search body the gateway may have to rewrite; anything it cannot read is not forwarded.</summary>
+    /// <summary>Reads a search body the gateway may have to rewrite; what is not a JSON object carries no search parameters.</summary>
     private async Task<BodyRead> ReadJsonBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var limit = options.Value.MaxRequestBodyBytes;
-        var encoding = request.Headers.ContentEncoding.ToString();
-        Stream source = request.Body;
-        var decoded = false;
-        if (!string.IsNullOrEmpty(encoding))
+        var (bytes, refusal) = await RequestBody.ReadAsync(request, options.Value.MaxRequestBodyBytes, cancellationToken);
+        if (refusal is { } refused)
         {
-            decoded = true;
-            source = encoding.Trim().ToLowerInvariant() switch
-            {
-                "gzip" => new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
-                "br" => new BrotliStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
-                "deflate" => new ZLibStream(request.Body, CompressionMode.Decompress, leaveOpen: true),
-                "identity" => request.Body,
-                _ => Stream.Null,
-            };
-            if (source == Stream.Null)
-            {
-                return new BodyRead(null, false, new Refusal(StatusCodes.Status415UnsupportedMediaType, "body-encoding", $"Request bodies encoded as '{encoding}' cannot be inspected."));
-            }
+            return new BodyRead(null, new Refusal(refused.Status, refused.Reason, refused.Message));
         }
 
-        using var buffer = new MemoryStream();
-        try
+        if (bytes is null || bytes.AsSpan().IndexOfAnyExcept(" \t\r\n"u8) < 0)
         {
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await source.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    return new BodyRead(null, false, new Refusal(StatusCodes.Status413PayloadTooLarge, "body-too-large", $"The request body exceeds {limit} bytes."));
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (InvalidDataException)
-        {
-            return new BodyRead(null, false, new Refusal(StatusCodes.Status400BadRequest, "body-undecodable", "The request body could not be decoded."));
-        }
-        finally
-        {
-            if (!ReferenceEquals(source, request.Body))
-            {
-                await source.DisposeAsync();
-            }
-        }
-
-        var bytes = buffer.ToArray();
-        request.Body = new MemoryStream(bytes);
-        if (decoded)
-        {
-            request.ContentLength = bytes.Length;
-            request.Headers.Remove(HeaderNames.ContentEncoding);
-        }
-
-        if (bytes.AsSpan().IndexOfAnyExcept(" \t\r\n"u8) < 0)
-        {
-            return new BodyRead(null, decoded, null);
+            return new BodyRead(null, null);
         }
 
         try
         {
-            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) is JsonObject json
-                ? new BodyRead(json, decoded, null)
-                : new BodyRead(null, decoded, null);
+            return new BodyRead(JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject, null);
         }
         catch (JsonException)
         {
-            // Not JSON (a form, a raw list): MISP reads no search parameters from it that the gateway must see.
-            return new BodyRead(null, decoded, null);
+            return new BodyRead(null, new Refusal(StatusCodes.Status400BadRequest, "body-not-json", "The request body is not valid JSON."));
         }
     }
 

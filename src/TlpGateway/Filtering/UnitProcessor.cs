@@ -17,6 +17,7 @@ internal sealed class UnitProcessor(FilterContext context)
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private readonly JsonScan _scanner = new();
     private readonly List<Edit> _edits = [];
     private readonly HashSet<string> _removedUuids = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _removedValues = [];
@@ -27,20 +28,20 @@ internal sealed class UnitProcessor(FilterContext context)
     /// <param name="input">The unit's bytes: a complete JSON value.</param>
     /// <param name="output">Where the released bytes go; nothing is written for a withheld unit.</param>
     /// <param name="fullEvent">Whether a bare event here is a full event (view, add, edit answers, restSearch).</param>
-    public UnitOutcome Process(ReadOnlySpan<byte> input, IBufferWriter<byte> output, UnitShape shape)
+    public UnitOutcome Process(ReadOnlyMemory<byte> input, IBufferWriter<byte> output, UnitShape shape)
     {
         _edits.Clear();
         _removedUuids.Clear();
         _removedValues.Clear();
-        var first = FirstSignificant(input);
+        var first = FirstSignificant(input.Span);
         if (first != '{' && first != '[')
         {
             // A string, number or literal cannot carry an event.
-            output.Write(input);
+            output.Write(input.Span);
             return UnitOutcome.PassedThrough;
         }
 
-        var node = JsonScan.Scan(input);
+        var node = _scanner.Scan(input);
         var outcome = shape switch
         {
             UnitShape.Event => ProcessEvent(node, fullEvent: true),
@@ -49,7 +50,7 @@ internal sealed class UnitProcessor(FilterContext context)
         };
         if (outcome.Released)
         {
-            Emit(input, output);
+            Emit(input.Span, output);
         }
 
         return outcome;
@@ -118,7 +119,7 @@ internal sealed class UnitProcessor(FilterContext context)
         var effective = marking.Effective(context.DefaultTlp);
         if (!EntitlementPolicy.MayReceive(effective, orgc, requester))
         {
-            return new UnitOutcome(false, "event", "tlp-" + TlpMarking.Name(effective), uuid, effective, 0, false);
+            return new UnitOutcome(false, "event", "tlp-" + TlpMarking.Name(effective), uuid, effective, 0, false) { OrgcUuid = orgc };
         }
 
         var hide = EntitlementPolicy.HidesSource(requester, orgc, EntitlementPolicy.ChathamHouseApplies(marking, context.Community));
@@ -228,14 +229,13 @@ internal sealed class UnitProcessor(FilterContext context)
             AddDefaultTags(evt, tags, keptMarking.ChathamHouse);
         }
 
-        var tlp = keptMarking.HasLevel || !fullEvent ? effective : marking.Effective(context.DefaultTlp);
         if (_edits.Count > 0 && evt.IsTrue(Key.Protected))
         {
             // A signed event cannot change without breaking its signature: withheld rather than altered.
-            return new UnitOutcome(false, "event", "protected-would-change", uuid, tlp, removed, false);
+            return new UnitOutcome(false, "event", "protected-would-change", uuid, effective, removed, false) { OrgcUuid = orgc };
         }
 
-        return new UnitOutcome(true, "event", null, uuid, tlp, removed, _edits.Count > 0);
+        return new UnitOutcome(true, "event", null, uuid, effective, removed, _edits.Count > 0) { OrgcUuid = orgc };
     }
 
     /// <summary>Judges each attribute of a list; returns how many were removed.</summary>
@@ -457,7 +457,7 @@ internal sealed class UnitProcessor(FilterContext context)
 
     private static string TagName(Node tag) =>
         !tag.IsArray && tag.IndexOf(Key.Name) is >= 0 and var i && tag.Props[i].ValueKind == JsonTokenType.String
-            ? tag.Props[i].Text!
+            ? tag.TextAt(i)!
             : throw new FilterException("a tag without a string name");
 
     private static bool IsLocalTag(Node tag) => tag.IsTrue(Key.Local);
@@ -499,7 +499,7 @@ internal sealed class UnitProcessor(FilterContext context)
         }
 
         var prop = holder.Props[i];
-        if (!int.TryParse(prop.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var distribution))
+        if (!int.TryParse(holder.TextAt(i), NumberStyles.None, CultureInfo.InvariantCulture, out var distribution))
         {
             throw new FilterException("distribution is not a number");
         }
@@ -643,7 +643,7 @@ internal sealed class UnitProcessor(FilterContext context)
 
     private void ReplaceText(Node holder, Key key, string text)
     {
-        if (holder.IndexOf(key) is >= 0 and var i && holder.Props[i].ValueKind == JsonTokenType.String && holder.Props[i].Text != text)
+        if (holder.IndexOf(key) is >= 0 and var i && holder.Props[i].ValueKind == JsonTokenType.String && holder.TextAt(i) != text)
         {
             Replace(holder.Props[i], Quoted(text));
         }

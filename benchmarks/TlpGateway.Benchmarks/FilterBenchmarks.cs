@@ -1,0 +1,100 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Net;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using MispSimulator;
+using TlpGateway.Admission;
+using TlpGateway.Filtering;
+using TlpGateway.Members;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Benchmarks;
+
+/// <summary>
+/// The egress filter over a generated <c>/events/restSearch</c> answer, beside a plain
+/// <see cref="Utf8JsonReader"/> pass over the same bytes (the ceiling of any filter that sees every byte).
+/// Input is fed in 64 KB chunks, as Kestrel and YARP deliver it.
+/// </summary>
+[MemoryDiagnoser]
+public class FilterBenchmarks
+{
+    private const int Chunk = 64 * 1024;
+    private static readonly CommunitySettings Community = new("Bench", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+
+    private byte[] _input = [];
+    private ArrayBufferWriter<byte> _output = new();
+
+    [Params(1, 20)]
+    public int SizeMb { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _input = EventGenerator.RestSearch(seed: 42, targetBytes: SizeMb * 1024L * 1024);
+        _output = new ArrayBufferWriter<byte>(_input.Length + (1024 * 1024));
+    }
+
+    [Benchmark(Baseline = true, Description = "Utf8JsonReader pass (ceiling)")]
+    public long Tokenizer()
+    {
+        var state = new JsonReaderState();
+        long tokens = 0;
+        var position = 0;
+        var window = Chunk;
+        while (position < _input.Length)
+        {
+            var end = Math.Min(position + window, _input.Length);
+            var reader = new Utf8JsonReader(_input.AsSpan(position, end - position), end == _input.Length, state);
+            while (reader.Read())
+            {
+                tokens++;
+            }
+
+            state = reader.CurrentState;
+            position += (int)reader.BytesConsumed;
+
+            // A token longer than the window needs a wider one.
+            window = reader.BytesConsumed == 0 ? window * 2 : Chunk;
+        }
+
+        return tokens;
+    }
+
+    [Benchmark(Description = "Filter, member max amber (most released)")]
+    public int FilterEntitled() => Run(Requester(TlpLevel.AmberStrict, MemberRelation.Member));
+
+    [Benchmark(Description = "Filter, third party max green (sources hidden, many removed)")]
+    public int FilterRestrictedWithProvenance() => Run(Requester(TlpLevel.Green, MemberRelation.ThirdParty));
+
+    private int Run(Requester requester)
+    {
+        _output.ResetWrittenCount();
+        var released = 0;
+        var filter = new MispResponseFilter(new FilterContext { Requester = requester, Community = Community }, 32 * 1024 * 1024, outcome => released += outcome.Released ? 1 : 0);
+        for (var offset = 0; offset < _input.Length; offset += Chunk)
+        {
+            filter.Write(_input.AsSpan(offset, Math.Min(Chunk, _input.Length - offset)), _output);
+        }
+
+        filter.Complete(_output);
+        return released;
+    }
+
+    private static Requester Requester(TlpLevel maxTlp, MemberRelation relation) => new()
+    {
+        Member = new MemberEntry
+        {
+            Id = "bench",
+            Name = "Bench",
+            OrgUuid = "99999999-0000-4000-8000-000000000000",
+            Networks = [IPNetwork.Parse("127.0.0.0/8")],
+            Relation = relation,
+            MaxTlp = maxTlp,
+            RedRecipients = FrozenSet<string>.Empty,
+        },
+        OrgUuid = "99999999-0000-4000-8000-000000000000",
+        Email = "bench@example.test",
+        IsSyncIdentity = false,
+    };
+}

@@ -1,0 +1,23 @@
+namespace TlpGateway.Ingress;
+
+/// <summary>Registers and runs the rules on the way in.</summary>
+internal static class IngressExtensions
+{
+    public static IServiceCollection AddIngressRules(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<IngressOptions>().Bind(configuration.GetSection(IngressOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CurationOptions>().Bind(configuration.GetSection(CurationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<EventAccessLookup>();
+        services.AddSingleton<IngressMetrics>();
+        return services;
+    }
+
+    /// <summary>Runs after admission and before the egress filter.</summary>
+    public static IReverseProxyApplicationBuilder UseIngressRules(this IReverseProxyApplicationBuilder pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        pipeline.UseMiddleware<IngressMiddleware>();
+        return pipeline;
+    }
+}
