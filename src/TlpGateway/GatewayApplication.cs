@@ -5,6 +5,7 @@ using TlpGateway.Filtering;
 using TlpGateway.Health;
 using TlpGateway.Ingress;
 using TlpGateway.Members;
+using TlpGateway.Telemetry;
 using TlpGateway.Upstream;
 
 namespace TlpGateway;
@@ -39,6 +40,7 @@ internal static class GatewayApplication
         builder.Services.AddTlpFiltering(builder.Configuration);
         builder.Services.AddGatewayHealth();
         builder.Services.AddIngressRules(builder.Configuration);
+        builder.Services.AddGatewayTelemetry(builder.Configuration);
         builder.Services.AddAdmission(builder.Configuration);
 
         var app = builder.Build();

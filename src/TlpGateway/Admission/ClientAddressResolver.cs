@@ -103,12 +103,15 @@ internal static class NetworkList
         }
 
         entry = entry.Trim();
-        if (IPNetwork.TryParse(entry, out var network))
+        var slash = entry.IndexOf('/', StringComparison.Ordinal);
+
+        // "198.51.100.7/24" is refused rather than widened: host bits set are a typo or a misunderstanding.
+        if (slash > 0 && IPNetwork.TryParse(entry, out var network) && IPAddress.TryParse(entry[..slash], out var written) && written.Equals(network.BaseAddress))
         {
             return network;
         }
 
-        if (!entry.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(entry, out var address))
+        if (slash < 0 && IPAddress.TryParse(entry, out var address))
         {
             address = MemberEntry.Normalise(address);
             return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);

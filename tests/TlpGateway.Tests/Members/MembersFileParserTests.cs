@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text;
+using TlpGateway.Members;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Tests.Members;
+
+public sealed class MembersFileParserTests
+{
+    private const string Community = """
+        "community": { "name": "C", "forwarder": { "name": "Hub", "uuid": "00000000-0000-4000-8000-000000000001" }, "chathamHouse": "always" }
+        """;
+
+    private static MembersRegistry Parse(string json) => MembersFileParser.Parse(Encoding.UTF8.GetBytes(json));
+
+    private static string WithMember(string memberFields) => $$"""
+        { {{Community}}, "members": [ { "id": "acme", "orgUuid": "5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "networks": ["198.51.100.0/24"], "relation": "member", "maxTlp": "amber"{{memberFields}} } ] }
+        """;
+
+    [Theory]
+    [InlineData("members.json")]
+    [InlineData("members.demo.json")]
+    public void Parse_ShippedFiles_Valid(string file)
+    {
+        var registry = MembersFileParser.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "deploy", file)));
+
+        Assert.NotEmpty(registry.Members);
+    }
+
+    [Fact]
+    public void Parse_MinimalMember_AppliesDefaults()
+    {
+        var registry = Parse(WithMember(string.Empty));
+
+        var member = Assert.Single(registry.Members);
+        Assert.Equal("acme", member.Name);
+        Assert.Empty(member.RedRecipients);
+        Assert.Null(member.ForwardAs);
+        Assert.Null(member.SuspendedUntil);
+        Assert.False(member.Revoked);
+        Assert.Equal(TlpLevel.Amber, registry.Community.DefaultTlp);
+        Assert.False(registry.Community.RequireAcceptedTerms);
+    }
+
+    [Theory]
+    [InlineData(", \"maxTlp\": \"red\"", "maxTlp")]
+    [InlineData(", \"colour\": \"blue\"", "unknown field 'colour'")]
+    [InlineData(", \"suspendedUntil\": \"2026-12-01T00:00:00\"", "with an offset")]
+    [InlineData(", \"redRecipients\": [\"not-an-address\"]", "not an e-mail address")]
+    [InlineData(", \"revoked\": \"yes\"", "'revoked' must be true or false")]
+    [InlineData(", \"forwardAs\": {\"name\": \"X\", \"uuid\": \"nope\"}", "is not a UUID")]
+    public void Parse_BadMemberField_RefusedNamingMemberAndField(string extra, string message)
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => Parse(WithMember(extra)));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"relation\": \"member\"", "\"relation\": \"partner\"", "member 'acme': 'relation' is 'partner'")]
+    [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"red\"", "TLP:RED is never granted to a whole organisation")]
+    [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"Amber\"", "expected one of clear, green, amber, amber+strict")]
+    [InlineData("[\"198.51.100.0/24\"]", "[\"198.51.100.0/33\"]", "member 'acme': 'networks' entry '198.51.100.0/33'")]
+    [InlineData("[\"198.51.100.0/24\"]", "[\"198.51.100.7/24\"]", "host bits must be zero")]
+    [InlineData("\"orgUuid\": \"5c7e4b3c-0a1b-4c2d-8e3f-123456789abc\", ", "", "'orgUuid' is required")]
+    public void Parse_BadValue_RefusedWithClearMessage(string original, string replacement, string message)
+    {
+        var ex = Assert.Throws<MembersFileException>(() => Parse(WithMember(string.Empty).Replace(original, replacement, StringComparison.Ordinal)));
+
+        Assert.Contains(ex.Errors, e => e.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_DuplicateIdAndOrgUuid_BothReported()
+    {
+        var member = """{ "id": "acme", "orgUuid": "5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "networks": [], "relation": "member", "maxTlp": "green" }""";
+
+        var ex = Assert.Throws<MembersFileException>(() => Parse($$"""{ {{Community}}, "members": [ {{member}}, {{member}} ] }"""));
+
+        Assert.Contains(ex.Errors, e => e.Contains("duplicate 'id' 'acme'", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Contains("duplicate 'orgUuid'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_NetworksAndMappedAddresses_MatchAsSpecified()
+    {
+        var registry = Parse(WithMember(string.Empty).Replace("[\"198.51.100.0/24\"]", "[\"198.51.100.0/24\", \"2001:db8:10::/48\", \"192.0.2.7\"]", StringComparison.Ordinal));
+        var member = registry.Members[0];
+
+        Assert.True(member.Owns(IPAddress.Parse("::ffff:198.51.100.7")));
+        Assert.True(member.Owns(IPAddress.Parse("2001:db8:10::1")));
+        Assert.True(member.Owns(IPAddress.Parse("192.0.2.7")));
+        Assert.False(member.Owns(IPAddress.Parse("192.0.2.8")));
+        Assert.False(registry.IsKnownAddress(IPAddress.Parse("203.0.113.1")));
+    }
+
+    [Fact]
+    public void Parse_EmptyNetworks_LetsNobodyIn()
+    {
+        var registry = Parse(WithMember(string.Empty).Replace("[\"198.51.100.0/24\"]", "[]", StringComparison.Ordinal));
+
+        Assert.False(registry.IsKnownAddress(IPAddress.Parse("198.51.100.7")));
+    }
+}
