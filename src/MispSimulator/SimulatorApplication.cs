@@ -92,6 +92,12 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
             case ("events", "delete"):
                 await DeleteEventAsync(misp);
                 break;
+            case ("shadow_attributes", "index"):
+                await WriteCapturedAsync(user, "shadow_attributes_index_all", "[]");
+                break;
+            case ("sightings", "restsearch"):
+                await WriteCapturedAsync(user, "sightings_restSearch_event", "{\"response\": []}");
+                break;
             case ("attributes", "view"):
                 await ViewAttributeAsync(user, misp, compact);
                 break;
@@ -110,6 +116,29 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
             default:
                 await WriteErrorAsync(404, "Not Found");
                 break;
+        }
+    }
+
+    /// <summary>Lists the simulator does not model (proposals, sightings) answer what real MISP answered that user, or an empty list.</summary>
+    private async Task WriteCapturedAsync(SimulatedUser user, string capture, string empty)
+    {
+        var suffix = user.Key switch
+        {
+            SimulatorKeys.OrgC => "orgC",
+            SimulatorKeys.SyncB => "syncB",
+            SimulatorKeys.Admin => "admin",
+            _ => null,
+        };
+        var path = suffix is null ? null : Path.Combine(SeedData.SamplesDirectory, $"{capture}__{suffix}.json");
+        Response.StatusCode = 200;
+        Response.ContentType = JsonContentType;
+        if (path is not null && File.Exists(path))
+        {
+            await Response.Body.WriteAsync(await File.ReadAllBytesAsync(path, context.RequestAborted), context.RequestAborted);
+        }
+        else
+        {
+            await Response.WriteAsync(empty, context.RequestAborted);
         }
     }
 

@@ -31,6 +31,7 @@ public sealed class SimulatorCaptureTests : IAsyncLifetime
     [InlineData(SimulatorKeys.SyncB, "misp-samples-capture/1.0 (python http.client)", "/servers/getVersion", "servers_getVersion__syncB.json")]
     [InlineData(SimulatorKeys.OrgC, "misp-samples-capture/1.0 (python http.client)", "/events/view/999999", "error_events_view_999999__orgC.json")]
     [InlineData(SimulatorKeys.OrgC, "misp-samples-capture/1.0 (python http.client)", "/Events/View/4", "events_view_rich__orgC.json")]
+    [InlineData(SimulatorKeys.SyncB, "misp-samples-capture/1.0 (python http.client)", "/shadow_attributes/index/all:1.json", "shadow_attributes_index_all__syncB.json")]
     public async Task Get_CapturedRequest_AnswersCapturedBytes(string key, string userAgent, string path, string capture)
     {
         using var client = TestServers.CreateClient(_url!);

@@ -1,0 +1,172 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TlpGateway.Members;
+using TlpGateway.Tests.Filtering;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Tests.Provenance;
+
+/// <summary>SPEC section 4: no trace of a hidden source survives anywhere in what a third party receives.</summary>
+public sealed class ProvenanceTests
+{
+    private static readonly CommunitySettings GreenByDefault = FilterHarness.Community with { DefaultTlp = TlpLevel.Green };
+
+    [Theory]
+    [InlineData("pymisp_galaxy_1.json")]
+    [InlineData("pymisp_sighting_1.json")]
+    [InlineData("pymisp_sighting_2.json")]
+    [InlineData("pymisp_japanese_test.json")]
+    [InlineData("pymisp_feed_format_mainly_objects_2.json")]
+    [InlineData("real-2.5.1/events_view_rich__orgC.json")]
+    [InlineData("real-2.5.1/events_view_objects_report__orgC.json")]
+    public void ThirdParty_RealEvent_NoSourceNameUuidOrCreatorAnywhere(string sample)
+    {
+        var input = FilterHarness.Sample(sample);
+        var source = JsonNode.Parse(input)!["Event"]!;
+        var sourceUuid = (string)source["Orgc"]!["uuid"]!;
+        var sourceName = (string)source["Orgc"]!["name"]!;
+        var requester = FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.AmberStrict, MemberRelation.ThirdParty, orgId: "99");
+
+        var (output, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(requester, community: GreenByDefault), chunk: 997);
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var text = Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain(sourceUuid, text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("event_creator_email", text, StringComparison.Ordinal);
+        if ((string?)source["event_creator_email"] is { Length: > 0 } creator)
+        {
+            Assert.DoesNotContain(creator, text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var evt = JsonNode.Parse(output)!["Event"]!.AsObject();
+        Assert.Equal(FilterHarness.Community.Forwarder.Uuid, (string?)evt["Orgc"]!["uuid"]);
+        Assert.All(new[] { "CryptographicKey", "extends_uuid", "SharingGroup" }, key => Assert.False(evt.ContainsKey(key), key));
+        foreach (var (holder, key, value) in Walk(evt))
+        {
+            if (key is "Org" or "Orgc" or "Organisation")
+            {
+                Assert.NotEqual(sourceName, (string?)value?["name"]);
+            }
+
+            if (key is "orgc_id" or "org_id" && holder.ContainsKey("Orgc"))
+            {
+                Assert.Equal("0", (string?)value);
+            }
+
+            if (key is "ShadowAttribute")
+            {
+                Assert.Empty(value!.AsArray());
+            }
+
+            if (key == "Sighting")
+            {
+                Assert.All(value!.AsArray(), s => Assert.False(s!.AsObject().ContainsKey("Organisation") || s.AsObject().ContainsKey("source")));
+            }
+
+            if (key is "user_id" && holder.ContainsKey("colour"))
+            {
+                Assert.Equal("0", (string?)value);
+            }
+        }
+    }
+
+    [Fact]
+    public void Member_UnderChathamHouseAlways_SourceHiddenButOwnerSeesItself()
+    {
+        var input = FilterHarness.Capture("events_view_rich__orgC.json");
+        var always = FilterHarness.Community with { ChathamHouse = ChathamHouseMode.Always };
+        var member = FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Amber, orgId: "4");
+        var owner = FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3");
+
+        var toMember = Encoding.UTF8.GetString(FilterHarness.Run(input, FilterHarness.Context(member, community: always)).Output);
+        var toOwner = Encoding.UTF8.GetString(FilterHarness.Run(input, FilterHarness.Context(owner, community: always)).Output);
+
+        Assert.DoesNotContain(FilterHarness.OrgC, toMember, StringComparison.Ordinal);
+        Assert.DoesNotContain("user@org-c.test", toMember, StringComparison.Ordinal);
+        Assert.Contains(FilterHarness.OrgC, toOwner, StringComparison.Ordinal);
+        Assert.Contains("user@org-c.test", toOwner, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Member_ChathamHouseOnSharingGroupEvent_SharingGroupAndSourceRemoved()
+    {
+        var input = FilterHarness.Capture("events_view_sg__syncB.json");
+        var always = FilterHarness.Community with { ChathamHouse = ChathamHouseMode.Always };
+        var member = FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Amber, orgId: "4");
+
+        var (output, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(member, community: always));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var text = Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain("SharingGroup\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgC, text, StringComparison.Ordinal);
+
+        // The sharing group's member list named ORG_B and ORG_C; only free text (info) may still say them.
+        Assert.DoesNotContain("SharingGroupOrg", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThirdParty_ForwardAs_ShownAsSource()
+    {
+        var input = FilterHarness.Sample("pymisp_galaxy_1.json");
+        var requester = FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Green, MemberRelation.ThirdParty, orgId: "99");
+        var forwarded = new TlpGateway.Admission.Requester
+        {
+            Member = requester.Member with { ForwardAs = new OrganisationRef("Partner view", "00000000-0000-4000-8000-00000000aaaa") },
+            OrgUuid = requester.OrgUuid,
+            OrgId = requester.OrgId,
+            Email = requester.Email,
+            IsSyncIdentity = false,
+        };
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(forwarded));
+
+        var evt = JsonNode.Parse(output)!["Event"]!;
+        Assert.Equal("Partner view", (string?)evt["Orgc"]!["name"]);
+        Assert.Equal("00000000-0000-4000-8000-00000000aaaa", (string?)evt["Org"]!["uuid"]);
+    }
+
+    [Fact]
+    public void ThirdParty_IndexRows_SourcesHidden()
+    {
+        var input = FilterHarness.Capture("events_index__admin.json");
+        var requester = FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Green, MemberRelation.ThirdParty, orgId: "99");
+
+        var (output, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(requester));
+
+        Assert.Contains(outcomes, o => o.Released);
+        var text = Encoding.UTF8.GetString(output);
+        foreach (var org in new[] { FilterHarness.OrgA, FilterHarness.OrgB, FilterHarness.OrgC, FilterHarness.OrgD })
+        {
+            Assert.DoesNotContain(org, text, StringComparison.Ordinal);
+        }
+    }
+
+    private static IEnumerable<(JsonObject Holder, string Key, JsonNode? Value)> Walk(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    yield return (obj, key, value);
+                    foreach (var inner in Walk(value))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    foreach (var inner in Walk(item))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                break;
+        }
+    }
+}
