@@ -1,9 +1,13 @@
 using TlpGateway;
 using TlpGateway.Health;
+using TlpGateway.Members;
 
-if (args is ["--health-probe", .. var rest])
+switch (args)
 {
-    return await HealthEndpoints.ProbeAsync(rest.FirstOrDefault());
+    case ["--health-probe", .. var rest]:
+        return await HealthEndpoints.ProbeAsync(rest.FirstOrDefault());
+    case ["members", .. var rest]:
+        return MembersCommand.Run(rest, Console.Out, Console.Error, TimeProvider.System);
 }
 
 var app = GatewayApplication.Build(args);

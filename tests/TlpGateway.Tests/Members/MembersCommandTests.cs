@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Time.Testing;
+using TlpGateway.Members;
+
+namespace TlpGateway.Tests.Members;
+
+public sealed class MembersCommandTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tlpgw-cli-");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+
+    public MembersCommandTests() => File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.json"), FilePath);
+
+    private string FilePath => Path.Combine(_directory.FullName, "members.json");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    private (int Code, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = MembersCommand.Run(["--file", FilePath, .. args], output, error, _time);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private MemberEntry Member(string id) => MembersFileParser.Parse(File.ReadAllBytes(FilePath)).Members.Single(m => m.Id == id);
+
+    [Fact]
+    public void Validate_ShippedFile_Ok()
+    {
+        var (code, output, _) = Run("validate");
+
+        Assert.Equal(MembersCommand.Ok, code);
+        Assert.Contains("valid: 2 members", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void List_ShowsEveryMemberAndState()
+    {
+        var (code, output, _) = Run("list");
+
+        Assert.Equal(MembersCommand.Ok, code);
+        Assert.Contains("acme\tmember\tamber", output, StringComparison.Ordinal);
+        Assert.Contains("partner\tthird-party\tgreen", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Show_KnownMember_PrintsEntry()
+    {
+        var (code, output, _) = Run("show", "acme");
+
+        Assert.Equal(MembersCommand.Ok, code);
+        Assert.Contains("5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Add_ValidMember_WrittenAndValid()
+    {
+        var (code, output, _) = Run("add", "newco", "--org-uuid", "11111111-2222-4333-8444-555555555555", "--relation", "member", "--max-tlp", "green", "--network", "192.0.2.0/24");
+
+        Assert.Equal(MembersCommand.Ok, code);
+        Assert.Contains("added member 'newco'", output, StringComparison.Ordinal);
+        Assert.Equal(TlpGateway.Tlp.TlpLevel.Green, Member("newco").MaxTlp);
+    }
+
+    [Fact]
+    public void Remove_Member_Gone()
+    {
+        Assert.Equal(MembersCommand.Ok, Run("remove", "partner").Code);
+
+        Assert.DoesNotContain(MembersFileParser.Parse(File.ReadAllBytes(FilePath)).Members, m => m.Id == "partner");
+    }
+
+    [Fact]
+    public void AllowAndDisallow_Network_Changed()
+    {
+        Assert.Equal(MembersCommand.Ok, Run("allow", "acme", "192.0.2.0/25").Code);
+        Assert.True(Member("acme").Owns(System.Net.IPAddress.Parse("192.0.2.1")));
+
+        Assert.Equal(MembersCommand.Ok, Run("disallow", "acme", "192.0.2.0/25").Code);
+        Assert.False(Member("acme").Owns(System.Net.IPAddress.Parse("192.0.2.1")));
+    }
+
+    [Fact]
+    public void SuspendFor_Duration_UntilNowPlusDuration()
+    {
+        Assert.Equal(MembersCommand.Ok, Run("suspend", "acme", "--for", "2h").Code);
+
+        Assert.Equal(_time.GetUtcNow().AddHours(2), Member("acme").SuspendedUntil);
+    }
+
+    [Fact]
+    public void RevokeThenReinstate_StateFollows()
+    {
+        Assert.Equal(MembersCommand.Ok, Run("revoke", "acme").Code);
+        Assert.True(Member("acme").Revoked);
+        Assert.Equal(MembersCommand.Ok, Run("suspend", "acme", "--until", "2027-01-01T00:00:00Z").Code);
+
+        Assert.Equal(MembersCommand.Ok, Run("reinstate", "acme").Code);
+
+        Assert.False(Member("acme").Revoked);
+        Assert.Null(Member("acme").SuspendedUntil);
+    }
+
+    [Theory]
+    [InlineData("add", "acme", "--org-uuid", "22222222-2222-4333-8444-555555555555", "--relation", "member", "--max-tlp", "green")]
+    [InlineData("add", "dup", "--org-uuid", "5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "--relation", "member", "--max-tlp", "green")]
+    [InlineData("add", "bad", "--org-uuid", "33333333-2222-4333-8444-555555555555", "--relation", "member", "--max-tlp", "red")]
+    [InlineData("allow", "acme", "300.1.1.1/8")]
+    [InlineData("suspend", "acme", "--until", "2027-01-01T00:00:00")]
+    [InlineData("revoke", "nobody")]
+    [InlineData("disallow", "acme", "10.0.0.0/8")]
+    public void Edit_Invalid_RefusedAndFileUntouched(params string[] args)
+    {
+        var before = File.ReadAllBytes(FilePath);
+
+        var (code, _, error) = Run(args);
+
+        Assert.Equal(MembersCommand.Invalid, code);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+        Assert.Equal(before, File.ReadAllBytes(FilePath));
+        Assert.Single(Directory.GetFiles(_directory.FullName));
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("frobnicate", "acme")]
+    [InlineData("suspend", "acme", "--for", "soon")]
+    [InlineData("add", "x", "--relation", "member")]
+    public void Run_BadUsage_Exit2(params string[] args)
+    {
+        Assert.Equal(MembersCommand.Usage, Run(args).Code);
+    }
+
+    [Fact]
+    public void Run_MissingFile_Exit3()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", Path.Combine(_directory.FullName, "absent.json"), "list"], output, error, _time));
+    }
+}
