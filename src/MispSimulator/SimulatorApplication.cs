@@ -98,6 +98,13 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
             case ("sightings", "restsearch"):
                 await WriteCapturedAsync(user, "sightings_restSearch_event", "{\"response\": []}");
                 break;
+            case ("analyst_data", "indexminimal"):
+            case ("sightings", "filtersightinguuidsforpush"):
+                await WriteJsonAsync(new JsonArray(), compact: true);
+                break;
+            case ("sightings", "bulksavesightings"):
+                await WriteJsonAsync(new JsonObject { ["saved"] = true, ["success"] = true, ["name"] = "Sightings saved", ["message"] = "Sightings saved", ["url"] = Request.Path.Value }, compact: true);
+                break;
             case ("attributes", "view"):
                 await ViewAttributeAsync(user, misp, compact);
                 break;
