@@ -644,6 +644,11 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
             Response.ContentType = raw.ContentType;
         }
 
+        if (raw.ContentEncoding is { } encoding)
+        {
+            Response.Headers.ContentEncoding = encoding;
+        }
+
         if (raw.DeclaredLength is { } declared)
         {
             Response.ContentLength = declared;

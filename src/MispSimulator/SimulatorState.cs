@@ -25,6 +25,9 @@ public sealed record RawResponse(int StatusCode, string? ContentType, byte[] Bod
     /// <summary>Send this many body bytes, then stall until the client gives up.</summary>
     public int? StallAfterBytes { get; init; }
 
+    /// <summary>A Content-Encoding header to send (the body is sent as given).</summary>
+    public string? ContentEncoding { get; init; }
+
     /// <summary>Drop the connection without answering.</summary>
     public bool AbortConnection { get; init; }
 }

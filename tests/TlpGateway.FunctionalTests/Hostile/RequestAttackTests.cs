@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MispSimulator;
+using TlpGateway.FunctionalTests.Infrastructure;
+
+namespace TlpGateway.FunctionalTests.Hostile;
+
+/// <summary>Hostile requests: spellings MISP accepts, smuggling, oversized input. Nothing gets past the rules.</summary>
+public sealed class RequestAttackTests : IAsyncLifetime
+{
+    private const string RedUuid = "9a5a8fbf-71a6-47b5-b84b-52e55399c2d2";
+    private TestServers _servers = null!;
+
+    public async Task InitializeAsync() => _servers = await TestServers.StartAsync();
+
+    public async Task DisposeAsync() => await _servers.DisposeAsync();
+
+    [Theory]
+    [InlineData("/events/view/8")]
+    [InlineData("/Events/View/8")]
+    [InlineData("/EVENTS/VIEW/8.json")]
+    [InlineData("//events//view/8")]
+    [InlineData("/events/%76iew/8")]
+    [InlineData("/events/view/8/")]
+    [InlineData("/events/view/9a5a8fbf-71a6-47b5-b84b-52e55399c2d2")]
+    [InlineData("/events/view/8/excludeLocalTags:1/includeEventCorrelations:0")]
+    [InlineData("/events/view/8?excludeLocalTags=1")]
+    public async Task View_RedEventAnySpelling_NeverReleased(string path)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        // Built by hand so that "//" stays a path, not a host.
+        using var response = await client.GetAsync(new Uri(_servers.GatewayUrl.ToString().TrimEnd('/') + path));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("\"uuid\": \"" + RedUuid, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"uuid\":\"" + RedUuid, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ContentLengthAndTransferEncoding_Conflict_SmuggledRequestNeverReachesMisp()
+    {
+        var raw = "POST /events/restSearch HTTP/1.1\r\nHost: gw\r\nAuthorization: " + SimulatorKeys.OrgD + "\r\n" +
+                  "Content-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                  "0\r\n\r\nGET /events/view/8 HTTP/1.1\r\nHost: gw\r\nAuthorization: " + SimulatorKeys.OrgD + "\r\n\r\n";
+
+        var answer = await SendRawAsync(raw, "127.0.0.2");
+
+        // Kestrel lets Transfer-Encoding win and closes the connection, so the tail is never read as a request.
+        Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(RedUuid, answer, StringComparison.Ordinal);
+        Assert.DoesNotContain(_servers.Simulator.Requests, r => r.PathAndQuery.StartsWith("/events/view", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OversizedHeaders_Rejected431()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        client.DefaultRequestHeaders.TryAddWithoutValidation("X-Padding", new string('a', 64 * 1024));
+
+        using var response = await client.GetAsync("/events/view/4");
+
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+        Assert.Empty(_servers.Simulator.Requests);
+    }
+
+    [Fact]
+    public async Task SessionCookieOfAnotherUser_NotForwarded()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Cookie", "CAKEPHP=stolen-admin-session");
+
+        using var response = await client.GetAsync("/events/view/8");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.All(_servers.Simulator.Requests, r => Assert.Null(r.Header("Cookie")));
+    }
+
+    [Fact]
+    public async Task ForwardedHeaderSpoof_Ignored()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC, "127.0.0.9");
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Forwarded", "for=127.0.0.1");
+        client.DefaultRequestHeaders.TryAddWithoutValidation("X-Real-IP", "127.0.0.1");
+
+        using var response = await client.GetAsync("/events/view/4");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    private async Task<string> SendRawAsync(string raw, string source)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
+        await socket.ConnectAsync(IPAddress.Loopback, _servers.GatewayUrl.Port);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(raw));
+        using var received = new MemoryStream();
+        var buffer = new byte[8192];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+}

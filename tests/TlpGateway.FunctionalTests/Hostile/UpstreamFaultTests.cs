@@ -1,0 +1,265 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MispSimulator;
+using TlpGateway.FunctionalTests.Infrastructure;
+
+namespace TlpGateway.FunctionalTests.Hostile;
+
+/// <summary>
+/// MISP's answers broken in every way the filter might meet: whatever happens, no byte of an event
+/// the requester may not receive reaches it, it gets a clean error or a body that does not parse,
+/// and the gateway serves the next request.
+/// </summary>
+public sealed class UpstreamFaultTests : IAsyncLifetime
+{
+    private const string RedUuid = "9a5a8fbf-71a6-47b5-b84b-52e55399c2d2";
+    private static readonly byte[] RestSearch = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1", "events_restSearch_json__admin.json"));
+    private TestServers _servers = null!;
+    private string[] _secrets = [];
+
+    public async Task InitializeAsync()
+    {
+        _servers = await TestServers.StartAsync(c => c["Gateway:UpstreamTimeout"] = "00:00:02");
+
+        // Event 8 is ORG_C's TLP:RED event: its UUID and attribute values must never reach ORG_D.
+        var red = _servers.Simulator.FindEvent("8")!;
+        _secrets = [RedUuid, .. red["Attribute"]!.AsArray().Select(a => (string)a!["value"]!).Where(v => v.Length >= 6)];
+        Assert.NotEmpty(_secrets.Skip(1));
+    }
+
+    public async Task DisposeAsync() => await _servers.DisposeAsync();
+
+    public static TheoryData<int> TruncationPoints()
+    {
+        var data = new TheoryData<int>();
+        var start = Encoding.UTF8.GetString(RestSearch).IndexOf(RedUuid, StringComparison.Ordinal) - 300;
+        foreach (var point in new[] { 0, 1, 15, 200, start, start + 150, start + 400, start + 700, start + 1000, start + 1500, RestSearch.Length / 2, RestSearch.Length - 3, RestSearch.Length - 2 })
+        {
+            data.Add(point);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TruncationPoints))]
+    public async Task TruncatedAnswer_AnyPosition_NoLeakAndBrokenOrError(int length)
+    {
+        Serve(new RawResponse(200, "application/json; charset=UTF-8", RestSearch[..length]));
+
+        var (status, body, complete) = await FetchAsync("/events/restSearch");
+
+        AssertNoSecret(body);
+        Assert.True(status == HttpStatusCode.BadGateway || !complete || !Parses(body), $"a truncated answer passed as whole ({status})");
+        await AssertStillServesAsync();
+    }
+
+    [Theory]
+    [InlineData("}")]
+    [InlineData("\"")]
+    [InlineData("]")]
+    [InlineData("x")]
+    [InlineData("\\")]
+    public async Task CorruptedByteInsideWithheldEvent_NoLeak(string corruption)
+    {
+        var text = Encoding.UTF8.GetString(RestSearch);
+        var at = text.IndexOf(RedUuid, StringComparison.Ordinal) + 500;
+        Serve(new RawResponse(200, "application/json; charset=UTF-8", Encoding.UTF8.GetBytes(text[..at] + corruption + text[(at + 1)..])));
+
+        var (_, body, _) = await FetchAsync("/events/restSearch");
+
+        AssertNoSecret(body);
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task DuplicateTagKey_HarmlessFirst_EventNeverReleased()
+    {
+        var text = Encoding.UTF8.GetString(RestSearch);
+        var evt = text.IndexOf(RedUuid, StringComparison.Ordinal);
+        var insertAt = text.IndexOf("\"Attribute\":", evt, StringComparison.Ordinal);
+        var forged = text[..insertAt] + "\"Tag\":[{\"name\":\"tlp:clear\"}]," + text[insertAt..];
+        Serve(new RawResponse(200, "application/json; charset=UTF-8", Encoding.UTF8.GetBytes(forged)));
+
+        var (_, body, _) = await FetchAsync("/events/restSearch");
+
+        AssertNoSecret(body);
+    }
+
+    [Theory]
+    [InlineData("TLP:RED")]
+    [InlineData("tlp:\\u0072ed")]
+    [InlineData(" tlp:red ")]
+    [InlineData("\\u0074lp:Red")]
+    public async Task RedTagSpelledDifferently_StillWithheld(string spelling)
+    {
+        var forged = Encoding.UTF8.GetString(RestSearch).Replace("\"name\":\"tlp:red\"", $"\"name\":\"{spelling}\"", StringComparison.Ordinal);
+        Serve(new RawResponse(200, "application/json; charset=UTF-8", Encoding.UTF8.GetBytes(forged)));
+
+        var (status, body, _) = await FetchAsync("/events/restSearch");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        AssertNoSecret(body);
+    }
+
+    [Fact]
+    public async Task JsonLabelledAsHtml_StillFiltered()
+    {
+        Serve(new RawResponse(200, "text/html; charset=UTF-8", RestSearch));
+
+        var (_, body, _) = await FetchAsync("/events/restSearch");
+
+        AssertNoSecret(body);
+    }
+
+    [Fact]
+    public async Task HtmlLabelledAsJson_Refused502()
+    {
+        Serve(new RawResponse(200, "application/json", Encoding.UTF8.GetBytes("<html><body>MISP login</body></html>")));
+
+        var (status, _, _) = await FetchAsync("/events/view/4");
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+    }
+
+    [Fact]
+    public async Task GzipAnswerNotAskedFor_Refused502()
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(RestSearch);
+        }
+
+        _servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/events/restSearch", StringComparison.Ordinal)
+            ? new RawResponse(200, "application/json", compressed.ToArray()) { ContentEncoding = "gzip" }
+            : null;
+
+        var (status, body, _) = await FetchAsync("/events/restSearch");
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        AssertNoSecret(body);
+    }
+
+    [Fact]
+    public async Task BodyShorterThanContentLength_NoLeakBrokenAnswer()
+    {
+        var cut = Encoding.UTF8.GetString(RestSearch).IndexOf(RedUuid, StringComparison.Ordinal) + 200;
+        Serve(new RawResponse(200, "application/json", RestSearch[..cut]) { DeclaredLength = RestSearch.Length });
+
+        var (status, body, complete) = await FetchAsync("/events/restSearch");
+
+        AssertNoSecret(body);
+        Assert.True(status != HttpStatusCode.OK || !complete || !Parses(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task UpstreamStallsMidEvent_NoLeakAndGatewayRecovers()
+    {
+        var cut = Encoding.UTF8.GetString(RestSearch).IndexOf(RedUuid, StringComparison.Ordinal) + 200;
+        Serve(new RawResponse(200, "application/json", RestSearch) { StallAfterBytes = cut });
+
+        var (status, body, complete) = await FetchAsync("/events/restSearch");
+
+        AssertNoSecret(body);
+        Assert.True(status != HttpStatusCode.OK || !complete || !Parses(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task DeeplyNestedJson_Refused()
+    {
+        var deep = string.Concat(Enumerable.Repeat("{\"a\":", 5000)) + "1" + string.Concat(Enumerable.Repeat("}", 5000));
+        Serve(new RawResponse(200, "application/json", Encoding.UTF8.GetBytes("{\"response\":[" + deep + "]}")));
+
+        var (status, _, complete) = await FetchAsync("/events/restSearch");
+
+        Assert.True(status == HttpStatusCode.BadGateway || !complete);
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task HugeEventBeyondBound_Refused()
+    {
+        await using var servers = await TestServers.StartAsync(c => c["Gateway:Filter:MaxEventBytes"] = "100000");
+        var huge = "{\"response\":[{\"Event\":{\"uuid\":\"" + RedUuid + "\",\"info\":\"" + new string('A', 2_000_000) + "\",\"Tag\":[{\"name\":\"tlp:clear\"}]}}]}";
+        servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/events/restSearch", StringComparison.Ordinal) ? new RawResponse(200, "application/json", Encoding.UTF8.GetBytes(huge)) : null;
+        using var client = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.PostAsync("/events/restSearch", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.DoesNotContain(RedUuid, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private void Serve(RawResponse response) =>
+        _servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/events/", StringComparison.Ordinal) ? response : null;
+
+    private async Task<(HttpStatusCode Status, byte[] Body, bool Complete)> FetchAsync(string path)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        using var request = new HttpRequestMessage(path.Contains("view", StringComparison.Ordinal) ? HttpMethod.Get : HttpMethod.Post, path);
+        if (request.Method == HttpMethod.Post)
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        }
+        catch (HttpRequestException)
+        {
+            // The gateway ended the connection before any answer: nothing was received.
+            return (0, [], false);
+        }
+
+        using var _ = response;
+        using var received = new MemoryStream();
+        var complete = true;
+        try
+        {
+            await (await response.Content.ReadAsStreamAsync()).CopyToAsync(received);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            complete = false;
+        }
+
+        return (response.StatusCode, received.ToArray(), complete);
+    }
+
+    private void AssertNoSecret(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body);
+        foreach (var secret in _secrets)
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+    }
+
+    private static bool Parses(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private async Task AssertStillServesAsync()
+    {
+        _servers.Simulator.Faults.Override = null;
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        using var response = await client.GetAsync("/events/view/4");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
