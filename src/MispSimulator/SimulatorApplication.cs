@@ -126,15 +126,17 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
         }
     }
 
-    /// <summary>Lists the simulator does not model (proposals, sightings) answer what real MISP answered that user, or an empty list.</summary>
+    /// <summary>Lists the simulator does not model (proposals, sightings) answer what real MISP answered that user (or the admin), or an empty list.</summary>
     private async Task WriteCapturedAsync(SimulatedUser user, string capture, string empty)
     {
         var suffix = user.Key switch
         {
             SimulatorKeys.OrgC => "orgC",
             SimulatorKeys.SyncB => "syncB",
-            SimulatorKeys.Admin => "admin",
-            _ => null,
+            SimulatorKeys.ThirdParty => null,
+
+            // Other members see what the site admin saw: MISP shows them the items of every event they can see.
+            _ => "admin",
         };
         var path = suffix is null ? null : Path.Combine(SeedData.SamplesDirectory, $"{capture}__{suffix}.json");
         Response.StatusCode = 200;

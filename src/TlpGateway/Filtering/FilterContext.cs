@@ -20,6 +20,12 @@ internal sealed class FilterContext
     /// <summary>The client asked for the minimal index; the gateway asked for full rows and answers in the minimal shape.</summary>
     public bool MinimalIndex { get; init; }
 
+    /// <summary>
+    /// What look-ups found about the events that rows (proposals, sightings) concern, filled as the
+    /// filter asks (<see cref="MispResponseFilter.PendingLookup"/>); null where no look-up is possible.
+    /// </summary>
+    public Dictionary<string, EventAccess>? KnownEvents { get; init; }
+
     /// <summary>The organisation shown in place of a hidden source.</summary>
     public OrganisationRef Forwarder => Requester.Member.ForwardAs ?? Community.Forwarder;
 
@@ -33,4 +39,13 @@ internal readonly record struct UnitOutcome(bool Released, string Kind, string? 
 
     /// <summary>The event's source organisation, where the unit named one.</summary>
     public string? OrgcUuid { get; init; }
+
+    /// <summary>Whether the event's source was hidden from the requester.</summary>
+    public bool HidesSource { get; init; }
+
+    /// <summary>UUIDs of the attributes and objects removed from a released event.</summary>
+    public IReadOnlyCollection<string>? RemovedItems { get; init; }
+
+    /// <summary>The unit concerns an event the filter must look up before it can decide (<see cref="EventUuid"/>).</summary>
+    public bool NeedsLookup { get; init; }
 }

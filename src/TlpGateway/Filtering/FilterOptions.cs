@@ -11,6 +11,10 @@ internal sealed class FilterOptions
     [Range(1024, 1024 * 1024 * 1024)]
     public int MaxEventBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>How long what a look-up found about an event (owner, whether the requester may receive it) is trusted.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The largest request body the gateway reads to rewrite a search.</summary>
     [Range(1024, 1024 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;

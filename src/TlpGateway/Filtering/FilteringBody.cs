@@ -18,6 +18,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     private readonly HttpContext _context;
     private readonly IHttpResponseBodyFeature _inner;
     private readonly FilterContext _filterContext;
+    private readonly EventAccessLookup _events;
     private readonly FilterOptions _options;
     private readonly FilterMetrics _metrics;
     private readonly IAuditTrail _audit;
@@ -33,10 +34,11 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     private bool _failed;
     private string? _unreadable;
 
-    public FilteringBody(HttpContext context, IHttpResponseBodyFeature inner, FilterContext filterContext, FilterOptions options, FilterMetrics metrics, IAuditTrail audit, TimeProvider timeProvider, ILogger logger)
+    public FilteringBody(HttpContext context, IHttpResponseBodyFeature inner, FilterContext filterContext, EventAccessLookup events, FilterOptions options, FilterMetrics metrics, IAuditTrail audit, TimeProvider timeProvider, ILogger logger)
     {
         _context = context;
         _inner = inner;
+        _events = events;
         _filterContext = filterContext;
         _options = options;
         _metrics = metrics;
@@ -133,6 +135,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         try
         {
             _filter!.Write(buffer.Span, _pending);
+            await ResolveLookupsAsync(cancellationToken);
         }
         catch (FilterException ex)
         {
@@ -170,6 +173,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         try
         {
             _filter!.Complete(_pending);
+            await ResolveLookupsAsync(_context.RequestAborted);
         }
         catch (FilterException ex)
         {
@@ -226,6 +230,26 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         {
             // The gateway asked MISP for an unencoded answer; an encoded one cannot be inspected.
             _unreadable = "MISP sent an encoded answer (" + headers.ContentEncoding + ")";
+        }
+    }
+
+    /// <summary>Looks up the events that held rows concern; a failed look-up withholds the row.</summary>
+    private async Task ResolveLookupsAsync(CancellationToken cancellationToken)
+    {
+        while (_filter!.PendingLookup is { } eventUuid)
+        {
+            EventAccess access;
+            try
+            {
+                access = await _events.GetAsync(eventUuid, _filterContext.Requester, _filterContext.Community, cancellationToken);
+            }
+            catch (Upstream.MispUnavailableException)
+            {
+                access = EventAccess.Withheld;
+            }
+
+            _filterContext.KnownEvents![eventUuid] = access;
+            _filter.Resume(_pending);
         }
     }
 

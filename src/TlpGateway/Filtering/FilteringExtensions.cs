@@ -11,6 +11,7 @@ internal static class FilteringExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<FilterMetrics>();
+        services.AddSingleton<EventAccessLookup>();
         return services;
     }
 

@@ -38,6 +38,8 @@ internal sealed class MispResponseFilter
     // A property name seen in an object frame, waiting for its value.
     private long _pendingNameStart = -1;
     private string? _pendingName;
+    private long _pendingUnitEnd;
+    private bool _final;
     private bool _done;
 
     public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit)
@@ -50,6 +52,13 @@ internal sealed class MispResponseFilter
 
     /// <summary>True once the body was a single <c>{"Event":...}</c> whose event was withheld.</summary>
     public bool SingleEventWithheld { get; private set; }
+
+    /// <summary>
+    /// The event a held row (a proposal or sighting) concerns, which must be looked up before the
+    /// filter can go on: the caller looks it up, makes it known through the context, and calls
+    /// <see cref="Resume"/>.
+    /// </summary>
+    public string? PendingLookup { get; private set; }
 
     /// <summary>How many units (events, rows, items) have been released so far.</summary>
     public int UnitsReleased { get; private set; }
@@ -82,10 +91,41 @@ internal sealed class MispResponseFilter
         Run(isFinal: false, output);
     }
 
-    /// <summary>The body ended: checks it was whole and writes the rest.</summary>
+    /// <summary>The body ended: checks it was whole and writes the rest (once no look-up is pending).</summary>
     public void Complete(IBufferWriter<byte> output)
     {
+        _final = true;
         Run(isFinal: true, output);
+        if (PendingLookup is null)
+        {
+            Finish(output);
+        }
+    }
+
+    /// <summary>Decides the held row now that its event is known, and goes on with what is buffered.</summary>
+    public void Resume(IBufferWriter<byte> output)
+    {
+        var pending = PendingLookup ?? throw new InvalidOperationException("No look-up is pending.");
+        PendingLookup = null;
+        FinishUnit(_pendingUnitEnd, output);
+        if (PendingLookup == pending)
+        {
+            throw new FilterException("the looked-up event is still unknown");
+        }
+
+        if (PendingLookup is null)
+        {
+            Run(_final, output);
+        }
+
+        if (_final && PendingLookup is null)
+        {
+            Finish(output);
+        }
+    }
+
+    private void Finish(IBufferWriter<byte> output)
+    {
         if (!_done)
         {
             throw new FilterException(_readAbs == 0 && _length == 0 ? "empty body" : "truncated JSON");
@@ -138,7 +178,7 @@ internal sealed class MispResponseFilter
         var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
         try
         {
-            while (!_done && reader.Read())
+            while (!_done && PendingLookup is null && reader.Read())
             {
                 var tokenStart = _readAbs + reader.TokenStartIndex;
                 var tokenEnd = _readAbs + reader.BytesConsumed;
@@ -257,6 +297,14 @@ internal sealed class MispResponseFilter
         var decided = _decided;
         decided.ResetWrittenCount();
         var outcome = _units.Process(value, decided, _unitShape);
+        if (outcome.NeedsLookup)
+        {
+            // Held as it is until the caller has looked the event up.
+            PendingLookup = outcome.EventUuid;
+            _pendingUnitEnd = unitEnd;
+            return;
+        }
+
         _onUnit(outcome);
         if (outcome.Released)
         {

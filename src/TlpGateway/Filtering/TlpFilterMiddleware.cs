@@ -21,6 +21,7 @@ internal sealed partial class TlpFilterMiddleware(
     RequestDelegate next,
     IMembersRegistryProvider registry,
     IOptions<FilterOptions> options,
+    EventAccessLookup events,
     FilterMetrics metrics,
     IAuditTrail audit,
     TimeProvider timeProvider,
@@ -74,9 +75,10 @@ internal sealed partial class TlpFilterMiddleware(
             ExcludeLocalTags = shaping.ExcludeLocalTags,
             StripInheritedTags = shaping.StripInheritedTags,
             MinimalIndex = shaping.MinimalIndex,
+            KnownEvents = new(StringComparer.OrdinalIgnoreCase),
         };
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
-        var body = new FilteringBody(context, original, filterContext, options.Value, metrics, audit, timeProvider, logger) { HeadOnly = headOnly };
+        var body = new FilteringBody(context, original, filterContext, events, options.Value, metrics, audit, timeProvider, logger) { HeadOnly = headOnly };
         context.Features.Set<IHttpResponseBodyFeature>(body);
         try
         {

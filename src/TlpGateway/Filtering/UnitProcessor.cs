@@ -76,11 +76,54 @@ internal sealed class UnitProcessor(FilterContext context)
             }
         }
 
-        // Proposals, sightings and anything else that carries MISP data without its event's tags
-        // cannot be judged here: withheld (SPEC section 3, "when a look-up fails, withheld").
+        if (!item.IsArray && (item.Child(Key.Sighting) ?? item.Child(Key.ShadowAttribute)) is { IsArray: false } row)
+        {
+            return ProcessEventRow(row, item.IndexOf(Key.Sighting) >= 0);
+        }
+
+        // Anything else that carries MISP data without its event's tags cannot be judged: withheld.
         return HoldsMispData(item)
             ? new UnitOutcome(false, "item", "not-judgeable", null, null, 0, false)
             : UnitOutcome.PassedThrough;
+    }
+
+    /// <summary>
+    /// A sighting or proposal listed without its event: judged by the event it concerns (looked up
+    /// through MISP) and the attribute it names. A failed look-up withholds it (SPEC section 3).
+    /// </summary>
+    private UnitOutcome ProcessEventRow(Node row, bool sighting)
+    {
+        var kind = sighting ? "sighting" : "proposal";
+        var eventUuid = row.Text(Key.EventUuid);
+        if (eventUuid is null || context.KnownEvents is null)
+        {
+            return new UnitOutcome(false, kind, "not-judgeable", eventUuid, null, 0, false);
+        }
+
+        if (context.KnownEvents.GetValueOrDefault(eventUuid) is not { } access)
+        {
+            return new UnitOutcome(false, kind, "needs-lookup", eventUuid, null, 0, false) { NeedsLookup = true };
+        }
+
+        var attribute = row.Text(Key.AttributeUuid) ?? row.Text(Key.Uuid);
+        if (!access.Receivable || (attribute is not null && access.RemovedItems.Contains(attribute, StringComparer.OrdinalIgnoreCase)))
+        {
+            return new UnitOutcome(false, kind, "concerns-withheld-item", eventUuid, null, 0, false);
+        }
+
+        if (access.HidesSource)
+        {
+            if (!sighting)
+            {
+                // Proposals name their proposer's organisation and e-mail throughout: removed rather than rewritten.
+                return new UnitOutcome(false, kind, "source-hidden", eventUuid, null, 0, false);
+            }
+
+            ReplaceText(row, Key.OrgId, "0");
+            RemoveProps(row, Key.Organisation, Key.Source);
+        }
+
+        return new UnitOutcome(true, kind, null, eventUuid, null, 0, _edits.Count > 0);
     }
 
     private static bool HoldsMispData(Node node)
@@ -235,7 +278,7 @@ internal sealed class UnitProcessor(FilterContext context)
             return new UnitOutcome(false, "event", "protected-would-change", uuid, effective, removed, false) { OrgcUuid = orgc };
         }
 
-        return new UnitOutcome(true, "event", null, uuid, effective, removed, _edits.Count > 0) { OrgcUuid = orgc };
+        return new UnitOutcome(true, "event", null, uuid, effective, removed, _edits.Count > 0) { OrgcUuid = orgc, HidesSource = hide, RemovedItems = [.. _removedUuids] };
     }
 
     /// <summary>Judges each attribute of a list; returns how many were removed.</summary>

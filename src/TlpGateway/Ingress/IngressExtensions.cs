@@ -8,7 +8,6 @@ internal static class IngressExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<IngressOptions>().Bind(configuration.GetSection(IngressOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CurationOptions>().Bind(configuration.GetSection(CurationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<EventAccessLookup>();
         services.AddSingleton<IngressMetrics>();
         return services;
     }

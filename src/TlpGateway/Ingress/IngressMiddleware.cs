@@ -103,7 +103,7 @@ internal sealed partial class IngressMiddleware(
             if (target is { } t)
             {
                 eventRef = t.IsEvent ? t.Id : await events.EventOfAsync(route.Controller, t.Id, requester, context.RequestAborted);
-                var access = eventRef is null ? default : await events.GetAsync(eventRef, requester, community, context.RequestAborted);
+                var access = eventRef is null ? EventAccess.Withheld : await events.GetAsync(eventRef, requester, community, context.RequestAborted);
                 if (!access.Receivable)
                 {
                     // Whether the event exists is not the requester's business: MISP's own answer for a missing one.

@@ -10,10 +10,6 @@ internal sealed class IngressOptions
     /// <summary>The largest request body, after decoding gzip or br (413 beyond it).</summary>
     [Range(1024, 2L * 1024 * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 64L * 1024 * 1024;
-
-    /// <summary>How long the owner of an event (and whether the requester may receive it) is trusted without asking MISP again.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan OwnerCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary><c>Gateway:Curation</c> (SPEC section 6): curated data only.</summary>

@@ -239,4 +239,34 @@ public sealed class EgressFilterTests : IAsyncLifetime
         var forwarded = _servers.Simulator.Requests.Single(r => r.PathAndQuery.StartsWith("/attributes/restSearch", StringComparison.Ordinal));
         Assert.Contains("includeEventTags", Encoding.UTF8.GetString(forwarded.Body), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ProposalsIndex_ProposalOnRedAttributeWithheld_OthersReleasedAfterLookup()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.GetAsync("/shadow_attributes/index/all:1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        using var json = JsonDocument.Parse(body);
+        var proposals = json.RootElement.EnumerateArray().Select(p => p.GetProperty("ShadowAttribute")).ToList();
+        Assert.NotEmpty(proposals);
+
+        // The edit proposal names E1's TLP:RED attribute (login-portal.example): ORG_D may not receive it.
+        Assert.DoesNotContain("login-portal.example", body, StringComparison.Ordinal);
+        Assert.Contains(_servers.Simulator.Requests, r => r.PathAndQuery.StartsWith("/events/view/1bfc1897", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SightingsRestSearch_Owner_ReleasedAfterLookup()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/sightings/restSearch/event", new StringContent("{\"returnFormat\":\"json\"}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.NotEmpty(json.RootElement.GetProperty("response").EnumerateArray());
+    }
 }

@@ -43,8 +43,9 @@ internal static class FilterHarness
             IsSyncIdentity = sync,
         };
 
-    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null) => new()
+    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false) => new()
     {
+        KnownEvents = lookups ? new(StringComparer.OrdinalIgnoreCase) : null,
         Requester = requester,
         Community = community ?? Community,
         ExcludeLocalTags = excludeLocalTags,
@@ -53,17 +54,29 @@ internal static class FilterHarness
     };
 
     /// <summary>Filters <paramref name="input"/> fed in chunks of <paramref name="chunk"/> bytes; returns the output and the outcomes.</summary>
-    public static (byte[] Output, List<UnitOutcome> Outcomes, bool SingleWithheld) Run(byte[] input, FilterContext context, int chunk = 4096, int maxEventBytes = 16 * 1024 * 1024)
+    /// <param name="lookup">Answers the filter's look-ups of events (as the gateway's look-up through MISP would).</param>
+    public static (byte[] Output, List<UnitOutcome> Outcomes, bool SingleWithheld) Run(byte[] input, FilterContext context, int chunk = 4096, int maxEventBytes = 16 * 1024 * 1024, Func<string, EventAccess>? lookup = null)
     {
         var outcomes = new List<UnitOutcome>();
         var filter = new MispResponseFilter(context, maxEventBytes, outcomes.Add);
         var output = new ArrayBufferWriter<byte>();
+        void Resolve()
+        {
+            while (filter.PendingLookup is { } uuid)
+            {
+                context.KnownEvents![uuid] = lookup!(uuid);
+                filter.Resume(output);
+            }
+        }
+
         for (var offset = 0; offset < input.Length; offset += chunk)
         {
             filter.Write(input.AsSpan(offset, Math.Min(chunk, input.Length - offset)), output);
+            Resolve();
         }
 
         filter.Complete(output);
+        Resolve();
         return (output.WrittenSpan.ToArray(), outcomes, filter.SingleEventWithheld);
     }
 

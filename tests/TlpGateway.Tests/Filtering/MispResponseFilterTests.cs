@@ -252,3 +252,57 @@ public sealed class MispResponseFilterTests
         Assert.Equal(input, output);
     }
 }
+
+public sealed class EventRowLookupTests
+{
+    private const string E1 = "1bfc1897-b375-497c-9f02-b164e32bc94a";
+    private const string RedAttribute = "e9aad5e7-6c6c-492e-b985-1fa6814d25ac";
+
+    [Fact]
+    public void Proposals_EventReceivable_OnlyThoseOnWithheldAttributesRemoved()
+    {
+        var input = FilterHarness.Capture("shadow_attributes_index_all__admin.json");
+        var lookups = new List<string>();
+        var context = FilterHarness.Context(FilterHarness.Requester(), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, chunk: 64, lookup: uuid =>
+        {
+            lookups.Add(uuid);
+            return new EventAccess(true, FilterHarness.OrgC, "4", false, [RedAttribute]);
+        });
+
+        Assert.Equal([E1], lookups.Distinct());
+        Assert.Contains(outcomes, o => o.Released);
+        Assert.Contains(outcomes, o => !o.Released && o.Reason == "concerns-withheld-item");
+        var text = System.Text.Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain(RedAttribute, text, StringComparison.Ordinal);
+        using var parsed = System.Text.Json.JsonDocument.Parse(output);
+    }
+
+    [Fact]
+    public void Sightings_EventNotReceivable_AllWithheld()
+    {
+        var input = FilterHarness.Capture("sightings_restSearch_event__orgC.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: _ => EventAccess.Withheld);
+
+        Assert.NotEmpty(outcomes);
+        Assert.All(outcomes, o => Assert.False(o.Released));
+        Assert.Empty(System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("response").EnumerateArray());
+    }
+
+    [Fact]
+    public void Sightings_SourceHidden_LoseOrganisationAndSource()
+    {
+        var input = FilterHarness.Capture("sightings_restSearch_event__orgC.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: _ => new EventAccess(true, FilterHarness.OrgC, "4", true, []));
+
+        Assert.Contains(outcomes, o => o.Released);
+        var text = System.Text.Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain("Organisation", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgC, text, StringComparison.Ordinal);
+    }
+}

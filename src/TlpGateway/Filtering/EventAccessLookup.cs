@@ -4,20 +4,25 @@ using System.Text.Json;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using TlpGateway.Admission;
-using TlpGateway.Filtering;
 using TlpGateway.Members;
 using TlpGateway.Upstream;
 
-namespace TlpGateway.Ingress;
+namespace TlpGateway.Filtering;
 
-/// <summary>What the gateway knows of an event a write targets: whether the requester may receive it, and whose it is.</summary>
-internal readonly record struct EventAccess(bool Receivable, string? OrgcUuid, string? EventId);
+/// <summary>
+/// What the gateway knows of an event for one requester: whether it may receive it, whose it is,
+/// whether its source is hidden from it, and which of its attributes and objects it may not receive.
+/// </summary>
+internal sealed record EventAccess(bool Receivable, string? OrgcUuid, string? EventId, bool HidesSource, string[] RemovedItems)
+{
+    public static readonly EventAccess Withheld = new(false, null, null, false, []);
+}
 
 /// <summary>
 /// Looks an event up in MISP with the requester's own key (so MISP's access control applies too),
 /// judges it with the same filter as any answer, and caches the result for a bounded time.
 /// </summary>
-internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCache cache, IOptions<IngressOptions> options)
+internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCache cache, IOptions<FilterOptions> options)
 {
     /// <summary>Access to the event <paramref name="eventRef"/> (id or UUID).</summary>
     /// <exception cref="MispUnavailableException">MISP could not be asked.</exception>
@@ -31,7 +36,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         }
 
         var response = await misp.GetAsync($"/events/view/{Uri.EscapeDataString(eventRef)}", requester.ApiKey, cancellationToken);
-        var access = new EventAccess(false, null, null);
+        var access = EventAccess.Withheld;
         if (response.StatusCode == HttpStatusCode.OK)
         {
             UnitOutcome? outcome = null;
@@ -50,13 +55,13 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
 
             if (outcome is { Kind: "event" } judged)
             {
-                access = new EventAccess(judged.Released, judged.OrgcUuid, EventId(response.Body));
+                access = new EventAccess(judged.Released, judged.OrgcUuid, EventId(response.Body), judged.HidesSource, [.. judged.RemovedItems ?? []]);
             }
         }
 
         try
         {
-            await cache.SetAsync(cacheKey, JsonSerializer.SerializeToUtf8Bytes(access), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.OwnerCacheDuration }, cancellationToken);
+            await cache.SetAsync(cacheKey, JsonSerializer.SerializeToUtf8Bytes(access), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.LookupCacheDuration }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
