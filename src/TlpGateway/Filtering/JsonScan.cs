@@ -246,7 +246,7 @@ internal sealed class JsonScan
         return node;
     }
 
-    private static Key KeyOf(ref Utf8JsonReader reader)
+    public static Key KeyOf(ref Utf8JsonReader reader)
     {
         if (reader.ValueIsEscaped)
         {

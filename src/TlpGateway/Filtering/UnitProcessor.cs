@@ -126,16 +126,20 @@ internal sealed class UnitProcessor(FilterContext context)
         return new UnitOutcome(true, kind, null, eventUuid, null, 0, _edits.Count > 0);
     }
 
+    /// <summary>
+    /// Whether something of an unrecognised shape carries MISP data at any depth, including inside
+    /// values under unknown keys (an event wrapped in <c>{"Evnt": ...}</c> must not slip through).
+    /// </summary>
     private static bool HoldsMispData(Node node)
     {
         foreach (var prop in node.Props)
         {
-            if (prop.Key is Key.Event or Key.Attribute or Key.Object or Key.Orgc or Key.EventTag or Key.ShadowAttribute or Key.Sighting or Key.RelatedEvent or Key.GalaxyCluster or Key.EventUuid or Key.AttributeUuid)
+            if (IsMispDataKey(prop.Key))
             {
                 return true;
             }
 
-            if (prop.Child is { } child && HoldsMispData(child))
+            if (prop.Child is { } child ? HoldsMispData(child) : prop.ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray && RawHoldsMispData(node.Source.Span[prop.ValueStart..prop.ValueEnd]))
             {
                 return true;
             }
@@ -143,7 +147,7 @@ internal sealed class UnitProcessor(FilterContext context)
 
         foreach (var item in node.Items)
         {
-            if (HoldsMispData(item))
+            if (item.Props.Count + item.Items.Count > 0 ? HoldsMispData(item) : RawHoldsMispData(node.Source.Span[item.Start..item.End]))
             {
                 return true;
             }
@@ -151,6 +155,24 @@ internal sealed class UnitProcessor(FilterContext context)
 
         return false;
     }
+
+    private static bool RawHoldsMispData(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, isFinalBlock: true, new JsonReaderState(JsonScan.ReaderOptions));
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && IsMispDataKey(JsonScan.KeyOf(ref reader)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsMispDataKey(Key key) =>
+        key is Key.Event or Key.Attribute or Key.Object or Key.Orgc or Key.EventTag or Key.ShadowAttribute or Key.Sighting
+            or Key.RelatedEvent or Key.GalaxyCluster or Key.EventUuid or Key.AttributeUuid or Key.EventReport or Key.Info;
 
     private UnitOutcome ProcessEvent(Node evt, bool fullEvent)
     {

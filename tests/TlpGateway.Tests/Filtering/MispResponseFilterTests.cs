@@ -242,6 +242,19 @@ public sealed class MispResponseFilterTests
         Assert.Empty(JsonDocument.Parse(output).RootElement.EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("""{"response":[{"Evnt":{"uuid":"11111111-0000-4000-8000-000000000001","info":"x","Attribute":[],"Tag":[{"name":"tlp:red"}]}}]}""")]
+    [InlineData("""{"Evnt":{"uuid":"11111111-0000-4000-8000-000000000001","info":"x","Tag":[{"name":"tlp:red"}]}}""")]
+    [InlineData("""[{"wrapper":[{"deeper":{"Event":{"uuid":"11111111-0000-4000-8000-000000000001"}}}]}]""")]
+    public void Filter_EventUnderUnknownKey_Withheld(string json)
+    {
+        // Found by the fuzzer: one changed byte in "Event" must not let the event through as unknown data.
+        var (output, outcomes, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.DoesNotContain("11111111", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+        Assert.Contains(outcomes, o => !o.Released);
+    }
+
     [Fact]
     public void Filter_NonEventJson_PassesByteForByte()
     {
