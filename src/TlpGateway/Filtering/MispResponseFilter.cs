@@ -16,9 +16,6 @@ internal sealed class MispResponseFilter
     private readonly UnitProcessor _units;
     private readonly int _maxUnitBytes;
     private readonly Action<UnitOutcome> _onUnit;
-    private static readonly SearchValues<byte> Structure = SearchValues.Create("\"{}[]"u8);
-    private static readonly SearchValues<byte> StringSpecials = SearchValues.Create("\"\\"u8);
-
     private readonly Stack<Frame> _frames = new();
     private readonly ArrayBufferWriter<byte> _decided = new(64 * 1024);
 
@@ -34,14 +31,7 @@ internal sealed class MispResponseFilter
     // The unit being held: where it starts, the depth it started at, and its shape.
     private long _unitStart = -1;
     private long _unitValueStart;
-
-    // Where the search for the held container's end stands.
-    private long _scanPos;
-    private int _scanDepth;
-    private bool _scanInString;
-    private bool _scanEscape;
-    private JsonReaderState? _stateAfterValue;
-    private int _stateAfterValueDepth = -1;
+    private int _unitDepth;
     private UnitShape _unitShape;
     private Frame? _unitFrame;
 
@@ -179,140 +169,45 @@ internal sealed class MispResponseFilter
 
     private void Run(bool isFinal, IBufferWriter<byte> output)
     {
-        while (!_done && PendingLookup is null)
+        if (_done)
         {
-            if (_unitStart >= 0)
-            {
-                // A held container: find its end without tokenizing it (the unit scan tokenizes it once, whole).
-                if (!ScanToUnitEnd(out var unitEnd))
-                {
-                    return;
-                }
-
-                // The envelope reader goes on after the unit, in the state it would be in after any value there.
-                _readAbs = unitEnd;
-                _state = StateAfterValue();
-                FinishUnit(unitEnd, output);
-                continue;
-            }
-
-            var start = (int)(_readAbs - _bufferBase);
-            var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
-            try
-            {
-                while (_unitStart < 0 && !_done && PendingLookup is null && reader.Read())
-                {
-                    var tokenStart = _readAbs + reader.TokenStartIndex;
-                    var tokenEnd = _readAbs + reader.BytesConsumed;
-                    HandleToken(ref reader, tokenStart, tokenEnd, output);
-                }
-            }
-            catch (JsonException ex)
-            {
-                throw new FilterException("malformed JSON: " + ex.Message);
-            }
-
-            _readAbs += reader.BytesConsumed;
-            _state = reader.CurrentState;
-            if (_unitStart < 0)
-            {
-                // The reader needs more input (or the document is done).
-                return;
-            }
-
-            _scanPos = _readAbs;
-        }
-    }
-
-    /// <summary>
-    /// Finds the end of the held container by its brackets, outside strings, with vectorized searches;
-    /// carries its state across chunks. A wrong end on malformed input cannot pass: the unit scan
-    /// validates exactly these bytes as one JSON value, and the envelope reader the bytes after them.
-    /// </summary>
-    private bool ScanToUnitEnd(out long unitEnd)
-    {
-        unitEnd = 0;
-        var span = _buffer.AsSpan((int)(_scanPos - _bufferBase), (int)(_bufferBase + _length - _scanPos));
-        var position = 0;
-        if (_scanEscape && span.Length > 0)
-        {
-            _scanEscape = false;
-            position = 1;
+            return;
         }
 
-        while (position < span.Length)
+        var start = (int)(_readAbs - _bufferBase);
+        var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
+        try
         {
-            var rest = span[position..];
-            var found = _scanInString ? rest.IndexOfAny(StringSpecials) : rest.IndexOfAny(Structure);
-            if (found < 0)
+            while (!_done && PendingLookup is null && reader.Read())
             {
-                break;
+                var tokenStart = _readAbs + reader.TokenStartIndex;
+                var tokenEnd = _readAbs + reader.BytesConsumed;
+                HandleToken(ref reader, tokenStart, tokenEnd, output);
             }
-
-            position += found;
-            switch (span[position])
-            {
-                case (byte)'\\':
-                    if (position + 1 >= span.Length)
-                    {
-                        _scanEscape = true;
-                        position = span.Length;
-                        continue;
-                    }
-
-                    position += 2;
-                    continue;
-                case (byte)'"':
-                    _scanInString = !_scanInString;
-                    break;
-                case (byte)'{' or (byte)'[':
-                    _scanDepth++;
-                    break;
-                default:
-                    if (--_scanDepth == 0)
-                    {
-                        unitEnd = _scanPos + position + 1;
-                        return true;
-                    }
-
-                    break;
-            }
-
-            position++;
         }
-
-        _scanPos += span.Length;
-        return false;
-    }
-
-    /// <summary>The reader state just after a value inside the current frames, built by reading an equivalent prefix.</summary>
-    private JsonReaderState StateAfterValue()
-    {
-        if (_stateAfterValue is { } cached && _stateAfterValueDepth == _frames.Count)
+        catch (JsonException ex)
         {
-            return cached;
+            throw new FilterException("malformed JSON: " + ex.Message);
         }
 
-        var prefix = new List<byte>();
-        foreach (var frame in _frames.Reverse())
-        {
-            prefix.AddRange(frame.Kind is FrameKind.TopObject or FrameKind.ResponseObject ? "{\"a\":"u8.ToArray() : "["u8.ToArray());
-        }
-
-        prefix.AddRange("\"\""u8.ToArray());
-        var reader = new Utf8JsonReader(prefix.ToArray(), isFinalBlock: false, new JsonReaderState(JsonScan.ReaderOptions));
-        while (reader.Read())
-        {
-        }
-
-        _stateAfterValue = reader.CurrentState;
-        _stateAfterValueDepth = _frames.Count;
-        return reader.CurrentState;
+        _readAbs += reader.BytesConsumed;
+        _state = reader.CurrentState;
     }
 
     private void HandleToken(ref Utf8JsonReader reader, long tokenStart, long tokenEnd, IBufferWriter<byte> output)
     {
         var type = reader.TokenType;
+        if (_unitStart >= 0)
+        {
+            // Inside a held unit: only find where it ends.
+            if (reader.CurrentDepth == _unitDepth && type is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                FinishUnit(tokenEnd, output);
+            }
+
+            return;
+        }
+
         if (_frames.Count == 0)
         {
             switch (type)
@@ -383,10 +278,7 @@ internal sealed class MispResponseFilter
         _pendingName = null;
         if (isContainer)
         {
-            // Run finds the end; the unit's opening bracket is the first level.
-            _scanDepth = 1;
-            _scanInString = false;
-            _scanEscape = false;
+            _unitDepth = reader.CurrentDepth;
         }
         else
         {
