@@ -5,6 +5,7 @@ using TlpGateway.Filtering;
 using TlpGateway.Health;
 using TlpGateway.Ingress;
 using TlpGateway.Members;
+using TlpGateway.Redis;
 using TlpGateway.Telemetry;
 using TlpGateway.Upstream;
 
@@ -34,7 +35,7 @@ internal static class GatewayApplication
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMispUpstream(options);
-        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddGatewayCache(builder.Configuration);
         builder.Services.AddMembersRegistry();
         builder.Services.AddAuditTrail(builder.Configuration);
         builder.Services.AddTlpFiltering(builder.Configuration);

@@ -31,6 +31,22 @@ internal sealed class TestServers : IAsyncDisposable
 
     public string AuditFile => Path.Combine(Directory, "audit.jsonl");
 
+    private Dictionary<string, string?> Settings { get; init; } = [];
+
+    /// <summary>Starts another replica of the gateway with the same configuration, in front of the same simulator.</summary>
+    public async Task<WebApplication> StartReplicaAsync()
+    {
+        var replica = GatewayApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(Settings);
+            builder.Configuration["Gateway:Audit:Path"] = Path.Combine(Directory, "audit-replica.jsonl");
+        });
+        await replica.StartAsync();
+        return replica;
+    }
+
+    public static Uri AddressOf(WebApplication app) => ListeningAddress(app);
+
     public Uri SimulatorUrl { get; }
 
     public Uri GatewayUrl { get; }
@@ -64,7 +80,7 @@ internal sealed class TestServers : IAsyncDisposable
             gatewayBuilder?.Invoke(builder);
         });
         await gateway.StartAsync();
-        return new TestServers(simulator, state, gateway) { Directory = directory.FullName, MembersFile = membersFile };
+        return new TestServers(simulator, state, gateway) { Directory = directory.FullName, MembersFile = membersFile, Settings = settings };
     }
 
     /// <summary>A client of the gateway whose connections leave from <paramref name="source"/> (any 127.x.y.z works on Linux loopback).</summary>

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Options;
+using TlpGateway.Health;
+
+namespace TlpGateway.Redis;
+
+/// <summary>
+/// With <c>Gateway:Redis</c> set, the identity and event caches are shared through Redis by every
+/// replica; without it they live in this process's memory. Redis unreachable never stops the start.
+/// </summary>
+internal static class RedisExtensions
+{
+    public static IServiceCollection AddGatewayCache(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var endpoint = configuration["Gateway:Redis"];
+        if (string.IsNullOrWhiteSpace(endpoint))
+        {
+            services.AddDistributedMemoryCache();
+            return services;
+        }
+
+        services.AddOptions<RedisOptions>()
+            .Bind(configuration.GetSection(RedisOptions.SectionName))
+            .Configure(options => options.Endpoint = endpoint)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(provider => new RespClient(
+            provider.GetRequiredService<IOptions<RedisOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RespClient>>()));
+        services.AddSingleton<IDistributedCache>(provider => new RedisDistributedCache(
+            provider.GetRequiredService<RespClient>(),
+            provider.GetRequiredService<IOptions<RedisOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IReadinessCheck, RedisReadiness>();
+        return services;
+    }
+
+    /// <summary>Redis answers PING.</summary>
+    private sealed class RedisReadiness(RespClient client) : IReadinessCheck
+    {
+        public string Name => "redis";
+
+        public async ValueTask<bool> IsReadyAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return (await client.ExecuteAsync("PING", [], cancellationToken)).Text == "PONG";
+            }
+            catch (RedisException)
+            {
+                return false;
+            }
+        }
+    }
+}
