@@ -24,6 +24,7 @@ internal sealed partial class AdmissionMiddleware
     private readonly AdmissionMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly MemberRateLimiter _rateLimiter;
+    private readonly IMemberStateOverlay _published;
     private readonly ILogger<AdmissionMiddleware> _logger;
 
     public AdmissionMiddleware(
@@ -35,8 +36,10 @@ internal sealed partial class AdmissionMiddleware
         AdmissionMetrics metrics,
         TimeProvider timeProvider,
         MemberRateLimiter rateLimiter,
+        IMemberStateOverlay published,
         ILogger<AdmissionMiddleware> logger)
     {
+        _published = published;
         _next = next;
         _registry = registry;
         _addresses = addresses;
@@ -141,7 +144,7 @@ internal sealed partial class AdmissionMiddleware
         out string reason,
         out string message)
     {
-        member = registry.FindByOrgUuid(identity.OrgUuid);
+        member = registry.FindByOrgUuid(identity.OrgUuid) is { } entry ? _published.Apply(entry) : null;
         (reason, message) = (string.Empty, string.Empty);
         if (member is null)
         {

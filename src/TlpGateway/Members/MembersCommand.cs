@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TlpGateway.Redis;
 
 namespace TlpGateway.Members;
 
@@ -31,6 +32,8 @@ internal static class MembersCommand
           revoke <id>                            revoke a member's access
           reinstate <id>                         clear suspension and revocation
           validate                               check the file as the gateway would
+        options: --publish-redis <host:port> [--redis-password <p>]   also publish suspend, revoke, reinstate
+                 and remove to every replica sharing that Redis (they apply it within a second)
         exit codes: 0 done, 1 invalid file or edit (file untouched), 2 usage error, 3 file not readable or writable
         """;
 
@@ -52,6 +55,8 @@ internal static class MembersCommand
 
         var path = Path.GetFullPath(arguments[fileIndex + 1]);
         arguments.RemoveRange(fileIndex, 2);
+        var redis = TakeOption(arguments, "--publish-redis");
+        var redisPassword = TakeOption(arguments, "--redis-password");
         if (arguments.Count == 0)
         {
             error.WriteLine(UsageText);
@@ -133,7 +138,43 @@ internal static class MembersCommand
         }
 
         output.WriteLine(change);
+        if (redis is not null && verb is "suspend" or "revoke" or "reinstate" or "remove")
+        {
+            var member = MembersFileParser.Parse(edited).Members.FirstOrDefault(m => m.Id == rest[0]);
+            try
+            {
+                PublishAsync(redis, redisPassword, rest[0], member is null ? null : new PublishedMemberState(member.Revoked, member.SuspendedUntil), timeProvider).GetAwaiter().GetResult();
+            }
+            catch (RedisException ex)
+            {
+                error.WriteLine($"the file is updated, but publishing to Redis failed: {ex.Message}");
+                return FileError;
+            }
+
+            output.WriteLine($"published to {redis}");
+        }
+
         return Ok;
+    }
+
+    private static async Task PublishAsync(string endpoint, string? password, string memberId, PublishedMemberState? state, TimeProvider timeProvider)
+    {
+        var options = new RedisOptions { Endpoint = endpoint, Password = password };
+        await using var client = new RespClient(options, timeProvider, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await RedisMemberStateOverlay.PublishAsync(client, options.KeyPrefix, memberId, state);
+    }
+
+    private static string? TakeOption(List<string> arguments, string name)
+    {
+        var index = arguments.IndexOf(name);
+        if (index < 0 || index + 1 >= arguments.Count)
+        {
+            return null;
+        }
+
+        var value = arguments[index + 1];
+        arguments.RemoveRange(index, 2);
+        return value;
     }
 
     private static int Read(string verb, List<string> rest, byte[] original, TextWriter output, TextWriter error)

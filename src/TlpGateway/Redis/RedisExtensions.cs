@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using TlpGateway.Health;
+using TlpGateway.Members;
 
 namespace TlpGateway.Redis;
 
@@ -17,6 +18,7 @@ internal static class RedisExtensions
         if (string.IsNullOrWhiteSpace(endpoint))
         {
             services.AddDistributedMemoryCache();
+            services.AddSingleton<IMemberStateOverlay, NoMemberStateOverlay>();
             return services;
         }
 
@@ -34,6 +36,13 @@ internal static class RedisExtensions
             provider.GetRequiredService<IOptions<RedisOptions>>().Value,
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IReadinessCheck, RedisReadiness>();
+        services.AddSingleton(provider => new RedisMemberStateOverlay(
+            provider.GetRequiredService<RespClient>(),
+            provider.GetRequiredService<IOptions<RedisOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RedisMemberStateOverlay>>()));
+        services.AddSingleton<IMemberStateOverlay>(provider => provider.GetRequiredService<RedisMemberStateOverlay>());
+        services.AddHostedService(provider => provider.GetRequiredService<RedisMemberStateOverlay>());
         return services;
     }
 

@@ -55,4 +55,48 @@ public sealed class SharedCacheTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, status);
     }
+
+    [Fact]
+    public async Task PublishedSuspension_ReachesEveryReplicaWithinASecond_AndLaterReplicas()
+    {
+        await using var servers = await TestServers.StartAsync(c => c["Gateway:Redis"] = _redis.Endpoint);
+        await using var replica = await servers.StartReplicaAsync();
+        using var first = servers.CreateClient(SimulatorKeys.OrgC);
+        using var second = TestServers.CreateClient(TestServers.AddressOf(replica), IPAddress.Loopback);
+        second.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", SimulatorKeys.OrgC);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/servers/getVersion")).StatusCode);
+
+        // The maintainer edits their own copy of the file; the replicas learn it through Redis alone.
+        var copy = Path.Combine(servers.Directory, "maintainer-copy.json");
+        File.Copy(servers.MembersFile, copy);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = TlpGateway.Members.MembersCommand.Run(["--file", copy, "--publish-redis", _redis.Endpoint, "suspend", "org-c", "--for", "2h"], output, error, TimeProvider.System);
+        Assert.Equal(0, code);
+
+        // Polled for two seconds at most: the replicas read published states every half second.
+        Assert.Equal(HttpStatusCode.Forbidden, await PollAsync(first, HttpStatusCode.Forbidden));
+        Assert.Equal(HttpStatusCode.Forbidden, await PollAsync(second, HttpStatusCode.Forbidden));
+
+        await using var later = await servers.StartReplicaAsync();
+        using var third = TestServers.CreateClient(TestServers.AddressOf(later), IPAddress.Loopback);
+        third.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", SimulatorKeys.OrgC);
+        Assert.Equal(HttpStatusCode.Forbidden, (await third.GetAsync("/servers/getVersion")).StatusCode);
+    }
+
+    private static async Task<HttpStatusCode> PollAsync(HttpClient client, HttpStatusCode wanted)
+    {
+        var status = HttpStatusCode.OK;
+        for (var i = 0; i < 40 && status != wanted; i++)
+        {
+            using var response = await client.GetAsync("/servers/getVersion");
+            status = response.StatusCode;
+            if (status != wanted)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        return status;
+    }
 }

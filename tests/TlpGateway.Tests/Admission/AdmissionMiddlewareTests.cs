@@ -26,6 +26,7 @@ public sealed class AdmissionMiddlewareTests
     private readonly IAuditTrail _audit = Substitute.For<IAuditTrail>();
     private MemberEntry _member = Member();
     private bool _requireTerms;
+    private IMemberStateOverlay _published = new NoMemberStateOverlay();
     private bool _nextCalled;
 
     public AdmissionMiddlewareTests()
@@ -170,6 +171,31 @@ public sealed class AdmissionMiddlewareTests
     }
 
     [Fact]
+    public async Task Invoke_RevocationPublishedButFileNotYetReloaded_Refused403()
+    {
+        var overlay = Substitute.For<IMemberStateOverlay>();
+        overlay.Apply(Arg.Any<MemberEntry>()).Returns(call => PublishedMemberStates.Restrict(call.Arg<MemberEntry>(), new PublishedMemberState(true, null)));
+        _published = overlay;
+        var context = Context("198.51.100.7");
+
+        await InvokeAsync(context);
+
+        await AssertRefusedAsync(context, 403, "revoked");
+    }
+
+    [Fact]
+    public void Restrict_PublishedState_NeverGrantsMoreThanFile()
+    {
+        var file = _member with { Revoked = true, SuspendedUntil = _time.GetUtcNow().AddDays(2) };
+
+        var restricted = PublishedMemberStates.Restrict(file, new PublishedMemberState(false, _time.GetUtcNow().AddHours(1)));
+
+        Assert.True(restricted.Revoked);
+        Assert.Equal(file.SuspendedUntil, restricted.SuspendedUntil);
+        Assert.Equal(_time.GetUtcNow().AddHours(3), PublishedMemberStates.Restrict(_member, new PublishedMemberState(false, _time.GetUtcNow().AddHours(3))).SuspendedUntil);
+    }
+
+    [Fact]
     public async Task Invoke_Revoked_Refused403()
     {
         _member = _member with { Revoked = true };
@@ -256,6 +282,7 @@ public sealed class AdmissionMiddlewareTests
             new AdmissionMetrics(meters.GetRequiredService<IMeterFactory>()),
             _time,
             limiter ?? new MemberRateLimiter(Options.Create(new AdmissionOptions())),
+            _published,
             NullLogger<AdmissionMiddleware>.Instance);
         await middleware.InvokeAsync(context);
     }
