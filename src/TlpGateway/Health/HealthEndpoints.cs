@@ -84,15 +84,17 @@ internal static class HealthEndpoints
     }
 
     /// <summary>
-    /// <c>--health-probe [url]</c>: asks the local gateway's <c>/readyz</c> and exits 0 when ready,
-    /// 1 otherwise, for container health checks (the runtime image has no curl).
+    /// <c>--health-probe [url]</c>: asks the local gateway's <c>/readyz</c> (or the path the URL names,
+    /// e.g. <c>/healthz</c> for a liveness probe) and exits 0 on success, 1 otherwise, for container
+    /// health checks (the runtime image has no curl).
     /// </summary>
     public static async Task<int> ProbeAsync(string? url)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            using var response = await client.GetAsync(new Uri(new Uri(url ?? "http://127.0.0.1:8080"), ReadyPath));
+            var target = new Uri(url ?? "http://127.0.0.1:8080");
+            using var response = await client.GetAsync(target.AbsolutePath is "/" or "" ? new Uri(target, ReadyPath) : target);
             await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { status = (int)response.StatusCode }));
             return response.IsSuccessStatusCode ? 0 : 1;
         }

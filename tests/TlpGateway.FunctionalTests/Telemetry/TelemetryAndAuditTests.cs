@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.Json;
+using MispSimulator;
+using TlpGateway.FunctionalTests.Infrastructure;
+
+namespace TlpGateway.FunctionalTests.Telemetry;
+
+/// <summary>Operators see every refusal and removal: as metrics with member, decision and reason, and in the audit trail.</summary>
+public sealed class TelemetryAndAuditTests
+{
+    [Fact]
+    public async Task RefusalAndRemoval_RecordedAsMetricsWithTags()
+    {
+        var measurements = new ConcurrentBag<(string Instrument, long Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name.StartsWith("TlpGateway", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            measurements.Add((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+        await using var servers = await TestServers.StartAsync();
+
+        using (var outsider = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.9"))
+        {
+            (await outsider.GetAsync("/events/view/8")).Dispose();
+        }
+
+        using (var member = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2"))
+        {
+            (await member.GetAsync("/events/view/8")).Dispose();
+        }
+
+        Assert.Contains(measurements, m => m.Instrument == "tlpgateway.admission.decisions" && (string?)m.Tags["tlpgateway.decision"] == "refused" && (string?)m.Tags["tlpgateway.reason"] == "address-not-allowed");
+        Assert.Contains(measurements, m => m.Instrument == "tlpgateway.admission.decisions" && (string?)m.Tags["tlpgateway.member"] == "org-d" && (string?)m.Tags["tlpgateway.decision"] == "admitted");
+        Assert.Contains(measurements, m => m.Instrument == "tlpgateway.filter.units" && (string?)m.Tags["tlpgateway.member"] == "org-d" && (string?)m.Tags["tlpgateway.action"] == "removed" && (string?)m.Tags["tlpgateway.tlp"] == "red");
+    }
+
+    [Fact]
+    public async Task AuditTrail_RefusalAndRemoval_OneJsonLineEachWithoutKeyOrIntelligence()
+    {
+        await using var servers = await TestServers.StartAsync();
+        using (var outsider = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.9"))
+        {
+            (await outsider.GetAsync("/events/view/4")).Dispose();
+        }
+
+        using (var member = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2"))
+        {
+            (await member.GetAsync("/events/view/8")).Dispose();
+        }
+
+        var lines = await WaitForLinesAsync(servers.AuditFile, 2);
+        var records = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(records, r => r.GetProperty("action").GetString() == "refused" && r.GetProperty("reason").GetString() == "address-not-allowed" && r.GetProperty("address").GetString() == "127.0.0.9");
+        Assert.Contains(records, r => r.GetProperty("action").GetString() == "removed" && r.GetProperty("reason").GetString() == "tlp-red"
+            && r.GetProperty("member").GetString() == "org-d" && r.GetProperty("eventUuid").GetString() == "9a5a8fbf-71a6-47b5-b84b-52e55399c2d2");
+        var all = string.Join('\n', lines);
+        Assert.DoesNotContain(SimulatorKeys.OrgD, all, StringComparison.Ordinal);
+        foreach (var attribute in servers.Simulator.FindEvent("8")!["Attribute"]!.AsArray())
+        {
+            Assert.DoesNotContain((string)attribute!["value"]!, all, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task AuditTrail_FileCannotBeWritten_ReadinessReportsItAndGatewayServes()
+    {
+        await using var servers = await TestServers.StartAsync(c => c["Gateway:Audit:Path"] = "/proc/tlpgateway-cannot-write/audit.jsonl");
+        using var outsider = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.9");
+        using var member = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        (await outsider.GetAsync("/events/view/4")).Dispose();
+        var status = HttpStatusCode.OK;
+        for (var i = 0; i < 50 && status == HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(50);
+            using var ready = await servers.CreateClient().GetAsync("/readyz");
+            status = ready.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/events/view/4")).StatusCode);
+    }
+
+    private static async Task<string[]> WaitForLinesAsync(string path, int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (File.Exists(path) && (await File.ReadAllLinesAsync(path)) is { } lines && lines.Length >= count)
+            {
+                return lines;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return File.Exists(path) ? await File.ReadAllLinesAsync(path) : [];
+    }
+}
