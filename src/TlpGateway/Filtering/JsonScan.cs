@@ -54,6 +54,8 @@ internal enum Key : byte
     AttributeUuid,
     OldId,
     Info,
+    Type,
+    Category,
 }
 
 /// <summary>One property of a scanned object: its name and the byte range of its value.</summary>
@@ -267,6 +269,7 @@ internal sealed class JsonScan
         4 when name.SequenceEqual("Orgc"u8) => Key.Orgc,
         4 when name.SequenceEqual("Feed"u8) => Key.Feed,
         4 when name.SequenceEqual("info"u8) => Key.Info,
+        4 when name.SequenceEqual("type"u8) => Key.Type,
         5 when name.SequenceEqual("Event"u8) => Key.Event,
         5 when name.SequenceEqual("local"u8) => Key.Local,
         5 when name.SequenceEqual("value"u8) => Key.Value,
@@ -283,6 +286,7 @@ internal sealed class JsonScan
         8 when name.SequenceEqual("EventTag"u8) => Key.EventTag,
         8 when name.SequenceEqual("org_uuid"u8) => Key.OrgUuid,
         8 when name.SequenceEqual("Sighting"u8) => Key.Sighting,
+        8 when name.SequenceEqual("category"u8) => Key.Category,
         9 when name.SequenceEqual("Attribute"u8) => Key.Attribute,
         9 when name.SequenceEqual("inherited"u8) => Key.Inherited,
         9 when name.SequenceEqual("protected"u8) => Key.Protected,

@@ -187,13 +187,20 @@ internal sealed class UnitProcessor(FilterContext context)
             return new UnitOutcome(false, "event", "tlp-" + TlpMarking.Name(effective), uuid, effective, 0, false) { OrgcUuid = orgc };
         }
 
+        var rules = requester.Member.Rules;
+        var eventDistribution = Distribution(evt, parent: null);
+        if (!rules.IsEmpty && EventRule(evt, tags, rules, fullEvent && !marking.HasLevel, eventDistribution) is { } broken)
+        {
+            return new UnitOutcome(false, "event", "rule-" + broken, uuid, effective, 0, false) { OrgcUuid = orgc };
+        }
+
         var hide = EntitlementPolicy.HidesSource(requester, orgc, EntitlementPolicy.ChathamHouseApplies(marking, context.Community));
         var attributeTotal = 0;
         var removed = 0;
         if (evt.Child(Key.Attribute) is { IsArray: true } attributes)
         {
             attributeTotal += attributes.Items.Count;
-            removed += JudgeAttributes(attributes, effective, orgc, hide);
+            removed += JudgeAttributes(attributes, effective, orgc, hide, eventDistribution);
         }
 
         if (evt.Child(Key.Object) is { IsArray: true } objects)
@@ -208,7 +215,21 @@ internal sealed class UnitProcessor(FilterContext context)
                 }
 
                 attributeTotal += objectAttributes.Items.Count;
-                var removedHere = JudgeAttributes(objectAttributes, effective, orgc, hide);
+                var objectDistribution = Distribution(obj, eventDistribution);
+                if (!rules.IsEmpty && ((obj.Text(Key.Name) is { } objectType && rules.BlockedObjectTypes.Contains(objectType))
+                    || (objectDistribution is { } level && rules.BlockedDistributionLevels.Contains(level))))
+                {
+                    removed += objectAttributes.Items.Count;
+                    removedObjects[i] = true;
+                    if (obj.Text(Key.Uuid) is { } blockedUuid)
+                    {
+                        _removedUuids.Add(blockedUuid);
+                    }
+
+                    continue;
+                }
+
+                var removedHere = JudgeAttributes(objectAttributes, effective, orgc, hide, objectDistribution);
                 removed += removedHere;
                 if (removedHere > 0 && removedHere == objectAttributes.Items.Count)
                 {
@@ -251,6 +272,11 @@ internal sealed class UnitProcessor(FilterContext context)
                 var count = attributeTotal - removed;
                 Replace(evt.Props[countIndex], Quoted(count.ToString(CultureInfo.InvariantCulture)));
             }
+        }
+
+        if (!rules.IsEmpty && rules.BlockedDistributionLevels.Count > 0 && evt.Child(Key.EventReport) is { IsArray: true } ruledReports)
+        {
+            RemoveItems(ruledReports, report => Distribution(report, eventDistribution) is { } level && rules.BlockedDistributionLevels.Contains(level));
         }
 
         if (evt.Child(Key.EventReport) is { IsArray: true } keptReports)
@@ -304,16 +330,19 @@ internal sealed class UnitProcessor(FilterContext context)
     }
 
     /// <summary>Judges each attribute of a list; returns how many were removed.</summary>
-    private int JudgeAttributes(Node attributes, TlpLevel eventLevel, string? orgc, bool hide)
+    private int JudgeAttributes(Node attributes, TlpLevel eventLevel, string? orgc, bool hide, int? parentDistribution)
     {
         var removed = new bool[attributes.Items.Count];
         var count = 0;
+        var rules = context.Requester.Member.Rules;
         for (var i = 0; i < attributes.Items.Count; i++)
         {
             var attribute = attributes.Items[i];
             var own = Marking(attribute.Child(Key.Tag), out _);
             var level = Max(own.HasLevel || own.Unknown ? own.Effective(TlpLevel.Clear) : TlpLevel.Clear, eventLevel);
-            if (!EntitlementPolicy.MayReceive(level, orgc, context.Requester))
+            var ruled = !rules.IsEmpty
+                && rules.AttributeRule(attribute.Text(Key.Type), attribute.Text(Key.Category), Distribution(attribute, parentDistribution), TagNames(attribute.Child(Key.Tag))) is not null;
+            if (ruled || !EntitlementPolicy.MayReceive(level, orgc, context.Requester))
             {
                 removed[i] = true;
                 count++;
@@ -492,6 +521,18 @@ internal sealed class UnitProcessor(FilterContext context)
 
         _edits.Add(new Edit(row.Start, row.End, buffer.WrittenSpan.ToArray()));
     }
+
+    /// <summary>The member rule an event breaks by its own tags, distribution or sharing group, or null.</summary>
+    private static string? EventRule(Node evt, Node? tags, Members.MemberRules rules, bool tlpAdded, int? distribution) =>
+        rules.EventTagRule(TagNames(tags), tlpAdded)
+        ?? (distribution is { } level && rules.BlockedDistributionLevels.Contains(level) ? "blocked-distribution" : null)
+        ?? (evt.Child(Key.SharingGroup)?.Text(Key.Uuid) is { } group && rules.BlockedSharingGroups.Contains(group) ? "blocked-sharing-group" : null);
+
+    private static List<string> TagNames(Node? tags) => tags is { IsArray: true } ? tags.Items.Select(TagName).ToList() : [];
+
+    /// <summary>An item's distribution, with MISP's "inherit" (5) resolved to its parent's.</summary>
+    private static int? Distribution(Node holder, int? parent) =>
+        Members.MemberRules.Resolve(int.TryParse(holder.Text(Key.Distribution), NumberStyles.None, CultureInfo.InvariantCulture, out var level) ? level : null, parent);
 
     private TlpMarking Marking(Node? tags, out TlpMarking kept)
     {

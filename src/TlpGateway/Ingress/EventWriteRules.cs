@@ -144,6 +144,67 @@ internal static class EventWriteRules
         }
     }
 
+    /// <summary>The member rule a written event breaks (its tags, distribution, sharing group, attributes or objects), or null.</summary>
+    public static string? MemberRuleBroken(JsonObject evt, MemberRules rules, TlpMarking marking)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (rules.IsEmpty)
+        {
+            return null;
+        }
+
+        var eventDistribution = Number(evt["distribution"]);
+        var rule = rules.EventTagRule(TagNames(evt), tlpAdded: !marking.HasLevel)
+            ?? (eventDistribution is { } level && rules.BlockedDistributionLevels.Contains(level) ? "blocked-distribution" : null)
+            ?? ((evt["SharingGroup"] as JsonObject)?["uuid"]?.ToString() is { } group && rules.BlockedSharingGroups.Contains(group) ? "blocked-sharing-group" : null);
+        if (rule is not null)
+        {
+            return rule;
+        }
+
+        foreach (var attribute in evt["Attribute"] as JsonArray ?? [])
+        {
+            if (attribute is JsonObject value && AttributeRule(value, rules, eventDistribution) is { } broken)
+            {
+                return broken;
+            }
+        }
+
+        foreach (var obj in (evt["Object"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var objectDistribution = MemberRules.Resolve(Number(obj["distribution"]), eventDistribution);
+            if (obj["name"]?.ToString() is { } type && rules.BlockedObjectTypes.Contains(type))
+            {
+                return "blocked-object-type";
+            }
+
+            if (objectDistribution is { } level2 && rules.BlockedDistributionLevels.Contains(level2))
+            {
+                return "blocked-distribution";
+            }
+
+            foreach (var attribute in (obj["Attribute"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (AttributeRule(attribute, rules, objectDistribution) is { } broken)
+                {
+                    return broken;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? AttributeRule(JsonObject attribute, MemberRules rules, int? parentDistribution) =>
+        rules.AttributeRule(attribute["type"]?.ToString(), attribute["category"]?.ToString(), MemberRules.Resolve(Number(attribute["distribution"]), parentDistribution), TagNames(attribute));
+
+    private static List<string> TagNames(JsonObject holder) =>
+        (holder["Tag"] as JsonArray ?? []).Select(tag => tag?["name"]?.ToString()).OfType<string>().ToList();
+
+    private static int? Number(JsonNode? node) =>
+        node is not null && int.TryParse(node.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+
     public static bool IsProtected(JsonObject evt) =>
         evt["protected"] is JsonValue value && (value.TryGetValue<bool>(out var flag) ? flag : value.ToString() is "1" or "true");
 

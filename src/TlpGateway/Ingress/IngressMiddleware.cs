@@ -42,6 +42,12 @@ internal sealed partial class IngressMiddleware(
 
         var request = context.Request;
         var route = MispRoute.Parse(request.Path.Value ?? "/");
+        if (requester.IsSyncIdentity && requester.Member.Rules.RestrictSyncEndpoints && !IsSyncEndpoint(route))
+        {
+            await RefuseAsync(context, requester, "sync-endpoint-not-allowed", null, () => MispError.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", $"A MISP server may use only the endpoints MISP pulls and pushes with; /{route.Controller}/{route.Action} is not one of them."));
+            return;
+        }
+
         if (route.Is("servers", "getversion"))
         {
             await AdvertiseInspectableEncodingsAsync(context);
@@ -140,6 +146,11 @@ internal sealed partial class IngressMiddleware(
                 return SaveFailure(context, "curation", CurationMessage(loose, limit), "Curation");
             }
 
+            if (EventWriteRules.MemberRuleBroken(evt, requester.Member.Rules, marking) is { } rule)
+            {
+                return SaveFailure(context, "rule-" + rule, $"The event breaks this member's sharing rule '{rule}'.", "Member rule");
+            }
+
             var changed = EventWriteRules.AddDefaultTags(evt, community.DefaultTlp);
             if (route.Action == "add")
             {
@@ -164,6 +175,20 @@ internal sealed partial class IngressMiddleware(
 
         return new Decision(null, null, false, eventRef);
     }
+
+    /// <summary>What a MISP server asks for when it pulls from and pushes to a remote (MISP's ServerSyncTool).</summary>
+    private static bool IsSyncEndpoint(MispRoute route) => (route.Controller, route.Action) switch
+    {
+        ("servers", "getversion" or "posttest") => true,
+        ("users", "view") => true,
+        ("events", "index" or "view" or "restsearch" or "add" or "edit" or "filtereventidsforpush" or "pushproposals") => true,
+        ("attributes", "restsearch") => true,
+        ("shadow_attributes", "index") => true,
+        ("sightings", "restsearch" or "filtersightinguuidsforpush" or "bulksavesightings") => true,
+        ("analyst_data", _) => true,
+        ("galaxy_clusters", "restsearch" or "pushcluster" or "view") => true,
+        _ => false,
+    };
 
     /// <summary>The event a write concerns, and whether it changes it (rather than proposes or sights).</summary>
     private static (string Id, bool IsEvent, bool IsChange)? TargetEvent(MispRoute route)

@@ -25,7 +25,12 @@ internal static class MembersFileParser
 
     private static readonly string[] CommunityFields = ["name", "forwarder", "defaultTlp", "chathamHouse", "requireAcceptedTerms"];
     private static readonly string[] OrganisationFields = ["name", "uuid"];
-    private static readonly string[] MemberFields = ["id", "name", "orgUuid", "networks", "relation", "maxTlp", "redRecipients", "forwardAs", "suspendedUntil", "revoked"];
+    private static readonly string[] MemberFields =
+    [
+        "id", "name", "orgUuid", "networks", "relation", "maxTlp", "redRecipients", "forwardAs", "suspendedUntil", "revoked",
+        "blockedTags", "requiredTaxonomies", "allowedTags", "blockedDistributionLevels", "blockedSharingGroups",
+        "blockedAttributeTypes", "blockedAttributeCategories", "blockedObjectTypes", "restrictSyncEndpoints",
+    ];
 
     public static MembersRegistry Parse(ReadOnlySpan<byte> json)
     {
@@ -177,6 +182,7 @@ internal static class MembersFileParser
         }
 
         var revoked = OptionalBool(element, "revoked", where, errors);
+        var rules = ParseRules(element, where, errors);
         if (errors.Count > before || id is null || orgUuid is null || networks is null || relation is null || maxTlp is null)
         {
             return null;
@@ -194,6 +200,74 @@ internal static class MembersFileParser
             ForwardAs = forwardAs,
             SuspendedUntil = suspendedUntil,
             Revoked = revoked,
+            Rules = rules,
+        };
+    }
+
+    private static MemberRules ParseRules(JsonElement element, string where, List<string> errors)
+    {
+        static FrozenSet<string> Set(List<string> values) => values.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+        var levels = new List<int>();
+        if (element.TryGetProperty("blockedDistributionLevels", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            foreach (var entry in list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : [])
+            {
+                if (entry.ValueKind == JsonValueKind.Number && entry.TryGetInt32(out var level) && level is >= 0 and <= 5)
+                {
+                    levels.Add(level);
+                }
+                else
+                {
+                    errors.Add($"{where}: 'blockedDistributionLevels' entry {entry.GetRawText()} is not a distribution level 0 to 5");
+                }
+            }
+
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                errors.Add($"{where}: 'blockedDistributionLevels' must be a list of numbers 0 to 5");
+            }
+        }
+
+        var groups = ParseStrings(element, "blockedSharingGroups", where, errors);
+        foreach (var group in groups.Where(g => !Guid.TryParse(g, out _)))
+        {
+            errors.Add($"{where}: 'blockedSharingGroups' entry '{group}' is not a UUID");
+        }
+
+        var allowed = new Dictionary<string, FrozenSet<string>>(StringComparer.OrdinalIgnoreCase);
+        if (element.TryGetProperty("allowedTags", out var map) && map.ValueKind != JsonValueKind.Null)
+        {
+            if (map.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add($"{where}: 'allowedTags' must be an object from taxonomy to a list of tags");
+            }
+            else
+            {
+                foreach (var taxonomy in map.EnumerateObject())
+                {
+                    var tags = ParseStrings(map, taxonomy.Name, $"{where} allowedTags", errors);
+                    foreach (var tag in tags.Where(t => !string.Equals(MemberRules.Taxonomy(t), taxonomy.Name, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        errors.Add($"{where}: 'allowedTags.{taxonomy.Name}' entry '{tag}' is not a tag of taxonomy '{taxonomy.Name}'");
+                    }
+
+                    allowed[taxonomy.Name.ToLowerInvariant()] = Set(tags);
+                }
+            }
+        }
+
+        return new MemberRules
+        {
+            BlockedTags = Set(ParseStrings(element, "blockedTags", where, errors)),
+            RequiredTaxonomies = ParseStrings(element, "requiredTaxonomies", where, errors),
+            AllowedTags = allowed.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
+            BlockedDistributionLevels = levels.ToFrozenSet(),
+            BlockedSharingGroups = Set(groups),
+            BlockedAttributeTypes = Set(ParseStrings(element, "blockedAttributeTypes", where, errors)),
+            BlockedAttributeCategories = Set(ParseStrings(element, "blockedAttributeCategories", where, errors)),
+            BlockedObjectTypes = Set(ParseStrings(element, "blockedObjectTypes", where, errors)),
+            RestrictSyncEndpoints = !element.TryGetProperty("restrictSyncEndpoints", out _) || OptionalBool(element, "restrictSyncEndpoints", where, errors),
         };
     }
 

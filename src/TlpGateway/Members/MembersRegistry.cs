@@ -61,6 +61,9 @@ internal sealed record MemberEntry
 
     public bool Revoked { get; init; }
 
+    /// <summary>The member's rules on top of TLP (optional fields of its entry).</summary>
+    public MemberRules Rules { get; init; } = MemberRules.None;
+
     /// <summary>Whether <paramref name="address"/> lies in one of this member's networks.</summary>
     public bool Owns(IPAddress address)
     {

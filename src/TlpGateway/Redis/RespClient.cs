@@ -64,7 +64,9 @@ internal sealed partial class RespClient : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or ChannelClosedException)
         {
+            // The connection may have failed before this command was queued: its reason is the answer.
             connection.Fail(new RedisException("Redis connection lost while writing.", ex));
+            pending.TrySetException(connection.Error!);
         }
         finally
         {
@@ -211,6 +213,9 @@ internal sealed partial class RespClient : IAsyncDisposable
 
         public bool Faulted { get; private set; }
 
+        /// <summary>Why the connection failed.</summary>
+        public RedisException? Error { get; private set; }
+
         public async Task ReadRepliesAsync()
         {
             var reader = new RespReader(Stream, maxBulkBytes);
@@ -241,6 +246,7 @@ internal sealed partial class RespClient : IAsyncDisposable
             }
 
             Faulted = true;
+            Error = error;
             Pending.Writer.TryComplete();
             while (Pending.Reader.TryRead(out var waiting))
             {
