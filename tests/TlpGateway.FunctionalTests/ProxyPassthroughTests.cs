@@ -38,7 +38,7 @@ public sealed class ProxyPassthroughTests
     [Fact]
     public async Task Gateway_UpstreamDown_Answers503AndForwardsNothing()
     {
-        var closedPort = FreeLoopbackPort();
+        var closedPort = TlpGateway.Tests.Shared.TestPorts.Free();
         await using var servers = await TestServers.StartAsync(c =>
         {
             c["Gateway:Upstream"] = $"http://127.0.0.1:{closedPort}/";
@@ -64,12 +64,5 @@ public sealed class ProxyPassthroughTests
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Contains("timeout", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

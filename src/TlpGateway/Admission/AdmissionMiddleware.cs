@@ -204,18 +204,8 @@ internal sealed partial class AdmissionMiddleware
 
     private async Task RefuseAsync(HttpContext context, IPAddress? address, string? memberId, int statusCode, string reason, string message, TimeSpan? retryAfter = null)
     {
-        LogRefused(_logger, reason, memberId ?? "unknown", address?.ToString() ?? "unknown", context.Request.Method, context.Request.Path);
         _metrics.Refused(memberId, reason);
-        _audit.Write(new AuditRecord
-        {
-            Time = _timeProvider.GetUtcNow(),
-            Action = "refused",
-            Reason = reason,
-            Member = memberId,
-            Address = address?.ToString(),
-            Method = context.Request.Method,
-            Path = context.Request.Path,
-        });
+        _audit.Write(AuditRecord.For(context, _timeProvider, "refused", reason, memberId, address: address?.ToString() ?? "unknown"));
         var name = statusCode switch
         {
             StatusCodes.Status503ServiceUnavailable => "Service Unavailable",
@@ -224,9 +214,6 @@ internal sealed partial class AdmissionMiddleware
         };
         await MispError.WriteAsync(context, statusCode, name, message, retryAfter);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Reason}: member {Member}, address {Address}, {Method} {Path}")]
-    private static partial void LogRefused(ILogger logger, string reason, string member, string address, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Identity look-up impossible: {Error}")]
     private static partial void LogIdentityUnavailable(ILogger logger, string error);

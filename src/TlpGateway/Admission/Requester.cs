@@ -34,4 +34,20 @@ internal sealed class Requester
 internal sealed class RequesterFeature(Requester requester)
 {
     public Requester Requester { get; } = requester;
+
+    /// <summary>
+    /// The admitted requester, for the rules after admission; without one (admission did not run)
+    /// nothing may reach MISP or leave it, so the request is refused here.
+    /// </summary>
+    public static async Task<Requester?> RequireAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Features.Get<RequesterFeature>()?.Requester is { } requester)
+        {
+            return requester;
+        }
+
+        await Errors.MispError.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "The request was not admitted.");
+        return null;
+    }
 }

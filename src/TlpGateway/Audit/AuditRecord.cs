@@ -28,6 +28,24 @@ internal sealed record AuditRecord
 
     /// <summary>The UUID of the attribute or item concerned, for removals inside an event.</summary>
     public string? ItemUuid { get; init; }
+
+    /// <summary>A record of what happened to <paramref name="context"/>'s request.</summary>
+    public static AuditRecord For(HttpContext context, TimeProvider timeProvider, string action, string reason, string? member, string? eventUuid = null, string? address = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        return new AuditRecord
+        {
+            Time = timeProvider.GetUtcNow(),
+            Action = action,
+            Reason = reason,
+            Member = member,
+            Address = address ?? context.Connection.RemoteIpAddress?.ToString(),
+            Method = context.Request.Method,
+            Path = context.Request.Path,
+            EventUuid = eventUuid,
+        };
+    }
 }
 
 /// <summary>Where audit records go. Implementations must not throw into the request path.</summary>

@@ -121,36 +121,14 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
             return;
         }
 
-        if (_unreadable is not null && !_failed)
-        {
-            await FailAsync(_unreadable);
-        }
-
-        if (_failed)
-        {
-            return;
-        }
-
         _bytesIn += buffer.Length;
-        try
+        if (!await FilterAsync(filter => filter.Write(buffer.Span, _pending), cancellationToken))
         {
-            _filter!.Write(buffer.Span, _pending);
-            await ResolveLookupsAsync(cancellationToken);
-        }
-        catch (FilterException ex)
-        {
-            await FailAsync(ex.Reason);
-            return;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Any surprise ends the answer: never pass through on error.
-            await FailAsync(ex.GetType().Name + ": " + ex.Message);
             return;
         }
 
         // Held until a unit is released, so the status can still change (a withheld single event is MISP's 404).
-        if (_filter.UnitsReleased > 0 && _pending.WrittenCount > 0)
+        if (_filter!.UnitsReleased > 0 && _pending.WrittenCount > 0)
         {
             await SendPendingAsync(cancellationToken);
         }
@@ -160,34 +138,12 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     public async Task FinishAsync()
     {
         Decide();
-        if (_unreadable is not null && !_failed)
-        {
-            await FailAsync(_unreadable);
-        }
-
-        if (_mode != Mode.Filter || _failed)
+        if (_mode != Mode.Filter || !await FilterAsync(filter => filter.Complete(_pending), _context.RequestAborted))
         {
             return;
         }
 
-        try
-        {
-            _filter!.Complete(_pending);
-            await ResolveLookupsAsync(_context.RequestAborted);
-        }
-        catch (FilterException ex)
-        {
-            await FailAsync(ex.Reason);
-            return;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Any surprise ends the answer: never pass through on error.
-            await FailAsync(ex.GetType().Name + ": " + ex.Message);
-            return;
-        }
-
-        if (_filter.SingleEventWithheld && !_context.Response.HasStarted)
+        if (_filter!.SingleEventWithheld && !_context.Response.HasStarted)
         {
             // Exactly what MISP answers for an event that does not exist.
             _pending.Clear();
@@ -233,6 +189,37 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         }
     }
 
+    /// <summary>Runs one step of the filter and the look-ups it asks for; any failure ends the answer (never a pass-through).</summary>
+    private async Task<bool> FilterAsync(Action<MispResponseFilter> step, CancellationToken cancellationToken)
+    {
+        if (_unreadable is not null && !_failed)
+        {
+            await FailAsync(_unreadable);
+        }
+
+        if (_failed)
+        {
+            return false;
+        }
+
+        try
+        {
+            step(_filter!);
+            await ResolveLookupsAsync(cancellationToken);
+            return true;
+        }
+        catch (FilterException ex)
+        {
+            await FailAsync(ex.Reason);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await FailAsync(ex.GetType().Name + ": " + ex.Message);
+        }
+
+        return false;
+    }
+
     /// <summary>Looks up the events that held rows concern; a failed look-up withholds the row.</summary>
     private async Task ResolveLookupsAsync(CancellationToken cancellationToken)
     {
@@ -259,17 +246,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         _metrics.Unit(member, outcome);
         if (!outcome.Released)
         {
-            _audit.Write(new AuditRecord
-            {
-                Time = _timeProvider.GetUtcNow(),
-                Action = "removed",
-                Reason = outcome.Reason ?? "withheld",
-                Member = member,
-                Address = _context.Connection.RemoteIpAddress?.ToString(),
-                Method = _context.Request.Method,
-                Path = _context.Request.Path,
-                EventUuid = outcome.EventUuid,
-            });
+            _audit.Write(AuditRecord.For(_context, _timeProvider, "removed", outcome.Reason ?? "withheld", member, outcome.EventUuid));
         }
     }
 

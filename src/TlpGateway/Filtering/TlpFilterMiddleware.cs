@@ -17,7 +17,7 @@ namespace TlpGateway.Filtering;
 /// (no compression, no ETag replay, local tags and event tags included, full index rows), refuses
 /// what cannot be judged, and runs the answer through <see cref="FilteringBody"/>.
 /// </summary>
-internal sealed partial class TlpFilterMiddleware(
+internal sealed class TlpFilterMiddleware(
     RequestDelegate next,
     IMembersRegistryProvider registry,
     IOptions<FilterOptions> options,
@@ -31,11 +31,8 @@ internal sealed partial class TlpFilterMiddleware(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var requester = context.Features.Get<RequesterFeature>()?.Requester;
-        if (requester is null)
+        if (await RequesterFeature.RequireAsync(context) is not { } requester)
         {
-            // Admission runs first; without a judged requester nothing may leave.
-            await MispError.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "The request was not admitted.");
             return;
         }
 
@@ -237,17 +234,7 @@ internal sealed partial class TlpFilterMiddleware(
     private async Task RefuseAsync(HttpContext context, Requester requester, int status, string reason, string message)
     {
         metrics.Refused(reason);
-        LogRefused(logger, reason, requester.Member.Id, context.Request.Method, context.Request.Path);
-        audit.Write(new AuditRecord
-        {
-            Time = timeProvider.GetUtcNow(),
-            Action = "refused",
-            Reason = reason,
-            Member = requester.Member.Id,
-            Address = context.Connection.RemoteIpAddress?.ToString(),
-            Method = context.Request.Method,
-            Path = context.Request.Path,
-        });
+        audit.Write(AuditRecord.For(context, timeProvider, "refused", reason, requester.Member.Id));
         var name = status switch
         {
             StatusCodes.Status406NotAcceptable => "Not Acceptable",
@@ -258,7 +245,4 @@ internal sealed partial class TlpFilterMiddleware(
         };
         await MispError.WriteAsync(context, status, name, message);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Reason}: member {Member}, {Method} {Path}")]
-    private static partial void LogRefused(ILogger logger, string reason, string member, string method, string path);
 }

@@ -18,7 +18,7 @@ namespace TlpGateway.Ingress;
 /// tagged with the community's default; relayed events sourced to the forwarding member; curated
 /// data only; <c>getVersion</c> advertising only the request encodings the gateway can inspect.
 /// </summary>
-internal sealed partial class IngressMiddleware(
+internal sealed class IngressMiddleware(
     RequestDelegate next,
     IMembersRegistryProvider registry,
     EventAccessLookup events,
@@ -26,17 +26,14 @@ internal sealed partial class IngressMiddleware(
     IOptions<CurationOptions> curation,
     IngressMetrics metrics,
     IAuditTrail audit,
-    TimeProvider timeProvider,
-    ILogger<IngressMiddleware> logger)
+    TimeProvider timeProvider)
 {
     private static readonly JsonSerializerOptions CompactOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var requester = context.Features.Get<RequesterFeature>()?.Requester;
-        if (requester is null)
+        if (await RequesterFeature.RequireAsync(context) is not { } requester)
         {
-            await MispError.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "The request was not admitted.");
             return;
         }
 
@@ -260,23 +257,9 @@ internal sealed partial class IngressMiddleware(
     private async Task RefuseAsync(HttpContext context, Requester requester, string reason, string? eventRef, Func<Task> answer)
     {
         metrics.Decided(reason, "refused");
-        LogRefused(logger, reason, requester.Member.Id, context.Request.Method, context.Request.Path, eventRef ?? "-");
-        audit.Write(new AuditRecord
-        {
-            Time = timeProvider.GetUtcNow(),
-            Action = "refused",
-            Reason = reason,
-            Member = requester.Member.Id,
-            Address = context.Connection.RemoteIpAddress?.ToString(),
-            Method = context.Request.Method,
-            Path = context.Request.Path,
-            EventUuid = eventRef,
-        });
+        audit.Write(AuditRecord.For(context, timeProvider, "refused", reason, requester.Member.Id, eventRef));
         await answer();
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused write {Reason}: member {Member}, {Method} {Path}, event {Event}")]
-    private static partial void LogRefused(ILogger logger, string reason, string member, string method, string path, string @event);
 }
 
 /// <summary>Ingress decisions by rule and result.</summary>

@@ -132,7 +132,7 @@ public sealed class AdmissionTests : IAsyncLifetime
         Assert.Contains("\"revoked\": true", revoked, StringComparison.Ordinal);
         await ReplaceAtomicallyAsync(_servers.MembersFile, revoked);
 
-        var status = await PollAsync(client, HttpStatusCode.Forbidden);
+        var status = await PollAsync(client, "/servers/getVersion", HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.Forbidden, status);
     }
 
@@ -145,7 +145,7 @@ public sealed class AdmissionTests : IAsyncLifetime
         // A typo that would silently widen a rule if accepted: the whole file is refused.
         await ReplaceAtomicallyAsync(_servers.MembersFile, original.Replace("\"maxTlp\": \"green\"", "\"maxTlp\": \"red\"", StringComparison.Ordinal).Replace("\"revoked\"", "\"revokd\"", StringComparison.Ordinal));
         var readiness = _servers.CreateClient();
-        var ready = await PollReadyAsync(readiness, HttpStatusCode.ServiceUnavailable);
+        var ready = await PollAsync(readiness, "/readyz", HttpStatusCode.ServiceUnavailable);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/servers/getVersion")).StatusCode);
@@ -160,26 +160,14 @@ public sealed class AdmissionTests : IAsyncLifetime
         File.Move(temporary, path, overwrite: true);
     }
 
-    private static async Task<HttpStatusCode> PollAsync(HttpClient client, HttpStatusCode wanted)
+    /// <summary>Asks until the answer is <paramref name="wanted"/> (the file is polled every 2 s), for 10 s at most.</summary>
+    private static async Task<HttpStatusCode> PollAsync(HttpClient client, string path, HttpStatusCode wanted)
     {
         var status = HttpStatusCode.OK;
         for (var i = 0; i < 100 && status != wanted; i++)
         {
             await Task.Delay(100);
-            using var response = await client.GetAsync("/servers/getVersion");
-            status = response.StatusCode;
-        }
-
-        return status;
-    }
-
-    private static async Task<HttpStatusCode> PollReadyAsync(HttpClient client, HttpStatusCode wanted)
-    {
-        var status = HttpStatusCode.OK;
-        for (var i = 0; i < 100 && status != wanted; i++)
-        {
-            await Task.Delay(100);
-            using var response = await client.GetAsync("/readyz");
+            using var response = await client.GetAsync(path);
             status = response.StatusCode;
         }
 

@@ -36,10 +36,7 @@ public sealed class HealthTests
     [Fact]
     public async Task Readyz_MispDown_NotReady()
     {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = TlpGateway.Tests.Shared.TestPorts.Free();
         await using var servers = await TestServers.StartAsync(c => c["Gateway:Upstream"] = $"http://127.0.0.1:{port}/");
         using var client = servers.CreateClient();
 

@@ -43,6 +43,16 @@ internal static class FilterHarness
             IsSyncIdentity = sync,
         };
 
+    /// <summary>The same requester with its member entry changed (rules, forwardAs...).</summary>
+    public static Requester WithMember(Requester requester, Func<MemberEntry, MemberEntry> change) => new()
+    {
+        Member = change(requester.Member),
+        OrgUuid = requester.OrgUuid,
+        OrgId = requester.OrgId,
+        Email = requester.Email,
+        IsSyncIdentity = requester.IsSyncIdentity,
+    };
+
     public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false) => new()
     {
         KnownEvents = lookups ? new(StringComparer.OrdinalIgnoreCase) : null,

@@ -22,14 +22,7 @@ public sealed class MemberRulesTests
     private static (JsonNode? Event, UnitOutcome Outcome) Run(byte[] input, MemberRules rules)
     {
         var requester = FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Amber, orgId: "4");
-        var ruled = new TlpGateway.Admission.Requester
-        {
-            Member = requester.Member with { Rules = rules },
-            OrgUuid = requester.OrgUuid,
-            OrgId = requester.OrgId,
-            Email = requester.Email,
-            IsSyncIdentity = false,
-        };
+        var ruled = FilterHarness.WithMember(requester, member => member with { Rules = rules });
         var (output, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(ruled));
         return (output.Length > 2 ? JsonNode.Parse(output)!["Event"] : null, outcomes.Single());
     }
@@ -132,7 +125,7 @@ public sealed class MemberRulesTests
     private static HashSet<string> Released(byte[] input, MemberRules rules)
     {
         var requester = FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Amber, orgId: "4");
-        var ruled = new TlpGateway.Admission.Requester { Member = requester.Member with { Rules = rules }, OrgUuid = requester.OrgUuid, OrgId = "4", Email = requester.Email, IsSyncIdentity = false };
+        var ruled = FilterHarness.WithMember(requester, member => member with { Rules = rules });
         var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(ruled));
         var released = new HashSet<string>();
         foreach (var item in JsonNode.Parse(output)!["response"]!.AsArray())

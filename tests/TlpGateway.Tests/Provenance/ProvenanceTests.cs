@@ -110,14 +110,7 @@ public sealed class ProvenanceTests
     {
         var input = FilterHarness.Sample("pymisp_galaxy_1.json");
         var requester = FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Green, MemberRelation.ThirdParty, orgId: "99");
-        var forwarded = new TlpGateway.Admission.Requester
-        {
-            Member = requester.Member with { ForwardAs = new OrganisationRef("Partner view", "00000000-0000-4000-8000-00000000aaaa") },
-            OrgUuid = requester.OrgUuid,
-            OrgId = requester.OrgId,
-            Email = requester.Email,
-            IsSyncIdentity = false,
-        };
+        var forwarded = FilterHarness.WithMember(requester, member => member with { ForwardAs = new OrganisationRef("Partner view", "00000000-0000-4000-8000-00000000aaaa") });
 
         var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(forwarded));
 

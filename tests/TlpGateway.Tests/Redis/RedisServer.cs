@@ -15,7 +15,7 @@ public sealed class RedisServer : IDisposable
     public RedisServer(string? password = null, int? port = null)
     {
         Password = password;
-        Port = port ?? FreePort();
+        Port = port ?? Shared.TestPorts.Free();
         Start();
     }
 
@@ -69,11 +69,4 @@ public sealed class RedisServer : IDisposable
     }
 
     public void Dispose() => Stop();
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
