@@ -7,5 +7,13 @@ if (args is ["--print-key", var name])
     return;
 }
 
+// `--generate-restsearch BYTES SEED` writes a generated /events/restSearch answer to standard output (for the load harness).
+if (args is ["--generate-restsearch", var size, var seed])
+{
+    await using var output = Console.OpenStandardOutput();
+    await EventGenerator.WriteRestSearchAsync(output, new GeneratedRestSearch(int.Parse(seed, System.Globalization.CultureInfo.InvariantCulture), long.Parse(size, System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
+    return;
+}
+
 var app = SimulatorApplication.Build(args);
 await app.RunAsync();
