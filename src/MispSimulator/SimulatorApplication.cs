@@ -75,7 +75,7 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
                 await ViewEventAsync(user, misp, compact);
                 break;
             case ("events", "index"):
-                await IndexAsync(user, misp, json, compact);
+                await IndexAsync(misp, json, compact);
                 break;
             case ("events", "restsearch"):
                 await RestSearchAsync(user, misp, json);
@@ -109,7 +109,8 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
                 await ViewAttributeAsync(user, misp, compact);
                 break;
             case ("events", "filtereventidsforpush"):
-                await FilterEventIdsForPushAsync(json);
+                // The hub lacks none of the pushed events, as far as the simulator is concerned.
+                await WriteJsonAsync(new JsonArray(), compact: true);
                 break;
             case ("shadow_attributes", "add"):
             case ("shadow_attributes", "edit"):
@@ -315,7 +316,7 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
         }
     }
 
-    private async Task IndexAsync(SimulatedUser user, MispRequest misp, JsonObject? body, bool compact)
+    private async Task IndexAsync(MispRequest misp, JsonObject? body, bool compact)
     {
         var onlyPublished = misp.Flag("published", body);
         var events = state.Events.Where(e => !onlyPublished || (bool?)e["published"] == true).ToList();
@@ -327,7 +328,6 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
 
         Response.Headers["X-Result-Count"] = events.Count.ToString(CultureInfo.InvariantCulture);
         await WriteJsonAsync(rows, compact);
-        _ = user;
     }
 
     private static JsonObject MinimalRow(JsonObject evt) => new()
@@ -592,12 +592,6 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
         }
 
         await WriteJsonAsync(new JsonObject { ["saved"] = true, ["success"] = true, ["name"] = "Event deleted.", ["message"] = "Event deleted.", ["url"] = Request.Path.Value }, compact: true);
-    }
-
-    private async Task FilterEventIdsForPushAsync(JsonObject? body)
-    {
-        _ = body;
-        await WriteJsonAsync(new JsonArray(), compact: true);
     }
 
     private async Task WriteJsonAsync(JsonNode node, bool compact)

@@ -18,9 +18,6 @@ internal sealed class GatewayOptions
     /// <summary>PEM file of the certificate or CA to trust for an https MISP with a private CA.</summary>
     public string? UpstreamCertificate { get; set; }
 
-    /// <summary>Optional Redis endpoint (<c>host:port</c>); absent means a single instance.</summary>
-    public string? Redis { get; set; }
-
     /// <summary>Addresses or CIDRs whose <c>X-Forwarded-For</c> is believed.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 

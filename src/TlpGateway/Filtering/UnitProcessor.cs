@@ -771,7 +771,7 @@ internal sealed class UnitProcessor(FilterContext context)
 
         if (any)
         {
-            RemoveElements(holder.Props.Select(p => (p.NameStart, p.ValueEnd)).ToList(), removed, holder);
+            RemoveElements(holder.Props.Select(p => (p.NameStart, p.ValueEnd)).ToList(), removed);
         }
     }
 
@@ -781,7 +781,7 @@ internal sealed class UnitProcessor(FilterContext context)
     {
         if (removed.Any(r => r))
         {
-            RemoveElements(list.Items.Select(item => (item.Start, item.End)).ToList(), removed, list);
+            RemoveElements(list.Items.Select(item => (item.Start, item.End)).ToList(), removed);
         }
     }
 
@@ -790,7 +790,7 @@ internal sealed class UnitProcessor(FilterContext context)
     /// stays valid JSON: an element before the last kept one goes with the comma after it, one after
     /// the last kept one with the comma before it.
     /// </summary>
-    private void RemoveElements(List<(int Start, int End)> elements, bool[] removed, Node container)
+    private void RemoveElements(List<(int Start, int End)> elements, bool[] removed)
     {
         var lastKept = Array.LastIndexOf(removed, false);
         if (lastKept < 0)
@@ -810,8 +810,6 @@ internal sealed class UnitProcessor(FilterContext context)
                 ? new Edit(elements[i].Start, elements[i + 1].Start, null)
                 : new Edit(elements[i - 1].End, elements[i].End, null));
         }
-
-        _ = container;
     }
 
     private void Emit(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
