@@ -41,7 +41,7 @@ internal static class GatewayApplication
         builder.Services.AddTlpFiltering(builder.Configuration);
         builder.Services.AddGatewayHealth();
         builder.Services.AddIngressRules(builder.Configuration);
-        builder.Services.AddGatewayTelemetry(builder.Configuration);
+        builder.AddGatewayTelemetry();
         builder.Services.AddAdmission(builder.Configuration);
 
         var app = builder.Build();

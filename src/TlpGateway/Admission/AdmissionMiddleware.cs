@@ -53,6 +53,7 @@ internal sealed partial class AdmissionMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
+        using var activity = Telemetry.GatewayActivities.Source.StartActivity("tlpgateway.admission");
         var registry = _registry.Current;
         var address = _addresses.Resolve(context);
         if (address is null || !registry.IsKnownAddress(address))
@@ -122,6 +123,8 @@ internal sealed partial class AdmissionMiddleware
         context.Features.Set(new RequesterFeature(requester));
         ForwardOnlyJudgedKey(context.Request, key);
         _metrics.Admitted(member.Id);
+        activity?.SetTag(Telemetry.GatewayActivities.MemberTag, member.Id).SetTag(Telemetry.GatewayActivities.DecisionTag, "admitted");
+        activity?.Stop();
         await _next(context);
     }
 
@@ -205,6 +208,7 @@ internal sealed partial class AdmissionMiddleware
     private async Task RefuseAsync(HttpContext context, IPAddress? address, string? memberId, int statusCode, string reason, string message, TimeSpan? retryAfter = null)
     {
         _metrics.Refused(memberId, reason);
+        System.Diagnostics.Activity.Current?.SetTag(Telemetry.GatewayActivities.MemberTag, memberId ?? "unknown").SetTag(Telemetry.GatewayActivities.DecisionTag, "refused:" + reason);
         _audit.Write(AuditRecord.For(context, _timeProvider, "refused", reason, memberId, address: address?.ToString() ?? "unknown"));
         var name = statusCode switch
         {

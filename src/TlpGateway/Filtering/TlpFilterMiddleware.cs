@@ -74,6 +74,8 @@ internal sealed class TlpFilterMiddleware(
             MinimalIndex = shaping.MinimalIndex,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
         };
+        using var activity = Telemetry.GatewayActivities.Source.StartActivity("tlpgateway.filter");
+        activity?.SetTag(Telemetry.GatewayActivities.MemberTag, requester.Member.Id);
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
         var body = new FilteringBody(context, original, filterContext, events, options.Value, metrics, audit, timeProvider, logger) { HeadOnly = headOnly };
         context.Features.Set<IHttpResponseBodyFeature>(body);
@@ -92,6 +94,7 @@ internal sealed class TlpFilterMiddleware(
             }
 
             await body.FinishAsync();
+            activity?.SetTag(Telemetry.GatewayActivities.DecisionTag, context.Response.StatusCode == StatusCodes.Status404NotFound ? "withheld" : "filtered");
         }
         finally
         {

@@ -90,6 +90,32 @@ public sealed class RequestAttackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
+    [Fact]
+    public async Task SlowClients_HoldingManyConnections_DoNotStopOthersBeingServed()
+    {
+        // Slowloris: many connections that send half a request and stall.
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(IPAddress.Loopback, _servers.GatewayUrl.Port);
+                await socket.SendAsync(Encoding.ASCII.GetBytes("GET /events/view/4 HTTP/1.1\r\nHost: gw\r\nX-Slow: "));
+                sockets.Add(socket);
+            }
+
+            using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+            using var response = await client.GetAsync("/events/view/4");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
     private async Task<string> SendRawAsync(string raw, string source)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -1,0 +1,81 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TlpGateway.Audit;
+
+namespace TlpGateway.Tests.Audit;
+
+public sealed class JsonLinesAuditTrailTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tlpgw-audit-");
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _directory.Delete(recursive: true);
+    }
+
+    private JsonLinesAuditTrail Create(long maxBytes = 100 * 1024 * 1024) => new(
+        Options.Create(new AuditOptions { Path = Path.Combine(_directory.FullName, "audit.jsonl"), MaxFileBytes = maxBytes }),
+        TimeProvider.System,
+        _services.GetRequiredService<IMeterFactory>(),
+        NullLogger<JsonLinesAuditTrail>.Instance);
+
+    private static AuditRecord Record(int i) => new() { Time = DateTimeOffset.UnixEpoch, Action = "removed", Reason = "tlp-red", Member = "m" + i, EventUuid = "e" + i };
+
+    [Fact]
+    public async Task Write_Records_OneJsonLineEachWithoutNulls()
+    {
+        var trail = Create();
+        trail.Write(Record(1));
+        trail.Write(Record(2));
+        await trail.DisposeAsync();
+
+        var lines = await File.ReadAllLinesAsync(Path.Combine(_directory.FullName, "audit.jsonl"));
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal("m1", first.RootElement.GetProperty("member").GetString());
+        Assert.False(first.RootElement.TryGetProperty("itemUuid", out _));
+        Assert.True(trail.SinkHealthy);
+    }
+
+    [Fact]
+    public async Task Write_PastMaxFileBytes_RotatesAndLosesNothing()
+    {
+        var trail = Create(maxBytes: 1024);
+        for (var i = 0; i < 40; i++)
+        {
+            trail.Write(Record(i));
+            await Task.Delay(5);
+        }
+
+        await trail.DisposeAsync();
+
+        var files = Directory.GetFiles(_directory.FullName);
+        Assert.True(files.Length >= 2, "the trail should have rotated");
+        var lines = files.SelectMany(File.ReadAllLines).ToList();
+        Assert.Equal(40, lines.Count);
+    }
+
+    [Fact]
+    public async Task Write_UnwritablePath_ReportedAsUnhealthyAndCounted()
+    {
+        long failures = 0;
+        using var listener = new MeterListener { InstrumentPublished = (i, l) => { if (i.Name == "tlpgateway.audit.failures") { l.EnableMeasurementEvents(i); } } };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failures, value));
+        listener.Start();
+        var trail = new JsonLinesAuditTrail(
+            Options.Create(new AuditOptions { Path = "/proc/tlpgateway-cannot-write/audit.jsonl" }),
+            TimeProvider.System,
+            _services.GetRequiredService<IMeterFactory>(),
+            NullLogger<JsonLinesAuditTrail>.Instance);
+
+        trail.Write(Record(1));
+        await trail.DisposeAsync();
+
+        Assert.False(trail.SinkHealthy);
+        Assert.True(Interlocked.Read(ref failures) >= 1);
+    }
+}
