@@ -15,7 +15,9 @@ internal static class AdmissionExtensions
         services.AddMispLookups(configuration);
         services.AddSingleton<ClientAddressResolver>();
         services.AddSingleton<AdmissionMetrics>();
-        services.AddSingleton<MemberRateLimiter>();
+        services.AddSingleton(provider => new MemberRateLimiter(
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdmissionOptions>>(),
+            provider.GetService<IRateLimitCounter>()));
         services.AddSingleton<IIdentityResolver, IdentityResolver>();
         return services;
     }

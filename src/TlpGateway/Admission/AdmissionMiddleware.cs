@@ -104,7 +104,8 @@ internal sealed partial class AdmissionMiddleware
             return;
         }
 
-        if (!_rateLimiter.TryAcquire(member.Id, out var retryAfter))
+        var (allowed, retryAfter) = await _rateLimiter.TryAcquireAsync(member.Id, context.RequestAborted);
+        if (!allowed)
         {
             await RefuseAsync(context, address, member.Id, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests from your organisation; slow down.", retryAfter);
             return;

@@ -36,6 +36,9 @@ internal static class RedisExtensions
             provider.GetRequiredService<IOptions<RedisOptions>>().Value,
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IReadinessCheck, RedisReadiness>();
+        services.AddSingleton<Admission.IRateLimitCounter>(provider => new RedisRateLimitCounter(
+            provider.GetRequiredService<RespClient>(),
+            provider.GetRequiredService<IOptions<RedisOptions>>().Value));
         services.AddSingleton(provider => new RedisMemberStateOverlay(
             provider.GetRequiredService<RespClient>(),
             provider.GetRequiredService<IOptions<RedisOptions>>().Value,

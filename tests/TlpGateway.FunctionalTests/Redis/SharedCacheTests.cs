@@ -84,6 +84,34 @@ public sealed class SharedCacheTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, (await third.GetAsync("/servers/getVersion")).StatusCode);
     }
 
+    [Fact]
+    public async Task TwoReplicas_RateLimitCountedAcrossBoth()
+    {
+        await using var servers = await TestServers.StartAsync(c =>
+        {
+            c["Gateway:Redis"] = _redis.Endpoint;
+            c["Gateway:Admission:RateLimitPermits"] = "3";
+            c["Gateway:Admission:RateLimitWindow"] = "00:01:00";
+        });
+        await using var replica = await servers.StartReplicaAsync();
+        using var first = servers.CreateClient(SimulatorKeys.OrgC);
+        using var second = TestServers.CreateClient(TestServers.AddressOf(replica), IPAddress.Loopback);
+        second.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", SimulatorKeys.OrgC);
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { first, second, first, second })
+        {
+            using var response = await client.GetAsync("/servers/getVersion");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
     private static async Task<HttpStatusCode> PollAsync(HttpClient client, HttpStatusCode wanted)
     {
         var status = HttpStatusCode.OK;

@@ -156,4 +156,23 @@ public sealed class RespClientTests : IDisposable
         await cache.RemoveAsync("slide");
         Assert.Null(await cache.GetAsync("slide"));
     }
+
+    [Fact]
+    public async Task RateLimitCounter_CountsPerMemberAndExpiresWithWindow()
+    {
+        await using var client = Client();
+        var counter = new RedisRateLimitCounter(client, new RedisOptions { Endpoint = _server.Endpoint });
+
+        var first = await counter.CountAsync("acme", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        var second = await counter.CountAsync("acme", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        var other = await counter.CountAsync("other", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        await Task.Delay(500);
+        var later = await counter.CountAsync("acme", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+
+        Assert.Equal(1, first.Count);
+        Assert.Equal(2, second.Count);
+        Assert.InRange(second.WindowLeft, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(300));
+        Assert.Equal(1, other.Count);
+        Assert.Equal(1, later.Count);
+    }
 }
