@@ -27,10 +27,12 @@ internal static class RedisExtensions
             .Configure(options => options.Endpoint = endpoint)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<RedisMetrics>();
         services.AddSingleton(provider => new RespClient(
             provider.GetRequiredService<IOptions<RedisOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<RespClient>>()));
+            provider.GetRequiredService<ILogger<RespClient>>(),
+            provider.GetRequiredService<RedisMetrics>()));
         services.AddSingleton<IDistributedCache>(provider => new RedisDistributedCache(
             provider.GetRequiredService<RespClient>(),
             provider.GetRequiredService<IOptions<RedisOptions>>().Value,

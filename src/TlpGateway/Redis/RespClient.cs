@@ -26,6 +26,7 @@ internal sealed partial class RespClient : IAsyncDisposable
 {
     private readonly RedisOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly RedisMetrics? _metrics;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -33,10 +34,11 @@ internal sealed partial class RespClient : IAsyncDisposable
     private DateTimeOffset _nextAttempt;
     private TimeSpan _backoff;
 
-    public RespClient(RedisOptions options, TimeProvider timeProvider, ILogger logger)
+    public RespClient(RedisOptions options, TimeProvider timeProvider, ILogger logger, RedisMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
         _backoff = options.ReconnectBackoff;
@@ -51,6 +53,22 @@ internal sealed partial class RespClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(arguments);
+        var started = _timeProvider.GetTimestamp();
+        try
+        {
+            var reply = await SendAsync(command, arguments, cancellationToken);
+            _metrics?.Command(command, "ok", _timeProvider.GetElapsedTime(started));
+            return reply;
+        }
+        catch (RedisException)
+        {
+            _metrics?.Command(command, "failed", _timeProvider.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private async Task<RespValue> SendAsync(string command, byte[][] arguments, CancellationToken cancellationToken)
+    {
         var connection = await ConnectAsync(cancellationToken);
         var pending = new TaskCompletionSource<RespValue>(TaskCreationOptions.RunContinuationsAsynchronously);
         var frame = Encode(command, arguments);

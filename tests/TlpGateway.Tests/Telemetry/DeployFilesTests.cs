@@ -99,6 +99,7 @@ public sealed partial class DeployFilesTests
         _ = new AdmissionMetrics(meters);
         _ = new FilterMetrics(meters);
         _ = new IngressMetrics(meters);
+        _ = new TlpGateway.Redis.RedisMetrics(meters);
         var directory = Directory.CreateTempSubdirectory("tlpgw-deploy-");
         try
         {
