@@ -133,9 +133,10 @@ public sealed class RespClientTests : IDisposable
         await using var client = Client();
         var cache = new RedisDistributedCache(client, new RedisOptions { Endpoint = _server.Endpoint }, TimeProvider.System);
 
-        await cache.SetAsync("short", [1, 2, 3], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(200) });
+        // Generous windows: the suite shares two cores with other servers.
+        await cache.SetAsync("short", [1, 2, 3], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(1500) });
         Assert.Equal([1, 2, 3], await cache.GetAsync("short"));
-        await Task.Delay(400);
+        await Task.Delay(2000);
 
         Assert.Null(await cache.GetAsync("short"));
     }
@@ -145,11 +146,12 @@ public sealed class RespClientTests : IDisposable
     {
         await using var client = Client();
         var cache = new RedisDistributedCache(client, new RedisOptions { Endpoint = _server.Endpoint }, TimeProvider.System);
-        await cache.SetAsync("slide", [9], new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromMilliseconds(600) });
+        await cache.SetAsync("slide", [9], new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromMilliseconds(1500) });
 
+        // Four reads 600 ms apart outlive the 1.5 s window only because each read renews it.
         for (var i = 0; i < 4; i++)
         {
-            await Task.Delay(250);
+            await Task.Delay(600);
             Assert.Equal([9], await cache.GetAsync("slide"));
         }
 
@@ -163,15 +165,16 @@ public sealed class RespClientTests : IDisposable
         await using var client = Client();
         var counter = new RedisRateLimitCounter(client, new RedisOptions { Endpoint = _server.Endpoint });
 
-        var first = await counter.CountAsync("acme", TimeSpan.FromMilliseconds(300), CancellationToken.None);
-        var second = await counter.CountAsync("acme", TimeSpan.FromMilliseconds(300), CancellationToken.None);
-        var other = await counter.CountAsync("other", TimeSpan.FromMilliseconds(300), CancellationToken.None);
-        await Task.Delay(500);
-        var later = await counter.CountAsync("acme", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        var window = TimeSpan.FromSeconds(2);
+        var first = await counter.CountAsync("acme", window, CancellationToken.None);
+        var second = await counter.CountAsync("acme", window, CancellationToken.None);
+        var other = await counter.CountAsync("other", window, CancellationToken.None);
+        await Task.Delay(2500);
+        var later = await counter.CountAsync("acme", window, CancellationToken.None);
 
         Assert.Equal(1, first.Count);
         Assert.Equal(2, second.Count);
-        Assert.InRange(second.WindowLeft, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(300));
+        Assert.InRange(second.WindowLeft, TimeSpan.FromMilliseconds(1), window);
         Assert.Equal(1, other.Count);
         Assert.Equal(1, later.Count);
     }
