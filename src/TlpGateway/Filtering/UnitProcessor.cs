@@ -27,7 +27,7 @@ internal sealed class UnitProcessor(FilterContext context)
     /// <summary>Processes one item of a list (or the value of a top-level property) and writes what may leave.</summary>
     /// <param name="input">The unit's bytes: a complete JSON value.</param>
     /// <param name="output">Where the released bytes go; nothing is written for a withheld unit.</param>
-    /// <param name="fullEvent">Whether a bare event here is a full event (view, add, edit answers, restSearch).</param>
+    /// <param name="shape">What the unit's place in the answer says it is.</param>
     public UnitOutcome Process(ReadOnlyMemory<byte> input, IBufferWriter<byte> output, UnitShape shape)
     {
         _edits.Clear();
@@ -42,10 +42,11 @@ internal sealed class UnitProcessor(FilterContext context)
         }
 
         var node = _scanner.Scan(input);
-        var outcome = shape switch
+        // An event or attribute row must be an object; anything else in its place is judged as an unknown item.
+        var outcome = (shape, node.IsArray) switch
         {
-            UnitShape.Event => ProcessEvent(node, fullEvent: true),
-            UnitShape.AttributeRow => ProcessAttributeRow(node),
+            (UnitShape.Event, false) => ProcessEvent(node, fullEvent: true),
+            (UnitShape.AttributeRow, false) => ProcessAttributeRow(node),
             _ => ProcessItem(node),
         };
         if (outcome.Released)
@@ -221,6 +222,7 @@ internal sealed class UnitProcessor(FilterContext context)
                 {
                     removed += objectAttributes.Items.Count;
                     removedObjects[i] = true;
+                    objectAttributes.Items.ForEach(RecordRemoved);
                     if (obj.Text(Key.Uuid) is { } blockedUuid)
                     {
                         _removedUuids.Add(blockedUuid);
@@ -260,28 +262,18 @@ internal sealed class UnitProcessor(FilterContext context)
             RemoveItems(objects, removedObjects);
         }
 
-        if (removed > 0)
+        if (removed > 0 && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex)
         {
-            if (evt.Child(Key.EventReport) is { IsArray: true } reports)
-            {
-                RemoveItems(reports, QuotesRemoved);
-            }
-
-            if (evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex)
-            {
-                var count = attributeTotal - removed;
-                Replace(evt.Props[countIndex], Quoted(count.ToString(CultureInfo.InvariantCulture)));
-            }
+            var count = attributeTotal - removed;
+            Replace(evt.Props[countIndex], Quoted(count.ToString(CultureInfo.InvariantCulture)));
         }
 
-        if (!rules.IsEmpty && rules.BlockedDistributionLevels.Count > 0 && evt.Child(Key.EventReport) is { IsArray: true } ruledReports)
+        if (evt.Child(Key.EventReport) is { IsArray: true } reports)
         {
-            RemoveItems(ruledReports, report => Distribution(report, eventDistribution) is { } level && rules.BlockedDistributionLevels.Contains(level));
-        }
-
-        if (evt.Child(Key.EventReport) is { IsArray: true } keptReports)
-        {
-            foreach (var report in keptReports.Items)
+            // One removal per list, so the separators of removed reports are worked out together.
+            RemoveItems(reports, report => (removed > 0 && QuotesRemoved(report))
+                || (Distribution(report, eventDistribution) is { } level && rules.BlockedDistributionLevels.Contains(level)));
+            foreach (var report in reports.Items)
             {
                 CapDistribution(report, effective);
             }
@@ -346,16 +338,7 @@ internal sealed class UnitProcessor(FilterContext context)
             {
                 removed[i] = true;
                 count++;
-                if (attribute.Text(Key.Uuid) is { } uuid)
-                {
-                    _removedUuids.Add(uuid);
-                }
-
-                if (attribute.Text(Key.Value) is { Length: >= 4 } value)
-                {
-                    _removedValues.Add(value);
-                }
-
+                RecordRemoved(attribute);
                 continue;
             }
 
@@ -379,6 +362,20 @@ internal sealed class UnitProcessor(FilterContext context)
 
         RemoveItems(attributes, removed);
         return count;
+    }
+
+    /// <summary>Remembers a removed attribute, so what references or quotes it goes too.</summary>
+    private void RecordRemoved(Node attribute)
+    {
+        if (attribute.Text(Key.Uuid) is { } uuid)
+        {
+            _removedUuids.Add(uuid);
+        }
+
+        if (attribute.Text(Key.Value) is { Length: >= 4 } value)
+        {
+            _removedValues.Add(value);
+        }
     }
 
     private UnitOutcome ProcessAttributeRow(Node row)

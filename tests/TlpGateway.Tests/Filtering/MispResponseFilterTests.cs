@@ -246,6 +246,8 @@ public sealed class MispResponseFilterTests
     [InlineData("""{"response":[{"Evnt":{"uuid":"11111111-0000-4000-8000-000000000001","info":"x","Attribute":[],"Tag":[{"name":"tlp:red"}]}}]}""")]
     [InlineData("""{"Evnt":{"uuid":"11111111-0000-4000-8000-000000000001","info":"x","Tag":[{"name":"tlp:red"}]}}""")]
     [InlineData("""[{"wrapper":[{"deeper":{"Event":{"uuid":"11111111-0000-4000-8000-000000000001"}}}]}]""")]
+    [InlineData("""{"Event":[{"uuid":"11111111-0000-4000-8000-000000000001","info":"x","Attribute":[]}]}""")]
+    [InlineData("""{"response":{"Attribute":[[{"uuid":"11111111-0000-4000-8000-000000000001","Event":{"orgc_id":"3"}}]]}}""")]
     public void Filter_EventUnderUnknownKey_Withheld(string json)
     {
         // Found by the fuzzer: one changed byte in "Event" must not let the event through as unknown data.

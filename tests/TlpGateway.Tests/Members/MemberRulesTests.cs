@@ -92,8 +92,8 @@ public sealed class MemberRulesTests
     [Fact]
     public void Objects_BlockedObjectTypeAndReportsOfBlockedDistribution_Removed()
     {
-        var objects = """[{"uuid":"o1","name":"file","distribution":"5","Attribute":[{"uuid":"a1","type":"md5","distribution":"5"}]},{"uuid":"o2","name":"domain-ip","distribution":"5","Attribute":[{"uuid":"a2","type":"domain","distribution":"5"}]}]""";
-        var reports = """[{"uuid":"r1","distribution":"0","content":"x"},{"uuid":"r2","distribution":"5","content":"y"}]""";
+        var objects = """[{"uuid":"o1","name":"file","distribution":"5","Attribute":[{"uuid":"a1","type":"md5","distribution":"5","value":"secret-md5"}]},{"uuid":"o2","name":"domain-ip","distribution":"5","Attribute":[{"uuid":"a2","type":"domain","distribution":"5"}]}]""";
+        var reports = """[{"uuid":"r1","distribution":"0","content":"x"},{"uuid":"r2","distribution":"5","content":"y"},{"uuid":"r3","distribution":"5","content":"quotes secret-md5"}]""";
 
         var (evt, _) = Run(Event("""[{"name":"tlp:green"}]""", objects: objects, reports: reports), new MemberRules { BlockedObjectTypes = Set("file"), BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() });
 
