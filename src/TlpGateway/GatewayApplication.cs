@@ -20,10 +20,7 @@ internal static class GatewayApplication
         configure?.Invoke(builder);
 
         var section = builder.Configuration.GetSection(GatewayOptions.SectionName);
-        builder.Services.AddOptions<GatewayOptions>()
-            .Bind(section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<GatewayOptions>(builder.Configuration, GatewayOptions.SectionName);
 
         // YARP's route table is built from the options at registration, so they are checked here rather than at first use.
         var options = section.Get<GatewayOptions>() ?? new GatewayOptions();

@@ -8,10 +8,7 @@ internal static class AdmissionExtensions
     public static IServiceCollection AddAdmission(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<AdmissionOptions>()
-            .Bind(configuration.GetSection(AdmissionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<AdmissionOptions>(configuration, AdmissionOptions.SectionName);
         services.AddMispLookups(configuration);
         services.AddSingleton<ClientAddressResolver>();
         services.AddSingleton<AdmissionMetrics>();

@@ -6,10 +6,7 @@ internal static class AuditExtensions
     public static IServiceCollection AddAuditTrail(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<AuditOptions>()
-            .Bind(configuration.GetSection(AuditOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<AuditOptions>(configuration, AuditOptions.SectionName);
         services.AddSingleton<JsonLinesAuditTrail>();
         services.AddSingleton<IAuditTrail>(provider => provider.GetRequiredService<JsonLinesAuditTrail>());
         return services;

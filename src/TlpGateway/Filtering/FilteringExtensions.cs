@@ -6,10 +6,7 @@ internal static class FilteringExtensions
     public static IServiceCollection AddTlpFiltering(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<FilterOptions>()
-            .Bind(configuration.GetSection(FilterOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<FilterOptions>(configuration, FilterOptions.SectionName);
         services.AddSingleton<FilterMetrics>();
         services.AddSingleton<EventAccessLookup>();
         return services;

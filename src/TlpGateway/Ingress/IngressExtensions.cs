@@ -6,8 +6,8 @@ internal static class IngressExtensions
     public static IServiceCollection AddIngressRules(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<IngressOptions>().Bind(configuration.GetSection(IngressOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<CurationOptions>().Bind(configuration.GetSection(CurationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<IngressOptions>(configuration, IngressOptions.SectionName);
+        services.AddValidatedOptions<CurationOptions>(configuration, CurationOptions.SectionName);
         services.AddSingleton<IngressMetrics>();
         return services;
     }

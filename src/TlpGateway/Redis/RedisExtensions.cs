@@ -22,11 +22,8 @@ internal static class RedisExtensions
             return services;
         }
 
-        services.AddOptions<RedisOptions>()
-            .Bind(configuration.GetSection(RedisOptions.SectionName))
-            .Configure(options => options.Endpoint = endpoint)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<RedisOptions>(configuration, RedisOptions.SectionName)
+            .Configure(options => options.Endpoint = endpoint);
         services.AddSingleton<RedisMetrics>();
         services.AddSingleton(provider => new RespClient(
             provider.GetRequiredService<IOptions<RedisOptions>>().Value,

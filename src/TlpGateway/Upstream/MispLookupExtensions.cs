@@ -8,10 +8,7 @@ internal static class MispLookupExtensions
     public static IServiceCollection AddMispLookups(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MispLookupOptions>()
-            .Bind(configuration.GetSection(MispLookupOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<MispLookupOptions>(configuration, MispLookupOptions.SectionName);
         services.AddHttpClient(MispLookupClient.HttpClientName, (provider, client) =>
             {
                 client.BaseAddress = provider.GetRequiredService<IOptions<GatewayOptions>>().Value.Upstream;
