@@ -6,14 +6,15 @@ using TlpGateway.Members;
 namespace TlpGateway.Redis;
 
 /// <summary>
-/// Reads the member states the maintainers' command published (<c>members ... --publish-redis</c>)
-/// from a Redis hash every half second, so a suspension reaches every replica within a second and a
-/// replica that starts later sees it. When Redis cannot be read, the last known states stay.
+/// Applies the member states the maintainers' command published (<c>members ... --publish-redis</c>):
+/// they live in a Redis hash, and a message on a channel tells every replica to read it again at
+/// once; the hash is also read every few seconds, and at start, so a replica that missed a message
+/// or starts later still sees every state. When Redis cannot be read, the last known states stay.
 /// </summary>
 internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHostedService, IDisposable
 {
     public const string HashKey = "member-state";
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     private readonly RespClient _client;
     private readonly RedisOptions _options;
@@ -21,6 +22,7 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
     private readonly ILogger<RedisMemberStateOverlay> _logger;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile FrozenDictionary<string, PublishedMemberState> _states = FrozenDictionary<string, PublishedMemberState>.Empty;
+    private readonly RespSubscriber _subscriber;
     private ITimer? _timer;
 
     public RedisMemberStateOverlay(RespClient client, RedisOptions options, TimeProvider timeProvider, ILogger<RedisMemberStateOverlay> logger)
@@ -29,6 +31,7 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
+        _subscriber = new RespSubscriber(options, options.KeyPrefix + HashKey, RefreshAsync, timeProvider, logger);
     }
 
     public MemberEntry Apply(MemberEntry member) => PublishedMemberStates.Restrict(member, _states.GetValueOrDefault(member.Id));
@@ -37,13 +40,14 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
     {
         // A first read at start (if Redis answers); never a reason not to start.
         await RefreshAsync();
+        _subscriber.Start();
         _timer = _timeProvider.CreateTimer(_ => _ = RefreshAsync(), null, Interval, Interval);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _timer?.Dispose();
-        return Task.CompletedTask;
+        await _subscriber.DisposeAsync();
     }
 
     public void Dispose()
@@ -54,10 +58,8 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
 
     internal async Task RefreshAsync()
     {
-        if (!await _refreshing.WaitAsync(0))
-        {
-            return;
-        }
+        // A refresh already running reads the hash after this message's HSET only if it started later: wait for it, then read again.
+        await _refreshing.WaitAsync();
 
         try
         {
@@ -98,6 +100,9 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
         {
             await client.ExecuteAsync("HSET", key, field, JsonSerializer.SerializeToUtf8Bytes(state));
         }
+
+        // The channel has the hash's name: every subscribed replica reads the hash again at once.
+        await client.ExecuteAsync("PUBLISH", key, field);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Published member states unreadable ({Error}); the last known ones stay in force")]

@@ -144,7 +144,7 @@ internal sealed partial class RespClient : IAsyncDisposable
                 _backoff = _options.ReconnectBackoff;
                 return connection;
             }
-            catch (Exception ex) when (ex is IOException or SocketException or RedisException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
+            catch (Exception ex) when (ex is IOException or SocketException or RedisException or System.Security.Authentication.AuthenticationException or OperationCanceledException or TimeoutException)
             {
                 _nextAttempt = now + _backoff;
                 _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _options.MaxReconnectBackoff.Ticks));
@@ -160,13 +160,27 @@ internal sealed partial class RespClient : IAsyncDisposable
 
     private async Task<Connection> OpenAsync(CancellationToken cancellationToken)
     {
-        var (host, port) = _options.HostAndPort();
+        var (stream, reader) = await OpenStreamAsync(_options, cancellationToken);
+        var connection = new Connection(stream);
+        connection.ReadLoop = connection.ReadRepliesAsync(reader);
+        return connection;
+    }
+
+    /// <summary>
+    /// A connection to Redis, TLS set up and AUTH answered, with the reader that holds anything
+    /// already buffered from it. Shared by the command connection and the subscriber.
+    /// </summary>
+    internal static async Task<(Stream Stream, RespReader Reader)> OpenStreamAsync(RedisOptions options, CancellationToken cancellationToken)
+    {
+        var (host, port) = options.HostAndPort();
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.ConnectTimeout);
+        timeout.CancelAfter(options.ConnectTimeout);
+        Stream stream;
         try
         {
             await socket.ConnectAsync(host, port, timeout.Token);
+            stream = new NetworkStream(socket, ownsSocket: true);
         }
         catch
         {
@@ -174,34 +188,37 @@ internal sealed partial class RespClient : IAsyncDisposable
             throw;
         }
 
-        Stream stream = new NetworkStream(socket, ownsSocket: true);
-        if (_options.Tls)
+        try
         {
-            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, timeout.Token);
-            stream = tls;
-        }
-
-        var connection = new Connection(stream, _options.MaxBulkBytes);
-        connection.ReadLoop = connection.ReadRepliesAsync();
-        if (!string.IsNullOrEmpty(_options.Password))
-        {
-            var auth = string.IsNullOrEmpty(_options.User)
-                ? new[] { Encoding.UTF8.GetBytes(_options.Password) }
-                : [Encoding.UTF8.GetBytes(_options.User), Encoding.UTF8.GetBytes(_options.Password)];
-            var pending = new TaskCompletionSource<RespValue>(TaskCreationOptions.RunContinuationsAsynchronously);
-            await connection.Pending.Writer.WriteAsync(pending, cancellationToken);
-            await stream.WriteAsync(Encode("AUTH", auth), cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            var reply = await pending.Task.WaitAsync(_options.CommandTimeout, _timeProvider, cancellationToken);
-            if (reply.Kind == '-')
+            if (options.Tls)
             {
-                connection.Fail(new RedisException("Redis refused the credentials."));
-                throw new RedisException("Redis refused the credentials: " + reply.Text);
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, timeout.Token);
+                stream = tls;
             }
-        }
 
-        return connection;
+            var reader = new RespReader(stream, options.MaxBulkBytes);
+            if (!string.IsNullOrEmpty(options.Password))
+            {
+                var auth = string.IsNullOrEmpty(options.User)
+                    ? new[] { Encoding.UTF8.GetBytes(options.Password) }
+                    : [Encoding.UTF8.GetBytes(options.User), Encoding.UTF8.GetBytes(options.Password)];
+                await stream.WriteAsync(Encode("AUTH", auth), timeout.Token);
+                await stream.FlushAsync(timeout.Token);
+                var reply = await reader.ReadAsync().WaitAsync(options.CommandTimeout, timeout.Token);
+                if (reply.Kind == '-')
+                {
+                    throw new RedisException("Redis refused the credentials: " + reply.Text);
+                }
+            }
+
+            return (stream, reader);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
     }
 
     internal static byte[] Encode(string command, byte[][] arguments)
@@ -221,7 +238,7 @@ internal sealed partial class RespClient : IAsyncDisposable
     private static void Write(ArrayBufferWriter<byte> buffer, string text) => buffer.Write(Encoding.UTF8.GetBytes(text));
 
     /// <summary>One live connection: its stream, the replies it still owes, and the loop that reads them.</summary>
-    private sealed class Connection(Stream stream, long maxBulkBytes)
+    private sealed class Connection(Stream stream)
     {
         public Stream Stream { get; } = stream;
 
@@ -234,9 +251,8 @@ internal sealed partial class RespClient : IAsyncDisposable
         /// <summary>Why the connection failed.</summary>
         public RedisException? Error { get; private set; }
 
-        public async Task ReadRepliesAsync()
+        public async Task ReadRepliesAsync(RespReader reader)
         {
-            var reader = new RespReader(Stream, maxBulkBytes);
             try
             {
                 while (true)

@@ -178,4 +178,49 @@ public sealed class RespClientTests : IDisposable
         Assert.Equal(1, other.Count);
         Assert.Equal(1, later.Count);
     }
+
+    [Fact]
+    public async Task Subscriber_ReceivesPublishedMessages_AndResubscribesAfterRestart()
+    {
+        var calls = 0;
+        var options = new RedisOptions { Endpoint = _server.Endpoint, ReconnectBackoff = TimeSpan.FromMilliseconds(50) };
+        await using var subscriber = new RespSubscriber(options, "news", () => { Interlocked.Increment(ref calls); return Task.CompletedTask; }, TimeProvider.System, NullLogger.Instance);
+        subscriber.Start();
+        await using var client = Client();
+        await WaitForAsync(() => Volatile.Read(ref calls) >= 1);
+
+        var published = await client.ExecuteAsync("PUBLISH", "news"u8.ToArray(), "x"u8.ToArray());
+        await WaitForAsync(() => Volatile.Read(ref calls) >= 2);
+        Assert.Equal(1, published.Integer);
+
+        _server.Stop();
+        _server.Start();
+        await WaitForAsync(() => Volatile.Read(ref calls) >= 3);
+        await WaitForAsync(async () => (await client.ExecuteAsync("PUBLISH", "news"u8.ToArray(), "y"u8.ToArray())).Integer == 1);
+        await WaitForAsync(() => Volatile.Read(ref calls) >= 4);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition) => await WaitForAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (RedisException)
+            {
+                // Redis is coming back.
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("the condition did not hold within 5 s");
+    }
 }
