@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
+using TlpGateway.Redis;
 using TlpGateway.Upstream;
 
 namespace TlpGateway.Admission;
@@ -89,7 +90,7 @@ internal sealed partial class IdentityResolver(
     {
         var keyHash = ApiKey.Hash(apiKey);
         var cacheKey = CacheKeyPrefix + keyHash;
-        var cached = await TryGetCachedAsync(cacheKey, cancellationToken);
+        var cached = await cache.TryGetJsonAsync<MispIdentity>(cacheKey, CacheFailed, cancellationToken);
         if (cached is not null)
         {
             metrics.CacheLookup("identity", hit: true);
@@ -124,40 +125,12 @@ internal sealed partial class IdentityResolver(
         }
 
         metrics.IdentityLookup("resolved", timeProvider.GetElapsedTime(started));
-        await TrySetCachedAsync(cacheKey, identity, cancellationToken);
+        await cache.TrySetJsonAsync(cacheKey, identity, options.Value.IdentityCacheDuration, CacheFailed, cancellationToken);
         return (IdentityOutcome.Resolved, identity);
     }
 
-    private async ValueTask<MispIdentity?> TryGetCachedAsync(string cacheKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var bytes = await cache.GetAsync(cacheKey, cancellationToken);
-            return bytes is null ? null : JsonSerializer.Deserialize<MispIdentity>(bytes);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A shared cache that is down only costs a look-up: MISP stays the authority.
-            LogCacheFailure(logger, ex.GetType().Name);
-            return null;
-        }
-    }
-
-    private async ValueTask TrySetCachedAsync(string cacheKey, MispIdentity identity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await cache.SetAsync(
-                cacheKey,
-                JsonSerializer.SerializeToUtf8Bytes(identity),
-                new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.IdentityCacheDuration },
-                cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogCacheFailure(logger, ex.GetType().Name);
-        }
-    }
+    // A shared cache that is down only costs a look-up: MISP stays the authority.
+    private void CacheFailed(Exception ex) => LogCacheFailure(logger, ex.GetType().Name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MISP's /users/view/me answer for key {KeyHash}… lacks the user, organisation or role: refused")]
     private static partial void LogUnreadableIdentity(ILogger logger, string keyHash);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using TlpGateway.Admission;
 using TlpGateway.Members;
+using TlpGateway.Redis;
 using TlpGateway.Upstream;
 
 namespace TlpGateway.Filtering;
@@ -30,7 +31,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
     {
         ArgumentNullException.ThrowIfNull(requester);
         var cacheKey = $"event-access:{ApiKey.Hash(requester.ApiKey)}:{eventRef.ToLowerInvariant()}";
-        if (await TryCachedAsync(cacheKey, cancellationToken) is { } cached)
+        if (await cache.TryGetJsonAsync<EventAccess>(cacheKey, failed: null, cancellationToken) is { } cached)
         {
             return cached;
         }
@@ -59,14 +60,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
             }
         }
 
-        try
-        {
-            await cache.SetAsync(cacheKey, JsonSerializer.SerializeToUtf8Bytes(access), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.LookupCacheDuration }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A cache that is down only costs a look-up next time.
-        }
+        await cache.TrySetJsonAsync(cacheKey, access, options.Value.LookupCacheDuration, failed: null, cancellationToken);
 
         return access;
     }
@@ -98,19 +92,6 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         }
 
         return null;
-    }
-
-    private async Task<EventAccess?> TryCachedAsync(string cacheKey, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var bytes = await cache.GetAsync(cacheKey, cancellationToken);
-            return bytes is null ? null : JsonSerializer.Deserialize<EventAccess>(bytes);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return null;
-        }
     }
 
     private static string? EventId(byte[] body)
