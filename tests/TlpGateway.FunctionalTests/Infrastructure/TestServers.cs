@@ -118,9 +118,15 @@ internal sealed class TestServers : IAsyncDisposable
     }
 
     /// <summary>A client from <paramref name="source"/> that sends <paramref name="key"/> and a user agent as a script would.</summary>
-    public HttpClient CreateClient(string key, string source = "127.0.0.1", string userAgent = "curl/8.0")
+    public HttpClient CreateClient(string key, string source = "127.0.0.1", string userAgent = "curl/8.0") =>
+        CreateClient(GatewayUrl, key, source, userAgent);
+
+    /// <summary>The same, for another gateway (a replica started with <see cref="StartReplicaAsync"/>).</summary>
+    public static HttpClient CreateClient(WebApplication gateway, string key) => CreateClient(AddressOf(gateway), key, "127.0.0.1", "curl/8.0");
+
+    private static HttpClient CreateClient(Uri gateway, string key, string source, string userAgent)
     {
-        var client = CreateClient(IPAddress.Parse(source));
+        var client = CreateClient(gateway, IPAddress.Parse(source));
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", key);
         client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
         client.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/json");

@@ -18,8 +18,7 @@ public sealed class SharedCacheTests : IDisposable
         await using var servers = await TestServers.StartAsync(c => c["Gateway:Redis"] = _redis.Endpoint);
         await using var replica = await servers.StartReplicaAsync();
         using var first = servers.CreateClient(SimulatorKeys.OrgC);
-        using var second = TestServers.CreateClient(TestServers.AddressOf(replica), IPAddress.Loopback);
-        second.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", SimulatorKeys.OrgC);
+        using var second = TestServers.CreateClient(replica, SimulatorKeys.OrgC);
 
         Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/servers/getVersion")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync("/servers/getVersion")).StatusCode);
@@ -62,8 +61,7 @@ public sealed class SharedCacheTests : IDisposable
         await using var servers = await TestServers.StartAsync(c => c["Gateway:Redis"] = _redis.Endpoint);
         await using var replica = await servers.StartReplicaAsync();
         using var first = servers.CreateClient(SimulatorKeys.OrgC);
-        using var second = TestServers.CreateClient(TestServers.AddressOf(replica), IPAddress.Loopback);
-        second.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", SimulatorKeys.OrgC);
+        using var second = TestServers.CreateClient(replica, SimulatorKeys.OrgC);
         Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/servers/getVersion")).StatusCode);
 
         // The maintainer edits their own copy of the file; the replicas learn it through Redis alone.
@@ -79,8 +77,7 @@ public sealed class SharedCacheTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, await PollAsync(second, HttpStatusCode.Forbidden));
 
         await using var later = await servers.StartReplicaAsync();
-        using var third = TestServers.CreateClient(TestServers.AddressOf(later), IPAddress.Loopback);
-        third.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", SimulatorKeys.OrgC);
+        using var third = TestServers.CreateClient(later, SimulatorKeys.OrgC);
         Assert.Equal(HttpStatusCode.Forbidden, (await third.GetAsync("/servers/getVersion")).StatusCode);
     }
 
@@ -95,8 +92,7 @@ public sealed class SharedCacheTests : IDisposable
         });
         await using var replica = await servers.StartReplicaAsync();
         using var first = servers.CreateClient(SimulatorKeys.OrgC);
-        using var second = TestServers.CreateClient(TestServers.AddressOf(replica), IPAddress.Loopback);
-        second.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", SimulatorKeys.OrgC);
+        using var second = TestServers.CreateClient(replica, SimulatorKeys.OrgC);
 
         var statuses = new List<HttpStatusCode>();
         foreach (var client in new[] { first, second, first, second })
