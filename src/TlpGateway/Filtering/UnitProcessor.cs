@@ -16,6 +16,7 @@ namespace TlpGateway.Filtering;
 internal sealed class UnitProcessor(FilterContext context)
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly JsonScan _scanner = new();
     private readonly List<Edit> _edits = [];
@@ -754,7 +755,7 @@ internal sealed class UnitProcessor(FilterContext context)
 
     private void Replace(Prop prop, byte[] replacement) => _edits.Add(new Edit(prop.ValueStart, prop.ValueEnd, replacement));
 
-    private static byte[] Quoted(string text) => JsonSerializer.SerializeToUtf8Bytes(text, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static byte[] Quoted(string text) => JsonSerializer.SerializeToUtf8Bytes(text, SerializerOptions);
 
     private void RemoveProps(Node holder, params Key[] keys)
     {
