@@ -41,7 +41,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         if (response.StatusCode == HttpStatusCode.OK)
         {
             UnitOutcome? outcome = null;
-            var filter = new MispResponseFilter(new FilterContext { Requester = requester, Community = community }, int.MaxValue, o => outcome ??= o);
+            var filter = new MispResponseFilter(new FilterContext { Requester = requester, Community = community, ListRemovedItems = true }, int.MaxValue, o => outcome ??= o);
             var sink = new ArrayBufferWriter<byte>();
             try
             {

@@ -26,6 +26,9 @@ internal sealed class FilterContext
     /// </summary>
     public Dictionary<string, EventAccess>? KnownEvents { get; init; }
 
+    /// <summary>The caller needs the UUIDs of what was removed from a released event (<see cref="UnitOutcome.RemovedItems"/>).</summary>
+    public bool ListRemovedItems { get; init; }
+
     /// <summary>The organisation shown in place of a hidden source.</summary>
     public OrganisationRef Forwarder => Requester.Member.ForwardAs ?? Community.Forwarder;
 
@@ -33,6 +36,10 @@ internal sealed class FilterContext
 }
 
 /// <summary>What became of one event, row or item of a response.</summary>
+/// <param name="EventUuid">
+/// The event a withheld unit, a proposal or sighting, or a pending look-up concerns (for the audit
+/// trail and the look-up); a released event is not named, as it is in the output itself.
+/// </param>
 internal readonly record struct UnitOutcome(bool Released, string Kind, string? Reason, string? EventUuid, TlpLevel? Tlp, int AttributesRemoved, bool Rewritten)
 {
     public static UnitOutcome PassedThrough => new(true, "other", null, null, null, 0, false);
@@ -43,7 +50,7 @@ internal readonly record struct UnitOutcome(bool Released, string Kind, string? 
     /// <summary>Whether the event's source was hidden from the requester.</summary>
     public bool HidesSource { get; init; }
 
-    /// <summary>UUIDs of the attributes and objects removed from a released event.</summary>
+    /// <summary>UUIDs of the attributes and objects removed from a released event, where <see cref="FilterContext.ListRemovedItems"/> asked for them.</summary>
     public IReadOnlyCollection<string>? RemovedItems { get; init; }
 
     /// <summary>The unit concerns an event the filter must look up before it can decide (<see cref="EventUuid"/>).</summary>

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace TlpGateway.Filtering;
@@ -71,8 +74,8 @@ internal struct Prop
     public Node? Child;
 }
 
-/// <summary>A scanned object or array: byte ranges of the input, never a copy of it.</summary>
-internal sealed class Node
+/// <summary>A scanned object or array, or a scalar item of an array: byte ranges of the input, never a copy of it.</summary>
+internal sealed class Node(JsonScan owner)
 {
     public int Start;
     public int End;
@@ -80,20 +83,33 @@ internal sealed class Node
     public List<Prop> Props = [];
     public List<Node> Items = [];
 
-    /// <summary>The bytes the ranges refer to.</summary>
-    public ReadOnlyMemory<byte> Source;
+    /// <summary>The known keys among <see cref="Props"/>, one bit per <see cref="Key"/> (a key appears at most once).</summary>
+    public ulong Keys;
 
-    internal void Reset(ReadOnlyMemory<byte> source)
+    /// <summary>Set by the decision that removes this item (compared with the decision's own mark, so a new decision starts clean).</summary>
+    public int RemovedMark;
+
+    /// <summary>The bytes the ranges refer to: the unit being decided.</summary>
+    public ReadOnlyMemory<byte> Source => owner.Source;
+
+    internal void Reset(int start, bool isArray)
     {
-        Source = source;
-        Start = End = 0;
-        IsArray = false;
+        Start = start;
+        End = 0;
+        IsArray = isArray;
+        Keys = 0;
+        RemovedMark = 0;
         Props.Clear();
         Items.Clear();
     }
 
     public int IndexOf(Key key)
     {
+        if ((Keys & (1UL << (int)key)) == 0)
+        {
+            return -1;
+        }
+
         for (var i = 0; i < Props.Count; i++)
         {
             if (Props[i].Key == key)
@@ -116,14 +132,55 @@ internal sealed class Node
         var raw = Source.Span[prop.ValueStart..prop.ValueEnd];
         return prop.ValueKind switch
         {
-            JsonTokenType.String when raw.IndexOf((byte)'\\') < 0 => System.Text.Encoding.UTF8.GetString(raw[1..^1]),
+            JsonTokenType.String when raw.IndexOf((byte)'\\') < 0 => Encoding.UTF8.GetString(raw[1..^1]),
             JsonTokenType.String => JsonSerializer.Deserialize<string>(raw),
-            JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(raw),
+            JsonTokenType.Number => Encoding.UTF8.GetString(raw),
             _ => null,
         };
     }
 
-    public bool IsTrue(Key key) => IndexOf(key) is >= 0 and var i && (Props[i].ValueKind == JsonTokenType.True || TextAt(i) is "1" or "true");
+    /// <summary>
+    /// The UTF-8 text of a string (without its quotes) or number property when it needs no unescaping;
+    /// false for an escaped string (read it with <see cref="TextAt"/>) and for other kinds.
+    /// </summary>
+    public bool TryGetPlainText(int index, out ReadOnlySpan<byte> text)
+    {
+        var prop = Props[index];
+        text = Source.Span[prop.ValueStart..prop.ValueEnd];
+        switch (prop.ValueKind)
+        {
+            case JsonTokenType.String:
+                text = text[1..^1];
+                return text.IndexOf((byte)'\\') < 0;
+            case JsonTokenType.Number:
+                return true;
+            default:
+                text = default;
+                return false;
+        }
+    }
+
+    /// <summary>Whether a string or number property's text is <paramref name="utf8"/>, without allocating for plain text.</summary>
+    public bool TextEquals(int index, ReadOnlySpan<byte> utf8)
+    {
+        if (TryGetPlainText(index, out var text))
+        {
+            return text.SequenceEqual(utf8);
+        }
+
+        return TextAt(index) is { } decoded && decoded == Encoding.UTF8.GetString(utf8);
+    }
+
+    /// <summary>A property's text as a number (digits only), or null.</summary>
+    public int? IntAt(int index)
+    {
+        var parsed = TryGetPlainText(index, out var text)
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            : int.TryParse(TextAt(index), NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        return parsed ? value : null;
+    }
+
+    public bool IsTrue(Key key) => IndexOf(key) is >= 0 and var i && (Props[i].ValueKind == JsonTokenType.True || TextEquals(i, "1"u8) || TextEquals(i, "true"u8));
 }
 
 /// <summary>The input does not have the shape the filter can judge: the response ends as an error.</summary>
@@ -133,118 +190,163 @@ internal sealed class FilterException(string reason) : Exception(reason)
 }
 
 /// <summary>
-/// Scans one complete JSON value (an event, a row) into <see cref="Node"/>s: ranges of the
-/// objects and arrays the policy reads. Everything else is skipped, and strings are decoded only
-/// when the policy asks. Duplicate keys among the ones the policy reads are refused: a second
-/// <c>Tag</c> list must never let a harmless first one decide. Nodes are reused from one unit to
-/// the next, so scanning allocates nothing once warm.
+/// Records one JSON value (an event, a row) as <see cref="Node"/>s while the response streams past:
+/// the ranges of the objects and arrays the policy reads, in the same tokenizer pass that finds
+/// where the value ends, so no byte is tokenized twice. It is fed token by token and can stop at
+/// any chunk boundary and go on with the next chunk. Everything else is skipped, and strings are
+/// decoded only when the policy asks. Duplicate keys among the ones the policy reads are refused:
+/// a second <c>Tag</c> list must never let a harmless first one decide. Nodes are reused from one
+/// value to the next, so scanning allocates nothing once warm.
 /// </summary>
 internal sealed class JsonScan
 {
     public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
     private readonly List<Node> _pool = [];
+    private readonly List<Node> _open = [];
     private int _used;
-    private ReadOnlyMemory<byte> _source;
+    private Node? _root;
 
-    public Node Scan(ReadOnlyMemory<byte> json)
+    // The reader depth of the start of a container under a key the policy does not read, while it is skipped.
+    private int _skipDepth = -1;
+
+    /// <summary>The bytes of the value being decided, set once it is whole.</summary>
+    public ReadOnlyMemory<byte> Source { get; private set; }
+
+    /// <summary>Starts a new value at its opening bracket (offset 0 of the value).</summary>
+    public void Begin(bool isArray)
     {
         _used = 0;
-        _source = json;
-        var reader = new Utf8JsonReader(json.Span, isFinalBlock: true, new JsonReaderState(ReaderOptions));
-        try
-        {
-            if (!reader.Read() || reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
-            {
-                throw new FilterException("expected an object or array");
-            }
-
-            var node = ScanContainer(ref reader);
-            if (reader.Read())
-            {
-                throw new FilterException("trailing data after a value");
-            }
-
-            return node;
-        }
-        catch (JsonException ex)
-        {
-            throw new FilterException("malformed JSON: " + ex.Message);
-        }
+        _open.Clear();
+        _skipDepth = -1;
+        Source = default;
+        _root = Rent(0, isArray);
+        _open.Add(_root);
     }
 
-    private Node Rent()
+    /// <summary>
+    /// Reads the value's tokens until it closes (true) or the reader needs more data (false; call
+    /// again with a reader over the next chunk). <paramref name="offset"/> is where the reader's
+    /// buffer starts, relative to the value's first byte.
+    /// </summary>
+    public bool Advance(ref Utf8JsonReader source, int offset)
     {
-        if (_used == _pool.Count)
+        // The loop reads a local copy of the reader, whose fields the JIT can keep in registers.
+        var reader = source;
+        var node = _open[^1];
+        var skipDepth = _skipDepth;
+        var closed = false;
+        while (!closed && reader.Read())
         {
-            _pool.Add(new Node());
-        }
-
-        var node = _pool[_used++];
-        node.Reset(_source);
-        return node;
-    }
-
-    private Node ScanContainer(ref Utf8JsonReader reader)
-    {
-        var node = Rent();
-        node.Start = (int)reader.TokenStartIndex;
-        node.IsArray = reader.TokenType == JsonTokenType.StartArray;
-        if (node.IsArray)
-        {
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            var type = reader.TokenType;
+            if (skipDepth >= 0)
             {
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                if (type is JsonTokenType.EndObject or JsonTokenType.EndArray && reader.CurrentDepth == skipDepth)
                 {
-                    node.Items.Add(ScanContainer(ref reader));
+                    skipDepth = -1;
+                    CollectionsMarshal.AsSpan(node.Props)[^1].ValueEnd = offset + (int)reader.BytesConsumed;
+                }
+
+                continue;
+            }
+
+            var start = offset + (int)reader.TokenStartIndex;
+            if (type is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                var end = offset + (int)reader.BytesConsumed;
+                node.End = end;
+                _open.RemoveAt(_open.Count - 1);
+                if (_open.Count == 0)
+                {
+                    closed = true;
+                    continue;
+                }
+
+                node = _open[^1];
+                if (!node.IsArray)
+                {
+                    CollectionsMarshal.AsSpan(node.Props)[^1].ValueEnd = end;
+                }
+
+                continue;
+            }
+
+            if (node.IsArray)
+            {
+                var item = Rent(start, type == JsonTokenType.StartArray);
+                node.Items.Add(item);
+                if (type is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    _open.Add(item);
+                    node = item;
                 }
                 else
                 {
-                    var item = Rent();
-                    item.Start = (int)reader.TokenStartIndex;
-                    item.End = (int)reader.BytesConsumed;
-                    node.Items.Add(item);
+                    item.End = offset + (int)reader.BytesConsumed;
                 }
+
+                continue;
             }
-        }
-        else
-        {
-            ulong seen = 0;
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+
+            if (type == JsonTokenType.PropertyName)
             {
-                var prop = new Prop { NameStart = (int)reader.TokenStartIndex, Key = KeyOf(ref reader) };
-                if (prop.Key != Key.Other)
+                var key = KeyOf(ref reader);
+                if (key != Key.Other)
                 {
-                    var bit = 1UL << (int)prop.Key;
-                    if ((seen & bit) != 0)
+                    var bit = 1UL << (int)key;
+                    if ((node.Keys & bit) != 0)
                     {
-                        throw new FilterException($"duplicate key '{prop.Key}' in an object the policy reads");
+                        throw new FilterException($"duplicate key '{key}' in an object the policy reads");
                     }
 
-                    seen |= bit;
+                    node.Keys |= bit;
                 }
 
-                reader.Read();
-                prop.ValueStart = (int)reader.TokenStartIndex;
-                prop.ValueKind = reader.TokenType;
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    if (prop.Key != Key.Other)
-                    {
-                        prop.Child = ScanContainer(ref reader);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
+                node.Props.Add(new Prop { NameStart = start, Key = key });
+                continue;
+            }
 
-                prop.ValueEnd = (int)reader.BytesConsumed;
-                node.Props.Add(prop);
+            ref var prop = ref CollectionsMarshal.AsSpan(node.Props)[^1];
+            prop.ValueStart = start;
+            prop.ValueKind = type;
+            if (type is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+            {
+                prop.ValueEnd = offset + (int)reader.BytesConsumed;
+            }
+            else if (prop.Key == Key.Other)
+            {
+                skipDepth = reader.CurrentDepth;
+            }
+            else
+            {
+                var child = Rent(start, type == JsonTokenType.StartArray);
+                prop.Child = child;
+                _open.Add(child);
+                node = child;
             }
         }
 
-        node.End = (int)reader.BytesConsumed;
+        _skipDepth = skipDepth;
+        source = reader;
+        return closed;
+    }
+
+    /// <summary>The whole value, once <see cref="Advance"/> said it closed, over its bytes.</summary>
+    public Node Complete(ReadOnlyMemory<byte> source)
+    {
+        Source = source;
+        return _root ?? throw new InvalidOperationException("No value was scanned.");
+    }
+
+    private Node Rent(int start, bool isArray)
+    {
+        if (_used == _pool.Count)
+        {
+            _pool.Add(new Node(this));
+        }
+
+        var node = _pool[_used++];
+        node.Reset(start, isArray);
         return node;
     }
 
@@ -253,64 +355,134 @@ internal sealed class JsonScan
         if (reader.ValueIsEscaped)
         {
             // Rare: an escaped key is unescaped before it is recognised, so "\u0054ag" is still Tag.
-            return KeyOf(System.Text.Encoding.UTF8.GetBytes(reader.GetString()!));
+            return KeyOf(Encoding.UTF8.GetBytes(reader.GetString()!));
         }
 
         return KeyOf(reader.ValueSpan);
     }
 
-    private static Key KeyOf(ReadOnlySpan<byte> name) => name.Length switch
+    private static Key KeyOf(ReadOnlySpan<byte> name) => KeyTable.Find(name);
+
+    /// <summary>
+    /// The names the filter reads, found with one probe of an open-addressing table keyed by a
+    /// name's first eight bytes and its length: every property name of every event is looked up.
+    /// </summary>
+    private static class KeyTable
     {
-        2 when name.SequenceEqual("id"u8) => Key.Id,
-        3 when name.SequenceEqual("Tag"u8) => Key.Tag,
-        3 when name.SequenceEqual("Org"u8) => Key.Org,
-        4 when name.SequenceEqual("uuid"u8) => Key.Uuid,
-        4 when name.SequenceEqual("name"u8) => Key.Name,
-        4 when name.SequenceEqual("Orgc"u8) => Key.Orgc,
-        4 when name.SequenceEqual("Feed"u8) => Key.Feed,
-        4 when name.SequenceEqual("info"u8) => Key.Info,
-        4 when name.SequenceEqual("type"u8) => Key.Type,
-        5 when name.SequenceEqual("Event"u8) => Key.Event,
-        5 when name.SequenceEqual("local"u8) => Key.Local,
-        5 when name.SequenceEqual("value"u8) => Key.Value,
-        5 when name.SequenceEqual("email"u8) => Key.Email,
-        6 when name.SequenceEqual("Object"u8) => Key.Object,
-        6 when name.SequenceEqual("org_id"u8) => Key.OrgId,
-        6 when name.SequenceEqual("Server"u8) => Key.Server,
-        6 when name.SequenceEqual("source"u8) => Key.Source,
-        6 when name.SequenceEqual("Galaxy"u8) => Key.Galaxy,
-        6 when name.SequenceEqual("old_id"u8) => Key.OldId,
-        7 when name.SequenceEqual("orgc_id"u8) => Key.OrgcId,
-        7 when name.SequenceEqual("content"u8) => Key.Content,
-        7 when name.SequenceEqual("user_id"u8) => Key.UserId,
-        8 when name.SequenceEqual("EventTag"u8) => Key.EventTag,
-        8 when name.SequenceEqual("org_uuid"u8) => Key.OrgUuid,
-        8 when name.SequenceEqual("Sighting"u8) => Key.Sighting,
-        8 when name.SequenceEqual("category"u8) => Key.Category,
-        9 when name.SequenceEqual("Attribute"u8) => Key.Attribute,
-        9 when name.SequenceEqual("inherited"u8) => Key.Inherited,
-        9 when name.SequenceEqual("protected"u8) => Key.Protected,
-        9 when name.SequenceEqual("orgc_uuid"u8) => Key.OrgcUuid,
-        9 when name.SequenceEqual("timestamp"u8) => Key.Timestamp,
-        9 when name.SequenceEqual("published"u8) => Key.Published,
-        10 when name.SequenceEqual("event_uuid"u8) => Key.EventUuid,
-        11 when name.SequenceEqual("EventReport"u8) => Key.EventReport,
-        12 when name.SequenceEqual("distribution"u8) => Key.Distribution,
-        12 when name.SequenceEqual("RelatedEvent"u8) => Key.RelatedEvent,
-        12 when name.SequenceEqual("extends_uuid"u8) => Key.ExtendsUuid,
-        12 when name.SequenceEqual("SharingGroup"u8) => Key.SharingGroup,
-        12 when name.SequenceEqual("Organisation"u8) => Key.Organisation,
-        12 when name.SequenceEqual("event_org_id"u8) => Key.EventOrgId,
-        13 when name.SequenceEqual("GalaxyCluster"u8) => Key.GalaxyCluster,
-        14 when name.SequenceEqual("attribute_uuid"u8) => Key.AttributeUuid,
-        15 when name.SequenceEqual("attribute_count"u8) => Key.AttributeCount,
-        15 when name.SequenceEqual("ShadowAttribute"u8) => Key.ShadowAttribute,
-        15 when name.SequenceEqual("ObjectReference"u8) => Key.ObjectReference,
-        15 when name.SequenceEqual("referenced_uuid"u8) => Key.ReferencedUuid,
-        16 when name.SequenceEqual("RelatedAttribute"u8) => Key.RelatedAttribute,
-        16 when name.SequenceEqual("CryptographicKey"u8) => Key.CryptographicKey,
-        18 when name.SequenceEqual("sighting_timestamp"u8) => Key.SightingTimestamp,
-        19 when name.SequenceEqual("event_creator_email"u8) => Key.EventCreatorEmail,
-        _ => Key.Other,
-    };
+        private const int Bits = 8;
+        private const int Mask = (1 << Bits) - 1;
+
+        private static readonly (string Name, Key Key)[] Names =
+        [
+        ("id", Key.Id),
+        ("Tag", Key.Tag),
+        ("Org", Key.Org),
+        ("uuid", Key.Uuid),
+        ("name", Key.Name),
+        ("Orgc", Key.Orgc),
+        ("Feed", Key.Feed),
+        ("info", Key.Info),
+        ("type", Key.Type),
+        ("Event", Key.Event),
+        ("local", Key.Local),
+        ("value", Key.Value),
+        ("email", Key.Email),
+        ("Object", Key.Object),
+        ("org_id", Key.OrgId),
+        ("Server", Key.Server),
+        ("source", Key.Source),
+        ("Galaxy", Key.Galaxy),
+        ("old_id", Key.OldId),
+        ("orgc_id", Key.OrgcId),
+        ("content", Key.Content),
+        ("user_id", Key.UserId),
+        ("EventTag", Key.EventTag),
+        ("org_uuid", Key.OrgUuid),
+        ("Sighting", Key.Sighting),
+        ("category", Key.Category),
+        ("Attribute", Key.Attribute),
+        ("inherited", Key.Inherited),
+        ("protected", Key.Protected),
+        ("orgc_uuid", Key.OrgcUuid),
+        ("timestamp", Key.Timestamp),
+        ("published", Key.Published),
+        ("event_uuid", Key.EventUuid),
+        ("EventReport", Key.EventReport),
+        ("distribution", Key.Distribution),
+        ("RelatedEvent", Key.RelatedEvent),
+        ("extends_uuid", Key.ExtendsUuid),
+        ("SharingGroup", Key.SharingGroup),
+        ("Organisation", Key.Organisation),
+        ("event_org_id", Key.EventOrgId),
+        ("GalaxyCluster", Key.GalaxyCluster),
+        ("attribute_uuid", Key.AttributeUuid),
+        ("attribute_count", Key.AttributeCount),
+        ("ShadowAttribute", Key.ShadowAttribute),
+        ("ObjectReference", Key.ObjectReference),
+        ("referenced_uuid", Key.ReferencedUuid),
+        ("RelatedAttribute", Key.RelatedAttribute),
+        ("CryptographicKey", Key.CryptographicKey),
+        ("sighting_timestamp", Key.SightingTimestamp),
+        ("event_creator_email", Key.EventCreatorEmail),
+        ];
+
+        private static readonly ulong[] Heads = new ulong[1 << Bits];
+        private static readonly byte[]?[] Utf8Names = new byte[1 << Bits][];
+        private static readonly Key[] Keys = BuildKeys();
+
+        public static Key Find(ReadOnlySpan<byte> name)
+        {
+            var head = Head(name);
+            for (var slot = Slot(head, name.Length); ; slot = (slot + 1) & Mask)
+            {
+                var candidate = Utf8Names[slot];
+                if (candidate is null)
+                {
+                    return Key.Other;
+                }
+
+                // The head and length say it all for names of up to eight bytes.
+                if (Heads[slot] == head && candidate.Length == name.Length && (name.Length <= sizeof(ulong) || name.SequenceEqual(candidate)))
+                {
+                    return Keys[slot];
+                }
+            }
+        }
+
+        private static Key[] BuildKeys()
+        {
+            var keys = new Key[1 << Bits];
+            foreach (var (text, key) in Names)
+            {
+                var name = Encoding.UTF8.GetBytes(text);
+                var head = Head(name);
+                var slot = Slot(head, name.Length);
+                while (Utf8Names[slot] is not null)
+                {
+                    slot = (slot + 1) & Mask;
+                }
+
+                Utf8Names[slot] = name;
+                Heads[slot] = head;
+                keys[slot] = key;
+            }
+
+            return keys;
+        }
+
+        /// <summary>The first eight bytes of a name, zero-padded (names hold no zero byte).</summary>
+        private static ulong Head(ReadOnlySpan<byte> name)
+        {
+            if (name.Length >= sizeof(ulong))
+            {
+                return MemoryMarshal.Read<ulong>(name);
+            }
+
+            ulong head = 0;
+            name.CopyTo(MemoryMarshal.AsBytes(new Span<ulong>(ref head)));
+            return head;
+        }
+
+        private static int Slot(ulong head, int length) => (int)(((head ^ (ulong)length) * 0x9E3779B97F4A7C15UL) >> (64 - Bits));
+    }
 }

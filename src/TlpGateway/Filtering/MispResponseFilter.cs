@@ -4,11 +4,11 @@ using System.Text.Json;
 namespace TlpGateway.Filtering;
 
 /// <summary>
-/// The streaming filter over one MISP response body. Bytes are pushed in as they arrive; the
-/// envelope (<c>{"response":[</c>, the list brackets) is tokenized once and copied, while each
+/// The streaming filter over one MISP response body. Bytes are pushed in as they arrive and
+/// tokenized once: the envelope (<c>{"response":[</c>, the list brackets) is copied, while each
 /// event, row or item is held whole (never more than one at a time, never more than
-/// <see cref="FilterOptions.MaxEventBytes"/>), decided by <see cref="UnitProcessor"/>, and only then
-/// written out. Nothing of a unit leaves before its decision; any surprise throws
+/// <see cref="FilterOptions.MaxEventBytes"/>) and recorded by <see cref="JsonScan"/> in the same
+/// pass, decided by <see cref="UnitProcessor"/> once it closes, and only then written out. Nothing of a unit leaves before its decision; any surprise throws
 /// <see cref="FilterException"/> and nothing more is written.
 /// </summary>
 internal sealed class MispResponseFilter
@@ -16,8 +16,8 @@ internal sealed class MispResponseFilter
     private readonly UnitProcessor _units;
     private readonly int _maxUnitBytes;
     private readonly Action<UnitOutcome> _onUnit;
+    private readonly JsonScan _scan = new();
     private readonly Stack<Frame> _frames = new();
-    private readonly ArrayBufferWriter<byte> _decided = new(64 * 1024);
 
     private byte[] _buffer;
     private int _length;
@@ -31,7 +31,7 @@ internal sealed class MispResponseFilter
     // The unit being held: where it starts, the depth it started at, and its shape.
     private long _unitStart = -1;
     private long _unitValueStart;
-    private int _unitDepth;
+    private bool _unitIsContainer;
     private UnitShape _unitShape;
     private Frame? _unitFrame;
 
@@ -178,11 +178,26 @@ internal sealed class MispResponseFilter
         var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
         try
         {
-            while (!_done && PendingLookup is null && reader.Read())
+            while (!_done && PendingLookup is null)
             {
-                var tokenStart = _readAbs + reader.TokenStartIndex;
-                var tokenEnd = _readAbs + reader.BytesConsumed;
-                HandleToken(ref reader, tokenStart, tokenEnd, output);
+                if (_unitStart >= 0)
+                {
+                    // Inside a held unit: the scan records it until it closes.
+                    if (!_scan.Advance(ref reader, (int)(_readAbs - _unitValueStart)))
+                    {
+                        break;
+                    }
+
+                    FinishUnit(_readAbs + reader.BytesConsumed, output);
+                    continue;
+                }
+
+                if (!reader.Read())
+                {
+                    break;
+                }
+
+                HandleToken(ref reader, _readAbs + reader.TokenStartIndex, _readAbs + reader.BytesConsumed, output);
             }
         }
         catch (JsonException ex)
@@ -197,17 +212,6 @@ internal sealed class MispResponseFilter
     private void HandleToken(ref Utf8JsonReader reader, long tokenStart, long tokenEnd, IBufferWriter<byte> output)
     {
         var type = reader.TokenType;
-        if (_unitStart >= 0)
-        {
-            // Inside a held unit: only find where it ends.
-            if (reader.CurrentDepth == _unitDepth && type is JsonTokenType.EndObject or JsonTokenType.EndArray)
-            {
-                FinishUnit(tokenEnd, output);
-            }
-
-            return;
-        }
-
         if (_frames.Count == 0)
         {
             switch (type)
@@ -276,9 +280,10 @@ internal sealed class MispResponseFilter
             _ => UnitShape.Item,
         };
         _pendingName = null;
+        _unitIsContainer = isContainer;
         if (isContainer)
         {
-            _unitDepth = reader.CurrentDepth;
+            _scan.Begin(type == JsonTokenType.StartArray);
         }
         else
         {
@@ -293,10 +298,8 @@ internal sealed class MispResponseFilter
         var end = (int)(unitEnd - _bufferBase);
         var value = _buffer.AsMemory(valueOffset, end - valueOffset);
 
-        // Decided into a scratch buffer first: nothing of the unit is written before its decision.
-        var decided = _decided;
-        decided.ResetWrittenCount();
-        var outcome = _units.Process(value, decided, _unitShape);
+        // A string, number or literal in a unit's place cannot carry an event.
+        var outcome = _unitIsContainer ? _units.Decide(_scan.Complete(value), _unitShape) : UnitOutcome.PassedThrough;
         if (outcome.NeedsLookup)
         {
             // Held as it is until the caller has looked the event up.
@@ -311,7 +314,15 @@ internal sealed class MispResponseFilter
             UnitsReleased++;
             EmitGap(frame, _unitStart, output);
             CopyInput(_unitValueStart, output);
-            output.Write(decided.WrittenSpan);
+            if (_unitIsContainer)
+            {
+                _units.Emit(value.Span, output);
+            }
+            else
+            {
+                output.Write(value.Span);
+            }
+
             frame.AnyKept = true;
         }
         else if (_unitShape == UnitShape.Event && frame.Kind == FrameKind.TopObject)

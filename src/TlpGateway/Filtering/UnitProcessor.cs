@@ -13,49 +13,92 @@ namespace TlpGateway.Filtering;
 /// correlations; recomputed counts; capped distribution; added tags; hidden sources). Policy comes
 /// from <see cref="EntitlementPolicy"/>; this class only applies it to MISP's JSON shapes.
 /// </summary>
+/// <remarks>
+/// It runs for every event of every answer, so deciding allocates nothing once warm: strings are
+/// compared as the input's bytes, replacements are written to one reused buffer, and what was
+/// removed is remembered as nodes and turned into text only when something must be checked against it.
+/// </remarks>
 internal sealed class UnitProcessor(FilterContext context)
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonText Zero = new("0");
+    private static readonly byte[] ChathamHouseTag = Tag("tlp:ex:chr");
+    private static readonly string[] TlpReasons = [.. Enum.GetValues<TlpLevel>().Select(level => "tlp-" + TlpMarking.Name(level))];
 
-    private readonly JsonScan _scanner = new();
     private readonly List<Edit> _edits = [];
+    private readonly ArrayBufferWriter<byte> _replacements = new(1024);
+    private readonly List<(Node Item, bool WithValue)> _removed = [];
     private readonly HashSet<string> _removedUuids = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _removedValues = [];
+    private readonly List<(byte[] Utf8, string Text)> _texts = [];
+    private bool _removedTextsKnown;
+    private int _mark;
+    private Utf8JsonWriter? _writer;
+    private JsonText? _forwarderUuid;
+    private byte[]? _forwarderOrganisation;
+    private byte[]? _defaultTlpTag;
+    private byte[]? _orgId;
 
-    private readonly record struct Edit(int Start, int End, byte[]? Replacement);
+    /// <summary>A removal (no replacement) or a replacement written at <c>ReplacementStart</c> of the replacements buffer.</summary>
+    private readonly record struct Edit(int Start, int End, int ReplacementStart, int ReplacementLength);
 
-    /// <summary>Processes one item of a list (or the value of a top-level property) and writes what may leave.</summary>
-    /// <param name="input">The unit's bytes: a complete JSON value.</param>
-    /// <param name="output">Where the released bytes go; nothing is written for a withheld unit.</param>
+    /// <summary>Decides one item of a list (or the value of a top-level property); <see cref="Emit"/> then writes it if released.</summary>
+    /// <param name="node">The unit, scanned: a complete JSON object or array.</param>
     /// <param name="shape">What the unit's place in the answer says it is.</param>
-    public UnitOutcome Process(ReadOnlyMemory<byte> input, IBufferWriter<byte> output, UnitShape shape)
+    public UnitOutcome Decide(Node node, UnitShape shape)
     {
         _edits.Clear();
+        _replacements.ResetWrittenCount();
+        _removed.Clear();
         _removedUuids.Clear();
         _removedValues.Clear();
-        var first = FirstSignificant(input.Span);
-        if (first != '{' && first != '[')
-        {
-            // A string, number or literal cannot carry an event.
-            output.Write(input.Span);
-            return UnitOutcome.PassedThrough;
-        }
+        _removedTextsKnown = false;
 
-        var node = _scanner.Scan(input);
+        // A fresh mark per decision: a unit decided again after a look-up starts with nothing removed.
+        _mark = _mark == int.MaxValue ? 1 : _mark + 1;
+
         // An event or attribute row must be an object; anything else in its place is judged as an unknown item.
-        var outcome = (shape, node.IsArray) switch
+        return (shape, node.IsArray) switch
         {
             (UnitShape.Event, false) => ProcessEvent(node, fullEvent: true),
             (UnitShape.AttributeRow, false) => ProcessAttributeRow(node),
             _ => ProcessItem(node),
         };
-        if (outcome.Released)
+    }
+
+    /// <summary>Writes the unit last decided, with its edits, to <paramref name="output"/>.</summary>
+    /// <param name="input">The unit's bytes, as given to the scan.</param>
+    public void Emit(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
+    {
+        if (_edits.Count == 0)
         {
-            Emit(input.Span, output);
+            output.Write(input);
+            return;
         }
 
-        return outcome;
+        _edits.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        var replacements = _replacements.WrittenSpan;
+        var position = 0;
+        foreach (var edit in _edits)
+        {
+            if (edit.Start < position)
+            {
+                // Edits inside something already removed or replaced: the outer edit wins, unless they truly overlap.
+                if (edit.End <= position)
+                {
+                    continue;
+                }
+
+                throw new FilterException("overlapping edits");
+            }
+
+            output.Write(input[position..edit.Start]);
+            output.Write(replacements.Slice(edit.ReplacementStart, edit.ReplacementLength));
+            position = edit.End;
+        }
+
+        output.Write(input[position..]);
     }
 
     private UnitOutcome ProcessItem(Node item)
@@ -121,7 +164,7 @@ internal sealed class UnitProcessor(FilterContext context)
                 return new UnitOutcome(false, kind, "source-hidden", eventUuid, null, 0, false);
             }
 
-            ReplaceText(row, Key.OrgId, "0");
+            ReplaceText(row, Key.OrgId, Zero);
             RemoveProps(row, Key.Organisation, Key.Source);
         }
 
@@ -181,19 +224,18 @@ internal sealed class UnitProcessor(FilterContext context)
         var requester = context.Requester;
         var tags = evt.Child(Key.Tag);
         var marking = Marking(tags, out var keptMarking);
-        var orgc = evt.Child(Key.Orgc)?.Text(Key.Uuid) ?? evt.Text(Key.OrgcUuid);
-        var uuid = evt.Text(Key.Uuid);
+        var orgc = Orgc(evt);
         var effective = marking.Effective(context.DefaultTlp);
         if (!EntitlementPolicy.MayReceive(effective, orgc, requester))
         {
-            return new UnitOutcome(false, "event", "tlp-" + TlpMarking.Name(effective), uuid, effective, 0, false) { OrgcUuid = orgc };
+            return Withheld("event", TlpReasons[(int)effective], evt.Text(Key.Uuid), effective) with { OrgcUuid = orgc };
         }
 
         var rules = requester.Member.Rules;
         var eventDistribution = Distribution(evt, parent: null);
         if (!rules.IsEmpty && EventRule(evt, tags, rules, fullEvent && !marking.HasLevel, eventDistribution) is { } broken)
         {
-            return new UnitOutcome(false, "event", "rule-" + broken, uuid, effective, 0, false) { OrgcUuid = orgc };
+            return Withheld("event", "rule-" + broken, evt.Text(Key.Uuid), effective) with { OrgcUuid = orgc };
         }
 
         var hide = EntitlementPolicy.HidesSource(requester, orgc, EntitlementPolicy.ChathamHouseApplies(marking, context.Community));
@@ -207,10 +249,8 @@ internal sealed class UnitProcessor(FilterContext context)
 
         if (evt.Child(Key.Object) is { IsArray: true } objects)
         {
-            var removedObjects = new bool[objects.Items.Count];
-            for (var i = 0; i < objects.Items.Count; i++)
+            foreach (var obj in objects.Items)
             {
-                var obj = objects.Items[i];
                 if (obj.Child(Key.Attribute) is not { IsArray: true } objectAttributes)
                 {
                     continue;
@@ -222,13 +262,13 @@ internal sealed class UnitProcessor(FilterContext context)
                     || (objectDistribution is { } level && rules.BlockedDistributionLevels.Contains(level))))
                 {
                     removed += objectAttributes.Items.Count;
-                    removedObjects[i] = true;
-                    objectAttributes.Items.ForEach(RecordRemoved);
-                    if (obj.Text(Key.Uuid) is { } blockedUuid)
+                    foreach (var attribute in objectAttributes.Items)
                     {
-                        _removedUuids.Add(blockedUuid);
+                        RecordRemoved(attribute, withValue: true);
                     }
 
+                    MarkRemoved(obj);
+                    RecordRemoved(obj, withValue: false);
                     continue;
                 }
 
@@ -236,12 +276,8 @@ internal sealed class UnitProcessor(FilterContext context)
                 removed += removedHere;
                 if (removedHere > 0 && removedHere == objectAttributes.Items.Count)
                 {
-                    removedObjects[i] = true;
-                    if (obj.Text(Key.Uuid) is { } objectUuid)
-                    {
-                        _removedUuids.Add(objectUuid);
-                    }
-
+                    MarkRemoved(obj);
+                    RecordRemoved(obj, withValue: false);
                     continue;
                 }
 
@@ -252,32 +288,48 @@ internal sealed class UnitProcessor(FilterContext context)
                 }
             }
 
-            for (var i = 0; i < objects.Items.Count; i++)
+            if (_removed.Count > 0)
             {
-                if (!removedObjects[i] && objects.Items[i].Child(Key.ObjectReference) is { IsArray: true } references)
+                foreach (var obj in objects.Items)
                 {
-                    RemoveItems(references, reference => reference.Text(Key.ReferencedUuid) is { } target && _removedUuids.Contains(target));
+                    if (!IsRemoved(obj) && obj.Child(Key.ObjectReference) is { IsArray: true, Items.Count: > 0 } references)
+                    {
+                        foreach (var reference in references.Items)
+                        {
+                            if (reference.Text(Key.ReferencedUuid) is { } target && RemovedUuids().Contains(target))
+                            {
+                                MarkRemoved(reference);
+                            }
+                        }
+
+                        RemoveMarked(references);
+                    }
                 }
             }
 
-            RemoveItems(objects, removedObjects);
+            RemoveMarked(objects);
         }
 
         if (removed > 0 && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex)
         {
-            var count = attributeTotal - removed;
-            Replace(evt.Props[countIndex], Quoted(count.ToString(CultureInfo.InvariantCulture)));
+            ReplaceNumber(evt.Props[countIndex], attributeTotal - removed, quoted: true);
         }
 
         if (evt.Child(Key.EventReport) is { IsArray: true } reports)
         {
-            // One removal per list, so the separators of removed reports are worked out together.
-            RemoveItems(reports, report => (removed > 0 && QuotesRemoved(report))
-                || (Distribution(report, eventDistribution) is { } level && rules.BlockedDistributionLevels.Contains(level)));
             foreach (var report in reports.Items)
             {
+                if ((removed > 0 && QuotesRemoved(report))
+                    || (Distribution(report, eventDistribution) is { } level && rules.BlockedDistributionLevels.Contains(level)))
+                {
+                    MarkRemoved(report);
+                }
+
                 CapDistribution(report, effective);
             }
+
+            // One removal per list, so the separators of removed reports are worked out together.
+            RemoveMarked(reports);
         }
 
         // Correlations are kept only where the gateway confirmed the related event may be received;
@@ -289,16 +341,24 @@ internal sealed class UnitProcessor(FilterContext context)
             {
                 EmptyList(evt, Key.ShadowAttribute);
             }
-            else
+            else if (_removed.Count > 0)
             {
-                RemoveItems(proposals, proposal => proposal.Text(Key.Uuid) is { } target && _removedUuids.Contains(target));
+                foreach (var proposal in proposals.Items)
+                {
+                    if (proposal.Text(Key.Uuid) is { } target && RemovedUuids().Contains(target))
+                    {
+                        MarkRemoved(proposal);
+                    }
+                }
+
+                RemoveMarked(proposals);
             }
         }
 
         CapDistribution(evt, effective);
         if (context.ExcludeLocalTags && tags is { IsArray: true })
         {
-            RemoveItems(tags, IsLocalTag);
+            RemoveLocalTags(tags);
         }
 
         if (hide)
@@ -316,30 +376,36 @@ internal sealed class UnitProcessor(FilterContext context)
         if (_edits.Count > 0 && evt.IsTrue(Key.Protected))
         {
             // A signed event cannot change without breaking its signature: withheld rather than altered.
-            return new UnitOutcome(false, "event", "protected-would-change", uuid, effective, removed, false) { OrgcUuid = orgc };
+            return Withheld("event", "protected-would-change", evt.Text(Key.Uuid), effective) with { OrgcUuid = orgc, AttributesRemoved = removed };
         }
 
-        return new UnitOutcome(true, "event", null, uuid, effective, removed, _edits.Count > 0) { OrgcUuid = orgc, HidesSource = hide, RemovedItems = [.. _removedUuids] };
+        return new UnitOutcome(true, "event", null, null, effective, removed, _edits.Count > 0)
+        {
+            OrgcUuid = orgc,
+            HidesSource = hide,
+            RemovedItems = context.ListRemovedItems ? [.. RemovedUuids()] : null,
+        };
     }
 
     /// <summary>Judges each attribute of a list; returns how many were removed.</summary>
     private int JudgeAttributes(Node attributes, TlpLevel eventLevel, string? orgc, bool hide, int? parentDistribution)
     {
-        var removed = new bool[attributes.Items.Count];
         var count = 0;
         var rules = context.Requester.Member.Rules;
-        for (var i = 0; i < attributes.Items.Count; i++)
+        foreach (var attribute in attributes.Items)
         {
-            var attribute = attributes.Items[i];
-            var own = Marking(attribute.Child(Key.Tag), out _);
+            var attributeTags = attribute.Child(Key.Tag);
+            var own = Marking(attributeTags, out _);
             var level = Max(own.HasLevel || own.Unknown ? own.Effective(TlpLevel.Clear) : TlpLevel.Clear, eventLevel);
             var ruled = !rules.IsEmpty
-                && rules.AttributeRule(attribute.Text(Key.Type), attribute.Text(Key.Category), Distribution(attribute, parentDistribution), TagNames(attribute.Child(Key.Tag))) is not null;
-            if (ruled || !EntitlementPolicy.MayReceive(level, orgc, context.Requester))
+                && rules.AttributeRule(attribute.Text(Key.Type), attribute.Text(Key.Category), Distribution(attribute, parentDistribution), TagNames(attributeTags)) is not null;
+
+            // The event was released at its own level, so an attribute no more restrictive than it is too.
+            if (ruled || (level != eventLevel && !EntitlementPolicy.MayReceive(level, orgc, context.Requester)))
             {
-                removed[i] = true;
                 count++;
-                RecordRemoved(attribute);
+                MarkRemoved(attribute);
+                RecordRemoved(attribute, withValue: true);
                 continue;
             }
 
@@ -347,33 +413,57 @@ internal sealed class UnitProcessor(FilterContext context)
             EmptyList(attribute, Key.RelatedAttribute);
             EmptyList(attribute, Key.Feed);
             EmptyList(attribute, Key.Server);
-            if (context.ExcludeLocalTags && attribute.Child(Key.Tag) is { IsArray: true } attributeTags)
+            if (context.ExcludeLocalTags && attributeTags is { IsArray: true })
             {
-                RemoveItems(attributeTags, IsLocalTag);
+                RemoveLocalTags(attributeTags);
             }
 
             if (hide)
             {
-                HideInTags(attribute.Child(Key.Tag));
+                HideInTags(attributeTags);
                 HideInSightings(attribute.Child(Key.Sighting));
                 EmptyList(attribute, Key.ShadowAttribute);
                 HideInGalaxies(attribute.Child(Key.Galaxy));
             }
         }
 
-        RemoveItems(attributes, removed);
+        RemoveMarked(attributes);
         return count;
     }
 
-    /// <summary>Remembers a removed attribute, so what references or quotes it goes too.</summary>
-    private void RecordRemoved(Node attribute)
+    /// <summary>Remembers a removed attribute or object, so what references or quotes it goes too.</summary>
+    private void RecordRemoved(Node item, bool withValue)
     {
-        if (attribute.Text(Key.Uuid) is { } uuid)
+        _removed.Add((item, withValue));
+        if (_removedTextsKnown)
+        {
+            AddRemovedTexts(item, withValue);
+        }
+    }
+
+    /// <summary>The UUIDs of what was removed from the event so far, read from the input only when something must be checked against them.</summary>
+    private HashSet<string> RemovedUuids()
+    {
+        if (!_removedTextsKnown)
+        {
+            _removedTextsKnown = true;
+            foreach (var (item, withValue) in _removed)
+            {
+                AddRemovedTexts(item, withValue);
+            }
+        }
+
+        return _removedUuids;
+    }
+
+    private void AddRemovedTexts(Node item, bool withValue)
+    {
+        if (item.Text(Key.Uuid) is { } uuid)
         {
             _removedUuids.Add(uuid);
         }
 
-        if (attribute.Text(Key.Value) is { Length: >= 4 } value)
+        if (withValue && item.Text(Key.Value) is { Length: >= 4 } value)
         {
             _removedValues.Add(value);
         }
@@ -389,51 +479,49 @@ internal sealed class UnitProcessor(FilterContext context)
         {
             foreach (var tag in tags.Items)
             {
-                var name = TagName(tag);
-                if (tag.IndexOf(Key.Inherited) >= 0 && tag.Text(Key.Inherited) is not ("0" or null))
+                if (IsInherited(tag))
                 {
-                    eventMarking.Add(name);
+                    AddTag(ref eventMarking, tag);
                 }
                 else
                 {
-                    own.Add(name);
+                    AddTag(ref own, tag);
                 }
             }
         }
 
         var stub = row.Child(Key.Event);
-        var orgcId = stub?.Text(Key.OrgcId);
-        var owner = orgcId is not null && requester.OrgId.Length > 0 && orgcId == requester.OrgId;
+        var owner = stub is not null && requester.OrgId.Length > 0 && stub.IndexOf(Key.OrgcId) is >= 0 and var orgcId
+            && stub.TextEquals(orgcId, _orgId ??= Encoding.UTF8.GetBytes(requester.OrgId));
         var orgc = owner ? requester.OrgUuid : null;
         var eventLevel = eventMarking.Effective(context.DefaultTlp);
         var level = Max(own.HasLevel || own.Unknown ? own.Effective(TlpLevel.Clear) : TlpLevel.Clear, eventLevel);
-        var uuid = stub?.Text(Key.Uuid);
         if (!EntitlementPolicy.MayReceive(eventLevel, orgc, requester) || !EntitlementPolicy.MayReceive(level, orgc, requester))
         {
-            return new UnitOutcome(false, "attribute", "tlp-" + TlpMarking.Name(level), uuid, level, 1, false);
+            return Withheld("attribute", TlpReasons[(int)level], stub?.Text(Key.Uuid), level) with { AttributesRemoved = 1 };
         }
 
         CapDistribution(row, level);
-        if (tags is { IsArray: true })
+        if (tags is { IsArray: true } && (context.StripInheritedTags || context.ExcludeLocalTags))
         {
-            if (context.StripInheritedTags || context.ExcludeLocalTags)
+            var stripped = 0;
+            foreach (var tag in tags.Items)
             {
-                var strip = new bool[tags.Items.Count];
-                for (var i = 0; i < strip.Length; i++)
+                if ((context.StripInheritedTags && IsInherited(tag)) || (context.ExcludeLocalTags && IsLocalTag(tag)))
                 {
-                    strip[i] = (context.StripInheritedTags && tags.Items[i].Text(Key.Inherited) is not ("0" or null))
-                        || (context.ExcludeLocalTags && IsLocalTag(tags.Items[i]));
+                    MarkRemoved(tag);
+                    stripped++;
                 }
+            }
 
-                if (strip.All(s => s))
-                {
-                    // MISP leaves the Tag key out of an attribute without tags.
-                    RemoveProps(row, Key.Tag);
-                }
-                else
-                {
-                    RemoveItems(tags, strip);
-                }
+            if (stripped == tags.Items.Count)
+            {
+                // MISP leaves the Tag key out of an attribute without tags.
+                RemoveProps(row, Key.Tag);
+            }
+            else
+            {
+                RemoveMarked(tags);
             }
         }
 
@@ -442,12 +530,12 @@ internal sealed class UnitProcessor(FilterContext context)
             HideInTags(tags);
             if (stub is not null)
             {
-                ReplaceText(stub, Key.OrgcId, "0");
-                ReplaceText(stub, Key.OrgId, "0");
+                ReplaceText(stub, Key.OrgcId, Zero);
+                ReplaceText(stub, Key.OrgId, Zero);
             }
         }
 
-        return new UnitOutcome(true, "attribute", null, uuid, level, 0, _edits.Count > 0);
+        return new UnitOutcome(true, "attribute", null, null, level, 0, _edits.Count > 0);
     }
 
     private UnitOutcome ProcessIndexRow(Node row)
@@ -459,7 +547,7 @@ internal sealed class UnitProcessor(FilterContext context)
         {
             foreach (var eventTag in eventTags.Items)
             {
-                marking.Add(TagName(eventTag.Child(Key.Tag) ?? throw new FilterException("index EventTag without Tag")));
+                AddTag(ref marking, eventTag.Child(Key.Tag) ?? throw new FilterException("index EventTag without Tag"));
             }
         }
         else if (context.MinimalIndex || row.IndexOf(Key.EventTag) >= 0)
@@ -469,28 +557,35 @@ internal sealed class UnitProcessor(FilterContext context)
         else
         {
             // A minimal row the gateway did not ask for carries no tags: it cannot be judged.
-            return new UnitOutcome(false, "index-row", "not-judgeable", row.Text(Key.Uuid), null, 0, false);
+            return Withheld("index-row", "not-judgeable", row.Text(Key.Uuid), null);
         }
 
-        var orgc = row.Child(Key.Orgc)?.Text(Key.Uuid) ?? row.Text(Key.OrgcUuid);
-        var uuid = row.Text(Key.Uuid);
+        var orgc = Orgc(row);
         var effective = marking.Effective(context.DefaultTlp);
         if (!EntitlementPolicy.MayReceive(effective, orgc, requester))
         {
-            return new UnitOutcome(false, "index-row", "tlp-" + TlpMarking.Name(effective), uuid, effective, 0, false);
+            return Withheld("index-row", TlpReasons[(int)effective], row.Text(Key.Uuid), effective);
         }
 
         var hide = EntitlementPolicy.HidesSource(requester, orgc, EntitlementPolicy.ChathamHouseApplies(marking, context.Community));
         if (context.MinimalIndex)
         {
             ReplaceWithMinimalRow(row, hide ? context.Forwarder.Uuid : orgc);
-            return new UnitOutcome(true, "index-row", null, uuid, effective, 0, true);
+            return new UnitOutcome(true, "index-row", null, null, effective, 0, true);
         }
 
         CapDistribution(row, effective);
         if (context.ExcludeLocalTags && eventTags is { IsArray: true })
         {
-            RemoveItems(eventTags, eventTag => eventTag.IsTrue(Key.Local) || (eventTag.Child(Key.Tag) is { } tag && tag.IsTrue(Key.Local)));
+            foreach (var eventTag in eventTags.Items)
+            {
+                if (eventTag.IsTrue(Key.Local) || (eventTag.Child(Key.Tag) is { } tag && IsLocalTag(tag)))
+                {
+                    MarkRemoved(eventTag);
+                }
+            }
+
+            RemoveMarked(eventTags);
         }
 
         if (hide)
@@ -498,26 +593,42 @@ internal sealed class UnitProcessor(FilterContext context)
             HideEventSource(row);
         }
 
-        return new UnitOutcome(true, "index-row", null, uuid, effective, 0, _edits.Count > 0);
+        return new UnitOutcome(true, "index-row", null, null, effective, 0, _edits.Count > 0);
     }
+
+    private static UnitOutcome Withheld(string kind, string reason, string? eventUuid, TlpLevel? tlp) => new(false, kind, reason, eventUuid, tlp, 0, false);
 
     /// <summary>The minimal index shape a syncing MISP asked for, from the full row the gateway judged.</summary>
     private void ReplaceWithMinimalRow(Node row, string? orgcUuid)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id", row.Text(Key.Id));
-            writer.WriteString("timestamp", row.Text(Key.Timestamp));
-            writer.WriteString("sighting_timestamp", row.Text(Key.SightingTimestamp) ?? "0");
-            writer.WriteBoolean("published", row.IsTrue(Key.Published));
-            writer.WriteString("uuid", row.Text(Key.Uuid));
-            writer.WriteString("orgc_uuid", orgcUuid);
-            writer.WriteEndObject();
-        }
+        var at = _replacements.WrittenCount;
+        var writer = _writer ??= new Utf8JsonWriter(_replacements, WriterOptions);
+        writer.Reset(_replacements);
+        writer.WriteStartObject();
+        WriteText(writer, "id"u8, row, Key.Id);
+        WriteText(writer, "timestamp"u8, row, Key.Timestamp);
+        WriteText(writer, "sighting_timestamp"u8, row, Key.SightingTimestamp, fallback: "0");
 
-        _edits.Add(new Edit(row.Start, row.End, buffer.WrittenSpan.ToArray()));
+        writer.WriteBoolean("published"u8, row.IsTrue(Key.Published));
+        WriteText(writer, "uuid"u8, row, Key.Uuid);
+        writer.WriteString("orgc_uuid"u8, orgcUuid);
+        writer.WriteEndObject();
+        writer.Flush();
+        _edits.Add(new Edit(row.Start, row.End, at, _replacements.WrittenCount - at));
+    }
+
+    /// <summary>Writes a string or number property of the input as a JSON string; <paramref name="fallback"/> (or null) when it is neither.</summary>
+    private static void WriteText(Utf8JsonWriter writer, ReadOnlySpan<byte> name, Node holder, Key key, string? fallback = null)
+    {
+        var i = holder.IndexOf(key);
+        if (i >= 0 && holder.TryGetPlainText(i, out var text))
+        {
+            writer.WriteString(name, text);
+        }
+        else
+        {
+            writer.WriteString(name, (i >= 0 ? holder.TextAt(i) : null) ?? fallback);
+        }
     }
 
     /// <summary>The member rule an event breaks by its own tags, distribution or sharing group, or null.</summary>
@@ -530,7 +641,44 @@ internal sealed class UnitProcessor(FilterContext context)
 
     /// <summary>An item's distribution, with MISP's "inherit" (5) resolved to its parent's.</summary>
     private static int? Distribution(Node holder, int? parent) =>
-        Members.MemberRules.Resolve(int.TryParse(holder.Text(Key.Distribution), NumberStyles.None, CultureInfo.InvariantCulture, out var level) ? level : null, parent);
+        Members.MemberRules.Resolve(holder.IndexOf(Key.Distribution) is >= 0 and var i ? holder.IntAt(i) : null, parent);
+
+    /// <summary>The source organisation's UUID: <c>Orgc.uuid</c>, else the flat <c>orgc_uuid</c> of index rows.</summary>
+    private string? Orgc(Node holder) =>
+        (holder.Child(Key.Orgc) is { } orgc ? CachedText(orgc, Key.Uuid) : null) ?? CachedText(holder, Key.OrgcUuid);
+
+    /// <summary>
+    /// A property's text, decoded once per distinct value: an answer names few organisations, so
+    /// their UUIDs are not decoded again for every event.
+    /// </summary>
+    private string? CachedText(Node holder, Key key)
+    {
+        if (holder.IndexOf(key) is not (>= 0 and var i))
+        {
+            return null;
+        }
+
+        if (!holder.TryGetPlainText(i, out var utf8))
+        {
+            return holder.TextAt(i);
+        }
+
+        foreach (var (bytes, text) in _texts)
+        {
+            if (utf8.SequenceEqual(bytes))
+            {
+                return text;
+            }
+        }
+
+        var decoded = Encoding.UTF8.GetString(utf8);
+        if (_texts.Count < 64)
+        {
+            _texts.Add((utf8.ToArray(), decoded));
+        }
+
+        return decoded;
+    }
 
     private TlpMarking Marking(Node? tags, out TlpMarking kept)
     {
@@ -548,23 +696,56 @@ internal sealed class UnitProcessor(FilterContext context)
 
         foreach (var tag in tags.Items)
         {
-            var name = TagName(tag);
-            marking.Add(name);
-            if (!(context.ExcludeLocalTags && IsLocalTag(tag)))
+            AddTag(ref marking, tag);
+        }
+
+        if (!context.ExcludeLocalTags)
+        {
+            kept = marking;
+            return marking;
+        }
+
+        foreach (var tag in tags.Items)
+        {
+            if (!IsLocalTag(tag))
             {
-                kept.Add(name);
+                AddTag(ref kept, tag);
             }
         }
 
         return marking;
     }
 
-    private static string TagName(Node tag) =>
+    /// <summary>Takes a tag's name into account, reading plain ASCII names in place (nearly all are).</summary>
+    private static void AddTag(ref TlpMarking marking, Node tag)
+    {
+        var i = NameIndex(tag);
+        if (tag.TryGetPlainText(i, out var utf8) && utf8.Length <= 128 && Ascii.IsValid(utf8))
+        {
+            Span<char> chars = stackalloc char[128];
+            Ascii.ToUtf16(utf8, chars, out var written);
+            marking.Add(chars[..written]);
+        }
+        else
+        {
+            marking.Add(tag.TextAt(i)!);
+        }
+    }
+
+    private static string TagName(Node tag) => tag.TextAt(NameIndex(tag))!;
+
+    private static int NameIndex(Node tag) =>
         !tag.IsArray && tag.IndexOf(Key.Name) is >= 0 and var i && tag.Props[i].ValueKind == JsonTokenType.String
-            ? tag.TextAt(i)!
+            ? i
             : throw new FilterException("a tag without a string name");
 
     private static bool IsLocalTag(Node tag) => tag.IsTrue(Key.Local);
+
+    /// <summary>An attribute row's tag inherited from its event (<c>includeEventTags</c>): <c>inherited</c> is a string or number other than 0.</summary>
+    private static bool IsInherited(Node tag) =>
+        tag.IndexOf(Key.Inherited) is >= 0 and var i
+            && tag.Props[i].ValueKind is JsonTokenType.String or JsonTokenType.Number
+            && !tag.TextEquals(i, "0"u8);
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
 
@@ -576,7 +757,7 @@ internal sealed class UnitProcessor(FilterContext context)
             return false;
         }
 
-        foreach (var uuid in _removedUuids)
+        foreach (var uuid in RemovedUuids())
         {
             if (content.Contains(uuid, StringComparison.OrdinalIgnoreCase))
             {
@@ -603,28 +784,23 @@ internal sealed class UnitProcessor(FilterContext context)
         }
 
         var prop = holder.Props[i];
-        if (!int.TryParse(holder.TextAt(i), NumberStyles.None, CultureInfo.InvariantCulture, out var distribution))
-        {
-            throw new FilterException("distribution is not a number");
-        }
-
+        var distribution = holder.IntAt(i) ?? throw new FilterException("distribution is not a number");
         var capped = EntitlementPolicy.CapDistribution(level, distribution);
         if (capped != distribution)
         {
-            var text = capped.ToString(CultureInfo.InvariantCulture);
-            Replace(prop, prop.ValueKind == JsonTokenType.String ? Quoted(text) : Encoding.UTF8.GetBytes(text));
+            ReplaceNumber(prop, capped, quoted: prop.ValueKind == JsonTokenType.String);
         }
     }
 
     private void HideEventSource(Node evt)
     {
-        var forwarder = context.Forwarder;
+        var forwarderUuid = _forwarderUuid ??= new JsonText(context.Forwarder.Uuid);
         ReplaceOrganisation(evt, Key.Orgc);
         ReplaceOrganisation(evt, Key.Org);
-        ReplaceText(evt, Key.OrgcId, "0");
-        ReplaceText(evt, Key.OrgId, "0");
-        ReplaceText(evt, Key.OrgcUuid, forwarder.Uuid);
-        ReplaceText(evt, Key.OrgUuid, forwarder.Uuid);
+        ReplaceText(evt, Key.OrgcId, Zero);
+        ReplaceText(evt, Key.OrgId, Zero);
+        ReplaceText(evt, Key.OrgcUuid, forwarderUuid);
+        ReplaceText(evt, Key.OrgUuid, forwarderUuid);
         RemoveProps(evt, Key.EventCreatorEmail, Key.CryptographicKey, Key.ExtendsUuid, Key.SharingGroup);
     }
 
@@ -632,20 +808,24 @@ internal sealed class UnitProcessor(FilterContext context)
     {
         if (holder.IndexOf(key) is >= 0 and var i)
         {
-            var forwarder = context.Forwarder;
-            var buffer = new ArrayBufferWriter<byte>(128);
-            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", "0");
-                writer.WriteString("name", forwarder.Name);
-                writer.WriteString("uuid", forwarder.Uuid);
-                writer.WriteBoolean("local", false);
-                writer.WriteEndObject();
-            }
-
-            Replace(holder.Props[i], buffer.WrittenSpan.ToArray());
+            Replace(holder.Props[i], _forwarderOrganisation ??= ForwarderOrganisation(context.Forwarder));
         }
+    }
+
+    private static byte[] ForwarderOrganisation(Members.OrganisationRef forwarder)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", "0");
+            writer.WriteString("name", forwarder.Name);
+            writer.WriteString("uuid", forwarder.Uuid);
+            writer.WriteBoolean("local", false);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private void HideInTags(Node? tags)
@@ -654,8 +834,8 @@ internal sealed class UnitProcessor(FilterContext context)
         {
             foreach (var tag in tags.Items)
             {
-                ReplaceText(tag, Key.OrgId, "0");
-                ReplaceText(tag, Key.UserId, "0");
+                ReplaceText(tag, Key.OrgId, Zero);
+                ReplaceText(tag, Key.UserId, Zero);
             }
         }
     }
@@ -666,7 +846,7 @@ internal sealed class UnitProcessor(FilterContext context)
         {
             foreach (var sighting in sightings.Items)
             {
-                ReplaceText(sighting, Key.OrgId, "0");
+                ReplaceText(sighting, Key.OrgId, Zero);
                 RemoveProps(sighting, Key.Organisation, Key.Source);
             }
         }
@@ -687,8 +867,8 @@ internal sealed class UnitProcessor(FilterContext context)
                 {
                     ReplaceOrganisation(cluster, Key.Org);
                     ReplaceOrganisation(cluster, Key.Orgc);
-                    ReplaceText(cluster, Key.OrgId, "0");
-                    ReplaceText(cluster, Key.OrgcId, "0");
+                    ReplaceText(cluster, Key.OrgId, Zero);
+                    ReplaceText(cluster, Key.OrgcId, Zero);
                 }
             }
         }
@@ -696,29 +876,46 @@ internal sealed class UnitProcessor(FilterContext context)
 
     private void AddDefaultTags(Node evt, Node? tags, bool hasChathamHouse)
     {
-        // The added tag objects, comma-separated; the separator before them depends on what precedes them.
-        byte[] added = [.. Tag("tlp:" + TlpMarking.Name(context.DefaultTlp))];
-        if (!hasChathamHouse)
-        {
-            added = [.. added, (byte)',', .. Tag("tlp:ex:chr")];
-        }
-
+        int insertAt;
+        ReadOnlySpan<byte> prefix;
+        ReadOnlySpan<byte> suffix = default;
         if (tags is { IsArray: true })
         {
-            var keptTags = tags.Items.Count - (context.ExcludeLocalTags ? tags.Items.Count(IsLocalTag) : 0);
-            var insertAt = tags.Items.Count > 0 ? tags.Items[^1].End : tags.Start + 1;
-            _edits.Add(new Edit(insertAt, insertAt, keptTags > 0 ? [(byte)',', .. added] : added));
+            var keptTags = tags.Items.Count;
+            if (context.ExcludeLocalTags)
+            {
+                foreach (var tag in tags.Items)
+                {
+                    keptTags -= IsLocalTag(tag) ? 1 : 0;
+                }
+            }
+
+            insertAt = tags.Items.Count > 0 ? tags.Items[^1].End : tags.Start + 1;
+            prefix = keptTags > 0 ? ","u8 : default;
         }
         else if (tags is null)
         {
-            var insertAt = evt.Props.Count > 0 ? evt.Props[^1].ValueEnd : evt.Start + 1;
-            var prefix = evt.Props.Count > 0 ? ",\"Tag\":["u8 : "\"Tag\":["u8;
-            _edits.Add(new Edit(insertAt, insertAt, [.. prefix, .. added, (byte)']']));
+            insertAt = evt.Props.Count > 0 ? evt.Props[^1].ValueEnd : evt.Start + 1;
+            prefix = evt.Props.Count > 0 ? ",\"Tag\":["u8 : "\"Tag\":["u8;
+            suffix = "]"u8;
         }
         else
         {
             throw new FilterException("Tag is not a list");
         }
+
+        // The added tag objects, comma-separated, after the separator that what precedes them needs.
+        var at = _replacements.WrittenCount;
+        _replacements.Write(prefix);
+        _replacements.Write(_defaultTlpTag ??= Tag("tlp:" + TlpMarking.Name(context.DefaultTlp)));
+        if (!hasChathamHouse)
+        {
+            _replacements.Write(","u8);
+            _replacements.Write(ChathamHouseTag);
+        }
+
+        _replacements.Write(suffix);
+        _edits.Add(new Edit(insertAt, insertAt, at, _replacements.WrittenCount - at));
     }
 
     private static byte[] Tag(string name)
@@ -741,121 +938,151 @@ internal sealed class UnitProcessor(FilterContext context)
     {
         if (holder.IndexOf(key) is >= 0 and var i && holder.Props[i].Child is { IsArray: true, Items.Count: > 0 })
         {
-            Replace(holder.Props[i], "[]"u8.ToArray());
+            Replace(holder.Props[i], "[]"u8);
         }
     }
 
-    private void ReplaceText(Node holder, Key key, string text)
+    private void ReplaceText(Node holder, Key key, JsonText text)
     {
-        if (holder.IndexOf(key) is >= 0 and var i && holder.Props[i].ValueKind == JsonTokenType.String && holder.TextAt(i) != text)
+        if (holder.IndexOf(key) is >= 0 and var i && holder.Props[i].ValueKind == JsonTokenType.String && !holder.TextEquals(i, text.Utf8))
         {
-            Replace(holder.Props[i], Quoted(text));
+            Replace(holder.Props[i], text.Json);
         }
     }
 
-    private void Replace(Prop prop, byte[] replacement) => _edits.Add(new Edit(prop.ValueStart, prop.ValueEnd, replacement));
-
-    private static byte[] Quoted(string text) => JsonSerializer.SerializeToUtf8Bytes(text, SerializerOptions);
-
-    private void RemoveProps(Node holder, params Key[] keys)
+    private void ReplaceNumber(Prop prop, int value, bool quoted)
     {
-        var removed = new bool[holder.Props.Count];
-        var any = false;
-        for (var i = 0; i < removed.Length; i++)
+        Span<byte> text = stackalloc byte[16];
+        value.TryFormat(text[1..], out var length, default, CultureInfo.InvariantCulture);
+        if (quoted)
         {
-            removed[i] = Array.IndexOf(keys, holder.Props[i].Key) >= 0;
-            any |= removed[i];
+            text[0] = (byte)'"';
+            text[length + 1] = (byte)'"';
+            Replace(prop, text[..(length + 2)]);
         }
-
-        if (any)
+        else
         {
-            RemoveElements(holder.Props.Select(p => (p.NameStart, p.ValueEnd)).ToList(), removed);
+            Replace(prop, text.Slice(1, length));
         }
     }
 
-    private void RemoveItems(Node list, Func<Node, bool> remove) => RemoveItems(list, list.Items.Select(remove).ToArray());
-
-    private void RemoveItems(Node list, bool[] removed)
+    private void Replace(Prop prop, ReadOnlySpan<byte> replacement)
     {
-        if (removed.Any(r => r))
+        _edits.Add(new Edit(prop.ValueStart, prop.ValueEnd, _replacements.WrittenCount, replacement.Length));
+        _replacements.Write(replacement);
+    }
+
+    private void RemoveLocalTags(Node tags)
+    {
+        foreach (var tag in tags.Items)
         {
-            RemoveElements(list.Items.Select(item => (item.Start, item.End)).ToList(), removed);
+            if (IsLocalTag(tag))
+            {
+                MarkRemoved(tag);
+            }
+        }
+
+        RemoveMarked(tags);
+    }
+
+    private void MarkRemoved(Node item) => item.RemovedMark = _mark;
+
+    private bool IsRemoved(Node item) => item.RemovedMark == _mark;
+
+    private void RemoveProps(Node holder, params ReadOnlySpan<Key> keys)
+    {
+        var mask = 0UL;
+        foreach (var key in keys)
+        {
+            mask |= 1UL << (int)key;
+        }
+
+        if ((holder.Keys & mask) != 0)
+        {
+            RemoveElements(new PropElements(holder, mask));
         }
     }
+
+    /// <summary>Removes the items of a list that this decision marked.</summary>
+    private void RemoveMarked(Node list) => RemoveElements(new ItemElements(list, _mark));
 
     /// <summary>
     /// Removes elements of an array or properties of an object with their separators, so the rest
     /// stays valid JSON: an element before the last kept one goes with the comma after it, one after
     /// the last kept one with the comma before it.
     /// </summary>
-    private void RemoveElements(List<(int Start, int End)> elements, bool[] removed)
+    private void RemoveElements<T>(T elements)
+        where T : struct, IElements
     {
-        var lastKept = Array.LastIndexOf(removed, false);
+        var lastKept = elements.Count - 1;
+        while (lastKept >= 0 && elements.Removed(lastKept))
+        {
+            lastKept--;
+        }
+
         if (lastKept < 0)
         {
-            _edits.Add(new Edit(elements[0].Start, elements[^1].End, null));
+            if (elements.Count > 0)
+            {
+                _edits.Add(new Edit(elements.Start(0), elements.End(elements.Count - 1), 0, 0));
+            }
+
             return;
         }
 
         for (var i = 0; i < elements.Count; i++)
         {
-            if (!removed[i])
+            if (!elements.Removed(i))
             {
                 continue;
             }
 
             _edits.Add(i < lastKept
-                ? new Edit(elements[i].Start, elements[i + 1].Start, null)
-                : new Edit(elements[i - 1].End, elements[i].End, null));
+                ? new Edit(elements.Start(i), elements.Start(i + 1), 0, 0)
+                : new Edit(elements.End(i - 1), elements.End(i), 0, 0));
         }
     }
 
-    private void Emit(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
+    /// <summary>The elements of an array or object, as <see cref="RemoveElements"/> sees them.</summary>
+    private interface IElements
     {
-        if (_edits.Count == 0)
-        {
-            output.Write(input);
-            return;
-        }
+        int Count { get; }
 
-        _edits.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
-        var position = 0;
-        foreach (var edit in _edits)
-        {
-            if (edit.Start < position)
-            {
-                // Edits inside something already removed or replaced: the outer edit wins, unless they truly overlap.
-                if (edit.End <= position)
-                {
-                    continue;
-                }
+        int Start(int index);
 
-                throw new FilterException("overlapping edits");
-            }
+        int End(int index);
 
-            output.Write(input[position..edit.Start]);
-            if (edit.Replacement is { } replacement)
-            {
-                output.Write(replacement);
-            }
-
-            position = edit.End;
-        }
-
-        output.Write(input[position..]);
+        bool Removed(int index);
     }
 
-    private static byte FirstSignificant(ReadOnlySpan<byte> input)
+    private readonly struct ItemElements(Node list, int mark) : IElements
     {
-        foreach (var b in input)
-        {
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-            {
-                return b;
-            }
-        }
+        public int Count => list.Items.Count;
 
-        return 0;
+        public int Start(int index) => list.Items[index].Start;
+
+        public int End(int index) => list.Items[index].End;
+
+        public bool Removed(int index) => list.Items[index].RemovedMark == mark;
+    }
+
+    private readonly struct PropElements(Node holder, ulong keys) : IElements
+    {
+        public int Count => holder.Props.Count;
+
+        public int Start(int index) => holder.Props[index].NameStart;
+
+        public int End(int index) => holder.Props[index].ValueEnd;
+
+        public bool Removed(int index) => holder.Props[index].Key != Key.Other && (keys & (1UL << (int)holder.Props[index].Key)) != 0;
+    }
+
+    /// <summary>A replacement text: its UTF-8 (to compare with the input's) and its JSON string form (to write).</summary>
+    private sealed class JsonText(string text)
+    {
+        public byte[] Utf8 { get; } = Encoding.UTF8.GetBytes(text);
+
+        public byte[] Json { get; } = JsonSerializer.SerializeToUtf8Bytes(text, SerializerOptions);
     }
 }
 

@@ -37,7 +37,13 @@ internal struct TlpMarking
     public void Add(string tagName)
     {
         ArgumentNullException.ThrowIfNull(tagName);
-        var name = tagName.AsSpan().Trim();
+        Add(tagName.AsSpan());
+    }
+
+    /// <summary>Takes one tag name (already JSON-unescaped) into account.</summary>
+    public void Add(ReadOnlySpan<char> tagName)
+    {
+        var name = tagName.Trim();
         if (!name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
         {
             return;
