@@ -131,6 +131,12 @@ internal sealed class MispResponseFilter
             throw new FilterException(_readAbs == 0 && _length == 0 ? "empty body" : "truncated JSON");
         }
 
+        // What follows the document in the last chunks it came with was never read: only whitespace may follow.
+        if (!IsWhitespace(_buffer.AsSpan((int)(_readAbs - _bufferBase), (int)(_bufferBase + _length - _readAbs))))
+        {
+            throw new FilterException("data after the end of the JSON document");
+        }
+
         CopyInput(_bufferBase + _length, output);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];

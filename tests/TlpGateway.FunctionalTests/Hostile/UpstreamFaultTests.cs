@@ -75,6 +75,20 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SecondDocumentAfterTheAnswer_NoLeak()
+    {
+        // A harmless answer, then in the same write (small enough to arrive as one read) the TLP:RED event.
+        var red = new System.Text.Json.Nodes.JsonObject { ["Event"] = _servers.Simulator.FindEvent("8")!.DeepClone() };
+        Serve(new RawResponse(200, "application/json; charset=UTF-8", [.. "{\"response\":[]}\n"u8, .. JsonSerializer.SerializeToUtf8Bytes(red)]));
+
+        var (status, body, complete) = await FetchAsync("/events/restSearch");
+
+        AssertNoSecret(body);
+        Assert.True(status == HttpStatusCode.BadGateway || !complete, $"an answer with a second document passed as whole ({status})");
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
     public async Task DuplicateTagKey_HarmlessFirst_EventNeverReleased()
     {
         var text = Encoding.UTF8.GetString(RestSearch);

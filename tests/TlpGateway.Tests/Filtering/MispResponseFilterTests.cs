@@ -120,16 +120,21 @@ public sealed class MispResponseFilterTests
     [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"colour":"#fff"}]}}""", "string name")]
     [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":{"name":"tlp:clear"}}}""", "not a list")]
     [InlineData("""<html>not json</html>""", "malformed")]
-    [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001"}}]} trailing""", "")]
+    [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001"}}]} trailing""", "after the end")]
+    [InlineData("""{"response":[]} {"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:red"}]}}""", "after the end")]
     [InlineData("", "malformed")]
     public void Filter_InputItCannotJudge_ThrowsAndWritesNothingOfTheEvent(string json, string reason)
     {
         var context = FilterHarness.Context(FilterHarness.Requester());
 
-        var ex = Assert.ThrowsAny<Exception>(() => FilterHarness.Run(Encoding.UTF8.GetBytes(json), context, chunk: 5));
+        // In small chunks, and in one chunk (what follows the document then arrives with it).
+        foreach (var chunk in new[] { 5, 64 * 1024 })
+        {
+            var ex = Assert.ThrowsAny<Exception>(() => FilterHarness.Run(Encoding.UTF8.GetBytes(json), context, chunk: chunk));
 
-        Assert.True(ex is FilterException, ex.ToString());
-        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+            Assert.True(ex is FilterException, ex.ToString());
+            Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
