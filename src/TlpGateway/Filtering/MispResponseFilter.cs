@@ -40,6 +40,9 @@ internal sealed class MispResponseFilter
     private string? _pendingName;
     private long _pendingUnitEnd;
     private bool _final;
+
+    // Where the buffered input must reach before the reader tries again to finish a token it could not.
+    private long _retryAt;
     private bool _done;
 
     public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit)
@@ -62,6 +65,9 @@ internal sealed class MispResponseFilter
 
     /// <summary>How many units (events, rows, items) have been released so far.</summary>
     public int UnitsReleased { get; private set; }
+
+    /// <summary>How many bytes the tokenizer was handed, a token read again after more input came included: the filter's work.</summary>
+    public long BytesExamined { get; private set; }
 
     private sealed class Frame(FrameKind kind)
     {
@@ -88,7 +94,13 @@ internal sealed class MispResponseFilter
         }
 
         Append(chunk);
-        Run(isFinal: false, output);
+
+        // A token longer than a chunk (an attachment's base64) is read again only once the unread
+        // input has doubled, so slow delivery costs linear time, not the token's length per chunk.
+        if (_bufferBase + _length >= _retryAt)
+        {
+            Run(isFinal: false, output);
+        }
     }
 
     /// <summary>The body ended: checks it was whole and writes the rest (once no look-up is pending).</summary>
@@ -181,6 +193,7 @@ internal sealed class MispResponseFilter
         }
 
         var start = (int)(_readAbs - _bufferBase);
+        BytesExamined += _length - start;
         var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
         try
         {
@@ -211,6 +224,7 @@ internal sealed class MispResponseFilter
             throw new FilterException("malformed JSON: " + ex.Message);
         }
 
+        _retryAt = reader.BytesConsumed == 0 ? _bufferBase + _length + (_length - start) : 0;
         _readAbs += reader.BytesConsumed;
         _state = reader.CurrentState;
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -135,6 +136,26 @@ public sealed class MispResponseFilterTests
             Assert.True(ex is FilterException, ex.ToString());
             Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Filter_LongStringInTinyChunks_WorkStaysLinear()
+    {
+        // An attachment's base64 arriving a few bytes at a time must not be tokenized again for every chunk.
+        var data = new string('A', 1_000_000);
+        var input = Encoding.UTF8.GetBytes($$$"""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Attribute":[{"type":"attachment","data":"{{{data}}}"}],"Tag":[{"name":"tlp:clear"}]}}]}""");
+        var filter = new MispResponseFilter(FilterHarness.Context(FilterHarness.Requester()), 16 * 1024 * 1024, _ => { });
+        var output = new ArrayBufferWriter<byte>();
+
+        for (var offset = 0; offset < input.Length; offset += 7)
+        {
+            filter.Write(input.AsSpan(offset, Math.Min(7, input.Length - offset)), output);
+        }
+
+        filter.Complete(output);
+
+        Assert.Equal(input, output.WrittenSpan.ToArray());
+        Assert.InRange(filter.BytesExamined, input.Length, 4L * input.Length);
     }
 
     [Fact]
