@@ -25,7 +25,7 @@ public class FilterBenchmarks
     private byte[] _input = [];
     private ArrayBufferWriter<byte> _output = new();
 
-    [Params(1, 20)]
+    [Params(1, 20, 200)]
     public int SizeMb { get; set; }
 
     [GlobalSetup]

@@ -22,9 +22,12 @@ internal sealed class FilterContext
 
     /// <summary>
     /// What look-ups found about the events that rows (proposals, sightings) concern, filled as the
-    /// filter asks (<see cref="MispResponseFilter.PendingLookup"/>); null where no look-up is possible.
+    /// filter asks (<see cref="MispResponseFilter.PendingLookups"/>); null where no look-up is possible.
     /// </summary>
     public Dictionary<string, EventAccess>? KnownEvents { get; init; }
+
+    /// <summary>How many related events of one event the filter may look up to confirm its correlations; 0 removes every correlation.</summary>
+    public int MaxCorrelationLookups { get; init; }
 
     /// <summary>The caller needs the UUIDs of what was removed from a released event (<see cref="UnitOutcome.RemovedItems"/>).</summary>
     public bool ListRemovedItems { get; init; }
@@ -53,6 +56,6 @@ internal readonly record struct UnitOutcome(bool Released, string Kind, string? 
     /// <summary>UUIDs of the attributes and objects removed from a released event, where <see cref="FilterContext.ListRemovedItems"/> asked for them.</summary>
     public IReadOnlyCollection<string>? RemovedItems { get; init; }
 
-    /// <summary>The unit concerns an event the filter must look up before it can decide (<see cref="EventUuid"/>).</summary>
-    public bool NeedsLookup { get; init; }
+    /// <summary>The events the filter must look up before it can decide the unit: the event a row concerns, or an event's related events.</summary>
+    public IReadOnlyList<string>? Lookups { get; init; }
 }

@@ -15,6 +15,13 @@ internal sealed class FilterOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How many related events of one event the gateway looks up (cached like any look-up) to confirm
+    /// the correlations it lets through; correlations beyond it, or all of them with 0, are removed.
+    /// </summary>
+    [Range(0, 1000)]
+    public int MaxCorrelationLookups { get; set; } = 25;
+
     /// <summary>The largest request body the gateway reads to rewrite a search.</summary>
     [Range(1024, 1024 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;

@@ -220,23 +220,35 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         return false;
     }
 
-    /// <summary>Looks up the events that held rows concern; a failed look-up withholds the row.</summary>
+    /// <summary>Looks up the events a held unit depends on; a failed look-up counts as an event the requester may not receive.</summary>
     private async Task ResolveLookupsAsync(CancellationToken cancellationToken)
     {
-        while (_filter!.PendingLookup is { } eventUuid)
+        while (_filter!.PendingLookups is { } uuids)
         {
-            EventAccess access;
-            try
+            // A few at a time: an event's correlations may name dozens of related events.
+            var found = new EventAccess[uuids.Count];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, uuids.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+                async (i, token) => found[i] = await LookUpAsync(uuids[i], token));
+            for (var i = 0; i < uuids.Count; i++)
             {
-                access = await _events.GetAsync(eventUuid, _filterContext.Requester, _filterContext.Community, cancellationToken);
-            }
-            catch (Upstream.MispUnavailableException)
-            {
-                access = EventAccess.Withheld;
+                _filterContext.KnownEvents![uuids[i]] = found[i];
             }
 
-            _filterContext.KnownEvents![eventUuid] = access;
             _filter.Resume(_pending);
+        }
+    }
+
+    private async Task<EventAccess> LookUpAsync(string eventUuid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _events.GetAsync(eventUuid, _filterContext.Requester, _filterContext.Community, cancellationToken);
+        }
+        catch (Upstream.MispUnavailableException)
+        {
+            return EventAccess.Withheld;
         }
     }
 

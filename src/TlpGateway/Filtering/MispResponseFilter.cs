@@ -57,11 +57,11 @@ internal sealed class MispResponseFilter
     public bool SingleEventWithheld { get; private set; }
 
     /// <summary>
-    /// The event a held row (a proposal or sighting) concerns, which must be looked up before the
-    /// filter can go on: the caller looks it up, makes it known through the context, and calls
-    /// <see cref="Resume"/>.
+    /// The events the held unit depends on (the event a proposal or sighting concerns, the related
+    /// events of an event's correlations), which must be looked up before the filter can go on: the
+    /// caller looks them up, makes them known through the context, and calls <see cref="Resume"/>.
     /// </summary>
-    public string? PendingLookup { get; private set; }
+    public IReadOnlyList<string>? PendingLookups { get; private set; }
 
     /// <summary>How many units (events, rows, items) have been released so far.</summary>
     public int UnitsReleased { get; private set; }
@@ -108,7 +108,7 @@ internal sealed class MispResponseFilter
     {
         _final = true;
         Run(isFinal: true, output);
-        if (PendingLookup is null)
+        if (PendingLookups is null)
         {
             Finish(output);
         }
@@ -117,20 +117,20 @@ internal sealed class MispResponseFilter
     /// <summary>Decides the held row now that its event is known, and goes on with what is buffered.</summary>
     public void Resume(IBufferWriter<byte> output)
     {
-        var pending = PendingLookup ?? throw new InvalidOperationException("No look-up is pending.");
-        PendingLookup = null;
+        var pending = PendingLookups ?? throw new InvalidOperationException("No look-up is pending.");
+        PendingLookups = null;
         FinishUnit(_pendingUnitEnd, output);
-        if (PendingLookup == pending)
+        if (PendingLookups is { } again && again.Any(pending.Contains))
         {
-            throw new FilterException("the looked-up event is still unknown");
+            throw new FilterException("a looked-up event is still unknown");
         }
 
-        if (PendingLookup is null)
+        if (PendingLookups is null)
         {
             Run(_final, output);
         }
 
-        if (_final && PendingLookup is null)
+        if (_final && PendingLookups is null)
         {
             Finish(output);
         }
@@ -197,7 +197,7 @@ internal sealed class MispResponseFilter
         var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
         try
         {
-            while (!_done && PendingLookup is null)
+            while (!_done && PendingLookups is null)
             {
                 if (_unitStart >= 0)
                 {
@@ -320,10 +320,10 @@ internal sealed class MispResponseFilter
 
         // A string, number or literal in a unit's place cannot carry an event.
         var outcome = _unitIsContainer ? _units.Decide(_scan.Complete(value), _unitShape) : UnitOutcome.PassedThrough;
-        if (outcome.NeedsLookup)
+        if (outcome.Lookups is { } lookups)
         {
-            // Held as it is until the caller has looked the event up.
-            PendingLookup = outcome.EventUuid;
+            // Held as it is until the caller has looked the events up.
+            PendingLookups = lookups;
             _pendingUnitEnd = unitEnd;
             return;
         }

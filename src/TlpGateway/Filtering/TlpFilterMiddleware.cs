@@ -73,6 +73,7 @@ internal sealed class TlpFilterMiddleware(
             StripInheritedTags = shaping.StripInheritedTags,
             MinimalIndex = shaping.MinimalIndex,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
+            MaxCorrelationLookups = options.Value.MaxCorrelationLookups,
         };
         using var activity = Telemetry.GatewayActivities.Source.StartActivity("tlpgateway.filter");
         activity?.SetTag(Telemetry.GatewayActivities.MemberTag, requester.Member.Id);

@@ -32,6 +32,7 @@ internal sealed class UnitProcessor(FilterContext context)
     private readonly HashSet<string> _removedUuids = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _removedValues = [];
     private readonly List<(byte[] Utf8, string Text)> _texts = [];
+    private readonly Dictionary<string, bool> _keptCorrelations = [];
     private bool _removedTextsKnown;
     private int _mark;
     private Utf8JsonWriter? _writer;
@@ -147,7 +148,7 @@ internal sealed class UnitProcessor(FilterContext context)
 
         if (context.KnownEvents.GetValueOrDefault(eventUuid) is not { } access)
         {
-            return new UnitOutcome(false, kind, "needs-lookup", eventUuid, null, 0, false) { NeedsLookup = true };
+            return new UnitOutcome(false, kind, "needs-lookup", eventUuid, null, 0, false) { Lookups = [eventUuid] };
         }
 
         var attribute = row.Text(Key.AttributeUuid) ?? row.Text(Key.Uuid);
@@ -310,6 +311,11 @@ internal sealed class UnitProcessor(FilterContext context)
             RemoveMarked(objects);
         }
 
+        if (JudgeCorrelations(evt, hide, removed) is { } lookups)
+        {
+            return new UnitOutcome(false, "event", "needs-lookup", null, effective, 0, false) { Lookups = lookups };
+        }
+
         if (removed > 0 && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex)
         {
             ReplaceNumber(evt.Props[countIndex], attributeTotal - removed, quoted: true);
@@ -332,9 +338,6 @@ internal sealed class UnitProcessor(FilterContext context)
             RemoveMarked(reports);
         }
 
-        // Correlations are kept only where the gateway confirmed the related event may be received;
-        // it confirms none here, so none leave.
-        EmptyList(evt, Key.RelatedEvent);
         if (evt.Child(Key.ShadowAttribute) is { IsArray: true } proposals)
         {
             if (hide)
@@ -410,7 +413,6 @@ internal sealed class UnitProcessor(FilterContext context)
             }
 
             CapDistribution(attribute, level);
-            EmptyList(attribute, Key.RelatedAttribute);
             EmptyList(attribute, Key.Feed);
             EmptyList(attribute, Key.Server);
             if (context.ExcludeLocalTags && attributeTags is { IsArray: true })
@@ -429,6 +431,120 @@ internal sealed class UnitProcessor(FilterContext context)
 
         RemoveMarked(attributes);
         return count;
+    }
+
+    /// <summary>
+    /// Keeps only the correlations (SPEC section 3) to related events the gateway confirmed the
+    /// requester may receive, from which it removes nothing for the requester, and only while it
+    /// removes nothing from this event either: a correlation can stem from a removed attribute, and
+    /// would tell its value. Kept related events show the forwarder as source where either event's
+    /// source is hidden. Returns the related events to look up first, or null once decided.
+    /// </summary>
+    private List<string>? JudgeCorrelations(Node evt, bool hide, int removed)
+    {
+        var related = evt.Child(Key.RelatedEvent);
+        var known = context.KnownEvents;
+        var limit = related is { IsArray: true } && known is not null && removed == 0 ? Math.Min(related.Items.Count, context.MaxCorrelationLookups) : 0;
+        List<string>? lookups = null;
+        for (var i = 0; i < limit; i++)
+        {
+            if (RelatedUuid(related!.Items[i]) is { } uuid && !known!.ContainsKey(uuid))
+            {
+                (lookups ??= []).Add(uuid);
+            }
+        }
+
+        if (lookups is not null)
+        {
+            return lookups;
+        }
+
+        _keptCorrelations.Clear();
+        if (related is { IsArray: true })
+        {
+            for (var i = 0; i < related.Items.Count; i++)
+            {
+                var item = related.Items[i];
+                if (i < limit && RelatedUuid(item) is { } uuid && known![uuid] is { Receivable: true, RemovedItems.Length: 0 } access
+                    && item.Child(Key.Event) is { } relatedEvent && relatedEvent.Text(Key.Id) is { } id)
+                {
+                    var hidden = hide || access.HidesSource;
+                    _keptCorrelations[id] = hidden;
+                    if (hidden)
+                    {
+                        HideEventSource(relatedEvent);
+                    }
+                }
+                else
+                {
+                    MarkRemoved(item);
+                }
+            }
+
+            RemoveCorrelations(evt, Key.RelatedEvent, related);
+        }
+
+        if (evt.Child(Key.Attribute) is { IsArray: true } attributes)
+        {
+            JudgeAttributeCorrelations(attributes);
+        }
+
+        if (evt.Child(Key.Object) is { IsArray: true } objects)
+        {
+            foreach (var obj in objects.Items)
+            {
+                if (!IsRemoved(obj) && obj.Child(Key.Attribute) is { IsArray: true } objectAttributes)
+                {
+                    JudgeAttributeCorrelations(objectAttributes);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Removes the marked correlations; a list left without any is written <c>[]</c>, as MISP writes it.</summary>
+    private void RemoveCorrelations(Node holder, Key key, Node list)
+    {
+        if (list.Items.TrueForAll(IsRemoved))
+        {
+            EmptyList(holder, key);
+        }
+        else
+        {
+            RemoveMarked(list);
+        }
+    }
+
+    private static string? RelatedUuid(Node item) => item.Child(Key.Event) is { IsArray: false } relatedEvent ? relatedEvent.Text(Key.Uuid) : null;
+
+    /// <summary>An attribute's correlations stay where they name (by local id) a related event kept in the event's list.</summary>
+    private void JudgeAttributeCorrelations(Node attributes)
+    {
+        foreach (var attribute in attributes.Items)
+        {
+            if (IsRemoved(attribute) || attribute.Child(Key.RelatedAttribute) is not { IsArray: true, Items.Count: > 0 } correlations)
+            {
+                continue;
+            }
+
+            foreach (var correlation in correlations.Items)
+            {
+                if (correlation.Text(Key.EventId) is { } id && _keptCorrelations.TryGetValue(id, out var hidden))
+                {
+                    if (hidden)
+                    {
+                        ReplaceText(correlation, Key.OrgId, Zero);
+                    }
+                }
+                else
+                {
+                    MarkRemoved(correlation);
+                }
+            }
+
+            RemoveCorrelations(attribute, Key.RelatedAttribute, correlations);
+        }
     }
 
     /// <summary>Remembers a removed attribute or object, so what references or quotes it goes too.</summary>

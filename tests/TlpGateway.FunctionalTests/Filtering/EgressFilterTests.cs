@@ -269,4 +269,35 @@ public sealed class EgressFilterTests : IAsyncLifetime
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.NotEmpty(json.RootElement.GetProperty("response").EnumerateArray());
     }
+
+    [Fact]
+    public async Task View_Correlations_OnlyRelatedEventsTheRequesterMayReceiveWithNothingRemoved()
+    {
+        // Event 13 (ORG_D) correlates with ORG_C's 4 and 5, whose amber and red attributes a green
+        // member does not receive, and with ORG_D's own 6, which it receives whole.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.GetAsync("/events/view/13");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var related = json.RootElement.GetProperty("Event").GetProperty("RelatedEvent").EnumerateArray().Select(r => r.GetProperty("Event").GetProperty("id").GetString());
+        Assert.Equal(["6"], related);
+    }
+
+    [Fact]
+    public async Task View_CorrelationsUnderChathamHouse_RelatedEventShowsTheForwarder()
+    {
+        // Event 9 (ORG_D, tlp:ex:chr) correlates with ORG_C's own event 4: kept, but under CHR no source is shown.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync("/events/view/9");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var related = Assert.Single(json.RootElement.GetProperty("Event").GetProperty("RelatedEvent").EnumerateArray()).GetProperty("Event");
+        Assert.Equal("4", related.GetProperty("id").GetString());
+        Assert.Equal("00000000-0000-4000-8000-000000000001", related.GetProperty("Orgc").GetProperty("uuid").GetString());
+        Assert.Equal("0", related.GetProperty("orgc_id").GetString());
+    }
 }

@@ -51,7 +51,8 @@ public sealed class RequestAttackTests : IAsyncLifetime
         // Kestrel lets Transfer-Encoding win and closes the connection, so the tail is never read as a request.
         Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(RedUuid, answer, StringComparison.Ordinal);
-        Assert.DoesNotContain(_servers.Simulator.Requests, r => r.PathAndQuery.StartsWith("/events/view", StringComparison.Ordinal));
+        // (The gateway's own look-ups of related events name them by UUID: the smuggled request asked for id 8.)
+        Assert.DoesNotContain(_servers.Simulator.Requests, r => r.PathAndQuery.Split('?', '/')[1..] is ["events", "view", "8", ..]);
     }
 
     [Fact]

@@ -53,9 +53,10 @@ internal static class FilterHarness
         IsSyncIdentity = requester.IsSyncIdentity,
     };
 
-    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false) => new()
+    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25) => new()
     {
         KnownEvents = lookups ? new(StringComparer.OrdinalIgnoreCase) : null,
+        MaxCorrelationLookups = maxCorrelationLookups,
         Requester = requester,
         Community = community ?? Community,
         ExcludeLocalTags = excludeLocalTags,
@@ -72,9 +73,13 @@ internal static class FilterHarness
         var output = new ArrayBufferWriter<byte>();
         void Resolve()
         {
-            while (filter.PendingLookup is { } uuid)
+            while (filter.PendingLookups is { } uuids)
             {
-                context.KnownEvents![uuid] = lookup!(uuid);
+                foreach (var uuid in uuids)
+                {
+                    context.KnownEvents![uuid] = lookup!(uuid);
+                }
+
                 filter.Resume(output);
             }
         }

@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TlpGateway.Filtering;
+using TlpGateway.Members;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Tests.Filtering;
+
+/// <summary>Correlations stay only for related events the gateway confirmed the requester may receive (SPEC section 3).</summary>
+public sealed class CorrelationTests
+{
+    // Event 13 (ORG_D, TLP:GREEN, nothing tagged below it) correlates with events 4, 5 and 6.
+    private const string Event4 = "1bfc1897-b375-497c-9f02-b164e32bc94a";
+    private const string Event5 = "4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa";
+    private const string Event6 = "93609343-d094-4903-bb82-4fba52a1838f";
+    private static readonly string Forwarder = FilterHarness.Community.Forwarder.Uuid;
+
+    [Fact]
+    public void Correlations_RelatedEventsLookedUp_OnlyConfirmedWithNothingRemovedStay()
+    {
+        var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
+        var asked = new List<string>();
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, chunk: 97, lookup: uuid =>
+        {
+            asked.Add(uuid);
+            return uuid switch
+            {
+                Event4 => new EventAccess(true, FilterHarness.OrgC, "4", false, []),
+                Event5 => new EventAccess(true, FilterHarness.OrgC, "5", false, ["an-attribute-removed-for-this-requester"]),
+                _ => EventAccess.Withheld,
+            };
+        });
+
+        Assert.Equal([Event4, Event5, Event6], asked.Order());
+        Assert.Equal(["4"], RelatedIds(output));
+        Assert.True(Assert.Single(outcomes).Released);
+        var related = RelatedEvents(output)[0]!["Event"]!;
+        Assert.Equal(FilterHarness.OrgC, (string?)related["Orgc"]!["uuid"]);
+    }
+
+    [Fact]
+    public void Correlations_RelatedEventHidesItsSource_KeptWithForwarderAsSource()
+    {
+        var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+
+        var (output, _, _) = FilterHarness.Run(input, context, lookup: uuid => new EventAccess(true, FilterHarness.OrgD, "6", HidesSource: uuid == Event6, []));
+
+        Assert.Equal(["4", "5", "6"], RelatedIds(output));
+        var hidden = RelatedEvents(output).Single(r => (string?)r!["Event"]!["id"] == "6")!["Event"]!;
+        Assert.Equal(Forwarder, (string?)hidden["Orgc"]!["uuid"]);
+        Assert.Equal(Forwarder, (string?)hidden["Org"]!["uuid"]);
+        Assert.Equal("0", (string?)hidden["orgc_id"]);
+        Assert.Equal(FilterHarness.OrgC, (string?)RelatedEvents(output).Single(r => (string?)r!["Event"]!["id"] == "4")!["Event"]!["Orgc"]!["uuid"]);
+    }
+
+    [Fact]
+    public void Correlations_ListingEventHidesSource_EveryKeptRelatedEventHidesItsToo()
+    {
+        var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
+        var context = FilterHarness.Context(FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Green, MemberRelation.ThirdParty, orgId: "99"), lookups: true);
+
+        var (output, _, _) = FilterHarness.Run(input, context, lookup: _ => new EventAccess(true, FilterHarness.OrgC, "4", false, []));
+
+        Assert.Equal(["4", "5", "6"], RelatedIds(output));
+        var text = Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain(FilterHarness.OrgC, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgD, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Correlations_AttributeRemovedFromListingEvent_AllRemovedWithoutLookups()
+    {
+        // Event 4 holds TLP:AMBER and TLP:RED attributes that a green member does not receive.
+        var input = FilterHarness.Capture("events_view_rich__orgC.json");
+        var asked = new List<string>();
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, orgId: "4"), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: uuid =>
+        {
+            asked.Add(uuid);
+            return new EventAccess(true, FilterHarness.OrgC, "5", false, []);
+        });
+
+        Assert.True(Assert.Single(outcomes).AttributesRemoved > 0);
+        Assert.Empty(asked);
+        Assert.Empty(RelatedIds(output));
+    }
+
+    [Fact]
+    public void Correlations_MoreThanTheLookupBound_RestRemoved()
+    {
+        var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
+        var asked = new List<string>();
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true, maxCorrelationLookups: 1);
+
+        var (output, _, _) = FilterHarness.Run(input, context, lookup: uuid =>
+        {
+            asked.Add(uuid);
+            return new EventAccess(true, FilterHarness.OrgC, "4", false, []);
+        });
+
+        Assert.Equal([Event4], asked);
+        Assert.Equal(["4"], RelatedIds(output));
+    }
+
+    [Fact]
+    public void Correlations_NoLookupPossible_AllRemoved()
+    {
+        var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"));
+
+        var (output, _, _) = FilterHarness.Run(input, context);
+
+        Assert.Empty(RelatedIds(output));
+        Assert.Contains("\"RelatedEvent\": []", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Correlations_AttributeCorrelations_StayOnlyForKeptRelatedEvents()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7",
+               "RelatedAttribute":[{"id":"40","event_id":"4","org_id":"3","value":"198.51.100.7"},{"id":"60","event_id":"6","org_id":"4","value":"198.51.100.7"}]}],
+             "RelatedEvent":[{"Event":{"id":"4","uuid":"{{{Event4}}}","org_id":"3","orgc_id":"3"}},{"Event":{"id":"6","uuid":"{{{Event6}}}","org_id":"4","orgc_id":"4"}}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+
+        var (output, _, _) = FilterHarness.Run(input, context, lookup: uuid => uuid == Event4 ? new EventAccess(true, FilterHarness.OrgC, "4", false, []) : EventAccess.Withheld);
+
+        Assert.Equal(["4"], RelatedIds(output));
+        var correlations = JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["RelatedAttribute"]!.AsArray();
+        Assert.Equal(["40"], correlations.Select(c => (string?)c!["id"]));
+    }
+
+    private static JsonArray RelatedEvents(byte[] output) => JsonNode.Parse(output)!["Event"]!["RelatedEvent"]!.AsArray();
+
+    private static List<string?> RelatedIds(byte[] output) => [.. RelatedEvents(output).Select(r => (string?)r!["Event"]!["id"])];
+}
