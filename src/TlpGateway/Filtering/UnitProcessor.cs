@@ -444,7 +444,11 @@ internal sealed class UnitProcessor(FilterContext context)
     {
         var related = evt.Child(Key.RelatedEvent);
         var known = context.KnownEvents;
-        var limit = related is { IsArray: true } && known is not null && removed == 0 ? Math.Min(related.Items.Count, context.MaxCorrelationLookups) : 0;
+
+        // A MISP server computes correlations of its own from what it stores: none are looked up for it.
+        var limit = related is { IsArray: true } && known is not null && removed == 0 && !context.Requester.IsSyncIdentity
+            ? Math.Min(related.Items.Count, context.MaxCorrelationLookups)
+            : 0;
         List<string>? lookups = null;
         for (var i = 0; i < limit; i++)
         {

@@ -107,6 +107,24 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public void Correlations_ToMispServer_RemovedWithoutLookups()
+    {
+        var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
+        var asked = new List<string>();
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgB, TlpLevel.Amber, sync: true, orgId: "2"), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: uuid =>
+        {
+            asked.Add(uuid);
+            return new EventAccess(true, FilterHarness.OrgC, "4", false, []);
+        });
+
+        Assert.True(Assert.Single(outcomes).Released);
+        Assert.Empty(asked);
+        Assert.Empty(RelatedIds(output));
+    }
+
+    [Fact]
     public void Correlations_NoLookupPossible_AllRemoved()
     {
         var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
