@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.ObjectPool;
 
 namespace TlpGateway.Filtering;
 
@@ -203,6 +204,11 @@ internal sealed class JsonScan
 {
     public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
+    // Scanners are reused from one answer to the next, so an answer's first event does not allocate
+    // its nodes again; one that held a very large event is let go rather than kept.
+    private const int MaxPooledNodes = 16 * 1024;
+    private static readonly ObjectPool<JsonScan> Scanners = new DefaultObjectPool<JsonScan>(new ScannerPolicy(), Environment.ProcessorCount * 4);
+
     private readonly List<Node> _pool = [];
     private readonly List<Node> _open = [];
     private int _used;
@@ -213,6 +219,15 @@ internal sealed class JsonScan
 
     /// <summary>The bytes of the value being decided, set once it is whole.</summary>
     public ReadOnlyMemory<byte> Source { get; private set; }
+
+    /// <summary>A scanner for one answer; give it back with <see cref="Return"/> when the answer is done.</summary>
+    public static JsonScan Rent() => Scanners.Get();
+
+    public void Return()
+    {
+        Source = default;
+        Scanners.Return(this);
+    }
 
     /// <summary>Starts a new value at its opening bracket (offset 0 of the value).</summary>
     public void Begin(bool isArray)
@@ -337,6 +352,13 @@ internal sealed class JsonScan
     {
         Source = source;
         return _root ?? throw new InvalidOperationException("No value was scanned.");
+    }
+
+    private sealed class ScannerPolicy : IPooledObjectPolicy<JsonScan>
+    {
+        public JsonScan Create() => new();
+
+        public bool Return(JsonScan obj) => obj._pool.Count <= MaxPooledNodes;
     }
 
     private Node Rent(int start, bool isArray)

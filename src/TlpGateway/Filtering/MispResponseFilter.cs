@@ -16,7 +16,7 @@ internal sealed class MispResponseFilter
     private readonly UnitProcessor _units;
     private readonly int _maxUnitBytes;
     private readonly Action<UnitOutcome> _onUnit;
-    private readonly JsonScan _scan = new();
+    private readonly JsonScan _scan = JsonScan.Rent();
     private readonly Stack<Frame> _frames = new();
 
     private byte[] _buffer;
@@ -40,6 +40,7 @@ internal sealed class MispResponseFilter
     private string? _pendingName;
     private long _pendingUnitEnd;
     private bool _final;
+    private bool _finished;
 
     // Where the buffered input must reach before the reader tries again to finish a token it could not.
     private long _retryAt;
@@ -138,6 +139,8 @@ internal sealed class MispResponseFilter
 
     private void Finish(IBufferWriter<byte> output)
     {
+        // The buffer and the scanner go back to their pools here: only once.
+        ObjectDisposedException.ThrowIf(_finished, this);
         if (!_done)
         {
             throw new FilterException(_readAbs == 0 && _length == 0 ? "empty body" : "truncated JSON");
@@ -152,6 +155,8 @@ internal sealed class MispResponseFilter
         CopyInput(_bufferBase + _length, output);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
+        _finished = true;
+        _scan.Return();
     }
 
     private void Append(ReadOnlySpan<byte> chunk)
