@@ -28,6 +28,9 @@ public class FilterBenchmarks
     [Params(1, 20, 200)]
     public int SizeMb { get; set; }
 
+    /// <summary>The size of the generated answer.</summary>
+    public int InputBytes => _input.Length;
+
     [GlobalSetup]
     public void Setup()
     {
@@ -61,7 +64,7 @@ public class FilterBenchmarks
         return tokens;
     }
 
-    [Benchmark(Description = "Filter, member max amber (most released)")]
+    [Benchmark(Description = "Filter, member max amber+strict (most released)")]
     public int FilterEntitled() => Run(Requester(TlpLevel.AmberStrict, MemberRelation.Member));
 
     [Benchmark(Description = "Filter, third party max green (sources hidden, many removed)")]

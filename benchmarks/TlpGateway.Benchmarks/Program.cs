@@ -4,5 +4,14 @@ namespace TlpGateway.Benchmarks;
 
 internal static class BenchmarkProgram
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["--paired", .. var sizes])
+        {
+            PairedRun.Run(sizes.Length > 0 ? sizes.Select(int.Parse) : [1, 20, 200]);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+    }
 }

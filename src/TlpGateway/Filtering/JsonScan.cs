@@ -198,7 +198,7 @@ internal sealed class FilterException(string reason) : Exception(reason)
 /// any chunk boundary and go on with the next chunk. Everything else is skipped, and strings are
 /// decoded only when the policy asks. Duplicate keys among the ones the policy reads are refused:
 /// a second <c>Tag</c> list must never let a harmless first one decide. Nodes are reused from one
-/// value to the next, so scanning allocates nothing once warm.
+/// value to the next, and scanners from one answer to the next, so scanning allocates nothing once warm.
 /// </summary>
 internal sealed class JsonScan
 {
@@ -475,6 +475,13 @@ internal sealed class JsonScan
 
         private static Key[] BuildKeys()
         {
+            // Nodes keep the keys they hold as bits of a ulong, and every key but Other has one name.
+            var all = Enum.GetValues<Key>();
+            if (all.Length > 64 || !all.Where(key => key != Key.Other).Order().SequenceEqual(Names.Select(n => n.Key).Order()))
+            {
+                throw new InvalidOperationException("Every Key but Other needs exactly one name, and there may be at most 64 keys.");
+            }
+
             var keys = new Key[1 << Bits];
             foreach (var (text, key) in Names)
             {

@@ -8,8 +8,9 @@ namespace TlpGateway.Filtering;
 /// tokenized once: the envelope (<c>{"response":[</c>, the list brackets) is copied, while each
 /// event, row or item is held whole (never more than one at a time, never more than
 /// <see cref="FilterOptions.MaxEventBytes"/>) and recorded by <see cref="JsonScan"/> in the same
-/// pass, decided by <see cref="UnitProcessor"/> once it closes, and only then written out. Nothing of a unit leaves before its decision; any surprise throws
-/// <see cref="FilterException"/> and nothing more is written.
+/// pass, decided by <see cref="UnitProcessor"/> once it closes, and only then written out. Nothing
+/// of a unit leaves before its decision; any surprise throws <see cref="FilterException"/> and
+/// nothing more is written.
 /// </summary>
 internal sealed class MispResponseFilter
 {
@@ -28,7 +29,7 @@ internal sealed class MispResponseFilter
     private long _emittedAbs;
     private JsonReaderState _state = new(JsonScan.ReaderOptions);
 
-    // The unit being held: where it starts, the depth it started at, and its shape.
+    // The unit being held: where it starts, whether it is an object or array (scanned), and its shape.
     private long _unitStart = -1;
     private long _unitValueStart;
     private bool _unitIsContainer;
@@ -40,11 +41,11 @@ internal sealed class MispResponseFilter
     private string? _pendingName;
     private long _pendingUnitEnd;
     private bool _final;
+    private bool _done;
     private bool _finished;
 
     // Where the buffered input must reach before the reader tries again to finish a token it could not.
     private long _retryAt;
-    private bool _done;
 
     public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit)
     {
@@ -115,7 +116,7 @@ internal sealed class MispResponseFilter
         }
     }
 
-    /// <summary>Decides the held row now that its event is known, and goes on with what is buffered.</summary>
+    /// <summary>Decides the held unit now that the events it depends on are known, and goes on with what is buffered.</summary>
     public void Resume(IBufferWriter<byte> output)
     {
         var pending = PendingLookups ?? throw new InvalidOperationException("No look-up is pending.");
