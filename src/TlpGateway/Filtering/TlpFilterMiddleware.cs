@@ -39,8 +39,8 @@ internal sealed class TlpFilterMiddleware(
         var request = context.Request;
         var route = MispRoute.Parse(request.Path.Value ?? "/");
 
-        // What the client could use to make MISP answer in a way the filter cannot judge.
-        request.Headers.Remove(HeaderNames.AcceptEncoding);
+        // What the client could use to make MISP answer in a way the filter cannot judge. (Accept-Encoding
+        // is removed from what is forwarded only: the client's answer is compressed after filtering.)
         request.Headers.Remove(HeaderNames.IfNoneMatch);
         request.Headers.Remove(HeaderNames.IfModifiedSince);
         request.Headers.Remove(HeaderNames.Range);

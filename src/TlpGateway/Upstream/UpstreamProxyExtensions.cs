@@ -37,6 +37,9 @@ internal static class UpstreamProxyExtensions
             {
                 // A MISP session cookie would let MISP act on an identity other than the one the gateway judged.
                 context.AddResponseHeaderRemove("Set-Cookie");
+
+                // The filter reads MISP's answers as they are: MISP is never asked to compress them.
+                context.AddRequestHeaderRemove("Accept-Encoding");
             });
 
         return services;

@@ -300,4 +300,44 @@ public sealed class EgressFilterTests : IAsyncLifetime
         Assert.Equal("00000000-0000-4000-8000-000000000001", related.GetProperty("Orgc").GetProperty("uuid").GetString());
         Assert.Equal("0", related.GetProperty("orgc_id").GetString());
     }
+
+    [Fact]
+    public async Task View_ClientAcceptsGzip_FilteredAnswerGzippedAndMispAskedPlain()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        var plain = await client.GetByteArrayAsync("/events/view/4");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events/view/4");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        Assert.True(response.Headers.TransferEncodingChunked);
+        Assert.Equal(plain, await GunzipAsync(response));
+        Assert.All(_servers.Simulator.Requests, r => Assert.Null(r.Header("Accept-Encoding")));
+    }
+
+    [Fact]
+    public async Task View_WithheldEventToGzipClient_MispsOwn404Gzipped()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events/view/8");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var expected = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1", "error_events_view_999999__orgC.json"));
+        Assert.Equal(expected.Replace("999999", "8", StringComparison.Ordinal), Encoding.UTF8.GetString(await GunzipAsync(response)));
+    }
+
+    private static async Task<byte[]> GunzipAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        using var gzip = new System.IO.Compression.GZipStream(await response.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        await gzip.CopyToAsync(plain);
+        return plain.ToArray();
+    }
 }
