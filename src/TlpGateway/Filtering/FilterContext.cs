@@ -21,8 +21,8 @@ internal sealed class FilterContext
     public bool MinimalIndex { get; init; }
 
     /// <summary>
-    /// What look-ups found about the events that rows (proposals, sightings) concern, filled as the
-    /// filter asks (<see cref="MispResponseFilter.PendingLookups"/>); null where no look-up is possible.
+    /// What look-ups found about the events that rows (proposals, sightings) concern and that events'
+    /// correlations name, filled as the filter asks (<see cref="MispResponseFilter.PendingLookups"/>); null where no look-up is possible.
     /// </summary>
     public Dictionary<string, EventAccess>? KnownEvents { get; init; }
 
