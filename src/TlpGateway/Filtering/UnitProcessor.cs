@@ -295,15 +295,7 @@ internal sealed class UnitProcessor(FilterContext context)
                 {
                     if (!IsRemoved(obj) && obj.Child(Key.ObjectReference) is { IsArray: true, Items.Count: > 0 } references)
                     {
-                        foreach (var reference in references.Items)
-                        {
-                            if (reference.Text(Key.ReferencedUuid) is { } target && RemovedUuids().Contains(target))
-                            {
-                                MarkRemoved(reference);
-                            }
-                        }
-
-                        RemoveMarked(references);
+                        RemoveItemsNamingRemoved(references, Key.ReferencedUuid);
                     }
                 }
             }
@@ -346,15 +338,7 @@ internal sealed class UnitProcessor(FilterContext context)
             }
             else if (_removed.Count > 0)
             {
-                foreach (var proposal in proposals.Items)
-                {
-                    if (proposal.Text(Key.Uuid) is { } target && RemovedUuids().Contains(target))
-                    {
-                        MarkRemoved(proposal);
-                    }
-                }
-
-                RemoveMarked(proposals);
+                RemoveItemsNamingRemoved(proposals, Key.Uuid);
             }
         }
 
@@ -559,6 +543,20 @@ internal sealed class UnitProcessor(FilterContext context)
         {
             AddRemovedTexts(item, withValue);
         }
+    }
+
+    /// <summary>Removes the items of a list (references, proposals) whose <paramref name="key"/> names something removed from the event.</summary>
+    private void RemoveItemsNamingRemoved(Node list, Key key)
+    {
+        foreach (var item in list.Items)
+        {
+            if (item.Text(key) is { } target && RemovedUuids().Contains(target))
+            {
+                MarkRemoved(item);
+            }
+        }
+
+        RemoveMarked(list);
     }
 
     /// <summary>The UUIDs of what was removed from the event so far, read from the input only when something must be checked against them.</summary>
