@@ -16,6 +16,12 @@ internal static class GatewayApplication
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        if (!Tlp.TagName.NormalisationAvailable)
+        {
+            // Without ICU, "ｔｌｐ：ｒｅｄ" would not read as tlp:red: the gateway would judge tags differently from what they say.
+            throw new InvalidOperationException("Unicode normalisation is unavailable (ICU missing): install libicu; the gateway cannot compare tag names without it.");
+        }
+
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 

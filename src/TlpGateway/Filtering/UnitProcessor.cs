@@ -385,7 +385,7 @@ internal sealed class UnitProcessor(FilterContext context)
             var own = Marking(attributeTags, out _);
             var level = Max(own.HasLevel || own.Unknown ? own.Effective(TlpLevel.Clear) : TlpLevel.Clear, eventLevel);
             var ruled = !rules.IsEmpty
-                && rules.AttributeRule(attribute.Text(Key.Type), attribute.Text(Key.Category), Distribution(attribute, parentDistribution), TagNames(attributeTags)) is not null;
+                && rules.AttributeRule(attribute.Text(Key.Type), attribute.Text(Key.Category), Distribution(attribute, parentDistribution), attribute.Child(Key.SharingGroup)?.Text(Key.Uuid), TagNames(attributeTags)) is not null;
 
             // The event was released at its own level, so an attribute no more restrictive than it is too.
             if (ruled || (level != eventLevel && !EntitlementPolicy.MayReceive(level, orgc, context.Requester)))
@@ -750,16 +750,23 @@ internal sealed class UnitProcessor(FilterContext context)
     }
 
     /// <summary>The member rule an event breaks by its own tags, distribution or sharing group, or null.</summary>
-    private static string? EventRule(Node evt, Node? tags, Members.MemberRules rules, bool tlpAdded, int? distribution) =>
-        rules.EventTagRule(TagNames(tags), tlpAdded)
-        ?? (distribution is { } level && rules.BlockedDistributionLevels.Contains(level) ? "blocked-distribution" : null)
-        ?? (evt.Child(Key.SharingGroup)?.Text(Key.Uuid) is { } group && rules.BlockedSharingGroups.Contains(group) ? "blocked-sharing-group" : null);
+    private string? EventRule(Node evt, Node? tags, Rules.MemberRules rules, bool tlpAdded, int? distribution)
+    {
+        var names = TagNames(tags);
+        if (tlpAdded)
+        {
+            names.Add("tlp:" + TlpMarking.Name(context.DefaultTlp));
+            names.Add("tlp:ex:chr");
+        }
 
-    private static List<string> TagNames(Node? tags) => tags is { IsArray: true } ? tags.Items.Select(TagName).ToList() : [];
+        return rules.EventRule(names, distribution, evt.Child(Key.SharingGroup)?.Text(Key.Uuid));
+    }
+
+    private static List<string> TagNames(Node? tags) => tags is { IsArray: true } ? tags.Items.Select(tag => Tlp.TagName.Canonical(TagName(tag))).ToList() : [];
 
     /// <summary>An item's distribution, with MISP's "inherit" (5) resolved to its parent's.</summary>
     private static int? Distribution(Node holder, int? parent) =>
-        Members.MemberRules.Resolve(holder.IndexOf(Key.Distribution) is >= 0 and var i ? holder.IntAt(i) : null, parent);
+        Rules.MemberRules.Resolve(holder.IndexOf(Key.Distribution) is >= 0 and var i ? holder.IntAt(i) : null, parent);
 
     /// <summary>The source organisation's UUID: <c>Orgc.uuid</c>, else the flat <c>orgc_uuid</c> of index rows.</summary>
     private string? Orgc(Node holder) =>

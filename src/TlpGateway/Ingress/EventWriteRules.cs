@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using TlpGateway.Members;
+using TlpGateway.Rules;
 using TlpGateway.Tlp;
 
 namespace TlpGateway.Ingress;
@@ -145,7 +145,7 @@ internal static class EventWriteRules
     }
 
     /// <summary>The member rule a written event breaks (its tags, distribution, sharing group, attributes or objects), or null.</summary>
-    public static string? MemberRuleBroken(JsonObject evt, MemberRules rules, TlpMarking marking)
+    public static string? MemberRuleBroken(JsonObject evt, MemberRules rules, TlpMarking marking, TlpLevel defaultTlp)
     {
         ArgumentNullException.ThrowIfNull(evt);
         ArgumentNullException.ThrowIfNull(rules);
@@ -155,9 +155,14 @@ internal static class EventWriteRules
         }
 
         var eventDistribution = Number(evt["distribution"]);
-        var rule = rules.EventTagRule(TagNames(evt), tlpAdded: !marking.HasLevel)
-            ?? (eventDistribution is { } level && rules.BlockedDistributionLevels.Contains(level) ? "blocked-distribution" : null)
-            ?? ((evt["SharingGroup"] as JsonObject)?["uuid"]?.ToString() is { } group && rules.BlockedSharingGroups.Contains(group) ? "blocked-sharing-group" : null);
+        var names = TagNames(evt);
+        if (!marking.HasLevel)
+        {
+            names.Add("tlp:" + TlpMarking.Name(defaultTlp));
+            names.Add("tlp:ex:chr");
+        }
+
+        var rule = rules.EventRule(names, eventDistribution, SharingGroup(evt));
         if (rule is not null)
         {
             return rule;
@@ -174,14 +179,9 @@ internal static class EventWriteRules
         foreach (var obj in (evt["Object"] as JsonArray ?? []).OfType<JsonObject>())
         {
             var objectDistribution = MemberRules.Resolve(Number(obj["distribution"]), eventDistribution);
-            if (obj["name"]?.ToString() is { } type && rules.BlockedObjectTypes.Contains(type))
+            if (rules.ObjectRule(obj["name"]?.ToString(), objectDistribution, SharingGroup(obj)) is { } objectRule)
             {
-                return "blocked-object-type";
-            }
-
-            if (objectDistribution is { } level2 && rules.BlockedDistributionLevels.Contains(level2))
-            {
-                return "blocked-distribution";
+                return objectRule;
             }
 
             foreach (var attribute in (obj["Attribute"] as JsonArray ?? []).OfType<JsonObject>())
@@ -197,10 +197,12 @@ internal static class EventWriteRules
     }
 
     private static string? AttributeRule(JsonObject attribute, MemberRules rules, int? parentDistribution) =>
-        rules.AttributeRule(attribute["type"]?.ToString(), attribute["category"]?.ToString(), MemberRules.Resolve(Number(attribute["distribution"]), parentDistribution), TagNames(attribute));
+        rules.AttributeRule(attribute["type"]?.ToString(), attribute["category"]?.ToString(), MemberRules.Resolve(Number(attribute["distribution"]), parentDistribution), SharingGroup(attribute), TagNames(attribute));
+
+    private static string? SharingGroup(JsonObject holder) => (holder["SharingGroup"] as JsonObject)?["uuid"]?.ToString();
 
     private static List<string> TagNames(JsonObject holder) =>
-        (holder["Tag"] as JsonArray ?? []).Select(tag => tag?["name"]?.ToString()).OfType<string>().ToList();
+        (holder["Tag"] as JsonArray ?? []).Select(tag => tag?["name"]?.ToString()).OfType<string>().Select(TagName.Canonical).ToList();
 
     private static int? Number(JsonNode? node) =>
         node is not null && int.TryParse(node.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;

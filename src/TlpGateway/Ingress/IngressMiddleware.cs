@@ -143,7 +143,7 @@ internal sealed class IngressMiddleware(
                 return SaveFailure(context, "curation", CurationMessage(loose, limit), "Curation");
             }
 
-            if (EventWriteRules.MemberRuleBroken(evt, requester.Member.Rules, marking) is { } rule)
+            if (EventWriteRules.MemberRuleBroken(evt, requester.Member.Rules, marking, community.DefaultTlp) is { } rule)
             {
                 return SaveFailure(context, "rule-" + rule, $"The event breaks this member's sharing rule '{rule}'.", "Member rule");
             }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using TlpGateway.Admission;
+using TlpGateway.Rules;
 using TlpGateway.Tlp;
 
 namespace TlpGateway.Members;
@@ -252,16 +253,16 @@ internal static class MembersFileParser
                         errors.Add($"{where}: 'allowedTags.{taxonomy.Name}' entry '{tag}' is not a tag of taxonomy '{taxonomy.Name}'");
                     }
 
-                    allowed[taxonomy.Name.ToLowerInvariant()] = Set(tags);
+                    allowed[TagName.Canonical(taxonomy.Name)] = tags.Select(TagName.Canonical).ToFrozenSet(StringComparer.Ordinal);
                 }
             }
         }
 
         return new MemberRules
         {
-            BlockedTags = Set(ParseStrings(element, "blockedTags", where, errors)),
-            RequiredTaxonomies = ParseStrings(element, "requiredTaxonomies", where, errors),
-            AllowedTags = allowed.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
+            BlockedTags = ParseStrings(element, "blockedTags", where, errors).Select(TagName.Canonical).ToFrozenSet(StringComparer.Ordinal),
+            RequiredTaxonomies = [.. ParseStrings(element, "requiredTaxonomies", where, errors).Select(TagName.Canonical)],
+            AllowedTags = allowed.ToFrozenDictionary(StringComparer.Ordinal),
             BlockedDistributionLevels = levels.ToFrozenSet(),
             BlockedSharingGroups = Set(groups),
             BlockedAttributeTypes = Set(ParseStrings(element, "blockedAttributeTypes", where, errors)),

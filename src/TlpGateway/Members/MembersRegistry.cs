@@ -2,6 +2,8 @@ using System.Collections.Frozen;
 using System.Net;
 using TlpGateway.Tlp;
 
+using TlpGateway.Rules;
+
 namespace TlpGateway.Members;
 
 /// <summary>Whether a member sits inside the community or outside it (every event it receives is forwarded).</summary>

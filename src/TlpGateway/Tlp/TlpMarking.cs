@@ -40,45 +40,38 @@ internal struct TlpMarking
         Add(tagName.AsSpan());
     }
 
-    /// <summary>Takes one tag name (already JSON-unescaped) into account.</summary>
-    public void Add(ReadOnlySpan<char> tagName)
+    /// <summary>Takes one tag name (already JSON-unescaped) into account, compared as <see cref="TagName.Canonical(ReadOnlySpan{char})"/> reads it.</summary>
+    public void Add(ReadOnlySpan<char> tagName) => AddCanonical(TagName.Canonical(tagName));
+
+    /// <summary>Takes one tag name already in <see cref="TagName.Canonical(string)"/> form into account.</summary>
+    public void AddCanonical(string name)
     {
-        var name = tagName.Trim();
-        if (!name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        ArgumentNullException.ThrowIfNull(name);
+        if (!name.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return;
         }
 
-        var value = name[Prefix.Length..].Trim();
-        TlpLevel? level = null;
-        if (value.Equals("clear", StringComparison.OrdinalIgnoreCase) || value.Equals("white", StringComparison.OrdinalIgnoreCase))
+        TlpLevel? level = name.AsSpan(Prefix.Length).Trim() switch
         {
-            level = TlpLevel.Clear;
-        }
-        else if (value.Equals("green", StringComparison.OrdinalIgnoreCase))
+            "clear" or "white" => TlpLevel.Clear,
+            "green" => TlpLevel.Green,
+            "amber" => TlpLevel.Amber,
+            "amber+strict" => TlpLevel.AmberStrict,
+            "red" => TlpLevel.Red,
+            _ => null,
+        };
+        if (level is null)
         {
-            level = TlpLevel.Green;
-        }
-        else if (value.Equals("amber", StringComparison.OrdinalIgnoreCase))
-        {
-            level = TlpLevel.Amber;
-        }
-        else if (value.Equals("amber+strict", StringComparison.OrdinalIgnoreCase))
-        {
-            level = TlpLevel.AmberStrict;
-        }
-        else if (value.Equals("red", StringComparison.OrdinalIgnoreCase))
-        {
-            level = TlpLevel.Red;
-        }
-        else if (value.Equals("ex:chr", StringComparison.OrdinalIgnoreCase))
-        {
-            ChathamHouse = true;
-            return;
-        }
-        else
-        {
-            Unknown = true;
+            if (name.AsSpan(Prefix.Length).Trim() is "ex:chr")
+            {
+                ChathamHouse = true;
+            }
+            else
+            {
+                Unknown = true;
+            }
+
             return;
         }
 

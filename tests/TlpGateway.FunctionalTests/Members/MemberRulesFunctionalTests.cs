@@ -56,7 +56,7 @@ public sealed class MemberRulesFunctionalTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response!.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.False((bool)body["saved"]!);
-        Assert.Contains("blocked-attribute-type", body["message"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("blockedAttributeTypes", body["message"]!.ToString(), StringComparison.Ordinal);
         response.Dispose();
     }
 

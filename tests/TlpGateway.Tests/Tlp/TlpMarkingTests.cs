@@ -74,3 +74,41 @@ public sealed class TlpMarkingTests
         Assert.False(marking.HasLevel);
     }
 }
+
+public sealed class TagNameTests
+{
+    [Theory]
+    [InlineData("TLP:Red")]
+    [InlineData(" tlp:red ")]
+    [InlineData("tlp:red\u200b")]
+    [InlineData("tlp:red\0")]
+    [InlineData("\u200btlp:\u200dred\ufeff")]
+    [InlineData("ｔｌｐ：ｒｅｄ")]
+    [InlineData("tlp:r\u00ADed")]
+    [InlineData("tlp:red\u0007\u001f")]
+    public void Canonical_InvisibleOrCompatibilitySpellings_AreTlpRed(string spelling)
+    {
+        Assert.Equal("tlp:red", TagName.Canonical(spelling));
+
+        var marking = default(TlpMarking);
+        marking.Add(spelling);
+        Assert.Equal(TlpLevel.Red, marking.Level);
+    }
+
+    [Fact]
+    public void Canonical_LookAlikeLetters_StayUnknownTlpValue()
+    {
+        // Cyrillic 'е' is no compatibility form of 'e': the value is unknown, which counts as amber.
+        var marking = default(TlpMarking);
+        marking.Add("tlp:r\u0435d");
+
+        Assert.True(marking.Unknown);
+        Assert.Equal(TlpLevel.Amber, marking.Effective(TlpLevel.Clear));
+    }
+
+    [Fact]
+    public void NormalisationAvailable_InThisProcess_IsTrue()
+    {
+        Assert.True(TagName.NormalisationAvailable);
+    }
+}

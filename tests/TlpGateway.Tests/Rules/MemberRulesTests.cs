@@ -6,10 +6,11 @@ using FsCheck.Fluent;
 using MispSimulator;
 using TlpGateway.Filtering;
 using TlpGateway.Members;
+using TlpGateway.Rules;
 using TlpGateway.Tests.Filtering;
 using TlpGateway.Tlp;
 
-namespace TlpGateway.Tests.Members;
+namespace TlpGateway.Tests.Rules;
 
 public sealed class MemberRulesTests
 {
@@ -28,9 +29,9 @@ public sealed class MemberRulesTests
     }
 
     [Theory]
-    [InlineData("""[{"name":"tlp:green"},{"name":"PAP:RED"}]""", "rule-blocked-tag")]
-    [InlineData("""[{"name":"tlp:green"},{"name":"osint:source-type=\"blog\""}]""", "rule-tag-not-allowed")]
-    [InlineData("""[{"name":"osint:source-type=\"report\""}]""", "rule-required-taxonomy")]
+    [InlineData("""[{"name":"tlp:green"},{"name":"PAP:RED"}]""", "rule-blockedTags")]
+    [InlineData("""[{"name":"tlp:green"},{"name":"osint:source-type=\"blog\""}]""", "rule-allowedTags")]
+    [InlineData("""[{"name":"osint:source-type=\"report\""}]""", "rule-requiredTaxonomies")]
     public void Event_BreakingEventRule_Withheld(string tags, string reason)
     {
         var rules = new MemberRules
@@ -40,7 +41,7 @@ public sealed class MemberRulesTests
             RequiredTaxonomies = ["tlp", "osint"],
         };
 
-        var (evt, outcome) = Run(Event(tags), rules with { RequiredTaxonomies = reason == "rule-required-taxonomy" ? ["tlp", "osint", "pap"] : [] });
+        var (evt, outcome) = Run(Event(tags), rules with { RequiredTaxonomies = reason == "rule-requiredTaxonomies" ? ["tlp", "osint", "pap"] : [] });
 
         Assert.Null(evt);
         Assert.Equal(reason, outcome.Reason);
