@@ -239,7 +239,7 @@ internal sealed class UnitProcessor(FilterContext context)
             return Withheld("event", "rule-" + broken, evt.Text(Key.Uuid), effective) with { OrgcUuid = orgc };
         }
 
-        var hide = EntitlementPolicy.HidesSource(requester, orgc, EntitlementPolicy.ChathamHouseApplies(marking, context.Community));
+        var hide = Provenance.SourcePolicy.HidesSource(requester, orgc, Provenance.SourcePolicy.ChathamHouseApplies(marking, context.Community));
         var attributeTotal = 0;
         var removed = 0;
         if (evt.Child(Key.Attribute) is { IsArray: true } attributes)
@@ -643,7 +643,7 @@ internal sealed class UnitProcessor(FilterContext context)
             }
         }
 
-        if (EntitlementPolicy.HidesSource(requester, orgc, EntitlementPolicy.ChathamHouseApplies(eventMarking, context.Community)))
+        if (Provenance.SourcePolicy.HidesSource(requester, orgc, Provenance.SourcePolicy.ChathamHouseApplies(eventMarking, context.Community)))
         {
             HideInTags(tags);
             if (stub is not null)
@@ -685,7 +685,7 @@ internal sealed class UnitProcessor(FilterContext context)
             return Withheld("index-row", TlpReasons[(int)effective], row.Text(Key.Uuid), effective);
         }
 
-        var hide = EntitlementPolicy.HidesSource(requester, orgc, EntitlementPolicy.ChathamHouseApplies(marking, context.Community));
+        var hide = Provenance.SourcePolicy.HidesSource(requester, orgc, Provenance.SourcePolicy.ChathamHouseApplies(marking, context.Community));
         if (context.MinimalIndex)
         {
             ReplaceWithMinimalRow(row, hide ? context.Forwarder.Uuid : orgc);

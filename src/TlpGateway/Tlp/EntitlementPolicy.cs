@@ -55,25 +55,4 @@ internal static class EntitlementPolicy
         };
         return Math.Min(distribution, cap);
     }
-
-    /// <summary>Whether the Chatham House Rule applies to an event with this marking (SPEC section 2).</summary>
-    public static bool ChathamHouseApplies(TlpMarking marking, CommunitySettings community)
-    {
-        ArgumentNullException.ThrowIfNull(community);
-        return community.ChathamHouse == ChathamHouseMode.Always
-            || marking.ChathamHouse
-            || marking.Unknown
-            || !marking.HasLevel;
-    }
-
-    /// <summary>
-    /// Whether the source of an event is hidden from the requester (SPEC section 4): from a third party
-    /// (the event is forwarded) and under CHR, but never from the source itself.
-    /// </summary>
-    public static bool HidesSource(Requester requester, string? orgcUuid, bool chathamHouse)
-    {
-        ArgumentNullException.ThrowIfNull(requester);
-        return !requester.IsOwner(orgcUuid)
-            && (requester.Member.Relation == MemberRelation.ThirdParty || chathamHouse);
-    }
 }

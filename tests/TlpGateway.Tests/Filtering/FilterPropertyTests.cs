@@ -49,7 +49,7 @@ public sealed class FilterPropertyTests
                 }
             }
 
-            var hidden = EntitlementPolicy.HidesSource(requester, orgc, EntitlementPolicy.ChathamHouseApplies(Marking(original["Tag"] as JsonArray), context.Community));
+            var hidden = TlpGateway.Provenance.SourcePolicy.HidesSource(requester, orgc, TlpGateway.Provenance.SourcePolicy.ChathamHouseApplies(Marking(original["Tag"] as JsonArray), context.Community));
             if (hidden && ((string?)evt["Orgc"]!["uuid"] == orgc || evt.ContainsKey("event_creator_email")))
             {
                 return false.Label($"source of {evt["uuid"]} not hidden");

@@ -91,10 +91,10 @@ public sealed class EntitlementPolicyTests
         var thirdParty = FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, MemberRelation.ThirdParty);
         var member = FilterHarness.Requester(FilterHarness.OrgD);
 
-        Assert.True(EntitlementPolicy.HidesSource(thirdParty, FilterHarness.OrgC, chathamHouse: false));
-        Assert.True(EntitlementPolicy.HidesSource(member, FilterHarness.OrgC, chathamHouse: true));
-        Assert.False(EntitlementPolicy.HidesSource(member, FilterHarness.OrgC, chathamHouse: false));
-        Assert.False(EntitlementPolicy.HidesSource(thirdParty, FilterHarness.OrgD, chathamHouse: true));
+        Assert.True(TlpGateway.Provenance.SourcePolicy.HidesSource(thirdParty, FilterHarness.OrgC, chathamHouse: false));
+        Assert.True(TlpGateway.Provenance.SourcePolicy.HidesSource(member, FilterHarness.OrgC, chathamHouse: true));
+        Assert.False(TlpGateway.Provenance.SourcePolicy.HidesSource(member, FilterHarness.OrgC, chathamHouse: false));
+        Assert.False(TlpGateway.Provenance.SourcePolicy.HidesSource(thirdParty, FilterHarness.OrgD, chathamHouse: true));
     }
 
     [Theory]
@@ -110,6 +110,6 @@ public sealed class EntitlementPolicyTests
         marking.Add(tag);
         var community = FilterHarness.Community with { ChathamHouse = mode };
 
-        Assert.Equal(expected, EntitlementPolicy.ChathamHouseApplies(marking, community));
+        Assert.Equal(expected, TlpGateway.Provenance.SourcePolicy.ChathamHouseApplies(marking, community));
     }
 }
