@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using TlpGateway.Admission;
 using TlpGateway.Audit;
 using TlpGateway.Errors;
+using TlpGateway.Decision;
 using TlpGateway.Filtering;
 using TlpGateway.Members;
 using TlpGateway.Upstream;
