@@ -151,8 +151,14 @@ internal static class Records
         return false;
     }
 
-    private static Record Single(Record? found, Record record) =>
-        found is null ? record : throw new FilterException("a record holds more than one kind of item");
+    private static Record Single(Record? found, Record record) => found switch
+    {
+        null => record,
+
+        // The minimal index lists notes, opinions and relationships side by side.
+        { Kind: RecordKind.AnalystDataIndex } when record.Kind == RecordKind.AnalystDataIndex => record,
+        _ => throw new FilterException("a record holds more than one kind of item"),
+    };
 
     /// <summary><c>{"Note": {"uuid": "modified", ...}}</c>: names that are UUIDs, string values.</summary>
     private static bool AnalystIndex(Node child)
