@@ -104,13 +104,13 @@ internal sealed partial class UnitDecision
         // :: Step 4 — may it leave, with the tags it will leave with.
         if (!EntitlementPolicy.MayReceive(level, _orgc, Requester))
         {
-            return Withheld(RecordKind.Event, "event", TlpReasons[(int)level], uuid, level);
+            return Withheld(RecordKind.Event, "event", TlpReasons[(int)level], uuid, level) with { EventId = evt.Text(Key.Id) };
         }
 
         var distribution = ReadDistribution(evt);
         if (RuleBroken(evt, MispShapes.Event, distribution, added) is { } rule)
         {
-            return Withheld(RecordKind.Event, "event", "rule-" + rule, uuid, level);
+            return Withheld(RecordKind.Event, "event", "rule-" + rule, uuid, level) with { EventId = evt.Text(Key.Id) };
         }
 
         var hide = SourcePolicy.HidesSource(Requester, _orgc, SourcePolicy.ChathamHouseApplies(marking, _context.Community));
