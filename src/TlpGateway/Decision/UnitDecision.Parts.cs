@@ -184,7 +184,8 @@ internal sealed partial class UnitDecision
                     break;
 
                 case Role.Tags or Role.TagLinks:
-                    DeliverTags(item, prop, role.Role, scope);
+                    // The marking read them already (and checked their shape) where the item was judged on its own tags.
+                    DeliverTags(prop, role.Role, scope, check: !(shape.Judged && item.JudgedMark == _mark));
                     break;
 
                 case Role.Item:
@@ -216,7 +217,7 @@ internal sealed partial class UnitDecision
                         break;
                     }
 
-                    DeliverList(item, prop, role.Kind, scope);
+                    DeliverList(prop, role.Kind, scope);
                     break;
             }
         }
@@ -224,7 +225,7 @@ internal sealed partial class UnitDecision
         _edits.RemoveProps(item, removed);
     }
 
-    private void DeliverList(Node holder, in Prop prop, ItemKind kind, in ItemScope scope)
+    private void DeliverList(in Prop prop, ItemKind kind, in ItemScope scope)
     {
         if (prop.ValueKind == JsonTokenType.Null)
         {
@@ -266,10 +267,9 @@ internal sealed partial class UnitDecision
         }
 
         _edits.RemoveMarked(list, _mark);
-        _ = holder;
     }
 
-    private void DeliverTags(Node item, in Prop prop, Role role, in ItemScope scope)
+    private void DeliverTags(in Prop prop, Role role, in ItemScope scope, bool check)
     {
         if (prop.ValueKind == JsonTokenType.Null)
         {
@@ -277,7 +277,10 @@ internal sealed partial class UnitDecision
         }
 
         var list = prop.Child ?? throw new FilterException("tags are not a list");
-        TagList.Check(list, role);
+        if (check)
+        {
+            TagList.Check(list, role);
+        }
         foreach (var element in list.Items)
         {
             if (_context.ExcludeLocalTags && TagList.IsLocal(element, role))
@@ -291,7 +294,6 @@ internal sealed partial class UnitDecision
         }
 
         _edits.RemoveMarked(list, _mark);
-        _ = item;
     }
 
     /// <summary>

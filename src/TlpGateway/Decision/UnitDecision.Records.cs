@@ -97,6 +97,7 @@ internal sealed partial class UnitDecision
         var cluster = record.Item;
         _orgc = Orgc(cluster);
         var marking = Marking(cluster, MispShapes.GalaxyCluster, out _, out _);
+        cluster.JudgedMark = _mark;
         var isDefault = cluster.IsSet(Key.Default);
         var level = isDefault ? OwnLevel(marking) : marking.Effective(_context.DefaultTlp);
         var uuid = cluster.Text(Key.Uuid);

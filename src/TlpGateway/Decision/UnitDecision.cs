@@ -44,6 +44,7 @@ internal sealed partial class UnitDecision
     private readonly SourceHiding _hiding;
     private readonly Dictionary<string, bool> _keptCorrelations = [];
     private readonly List<string> _names = [];
+    private readonly List<(byte[] Utf8, string Text)> _texts = [];
     private byte[]? _orgId;
     private int _mark;
     private string? _orgc;
@@ -94,23 +95,23 @@ internal sealed partial class UnitDecision
     {
         // :: Step 2 — an event concerns itself.
         _orgc = Orgc(evt);
-        var uuid = evt.Text(Key.Uuid);
 
         // :: Step 3 — its marking, from its own tags (and links, should MISP write them).
         var marking = Marking(evt, MispShapes.Event, out var kept, out var keptTags);
+        evt.JudgedMark = _mark;
         var level = marking.Effective(_context.DefaultTlp);
         var added = DefaultMarking.TagsToAdd(kept, _context.Community);
 
         // :: Step 4 — may it leave, with the tags it will leave with.
         if (!EntitlementPolicy.MayReceive(level, _orgc, Requester))
         {
-            return Withheld(RecordKind.Event, "event", TlpReasons[(int)level], uuid, level) with { EventId = evt.Text(Key.Id) };
+            return Withheld(RecordKind.Event, "event", TlpReasons[(int)level], evt.Text(Key.Uuid), level) with { EventId = evt.Text(Key.Id) };
         }
 
         var distribution = ReadDistribution(evt);
         if (RuleBroken(evt, MispShapes.Event, distribution, added) is { } rule)
         {
-            return Withheld(RecordKind.Event, "event", "rule-" + rule, uuid, level) with { EventId = evt.Text(Key.Id) };
+            return Withheld(RecordKind.Event, "event", "rule-" + rule, evt.Text(Key.Uuid), level) with { EventId = evt.Text(Key.Id) };
         }
 
         var hide = SourcePolicy.HidesSource(Requester, _orgc, SourcePolicy.ChathamHouseApplies(marking, _context.Community));
@@ -127,7 +128,7 @@ internal sealed partial class UnitDecision
         JudgeParts(evt, MispShapes.Event, scope);
         if (JudgeCorrelations(evt, hide) is { } lookups)
         {
-            return new UnitOutcome(false, "event", "needs-lookup", uuid, level, 0, false) { Lookups = lookups, Record = RecordKind.Event };
+            return new UnitOutcome(false, "event", "needs-lookup", null, level, 0, false) { Lookups = lookups, Record = RecordKind.Event };
         }
 
         // :: Step 6 — delivery.
@@ -146,14 +147,16 @@ internal sealed partial class UnitDecision
         // :: Step 7 — a signed event cannot change without breaking its signature.
         if (_edits.Count > 0 && evt.IsSet(Key.Protected))
         {
-            return Withheld(RecordKind.Event, "event", "protected-would-change", uuid, level) with { AttributesRemoved = _removals.Attributes };
+            return Withheld(RecordKind.Event, "event", "protected-would-change", evt.Text(Key.Uuid), level) with { AttributesRemoved = _removals.Attributes, EventId = evt.Text(Key.Id) };
         }
 
-        return new UnitOutcome(true, "event", null, uuid, level, _removals.Attributes, _edits.Count > 0)
+        // A released event is named only where something about it is recorded: it is in the output itself.
+        var named = _context.DescribeEvents || hide || _removals.Count > 0;
+        return new UnitOutcome(true, "event", null, named ? evt.Text(Key.Uuid) : null, level, _removals.Attributes, _edits.Count > 0)
         {
             Record = RecordKind.Event,
             OrgcUuid = _orgc,
-            EventId = evt.Text(Key.Id),
+            EventId = _context.DescribeEvents ? evt.Text(Key.Id) : null,
             HidesSource = hide,
             Distribution = delivered,
             Removals = _removals.Describe(),
@@ -163,33 +166,33 @@ internal sealed partial class UnitDecision
 
     private UnitOutcome DecideIndexRow(Node row)
     {
-        var uuid = row.Text(Key.Uuid);
         if (!row.Has(Key.EventTag))
         {
             // A row without its tags (a minimal row the gateway did not ask for) cannot be judged.
-            return Withheld(RecordKind.IndexRow, "index-row", "not-judgeable", uuid, null);
+            return Withheld(RecordKind.IndexRow, "index-row", "not-judgeable", row.Text(Key.Uuid), null);
         }
 
         _orgc = Orgc(row);
         var marking = Marking(row, MispShapes.IndexRow, out var kept, out _);
+        row.JudgedMark = _mark;
         var level = marking.Effective(_context.DefaultTlp);
         if (!EntitlementPolicy.MayReceive(level, _orgc, Requester))
         {
-            return Withheld(RecordKind.IndexRow, "index-row", TlpReasons[(int)level], uuid, level);
+            return Withheld(RecordKind.IndexRow, "index-row", TlpReasons[(int)level], row.Text(Key.Uuid), level);
         }
 
         // The row is released only where its event would be: its rules see the default marking its event leaves with.
         var distribution = ReadDistribution(row);
         if (RuleBroken(row, MispShapes.IndexRow, distribution, DefaultMarking.TagsToAdd(kept, _context.Community)) is { } rule)
         {
-            return Withheld(RecordKind.IndexRow, "index-row", "rule-" + rule, uuid, level);
+            return Withheld(RecordKind.IndexRow, "index-row", "rule-" + rule, row.Text(Key.Uuid), level);
         }
 
         var hide = SourcePolicy.HidesSource(Requester, _orgc, SourcePolicy.ChathamHouseApplies(marking, _context.Community));
         if (_context.MinimalIndex)
         {
             MinimalRow.Replace(_edits, row, hide ? _context.Forwarder.Uuid : _orgc);
-            return new UnitOutcome(true, "index-row", null, uuid, level, 0, true) { Record = RecordKind.IndexRow, OrgcUuid = _orgc, HidesSource = hide };
+            return new UnitOutcome(true, "index-row", null, null, level, 0, true) { Record = RecordKind.IndexRow, OrgcUuid = _orgc, HidesSource = hide };
         }
 
         var delivered = Requester.IsSyncIdentity && distribution is { } d ? DistributionCap.Deliver(level, d, inherited: null) : distribution;
@@ -201,7 +204,7 @@ internal sealed partial class UnitDecision
 
         var scope = new ItemScope(level, distribution, delivered, hide);
         Deliver(row, MispShapes.IndexRow, scope);
-        return new UnitOutcome(true, "index-row", null, uuid, level, 0, _edits.Count > 0) { Record = RecordKind.IndexRow, OrgcUuid = _orgc, HidesSource = hide, Distribution = delivered };
+        return new UnitOutcome(true, "index-row", null, null, level, 0, _edits.Count > 0) { Record = RecordKind.IndexRow, OrgcUuid = _orgc, HidesSource = hide, Distribution = delivered };
     }
 
     /// <summary>
@@ -294,8 +297,41 @@ internal sealed partial class UnitDecision
     private static bool IsInherited(Node tag) => tag.IsSet(Key.Inherited);
 
     /// <summary>The source organisation's UUID: <c>Orgc.uuid</c>, else the flat <c>orgc_uuid</c> of index rows.</summary>
-    private static string? Orgc(Node holder) =>
-        (holder.Child(Key.Orgc) is { IsObject: true } orgc ? orgc.Text(Key.Uuid) : null) ?? holder.Text(Key.OrgcUuid);
+    private string? Orgc(Node holder) =>
+        (holder.Child(Key.Orgc) is { IsObject: true } orgc ? CachedText(orgc, Key.Uuid) : null) ?? CachedText(holder, Key.OrgcUuid);
+
+    /// <summary>
+    /// A property's text, decoded once per distinct value: an answer names few organisations, so
+    /// their UUIDs are not decoded again for every event.
+    /// </summary>
+    private string? CachedText(Node holder, Key key)
+    {
+        if (holder.IndexOf(key) is not (>= 0 and var i))
+        {
+            return null;
+        }
+
+        if (!holder.TryGetPlainText(i, out var utf8))
+        {
+            return holder.TextAt(i);
+        }
+
+        foreach (var (bytes, text) in _texts)
+        {
+            if (utf8.SequenceEqual(bytes))
+            {
+                return text;
+            }
+        }
+
+        var decoded = System.Text.Encoding.UTF8.GetString(utf8);
+        if (_texts.Count < 64)
+        {
+            _texts.Add((utf8.ToArray(), decoded));
+        }
+
+        return decoded;
+    }
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
 

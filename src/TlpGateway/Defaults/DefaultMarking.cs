@@ -27,7 +27,13 @@ internal static class DefaultMarking
             return [];
         }
 
-        var level = "tlp:" + TlpMarking.Name(community.DefaultTlp);
-        return marking.ChathamHouse ? [level] : [level, ChathamHouseTag];
+        // One list per level and Chatham House state: filled in for every untagged event, so never built twice.
+        return Added[(int)community.DefaultTlp * 2 + (marking.ChathamHouse ? 1 : 0)];
     }
+
+    private static readonly string[][] Added = [.. Enum.GetValues<TlpLevel>().SelectMany(level => new[]
+    {
+        new[] { "tlp:" + TlpMarking.Name(level), ChathamHouseTag },
+        new[] { "tlp:" + TlpMarking.Name(level) },
+    })];
 }

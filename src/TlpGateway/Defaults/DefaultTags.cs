@@ -20,6 +20,7 @@ internal static class DefaultTags
 
     // The few default tag names of a community, written once.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> TagBytes = new(StringComparer.Ordinal);
+    private static readonly Func<string, byte[]> TagFactory = Tag;
 
     /// <summary>Adds <paramref name="names"/> to <paramref name="evt"/>; <paramref name="keptTags"/> is how many of its tags stay.</summary>
     public static void Add(Edits edits, Node evt, Node? tags, int keptTags, IReadOnlyList<string> names)
@@ -76,7 +77,7 @@ internal static class DefaultTags
                 output.Write(Encoding.UTF8.GetBytes("\"" + (indexFrom + i).ToString(CultureInfo.InvariantCulture) + "\":"));
             }
 
-            output.Write(TagBytes.GetOrAdd(names[i], Tag));
+            output.Write(TagBytes.GetOrAdd(names[i], TagFactory));
         }
     }
 

@@ -103,7 +103,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
     /// <summary>Judges a looked-up answer (a single record) as an answer to the requester would be.</summary>
     private async Task<EventAccess> JudgeAsync(byte[] body, Requester requester, CommunitySettings community, int depth, CancellationToken cancellationToken)
     {
-        var context = new FilterContext { Requester = requester, Community = community, KnownEvents = new(StringComparer.OrdinalIgnoreCase) };
+        var context = new FilterContext { Requester = requester, Community = community, KnownEvents = new(StringComparer.OrdinalIgnoreCase), DescribeEvents = true };
         var filter = new MispResponseFilter(context, int.MaxValue, _ => { });
         var sink = new ArrayBufferWriter<byte>();
         try

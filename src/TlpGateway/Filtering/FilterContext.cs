@@ -32,6 +32,12 @@ internal sealed class FilterContext
     /// <summary>How many related events of one event the filter may look up to confirm its correlations; 0 removes every correlation.</summary>
     public int MaxCorrelationLookups { get; init; }
 
+    /// <summary>
+    /// Outcomes name every record's event (its UUID and local id), also released ones with nothing
+    /// removed: for look-ups and the maintainers' preview. The live filter names only what it audits.
+    /// </summary>
+    public bool DescribeEvents { get; init; }
+
     /// <summary>The organisation shown in place of a hidden source.</summary>
     public OrganisationRef Forwarder => SourcePolicy.ShownAs(Requester.Member, Community);
 
