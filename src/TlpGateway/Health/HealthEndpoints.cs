@@ -45,10 +45,16 @@ internal static class HealthEndpoints
         return endpoints;
     }
 
-    private static async Task AnswerAsync(HttpContext context, IReadOnlyList<IPNetwork> allowed, Func<HttpContext, CancellationToken, ValueTask<(bool Ok, object Body)>> check)
+    /// <summary>Whether the TCP peer is loopback or in <c>Gateway:HealthNetworks</c> (<paramref name="allowed"/>): who may read what the gateway says about itself.</summary>
+    internal static bool IsOperator(HttpContext context, IReadOnlyList<IPNetwork> allowed)
     {
         var peer = context.Connection.RemoteIpAddress is { } address ? MemberEntry.Normalise(address) : null;
-        if (peer is null || !(peer.Equals(IPAddress.Loopback) || peer.Equals(IPAddress.IPv6Loopback) || allowed.Any(n => n.Contains(peer))))
+        return peer is not null && (peer.Equals(IPAddress.Loopback) || peer.Equals(IPAddress.IPv6Loopback) || allowed.Any(n => n.Contains(peer)));
+    }
+
+    private static async Task AnswerAsync(HttpContext context, IReadOnlyList<IPNetwork> allowed, Func<HttpContext, CancellationToken, ValueTask<(bool Ok, object Body)>> check)
+    {
+        if (!IsOperator(context, allowed))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;

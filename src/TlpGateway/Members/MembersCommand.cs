@@ -145,7 +145,7 @@ internal static class MembersCommand
             {
                 PublishAsync(redis, redisPassword, rest[0], member is null ? null : new PublishedMemberState(member.Revoked, member.SuspendedUntil), timeProvider).GetAwaiter().GetResult();
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or InvalidOperationException)
             {
                 error.WriteLine($"the file is updated, but publishing to Redis failed: {ex.Message}");
                 return FileError;
@@ -159,9 +159,7 @@ internal static class MembersCommand
 
     private static async Task PublishAsync(string endpoint, string? password, string memberId, PublishedMemberState? state, TimeProvider timeProvider)
     {
-        var options = new RedisOptions { Endpoint = endpoint, Password = password };
-        await using var client = new RespClient(options, timeProvider, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        await RedisMemberStateOverlay.PublishAsync(client, options.KeyPrefix, memberId, state);
+        await RedisMemberStateOverlay.PublishAsync(new RedisOptions { Endpoint = endpoint, Password = password }, memberId, state);
     }
 
     private static string? TakeOption(List<string> arguments, string name)

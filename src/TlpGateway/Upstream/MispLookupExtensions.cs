@@ -1,10 +1,19 @@
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace TlpGateway.Upstream;
 
-/// <summary>Registers the gateway's own look-ups in MISP (identity, event owners).</summary>
+/// <summary>
+/// Registers the gateway's own look-ups in MISP (identity, event owners) on a named client with one
+/// resilience handler, bound from <c>Gateway:Lookup</c>: retry (exponential, jittered) around a
+/// circuit breaker around a timeout per attempt. Look-ups are idempotent GETs, so every transient
+/// failure (unreachable, too slow, 5xx, 408, 429) is retried; Polly's metrics and logs are on.
+/// </summary>
 internal static class MispLookupExtensions
 {
+    public const string PipelineName = "misp-lookup";
+
     public static IServiceCollection AddMispLookups(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -14,7 +23,7 @@ internal static class MispLookupExtensions
                 client.BaseAddress = provider.GetRequiredService<IOptions<GatewayOptions>>().Value.Upstream;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("TlpGateway/1.0");
 
-                // The resilience pipeline times each attempt.
+                // The resilience handler times each attempt.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .ConfigurePrimaryHttpMessageHandler(provider =>
@@ -22,6 +31,32 @@ internal static class MispLookupExtensions
                 var handler = new SocketsHttpHandler();
                 UpstreamCertificate.Configure(handler, provider.GetRequiredService<IOptions<GatewayOptions>>().Value);
                 return handler;
+            })
+            .AddResilienceHandler(PipelineName, static (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<MispLookupOptions>>().Value;
+                if (options.MaxRetries > 0)
+                {
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.MaxRetries,
+                        Delay = options.RetryDelay,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+
+                        // A Retry-After from MISP could hold a request for as long as MISP says: the delays stay the gateway's own.
+                        ShouldRetryAfterHeader = false,
+                    });
+                }
+
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = 0.5,
+                    MinimumThroughput = 5,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = options.BreakDuration,
+                });
+                pipeline.AddTimeout(options.AttemptTimeout);
             });
         services.AddSingleton<IMispLookupClient, MispLookupClient>();
         return services;

@@ -99,7 +99,7 @@ public sealed partial class DeployFilesTests
         _ = new AdmissionMetrics(meters);
         _ = new FilterMetrics(meters);
         _ = new IngressMetrics(meters);
-        _ = new TlpGateway.Redis.RedisMetrics(meters);
+        _ = new TlpGateway.Redis.RedisMetrics(meters, TimeProvider.System);
         var directory = Directory.CreateTempSubdirectory("tlpgw-deploy-");
         try
         {
