@@ -131,7 +131,7 @@ internal sealed class MispReadiness(IHttpClientFactory clients) : IReadinessChec
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            using var response = await clients.CreateClient(Upstream.MispLookupClient.HttpClientName).GetAsync("/servers/getVersion", timeout.Token);
+            using var response = await clients.CreateClient(Upstream.MispLookupClient.ProbeClientName).GetAsync("/servers/getVersion", timeout.Token);
             return true;
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)

@@ -143,7 +143,7 @@ internal static class MembersCommand
             var member = MembersFileParser.Parse(edited).Members.FirstOrDefault(m => m.Id == rest[0]);
             try
             {
-                PublishAsync(redis, redisPassword, rest[0], member is null ? null : new PublishedMemberState(member.Revoked, member.SuspendedUntil), timeProvider).GetAwaiter().GetResult();
+                PublishAsync(redis, redisPassword, rest[0], member is null ? null : new PublishedMemberState(member.Revoked, member.SuspendedUntil)).GetAwaiter().GetResult();
             }
             catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or InvalidOperationException)
             {
@@ -157,7 +157,7 @@ internal static class MembersCommand
         return Ok;
     }
 
-    private static async Task PublishAsync(string endpoint, string? password, string memberId, PublishedMemberState? state, TimeProvider timeProvider)
+    private static async Task PublishAsync(string endpoint, string? password, string memberId, PublishedMemberState? state)
     {
         await RedisMemberStateOverlay.PublishAsync(new RedisOptions { Endpoint = endpoint, Password = password }, memberId, state);
     }

@@ -30,6 +30,9 @@ internal sealed class MispLookupClient : IMispLookupClient
 {
     public const string HttpClientName = "misp-lookup";
 
+    /// <summary>The same MISP without the resilience handler, for the readiness probe.</summary>
+    public const string ProbeClientName = "misp-probe";
+
     private readonly HttpClient _client;
     private readonly long _maxResponseBytes;
 

@@ -18,20 +18,10 @@ internal static class MispLookupExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddValidatedOptions<MispLookupOptions>(configuration, MispLookupOptions.SectionName);
-        services.AddHttpClient(MispLookupClient.HttpClientName, (provider, client) =>
-            {
-                client.BaseAddress = provider.GetRequiredService<IOptions<GatewayOptions>>().Value.Upstream;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("TlpGateway/1.0");
 
-                // The resilience handler times each attempt.
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .ConfigurePrimaryHttpMessageHandler(provider =>
-            {
-                var handler = new SocketsHttpHandler();
-                UpstreamCertificate.Configure(handler, provider.GetRequiredService<IOptions<GatewayOptions>>().Value);
-                return handler;
-            })
+        // The readiness probe asks MISP plainly: a probe is never retried, nor counted by the look-ups' circuit breaker.
+        AddMispClient(services, MispLookupClient.ProbeClientName);
+        AddMispClient(services, MispLookupClient.HttpClientName)
             .AddResilienceHandler(PipelineName, static (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<MispLookupOptions>>().Value;
@@ -61,4 +51,20 @@ internal static class MispLookupExtensions
         services.AddSingleton<IMispLookupClient, MispLookupClient>();
         return services;
     }
+
+    private static IHttpClientBuilder AddMispClient(IServiceCollection services, string name) =>
+        services.AddHttpClient(name, (provider, client) =>
+            {
+                client.BaseAddress = provider.GetRequiredService<IOptions<GatewayOptions>>().Value.Upstream;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("TlpGateway/1.0");
+
+                // The resilience handler times each look-up attempt; the probe sets its own deadline.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var handler = new SocketsHttpHandler();
+                UpstreamCertificate.Configure(handler, provider.GetRequiredService<IOptions<GatewayOptions>>().Value);
+                return handler;
+            });
 }
