@@ -12,7 +12,7 @@ namespace TlpGateway.Upstream;
 /// </summary>
 internal static class MispLookupExtensions
 {
-    public const string PipelineName = "misp-lookup";
+    public const string PipelineName = "pipeline";
 
     public static IServiceCollection AddMispLookups(this IServiceCollection services, IConfiguration configuration)
     {
