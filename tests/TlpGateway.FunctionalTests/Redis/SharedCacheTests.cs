@@ -16,7 +16,9 @@ public sealed class SharedCacheTests : IDisposable
     {
         settings["Gateway:Redis"] = _redis.Endpoint;
 
-        // Short backoffs: these tests stop and start Redis and wait for the replicas to come back.
+        // Short backoffs: these tests stop and start Redis and wait for the replicas to come back. A long
+        // connect timeout: a replica starts connected to a Redis that is up, however loaded the machine.
+        settings["Gateway:RedisOptions:ConnectTimeout"] = "00:00:10";
         settings["Gateway:RedisOptions:ReconnectBackoff"] = "00:00:00.050";
         settings["Gateway:RedisOptions:MaxReconnectBackoff"] = "00:00:01";
     }

@@ -39,6 +39,7 @@ public sealed class DashboardQueryTests
         {
             c["Gateway:Metrics:Prometheus"] = "true";
             c["Gateway:Redis"] = redis.Endpoint;
+            c["Gateway:RedisOptions:ConnectTimeout"] = "00:00:10";
 
             // An audit trail that cannot be written: its failures are a panel too.
             c["Gateway:Audit:Path"] = "/proc/tlpgateway-cannot-write/audit.jsonl";
