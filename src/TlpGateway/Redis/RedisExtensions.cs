@@ -56,8 +56,10 @@ internal static class RedisExtensions
     private static void MeasureDistributedCache(IServiceCollection services)
     {
         var registered = services.Last(d => d.ServiceType == typeof(IDistributedCache));
+        var implementation = registered.ImplementationType
+            ?? throw new InvalidOperationException("AddStackExchangeRedisCache no longer registers its cache by type: MeasureDistributedCache needs updating.");
         services.Remove(registered);
-        services.Add(new ServiceDescriptor(typeof(IDistributedCache), RedisCacheKey, registered.ImplementationType!, ServiceLifetime.Singleton));
+        services.Add(new ServiceDescriptor(typeof(IDistributedCache), RedisCacheKey, implementation, ServiceLifetime.Singleton));
         services.AddSingleton<IDistributedCache>(provider => new MeasuredDistributedCache(
             provider.GetRequiredKeyedService<IDistributedCache>(RedisCacheKey),
             provider.GetRequiredService<RedisMetrics>()));
