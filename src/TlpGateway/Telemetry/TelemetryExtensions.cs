@@ -37,7 +37,7 @@ internal static class TelemetryExtensions
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation()
-                    .AddMeter("Microsoft.AspNetCore.Server.Kestrel", "Yarp.ReverseProxy", "Polly", GatewayMeters);
+                    .AddMeter("Yarp.ReverseProxy", "Polly", GatewayMeters);
                 if (prometheus)
                 {
                     metrics.AddPrometheusExporter();
