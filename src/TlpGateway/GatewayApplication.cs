@@ -49,6 +49,7 @@ internal static class GatewayApplication
 
         var app = builder.Build();
         app.MapGatewayHealth();
+        app.MapGatewayMetrics();
         app.MapReverseProxy(pipeline =>
         {
             // Outermost, so its error bodies never pass through the gateway's own rules.

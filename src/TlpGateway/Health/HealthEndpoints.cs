@@ -45,10 +45,16 @@ internal static class HealthEndpoints
         return endpoints;
     }
 
-    private static async Task AnswerAsync(HttpContext context, IReadOnlyList<IPNetwork> allowed, Func<HttpContext, CancellationToken, ValueTask<(bool Ok, object Body)>> check)
+    /// <summary>Whether the TCP peer is loopback or in <c>Gateway:HealthNetworks</c> (<paramref name="allowed"/>): who may read what the gateway says about itself.</summary>
+    internal static bool IsOperator(HttpContext context, IReadOnlyList<IPNetwork> allowed)
     {
         var peer = context.Connection.RemoteIpAddress is { } address ? MemberEntry.Normalise(address) : null;
-        if (peer is null || !(peer.Equals(IPAddress.Loopback) || peer.Equals(IPAddress.IPv6Loopback) || allowed.Any(n => n.Contains(peer))))
+        return peer is not null && (peer.Equals(IPAddress.Loopback) || peer.Equals(IPAddress.IPv6Loopback) || allowed.Any(n => n.Contains(peer)));
+    }
+
+    private static async Task AnswerAsync(HttpContext context, IReadOnlyList<IPNetwork> allowed, Func<HttpContext, CancellationToken, ValueTask<(bool Ok, object Body)>> check)
+    {
+        if (!IsOperator(context, allowed))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
@@ -125,7 +131,7 @@ internal sealed class MispReadiness(IHttpClientFactory clients) : IReadinessChec
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            using var response = await clients.CreateClient(Upstream.MispLookupClient.HttpClientName).GetAsync("/servers/getVersion", timeout.Token);
+            using var response = await clients.CreateClient(Upstream.MispLookupClient.ProbeClientName).GetAsync("/servers/getVersion", timeout.Token);
             return true;
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)

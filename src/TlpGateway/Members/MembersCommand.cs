@@ -143,9 +143,9 @@ internal static class MembersCommand
             var member = MembersFileParser.Parse(edited).Members.FirstOrDefault(m => m.Id == rest[0]);
             try
             {
-                PublishAsync(redis, redisPassword, rest[0], member is null ? null : new PublishedMemberState(member.Revoked, member.SuspendedUntil), timeProvider).GetAwaiter().GetResult();
+                PublishAsync(redis, redisPassword, rest[0], member is null ? null : new PublishedMemberState(member.Revoked, member.SuspendedUntil)).GetAwaiter().GetResult();
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or InvalidOperationException)
             {
                 error.WriteLine($"the file is updated, but publishing to Redis failed: {ex.Message}");
                 return FileError;
@@ -157,11 +157,9 @@ internal static class MembersCommand
         return Ok;
     }
 
-    private static async Task PublishAsync(string endpoint, string? password, string memberId, PublishedMemberState? state, TimeProvider timeProvider)
+    private static async Task PublishAsync(string endpoint, string? password, string memberId, PublishedMemberState? state)
     {
-        var options = new RedisOptions { Endpoint = endpoint, Password = password };
-        await using var client = new RespClient(options, timeProvider, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        await RedisMemberStateOverlay.PublishAsync(client, options.KeyPrefix, memberId, state);
+        await RedisMemberStateOverlay.PublishAsync(new RedisOptions { Endpoint = endpoint, Password = password }, memberId, state);
     }
 
     private static string? TakeOption(List<string> arguments, string name)
