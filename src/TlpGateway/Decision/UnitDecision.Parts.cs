@@ -68,6 +68,11 @@ internal sealed partial class UnitDecision
         {
             reason = "quotes-removed-item";
         }
+        else if (shape.Kind == ItemKind.AnalystData && item.Text(Key.RelatedObjectUuid) is { } related && !IsReleasedPart(related))
+        {
+            // A relationship embeds what it points at, with that item's source: only to a part released here.
+            reason = "relates-to-unconfirmed-item";
+        }
         else
         {
             return true;
@@ -75,6 +80,53 @@ internal sealed partial class UnitDecision
 
         Remove(item, shape, reason);
         return false;
+    }
+
+    /// <summary>Whether <paramref name="uuid"/> is the event being decided or one of its parts the requester receives.</summary>
+    private bool IsReleasedPart(string uuid)
+    {
+        if (string.Equals(uuid, _confirmed, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (_event is null)
+        {
+            return false;
+        }
+
+        if (_parts is null)
+        {
+            _parts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (_event.Text(Key.Uuid) is { } eventUuid)
+            {
+                _parts.Add(eventUuid);
+            }
+
+            AddParts(List(_event, Key.Attribute));
+            AddParts(List(_event, Key.EventReport));
+            if (List(_event, Key.Object) is { } objects)
+            {
+                AddParts(objects);
+                foreach (var obj in objects.Items)
+                {
+                    AddParts(obj.RemovedMark == _mark ? null : List(obj, Key.Attribute));
+                }
+            }
+        }
+
+        return _parts.Contains(uuid);
+
+        void AddParts(Node? list)
+        {
+            foreach (var part in list?.Items ?? [])
+            {
+                if (part.IsObject && part.RemovedMark != _mark && part.Text(Key.Uuid) is { } partUuid)
+                {
+                    _parts!.Add(partUuid);
+                }
+            }
+        }
     }
 
     private void Remove(Node item, ItemShape shape, string reason)

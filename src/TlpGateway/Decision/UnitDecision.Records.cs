@@ -26,9 +26,26 @@ internal sealed partial class UnitDecision
             return Withheld(record.Kind, shape.Name, "not-judgeable", null, null);
         }
 
-        if (!known.TryGetValue(reference, out var access))
+        // A relationship on its own points at an item of its own: that item must be confirmed too.
+        var related = record.Kind == RecordKind.AnalystData ? Reference(item.Text(Key.RelatedObjectType), item.Text(Key.RelatedObjectUuid)) : null;
+        var unknown = new List<string>(2);
+        foreach (var needed in related is null ? [reference] : new[] { reference, related })
         {
-            return new UnitOutcome(false, shape.Name, "needs-lookup", null, null, 0, false) { Lookups = [reference], Record = record.Kind };
+            if (!known.ContainsKey(needed))
+            {
+                unknown.Add(needed);
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            return new UnitOutcome(false, shape.Name, "needs-lookup", null, null, 0, false) { Lookups = unknown, Record = record.Kind };
+        }
+
+        var access = known[reference];
+        if (related is not null && known[related].Receivable)
+        {
+            _confirmed = item.Text(Key.RelatedObjectUuid);
         }
 
         _orgc = access.OrgcUuid;
@@ -72,20 +89,21 @@ internal sealed partial class UnitDecision
         var item = record.Item;
         if (record.Kind == RecordKind.AnalystData)
         {
-            var type = item.Text(Key.ObjectType);
-            var uuid = item.Text(Key.ObjectUuid);
-            return (type, uuid) switch
-            {
-                (_, null) => null,
-                ("Event", _) => uuid,
-                ("Attribute" or "Object" or "EventReport", _) => type.ToLowerInvariant() + "/" + uuid,
-                _ => null,
-            };
+            return Reference(item.Text(Key.ObjectType), item.Text(Key.ObjectUuid));
         }
 
         var stub = item.Child(Key.Event) is { IsObject: true } inner ? inner : record.EventStub is { IsObject: true } beside ? beside : null;
         return item.Text(Key.EventUuid) ?? stub?.Text(Key.Uuid) ?? item.Text(Key.EventId) ?? stub?.Text(Key.Id);
     }
+
+    /// <summary>How analyst data names what it concerns: an event by UUID, anything else through that item's own view.</summary>
+    private static string? Reference(string? type, string? uuid) => (type, uuid) switch
+    {
+        (_, null) => null,
+        ("Event", _) => uuid,
+        ("Attribute" or "Object" or "EventReport", _) => type.ToLowerInvariant() + "/" + uuid,
+        _ => null,
+    };
 
     /// <summary>
     /// A galaxy cluster on its own belongs to no event: a default cluster (from MISP's galaxies) is

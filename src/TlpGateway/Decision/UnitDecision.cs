@@ -49,6 +49,13 @@ internal sealed partial class UnitDecision
     private int _mark;
     private string? _orgc;
 
+    // The event being decided, and (read when a relationship asks) the UUIDs of its parts that stay.
+    private Node? _event;
+    private HashSet<string>? _parts;
+
+    // An item a look-up confirmed the requester receives (what a relationship on its own points at).
+    private string? _confirmed;
+
     public UnitDecision(FilterContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -66,6 +73,9 @@ internal sealed partial class UnitDecision
         _removals.Clear();
         _keptCorrelations.Clear();
         _orgc = null;
+        _event = null;
+        _parts = null;
+        _confirmed = null;
 
         // A fresh mark per decision: a record decided again after a look-up starts with nothing removed.
         _mark = _mark == int.MaxValue ? 1 : _mark + 1;
@@ -95,6 +105,7 @@ internal sealed partial class UnitDecision
     {
         // :: Step 2 — an event concerns itself.
         _orgc = Orgc(evt);
+        _event = evt;
 
         // :: Step 3 — its marking, from its own tags (and links, should MISP write them).
         var marking = Marking(evt, MispShapes.Event, out var kept, out var keptTags);

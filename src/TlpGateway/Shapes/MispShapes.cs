@@ -41,7 +41,7 @@ internal static class MispShapes
         .With(Key.SharingGroupOrg, Role.Items, ItemKind.SharingGroupOrg)
         .Scalars(Key.Uuid, Key.Id, Key.Name, Key.OrgId, Key.OrganisationUuid);
 
-    /// <summary>Feed and server correlations (<c>Feed</c>, <c>Server</c>): always removed (SPEC section 3).</summary>
+    /// <summary>What tells of other sources or other events, which the gateway cannot judge: feed and server correlations (SPEC section 3), inbound relationships. Never released.</summary>
     public static readonly ItemShape Hit = new(ItemKind.Hit, "feed-hit");
 
     public static readonly ItemShape CryptographicKey = new ItemShape(ItemKind.CryptographicKey, "cryptographic-key")
@@ -123,9 +123,13 @@ internal static class MispShapes
         .Scalars(Key.Id, Key.Value, Key.EventId, Key.Info)
         .Hidden(Hiding.Zero, Key.OrgId);
 
+    /// <summary>
+    /// A related event. Its inbound relationships come from items anywhere in the hub, each embedded
+    /// with its own source: they cannot be confirmed, so they never leave (<see cref="ItemKind.Hit"/>).
+    /// </summary>
     public static readonly ItemShape Correlation = new ItemShape(ItemKind.Correlation, "correlation")
         .With(Key.Event, Role.Item, ItemKind.EventStub)
-        .With(Key.RelationshipInbound, Role.Items, ItemKind.AnalystData);
+        .With(Key.RelationshipInbound, Role.Items, ItemKind.Hit);
 
     public static readonly ItemShape Attribute = AttributeShape(ItemKind.Attribute, "attribute");
 
@@ -268,7 +272,7 @@ internal static class MispShapes
             .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
             .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
             .With(Key.RelatedObject, Role.Item, ItemKind.ForeignItem)
-            .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.SharingGroupId, Key.ObjectUuid, Key.ObjectType, Key.RelatedObjectUuid)
+            .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.SharingGroupId, Key.ObjectUuid, Key.ObjectType, Key.RelatedObjectUuid, Key.RelatedObjectType)
             .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId)
             .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
             .Hidden(Hiding.Remove, Key.Authors);

@@ -87,7 +87,7 @@ public sealed class TelemetryAndAuditTests
             (await thirdParty.GetAsync("/events/view/4")).Dispose();
         }
 
-        var lines = await WaitForLinesAsync(servers.AuditFile, 5);
+        var lines = await WaitForLinesAsync(servers.AuditFile, 5, until: l => l.Contains("\"org-e\"", StringComparison.Ordinal));
         var records = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
         const string Event4 = "1bfc1897-b375-497c-9f02-b164e32bc94a";
         Assert.Contains(records, r => r.GetProperty("member").GetString() == "org-d" && r.GetProperty("itemKind").GetString() == "attribute"
@@ -118,11 +118,11 @@ public sealed class TelemetryAndAuditTests
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/events/view/4")).StatusCode);
     }
 
-    private static async Task<string[]> WaitForLinesAsync(string path, int count)
+    private static async Task<string[]> WaitForLinesAsync(string path, int count, Func<string, bool>? until = null)
     {
         for (var i = 0; i < 100; i++)
         {
-            if (File.Exists(path) && (await File.ReadAllLinesAsync(path)) is { } lines && lines.Length >= count)
+            if (File.Exists(path) && (await File.ReadAllLinesAsync(path)) is { } lines && lines.Length >= count && (until is null || lines.Any(until)))
             {
                 return lines;
             }
