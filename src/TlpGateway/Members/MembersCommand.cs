@@ -93,9 +93,7 @@ internal static class MembersCommand
         var addId = IdArgument();
         var orgUuid = new Option<string>("--org-uuid") { Description = "the member's MISP organisation UUID", Required = true };
         var relation = new Option<string>("--relation") { Description = "member or third-party", Required = true };
-        relation.AcceptOnlyFromAmong("member", "third-party");
         var maxTlp = new Option<string>("--max-tlp") { Description = "clear, green, amber or amber+strict", Required = true };
-        maxTlp.AcceptOnlyFromAmong("clear", "green", "amber", "amber+strict");
         var name = new Option<string>("--name") { Description = "display name (default: the id)" };
         var network = new Option<string[]>("--network") { Description = "a CIDR or address the member connects from (repeat for several)" };
         add.Add(addId);

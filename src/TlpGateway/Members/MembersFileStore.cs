@@ -80,11 +80,15 @@ internal sealed class MembersFileStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            throw new MembersFileAccessException($"cannot write {Path}: {ex.Message}", ex);
+            // The system's message names the temporary file, which the maintainer never asked for.
+            throw new MembersFileAccessException($"cannot write {Path}: {ex.Message.Replace(temporary, Path, StringComparison.Ordinal)}", ex);
         }
         finally
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 

@@ -31,8 +31,7 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
 
         // The gateway does not start on an invalid file: this throws out of the first resolution.
         _seen = Stamp();
-        _current = MembersFileParser.Parse(File.ReadAllBytes(_path));
-        LogLoaded(_logger, _path, _current.Members.Count);
+        _current = Load(File.ReadAllBytes(_path));
 
         var directory = Path.GetDirectoryName(_path)!;
         try
@@ -86,7 +85,7 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
             MembersRegistry registry;
             try
             {
-                registry = MembersFileParser.Parse(bytes);
+                registry = Load(bytes);
             }
             catch (MembersFileException ex)
             {
@@ -96,7 +95,6 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
             _current = registry;
             LastError = null;
             _reloads.Add(1, new KeyValuePair<string, object?>("tlpgateway.result", "applied"));
-            LogLoaded(_logger, _path, registry.Members.Count);
             Reloaded?.Invoke(registry);
             return true;
         }
@@ -106,6 +104,20 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     {
         _watcher?.Dispose();
         _poll.Dispose();
+    }
+
+    /// <summary>Parses a version of the file, logging its warnings; throws <see cref="MembersFileException"/> when it is invalid.</summary>
+    private MembersRegistry Load(byte[] bytes)
+    {
+        var report = MembersFileParser.Check(bytes);
+        var registry = report.Registry ?? throw new MembersFileException([.. report.Errors.Select(e => e.Message)]);
+        LogLoaded(_logger, _path, registry.Members.Count);
+        foreach (var warning in report.Warnings)
+        {
+            LogWarning(_logger, _path, warning.Message);
+        }
+
+        return registry;
     }
 
     private bool Refuse(string reason)
@@ -132,6 +144,9 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Members file {Path} in force: {Count} members")]
     private static partial void LogLoaded(ILogger logger, string path, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Members file {Path}: {Warning}")]
+    private static partial void LogWarning(ILogger logger, string path, string warning);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Members file {Path} refused, the previous registry stays in force: {Reason}")]
     private static partial void LogRefused(ILogger logger, string path, string reason);
