@@ -8,8 +8,8 @@ using TlpGateway.Tlp;
 namespace TlpGateway.Members;
 
 /// <summary>The members file did not validate; <see cref="Errors"/> says which member, which field, what is wrong.</summary>
-internal sealed class MembersFileException(IReadOnlyList<string> errors)
-    : Exception("The members file is invalid: " + string.Join("; ", errors))
+internal sealed class MembersFileException(IReadOnlyList<string> errors, string? path = null)
+    : Exception($"members file {path ?? string.Empty}{(path is null ? string.Empty : " ")}is invalid: " + string.Join("; ", errors))
 {
     public IReadOnlyList<string> Errors { get; } = errors;
 }

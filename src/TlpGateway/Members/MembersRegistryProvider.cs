@@ -25,18 +25,29 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _path = Path.GetFullPath(options.Value.MembersFile!);
+        _path = System.IO.Path.GetFullPath(options.Value.MembersFile!);
         _logger = logger;
         _reloads = meterFactory.Create("TlpGateway.Members").CreateCounter<long>("tlpgateway.members.reloads", "{reload}", "Members file reloads, by result.");
 
         // The gateway does not start on an invalid file: this throws out of the first resolution.
         _seen = Stamp();
-        _current = Load(File.ReadAllBytes(_path));
-
-        var directory = Path.GetDirectoryName(_path)!;
         try
         {
-            _watcher = new FileSystemWatcher(directory, Path.GetFileName(_path))
+            _current = Load(File.ReadAllBytes(_path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MembersFileAccessException($"Gateway:MembersFile: cannot read {_path}: {ex.Message}", ex);
+        }
+        catch (MembersFileException ex)
+        {
+            throw new MembersFileException(ex.Errors, _path);
+        }
+
+        var directory = System.IO.Path.GetDirectoryName(_path)!;
+        try
+        {
+            _watcher = new FileSystemWatcher(directory, System.IO.Path.GetFileName(_path))
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
             };
@@ -55,6 +66,9 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     }
 
     public MembersRegistry Current => _current;
+
+    /// <summary>The members file's full path.</summary>
+    public string Path => _path;
 
     /// <summary>The reason the last reload was refused, or null when the file in force is the file on disk.</summary>
     public string? LastError { get; private set; }
