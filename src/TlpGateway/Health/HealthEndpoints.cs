@@ -113,10 +113,14 @@ internal static class HealthEndpoints
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+        // The probe sends nothing secret and asks only its own gateway: a loopback certificate need not be trusted.
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || IsLoopbackTarget(url);
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            var target = new Uri(url ?? "http://127.0.0.1:8080");
+            var target = new Uri(url ?? OwnAddress());
             using var response = await client.GetAsync(target.AbsolutePath is "/" or "" ? new Uri(target, ReadyPath) : target);
             var checks = new Dictionary<string, string>();
             try
@@ -150,6 +154,16 @@ internal static class HealthEndpoints
             return 1;
         }
     }
+
+    /// <summary>The gateway's own first address (<c>ASPNETCORE_URLS</c>), on loopback: what a container's health check asks.</summary>
+    private static string OwnAddress()
+    {
+        var first = (Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? Environment.GetEnvironmentVariable("URLS") ?? "http://127.0.0.1:8080").Split(';')[0].Trim();
+        return System.Text.RegularExpressions.Regex.Replace(first, @"^(https?://)(\+|\*|0\.0\.0\.0|\[::\])", "${1}127.0.0.1");
+    }
+
+    private static bool IsLoopbackTarget(string? url) =>
+        Uri.TryCreate(url ?? OwnAddress(), UriKind.Absolute, out var uri) && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
 }
 
 /// <summary>
