@@ -30,7 +30,7 @@ internal sealed class MembersFileReport(MembersRegistry? registry, IReadOnlyList
 }
 
 /// <summary>
-/// Reads and validates the members file (SPEC section 2). Strict by design: an unknown field, a
+/// Reads and validates the members file (docs/behaviour.md, section 2). Strict by design: an unknown field, a
 /// duplicate key, id or organisation, a bad CIDR or an unknown value is an error, because a typo
 /// must never weaken a rule silently. Every error is collected, not just the first.
 /// </summary>

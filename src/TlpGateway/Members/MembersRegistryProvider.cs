@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace TlpGateway.Members;
 
 /// <summary>
-/// Holds the registry in force and reloads it when the members file changes (SPEC section 2).
+/// Holds the registry in force and reloads it when the members file changes (docs/behaviour.md, section 2).
 /// A version that does not validate is refused and logged; the last good registry stays.
 /// </summary>
 internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider, IDisposable

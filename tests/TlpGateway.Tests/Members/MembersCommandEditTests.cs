@@ -13,24 +13,17 @@ public sealed class MembersCommandEditTests : IDisposable
         "community": { "name": "C", "forwarder": { "name": "Hub", "uuid": "00000000-0000-4000-8000-000000000001" }, "chathamHouse": "always" }
         """;
 
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tlpgw-edit-");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly MembersFileScratch _scratch = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
 
-    public MembersCommandEditTests() => File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.json"), FilePath);
+    private FakeTimeProvider Time => _scratch.Time;
 
-    private string FilePath => Path.Combine(_directory.FullName, "members.json");
+    private string FilePath => _scratch.FilePath;
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
-    private (int Code, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = MembersCommand.Run(["--file", FilePath, .. args], output, error, _time);
-        return (code, output.ToString(), error.ToString());
-    }
+    private (int Code, string Output, string Error) Run(params string[] args) => _scratch.Run(args);
 
-    private MemberEntry Member(string id) => MembersFileParser.Parse(File.ReadAllBytes(FilePath)).Members.Single(m => m.Id == id);
+    private MemberEntry Member(string id) => _scratch.Member(id);
 
     [Fact]
     public void Suspend_UntilAlreadyPast_RefusedAndFileUntouched()
@@ -50,7 +43,7 @@ public sealed class MembersCommandEditTests : IDisposable
         Assert.Equal(MembersCommand.Ok, Run("suspend", "acme", "--until", "2026-12-01T13:00:00Z").Code);
         Assert.Contains("acme\tmember\tamber\t2 networks\tsuspended until 2026-12-01T13:00:00", Run("list").Output, StringComparison.Ordinal);
 
-        _time.Advance(TimeSpan.FromHours(2));
+        Time.Advance(TimeSpan.FromHours(2));
 
         Assert.Contains("acme\tmember\tamber\t2 networks\tactive (suspension expired 2026-12-01T13:00:00", Run("list").Output, StringComparison.Ordinal);
     }
@@ -77,7 +70,7 @@ public sealed class MembersCommandEditTests : IDisposable
         Assert.All(results, code => Assert.Equal(MembersCommand.Ok, code));
         var acme = Member("acme");
         Assert.All(Enumerable.Range(1, 8), i => Assert.True(acme.Owns(System.Net.IPAddress.Parse($"10.{i}.0.1")), $"10.{i}.0.0/16 lost"));
-        Assert.Equal(_time.GetUtcNow().AddHours(2), Member("partner").SuspendedUntil);
+        Assert.Equal(Time.GetUtcNow().AddHours(2), Member("partner").SuspendedUntil);
     }
 
     [Fact]
@@ -161,7 +154,7 @@ public sealed class MembersCommandEditTests : IDisposable
     [Fact]
     public void Write_Fails_ErrorNamesTheMembersFileNotTheTemporaryOne()
     {
-        var store = new MembersFileStore(Path.Combine(_directory.FullName, "gone", "members.json"));
+        var store = new MembersFileStore(Path.Combine(_scratch.DirectoryPath, "gone", "members.json"));
 
         var ex = Assert.Throws<MembersFileAccessException>(() => store.Write([(byte)'{', (byte)'}']));
 

@@ -5,24 +5,17 @@ namespace TlpGateway.Tests.Members;
 
 public sealed class MembersCommandTests : IDisposable
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tlpgw-cli-");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+    private readonly MembersFileScratch _scratch = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
 
-    public MembersCommandTests() => File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.json"), FilePath);
+    private FakeTimeProvider Time => _scratch.Time;
 
-    private string FilePath => Path.Combine(_directory.FullName, "members.json");
+    private string FilePath => _scratch.FilePath;
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
-    private (int Code, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = MembersCommand.Run(["--file", FilePath, .. args], output, error, _time);
-        return (code, output.ToString(), error.ToString());
-    }
+    private (int Code, string Output, string Error) Run(params string[] args) => _scratch.Run(args);
 
-    private MemberEntry Member(string id) => MembersFileParser.Parse(File.ReadAllBytes(FilePath)).Members.Single(m => m.Id == id);
+    private MemberEntry Member(string id) => _scratch.Member(id);
 
     [Fact]
     public void Validate_ShippedFile_Ok()
@@ -85,7 +78,7 @@ public sealed class MembersCommandTests : IDisposable
     {
         Assert.Equal(MembersCommand.Ok, Run("suspend", "acme", "--for", "2h").Code);
 
-        Assert.Equal(_time.GetUtcNow().AddHours(2), Member("acme").SuspendedUntil);
+        Assert.Equal(Time.GetUtcNow().AddHours(2), Member("acme").SuspendedUntil);
     }
 
     [Fact]
@@ -118,7 +111,7 @@ public sealed class MembersCommandTests : IDisposable
         Assert.Equal(MembersCommand.Invalid, code);
         Assert.False(string.IsNullOrWhiteSpace(error));
         Assert.Equal(before, File.ReadAllBytes(FilePath));
-        Assert.Equal(["members.json", "members.json.lock"], Directory.GetFiles(_directory.FullName).Select(Path.GetFileName).Order());
+        Assert.Equal(["members.json", "members.json.lock"], Directory.GetFiles(_scratch.DirectoryPath).Select(Path.GetFileName).Order());
     }
 
     [Theory]
@@ -173,6 +166,6 @@ public sealed class MembersCommandTests : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", Path.Combine(_directory.FullName, "absent.json"), "list"], output, error, _time));
+        Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", Path.Combine(_scratch.DirectoryPath, "absent.json"), "list"], output, error, Time));
     }
 }
