@@ -1,5 +1,3 @@
-using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using Mono.Unix;
 using TlpGateway.Members;
 using TlpGateway.Tlp;
@@ -7,24 +5,8 @@ using TlpGateway.Tlp;
 namespace TlpGateway.Tests.Members;
 
 /// <summary>The members command's edits on temporary files: concurrency, layout, ownership, files with errors, every verb.</summary>
-public sealed class MembersCommandEditTests : IDisposable
+public sealed class MembersCommandEditTests() : MembersCommandTestBase(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero))
 {
-    private const string Community = """
-        "community": { "name": "C", "forwarder": { "name": "Hub", "uuid": "00000000-0000-4000-8000-000000000001" }, "chathamHouse": "always" }
-        """;
-
-    private readonly MembersFileScratch _scratch = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
-
-    private FakeTimeProvider Time => _scratch.Time;
-
-    private string FilePath => _scratch.FilePath;
-
-    public void Dispose() => _scratch.Dispose();
-
-    private (int Code, string Output, string Error) Run(params string[] args) => _scratch.Run(args);
-
-    private MemberEntry Member(string id) => _scratch.Member(id);
-
     [Fact]
     public void Suspend_UntilAlreadyPast_RefusedAndFileUntouched()
     {
@@ -154,7 +136,7 @@ public sealed class MembersCommandEditTests : IDisposable
     [Fact]
     public void Write_Fails_ErrorNamesTheMembersFileNotTheTemporaryOne()
     {
-        var store = new MembersFileStore(Path.Combine(_scratch.DirectoryPath, "gone", "members.json"));
+        var store = new MembersFileStore(Path.Combine(DirectoryPath, "gone", "members.json"));
 
         var ex = Assert.Throws<MembersFileAccessException>(() => store.Write([(byte)'{', (byte)'}']));
 

@@ -1,22 +1,9 @@
-using Microsoft.Extensions.Time.Testing;
 using TlpGateway.Members;
 
 namespace TlpGateway.Tests.Members;
 
-public sealed class MembersCommandTests : IDisposable
+public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero))
 {
-    private readonly MembersFileScratch _scratch = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-
-    private FakeTimeProvider Time => _scratch.Time;
-
-    private string FilePath => _scratch.FilePath;
-
-    public void Dispose() => _scratch.Dispose();
-
-    private (int Code, string Output, string Error) Run(params string[] args) => _scratch.Run(args);
-
-    private MemberEntry Member(string id) => _scratch.Member(id);
-
     [Fact]
     public void Validate_ShippedFile_Ok()
     {
@@ -111,7 +98,7 @@ public sealed class MembersCommandTests : IDisposable
         Assert.Equal(MembersCommand.Invalid, code);
         Assert.False(string.IsNullOrWhiteSpace(error));
         Assert.Equal(before, File.ReadAllBytes(FilePath));
-        Assert.Equal(["members.json", "members.json.lock"], Directory.GetFiles(_scratch.DirectoryPath).Select(Path.GetFileName).Order());
+        Assert.Equal(["members.json", "members.json.lock"], Directory.GetFiles(DirectoryPath).Select(Path.GetFileName).Order());
     }
 
     [Theory]
@@ -166,6 +153,6 @@ public sealed class MembersCommandTests : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", Path.Combine(_scratch.DirectoryPath, "absent.json"), "list"], output, error, Time));
+        Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", Path.Combine(DirectoryPath, "absent.json"), "list"], output, error, Time));
     }
 }

@@ -4,25 +4,29 @@ using TlpGateway.Members;
 namespace TlpGateway.Tests.Members;
 
 /// <summary>A copy of <c>deploy/members.json</c> in a temporary folder, and the members command run on it at a fake time.</summary>
-internal sealed class MembersFileScratch : IDisposable
+public abstract class MembersCommandTestBase : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tlpgw-cli-");
 
-    public MembersFileScratch(DateTimeOffset now)
+    protected MembersCommandTestBase(DateTimeOffset now)
     {
         Time = new FakeTimeProvider(now);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.json"), FilePath);
     }
 
-    public FakeTimeProvider Time { get; }
+    protected FakeTimeProvider Time { get; }
 
-    public string DirectoryPath => _directory.FullName;
+    protected string DirectoryPath => _directory.FullName;
 
-    public string FilePath => Path.Combine(_directory.FullName, "members.json");
+    protected string FilePath => Path.Combine(_directory.FullName, "members.json");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose()
+    {
+        _directory.Delete(recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
-    public (int Code, string Output, string Error) Run(params string[] args)
+    protected (int Code, string Output, string Error) Run(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -30,5 +34,5 @@ internal sealed class MembersFileScratch : IDisposable
         return (code, output.ToString(), error.ToString());
     }
 
-    public MemberEntry Member(string id) => MembersFileParser.Parse(File.ReadAllBytes(FilePath)).Members.Single(m => m.Id == id);
+    internal MemberEntry Member(string id) => MembersFileParser.Parse(File.ReadAllBytes(FilePath)).Members.Single(m => m.Id == id);
 }
