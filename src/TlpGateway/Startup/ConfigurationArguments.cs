@@ -8,7 +8,7 @@ namespace TlpGateway.Startup;
 /// </summary>
 internal static class ConfigurationArguments
 {
-    /// <summary>Keys ASP.NET Core reads at the top level; every other key names a section (<c>Gateway:Upstream</c>).</summary>
+    /// <summary>Keys read at the top level (ASP.NET Core's, and OpenTelemetry's <c>OTEL_*</c>); every other key names a section (<c>Gateway:Upstream</c>).</summary>
     private static readonly string[] TopLevelKeys = ["urls", "environment", "contentRoot", "applicationName", "http_ports", "https_ports", "AllowedHosts", "webroot", "detailedErrors", "shutdownTimeoutSeconds"];
 
     public static List<string> Problems(IReadOnlyList<string> arguments)
@@ -33,7 +33,7 @@ internal static class ConfigurationArguments
             }
 
             var key = separator < 0 ? argument[prefixed..] : argument[prefixed..separator];
-            if (key.Length == 0 || (!key.Contains(':', StringComparison.Ordinal) && !TopLevelKeys.Contains(key, StringComparer.OrdinalIgnoreCase)))
+            if (key.Length == 0 || (!key.Contains(':', StringComparison.Ordinal) && !TopLevelKeys.Contains(key, StringComparer.OrdinalIgnoreCase) && !key.StartsWith("OTEL_", StringComparison.Ordinal)))
             {
                 problems.Add($"unknown option '{(separator < 0 ? argument : argument[..separator])}' (configuration keys name their section, e.g. --Gateway:Upstream=...)");
             }

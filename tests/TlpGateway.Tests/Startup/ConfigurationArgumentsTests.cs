@@ -8,6 +8,7 @@ public sealed class ConfigurationArgumentsTests
     [InlineData("--urls", "http://127.0.0.1:5080", "--Gateway:Upstream=https://misp.example.org")]
     [InlineData("--Gateway:MembersFile", "members.json", "/Gateway:Audit:Path", "audit.jsonl")]
     [InlineData("Gateway:Redis=redis:6379", "--environment=Production")]
+    [InlineData("--OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317", "--OTEL_SERVICE_NAME", "tlpgateway")]
     public void Problems_WhatAspNetCoreReads_None(params string[] arguments)
     {
         Assert.Empty(ConfigurationArguments.Problems(arguments));
