@@ -37,7 +37,8 @@ internal static class MembersCommand
     {
         ArgumentNullException.ThrowIfNull(command);
         var result = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        // Signals are the host's to handle (a graceful shutdown takes longer than System.CommandLine's 2 s).
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         if (result.Errors.Count > 0 && result.Action is not System.CommandLine.Help.HelpAction)
         {
             foreach (var problem in result.Errors)
@@ -82,12 +83,15 @@ internal static class MembersCommand
     public static Command Create(TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
         var file = new Option<string>("--file", "-f") { Description = "the members file", Required = true, Recursive = true, HelpName = "members.json" };
-        var members = new Command("members", "Reads and edits the members file with the gateway's own validator. " + ExitCodes) { file };
+        var redis = new Option<string>("--publish-redis") { Description = "with suspend, revoke, reinstate, remove: also publish the member's state to every replica sharing this Redis", HelpName = "host:port", Recursive = true };
+        var password = new Option<string>("--redis-password") { Description = "the Redis password (with --publish-redis)", Recursive = true };
+        var members = new Command("members", "Reads and edits the members file with the gateway's own validator. " + ExitCodes) { file, redis, password };
+        var context = new Context(file, redis, password, output, error, timeProvider);
 
-        Read(members, "validate", "check the file as the gateway would", file, output, error, timeProvider, null);
-        Read(members, "list", "list members: id, relation, maxTlp, networks, state; entries with errors are marked", file, output, error, timeProvider, null);
+        Read(members, "validate", "check the file as the gateway would", context, null);
+        Read(members, "list", "list members: id, relation, maxTlp, networks, state; entries with errors are marked", context, null);
         var showId = IdArgument();
-        Read(members, "show", "print one member's entry, with its errors and warnings", file, output, error, timeProvider, showId);
+        Read(members, "show", "print one member's entry, with its errors and warnings", context, showId);
 
         var add = new Command("add", "add a member");
         var addId = IdArgument();
@@ -102,17 +106,17 @@ internal static class MembersCommand
         add.Add(maxTlp);
         add.Add(name);
         add.Add(network);
-        Edit(members, add, file, output, error, timeProvider, (text, r) =>
+        Edit(members, add, context, (text, r) =>
             MemberEdit.Add(text, r.GetRequiredValue(addId), r.GetRequiredValue(orgUuid), r.GetRequiredValue(relation), r.GetRequiredValue(maxTlp), r.GetValue(name), r.GetValue(network) ?? []));
 
         var removeId = IdArgument();
-        Edit(members, new Command("remove", "remove a member") { removeId }, file, output, error, timeProvider, (text, r) => MemberEdit.Remove(text, r.GetRequiredValue(removeId)), publishes: removeId);
+        Edit(members, new Command("remove", "remove a member") { removeId }, context, (text, r) => MemberEdit.Remove(text, r.GetRequiredValue(removeId)), publishes: removeId);
 
         foreach (var (verb, description, allow) in new[] { ("allow", "add networks to a member", true), ("disallow", "remove networks from a member", false) })
         {
             var id = IdArgument();
             var cidrs = new Argument<string[]>("cidr") { Description = "CIDRs or addresses", Arity = ArgumentArity.OneOrMore };
-            Edit(members, new Command(verb, description) { id, cidrs }, file, output, error, timeProvider, (text, r) =>
+            Edit(members, new Command(verb, description) { id, cidrs }, context, (text, r) =>
                 allow ? MemberEdit.Allow(text, r.GetRequiredValue(id), r.GetRequiredValue(cidrs)) : MemberEdit.Disallow(text, r.GetRequiredValue(id), r.GetRequiredValue(cidrs)));
         }
 
@@ -127,34 +131,34 @@ internal static class MembersCommand
                 r.AddError("suspend needs exactly one of --until and --for");
             }
         });
-        Edit(members, suspend, file, output, error, timeProvider, (text, r) =>
+        Edit(members, suspend, context, (text, r) =>
             MemberEdit.Suspend(text, r.GetRequiredValue(suspendId), r.GetValue(until), r.GetResult(@for) is null ? null : r.GetValue(@for), timeProvider), publishes: suspendId);
 
         var revokeId = IdArgument();
-        Edit(members, new Command("revoke", "revoke a member's access until reinstated") { revokeId }, file, output, error, timeProvider, (text, r) => MemberEdit.Revoke(text, r.GetRequiredValue(revokeId)), publishes: revokeId);
+        Edit(members, new Command("revoke", "revoke a member's access until reinstated") { revokeId }, context, (text, r) => MemberEdit.Revoke(text, r.GetRequiredValue(revokeId)), publishes: revokeId);
         var reinstateId = IdArgument();
-        Edit(members, new Command("reinstate", "clear a member's suspension and revocation") { reinstateId }, file, output, error, timeProvider, (text, r) => MemberEdit.Reinstate(text, r.GetRequiredValue(reinstateId)), publishes: reinstateId);
+        Edit(members, new Command("reinstate", "clear a member's suspension and revocation") { reinstateId }, context, (text, r) => MemberEdit.Reinstate(text, r.GetRequiredValue(reinstateId)), publishes: reinstateId);
 
         var setId = IdArgument();
         var setField = FieldArgument(MembersFileSchema.Member);
         var setValues = new Argument<string[]>("value") { Description = "the value: one word, a list, a name and a UUID (forwardAs), or a taxonomy and its tags (allowedTags)", Arity = ArgumentArity.ZeroOrMore };
-        Edit(members, new Command("set", "set a field of a member's entry") { setId, setField, setValues }, file, output, error, timeProvider, (text, r) =>
+        Edit(members, new Command("set", "set a field of a member's entry") { setId, setField, setValues }, context, (text, r) =>
             MemberEdit.SetMember(text, r.GetRequiredValue(setId), r.GetRequiredValue(setField), r.GetValue(setValues) ?? [], timeProvider));
 
         var unsetId = IdArgument();
         var unsetField = FieldArgument(MembersFileSchema.Member);
         var unsetKey = new Argument<string>("taxonomy") { Description = "for allowedTags: remove only this taxonomy's entry", Arity = ArgumentArity.ZeroOrOne };
-        Edit(members, new Command("unset", "remove a field from a member's entry (its default applies)") { unsetId, unsetField, unsetKey }, file, output, error, timeProvider, (text, r) =>
+        Edit(members, new Command("unset", "remove a field from a member's entry (its default applies)") { unsetId, unsetField, unsetKey }, context, (text, r) =>
             MemberEdit.UnsetMember(text, r.GetRequiredValue(unsetId), r.GetRequiredValue(unsetField), r.GetValue(unsetKey)));
 
         var community = new Command("community", "read or change the community settings");
-        Read(community, "show", "print the community settings", file, output, error, timeProvider, null);
+        Read(community, "show", "print the community settings", context, null);
         var communityField = FieldArgument(MembersFileSchema.Community);
         var communityValues = new Argument<string[]>("value") { Description = "the value: one word, or a name and a UUID (forwarder)", Arity = ArgumentArity.OneOrMore };
-        Edit(community, new Command("set", "set a community field") { communityField, communityValues }, file, output, error, timeProvider, (text, r) =>
+        Edit(community, new Command("set", "set a community field") { communityField, communityValues }, context, (text, r) =>
             MemberEdit.SetCommunity(text, r.GetRequiredValue(communityField), r.GetRequiredValue(communityValues)));
         var unsetCommunityField = FieldArgument(MembersFileSchema.Community);
-        Edit(community, new Command("unset", "remove an optional community field (its default applies)") { unsetCommunityField }, file, output, error, timeProvider, (text, r) =>
+        Edit(community, new Command("unset", "remove an optional community field (its default applies)") { unsetCommunityField }, context, (text, r) =>
             MemberEdit.UnsetCommunity(text, r.GetRequiredValue(unsetCommunityField)));
         members.Add(community);
         RefuseUnknownOptions(members);
@@ -170,7 +174,7 @@ internal static class MembersCommand
         return argument;
     }
 
-    private static void Read(Command parent, string verb, string description, Option<string> file, TextWriter output, TextWriter error, TimeProvider timeProvider, Argument<string>? id)
+    private static void Read(Command parent, string verb, string description, Context context, Argument<string>? id)
     {
         var command = new Command(verb, description);
         if (id is not null)
@@ -180,10 +184,10 @@ internal static class MembersCommand
 
         command.SetAction(r =>
         {
-            var store = new MembersFileStore(r.GetRequiredValue(file));
+            var store = new MembersFileStore(r.GetRequiredValue(context.File));
             try
             {
-                var reader = new MembersFileReader(store.Read(), output, error, timeProvider);
+                var reader = new MembersFileReader(store.Read(), context.Output, context.Error, context.Time);
                 return (parent.Name, verb) switch
                 {
                     ("community", _) => reader.ShowCommunity(),
@@ -194,38 +198,33 @@ internal static class MembersCommand
             }
             catch (MembersFileAccessException ex)
             {
-                error.WriteLine(ex.Message);
+                context.Error.WriteLine(ex.Message);
                 return FileError;
             }
         });
         parent.Add(command);
     }
 
-    private static void Edit(Command parent, Command command, Option<string> file, TextWriter output, TextWriter error, TimeProvider timeProvider, Func<MembersFileText, ParseResult, string> edit, Argument<string>? publishes = null)
+    private static void Edit(Command parent, Command command, Context context, Func<MembersFileText, ParseResult, string> edit, Argument<string>? publishes = null)
     {
-        Option<string>? redis = null;
-        Option<string>? password = null;
-        if (publishes is not null)
+        command.Validators.Add(r =>
         {
-            redis = new Option<string>("--publish-redis") { Description = "also publish the member's state to every replica sharing this Redis (host:port)", HelpName = "host:port" };
-            password = new Option<string>("--redis-password") { Description = "the Redis password (with --publish-redis)" };
-            command.Add(redis);
-            command.Add(password);
-            command.Validators.Add(r =>
+            if (r.GetResult(context.Redis) is not null && publishes is null)
             {
-                if (r.GetResult(password) is not null && r.GetResult(redis) is null)
-                {
-                    r.AddError("--redis-password needs --publish-redis");
-                }
-            });
-        }
+                r.AddError($"--publish-redis applies to suspend, revoke, reinstate and remove, not to {command.Name}");
+            }
 
+            if (r.GetResult(context.Password) is not null && r.GetResult(context.Redis) is null)
+            {
+                r.AddError("--redis-password needs --publish-redis");
+            }
+        });
         command.SetAction(r =>
         {
-            var editor = new MembersFileEditor(new MembersFileStore(r.GetRequiredValue(file)), output, error, timeProvider);
+            var editor = new MembersFileEditor(new MembersFileStore(r.GetRequiredValue(context.File)), context.Output, context.Error, context.Time);
             var code = editor.Apply(text => edit(text, r));
-            return code is Ok or WrittenStillInvalid && redis is not null && r.GetValue(redis) is { } endpoint
-                ? editor.Publish(endpoint, r.GetValue(password!), r.GetRequiredValue(publishes!), code)
+            return code is Ok or WrittenStillInvalid && publishes is not null && r.GetValue(context.Redis) is { } endpoint
+                ? editor.Publish(endpoint, r.GetValue(context.Password), r.GetRequiredValue(publishes), code)
                 : code;
         });
         parent.Add(command);
@@ -268,4 +267,7 @@ internal static class MembersCommand
     }
 
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>What every verb's action needs: the shared options and where it writes.</summary>
+    private sealed record Context(Option<string> File, Option<string> Redis, Option<string> Password, TextWriter Output, TextWriter Error, TimeProvider Time);
 }
