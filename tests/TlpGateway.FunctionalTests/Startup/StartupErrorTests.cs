@@ -52,6 +52,22 @@ public sealed class StartupErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_WithoutUnicodeNormalisation_OneLineSayingToInstallIcuExit1()
+    {
+        // Invariant globalization is what a machine without ICU gets: no NFKC, so tag names could not be read as written.
+        var (code, output, error) = await GatewayProcess.RunAsync(
+            "dotnet",
+            [GatewayProcess.Program, "--urls", "http://127.0.0.1:0", "--Gateway:Upstream=http://127.0.0.1:9", "--Gateway:MembersFile=members.json"],
+            _directory.FullName,
+            new Dictionary<string, string> { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1" });
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Unicode normalisation is unavailable (ICU missing): install libicu", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_PortInUse_OneLineExit1WithoutStackTrace()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
