@@ -20,7 +20,10 @@ internal sealed class MembersFileStore
     public MembersFileStore(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        Path = System.IO.Path.GetFullPath(path);
+
+        // A symbolic link is followed: renaming over the link would replace it with a copy and leave its target stale.
+        var full = System.IO.Path.GetFullPath(path);
+        Path = File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full : full;
     }
 
     public string Path { get; }

@@ -134,6 +134,20 @@ public sealed class MembersCommandEditTests() : MembersCommandTestBase(new DateT
     }
 
     [Fact]
+    public void Edit_ThroughASymbolicLink_TheTargetIsEditedAndTheLinkKept()
+    {
+        var link = Path.Combine(DirectoryPath, "current.json");
+        File.CreateSymbolicLink(link, FilePath);
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(MembersCommand.Ok, MembersCommand.Run(["--file", link, "allow", "acme", "192.0.2.0/24"], output, error, Time));
+
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.True(Member("acme").Owns(System.Net.IPAddress.Parse("192.0.2.1")));
+    }
+
+    [Fact]
     public void Write_Fails_ErrorNamesTheMembersFileNotTheTemporaryOne()
     {
         var store = new MembersFileStore(Path.Combine(DirectoryPath, "gone", "members.json"));
