@@ -46,7 +46,7 @@ public sealed partial class DeployFilesTests
 
         var deployment = File.ReadAllText(Path.Combine(Deploy, "k8s", "deployment.yaml"));
         Assert.Contains("replicas: 2", deployment, StringComparison.Ordinal);
-        Assert.Contains("--health-probe", deployment, StringComparison.Ordinal);
+        Assert.Contains("httpGet", deployment, StringComparison.Ordinal);
     }
 
     [Fact]
