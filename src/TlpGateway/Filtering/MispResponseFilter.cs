@@ -33,6 +33,8 @@ internal sealed class MispResponseFilter
     private readonly UnitDecision _decision;
     private readonly int _maxUnitBytes;
     private readonly Action<UnitOutcome> _onUnit;
+    private readonly IRecordSink? _sink;
+    private readonly ArrayBufferWriter<byte>? _record;
     private readonly JsonScan _scan = JsonScan.Rent();
     private readonly Stack<Frame> _frames = new();
 
@@ -63,11 +65,21 @@ internal sealed class MispResponseFilter
     // Where the buffered input must reach before the reader tries again to finish a token it could not.
     private long _retryAt;
 
-    public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit)
+    /// <param name="context">Who the answer is filtered for.</param>
+    /// <param name="maxUnitBytes">The largest record held.</param>
+    /// <param name="onUnit">Told the outcome of every record, released or not.</param>
+    /// <param name="sink">
+    /// When set, each released record goes to it, as the gateway would send it, instead of the
+    /// answer's bytes (an export writer, the maintainers' preview); the envelope still goes to the
+    /// output, for the caller to keep or drop.
+    /// </param>
+    public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit, IRecordSink? sink = null)
     {
         _decision = new UnitDecision(context);
         _maxUnitBytes = maxUnitBytes;
         _onUnit = onUnit;
+        _sink = sink;
+        _record = sink is null ? null : new ArrayBufferWriter<byte>();
         _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
     }
 
@@ -542,7 +554,22 @@ internal sealed class MispResponseFilter
             SingleRecord = outcome;
         }
 
-        if (outcome.Released)
+        if (outcome.Released && _sink is not null)
+        {
+            UnitsReleased++;
+            _record!.ResetWrittenCount();
+            if (_unitPlace == UnitPlace.Scalar)
+            {
+                _record.Write(value.Span);
+            }
+            else
+            {
+                _decision.Emit(value.Span, _record);
+            }
+
+            _sink.Write(outcome, _record.WrittenSpan);
+        }
+        else if (outcome.Released)
         {
             UnitsReleased++;
             if (frame is not null)
@@ -607,4 +634,12 @@ internal sealed class MispResponseFilter
 
     private static bool IsWhitespace(ReadOnlySpan<byte> chunk) =>
         chunk.IndexOfAnyExcept(" \t\r\n"u8) < 0;
+}
+
+/// <summary>Takes the released records of an answer one by one, as the gateway would send each (exports, the preview).</summary>
+internal interface IRecordSink
+{
+    /// <param name="outcome">The record's decision.</param>
+    /// <param name="record">Its bytes as released: valid JSON, edits applied.</param>
+    void Write(in UnitOutcome outcome, ReadOnlySpan<byte> record);
 }

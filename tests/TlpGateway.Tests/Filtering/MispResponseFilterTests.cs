@@ -366,3 +366,36 @@ public sealed class EventRowLookupTests
         Assert.DoesNotContain(FilterHarness.OrgC, text, StringComparison.Ordinal);
     }
 }
+
+public sealed class RecordSinkTests
+{
+    private sealed class Collect : IRecordSink
+    {
+        public List<(UnitOutcome Outcome, string Record)> Records { get; } = [];
+
+        public void Write(in UnitOutcome outcome, ReadOnlySpan<byte> record) => Records.Add((outcome, System.Text.Encoding.UTF8.GetString(record)));
+    }
+
+    [Fact]
+    public void Sink_RestSearchAnswer_GetsEachReleasedRecordAsTheAnswerWouldHoldIt()
+    {
+        var input = FilterHarness.Capture("events_restSearch_json__admin.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, orgId: "4"));
+        var (whole, _, _) = FilterHarness.Run(input, context);
+        var sink = new Collect();
+        var outcomes = new List<UnitOutcome>();
+        var filter = new MispResponseFilter(context, 1 << 24, outcomes.Add, sink);
+        var envelope = new ArrayBufferWriter<byte>();
+
+        filter.Write(input, envelope);
+        filter.Complete(envelope);
+
+        var released = System.Text.Json.Nodes.JsonNode.Parse(whole)!["response"]!.AsArray();
+        Assert.Equal(released.Count, sink.Records.Count);
+        Assert.Equal(outcomes.Count(o => o.Released), sink.Records.Count);
+        for (var i = 0; i < released.Count; i++)
+        {
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(released[i], System.Text.Json.Nodes.JsonNode.Parse(sink.Records[i].Record)));
+        }
+    }
+}
