@@ -40,11 +40,19 @@ internal static class MembersCommand
         var result = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // Signals are the host's to handle (a graceful shutdown takes longer than System.CommandLine's 2 s).
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
-        if (result.Errors.Count > 0 && result.Action is not System.CommandLine.Help.HelpAction)
+        var problems = result.Errors.Select(e => e.Message).ToList();
+
+        // A root that takes unmatched tokens (the gateway's: its configuration) lets every subcommand take them too; a verb must not.
+        if (!command.TreatUnmatchedTokensAsErrors && result.CommandResult.Command != command)
         {
-            foreach (var problem in result.Errors)
+            problems.AddRange(result.UnmatchedTokens.Select(t => $"unknown option or argument '{t}'"));
+        }
+
+        if (problems.Count > 0 && result.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var problem in problems)
             {
-                error.WriteLine("usage error: " + problem.Message);
+                error.WriteLine("usage error: " + problem);
             }
 
             var path = new List<string>();
