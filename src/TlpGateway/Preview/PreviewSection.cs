@@ -94,7 +94,7 @@ internal sealed class ExplainSection : PreviewSection
 
     private void OnEvent(in UnitOutcome outcome, ReadOnlySpan<byte> released)
     {
-        var verdict = Verdict.Of(outcome, released, _lane.Requester, _lane.Community);
+        var verdict = Verdict.Of(outcome, default, _lane.Requester, _lane.Community);
         if (IsJson)
         {
             VerdictJson.Write(BeginElement(), _lane.Requester, verdict, released);

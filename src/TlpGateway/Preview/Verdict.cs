@@ -15,10 +15,15 @@ namespace TlpGateway.Preview;
 /// </summary>
 internal readonly record struct Verdict(UnitOutcome Outcome, OrganisationRef? ShownAs, UInt128 Sent)
 {
-    public static Verdict Of(in UnitOutcome outcome, ReadOnlySpan<byte> released, Requester requester, CommunitySettings community) => new(
-        outcome,
-        outcome.HidesSource ? SourcePolicy.ShownAs(requester.Member, community) : null,
-        outcome.Released ? XxHash128.HashToUInt128(released) : default);
+    /// <param name="outcome">The live decision.</param>
+    /// <param name="released">The event as sent, hashed into <see cref="Sent"/> when given (for a diff).</param>
+    /// <param name="requester">Who it was decided for.</param>
+    /// <param name="community">The community settings it was decided under.</param>
+    public static Verdict Of(in UnitOutcome outcome, ReadOnlySpan<byte> released, Requester requester, CommunitySettings community)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        return new(outcome, outcome.HidesSource ? SourcePolicy.ShownAs(requester.Member, community) : null, released.IsEmpty ? default : XxHash128.HashToUInt128(released));
+    }
 
     public bool Released => Outcome.Released;
 }

@@ -49,6 +49,22 @@ public sealed class ExplainProcessTests : IDisposable
         Assert.DoesNotContain('\u001b', error);
     }
 
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("1", false)]
+    public async Task Explain_OnATerminal_ColouredUnlessNoColour(string noColour, bool coloured)
+    {
+        var events = Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1", "events_view_rich__admin.json");
+        var command = $"dotnet '{GatewayProcess.Program}' members --file '{_members}' explain '{events}' --member org-d";
+
+        // script(1) runs the program with a pseudo-terminal as its standard output, as a maintainer's shell would.
+        var (code, output, error) = await GatewayProcess.RunAsync("script", ["-qec", command, "/dev/null"], _directory.FullName, new Dictionary<string, string> { ["NO_COLOR"] = noColour });
+
+        Assert.True(code == 0, error);
+        Assert.Contains("released", output, StringComparison.Ordinal);
+        Assert.Equal(coloured, output.Contains("\u001b[32mreleased\u001b[0m", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Explain_BadStandardInput_OneErrorLineNothingOnStdoutExit1()
     {
