@@ -80,13 +80,18 @@ internal sealed partial class UnitDecision
         // A fresh mark per decision: a record decided again after a look-up starts with nothing removed.
         _mark = _mark == int.MaxValue ? 1 : _mark + 1;
 
-        // :: Step 1 — recognise the record.
+        // :: Step 1 — recognise the record. Where the endpoint answers no MISP data, any is a surprise.
+        var record = place == UnitPlace.AttributeRow ? new Record(RecordKind.AttributeRow, unit, MispShapes.AttributeRow, null) : Records.Recognise(unit);
+        if (_context.MetadataOnly && record.Kind != RecordKind.NoData)
+        {
+            throw new FilterException("MISP data in the answer of an endpoint that answers none");
+        }
+
         if (place == UnitPlace.AttributeRow)
         {
             return DecideAttributeRow(unit);
         }
 
-        var record = Records.Recognise(unit);
         return record.Kind switch
         {
             RecordKind.NoData => UnitOutcome.PassedThrough,

@@ -232,3 +232,32 @@ public sealed class ShapeStrictnessTests
         Assert.Equal(TlpLevel.Red, outcomes[0].Tlp);
     }
 }
+
+public sealed class MetadataAnswerTests
+{
+    [Theory]
+    [InlineData("""{"version":"2.5.1","perm_sync":false}""", true)]
+    [InlineData("""{"version":"2.5.1","Event":{"uuid":"x","info":"y","Tag":[]}}""", false)]
+    [InlineData("""[{"Attribute":{"uuid":"x","value":"1.2.3.4"}}]""", false)]
+    public void MetadataEndpoint_OnlyAnswersWithoutMispDataPass(string json, bool passes)
+    {
+        var context = new FilterContext { Requester = FilterHarness.Requester(), Community = FilterHarness.Community, MetadataOnly = true };
+        var filter = new MispResponseFilter(context, 1 << 20, _ => { });
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        void Run()
+        {
+            filter.Write(System.Text.Encoding.UTF8.GetBytes(json), output);
+            filter.Complete(output);
+        }
+
+        if (passes)
+        {
+            Run();
+            Assert.Equal(json, System.Text.Encoding.UTF8.GetString(output.WrittenSpan));
+        }
+        else
+        {
+            Assert.Throws<FilterException>(Run);
+        }
+    }
+}
