@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using TlpGateway.Members;
 using TlpGateway.Tlp;
 
@@ -29,5 +30,12 @@ internal static class DefaultMarking
 
         var level = "tlp:" + TlpMarking.Name(community.DefaultTlp);
         return marking.ChathamHouse ? [level] : [level, ChathamHouseTag];
+    }
+
+    /// <summary>A tag <see cref="TagsToAdd"/> names, as MISP's tag objects are written (so a syncing MISP stores the marking).</summary>
+    public static JsonObject TagObject(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return new JsonObject { ["name"] = name, ["colour"] = Colour, ["exportable"] = true, ["local"] = false };
     }
 }
