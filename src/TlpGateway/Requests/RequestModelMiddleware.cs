@@ -152,6 +152,13 @@ internal sealed class RequestModelMiddleware(
         }
 
         request.Path = new PathString(path);
+
+        // A web server may hand PHP headers with underscores, which then stand for other headers (X_HTTP_METHOD_OVERRIDE).
+        foreach (var underscored in request.Headers.Keys.Where(k => k.Contains('_', StringComparison.Ordinal)).ToList())
+        {
+            request.Headers.Remove(underscored);
+        }
+
         request.QueryString = CanonicalRequest.Query(model);
         request.Headers.Accept = "application/json";
         if (model.Body.Root is { } root && (endpoint.Write is null or { Effect: WriteEffect.None, Content: WriteContent.None } || model.Body.Form == BodyForm.Form))
