@@ -50,7 +50,7 @@ internal enum EndpointParameters
 {
     None = 0,
 
-    /// <summary><c>excludeLocalTags</c> reaches <c>Event::fetchEvent</c>: forwarded as <c>0</c>.</summary>
+    /// <summary><c>excludeLocalTags</c> reaches <c>Event::fetchEvent</c>: the client's removed, forwarded as <c>0</c> where MISP would default it to 1.</summary>
     LocalTags = 1,
 
     /// <summary><c>includeEventTags</c> (attribute rows): forwarded as <c>1</c>.</summary>

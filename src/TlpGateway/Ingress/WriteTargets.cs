@@ -72,7 +72,7 @@ internal static class WriteTargets
         }
 
         AddRoot(body);
-        AddRoot(body?["response"] is JsonObject or JsonArray ? body["response"] : null);
+        AddRoot(body is JsonObject top && top["response"] is JsonObject or JsonArray ? top["response"] : null);
         foreach (var root in roots.ToList())
         {
             AddRoot(root is JsonObject obj ? obj["request"] : null);

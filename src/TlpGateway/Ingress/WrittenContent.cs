@@ -220,7 +220,7 @@ internal static class WrittenContent
     /// <summary><c>/events/saveFreeText</c>: the resolved attributes in <c>Attribute.JsonObject</c> (a string of JSON).</summary>
     private static ContentVerdict ResolvedFreeText(JsonNode? body, MemberRules rules, int looseLimit)
     {
-        var json = PhpValue.Text(body?["Attribute"]?["JsonObject"]) ?? throw new ShapeException("saveFreeText carries the resolved attributes in Attribute.JsonObject.");
+        var json = PhpValue.Text((body as JsonObject)?["Attribute"] is JsonObject attribute ? attribute["JsonObject"] : null) ?? throw new ShapeException("saveFreeText carries the resolved attributes in Attribute.JsonObject.");
         JsonNode? parsed;
         try
         {

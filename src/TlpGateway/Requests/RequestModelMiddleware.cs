@@ -195,9 +195,10 @@ internal sealed class RequestModelMiddleware(
     private static List<KeyValuePair<string, string>> GatewayParameters(MispEndpoint endpoint)
     {
         var parameters = new List<KeyValuePair<string, string>>();
-        if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags))
+        if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags) && endpoint.Search is not null)
         {
-            // MISP leaves local tags out for a sync user unless asked: the gateway judges with them.
+            // Event::fetchEvent leaves local tags out for a sync user unless asked: the gateway judges with them.
+            // (events/view asks fetchEvent with excludeLocalTags false of its own accord once the client's spelling is gone.)
             parameters.Add(new("excludeLocalTags", "0"));
         }
 
