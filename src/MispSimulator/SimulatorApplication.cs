@@ -122,7 +122,11 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
                 await WriteJsonAsync(new JsonObject { ["saved"] = true, ["success"] = true, ["name"] = "Saved", ["message"] = "Saved", ["url"] = Request.Path.Value }, compact);
                 break;
             default:
-                await WriteErrorAsync(404, "Not Found");
+                if (!await SimulatorWrites.TryHandleAsync(state, context, misp))
+                {
+                    await WriteErrorAsync(404, "Not Found");
+                }
+
                 break;
         }
     }

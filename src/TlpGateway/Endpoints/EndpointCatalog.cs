@@ -16,16 +16,23 @@ internal static class EndpointCatalog
     private static readonly string[] PostPut = [HttpMethods.Post, HttpMethods.Put];
     private static readonly string[] PostDelete = [HttpMethods.Post, HttpMethods.Delete];
 
+    // RequestRearrangeTool: request and Event (or Attribute) unwrapped, tag_id, event_id and id read as the target.
+    private static readonly string[] EventTagTargets = ["event", "event_id", "id", "Event.event", "Event.event_id", "Event.id"];
+    private static readonly string[] AttributeTagTargets = ["attribute", "attribute_id", "id", "Attribute.attribute", "Attribute.attribute_id", "Attribute.id"];
+
     private static readonly FrozenDictionary<(string Controller, string Action), MispEndpoint> ByRoute = Build();
 
     /// <summary>All served endpoints, for the documentation and its test.</summary>
     public static IEnumerable<MispEndpoint> All => ByRoute.Values.OrderBy(e => e.Controller, StringComparer.Ordinal).ThenBy(e => e.Action, StringComparer.Ordinal);
 
-    /// <summary>The endpoint a route reaches, compared as MISP's dispatcher compares (case-insensitive, underscores ignored); null when not served.</summary>
+    /// <summary>
+    /// The endpoint a route reaches, compared as MISP's dispatcher compares: controllers case-insensitive
+    /// with underscores ignored (CakePHP camelizes them), actions case-insensitive (PHP methods); null when not served.
+    /// </summary>
     public static MispEndpoint? Find(MispRoute route)
     {
         ArgumentNullException.ThrowIfNull(route);
-        return ByRoute.GetValueOrDefault((route.ControllerKey, MispRoute.Key(route.Action)));
+        return ByRoute.GetValueOrDefault((route.ControllerKey, route.ActionKey));
     }
 
     private static FrozenDictionary<(string, string), MispEndpoint> Build()
@@ -71,8 +78,8 @@ internal static class EndpointCatalog
             new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")) },
             new("events", "publish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
             new("events", "unpublish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
-            new("events", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Event, 0, "event", "event_id", "id")) },
-            new("events", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "event", "event_id", "id")) },
+            new("events", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
+            new("events", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
             new("events", "freeTextImport", Post, AnswerKind.Data) { Write = Changes(WriteContent.FreeText, new TargetSource(TargetKind.Event, 0)) },
             new("events", "saveFreeText", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.ResolvedFreeText, new TargetSource(TargetKind.Event, 0)) },
 
@@ -82,17 +89,17 @@ internal static class EndpointCatalog
             new("attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)) },
             new("attributes", "deleteSelected", Post, AnswerKind.Metadata)
             {
-                Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "Attribute.event_id", "event_id"), new TargetSource(TargetKind.Attribute, null, "Attribute.id", "Attribute", "id")),
+                Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "Attribute.event_id", "event_id"), new TargetSource(TargetKind.Attribute, null, "Attribute.id", "Attribute.*", "id", "*")),
             },
 
             // MISP restores an attribute on a GET as well.
             new("attributes", "restore", GetPost, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)) },
-            new("attributes", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Attribute, 0, "attribute", "attribute_id", "id")) },
-            new("attributes", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0, "attribute", "attribute_id", "id")) },
+            new("attributes", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)) },
+            new("attributes", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)) },
             new("objects", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Event, 0)) },
             new("objects", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Object, 0)) },
             new("objects", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0)) },
-            new("object_references", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0, "ObjectReference.object_id", "object_id")) },
+            new("object_references", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0, "object_uuid", "ObjectReference.object_uuid")) },
             new("object_references", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ObjectReference, 0)) },
             new("event_reports", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Report, new TargetSource(TargetKind.Event, 0)) },
             new("event_reports", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Report, new TargetSource(TargetKind.EventReport, 0)) },
@@ -126,7 +133,7 @@ internal static class EndpointCatalog
             new("galaxies", "pushCluster", Post, AnswerKind.Metadata) { Sync = true, Write = new(WriteEffect.None, WriteContent.Clusters, []) { TargetRequired = false } },
         ];
 
-        return endpoints.ToFrozenDictionary(e => (MispRoute.Key(e.Controller), MispRoute.Key(e.Action)));
+        return endpoints.ToFrozenDictionary(e => (MispRoute.Key(e.Controller), e.Action.ToLowerInvariant()));
     }
 
     private static WriteDescription Changes(WriteContent content, params TargetSource[] targets) => new(WriteEffect.Changes, content, targets);

@@ -330,5 +330,5 @@ internal static class WrittenContent
 
     private static JsonNode? Unwrapped(JsonNode? body, string wrapper) => body is JsonObject obj && obj[wrapper] is { } inner ? inner : body;
 
-    private static string MispRequestAction(MispRequest request) => MispRoute.Key(request.Endpoint.Action);
+    private static string MispRequestAction(MispRequest request) => request.Endpoint.Action.ToLowerInvariant();
 }

@@ -136,6 +136,13 @@ internal sealed class RequestModelMiddleware(
             return;
         }
 
+        if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags) && model.AllSpellings("extended").Any(PhpValue.IsTruthy))
+        {
+            // An extended view merges the events that extend this one into it, under this event's marking.
+            await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "parameter-not-served", "Extended views merge other events into one and are not served through the gateway: ask for each event.");
+            return;
+        }
+
         if (endpoint.Search is not null && HttpMethods.IsGet(askedMethod) && route.Passed.Count == 0 && route.Named.Count == 0)
         {
             // MISP's own answer: the gateway's parameters must not turn it into a search of everything.
