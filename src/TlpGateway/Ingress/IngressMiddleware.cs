@@ -37,8 +37,6 @@ internal sealed class IngressMiddleware(
     IAuditTrail audit,
     TimeProvider timeProvider)
 {
-    private static readonly JsonSerializerOptions CompactOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (await RequesterFeature.RequireAsync(context) is not { } requester)
@@ -123,8 +121,7 @@ internal sealed class IngressMiddleware(
         if (!content.KeepBytes && (content.Body ?? request.Body.Root) is { } forwarded)
         {
             request.Body = MispBody.FromJson(forwarded);
-            RequestBody.Replace(context.Request, JsonSerializer.SerializeToUtf8Bytes(forwarded, CompactOptions));
-            context.Request.ContentType = "application/json";
+            RequestBody.ReplaceWithJson(context.Request, forwarded);
         }
 
         metrics.Decided(content.Body is null ? "passed" : "rewritten", "passed");
@@ -160,7 +157,7 @@ internal sealed class IngressMiddleware(
                 var kept = encodings.Where(e => e?.ToString() is "gzip" or "br").Select(e => (JsonNode?)e!.DeepClone()).ToArray();
                 version["request_encoding"] = new JsonArray(kept);
                 var indented = bytes.AsSpan().IndexOf((byte)'\n') >= 0;
-                bytes = JsonSerializer.SerializeToUtf8Bytes(version, new JsonSerializerOptions(CompactOptions) { WriteIndented = indented, IndentSize = 4 });
+                bytes = JsonSerializer.SerializeToUtf8Bytes(version, new JsonSerializerOptions(RequestBody.JsonOptions) { WriteIndented = indented, IndentSize = 4 });
             }
         }
         catch (JsonException)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using TlpGateway.Endpoints;
 using TlpGateway.Requests;
@@ -135,17 +134,7 @@ internal static class WriteTargets
                 if (trimmed.StartsWith('['))
                 {
                     // MISP json_decodes a string that is not a single id.
-                    JsonNode? parsed;
-                    try
-                    {
-                        parsed = JsonNode.Parse(trimmed);
-                    }
-                    catch (JsonException)
-                    {
-                        throw new ShapeException("An id list must be valid JSON.");
-                    }
-
-                    foreach (var id in Ids(parsed!, kind))
+                    foreach (var id in Ids(WrittenShapes.ParseList(trimmed, "ids"), kind))
                     {
                         yield return id;
                     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using TlpGateway.Admission;
 using TlpGateway.Curation;
@@ -221,17 +220,7 @@ internal static class WrittenContent
     private static ContentVerdict ResolvedFreeText(JsonNode? body, MemberRules rules, int looseLimit)
     {
         var json = PhpValue.Text((body as JsonObject)?["Attribute"] is JsonObject attribute ? attribute["JsonObject"] : null) ?? throw new ShapeException("saveFreeText carries the resolved attributes in Attribute.JsonObject.");
-        JsonNode? parsed;
-        try
-        {
-            parsed = JsonNode.Parse(json);
-        }
-        catch (JsonException)
-        {
-            throw new ShapeException("Attribute.JsonObject is not valid JSON.");
-        }
-
-        var attributes = WrittenShapes.ForeachList(parsed, "Attribute.JsonObject");
+        var attributes = WrittenShapes.ForeachList(WrittenShapes.ParseList(json, "resolved attributes"), "Attribute.JsonObject");
         if (LooseValues.OverLimit(attributes.Select(LooseValues.TypeOf), looseLimit) is { } loose)
         {
             return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
@@ -271,17 +260,7 @@ internal static class WrittenContent
             var text = PhpValue.Text(item)?.Trim() ?? throw new ShapeException("A tag must be a name or an id.");
             if (text.StartsWith('['))
             {
-                JsonNode? parsed;
-                try
-                {
-                    parsed = JsonNode.Parse(text);
-                }
-                catch (JsonException)
-                {
-                    throw new ShapeException("A tag list must be valid JSON.");
-                }
-
-                foreach (var inner in TagNames(parsed!))
+                foreach (var inner in TagNames(WrittenShapes.ParseList(text, "tags")))
                 {
                     yield return inner;
                 }

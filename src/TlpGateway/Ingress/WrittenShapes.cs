@@ -97,6 +97,20 @@ internal static class WrittenShapes
         };
     }
 
+    /// <summary>A string MISP <c>json_decode</c>s into a list (<c>"[1,2]"</c>, <c>"[\"a\"]"</c>).</summary>
+    public static JsonNode ParseList(string text, string name)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            return JsonNode.Parse(text) as JsonArray ?? throw new ShapeException($"A list of {name} must be a JSON list.");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new ShapeException($"A list of {name} must be valid JSON.");
+        }
+    }
+
     private static JsonObject CheckedTag(JsonObject tag, string name) =>
         tag["name"] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String
             ? tag

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using TlpGateway.Admission;
 using TlpGateway.Audit;
 using TlpGateway.Endpoints;
@@ -36,8 +34,6 @@ internal sealed class RequestModelMiddleware(
     IAuditTrail audit,
     TimeProvider timeProvider)
 {
-    private static readonly JsonSerializerOptions CompactOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (await RequesterFeature.RequireAsync(context) is not { } requester)
@@ -173,8 +169,7 @@ internal sealed class RequestModelMiddleware(
             // A search body without the parameters the gateway writes itself; a form as the JSON it was read as.
             // (A write's body is rewritten by the rules on the way in, which may have to leave a signed event's bytes alone.)
             CanonicalRequest.RemoveControlled(root, endpoint);
-            RequestBody.Replace(request, JsonSerializer.SerializeToUtf8Bytes(root, CompactOptions));
-            request.ContentType = "application/json";
+            RequestBody.ReplaceWithJson(request, root);
         }
 
         if (headOnly)
