@@ -81,22 +81,6 @@ internal static class WrittenShapes
     /// <summary>The name of a tag object (checked by <see cref="Tags"/>).</summary>
     public static string Name(JsonObject tag) => tag["name"]!.GetValue<string>();
 
-    /// <summary>A number MISP stores as an integer (<c>"3"</c> or <c>3</c>); null when absent or not one.</summary>
-    public static int? Number(JsonNode? node) =>
-        PhpValue.Text(node) is { } text && int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    /// <summary>A string field, or null when absent; any other JSON type where a string belongs is refused.</summary>
-    public static string? Text(JsonObject holder, string name)
-    {
-        ArgumentNullException.ThrowIfNull(holder);
-        return holder[name] switch
-        {
-            null => null,
-            JsonValue value when PhpValue.Text(value) is { } text => text,
-            _ => throw new ShapeException($"'{name}' must be a string."),
-        };
-    }
-
     /// <summary>A string MISP <c>json_decode</c>s into a list (<c>"[1,2]"</c>, <c>"[\"a\"]"</c>).</summary>
     public static JsonNode ParseList(string text, string name)
     {

@@ -110,9 +110,19 @@ internal static class WrittenRules
             : null;
     }
 
-    /// <summary>A distribution level as MISP stores it (<c>"3"</c> or <c>3</c>).</summary>
-    public static int? Number(JsonNode? node) =>
-        node is JsonValue value && int.TryParse(value.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
+    /// <summary>
+    /// A distribution level as MISP stores it in an integer column: <c>"3"</c>, <c>3</c>, and also
+    /// <c>"3.0"</c>, <c>"03"</c> or <c>3.9</c>, which PHP and MySQL read as 3; null when absent or not a number.
+    /// </summary>
+    private static int? Number(JsonNode? node)
+    {
+        var text = node is JsonValue value ? value.ToString().Trim() : null;
+        return text is not null && Requests.PhpValue.IsNumericString(text)
+            && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number is >= int.MinValue and <= int.MaxValue
+                ? (int)Math.Truncate(number)
+                : null;
+    }
 
     /// <summary>Notes, opinions and relationships embedded in an item: each is judged by its own distribution.</summary>
     private static string? AnalystData(JsonObject holder, MemberRules rules, int? parentDistribution)

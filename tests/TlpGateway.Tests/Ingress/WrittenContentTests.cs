@@ -168,6 +168,18 @@ public sealed class WrittenContentTests
         Assert.Equal("rule-blockedDistributionLevels", Judge("/events/add", body, rules).Reason);
     }
 
+    [Theory]
+    [InlineData("\"0.0\"")]
+    [InlineData("\"00\"")]
+    [InlineData("0.5")]
+    [InlineData("\" 0\"")]
+    public void AddEvent_DistributionSpelledAsPhpReadsIt_BlockedLevelStillRefused(string distribution)
+    {
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":D}}""".Replace("D", distribution, StringComparison.Ordinal), rules).Reason);
+    }
+
     [Fact]
     public void AddEvent_AttributeSharedWithABlockedSharingGroup_Refused()
     {
