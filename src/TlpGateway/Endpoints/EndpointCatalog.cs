@@ -59,7 +59,9 @@ internal static class EndpointCatalog
             new("shadow_attributes", "index", Get, AnswerKind.Data) { Sync = true },
             new("shadow_attributes", "view", Get, AnswerKind.Data),
             new("sightings", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Sighting },
-            new("sightings", "index", Get, AnswerKind.Data),
+            new("sightings", "index", GetPost, AnswerKind.Data) { Write = readOnly },
+            new("sightings", "listSightings", GetPost, AnswerKind.Data) { Write = readOnly },
+            new("sightings", "view", Get, AnswerKind.Data),
             new("analyst_data", "index", Get, AnswerKind.Data) { Sync = true },
             new("analyst_data", "view", Get, AnswerKind.Data) { Sync = true },
             new("analyst_data", "indexMinimal", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly },
@@ -119,6 +121,7 @@ internal static class EndpointCatalog
             new("shadow_attributes", "discard", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
             new("events", "pushProposals", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
             new("sightings", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Sightings, new TargetSource(TargetKind.Attribute, 0, "uuid", "id", "Sighting.uuid", "Sighting.id")) },
+            new("sightings", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Sighting, 0)) },
             new("sightings", "bulkSaveSightings", Post, AnswerKind.Metadata)
             {
                 Sync = true,

@@ -25,6 +25,7 @@ internal enum TargetKind
     ObjectReference,
     EventReport,
     Proposal,
+    Sighting,
 
     /// <summary>An event, else an attribute, by UUID (<c>/tags/attachTagToObject</c>).</summary>
     EventOrAttribute,

@@ -95,6 +95,8 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return (true, await events.EventOfAsync("event_reports", target.Id, requester, cancellationToken));
             case TargetKind.Proposal:
                 return (true, await events.EventOfAsync("shadow_attributes", target.Id, requester, cancellationToken));
+            case TargetKind.Sighting:
+                return (true, await events.EventOfAsync("sightings", target.Id, requester, cancellationToken));
             case TargetKind.EventOrAttribute:
                 return (true, await EventOrAttributeAsync(target.Id, requester, community, cancellationToken));
             case TargetKind.AnalystData:
