@@ -49,7 +49,8 @@ internal static class EndpointCatalog
 
             // Reads of MISP data, judged by what the answer contains.
             new("events", "index", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex },
-            new("events", "view", Get, AnswerKind.Data) { Sync = true, Parameters = EndpointParameters.LocalTags },
+            // PyMISP's get_event POSTs {"deleted": ..., "extended": ...} to the view.
+            new("events", "view", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.LocalTags },
             new("events", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Event, Parameters = EndpointParameters.LocalTags | EndpointParameters.ReturnFormat },
             new("attributes", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Attribute, Parameters = EndpointParameters.EventTags | EndpointParameters.ReturnFormat },
             new("attributes", "view", Get, AnswerKind.Data),

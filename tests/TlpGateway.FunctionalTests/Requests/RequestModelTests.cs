@@ -18,8 +18,9 @@ public sealed class RequestModelTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _servers.DisposeAsync();
 
+    /// <summary>The proxied request (the first: the gateway's own look-ups of related events come after MISP's answer).</summary>
     private RecordedRequest? Received(string pathPrefix) =>
-        _servers.Simulator.Requests.LastOrDefault(r => r.PathAndQuery.StartsWith(pathPrefix, StringComparison.OrdinalIgnoreCase));
+        _servers.Simulator.Requests.FirstOrDefault(r => r.PathAndQuery.StartsWith(pathPrefix, StringComparison.OrdinalIgnoreCase));
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
@@ -380,14 +381,30 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.Empty(servers.Simulator.Requests);
     }
 
-    [Fact]
-    public async Task ExtendedView_MergingOtherEvents_Refused403NothingForwarded()
+    [Theory]
+    [InlineData("GET", "/events/view/4/extended:1", null)]
+    [InlineData("POST", "/events/view/4", """{"extended":1}""")]
+    [InlineData("POST", "/events/restSearch", """{"request":{"extended":"1"}}""")]
+    public async Task ExtendedView_MergingOtherEvents_Refused403NothingForwarded(string method, string path, string? body)
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);
 
-        using var response = await client.GetAsync("/events/view/4/extended:1");
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) });
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Null(Received("/events/view"));
+        Assert.Null(Received("/events/"));
+    }
+
+    [Fact]
+    public async Task View_PostedOptionsAsPyMispSendsThem_ForwardedAsTheJsonRead()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC, userAgent: "PyMISP 2.5.1 - Python 3.11");
+
+        using var response = await client.PostAsync("/events/view/4", Json("""{"deleted":true,"excludeLocalTags":1}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // (The filter's own look-ups of related events are GETs.)
+        var received = Assert.Single(_servers.Simulator.Requests, r => r.Method == "POST" && r.PathAndQuery.StartsWith("/events/view/4", StringComparison.Ordinal));
+        Assert.Equal("""{"deleted":true}""", Encoding.UTF8.GetString(received.Body));
     }
 }
