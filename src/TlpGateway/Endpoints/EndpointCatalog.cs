@@ -81,6 +81,9 @@ internal static class EndpointCatalog
             new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")) },
             new("events", "publish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
             new("events", "unpublish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
+
+            // PyMISP's publish(alert=True): publishing with MISP's e-mail alerts.
+            new("events", "alert", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
             new("events", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
             new("events", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
             new("events", "freeTextImport", Post, AnswerKind.Data) { Write = Changes(WriteContent.FreeText, new TargetSource(TargetKind.Event, 0)) },
