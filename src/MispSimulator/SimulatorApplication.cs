@@ -98,7 +98,6 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
             case ("sightings", "restsearch"):
                 await WriteCapturedAsync(user, "sightings_restSearch_event", "{\"response\": []}");
                 break;
-            case ("analyst_data", "indexminimal"):
             case ("sightings", "filtersightinguuidsforpush"):
                 await WriteJsonAsync(new JsonArray(), compact: true);
                 break;
@@ -122,6 +121,12 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
                 await WriteJsonAsync(new JsonObject { ["saved"] = true, ["success"] = true, ["name"] = "Saved", ["message"] = "Saved", ["url"] = Request.Path.Value }, compact);
                 break;
             default:
+                if (SimulatorViews.TryAnswer(state, misp, out var status, out var view))
+                {
+                    await WriteJsonAsync(view!, compact, status);
+                    break;
+                }
+
                 if (!await SimulatorWrites.TryHandleAsync(state, context, misp))
                 {
                     await WriteErrorAsync(404, "Not Found");
@@ -598,9 +603,9 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
         await WriteJsonAsync(new JsonObject { ["saved"] = true, ["success"] = true, ["name"] = "Event deleted.", ["message"] = "Event deleted.", ["url"] = Request.Path.Value }, compact: true);
     }
 
-    private async Task WriteJsonAsync(JsonNode node, bool compact)
+    private async Task WriteJsonAsync(JsonNode node, bool compact, int status = 200)
     {
-        Response.StatusCode = 200;
+        Response.StatusCode = status;
         Response.ContentType = JsonContentType;
         await Response.Body.WriteAsync(MispJson.Serialize(node, compact), context.RequestAborted);
     }
@@ -647,6 +652,11 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
         if (raw.ContentEncoding is { } encoding)
         {
             Response.Headers.ContentEncoding = encoding;
+        }
+
+        if (raw.Location is { } location)
+        {
+            Response.Headers.Location = location;
         }
 
         if (raw.DeclaredLength is { } declared)

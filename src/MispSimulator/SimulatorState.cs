@@ -30,6 +30,9 @@ public sealed record RawResponse(int StatusCode, string? ContentType, byte[] Bod
 
     /// <summary>Drop the connection without answering.</summary>
     public bool AbortConnection { get; init; }
+
+    /// <summary>A Location header to send (a redirect, or MISP's "event already exists").</summary>
+    public string? Location { get; init; }
 }
 
 /// <summary>Misbehaviour the simulator can be told to show, for the failure tests.</summary>

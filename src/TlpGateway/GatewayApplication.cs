@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using TlpGateway.Admission;
 using TlpGateway.Audit;
@@ -7,25 +8,48 @@ using TlpGateway.Ingress;
 using TlpGateway.Members;
 using TlpGateway.Redis;
 using TlpGateway.Requests;
+using TlpGateway.Startup;
 using TlpGateway.Telemetry;
 using TlpGateway.Upstream;
 
 namespace TlpGateway;
 
 /// <summary>Builds the gateway's web application: used by <c>Program</c>, the tests and the demo alike.</summary>
+/// <remarks>
+/// Every start-up mistake surfaces here, before anything listens, as an exception that
+/// <see cref="StartupError"/> turns into one line:
+/// <list type="number">
+/// <item>Refuse to run without Unicode normalisation.</item>
+/// <item>Poll configuration files when no file watcher can be had.</item>
+/// <item>Read configuration; relative paths resolve against the current directory, <c>appsettings.json</c> comes from the program's folder.</item>
+/// <item>Check the <c>Gateway</c> options YARP and the network lists are built from.</item>
+/// <item>Register every part, build, and map the pipeline.</item>
+/// <item>Validate every part's options and load the members file, then log what is in force.</item>
+/// </list>
+/// </remarks>
 internal static class GatewayApplication
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // :: Step 1
         if (!Tlp.TagName.NormalisationAvailable)
         {
             // Without ICU, "ｔｌｐ：ｒｅｄ" would not read as tlp:red: the gateway would judge tags differently from what they say.
-            throw new InvalidOperationException("Unicode normalisation is unavailable (ICU missing): install libicu; the gateway cannot compare tag names without it.");
+            throw new StartupException("Unicode normalisation is unavailable (ICU missing): install libicu (Debian: apt-get install libicu-dev, or the libicuNN package); the gateway cannot compare tag names without it");
         }
 
-        var builder = WebApplication.CreateBuilder(args);
+        // :: Step 2
+        var polling = ConfigurationWatching.UsePollingWhenWatchersUnavailable(AppContext.BaseDirectory);
+
+        // :: Step 3
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
 
+        // A failure to start is reported once, as one line, by the caller: not also as the host's stack trace.
+        var started = new StrongBox<bool>();
+        builder.Logging.AddFilter((_, category, level) => started.Value || level < LogLevel.Error || category != "Microsoft.Extensions.Hosting.Internal.Host");
+
+        // :: Step 4
         var section = builder.Configuration.GetSection(GatewayOptions.SectionName);
         builder.Services.AddValidatedOptions<GatewayOptions>(builder.Configuration, GatewayOptions.SectionName);
 
@@ -36,6 +60,11 @@ internal static class GatewayApplication
         {
             throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), validation.Failures);
         }
+
+        _ = NetworkList.Parse(options.TrustedProxies, "Gateway:TrustedProxies");
+        _ = NetworkList.Parse(options.HealthNetworks, "Gateway:HealthNetworks");
+
+        // :: Step 5
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddMispUpstream(options);
@@ -51,6 +80,7 @@ internal static class GatewayApplication
 
         var app = builder.Build();
         app.MapGatewayHealth();
+        app.MapGatewayMetrics();
         app.MapReverseProxy(pipeline =>
         {
             // Outermost, so its error bodies never pass through the gateway's own rules.
@@ -60,6 +90,12 @@ internal static class GatewayApplication
             pipeline.UseIngressRules();
             pipeline.UseTlpFiltering();
         });
+
+        // :: Step 6
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        _ = app.Services.GetRequiredService<MembersRegistryProvider>();
+        StartupLog.Write(app, polling);
+        app.Lifetime.ApplicationStarted.Register(() => started.Value = true);
         return app;
     }
 }

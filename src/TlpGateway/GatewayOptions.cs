@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace TlpGateway;
 
-/// <summary>The <c>Gateway</c> configuration section (SPEC section 10).</summary>
-internal sealed class GatewayOptions
+/// <summary>The <c>Gateway</c> configuration section (docs/configuration.md).</summary>
+internal sealed class GatewayOptions : IValidatableObject
 {
     public const string SectionName = "Gateway";
 
@@ -11,7 +11,7 @@ internal sealed class GatewayOptions
     [Required(ErrorMessage = "Gateway:Upstream is required: the MISP base URL, e.g. https://misp.example.org")]
     public Uri? Upstream { get; set; }
 
-    /// <summary>Path of the members file (SPEC section 2).</summary>
+    /// <summary>Path of the members file (docs/members.md); relative paths resolve against the current directory.</summary>
     [Required(ErrorMessage = "Gateway:MembersFile is required: the path of the members file")]
     public string? MembersFile { get; set; }
 
@@ -25,6 +25,18 @@ internal sealed class GatewayOptions
     public List<string> HealthNetworks { get; set; } = [];
 
     /// <summary>How long MISP may take before the gateway answers 504.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Upstream is { } upstream && (!upstream.IsAbsoluteUri || upstream.Scheme is not ("http" or "https")))
+        {
+            yield return new ValidationResult($"Gateway:Upstream '{upstream.OriginalString}' is not an absolute http or https URL (e.g. https://misp.example.org)", [nameof(Upstream)]);
+        }
+
+        if (UpstreamTimeout <= TimeSpan.Zero || UpstreamTimeout > TimeSpan.FromHours(1))
+        {
+            yield return new ValidationResult($"Gateway:UpstreamTimeout {UpstreamTimeout} must be more than zero and at most 01:00:00", [nameof(UpstreamTimeout)]);
+        }
+    }
 }

@@ -1,15 +1,3 @@
-using TlpGateway;
-using TlpGateway.Health;
-using TlpGateway.Members;
+using TlpGateway.Startup;
 
-switch (args)
-{
-    case ["--health-probe", .. var rest]:
-        return await HealthEndpoints.ProbeAsync(rest.FirstOrDefault());
-    case ["members", .. var rest]:
-        return MembersCommand.Run(rest, Console.Out, Console.Error, TimeProvider.System);
-}
-
-var app = GatewayApplication.Build(args);
-await app.RunAsync();
-return 0;
+return await GatewayCommandLine.RunAsync(args, Console.Out, Console.Error);

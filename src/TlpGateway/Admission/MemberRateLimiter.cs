@@ -49,7 +49,7 @@ internal sealed class MemberRateLimiter : IDisposable
                 var (count, left) = await _shared.CountAsync(memberId, _limits.RateLimitWindow, cancellationToken);
                 return count <= _limits.RateLimitPermits ? (true, TimeSpan.Zero) : (false, left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1));
             }
-            catch (Redis.RedisException)
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
             {
                 // The shared counter is out of reach: this replica's own window still limits.
             }

@@ -29,6 +29,9 @@ internal sealed record AuditRecord
     /// <summary>The UUID of the attribute or item concerned, for removals inside an event.</summary>
     public string? ItemUuid { get; init; }
 
+    /// <summary>What was removed: <c>event</c>, <c>attribute</c>, <c>object</c>, <c>event-report</c>, <c>sighting</c>...</summary>
+    public string? ItemKind { get; init; }
+
     /// <summary>A record of what happened to <paramref name="context"/>'s request.</summary>
     public static AuditRecord For(HttpContext context, TimeProvider timeProvider, string action, string reason, string? member, string? eventUuid = null, string? address = null)
     {

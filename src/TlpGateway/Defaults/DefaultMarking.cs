@@ -28,8 +28,8 @@ internal static class DefaultMarking
             return [];
         }
 
-        var level = "tlp:" + TlpMarking.Name(community.DefaultTlp);
-        return marking.ChathamHouse ? [level] : [level, ChathamHouseTag];
+        // One list per level and Chatham House state: filled in for every untagged event, so never built twice.
+        return Added[(int)community.DefaultTlp * 2 + (marking.ChathamHouse ? 1 : 0)];
     }
 
     /// <summary>A tag <see cref="TagsToAdd"/> names, as MISP's tag objects are written (so a syncing MISP stores the marking).</summary>
@@ -38,4 +38,10 @@ internal static class DefaultMarking
         ArgumentNullException.ThrowIfNull(name);
         return new JsonObject { ["name"] = name, ["colour"] = Colour, ["exportable"] = true, ["local"] = false };
     }
+
+    private static readonly string[][] Added = [.. Enum.GetValues<TlpLevel>().SelectMany(level => new[]
+    {
+        new[] { "tlp:" + TlpMarking.Name(level), ChathamHouseTag },
+        new[] { "tlp:" + TlpMarking.Name(level) },
+    })];
 }

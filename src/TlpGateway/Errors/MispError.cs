@@ -40,6 +40,18 @@ internal static class MispError
         _ => "Forbidden",
     };
 
+    /// <summary>The bytes of a <c>{"name","message","url"}</c> body, as MISP writes errors.</summary>
+    public static byte[] Body(HttpContext context, string name, string message)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Build(writer =>
+        {
+            writer.WriteString("name", name);
+            writer.WriteString("message", message);
+            writer.WriteString("url", RequestUrl(context));
+        });
+    }
+
     /// <summary>The answer MISP gives for an event that does not exist (or that the requester may not see).</summary>
     public static Task WriteInvalidEventAsync(HttpContext context) =>
         WriteAsync(context, StatusCodes.Status404NotFound, "Invalid event", "Invalid event");

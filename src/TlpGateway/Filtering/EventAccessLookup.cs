@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using TlpGateway.Admission;
+using TlpGateway.Decision;
 using TlpGateway.Members;
 using TlpGateway.Redis;
 using TlpGateway.Upstream;
@@ -11,59 +11,20 @@ using TlpGateway.Upstream;
 namespace TlpGateway.Filtering;
 
 /// <summary>
-/// What the gateway knows of an event for one requester: whether it may receive it, whose it is,
-/// whether its source is hidden from it, and which of its attributes and objects it may not receive.
-/// </summary>
-internal sealed record EventAccess(bool Receivable, string? OrgcUuid, string? EventId, bool HidesSource, string[] RemovedItems)
-{
-    public static readonly EventAccess Withheld = new(false, null, null, false, []);
-}
-
-/// <summary>
-/// Looks an event up in MISP with the requester's own key (so MISP's access control applies too),
-/// judges it with the same filter as any answer, and caches the result for a bounded time.
+/// Looks an event (or an item) up in MISP with the requester's own key, so MISP's access control
+/// applies too, judges the answer with the same filter as any answer, and caches what it found for
+/// a bounded time. References are an event's id or UUID, or <c>attribute/UUID</c>,
+/// <c>object/UUID</c>, <c>eventreport/UUID</c>, <c>analyst/UUID</c> for an item judged through its
+/// own view (which may itself need its event looked up: at most <see cref="MaxDepth"/> levels).
 /// </summary>
 internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCache cache, IOptions<FilterOptions> options)
 {
-    /// <summary>Access to the event <paramref name="eventRef"/> (id or UUID).</summary>
+    private const int MaxDepth = 3;
+
+    /// <summary>Access to <paramref name="reference"/>.</summary>
     /// <exception cref="MispUnavailableException">MISP could not be asked.</exception>
-    public async Task<EventAccess> GetAsync(string eventRef, Requester requester, CommunitySettings community, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(requester);
-        var cacheKey = $"event-access:{ApiKey.Hash(requester.ApiKey)}:{eventRef.ToLowerInvariant()}";
-        if (await cache.TryGetJsonAsync<EventAccess>(cacheKey, failed: null, cancellationToken) is { } cached)
-        {
-            return cached;
-        }
-
-        var response = await misp.GetAsync($"/events/view/{Uri.EscapeDataString(eventRef)}", requester.ApiKey, cancellationToken);
-        var access = EventAccess.Withheld;
-        if (response.StatusCode == HttpStatusCode.OK)
-        {
-            UnitOutcome? outcome = null;
-            var filter = new MispResponseFilter(new FilterContext { Requester = requester, Community = community, ListRemovedItems = true }, int.MaxValue, o => outcome ??= o);
-            var sink = new ArrayBufferWriter<byte>();
-            try
-            {
-                filter.Write(response.Body, sink);
-                filter.Complete(sink);
-            }
-            catch (FilterException)
-            {
-                // An answer the gateway cannot judge is an event it cannot confirm: treated as not receivable.
-                outcome = null;
-            }
-
-            if (outcome is { Kind: "event" } judged)
-            {
-                access = new EventAccess(judged.Released, judged.OrgcUuid, EventId(response.Body), judged.HidesSource, [.. judged.RemovedItems ?? []]);
-            }
-        }
-
-        await cache.TrySetJsonAsync(cacheKey, access, options.Value.LookupCacheDuration, failed: null, cancellationToken);
-
-        return access;
-    }
+    public Task<EventAccess> GetAsync(string reference, Requester requester, CommunitySettings community, CancellationToken cancellationToken) =>
+        GetAsync(reference, requester, community, depth: 0, cancellationToken);
 
     /// <summary>The event an attribute, object or report belongs to, through <c>/{controller}/view/{id}</c>.</summary>
     public async Task<string?> EventOfAsync(string controller, string id, Requester requester, CancellationToken cancellationToken)
@@ -77,16 +38,16 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
 
         try
         {
-            using var document = JsonDocument.Parse(response.Body);
+            using var document = System.Text.Json.JsonDocument.Parse(response.Body);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (property.Value.ValueKind == JsonValueKind.Object && property.Value.TryGetProperty("event_id", out var eventId))
+                if (property.Value.ValueKind == System.Text.Json.JsonValueKind.Object && property.Value.TryGetProperty("event_id", out var eventId))
                 {
                     return eventId.ToString();
                 }
             }
         }
-        catch (JsonException)
+        catch (System.Text.Json.JsonException)
         {
             return null;
         }
@@ -94,16 +55,87 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         return null;
     }
 
-    private static string? EventId(byte[] body)
+    private async Task<EventAccess> GetAsync(string reference, Requester requester, CommunitySettings community, int depth, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(requester);
+        var cacheKey = $"event-access:{ApiKey.Hash(requester.ApiKey)}:{reference.ToLowerInvariant()}";
+        if (await cache.TryGetJsonAsync<EventAccess>(cacheKey, failed: null, cancellationToken) is { } cached)
+        {
+            return cached;
+        }
+
+        var path = ViewPath(reference);
+        var access = EventAccess.Withheld;
+        if (path is not null && depth < MaxDepth)
+        {
+            var response = await misp.GetAsync(path, requester.ApiKey, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                access = await JudgeAsync(response.Body, requester, community, depth, cancellationToken);
+            }
+        }
+
+        await cache.TrySetJsonAsync(cacheKey, access, options.Value.LookupCacheDuration, failed: null, cancellationToken);
+        return access;
+    }
+
+    /// <summary>The view MISP answers a reference with, or null for one the gateway does not know.</summary>
+    private static string? ViewPath(string reference)
+    {
+        var slash = reference.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return "/events/view/" + Uri.EscapeDataString(reference);
+        }
+
+        var id = Uri.EscapeDataString(reference[(slash + 1)..]);
+        return reference[..slash] switch
+        {
+            "attribute" => "/attributes/view/" + id,
+            "object" => "/objects/view/" + id,
+            "eventreport" => "/event_reports/view/" + id,
+            "analyst" => "/analyst_data/view/all/" + id,
+            _ => null,
+        };
+    }
+
+    /// <summary>Judges a looked-up answer (a single record) as an answer to the requester would be.</summary>
+    private async Task<EventAccess> JudgeAsync(byte[] body, Requester requester, CommunitySettings community, int depth, CancellationToken cancellationToken)
+    {
+        var context = new FilterContext { Requester = requester, Community = community, KnownEvents = new(StringComparer.OrdinalIgnoreCase), DescribeEvents = true };
+        var filter = new MispResponseFilter(context, int.MaxValue, _ => { });
+        var sink = new ArrayBufferWriter<byte>();
         try
         {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("Event", out var evt) && evt.TryGetProperty("id", out var id) ? id.ToString() : null;
+            filter.Write(body, sink);
+            while (filter.PendingLookups is { } pending)
+            {
+                foreach (var reference in pending)
+                {
+                    context.KnownEvents[reference] = await GetAsync(reference, requester, community, depth + 1, cancellationToken);
+                }
+
+                filter.Resume(sink);
+            }
+
+            filter.Complete(sink);
+            while (filter.PendingLookups is { } pending)
+            {
+                foreach (var reference in pending)
+                {
+                    context.KnownEvents[reference] = await GetAsync(reference, requester, community, depth + 1, cancellationToken);
+                }
+
+                filter.Resume(sink);
+            }
         }
-        catch (JsonException)
+        catch (FilterException)
         {
-            return null;
+            // An answer the gateway cannot judge is an event it cannot confirm: treated as not receivable.
+            return EventAccess.Withheld;
         }
+
+        return filter.SingleRecord is { Lookups: null } outcome ? EventAccess.From(outcome) : EventAccess.Withheld;
     }
 }

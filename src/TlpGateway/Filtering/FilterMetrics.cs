@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 
+using TlpGateway.Decision;
+
 namespace TlpGateway.Filtering;
 
 /// <summary>The egress filter's instruments: what was released, removed and rewritten, bytes, time, failures.</summary>

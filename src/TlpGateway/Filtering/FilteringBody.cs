@@ -3,7 +3,9 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 using TlpGateway.Audit;
+using TlpGateway.Decision;
 using TlpGateway.Errors;
+using TlpGateway.Shapes;
 
 namespace TlpGateway.Filtering;
 
@@ -11,10 +13,20 @@ namespace TlpGateway.Filtering;
 /// Wraps the response body, as ASP.NET Core's <c>ResponseCompressionBody</c> does, and runs MISP's
 /// answer through <see cref="MispResponseFilter"/>. Nothing reaches the client before the filter
 /// decided it; the real response starts only once the first unit is decided, so a withheld single
-/// event can still become MISP's own 404 and a failure before that a clean 502.
+/// record can still become MISP's own answer for a missing one and a failure before that a clean error.
 /// </summary>
+/// <remarks>
+/// An answer MISP sent compressed (a MISP behind a compressing proxy) is decoded as it streams and
+/// filtered like any other. A redirect is answered with MISP's status and an error the client can
+/// read, never with MISP's <c>Location</c>; an error answer MISP sent without a body, or with one
+/// the gateway cannot read, keeps MISP's status.
+/// </remarks>
 internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
 {
+    // Headers that describe MISP's unfiltered answer: its size, version, count and export details.
+    private static readonly string[] MispAnswerHeaders =
+        [HeaderNames.ETag, HeaderNames.LastModified, HeaderNames.ContentDisposition, HeaderNames.Location, "X-Result-Count", "X-Export-Module-Used", "X-Response-Format", "X-Skipped-Elements-Count"];
+
     private readonly HttpContext _context;
     private readonly IHttpResponseBodyFeature _inner;
     private readonly FilterContext _filterContext;
@@ -29,6 +41,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
 
     private Mode _mode;
     private MispResponseFilter? _filter;
+    private AnswerDecoder? _decoder;
     private long _bytesIn;
     private long _bytesOut;
     private bool _failed;
@@ -53,10 +66,16 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         Undecided,
         PassThrough,
         Filter,
+
+        /// <summary>MISP redirected: its body is dropped and the gateway answers with MISP's status.</summary>
+        Redirected,
     }
 
     /// <summary>The client sent HEAD: the answer is judged like GET's, then only its status and headers leave.</summary>
     public bool HeadOnly { get; init; }
+
+    /// <summary>The client's request writes (an add, an edit, a push): a withheld echo of its own event keeps the push a success.</summary>
+    public bool IsWrite { get; init; }
 
     public Stream Stream => this;
 
@@ -115,39 +134,54 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Decide();
-        if (_mode == Mode.PassThrough)
+        switch (_mode)
         {
-            await _inner.Stream.WriteAsync(buffer, cancellationToken);
-            return;
+            case Mode.PassThrough:
+                await _inner.Stream.WriteAsync(buffer, cancellationToken);
+                return;
+            case Mode.Redirected:
+                return;
         }
 
         _bytesIn += buffer.Length;
-        if (!await FilterAsync(filter => filter.Write(buffer.Span, _pending), cancellationToken))
+        if (_decoder is not null)
         {
+            await _decoder.WriteAsync(buffer, cancellationToken);
             return;
         }
 
-        // Held until a unit is released, so the status can still change (a withheld single event is MISP's 404).
-        if (_filter!.UnitsReleased > 0 && _pending.WrittenCount > 0)
-        {
-            await SendPendingAsync(cancellationToken);
-        }
+        await FilterChunkAsync(buffer, cancellationToken);
     }
 
     /// <summary>Called when the proxy is done: the filter must have seen a whole document.</summary>
     public async Task FinishAsync()
     {
         Decide();
-        if (_mode != Mode.Filter || !await FilterAsync(filter => filter.Complete(_pending), _context.RequestAborted))
+        if (_mode == Mode.Redirected)
+        {
+            await AnswerAsync(_context.Response.StatusCode, "Redirected", "MISP answered this request with a redirect, which the gateway does not follow: the key may not be accepted for this action.");
+            return;
+        }
+
+        if (_mode != Mode.Filter)
         {
             return;
         }
 
-        if (_filter!.SingleEventWithheld && !_context.Response.HasStarted)
+        if (_decoder is not null)
         {
-            // Exactly what MISP answers for an event that does not exist.
+            await _decoder.CompleteAsync();
+        }
+
+        if (!await FilterAsync(filter => filter.Complete(_pending), _context.RequestAborted))
+        {
+            return;
+        }
+
+        if (_filter!.SingleRecordWithheld is { } kind && !_context.Response.HasStarted)
+        {
             _pending.Clear();
-            await MispError.WriteInvalidEventAsync(_context.WithBody(_inner));
+            await AnswerWithheldAsync(kind, _filter.SingleRecord);
         }
         else
         {
@@ -165,27 +199,58 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         }
 
         var response = _context.Response;
-        var isHead = HttpMethods.IsHead(_context.Request.Method);
-        if (isHead || response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        if (HttpMethods.IsHead(_context.Request.Method) || response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
         {
             _mode = Mode.PassThrough;
             return;
         }
 
-        _mode = Mode.Filter;
-        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit);
         var headers = response.Headers;
 
-        // A filtered answer must not reveal what was removed: its length, MISP's ETag and count are MISP's.
+        // A filtered answer must not reveal what was removed: its length, MISP's ETag, count and export details are MISP's.
         headers.ContentLength = null;
-        headers.Remove(HeaderNames.ETag);
-        headers.Remove("X-Result-Count");
+        foreach (var header in MispAnswerHeaders)
+        {
+            // The 404 + Location of an event that already exists is how a pushing MISP server learns where it is (SPEC section 6).
+            if (header != HeaderNames.Location || response.StatusCode is >= 300 and < 400)
+            {
+                headers.Remove(header);
+            }
+        }
+
         headers.CacheControl = "private";
         headers.Vary = "Authorization";
-        if (!string.IsNullOrEmpty(headers.ContentEncoding) && !string.Equals(headers.ContentEncoding, "identity", StringComparison.OrdinalIgnoreCase))
+        if (response.StatusCode is >= 300 and < 400)
         {
-            // The gateway asked MISP for an unencoded answer; an encoded one cannot be inspected.
-            _unreadable = "MISP sent an encoded answer (" + headers.ContentEncoding + ")";
+            _mode = Mode.Redirected;
+            return;
+        }
+
+        _mode = Mode.Filter;
+        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit);
+        var encoding = headers.ContentEncoding.ToString();
+        if (!string.IsNullOrEmpty(encoding) && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
+        {
+            headers.Remove(HeaderNames.ContentEncoding);
+            _decoder = AnswerDecoder.For(encoding, FilterChunkAsync);
+            if (_decoder is null)
+            {
+                _unreadable = "MISP sent an answer encoded as '" + encoding + "'";
+            }
+        }
+    }
+
+    private async Task FilterChunkAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    {
+        if (!await FilterAsync(filter => filter.Write(chunk.Span, _pending), cancellationToken))
+        {
+            return;
+        }
+
+        // Held until a unit is released, so the status can still change (a withheld single record is MISP's 404).
+        if (_filter!.UnitsReleased > 0 && _pending.WrittenCount > 0)
+        {
+            await SendPendingAsync(cancellationToken);
         }
     }
 
@@ -223,28 +288,28 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     /// <summary>Looks up the events a held unit depends on; a failed look-up counts as an event the requester may not receive.</summary>
     private async Task ResolveLookupsAsync(CancellationToken cancellationToken)
     {
-        while (_filter!.PendingLookups is { } uuids)
+        while (_filter!.PendingLookups is { } references)
         {
             // A few at a time: an event's correlations may name dozens of related events.
-            var found = new EventAccess[uuids.Count];
+            var found = new EventAccess[references.Count];
             await Parallel.ForEachAsync(
-                Enumerable.Range(0, uuids.Count),
+                Enumerable.Range(0, references.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-                async (i, token) => found[i] = await LookUpAsync(uuids[i], token));
-            for (var i = 0; i < uuids.Count; i++)
+                async (i, token) => found[i] = await LookUpAsync(references[i], token));
+            for (var i = 0; i < references.Count; i++)
             {
-                _filterContext.KnownEvents![uuids[i]] = found[i];
+                _filterContext.KnownEvents![references[i]] = found[i];
             }
 
             _filter.Resume(_pending);
         }
     }
 
-    private async Task<EventAccess> LookUpAsync(string eventUuid, CancellationToken cancellationToken)
+    private async Task<EventAccess> LookUpAsync(string reference, CancellationToken cancellationToken)
     {
         try
         {
-            return await _events.GetAsync(eventUuid, _filterContext.Requester, _filterContext.Community, cancellationToken);
+            return await _events.GetAsync(reference, _filterContext.Requester, _filterContext.Community, cancellationToken);
         }
         catch (Upstream.MispUnavailableException)
         {
@@ -258,7 +323,77 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         _metrics.Unit(member, outcome);
         if (!outcome.Released)
         {
-            _audit.Write(AuditRecord.For(_context, _timeProvider, "removed", outcome.Reason ?? "withheld", member, outcome.EventUuid));
+            _audit.Write(AuditRecord.For(_context, _timeProvider, "removed", outcome.Reason ?? "withheld", member, outcome.EventUuid) with { ItemKind = outcome.Kind });
+            return;
+        }
+
+        // Every part removed from a released record is a record of its own (SPEC section 8).
+        foreach (var removal in outcome.Removals)
+        {
+            _audit.Write(AuditRecord.For(_context, _timeProvider, "removed", removal.Reason, member, outcome.EventUuid) with { ItemKind = removal.Kind, ItemUuid = removal.Uuid });
+        }
+
+        if (outcome.HidesSource && outcome.Kind == "event")
+        {
+            _audit.Write(AuditRecord.For(_context, _timeProvider, "rewritten", "source-hidden", member, outcome.EventUuid) with { ItemKind = outcome.Kind });
+        }
+    }
+
+    /// <summary>
+    /// A withheld single record: answered exactly as MISP answers for one that does not exist —
+    /// except to its owner, whose HEAD gets MISP's own status and whose push keeps its success
+    /// (SPEC section 6): a MISP server pushing its own TLP:RED event must not count it failed.
+    /// </summary>
+    private async Task AnswerWithheldAsync(RecordKind kind, UnitOutcome? outcome)
+    {
+        var owner = outcome is { } judged && _filterContext.Requester.IsOwner(judged.OrgcUuid);
+        if (owner && HeadOnly)
+        {
+            return;
+        }
+
+        if (owner && IsWrite && kind == RecordKind.Event && outcome!.Value.EventId is { } id && outcome.Value.EventUuid is { } uuid)
+        {
+            var echo = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { Event = new { id, uuid } });
+            _bytesOut += echo.Length;
+            if (!HeadOnly)
+            {
+                await _inner.Stream.WriteAsync(echo, _context.RequestAborted);
+            }
+
+            return;
+        }
+
+        var (status, message) = MissingAnswer(kind);
+        await AnswerAsync(status, message, message);
+    }
+
+    /// <summary>What MISP answers for a record of this kind that does not exist (its controllers' exceptions).</summary>
+    private static (int Status, string Message) MissingAnswer(RecordKind kind) => kind switch
+    {
+        RecordKind.Attribute => (StatusCodes.Status405MethodNotAllowed, "Invalid attribute"),
+        RecordKind.Object => (StatusCodes.Status404NotFound, "Invalid object."),
+        RecordKind.EventReport => (StatusCodes.Status404NotFound, "Invalid report"),
+        RecordKind.Proposal => (StatusCodes.Status404NotFound, "Invalid proposal."),
+        RecordKind.Sighting => (StatusCodes.Status404NotFound, "Invalid sighting."),
+        RecordKind.GalaxyCluster => (StatusCodes.Status404NotFound, "Invalid galaxy cluster"),
+        RecordKind.AnalystData => (StatusCodes.Status404NotFound, "Invalid analyst data"),
+        _ => (StatusCodes.Status404NotFound, "Invalid event"),
+    };
+
+    /// <summary>The gateway's own answer in MISP's error shape, with the headers of any filtered answer.</summary>
+    private async Task AnswerAsync(int status, string name, string message)
+    {
+        var response = _context.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=UTF-8";
+        response.Headers.ContentLength = null;
+        response.Headers.Remove(HeaderNames.ContentEncoding);
+        if (!HeadOnly)
+        {
+            var body = MispError.Body(_context, name, message);
+            _bytesOut += body.Length;
+            await _inner.Stream.WriteAsync(body, _context.RequestAborted);
         }
     }
 
@@ -286,9 +421,18 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         _pending.Clear();
         _metrics.Failed("unjudgeable-response");
         LogFilterFailed(_logger, _filterContext.Requester.Member.Id, reason);
+        var status = _context.Response.StatusCode;
         if (!_context.Response.HasStarted)
         {
-            await MispError.WriteAsync(_context.WithBody(_inner), StatusCodes.Status502BadGateway, "Bad Gateway", "MISP's answer could not be checked against the sharing rules, so none of it is sent.");
+            if (status >= 400)
+            {
+                // MISP's own error, with a body the gateway cannot read (or none): its status stays, its body does not.
+                await AnswerAsync(status, "MISP error", $"MISP answered {status} with a body the gateway cannot check against the sharing rules.");
+            }
+            else
+            {
+                await AnswerAsync(StatusCodes.Status502BadGateway, "Bad Gateway", "MISP's answer could not be checked against the sharing rules, so none of it is sent.");
+            }
         }
         else
         {

@@ -3,65 +3,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.ObjectPool;
+using TlpGateway.Shapes;
 
 namespace TlpGateway.Filtering;
-
-/// <summary>The property names the filter reads; everything else is <see cref="Other"/> and only skipped over.</summary>
-internal enum Key : byte
-{
-    Other,
-    Event,
-    Tag,
-    EventTag,
-    Attribute,
-    Object,
-    Orgc,
-    Org,
-    Uuid,
-    Id,
-    Name,
-    Local,
-    Inherited,
-    Distribution,
-    Protected,
-    OrgcUuid,
-    OrgUuid,
-    OrgcId,
-    OrgId,
-    Value,
-    EventReport,
-    ShadowAttribute,
-    Sighting,
-    RelatedEvent,
-    RelatedAttribute,
-    Feed,
-    Server,
-    Content,
-    AttributeCount,
-    ObjectReference,
-    ReferencedUuid,
-    EventCreatorEmail,
-    CryptographicKey,
-    ExtendsUuid,
-    SharingGroup,
-    Organisation,
-    Source,
-    Email,
-    EventOrgId,
-    UserId,
-    Galaxy,
-    GalaxyCluster,
-    Timestamp,
-    SightingTimestamp,
-    Published,
-    EventUuid,
-    EventId,
-    AttributeUuid,
-    OldId,
-    Info,
-    Type,
-    Category,
-}
 
 /// <summary>One property of a scanned object: its name and the byte range of its value.</summary>
 internal struct Prop
@@ -76,38 +20,68 @@ internal struct Prop
     public Node? Child;
 }
 
-/// <summary>A scanned object or array, or a scalar item of an array: byte ranges of the input, never a copy of it.</summary>
+/// <summary>
+/// A scanned JSON value: an object or array the policy reads, or a scalar element of a list. Byte
+/// ranges of the input, never a copy of it.
+/// </summary>
+/// <remarks>
+/// <see cref="Items"/> are the elements of a list: of an array, or of an object whose names are
+/// all digits (PHP's list with gaps, <c>{"0": ..., "2": ...}</c>), so the policy reads both alike.
+/// </remarks>
 internal sealed class Node(JsonScan owner)
 {
+    /// <summary>Where the element starts in its list: its name for an element of an object-list, else the value.</summary>
+    public int ElementStart;
     public int Start;
     public int End;
-    public bool IsArray;
+
+    /// <summary><see cref="JsonTokenType.StartObject"/>, <see cref="JsonTokenType.StartArray"/>, or the scalar's token.</summary>
+    public JsonTokenType Token;
     public List<Prop> Props = [];
     public List<Node> Items = [];
 
-    /// <summary>The known keys among <see cref="Props"/>, one bit per <see cref="Key"/> (a key appears at most once).</summary>
-    public ulong Keys;
+    /// <summary>The known keys among <see cref="Props"/> (a key other than <see cref="Key.Index"/> appears at most once).</summary>
+    public KeySet Keys;
 
     /// <summary>Set by the decision that removes this item (compared with the decision's own mark, so a new decision starts clean).</summary>
     public int RemovedMark;
 
+    /// <summary>Set by the decision that judged this item (the same way as <see cref="RemovedMark"/>).</summary>
+    public int JudgedMark;
+
+    /// <summary>What the decision found for this item (its effective TLP and distributions), kept for its parts.</summary>
+    public Decision.ItemScope Scope;
+
+    public bool IsArray => Token == JsonTokenType.StartArray;
+
+    public bool IsObject => Token == JsonTokenType.StartObject;
+
+    /// <summary>
+    /// A list as PHP's <c>json_encode</c> writes one: an array, an object of digit-named elements,
+    /// or an empty object (an empty PHP array of a non-list origin).
+    /// </summary>
+    public bool IsList => IsArray || (IsObject && Items.Count == Props.Count);
+
     /// <summary>The bytes the ranges refer to: the unit being decided.</summary>
     public ReadOnlyMemory<byte> Source => owner.Source;
 
-    internal void Reset(int start, bool isArray)
+    internal void Reset(int start, JsonTokenType token)
     {
+        ElementStart = start;
         Start = start;
         End = 0;
-        IsArray = isArray;
-        Keys = 0;
+        Token = token;
+        Keys = default;
         RemovedMark = 0;
+        JudgedMark = 0;
+        Scope = default;
         Props.Clear();
         Items.Clear();
     }
 
     public int IndexOf(Key key)
     {
-        if ((Keys & (1UL << (int)key)) == 0)
+        if (!Keys.Contains(key))
         {
             return -1;
         }
@@ -123,6 +97,8 @@ internal sealed class Node(JsonScan owner)
         return -1;
     }
 
+    public bool Has(Key key) => Keys.Contains(key);
+
     public Node? Child(Key key) => IndexOf(key) is >= 0 and var i ? Props[i].Child : null;
 
     /// <summary>The string (unescaped) or number text of a property, decoded only when asked for.</summary>
@@ -131,15 +107,19 @@ internal sealed class Node(JsonScan owner)
     public string? TextAt(int index)
     {
         var prop = Props[index];
-        var raw = Source.Span[prop.ValueStart..prop.ValueEnd];
-        return prop.ValueKind switch
-        {
-            JsonTokenType.String when raw.IndexOf((byte)'\\') < 0 => Encoding.UTF8.GetString(raw[1..^1]),
-            JsonTokenType.String => JsonSerializer.Deserialize<string>(raw),
-            JsonTokenType.Number => Encoding.UTF8.GetString(raw),
-            _ => null,
-        };
+        return Decode(Source.Span[prop.ValueStart..prop.ValueEnd], prop.ValueKind);
     }
+
+    /// <summary>A scalar element's text (an element of a list of strings).</summary>
+    public string? ScalarText() => Decode(Source.Span[Start..End], Token);
+
+    private static string? Decode(ReadOnlySpan<byte> raw, JsonTokenType kind) => kind switch
+    {
+        JsonTokenType.String when raw.IndexOf((byte)'\\') < 0 => Encoding.UTF8.GetString(raw[1..^1]),
+        JsonTokenType.String => JsonSerializer.Deserialize<string>(raw),
+        JsonTokenType.Number => Encoding.UTF8.GetString(raw),
+        _ => null,
+    };
 
     /// <summary>
     /// The UTF-8 text of a string (without its quotes) or number property when it needs no unescaping;
@@ -182,7 +162,28 @@ internal sealed class Node(JsonScan owner)
         return parsed ? value : null;
     }
 
-    public bool IsTrue(Key key) => IndexOf(key) is >= 0 and var i && (Props[i].ValueKind == JsonTokenType.True || TextEquals(i, "1"u8) || TextEquals(i, "true"u8));
+    /// <summary>
+    /// Whether a property is set as PHP's <c>!empty()</c> reads it: absent, <c>null</c>, <c>false</c>,
+    /// <c>0</c>, <c>0.0</c>, <c>"0"</c>, <c>""</c>, <c>[]</c> and <c>{}</c> are not; anything else is
+    /// (<c>"false"</c> and <c>"yes"</c> are).
+    /// </summary>
+    public bool IsSet(Key key)
+    {
+        if (IndexOf(key) is not (>= 0 and var i))
+        {
+            return false;
+        }
+
+        var prop = Props[i];
+        return prop.ValueKind switch
+        {
+            JsonTokenType.Null or JsonTokenType.False => false,
+            JsonTokenType.True => true,
+            JsonTokenType.Number => !double.TryParse(Source.Span[prop.ValueStart..prop.ValueEnd], NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number != 0,
+            JsonTokenType.String => !(TextEquals(i, ""u8) || TextEquals(i, "0"u8)),
+            _ => prop.ValueEnd - prop.ValueStart > 2 && Source.Span[(prop.ValueStart + 1)..(prop.ValueEnd - 1)].IndexOfAnyExcept(" \t\r\n"u8) >= 0,
+        };
+    }
 }
 
 /// <summary>The input does not have the shape the filter can judge: the response ends as an error.</summary>
@@ -236,7 +237,7 @@ internal sealed class JsonScan
         _open.Clear();
         _skipDepth = -1;
         Source = default;
-        _root = Rent(0, isArray);
+        _root = Rent(0, isArray ? JsonTokenType.StartArray : JsonTokenType.StartObject);
         _open.Add(_root);
     }
 
@@ -289,7 +290,7 @@ internal sealed class JsonScan
 
             if (node.IsArray)
             {
-                var item = Rent(start, type == JsonTokenType.StartArray);
+                var item = Rent(start, type);
                 node.Items.Add(item);
                 if (type is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
@@ -307,15 +308,9 @@ internal sealed class JsonScan
             if (type == JsonTokenType.PropertyName)
             {
                 var key = KeyOf(ref reader);
-                if (key != Key.Other)
+                if (key is not (Key.Other or Key.Index) && !node.Keys.Add(key))
                 {
-                    var bit = 1UL << (int)key;
-                    if ((node.Keys & bit) != 0)
-                    {
-                        throw new FilterException($"duplicate key '{key}' in an object the policy reads");
-                    }
-
-                    node.Keys |= bit;
+                    throw new FilterException($"duplicate key '{KeyNames.NameOf(key)}' in an object the policy reads");
                 }
 
                 node.Props.Add(new Prop { NameStart = start, Key = key });
@@ -325,20 +320,44 @@ internal sealed class JsonScan
             ref var prop = ref CollectionsMarshal.AsSpan(node.Props)[^1];
             prop.ValueStart = start;
             prop.ValueKind = type;
-            if (type is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+            var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
+            if (prop.Key == Key.Other)
+            {
+                if (isContainer)
+                {
+                    skipDepth = reader.CurrentDepth;
+                }
+                else
+                {
+                    prop.ValueEnd = offset + (int)reader.BytesConsumed;
+                }
+
+                continue;
+            }
+
+            if (!isContainer && prop.Key != Key.Index)
             {
                 prop.ValueEnd = offset + (int)reader.BytesConsumed;
+                continue;
             }
-            else if (prop.Key == Key.Other)
+
+            // A container the policy reads, or an element of an object-list (scalar or not).
+            var child = Rent(start, type);
+            prop.Child = child;
+            if (prop.Key == Key.Index)
             {
-                skipDepth = reader.CurrentDepth;
+                child.ElementStart = prop.NameStart;
+                node.Items.Add(child);
+            }
+
+            if (isContainer)
+            {
+                _open.Add(child);
+                node = child;
             }
             else
             {
-                var child = Rent(start, type == JsonTokenType.StartArray);
-                prop.Child = child;
-                _open.Add(child);
-                node = child;
+                prop.ValueEnd = child.End = offset + (int)reader.BytesConsumed;
             }
         }
 
@@ -361,7 +380,7 @@ internal sealed class JsonScan
         public bool Return(JsonScan obj) => obj._pool.Count <= MaxPooledNodes;
     }
 
-    private Node Rent(int start, bool isArray)
+    private Node Rent(int start, JsonTokenType token)
     {
         if (_used == _pool.Count)
         {
@@ -369,7 +388,7 @@ internal sealed class JsonScan
         }
 
         var node = _pool[_used++];
-        node.Reset(start, isArray);
+        node.Reset(start, token);
         return node;
     }
 
@@ -384,136 +403,5 @@ internal sealed class JsonScan
         return KeyOf(reader.ValueSpan);
     }
 
-    private static Key KeyOf(ReadOnlySpan<byte> name) => KeyTable.Find(name);
-
-    /// <summary>
-    /// The names the filter reads, found with one probe of an open-addressing table keyed by a
-    /// name's first eight bytes and its length: every property name of every event is looked up.
-    /// </summary>
-    private static class KeyTable
-    {
-        private const int Bits = 8;
-        private const int Mask = (1 << Bits) - 1;
-
-        private static readonly (string Name, Key Key)[] Names =
-        [
-        ("id", Key.Id),
-        ("Tag", Key.Tag),
-        ("Org", Key.Org),
-        ("uuid", Key.Uuid),
-        ("name", Key.Name),
-        ("Orgc", Key.Orgc),
-        ("Feed", Key.Feed),
-        ("info", Key.Info),
-        ("type", Key.Type),
-        ("Event", Key.Event),
-        ("local", Key.Local),
-        ("value", Key.Value),
-        ("email", Key.Email),
-        ("Object", Key.Object),
-        ("org_id", Key.OrgId),
-        ("Server", Key.Server),
-        ("source", Key.Source),
-        ("Galaxy", Key.Galaxy),
-        ("old_id", Key.OldId),
-        ("orgc_id", Key.OrgcId),
-        ("content", Key.Content),
-        ("user_id", Key.UserId),
-        ("EventTag", Key.EventTag),
-        ("org_uuid", Key.OrgUuid),
-        ("Sighting", Key.Sighting),
-        ("category", Key.Category),
-        ("Attribute", Key.Attribute),
-        ("inherited", Key.Inherited),
-        ("protected", Key.Protected),
-        ("orgc_uuid", Key.OrgcUuid),
-        ("timestamp", Key.Timestamp),
-        ("published", Key.Published),
-        ("event_uuid", Key.EventUuid),
-        ("event_id", Key.EventId),
-        ("EventReport", Key.EventReport),
-        ("distribution", Key.Distribution),
-        ("RelatedEvent", Key.RelatedEvent),
-        ("extends_uuid", Key.ExtendsUuid),
-        ("SharingGroup", Key.SharingGroup),
-        ("Organisation", Key.Organisation),
-        ("event_org_id", Key.EventOrgId),
-        ("GalaxyCluster", Key.GalaxyCluster),
-        ("attribute_uuid", Key.AttributeUuid),
-        ("attribute_count", Key.AttributeCount),
-        ("ShadowAttribute", Key.ShadowAttribute),
-        ("ObjectReference", Key.ObjectReference),
-        ("referenced_uuid", Key.ReferencedUuid),
-        ("RelatedAttribute", Key.RelatedAttribute),
-        ("CryptographicKey", Key.CryptographicKey),
-        ("sighting_timestamp", Key.SightingTimestamp),
-        ("event_creator_email", Key.EventCreatorEmail),
-        ];
-
-        private static readonly ulong[] Heads = new ulong[1 << Bits];
-        private static readonly byte[]?[] Utf8Names = new byte[1 << Bits][];
-        private static readonly Key[] Keys = BuildKeys();
-
-        public static Key Find(ReadOnlySpan<byte> name)
-        {
-            var head = Head(name);
-            for (var slot = Slot(head, name.Length); ; slot = (slot + 1) & Mask)
-            {
-                var candidate = Utf8Names[slot];
-                if (candidate is null)
-                {
-                    return Key.Other;
-                }
-
-                // The head and length say it all for names of up to eight bytes.
-                if (Heads[slot] == head && candidate.Length == name.Length && (name.Length <= sizeof(ulong) || name.SequenceEqual(candidate)))
-                {
-                    return Keys[slot];
-                }
-            }
-        }
-
-        private static Key[] BuildKeys()
-        {
-            // Nodes keep the keys they hold as bits of a ulong, and every key but Other has one name.
-            var all = Enum.GetValues<Key>();
-            if (all.Length > 64 || !all.Where(key => key != Key.Other).Order().SequenceEqual(Names.Select(n => n.Key).Order()))
-            {
-                throw new InvalidOperationException("Every Key but Other needs exactly one name, and there may be at most 64 keys.");
-            }
-
-            var keys = new Key[1 << Bits];
-            foreach (var (text, key) in Names)
-            {
-                var name = Encoding.UTF8.GetBytes(text);
-                var head = Head(name);
-                var slot = Slot(head, name.Length);
-                while (Utf8Names[slot] is not null)
-                {
-                    slot = (slot + 1) & Mask;
-                }
-
-                Utf8Names[slot] = name;
-                Heads[slot] = head;
-                keys[slot] = key;
-            }
-
-            return keys;
-        }
-
-        /// <summary>The first eight bytes of a name, zero-padded (names hold no zero byte).</summary>
-        private static ulong Head(ReadOnlySpan<byte> name)
-        {
-            if (name.Length >= sizeof(ulong))
-            {
-                return MemoryMarshal.Read<ulong>(name);
-            }
-
-            ulong head = 0;
-            name.CopyTo(MemoryMarshal.AsBytes(new Span<ulong>(ref head)));
-            return head;
-        }
-
-        private static int Slot(ulong head, int length) => (int)(((head ^ (ulong)length) * 0x9E3779B97F4A7C15UL) >> (64 - Bits));
-    }
+    private static Key KeyOf(ReadOnlySpan<byte> name) => KeyNames.Find(name);
 }

@@ -1,22 +1,40 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
+using TlpGateway.Decision;
+using TlpGateway.Shapes;
 
 namespace TlpGateway.Filtering;
 
 /// <summary>
-/// The streaming filter over one MISP response body. Bytes are pushed in as they arrive and
-/// tokenized once: the envelope (<c>{"response":[</c>, the list brackets) is copied, while each
-/// event, row or item is held whole (never more than one at a time, never more than
-/// <see cref="FilterOptions.MaxEventBytes"/>) and recorded by <see cref="JsonScan"/> in the same
-/// pass, decided by <see cref="UnitProcessor"/> once it closes, and only then written out. Nothing
-/// of a unit leaves before its decision; any surprise throws <see cref="FilterException"/> and
-/// nothing more is written.
+/// The streaming filter over one MISP response body. Bytes are pushed in as they arrive, checked as
+/// UTF-8 and tokenized once. The envelope (<c>{"response":[</c>, list brackets) is copied; each
+/// record (an event, a row, an item with the blocks MISP writes beside it) is held whole — never
+/// more than one at a time, never more than <see cref="FilterOptions.MaxEventBytes"/> — recorded by
+/// <see cref="JsonScan"/> in the same pass, decided by <see cref="UnitDecision"/> once it closes, and
+/// only then written out. Nothing of a record leaves before its decision; any surprise throws
+/// <see cref="FilterException"/> and nothing more is written.
 /// </summary>
+/// <remarks>
+/// The answers it knows:
+/// <list type="bullet">
+/// <item><c>{"response": [record, ...]}</c> (restSearch), also with PHP's object-list <c>{"0": record, ...}</c>;</item>
+/// <item><c>{"response": {"Attribute": [row, ...]}}</c> (attribute restSearch), rows as a list or object-list;</item>
+/// <item><c>[record, ...]</c> (index, proposals, analyst data...);</item>
+/// <item>any other object: one record, held whole (<c>{"Event": ...}</c>, <c>{"Attribute": ...}</c>,
+/// <c>{"EventReport": ..., "Event": ..., "SharingGroup": ...}</c>, a write result, metadata).</item>
+/// </list>
+/// A bare string, number or literal in place of an answer is refused: MISP answers JSON objects and lists.
+/// </remarks>
 internal sealed class MispResponseFilter
 {
-    private readonly UnitProcessor _units;
+    private static readonly byte[] ResponseName = "\"response\""u8.ToArray();
+
+    private readonly UnitDecision _decision;
     private readonly int _maxUnitBytes;
     private readonly Action<UnitOutcome> _onUnit;
+    private readonly IRecordSink? _sink;
+    private readonly ArrayBufferWriter<byte>? _record;
     private readonly JsonScan _scan = JsonScan.Rent();
     private readonly Stack<Frame> _frames = new();
 
@@ -27,18 +45,18 @@ internal sealed class MispResponseFilter
     private long _bufferBase;
     private long _readAbs;
     private long _emittedAbs;
+    private long _validatedAbs;
     private JsonReaderState _state = new(JsonScan.ReaderOptions);
 
-    // The unit being held: where it starts, whether it is an object or array (scanned), and its shape.
+    // The unit being held: where it starts, and what its place says it is.
     private long _unitStart = -1;
     private long _unitValueStart;
-    private bool _unitIsContainer;
-    private UnitShape _unitShape;
+    private UnitPlace _unitPlace;
     private Frame? _unitFrame;
 
     // A property name seen in an object frame, waiting for its value.
     private long _pendingNameStart = -1;
-    private string? _pendingName;
+    private Key _pendingKey;
     private long _pendingUnitEnd;
     private bool _final;
     private bool _done;
@@ -47,21 +65,34 @@ internal sealed class MispResponseFilter
     // Where the buffered input must reach before the reader tries again to finish a token it could not.
     private long _retryAt;
 
-    public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit)
+    /// <param name="context">Who the answer is filtered for.</param>
+    /// <param name="maxUnitBytes">The largest record held.</param>
+    /// <param name="onUnit">Told the outcome of every record, released or not.</param>
+    /// <param name="sink">
+    /// When set, each released record goes to it, as the gateway would send it, instead of the
+    /// answer's bytes (an export writer, the maintainers' preview); the envelope still goes to the
+    /// output, for the caller to keep or drop.
+    /// </param>
+    public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit, IRecordSink? sink = null)
     {
-        _units = new UnitProcessor(context);
+        _decision = new UnitDecision(context);
         _maxUnitBytes = maxUnitBytes;
         _onUnit = onUnit;
+        _sink = sink;
+        _record = sink is null ? null : new ArrayBufferWriter<byte>();
         _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
     }
 
-    /// <summary>True once the body was a single <c>{"Event":...}</c> whose event was withheld.</summary>
-    public bool SingleEventWithheld { get; private set; }
+    /// <summary>The answer was a single record, withheld: the caller answers as MISP does for a missing item of that kind.</summary>
+    public RecordKind? SingleRecordWithheld { get; private set; }
+
+    /// <summary>The outcome of the answer's single record (a view, an echo), once decided.</summary>
+    public UnitOutcome? SingleRecord { get; private set; }
 
     /// <summary>
-    /// The events the held unit depends on (the event a proposal or sighting concerns, the related
-    /// events of an event's correlations), which must be looked up before the filter can go on: the
-    /// caller looks them up, makes them known through the context, and calls <see cref="Resume"/>.
+    /// The events the held unit depends on (the event a row or item concerns, the related events of
+    /// an event's correlations), which must be looked up before the filter can go on: the caller
+    /// looks them up, makes them known through the context, and calls <see cref="Resume"/>.
     /// </summary>
     public IReadOnlyList<string>? PendingLookups { get; private set; }
 
@@ -80,11 +111,18 @@ internal sealed class MispResponseFilter
 
     private enum FrameKind
     {
-        TopObject,
-        TopArray,
+        /// <summary>The top-level object of a <c>{"response": ...}</c> envelope.</summary>
+        Envelope,
+
+        /// <summary>A list of records: the top-level array, or <c>response</c> as a list.</summary>
+        Records,
+
+        /// <summary><c>response</c> as an object: holding <c>Attribute</c>, or PHP's object-list of records.</summary>
         ResponseObject,
-        ResponseArray,
-        AttributeArray,
+
+        /// <summary>The rows of <c>response.Attribute</c>, a list or an object-list.</summary>
+        AttributeRows,
+        AttributeRowObject,
     }
 
     /// <summary>Takes the next chunk of the body; writes whatever is decided to <paramref name="output"/>.</summary>
@@ -173,7 +211,7 @@ internal sealed class MispResponseFilter
             _bufferBase += drop;
         }
 
-        // What is held is one event (or one envelope token): bounded, whatever MISP sends.
+        // What is held is one record (or one envelope token): bounded, whatever MISP sends.
         if (_bufferBase + _length + chunk.Length - keepFrom > _maxUnitBytes)
         {
             throw new FilterException($"an event is larger than the configured bound of {_maxUnitBytes} bytes");
@@ -191,6 +229,42 @@ internal sealed class MispResponseFilter
         _length += chunk.Length;
     }
 
+    /// <summary>
+    /// Checks the input not yet checked is UTF-8 (vectorised), up to the last whole character: a
+    /// broken byte must end the answer, not become part of a tag name that then reads as another.
+    /// </summary>
+    private void Validate(bool isFinal)
+    {
+        var from = (int)(_validatedAbs - _bufferBase);
+        var span = _buffer.AsSpan(from, _length - from);
+        var whole = isFinal ? span.Length : WholeCharacters(span);
+        if (!Utf8.IsValid(span[..whole]))
+        {
+            throw new FilterException("the answer is not valid UTF-8");
+        }
+
+        _validatedAbs += whole;
+    }
+
+    /// <summary>The length of <paramref name="span"/> without a character cut at its end.</summary>
+    private static int WholeCharacters(ReadOnlySpan<byte> span)
+    {
+        // A character is at most four bytes: look back for the lead byte of the last one.
+        for (var back = 1; back <= Math.Min(4, span.Length); back++)
+        {
+            var b = span[^back];
+            if ((b & 0xC0) == 0x80)
+            {
+                continue;
+            }
+
+            var needed = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            return needed > back ? span.Length - back : span.Length;
+        }
+
+        return span.Length;
+    }
+
     private void Run(bool isFinal, IBufferWriter<byte> output)
     {
         if (_done)
@@ -198,6 +272,7 @@ internal sealed class MispResponseFilter
             return;
         }
 
+        Validate(isFinal);
         var start = (int)(_readAbs - _bufferBase);
         BytesExamined += _length - start;
         var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
@@ -214,6 +289,16 @@ internal sealed class MispResponseFilter
                     }
 
                     FinishUnit(_readAbs + reader.BytesConsumed, output);
+                    continue;
+                }
+
+                if (_frames.Count == 0 && !StartDocument(ref reader, isFinal, output))
+                {
+                    break;
+                }
+
+                if (_unitStart >= 0 || _done)
+                {
                     continue;
                 }
 
@@ -235,97 +320,226 @@ internal sealed class MispResponseFilter
         _state = reader.CurrentState;
     }
 
+    /// <summary>
+    /// Reads the document's first token: an array is a list of records; an object is the envelope
+    /// when its first name is <c>response</c>, else one record held whole. False when more input is needed.
+    /// </summary>
+    private bool StartDocument(ref Utf8JsonReader reader, bool isFinal, IBufferWriter<byte> output)
+    {
+        var consumed = (int)reader.BytesConsumed;
+        var rest = _buffer.AsSpan((int)(_readAbs - _bufferBase) + consumed, _length - (int)(_readAbs - _bufferBase) - consumed);
+        var first = rest.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first < 0)
+        {
+            return false;
+        }
+
+        if (rest[first] == (byte)'{')
+        {
+            // Look at the first name before deciding: the envelope streams, a record is held whole.
+            switch (IsEnvelope(rest[(first + 1)..], isFinal))
+            {
+                case null:
+                    return false;
+                case false:
+                    if (!reader.Read())
+                    {
+                        return false;
+                    }
+
+                    BeginUnit(_readAbs + reader.TokenStartIndex, _readAbs + reader.TokenStartIndex, UnitPlace.Record, frame: null, isArray: false);
+                    return true;
+            }
+
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            CopyInput(_readAbs + reader.BytesConsumed, output);
+            _frames.Push(new Frame(FrameKind.Envelope));
+            return true;
+        }
+
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new FilterException("a bare JSON value in place of MISP's answer");
+        }
+
+        CopyInput(_readAbs + reader.BytesConsumed, output);
+        _frames.Push(new Frame(FrameKind.Records));
+        return true;
+    }
+
+    /// <summary>Whether an object whose brace came just before <paramref name="afterBrace"/> starts with the name <c>response</c>; null when more input is needed.</summary>
+    private static bool? IsEnvelope(ReadOnlySpan<byte> afterBrace, bool isFinal)
+    {
+        var name = afterBrace.IndexOfAnyExcept(" \t\r\n"u8);
+        if (name < 0)
+        {
+            return isFinal ? false : null;
+        }
+
+        var rest = afterBrace[name..];
+        if (!rest.StartsWith(ResponseName))
+        {
+            return rest.Length < ResponseName.Length && ResponseName.AsSpan().StartsWith(rest) && !isFinal ? null : false;
+        }
+
+        var colon = rest[ResponseName.Length..].IndexOfAnyExcept(" \t\r\n"u8);
+        if (colon < 0)
+        {
+            return isFinal ? false : null;
+        }
+
+        return rest[ResponseName.Length + colon] == (byte)':';
+    }
+
     private void HandleToken(ref Utf8JsonReader reader, long tokenStart, long tokenEnd, IBufferWriter<byte> output)
     {
         var type = reader.TokenType;
-        if (_frames.Count == 0)
-        {
-            switch (type)
-            {
-                case JsonTokenType.StartObject:
-                    CopyInput(tokenEnd, output);
-                    _frames.Push(new Frame(FrameKind.TopObject));
-                    return;
-                case JsonTokenType.StartArray:
-                    CopyInput(tokenEnd, output);
-                    _frames.Push(new Frame(FrameKind.TopArray));
-                    return;
-                default:
-                    // A lone string or number carries no event.
-                    _done = true;
-                    return;
-            }
-        }
-
         var frame = _frames.Peek();
         if (type is JsonTokenType.EndObject or JsonTokenType.EndArray)
         {
             CopyInput(tokenEnd, output);
             _frames.Pop();
             _done = _frames.Count == 0;
-
             return;
         }
 
-        var isObjectFrame = frame.Kind is FrameKind.TopObject or FrameKind.ResponseObject;
+        var isObjectFrame = frame.Kind is FrameKind.Envelope or FrameKind.ResponseObject or FrameKind.AttributeRowObject;
         if (isObjectFrame && type == JsonTokenType.PropertyName)
         {
             _pendingNameStart = tokenStart;
-            _pendingName = reader.GetString();
+            _pendingKey = JsonScan.KeyOf(ref reader);
+            if (reader.ValueSpan.SequenceEqual("response"u8) && frame.Kind == FrameKind.Envelope)
+            {
+                _pendingKey = Key.Other;
+                _pendingIsResponse = true;
+            }
+
             return;
         }
 
         var elementStart = isObjectFrame ? _pendingNameStart : tokenStart;
         var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
+        var key = _pendingKey;
+        var isResponse = _pendingIsResponse;
+        _pendingIsResponse = false;
+        _pendingKey = Key.Other;
 
-        // The containers the filter descends into rather than holding whole.
-        FrameKind? descend = (frame.Kind, _pendingName, type) switch
+        switch (frame.Kind)
         {
-            (FrameKind.TopObject, "response", JsonTokenType.StartArray) => FrameKind.ResponseArray,
-            (FrameKind.TopObject, "response", JsonTokenType.StartObject) => FrameKind.ResponseObject,
-            (FrameKind.ResponseObject, "Attribute", JsonTokenType.StartArray) => FrameKind.AttributeArray,
-            _ => null,
-        };
-        if (descend is { } kind)
+            case FrameKind.Envelope when isResponse:
+                if (type == JsonTokenType.StartArray)
+                {
+                    Descend(frame, elementStart, tokenEnd, FrameKind.Records, output);
+                    return;
+                }
+
+                if (type == JsonTokenType.StartObject)
+                {
+                    // An object under "response": rows of attributes, or PHP's object-list of records.
+                    Descend(frame, elementStart, tokenEnd, FrameKind.ResponseObject, output);
+                    return;
+                }
+
+                throw new FilterException("\"response\" holds neither a list nor an object");
+
+            case FrameKind.Envelope:
+                // Beside "response" only what holds no MISP data may stand: judged as a record of its own.
+                BeginOrPass(frame, elementStart, tokenStart, tokenEnd, type, UnitPlace.Record, output);
+                return;
+
+            case FrameKind.ResponseObject when key == Key.Attribute && type == JsonTokenType.StartArray:
+                Descend(frame, elementStart, tokenEnd, FrameKind.AttributeRows, output);
+                return;
+
+            case FrameKind.ResponseObject when key == Key.Attribute && type == JsonTokenType.StartObject:
+                Descend(frame, elementStart, tokenEnd, FrameKind.AttributeRowObject, output);
+                return;
+
+            case FrameKind.ResponseObject when key == Key.Index:
+                BeginOrPass(frame, elementStart, tokenStart, tokenEnd, type, UnitPlace.Record, output);
+                return;
+
+            case FrameKind.ResponseObject:
+                throw new FilterException("\"response\" is an object holding neither Attribute nor a list of records");
+
+            case FrameKind.AttributeRows:
+            case FrameKind.AttributeRowObject:
+                if (frame.Kind == FrameKind.AttributeRowObject && key != Key.Index)
+                {
+                    throw new FilterException("a list of attributes written as an object with names that are not indices");
+                }
+
+                RequireObject(type, "an attribute row");
+                BeginUnit(elementStart, tokenStart, UnitPlace.AttributeRow, frame, isArray: false);
+                return;
+
+            default:
+                // An element of a list of records: strings (lists of UUIDs a sync answer gives back) pass; containers are records.
+                BeginOrPass(frame, elementStart, tokenStart, tokenEnd, type, UnitPlace.Record, output);
+                return;
+        }
+    }
+
+    private bool _pendingIsResponse;
+
+    private void BeginOrPass(Frame frame, long elementStart, long tokenStart, long tokenEnd, JsonTokenType type, UnitPlace place, IBufferWriter<byte> output)
+    {
+        if (type is JsonTokenType.StartObject or JsonTokenType.StartArray)
         {
-            EmitGap(frame, elementStart, output);
-            CopyInput(tokenEnd, output);
-            frame.AnyKept = true;
-            _frames.Push(new Frame(kind));
-            _pendingName = null;
+            BeginUnit(elementStart, tokenStart, place, frame, type == JsonTokenType.StartArray);
             return;
         }
 
+        // A scalar element carries no MISP data by itself.
         _unitStart = elementStart;
         _unitValueStart = tokenStart;
         _unitFrame = frame;
-        _unitShape = frame.Kind switch
+        _unitPlace = UnitPlace.Scalar;
+        FinishUnit(tokenEnd, output);
+    }
+
+    private static void RequireObject(JsonTokenType type, string what)
+    {
+        if (type != JsonTokenType.StartObject)
         {
-            FrameKind.TopObject when _pendingName == "Event" => UnitShape.Event,
-            FrameKind.AttributeArray => UnitShape.AttributeRow,
-            _ => UnitShape.Item,
-        };
-        _pendingName = null;
-        _unitIsContainer = isContainer;
-        if (isContainer)
-        {
-            _scan.Begin(type == JsonTokenType.StartArray);
+            throw new FilterException(what + " is not an object");
         }
-        else
-        {
-            FinishUnit(tokenEnd, output);
-        }
+    }
+
+    private void Descend(Frame frame, long elementStart, long tokenEnd, FrameKind kind, IBufferWriter<byte> output)
+    {
+        EmitGap(frame, elementStart, output);
+        CopyInput(tokenEnd, output);
+        frame.AnyKept = true;
+        _frames.Push(new Frame(kind));
+    }
+
+    private void BeginUnit(long elementStart, long valueStart, UnitPlace place, Frame? frame, bool isArray)
+    {
+        _unitStart = elementStart;
+        _unitValueStart = valueStart;
+        _unitFrame = frame;
+        _unitPlace = place;
+        _scan.Begin(isArray);
     }
 
     private void FinishUnit(long unitEnd, IBufferWriter<byte> output)
     {
-        var frame = _unitFrame!;
+        var frame = _unitFrame;
         var valueOffset = (int)(_unitValueStart - _bufferBase);
         var end = (int)(unitEnd - _bufferBase);
         var value = _buffer.AsMemory(valueOffset, end - valueOffset);
 
-        // A string, number or literal in a unit's place cannot carry an event.
-        var outcome = _unitIsContainer ? _units.Decide(_scan.Complete(value), _unitShape) : UnitOutcome.PassedThrough;
+        var outcome = _unitPlace == UnitPlace.Scalar ? UnitOutcome.PassedThrough : _decision.Decide(_scan.Complete(value), _unitPlace);
         if (outcome.Lookups is { } lookups)
         {
             // Held as it is until the caller has looked the events up.
@@ -335,30 +549,58 @@ internal sealed class MispResponseFilter
         }
 
         _onUnit(outcome);
-        if (outcome.Released)
+        if (frame is null)
+        {
+            SingleRecord = outcome;
+        }
+
+        if (outcome.Released && _sink is not null)
         {
             UnitsReleased++;
-            EmitGap(frame, _unitStart, output);
-            CopyInput(_unitValueStart, output);
-            if (_unitIsContainer)
+            _record!.ResetWrittenCount();
+            if (_unitPlace == UnitPlace.Scalar)
             {
-                _units.Emit(value.Span, output);
+                _record.Write(value.Span);
             }
             else
             {
-                output.Write(value.Span);
+                _decision.Emit(value.Span, _record);
             }
 
-            frame.AnyKept = true;
+            _sink.Write(outcome, _record.WrittenSpan);
         }
-        else if (_unitShape == UnitShape.Event && frame.Kind == FrameKind.TopObject)
+        else if (outcome.Released)
         {
-            SingleEventWithheld = true;
+            UnitsReleased++;
+            if (frame is not null)
+            {
+                EmitGap(frame, _unitStart, output);
+            }
+
+            CopyInput(_unitValueStart, output);
+            if (_unitPlace == UnitPlace.Scalar)
+            {
+                output.Write(value.Span);
+            }
+            else
+            {
+                _decision.Emit(value.Span, output);
+            }
+
+            if (frame is not null)
+            {
+                frame.AnyKept = true;
+            }
+        }
+        else if (frame is null)
+        {
+            SingleRecordWithheld = outcome.Record;
         }
 
         _emittedAbs = unitEnd;
         _unitStart = -1;
         _unitFrame = null;
+        _done = frame is null;
     }
 
     /// <summary>
@@ -392,4 +634,12 @@ internal sealed class MispResponseFilter
 
     private static bool IsWhitespace(ReadOnlySpan<byte> chunk) =>
         chunk.IndexOfAnyExcept(" \t\r\n"u8) < 0;
+}
+
+/// <summary>Takes the released records of an answer one by one, as the gateway would send each (exports, the preview).</summary>
+internal interface IRecordSink
+{
+    /// <param name="outcome">The record's decision.</param>
+    /// <param name="record">Its bytes as released: valid JSON, edits applied.</param>
+    void Write(in UnitOutcome outcome, ReadOnlySpan<byte> record);
 }

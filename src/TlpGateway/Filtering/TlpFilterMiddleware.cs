@@ -57,7 +57,11 @@ internal sealed class TlpFilterMiddleware(
         using var activity = Telemetry.GatewayActivities.Source.StartActivity("tlpgateway.filter");
         activity?.SetTag(Telemetry.GatewayActivities.MemberTag, requester.Member.Id);
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
-        var body = new FilteringBody(context, original, filterContext, events, options.Value, metrics, audit, timeProvider, logger) { HeadOnly = expectation.HeadOnly };
+        var body = new FilteringBody(context, original, filterContext, events, options.Value, metrics, audit, timeProvider, logger)
+        {
+            HeadOnly = expectation.HeadOnly,
+            IsWrite = !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method),
+        };
         context.Features.Set<IHttpResponseBodyFeature>(body);
         try
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using TlpGateway.Admission;
+using TlpGateway.Decision;
 using TlpGateway.Endpoints;
 using TlpGateway.Filtering;
 using TlpGateway.Members;

@@ -1,16 +1,15 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using TlpGateway.Redis;
 
 namespace TlpGateway.Members;
 
 /// <summary>
-/// The maintainers' tool for the members file: <c>TlpGateway members --file F VERB ...</c>. Every
-/// edit is validated whole with the gateway's own parser before it is written, and written
-/// atomically (a temporary file beside it, then a rename), so a running gateway never reads half a
-/// file and an invalid edit leaves the file untouched.
+/// The maintainers' tool for the members file: <c>TlpGateway members --file F VERB ...</c>, parsed by
+/// System.CommandLine (<c>--help</c> on every verb; an unknown or conflicting option is a usage error
+/// that names it). The verbs that read run on any file, marking its errors; the verbs that edit follow
+/// <see cref="MembersFileEditor"/>.
 /// </summary>
 internal static class MembersCommand
 {
@@ -18,297 +17,222 @@ internal static class MembersCommand
     public const int Invalid = 1;
     public const int Usage = 2;
     public const int FileError = 3;
+    public const int WrittenStillInvalid = 4;
 
-    private const string UsageText = """
-        usage: TlpGateway members --file <members.json> <verb> [arguments]
-          list                                   list members (id, relation, maxTlp, state)
-          show <id>                              print one member's entry
-          add <id> --org-uuid <uuid> --relation <member|third-party> --max-tlp <clear|green|amber|amber+strict>
-                   [--name <name>] [--network <cidr>]...
-          remove <id>                            remove a member
-          allow <id> <cidr>                      add a network to a member
-          disallow <id> <cidr>                   remove a network from a member
-          suspend <id> (--until <ISO-8601 time with offset> | --for <duration, e.g. 2h, 3d, 30m>)
-          revoke <id>                            revoke a member's access
-          reinstate <id>                         clear suspension and revocation
-          validate                               check the file as the gateway would
-        options: --publish-redis <host:port> [--redis-password <p>]   also publish suspend, revoke, reinstate
-                 and remove to every replica sharing that Redis (they apply it within a second)
-        exit codes: 0 done, 1 invalid file or edit (file untouched), 2 usage error, 3 file not readable or writable
-        """;
+    private const string ExitCodes = "exit codes: 0 done; 1 invalid file or edit refused (nothing written); 2 usage error; "
+        + "3 file not readable or writable, or written but not published; 4 written, but errors that were already in the file remain";
 
-    private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
+    /// <summary>Runs the command on <paramref name="args"/> (what follows <c>members</c>) and returns its exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var arguments = args.ToList();
-        var fileIndex = arguments.IndexOf("--file");
-        if (fileIndex < 0 || fileIndex + 1 >= arguments.Count)
-        {
-            error.WriteLine(UsageText);
-            return Usage;
-        }
+        return Invoke(new RootCommand("TlpGateway") { Create(output, error, timeProvider) }, ["members", .. args], output, error);
+    }
 
-        var path = Path.GetFullPath(arguments[fileIndex + 1]);
-        arguments.RemoveRange(fileIndex, 2);
-        var redis = TakeOption(arguments, "--publish-redis");
-        var redisPassword = TakeOption(arguments, "--redis-password");
-        if (arguments.Count == 0)
+    /// <summary>Parses and runs; usage errors are printed one a line, naming what is wrong, with exit code 2.</summary>
+    public static int Invoke(Command command, string[] args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var result = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        // Signals are the host's to handle (a graceful shutdown takes longer than System.CommandLine's 2 s).
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        if (result.Errors.Count > 0 && result.Action is not System.CommandLine.Help.HelpAction)
         {
-            error.WriteLine(UsageText);
-            return Usage;
-        }
-
-        byte[] original;
-        try
-        {
-            original = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"cannot read {path}: {ex.Message}");
-            return FileError;
-        }
-
-        var verb = arguments[0];
-        var rest = arguments.Skip(1).ToList();
-        if (verb == "validate" || verb == "list" || verb == "show")
-        {
-            return Read(verb, rest, original, output, error);
-        }
-
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(original, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })?.AsObject()
-                ?? throw new JsonException("empty");
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            error.WriteLine($"{path} is not a JSON object: {ex.Message}");
-            return Invalid;
-        }
-
-        var members = root["members"] as JsonArray ?? [];
-        string change;
-        try
-        {
-            change = Edit(verb, rest, members, timeProvider);
-        }
-        catch (UsageException ex)
-        {
-            error.WriteLine(ex.Message);
-            error.WriteLine(UsageText);
-            return Usage;
-        }
-        catch (EditException ex)
-        {
-            error.WriteLine(ex.Message);
-            return Invalid;
-        }
-
-        var edited = JsonSerializer.SerializeToUtf8Bytes(root, WriteOptions);
-        try
-        {
-            MembersFileParser.Parse(edited);
-        }
-        catch (MembersFileException ex)
-        {
-            error.WriteLine("edit refused, the file is unchanged:");
-            foreach (var problem in ex.Errors)
+            foreach (var problem in result.Errors)
             {
-                error.WriteLine("  " + problem);
+                error.WriteLine("usage error: " + problem.Message);
             }
 
-            return Invalid;
+            var path = new List<string>();
+            for (SymbolResult? at = result.CommandResult; at is CommandResult commandResult; at = at.Parent)
+            {
+                path.Insert(0, commandResult.Command.Name);
+            }
+
+            error.WriteLine($"see: {string.Join(' ', path)} --help");
+            return Usage;
         }
 
-        try
+        return result.Invoke(configuration);
+    }
+
+    /// <summary>
+    /// Makes a token that looks like an option an error where an argument would otherwise swallow it
+    /// (<c>allow acme --netwrok 10.0.0.0/8</c> must not read <c>--netwrok</c> as a network).
+    /// </summary>
+    public static void RefuseUnknownOptions(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Validators.Add(r =>
         {
-            WriteAtomically(path, [.. edited, (byte)'\n']);
+            foreach (var token in r.Tokens.Where(t => t.Type == TokenType.Argument && t.Value.StartsWith('-') && t.Value.Length > 1))
+            {
+                r.AddError($"unknown option '{token.Value}'");
+            }
+        });
+        foreach (var child in command.Subcommands)
+        {
+            RefuseUnknownOptions(child);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+    }
+
+    /// <summary>The <c>members</c> command with its verbs, for the gateway's own command line.</summary>
+    public static Command Create(TextWriter output, TextWriter error, TimeProvider timeProvider)
+    {
+        var file = new Option<string>("--file", "-f") { Description = "the members file", Required = true, Recursive = true, HelpName = "members.json" };
+        var redis = new Option<string>("--publish-redis") { Description = "with suspend, revoke, reinstate, remove: also publish the member's state to every replica sharing this Redis", HelpName = "host:port", Recursive = true };
+        var password = new Option<string>("--redis-password") { Description = "the Redis password (with --publish-redis)", Recursive = true };
+        var members = new Command("members", "Reads and edits the members file with the gateway's own validator. " + ExitCodes) { file, redis, password };
+        var context = new Context(file, redis, password, output, error, timeProvider);
+
+        Read(members, "validate", "check the file as the gateway would", context, null);
+        Read(members, "list", "list members: id, relation, maxTlp, networks, state; entries with errors are marked", context, null);
+        var showId = IdArgument();
+        Read(members, "show", "print one member's entry, with its errors and warnings", context, showId);
+
+        var add = new Command("add", "add a member");
+        var addId = IdArgument();
+        var orgUuid = new Option<string>("--org-uuid") { Description = "the member's MISP organisation UUID", Required = true };
+        var relation = new Option<string>("--relation") { Description = "member or third-party", Required = true };
+        var maxTlp = new Option<string>("--max-tlp") { Description = "clear, green, amber or amber+strict", Required = true };
+        var name = new Option<string>("--name") { Description = "display name (default: the id)" };
+        var network = new Option<string[]>("--network") { Description = "a CIDR or address the member connects from (repeat for several)" };
+        add.Add(addId);
+        add.Add(orgUuid);
+        add.Add(relation);
+        add.Add(maxTlp);
+        add.Add(name);
+        add.Add(network);
+        Edit(members, add, context, (text, r) =>
+            MemberEdit.Add(text, r.GetRequiredValue(addId), r.GetRequiredValue(orgUuid), r.GetRequiredValue(relation), r.GetRequiredValue(maxTlp), r.GetValue(name), r.GetValue(network) ?? []));
+
+        var removeId = IdArgument();
+        Edit(members, new Command("remove", "remove a member") { removeId }, context, (text, r) => MemberEdit.Remove(text, r.GetRequiredValue(removeId)), publishes: removeId);
+
+        foreach (var (verb, description, allow) in new[] { ("allow", "add networks to a member", true), ("disallow", "remove networks from a member", false) })
         {
-            error.WriteLine($"cannot write {path}: {ex.Message}");
-            return FileError;
+            var id = IdArgument();
+            var cidrs = new Argument<string[]>("cidr") { Description = "CIDRs or addresses", Arity = ArgumentArity.OneOrMore };
+            Edit(members, new Command(verb, description) { id, cidrs }, context, (text, r) =>
+                allow ? MemberEdit.Allow(text, r.GetRequiredValue(id), r.GetRequiredValue(cidrs)) : MemberEdit.Disallow(text, r.GetRequiredValue(id), r.GetRequiredValue(cidrs)));
         }
 
-        output.WriteLine(change);
-        if (redis is not null && verb is "suspend" or "revoke" or "reinstate" or "remove")
+        var suspendId = IdArgument();
+        var until = new Option<string>("--until") { Description = "an ISO-8601 time with offset, in the future", HelpName = "time" };
+        var @for = new Option<TimeSpan>("--for") { Description = "a duration: 30m, 2h, 3d", HelpName = "duration", CustomParser = ParseDuration };
+        var suspend = new Command("suspend", "refuse a member until a time") { suspendId, until, @for };
+        suspend.Validators.Add(r =>
         {
-            var member = MembersFileParser.Parse(edited).Members.FirstOrDefault(m => m.Id == rest[0]);
+            if (r.GetResult(until) is null == (r.GetResult(@for) is null))
+            {
+                r.AddError("suspend needs exactly one of --until and --for");
+            }
+        });
+        Edit(members, suspend, context, (text, r) =>
+            MemberEdit.Suspend(text, r.GetRequiredValue(suspendId), r.GetValue(until), r.GetResult(@for) is null ? null : r.GetValue(@for), timeProvider), publishes: suspendId);
+
+        var revokeId = IdArgument();
+        Edit(members, new Command("revoke", "revoke a member's access until reinstated") { revokeId }, context, (text, r) => MemberEdit.Revoke(text, r.GetRequiredValue(revokeId)), publishes: revokeId);
+        var reinstateId = IdArgument();
+        Edit(members, new Command("reinstate", "clear a member's suspension and revocation") { reinstateId }, context, (text, r) => MemberEdit.Reinstate(text, r.GetRequiredValue(reinstateId)), publishes: reinstateId);
+
+        var setId = IdArgument();
+        var setField = FieldArgument(MembersFileSchema.Member);
+        var setValues = new Argument<string[]>("value") { Description = "the value: one word, a list, a name and a UUID (forwardAs), or a taxonomy and its tags (allowedTags)", Arity = ArgumentArity.ZeroOrMore };
+        Edit(members, new Command("set", "set a field of a member's entry") { setId, setField, setValues }, context, (text, r) =>
+            MemberEdit.SetMember(text, r.GetRequiredValue(setId), r.GetRequiredValue(setField), r.GetValue(setValues) ?? [], timeProvider));
+
+        var unsetId = IdArgument();
+        var unsetField = FieldArgument(MembersFileSchema.Member);
+        var unsetKey = new Argument<string>("taxonomy") { Description = "for allowedTags: remove only this taxonomy's entry", Arity = ArgumentArity.ZeroOrOne };
+        Edit(members, new Command("unset", "remove a field from a member's entry (its default applies)") { unsetId, unsetField, unsetKey }, context, (text, r) =>
+            MemberEdit.UnsetMember(text, r.GetRequiredValue(unsetId), r.GetRequiredValue(unsetField), r.GetValue(unsetKey)));
+
+        var community = new Command("community", "read or change the community settings");
+        Read(community, "show", "print the community settings", context, null);
+        var communityField = FieldArgument(MembersFileSchema.Community);
+        var communityValues = new Argument<string[]>("value") { Description = "the value: one word, or a name and a UUID (forwarder)", Arity = ArgumentArity.OneOrMore };
+        Edit(community, new Command("set", "set a community field") { communityField, communityValues }, context, (text, r) =>
+            MemberEdit.SetCommunity(text, r.GetRequiredValue(communityField), r.GetRequiredValue(communityValues)));
+        var unsetCommunityField = FieldArgument(MembersFileSchema.Community);
+        Edit(community, new Command("unset", "remove an optional community field (its default applies)") { unsetCommunityField }, context, (text, r) =>
+            MemberEdit.UnsetCommunity(text, r.GetRequiredValue(unsetCommunityField)));
+        members.Add(community);
+        RefuseUnknownOptions(members);
+        return members;
+    }
+
+    private static Argument<string> IdArgument() => new("id") { Description = "the member's id" };
+
+    private static Argument<string> FieldArgument(FieldSpec[] fields)
+    {
+        var argument = new Argument<string>("field") { Description = "one of: " + string.Join(", ", fields.Select(f => f.Name)) };
+        argument.AcceptOnlyFromAmong([.. fields.Select(f => f.Name)]);
+        return argument;
+    }
+
+    private static void Read(Command parent, string verb, string description, Context context, Argument<string>? id)
+    {
+        var command = new Command(verb, description);
+        if (id is not null)
+        {
+            command.Add(id);
+        }
+
+        command.SetAction(r =>
+        {
+            var store = new MembersFileStore(r.GetRequiredValue(context.File));
             try
             {
-                PublishAsync(redis, redisPassword, rest[0], member is null ? null : new PublishedMemberState(member.Revoked, member.SuspendedUntil), timeProvider).GetAwaiter().GetResult();
+                var reader = new MembersFileReader(store.Read(), context.Output, context.Error, context.Time);
+                return (parent.Name, verb) switch
+                {
+                    ("community", _) => reader.ShowCommunity(),
+                    (_, "validate") => reader.Validate(),
+                    (_, "list") => reader.List(),
+                    _ => reader.Show(r.GetRequiredValue(id!)),
+                };
             }
-            catch (RedisException ex)
+            catch (MembersFileAccessException ex)
             {
-                error.WriteLine($"the file is updated, but publishing to Redis failed: {ex.Message}");
+                context.Error.WriteLine(ex.Message);
                 return FileError;
             }
-
-            output.WriteLine($"published to {redis}");
-        }
-
-        return Ok;
+        });
+        parent.Add(command);
     }
 
-    private static async Task PublishAsync(string endpoint, string? password, string memberId, PublishedMemberState? state, TimeProvider timeProvider)
+    private static void Edit(Command parent, Command command, Context context, Func<MembersFileText, ParseResult, string> edit, Argument<string>? publishes = null)
     {
-        var options = new RedisOptions { Endpoint = endpoint, Password = password };
-        await using var client = new RespClient(options, timeProvider, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        await RedisMemberStateOverlay.PublishAsync(client, options.KeyPrefix, memberId, state);
-    }
-
-    private static string? TakeOption(List<string> arguments, string name)
-    {
-        var index = arguments.IndexOf(name);
-        if (index < 0 || index + 1 >= arguments.Count)
+        command.Validators.Add(r =>
         {
-            return null;
-        }
-
-        var value = arguments[index + 1];
-        arguments.RemoveRange(index, 2);
-        return value;
-    }
-
-    private static int Read(string verb, List<string> rest, byte[] original, TextWriter output, TextWriter error)
-    {
-        MembersRegistry registry;
-        try
-        {
-            registry = MembersFileParser.Parse(original);
-        }
-        catch (MembersFileException ex)
-        {
-            error.WriteLine("the members file is invalid:");
-            foreach (var problem in ex.Errors)
+            if (r.GetResult(context.Redis) is not null && publishes is null)
             {
-                error.WriteLine("  " + problem);
+                r.AddError($"--publish-redis applies to suspend, revoke, reinstate and remove, not to {command.Name}");
             }
 
-            return Invalid;
-        }
-
-        switch (verb)
+            if (r.GetResult(context.Password) is not null && r.GetResult(context.Redis) is null)
+            {
+                r.AddError("--redis-password needs --publish-redis");
+            }
+        });
+        command.SetAction(r =>
         {
-            case "validate":
-                output.WriteLine($"valid: {registry.Members.Count} members");
-                return Ok;
-            case "list":
-                foreach (var member in registry.Members)
-                {
-                    var state = member.Revoked ? "revoked" : member.SuspendedUntil is { } until ? "suspended until " + until.ToString("O", CultureInfo.InvariantCulture) : "active";
-                    output.WriteLine($"{member.Id}\t{(member.Relation == MemberRelation.ThirdParty ? "third-party" : "member")}\t{Tlp.TlpMarking.Name(member.MaxTlp)}\t{member.Networks.Count} networks\t{state}");
-                }
-
-                return Ok;
-            default:
-                if (rest.Count != 1)
-                {
-                    error.WriteLine(UsageText);
-                    return Usage;
-                }
-
-                var entry = (JsonNode.Parse(original)!["members"] as JsonArray ?? []).FirstOrDefault(m => (string?)m?["id"] == rest[0]);
-                if (entry is null)
-                {
-                    error.WriteLine($"no member '{rest[0]}'");
-                    return Invalid;
-                }
-
-                output.WriteLine(entry.ToJsonString(WriteOptions));
-                return Ok;
-        }
+            var editor = new MembersFileEditor(new MembersFileStore(r.GetRequiredValue(context.File)), context.Output, context.Error, context.Time);
+            var code = editor.Apply(text => edit(text, r));
+            return code is Ok or WrittenStillInvalid && publishes is not null && r.GetValue(context.Redis) is { } endpoint
+                ? editor.Publish(endpoint, r.GetValue(context.Password), r.GetRequiredValue(publishes), code)
+                : code;
+        });
+        parent.Add(command);
     }
 
-    private static string Edit(string verb, List<string> rest, JsonArray members, TimeProvider timeProvider)
+    private static TimeSpan ParseDuration(ArgumentResult result)
     {
-        if (rest.Count == 0)
-        {
-            throw new UsageException($"'{verb}' needs a member id");
-        }
-
-        var id = rest[0];
-        var options = rest.Skip(1).ToList();
-        switch (verb)
-        {
-            case "add":
-                if (Find(members, id) is not null)
-                {
-                    throw new EditException($"member '{id}' already exists");
-                }
-
-                var entry = new JsonObject
-                {
-                    ["id"] = id,
-                    ["name"] = Option(options, "--name") ?? id,
-                    ["orgUuid"] = Option(options, "--org-uuid") ?? throw new UsageException("add needs --org-uuid"),
-                    ["networks"] = new JsonArray([.. Options(options, "--network").Select(n => (JsonNode?)JsonValue.Create(n))]),
-                    ["relation"] = Option(options, "--relation") ?? throw new UsageException("add needs --relation"),
-                    ["maxTlp"] = Option(options, "--max-tlp") ?? throw new UsageException("add needs --max-tlp"),
-                };
-                members.Add(entry);
-                return $"added member '{id}'";
-            case "remove":
-                members.Remove(Require(members, id));
-                return $"removed member '{id}'";
-            case "allow":
-            case "disallow":
-                if (options.Count != 1)
-                {
-                    throw new UsageException($"{verb} needs <id> <cidr>");
-                }
-
-                var member = Require(members, id);
-                if (member["networks"] is not JsonArray networks)
-                {
-                    networks = [];
-                    member["networks"] = networks;
-                }
-
-                var existing = networks.FirstOrDefault(n => (string?)n == options[0]);
-                if (verb == "allow")
-                {
-                    if (existing is not null)
-                    {
-                        throw new EditException($"member '{id}' already has {options[0]}");
-                    }
-
-                    networks.Add(options[0]);
-                    return $"member '{id}': allowed {options[0]}";
-                }
-
-                networks.Remove(existing ?? throw new EditException($"member '{id}' has no network {options[0]}"));
-                return $"member '{id}': disallowed {options[0]}";
-            case "suspend":
-                var until = Option(options, "--until") is { } text
-                    ? text
-                    : Option(options, "--for") is { } span
-                        ? timeProvider.GetUtcNow().Add(ParseDuration(span)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-                        : throw new UsageException("suspend needs --until <time> or --for <duration>");
-                Require(members, id)["suspendedUntil"] = until;
-                return $"member '{id}': suspended until {until}";
-            case "revoke":
-                Require(members, id)["revoked"] = true;
-                return $"member '{id}': revoked";
-            case "reinstate":
-                var reinstated = Require(members, id);
-                reinstated["revoked"] = false;
-                reinstated["suspendedUntil"] = null;
-                return $"member '{id}': reinstated";
-            default:
-                throw new UsageException($"unknown verb '{verb}'");
-        }
-    }
-
-    private static TimeSpan ParseDuration(string text)
-    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
         if (text.Length >= 2 && int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount > 0)
         {
             switch (text[^1])
@@ -322,49 +246,28 @@ internal static class MembersCommand
             }
         }
 
-        throw new UsageException($"'{text}' is not a duration such as 30m, 2h or 3d");
+        result.AddError($"--for '{text}' is not a duration such as 30m, 2h or 3d");
+        return default;
     }
 
-    private static JsonObject? Find(JsonArray members, string id) =>
-        members.OfType<JsonObject>().FirstOrDefault(m => (string?)m["id"] == id);
-
-    private static JsonObject Require(JsonArray members, string id) =>
-        Find(members, id) ?? throw new EditException($"no member '{id}'");
-
-    private static string? Option(List<string> options, string name) =>
-        options.IndexOf(name) is >= 0 and var i && i + 1 < options.Count ? options[i + 1] : null;
-
-    private static IEnumerable<string> Options(List<string> options, string name)
+    /// <summary>Writes problems one a line, indented, under a heading.</summary>
+    internal static void WriteProblems(TextWriter writer, string heading, IEnumerable<MembersFileProblem> problems)
     {
-        for (var i = 0; i + 1 < options.Count; i++)
+        var list = problems.ToList();
+        if (list.Count == 0)
         {
-            if (options[i] == name)
-            {
-                yield return options[i + 1];
-            }
+            return;
+        }
+
+        writer.WriteLine(heading);
+        foreach (var problem in list)
+        {
+            writer.WriteLine("  " + problem.Message);
         }
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
+    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
-
-    private sealed class UsageException(string message) : Exception(message);
-
-    private sealed class EditException(string message) : Exception(message);
+    /// <summary>What every verb's action needs: the shared options and where it writes.</summary>
+    private sealed record Context(Option<string> File, Option<string> Redis, Option<string> Password, TextWriter Output, TextWriter Error, TimeProvider Time);
 }

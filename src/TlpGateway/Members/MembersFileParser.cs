@@ -2,21 +2,35 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using TlpGateway.Admission;
 using TlpGateway.Rules;
 using TlpGateway.Tlp;
 
 namespace TlpGateway.Members;
 
 /// <summary>The members file did not validate; <see cref="Errors"/> says which member, which field, what is wrong.</summary>
-internal sealed class MembersFileException(IReadOnlyList<string> errors)
-    : Exception("The members file is invalid: " + string.Join("; ", errors))
+internal sealed class MembersFileException(IReadOnlyList<string> errors, string? path = null)
+    : Exception($"members file {path ?? string.Empty}{(path is null ? string.Empty : " ")}is invalid: " + string.Join("; ", errors))
 {
     public IReadOnlyList<string> Errors { get; } = errors;
 }
 
+/// <summary>One error or warning about the members file; <see cref="Member"/> is the index of the entry it concerns, if one.</summary>
+internal sealed record MembersFileProblem(int? Member, string Message);
+
+/// <summary>What the parser found: the registry when the file is valid, and every error and warning either way.</summary>
+internal sealed class MembersFileReport(MembersRegistry? registry, IReadOnlyList<MembersFileProblem> errors, IReadOnlyList<MembersFileProblem> warnings)
+{
+    /// <summary>The registry, or null when <see cref="Errors"/> is not empty.</summary>
+    public MembersRegistry? Registry { get; } = registry;
+
+    public IReadOnlyList<MembersFileProblem> Errors { get; } = errors;
+
+    /// <summary>Valid but probably unintended (a network open to everyone, a member nobody can connect as).</summary>
+    public IReadOnlyList<MembersFileProblem> Warnings { get; } = warnings;
+}
+
 /// <summary>
-/// Reads and validates the members file (SPEC section 2). Strict by design: an unknown field, a
+/// Reads and validates the members file (docs/behaviour.md, section 2). Strict by design: an unknown field, a
 /// duplicate key, id or organisation, a bad CIDR or an unknown value is an error, because a typo
 /// must never weaken a rule silently. Every error is collected, not just the first.
 /// </summary>
@@ -24,21 +38,23 @@ internal static class MembersFileParser
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Disallow };
 
-    private static readonly string[] CommunityFields = ["name", "forwarder", "defaultTlp", "chathamHouse", "requireAcceptedTerms"];
-    private static readonly string[] OrganisationFields = ["name", "uuid"];
-    private static readonly string[] MemberFields =
-    [
-        "id", "name", "orgUuid", "networks", "relation", "maxTlp", "redRecipients", "forwardAs", "suspendedUntil", "revoked",
-        "blockedTags", "requiredTaxonomies", "allowedTags", "blockedDistributionLevels", "blockedSharingGroups",
-        "blockedAttributeTypes", "blockedAttributeCategories", "blockedObjectTypes", "restrictSyncEndpoints",
-    ];
+    private static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
 
+    /// <summary>The registry the file describes; throws <see cref="MembersFileException"/> listing every error.</summary>
     public static MembersRegistry Parse(ReadOnlySpan<byte> json)
     {
-        var errors = new List<string>();
+        var report = Check(json);
+        return report.Registry ?? throw new MembersFileException([.. report.Errors.Select(e => e.Message)]);
+    }
+
+    /// <summary>Every error and warning of the file, and its registry when it has no error.</summary>
+    public static MembersFileReport Check(ReadOnlySpan<byte> json)
+    {
+        var errors = new ProblemList();
+        var warnings = new ProblemList();
 
         // Editors on some systems write a UTF-8 byte order mark; it is not part of the JSON.
-        if (json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        if (json.StartsWith(ByteOrderMark))
         {
             json = json[3..];
         }
@@ -50,7 +66,8 @@ internal static class MembersFileParser
         }
         catch (JsonException ex)
         {
-            throw new MembersFileException([$"not valid JSON (line {ex.LineNumber + 1}): {ex.Message}"]);
+            errors.Add($"not valid JSON (line {ex.LineNumber + 1}): {ex.Message}");
+            return new MembersFileReport(null, errors.Items, warnings.Items);
         }
 
         using (document)
@@ -58,12 +75,13 @@ internal static class MembersFileParser
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new MembersFileException(["the file must hold a JSON object with 'community' and 'members'"]);
+                errors.Add("the file must hold a JSON object with 'community' and 'members'");
+                return new MembersFileReport(null, errors.Items, warnings.Items);
             }
 
             CheckFields(root, ["community", "members"], "file", errors);
             var community = root.TryGetProperty("community", out var c) ? ParseCommunity(c, errors) : Missing<CommunitySettings>("community", errors);
-            var members = new List<MemberEntry>();
+            var members = new List<(int Index, MemberEntry Entry)>();
             if (!root.TryGetProperty("members", out var list) || list.ValueKind != JsonValueKind.Array)
             {
                 errors.Add("'members' is required and must be a list");
@@ -73,25 +91,30 @@ internal static class MembersFileParser
                 var index = 0;
                 foreach (var item in list.EnumerateArray())
                 {
-                    if (ParseMember(item, index++, errors) is { } member)
+                    errors.Member = warnings.Member = index;
+                    if (ParseMember(item, index, errors) is { } member)
                     {
-                        members.Add(member);
+                        members.Add((index, member));
+                        foreach (var warning in NetworkDiagnosis.Warnings(member.Networks))
+                        {
+                            warnings.Add($"member '{member.Id}': {warning}");
+                        }
                     }
+
+                    index++;
                 }
+
+                errors.Member = warnings.Member = null;
             }
 
             CheckUnique(members, m => m.Id, "id", errors);
             CheckUnique(members, m => m.OrgUuid, "orgUuid", errors);
-            if (errors.Count > 0 || community is null)
-            {
-                throw new MembersFileException(errors);
-            }
-
-            return new MembersRegistry(community, members);
+            var valid = errors.Count == 0 && community is not null;
+            return new MembersFileReport(valid ? new MembersRegistry(community!, [.. members.Select(m => m.Entry)]) : null, errors.Items, warnings.Items);
         }
     }
 
-    private static CommunitySettings? ParseCommunity(JsonElement element, List<string> errors)
+    private static CommunitySettings? ParseCommunity(JsonElement element, ProblemList errors)
     {
         const string Where = "community";
         if (element.ValueKind != JsonValueKind.Object)
@@ -100,7 +123,7 @@ internal static class MembersFileParser
             return null;
         }
 
-        CheckFields(element, CommunityFields, Where, errors);
+        CheckFields(element, MembersFileSchema.CommunityFields, Where, errors);
         var name = RequiredString(element, "name", Where, errors);
         var forwarder = element.TryGetProperty("forwarder", out var f) ? ParseOrganisation(f, $"{Where}.forwarder", errors) : Missing<OrganisationRef>($"{Where}: 'forwarder'", errors);
         var defaultTlp = element.TryGetProperty("defaultTlp", out var d) ? ParseTlp(d, $"{Where}: 'defaultTlp'", allowRed: true, errors) : TlpLevel.Amber;
@@ -124,7 +147,7 @@ internal static class MembersFileParser
             : new CommunitySettings(name, forwarder, defaultTlp.Value, chr.Value, terms);
     }
 
-    private static MemberEntry? ParseMember(JsonElement element, int index, List<string> errors)
+    private static MemberEntry? ParseMember(JsonElement element, int index, ProblemList errors)
     {
         var where = $"members[{index}]";
         if (element.ValueKind != JsonValueKind.Object)
@@ -139,7 +162,7 @@ internal static class MembersFileParser
         }
 
         var before = errors.Count;
-        CheckFields(element, MemberFields, where, errors);
+        CheckFields(element, MembersFileSchema.MemberFields, where, errors);
         var id = RequiredString(element, "id", where, errors);
         if (id is not null && string.IsNullOrWhiteSpace(id))
         {
@@ -205,7 +228,7 @@ internal static class MembersFileParser
         };
     }
 
-    private static MemberRules ParseRules(JsonElement element, string where, List<string> errors)
+    private static MemberRules ParseRules(JsonElement element, string where, ProblemList errors)
     {
         static FrozenSet<string> Set(List<string> values) => values.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
@@ -272,7 +295,7 @@ internal static class MembersFileParser
         };
     }
 
-    private static List<IPNetwork>? ParseNetworks(JsonElement element, string where, List<string> errors)
+    private static List<IPNetwork>? ParseNetworks(JsonElement element, string where, ProblemList errors)
     {
         if (!element.TryGetProperty("networks", out var list))
         {
@@ -289,21 +312,24 @@ internal static class MembersFileParser
         var networks = new List<IPNetwork>();
         foreach (var entry in list.EnumerateArray())
         {
-            var text = entry.ValueKind == JsonValueKind.String ? entry.GetString() : entry.GetRawText();
-            if (entry.ValueKind == JsonValueKind.String && NetworkList.ParseOne(text) is { } network)
+            if (entry.ValueKind != JsonValueKind.String)
+            {
+                errors.Add($"{where}: 'networks' entry {entry.GetRawText()} is not a string (a CIDR or an address)");
+            }
+            else if (NetworkDiagnosis.Parse(entry.GetString()!, out var problem) is { } network)
             {
                 networks.Add(network);
             }
             else
             {
-                errors.Add($"{where}: 'networks' entry '{text}' is not an IPv4/IPv6 CIDR or address (host bits must be zero)");
+                errors.Add($"{where}: 'networks' entry '{entry.GetString()}': {problem}");
             }
         }
 
         return networks;
     }
 
-    private static OrganisationRef? ParseOrganisation(JsonElement element, string where, List<string> errors)
+    private static OrganisationRef? ParseOrganisation(JsonElement element, string where, ProblemList errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -311,7 +337,7 @@ internal static class MembersFileParser
             return null;
         }
 
-        CheckFields(element, OrganisationFields, where, errors);
+        CheckFields(element, MembersFileSchema.OrganisationFields, where, errors);
         var name = RequiredString(element, "name", where, errors);
         var uuid = RequiredString(element, "uuid", where, errors);
         if (uuid is not null && !Guid.TryParse(uuid, out _))
@@ -323,7 +349,7 @@ internal static class MembersFileParser
         return name is null || uuid is null ? null : new OrganisationRef(name, uuid.ToLowerInvariant());
     }
 
-    private static TlpLevel? ParseTlp(JsonElement element, string where, bool allowRed, List<string> errors)
+    private static TlpLevel? ParseTlp(JsonElement element, string where, bool allowRed, ProblemList errors)
     {
         var value = element.ValueKind == JsonValueKind.String ? element.GetString() : null;
         TlpLevel? level = value switch
@@ -345,12 +371,10 @@ internal static class MembersFileParser
         return level;
     }
 
-    private static DateTimeOffset? ParseTime(JsonElement element, string where, List<string> errors)
+    private static DateTimeOffset? ParseTime(JsonElement element, string where, ProblemList errors)
     {
         var text = element.ValueKind == JsonValueKind.String ? element.GetString() : null;
-        if (text is not null
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
-            && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal)))
+        if (text is not null && TryParseTime(text, out var time))
         {
             return time;
         }
@@ -359,7 +383,12 @@ internal static class MembersFileParser
         return null;
     }
 
-    private static List<string> ParseStrings(JsonElement element, string field, string where, List<string> errors)
+    /// <summary>An ISO-8601 time with an explicit offset: without one, the time would depend on the reader's time zone.</summary>
+    public static bool TryParseTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time)
+        && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal));
+
+    private static List<string> ParseStrings(JsonElement element, string field, string where, ProblemList errors)
     {
         var values = new List<string>();
         if (!element.TryGetProperty(field, out var list) || list.ValueKind == JsonValueKind.Null)
@@ -388,7 +417,7 @@ internal static class MembersFileParser
         return values;
     }
 
-    private static string? RequiredString(JsonElement element, string field, string where, List<string> errors)
+    private static string? RequiredString(JsonElement element, string field, string where, ProblemList errors)
     {
         if (!element.TryGetProperty(field, out var value))
         {
@@ -405,7 +434,7 @@ internal static class MembersFileParser
         return value.GetString();
     }
 
-    private static bool OptionalBool(JsonElement element, string field, string where, List<string> errors)
+    private static bool OptionalBool(JsonElement element, string field, string where, ProblemList errors)
     {
         if (!element.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -421,7 +450,7 @@ internal static class MembersFileParser
         return value.GetBoolean();
     }
 
-    private static void CheckFields(JsonElement element, string[] known, string where, List<string> errors)
+    private static void CheckFields(JsonElement element, string[] known, string where, ProblemList errors)
     {
         foreach (var property in element.EnumerateObject())
         {
@@ -432,25 +461,43 @@ internal static class MembersFileParser
         }
     }
 
-    private static void CheckUnique(List<MemberEntry> members, Func<MemberEntry, string> key, string field, List<string> errors)
+    /// <summary>A duplicate is attributed to the later entry: the one an edit most likely added.</summary>
+    private static void CheckUnique(List<(int Index, MemberEntry Entry)> members, Func<MemberEntry, string> key, string field, ProblemList errors)
     {
-        foreach (var group in members.GroupBy(key, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        foreach (var group in members.GroupBy(m => key(m.Entry), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
         {
-            errors.Add($"duplicate '{field}' '{group.Key}' in members {string.Join(", ", group.Select(m => $"'{m.Id}'"))}");
+            errors.Member = group.ElementAt(1).Index;
+            errors.Add($"duplicate '{field}' '{group.Key}' in members {string.Join(", ", group.Select(m => $"'{m.Entry.Id}'"))}");
         }
+
+        errors.Member = null;
     }
 
-    private static T? Missing<T>(string what, List<string> errors)
+    private static T? Missing<T>(string what, ProblemList errors)
         where T : notnull
     {
         errors.Add($"{what} is required");
         return default;
     }
 
-    private static T? Invalid<T>(string error, List<string> errors)
+    private static T? Invalid<T>(string error, ProblemList errors)
         where T : struct
     {
         errors.Add(error);
         return null;
+    }
+
+    /// <summary>Problems, each attributed to the member entry being read when it was found.</summary>
+    private sealed class ProblemList
+    {
+        private readonly List<MembersFileProblem> _items = [];
+
+        public int? Member { get; set; }
+
+        public int Count => _items.Count;
+
+        public IReadOnlyList<MembersFileProblem> Items => _items;
+
+        public void Add(string message) => _items.Add(new MembersFileProblem(Member, message));
     }
 }

@@ -13,7 +13,7 @@ internal enum MemberRelation
     ThirdParty,
 }
 
-/// <summary>When the Chatham House Rule applies (SPEC section 2).</summary>
+/// <summary>When the Chatham House Rule applies (docs/behaviour.md, section 2).</summary>
 internal enum ChathamHouseMode
 {
     /// <summary>CHR applies to every event.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace TlpGateway.Members;
 
 /// <summary>
-/// Holds the registry in force and reloads it when the members file changes (SPEC section 2).
+/// Holds the registry in force and reloads it when the members file changes (docs/behaviour.md, section 2).
 /// A version that does not validate is refused and logged; the last good registry stays.
 /// </summary>
 internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider, IDisposable
@@ -25,19 +25,29 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _path = Path.GetFullPath(options.Value.MembersFile!);
+        _path = System.IO.Path.GetFullPath(options.Value.MembersFile!);
         _logger = logger;
         _reloads = meterFactory.Create("TlpGateway.Members").CreateCounter<long>("tlpgateway.members.reloads", "{reload}", "Members file reloads, by result.");
 
         // The gateway does not start on an invalid file: this throws out of the first resolution.
         _seen = Stamp();
-        _current = MembersFileParser.Parse(File.ReadAllBytes(_path));
-        LogLoaded(_logger, _path, _current.Members.Count);
-
-        var directory = Path.GetDirectoryName(_path)!;
         try
         {
-            _watcher = new FileSystemWatcher(directory, Path.GetFileName(_path))
+            _current = Load(File.ReadAllBytes(_path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MembersFileAccessException($"Gateway:MembersFile: cannot read {_path}: {ex.Message}", ex);
+        }
+        catch (MembersFileException ex)
+        {
+            throw new MembersFileException(ex.Errors, _path);
+        }
+
+        var directory = System.IO.Path.GetDirectoryName(_path)!;
+        try
+        {
+            _watcher = new FileSystemWatcher(directory, System.IO.Path.GetFileName(_path))
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
             };
@@ -56,6 +66,9 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     }
 
     public MembersRegistry Current => _current;
+
+    /// <summary>The members file's full path.</summary>
+    public string Path => _path;
 
     /// <summary>The reason the last reload was refused, or null when the file in force is the file on disk.</summary>
     public string? LastError { get; private set; }
@@ -86,7 +99,7 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
             MembersRegistry registry;
             try
             {
-                registry = MembersFileParser.Parse(bytes);
+                registry = Load(bytes);
             }
             catch (MembersFileException ex)
             {
@@ -96,7 +109,6 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
             _current = registry;
             LastError = null;
             _reloads.Add(1, new KeyValuePair<string, object?>("tlpgateway.result", "applied"));
-            LogLoaded(_logger, _path, registry.Members.Count);
             Reloaded?.Invoke(registry);
             return true;
         }
@@ -106,6 +118,20 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     {
         _watcher?.Dispose();
         _poll.Dispose();
+    }
+
+    /// <summary>Parses a version of the file, logging its warnings; throws <see cref="MembersFileException"/> when it is invalid.</summary>
+    private MembersRegistry Load(byte[] bytes)
+    {
+        var report = MembersFileParser.Check(bytes);
+        var registry = report.Registry ?? throw new MembersFileException([.. report.Errors.Select(e => e.Message)]);
+        LogLoaded(_logger, _path, registry.Members.Count);
+        foreach (var warning in report.Warnings)
+        {
+            LogWarning(_logger, _path, warning.Message);
+        }
+
+        return registry;
     }
 
     private bool Refuse(string reason)
@@ -132,6 +158,9 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Members file {Path} in force: {Count} members")]
     private static partial void LogLoaded(ILogger logger, string path, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Members file {Path}: {Warning}")]
+    private static partial void LogWarning(ILogger logger, string path, string warning);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Members file {Path} refused, the previous registry stays in force: {Reason}")]
     private static partial void LogRefused(ILogger logger, string path, string reason);

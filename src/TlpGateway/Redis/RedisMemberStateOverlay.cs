@@ -1,53 +1,75 @@
 using System.Collections.Frozen;
-using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using TlpGateway.Members;
 
 namespace TlpGateway.Redis;
 
 /// <summary>
 /// Applies the member states the maintainers' command published (<c>members ... --publish-redis</c>):
-/// they live in a Redis hash, and a message on a channel tells every replica to read it again at
-/// once; the hash is also read every few seconds, and at start, so a replica that missed a message
-/// or starts later still sees every state. When Redis cannot be read, the last known states stay.
+/// they live in a Redis hash, and a message on a channel of the hash's name tells every replica to
+/// read it again at once; the hash is also read at start, every few seconds, and whenever the
+/// subscription is restored, so a replica that missed a message or starts later still sees every
+/// state. When Redis cannot be read, the last known states stay.
 /// </summary>
 internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHostedService, IDisposable
 {
     public const string HashKey = "member-state";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    private readonly RespClient _client;
-    private readonly RedisOptions _options;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisKey _key;
+    private readonly RedisChannel _channel;
     private readonly TimeProvider _timeProvider;
+    private readonly RedisMetrics _metrics;
     private readonly ILogger<RedisMemberStateOverlay> _logger;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private volatile FrozenDictionary<string, PublishedMemberState> _states = FrozenDictionary<string, PublishedMemberState>.Empty;
-    private readonly RespSubscriber _subscriber;
     private ITimer? _timer;
 
-    public RedisMemberStateOverlay(RespClient client, RedisOptions options, TimeProvider timeProvider, ILogger<RedisMemberStateOverlay> logger)
+    public RedisMemberStateOverlay(IConnectionMultiplexer redis, IOptions<RedisOptions> options, TimeProvider timeProvider, RedisMetrics metrics, ILogger<RedisMemberStateOverlay> logger)
     {
-        _client = client;
-        _options = options;
+        ArgumentNullException.ThrowIfNull(options);
+        _redis = redis;
+        _key = options.Value.KeyPrefix + HashKey;
+        _channel = RedisChannel.Literal(options.Value.KeyPrefix + HashKey);
         _timeProvider = timeProvider;
+        _metrics = metrics;
         _logger = logger;
-        _subscriber = new RespSubscriber(options, options.KeyPrefix + HashKey, RefreshAsync, timeProvider, logger);
     }
 
     public MemberEntry Apply(MemberEntry member) => PublishedMemberStates.Restrict(member, _states.GetValueOrDefault(member.Id));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // A first read at start (if Redis answers); never a reason not to start.
+        _redis.ConnectionRestored += OnConnectionRestored;
+        try
+        {
+            await _redis.GetSubscriber().SubscribeAsync(_channel, (_, _) => _ = RefreshAsync());
+        }
+        catch (RedisConnectionException ex)
+        {
+            // The client keeps the subscription and makes it as soon as Redis answers; never a reason not to start.
+            LogSubscriptionDeferred(_logger, ex.Message);
+        }
+
         await RefreshAsync();
-        _subscriber.Start();
         _timer = _timeProvider.CreateTimer(_ => _ = RefreshAsync(), null, Interval, Interval);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _timer?.Dispose();
-        await _subscriber.DisposeAsync();
+        _redis.ConnectionRestored -= OnConnectionRestored;
+        try
+        {
+            await _redis.GetSubscriber().UnsubscribeAsync(_channel);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis is away: the subscription ends with the connection.
+        }
     }
 
     public void Dispose()
@@ -63,20 +85,19 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
 
         try
         {
-            var reply = await _client.ExecuteAsync("HGETALL", [Encoding.UTF8.GetBytes(_options.KeyPrefix + HashKey)], CancellationToken.None);
+            var entries = await _metrics.MeasureAsync("member-state.read", () => _redis.GetDatabase().HashGetAllAsync(_key));
             var states = new Dictionary<string, PublishedMemberState>(StringComparer.Ordinal);
-            var items = reply.Items ?? [];
-            for (var i = 0; i + 1 < items.Length; i += 2)
+            foreach (var entry in entries)
             {
-                if (items[i].Bulk is { } id && items[i + 1].Bulk is { } json && JsonSerializer.Deserialize<PublishedMemberState>(json) is { } state)
+                if (JsonSerializer.Deserialize<PublishedMemberState>((byte[])entry.Value!) is { } state)
                 {
-                    states[Encoding.UTF8.GetString(id)] = state;
+                    states[entry.Name.ToString()] = state;
                 }
             }
 
             _states = states.ToFrozenDictionary(StringComparer.Ordinal);
         }
-        catch (Exception ex) when (ex is RedisException or JsonException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
         {
             LogRefreshFailed(_logger, ex.Message);
         }
@@ -86,25 +107,45 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
         }
     }
 
-    /// <summary>Publishes a member's state (used by the maintainers' command).</summary>
-    public static async Task PublishAsync(RespClient client, string keyPrefix, string memberId, PublishedMemberState? state)
+    // What was published while the subscription was down is read from the hash.
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        var key = Encoding.UTF8.GetBytes(keyPrefix + HashKey);
-        var field = Encoding.UTF8.GetBytes(memberId);
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            _ = RefreshAsync();
+        }
+    }
+
+    /// <summary>
+    /// Publishes a member's state (the maintainers' command): a connection of its own, which fails
+    /// at once when Redis is unreachable, so the maintainer learns it.
+    /// </summary>
+    /// <exception cref="RedisException">Redis is unreachable or refused the credentials or a command.</exception>
+    /// <exception cref="TimeoutException">Redis did not answer in time.</exception>
+    public static async Task PublishAsync(RedisOptions options, string memberId, PublishedMemberState? state)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var configuration = options.ToConfiguration();
+        configuration.AbortOnConnectFail = true;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+        var database = redis.GetDatabase();
+        RedisKey key = options.KeyPrefix + HashKey;
         if (state is null || (!state.Revoked && state.SuspendedUntil is null))
         {
-            await client.ExecuteAsync("HDEL", key, field);
+            await database.HashDeleteAsync(key, memberId);
         }
         else
         {
-            await client.ExecuteAsync("HSET", key, field, JsonSerializer.SerializeToUtf8Bytes(state));
+            await database.HashSetAsync(key, memberId, JsonSerializer.SerializeToUtf8Bytes(state));
         }
 
         // The channel has the hash's name: every subscribed replica reads the hash again at once.
-        await client.ExecuteAsync("PUBLISH", key, field);
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(options.KeyPrefix + HashKey), memberId);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Published member states unreadable ({Error}); the last known ones stay in force")]
     private static partial void LogRefreshFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis subscription to published member states deferred until Redis answers ({Error})")]
+    private static partial void LogSubscriptionDeferred(ILogger logger, string error);
 }

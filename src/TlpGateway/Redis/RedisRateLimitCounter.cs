@@ -1,26 +1,27 @@
-using System.Globalization;
-using System.Text;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using TlpGateway.Admission;
 
 namespace TlpGateway.Redis;
 
 /// <summary>A fixed-window request counter per member, shared by every replica through one Redis script.</summary>
-internal sealed class RedisRateLimitCounter(RespClient client, RedisOptions options) : IRateLimitCounter
+internal sealed class RedisRateLimitCounter(IConnectionMultiplexer redis, IOptions<RedisOptions> options, RedisMetrics metrics) : IRateLimitCounter
 {
     // INCR and the window's expiry in one step, so a crash between them cannot leave a counter that never expires.
-    private static readonly byte[] Script = Encoding.UTF8.GetBytes(
-        "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return {c, redis.call('PTTL', KEYS[1])}");
+    private const string Script = "local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return {c, redis.call('PTTL', KEYS[1])}";
 
+    /// <exception cref="RedisException">Redis cannot answer, or answered in another shape.</exception>
+    /// <exception cref="TimeoutException">Redis did not answer in time.</exception>
     public async ValueTask<(long Count, TimeSpan WindowLeft)> CountAsync(string memberId, TimeSpan window, CancellationToken cancellationToken)
     {
-        var key = Encoding.UTF8.GetBytes($"{options.KeyPrefix}rate:{memberId}");
-        var milliseconds = Encoding.ASCII.GetBytes(((long)window.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
-        var reply = await client.ExecuteAsync("EVAL", [Script, "1"u8.ToArray(), key, milliseconds], cancellationToken);
-        if (reply.Items is not [{ Kind: ':' } count, { Kind: ':' } left])
+        RedisKey[] keys = [$"{options.Value.KeyPrefix}rate:{memberId}"];
+        RedisValue[] values = [(long)window.TotalMilliseconds];
+        var reply = await metrics.MeasureAsync("rate-limit", () => redis.GetDatabase().ScriptEvaluateAsync(Script, keys, values));
+        if (reply.Resp2Type != ResultType.Array || (RedisResult[]?)reply is not [{ Resp2Type: ResultType.Integer } count, { Resp2Type: ResultType.Integer } left])
         {
             throw new RedisException("Redis answered the rate-limit script in an unexpected shape.");
         }
 
-        return (count.Integer, TimeSpan.FromMilliseconds(Math.Max(left.Integer, 0)));
+        return ((long)count, TimeSpan.FromMilliseconds(Math.Max((long)left, 0)));
     }
 }

@@ -1,6 +1,4 @@
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -8,74 +6,55 @@ using OpenTelemetry.Trace;
 namespace TlpGateway.Telemetry;
 
 /// <summary>
-/// OpenTelemetry traces and metrics over OTLP, configured by the standard <c>OTEL_*</c> variables.
-/// <c>OpenTelemetry.Extensions.Hosting</c> is not available here, so the providers are built with the
-/// SDK and owned (and disposed, which flushes them) by the service container. Without
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> nothing is exported and nothing is started.
+/// OpenTelemetry through <c>OpenTelemetry.Extensions.Hosting</c>: the ASP.NET Core, HttpClient and
+/// runtime instrumentation and the gateway's own <c>tlpgateway.*</c> instruments and spans, exported
+/// over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads the standard
+/// <c>OTEL_*</c> settings from any configuration source) and served as <c>/metrics</c> when
+/// <c>Gateway:Metrics:Prometheus</c> is true. With neither, nothing is collected at all.
 /// </summary>
 internal static class TelemetryExtensions
 {
-    /// <summary>The gateway's own instruments and spans (every <c>TlpGateway.*</c> meter).</summary>
-    public const string GatewaySources = "TlpGateway.*";
+    /// <summary>The gateway's own instruments (every <c>TlpGateway.*</c> meter).</summary>
+    public const string GatewayMeters = "TlpGateway.*";
 
     public static WebApplicationBuilder AddGatewayTelemetry(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        if (!Uri.TryCreate(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"], UriKind.Absolute, out var endpoint))
+        builder.Services.AddValidatedOptions<MetricsOptions>(configuration, MetricsOptions.SectionName);
+        var prometheus = configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>()?.Prometheus ?? false;
+        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (!prometheus && !otlp)
         {
             return builder;
         }
 
-        // The OTEL_* settings are read through configuration (environment variables included), so
-        // they can also come from appsettings or the command line.
-        var protocol = configuration["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf" ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
-        var interval = int.TryParse(configuration["OTEL_METRIC_EXPORT_INTERVAL"], out var milliseconds) ? milliseconds : 60_000;
-        var resource = ResourceBuilder.CreateDefault().AddService(configuration["OTEL_SERVICE_NAME"] ?? "tlpgateway");
-        void Exporter(OtlpExporterOptions options, string signal)
-        {
-            options.Protocol = protocol;
-            options.Endpoint = protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(endpoint, signal) : endpoint;
-        }
-
-        builder.Services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddSource("Microsoft.AspNetCore", "System.Net.Http", "Yarp.ReverseProxy", GatewayActivities.SourceName)
-            .AddOtlpExporter(options => Exporter(options, "v1/traces"))
-            .Build());
-        builder.Services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Yarp.ReverseProxy", GatewaySources)
-            .AddOtlpExporter((options, reader) =>
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? "tlpgateway"))
+            .WithMetrics(metrics =>
             {
-                Exporter(options, "v1/metrics");
-                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = interval;
-            })
-            .Build());
-        builder.Logging.AddOpenTelemetry(logging =>
+                metrics
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter("Yarp.ReverseProxy", "Polly", GatewayMeters);
+                if (prometheus)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+            });
+        if (otlp)
         {
-            logging.SetResourceBuilder(resource);
-            logging.AddOtlpExporter(options => Exporter(options, "v1/logs"));
-        });
-        builder.Services.AddHostedService<TelemetryStarter>();
+            // Spans and logs have no scrape endpoint: they are collected only when they can leave.
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddSource("Yarp.ReverseProxy", GatewayActivities.SourceName))
+                .WithLogging()
+                .UseOtlpExporter();
+        }
+
         return builder;
-    }
-
-    /// <summary>Resolves the providers at start so they listen from the first request on.</summary>
-    private sealed class TelemetryStarter(TracerProvider tracing, MeterProvider metrics) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            GC.KeepAlive(tracing);
-            GC.KeepAlive(metrics);
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken)
-        {
-            tracing.ForceFlush(5000);
-            metrics.ForceFlush(5000);
-            return Task.CompletedTask;
-        }
     }
 }

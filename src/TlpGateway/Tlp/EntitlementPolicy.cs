@@ -34,25 +34,4 @@ internal static class EntitlementPolicy
                 && member.RedRecipients.Contains(requester.Email),
         };
     }
-
-    /// <summary>
-    /// The distribution a sync identity receives (SPEC section 3): levels 0-3 capped so the receiving
-    /// MISP keeps the marking's limit; never raised; 4 (sharing group) and 5 (inherit) unchanged.
-    /// </summary>
-    public static int CapDistribution(TlpLevel effective, int distribution)
-    {
-        if (distribution is < 0 or > 3)
-        {
-            return distribution;
-        }
-
-        var cap = effective switch
-        {
-            TlpLevel.AmberStrict or TlpLevel.Red => 0,
-            TlpLevel.Amber => 1,
-            TlpLevel.Green => 2,
-            _ => 3,
-        };
-        return Math.Min(distribution, cap);
-    }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace TlpGateway.Tlp;
 
 /// <summary>
@@ -41,37 +43,56 @@ internal struct TlpMarking
     }
 
     /// <summary>Takes one tag name (already JSON-unescaped) into account, compared as <see cref="TagName.Canonical(ReadOnlySpan{char})"/> reads it.</summary>
-    public void Add(ReadOnlySpan<char> tagName) => AddCanonical(TagName.Canonical(tagName));
-
-    /// <summary>Takes one tag name already in <see cref="TagName.Canonical(string)"/> form into account.</summary>
-    public void AddCanonical(string name)
+    public void Add(ReadOnlySpan<char> tagName)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        if (!name.StartsWith(Prefix, StringComparison.Ordinal))
+        // Nearly every tag is plain printable ASCII: compared in place, without allocating.
+        if (Ascii.IsValid(tagName) && tagName.IndexOfAnyInRange('\0', '\u001f') < 0 && tagName.IndexOf('\u007f') < 0)
+        {
+            AddCanonical(tagName.Trim());
+            return;
+        }
+
+        AddCanonical(TagName.Canonical(tagName));
+    }
+
+    /// <summary>Takes one tag name, trimmed and free of invisible characters, into account (case-insensitive).</summary>
+    private void AddCanonical(ReadOnlySpan<char> name)
+    {
+        if (!name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
 
-        TlpLevel? level = name.AsSpan(Prefix.Length).Trim() switch
+        var value = name[Prefix.Length..].Trim();
+        TlpLevel? level = null;
+        if (value.Equals("clear", StringComparison.OrdinalIgnoreCase) || value.Equals("white", StringComparison.OrdinalIgnoreCase))
         {
-            "clear" or "white" => TlpLevel.Clear,
-            "green" => TlpLevel.Green,
-            "amber" => TlpLevel.Amber,
-            "amber+strict" => TlpLevel.AmberStrict,
-            "red" => TlpLevel.Red,
-            _ => null,
-        };
-        if (level is null)
+            level = TlpLevel.Clear;
+        }
+        else if (value.Equals("green", StringComparison.OrdinalIgnoreCase))
         {
-            if (name.AsSpan(Prefix.Length).Trim() is "ex:chr")
-            {
-                ChathamHouse = true;
-            }
-            else
-            {
-                Unknown = true;
-            }
-
+            level = TlpLevel.Green;
+        }
+        else if (value.Equals("amber", StringComparison.OrdinalIgnoreCase))
+        {
+            level = TlpLevel.Amber;
+        }
+        else if (value.Equals("amber+strict", StringComparison.OrdinalIgnoreCase))
+        {
+            level = TlpLevel.AmberStrict;
+        }
+        else if (value.Equals("red", StringComparison.OrdinalIgnoreCase))
+        {
+            level = TlpLevel.Red;
+        }
+        else if (value.Equals("ex:chr", StringComparison.OrdinalIgnoreCase))
+        {
+            ChathamHouse = true;
+            return;
+        }
+        else
+        {
+            Unknown = true;
             return;
         }
 

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Metrics;
 using Microsoft.Extensions.Options;
-using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace TlpGateway.Upstream;
@@ -14,7 +13,7 @@ internal sealed class MispUnavailableException(string message, Exception? inner 
 /// <summary>A look-up answer: MISP's status and body.</summary>
 internal readonly record struct MispLookupResponse(HttpStatusCode StatusCode, byte[] Body);
 
-/// <summary>The gateway's own GETs to MISP, made with the requester's key, through one resilience pipeline.</summary>
+/// <summary>The gateway's own GETs to MISP, made with the requester's key, through one resilience handler.</summary>
 internal interface IMispLookupClient
 {
     /// <summary>GETs <paramref name="pathAndQuery"/> as the holder of <paramref name="apiKey"/>.</summary>
@@ -22,40 +21,43 @@ internal interface IMispLookupClient
     Task<MispLookupResponse> GetAsync(string pathAndQuery, string apiKey, CancellationToken cancellationToken);
 }
 
+/// <remarks>
+/// Retry, circuit breaker and the timeout per attempt are the named client's resilience handler
+/// (<see cref="MispLookupExtensions"/>); this class turns what they give up on into
+/// <see cref="MispUnavailableException"/> and bounds the answer it reads.
+/// </remarks>
 internal sealed class MispLookupClient : IMispLookupClient
 {
     public const string HttpClientName = "misp-lookup";
 
+    /// <summary>The same MISP without the resilience handler, for the readiness probe.</summary>
+    public const string ProbeClientName = "misp-probe";
+
     private readonly HttpClient _client;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly long _maxResponseBytes;
 
-    public MispLookupClient(IHttpClientFactory clientFactory, IOptions<MispLookupOptions> options, TimeProvider timeProvider)
+    public MispLookupClient(IHttpClientFactory clientFactory, IOptions<MispLookupOptions> options)
     {
         ArgumentNullException.ThrowIfNull(clientFactory);
         ArgumentNullException.ThrowIfNull(options);
         _client = clientFactory.CreateClient(HttpClientName);
         _maxResponseBytes = options.Value.MaxResponseBytes;
-        _pipeline = BuildPipeline(options.Value, timeProvider);
     }
 
     public async Task<MispLookupResponse> GetAsync(string pathAndQuery, string apiKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pathAndQuery);
         ArgumentNullException.ThrowIfNull(apiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.TryAddWithoutValidation("Authorization", apiKey);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        // The standard http.client.* metrics tell look-ups apart from the requests the proxy forwards.
+        HttpMetricsEnrichmentContext.AddCallback(request, static context => context.AddCustomTag("tlpgateway.client", "lookup"));
         HttpResponseMessage response;
         try
         {
-            response = await _pipeline.ExecuteAsync(
-                static async (state, token) =>
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, state.pathAndQuery);
-                    request.Headers.TryAddWithoutValidation("Authorization", state.apiKey);
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                    return await state.client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-                },
-                (pathAndQuery, apiKey, client: _client),
-                cancellationToken);
+            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (BrokenCircuitException ex)
         {
@@ -105,44 +107,5 @@ internal sealed class MispLookupClient : IMispLookupClient
         }
 
         return buffer.ToArray();
-    }
-
-    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(MispLookupOptions options, TimeProvider timeProvider)
-    {
-        var transient = new PredicateBuilder<HttpResponseMessage>()
-            .Handle<HttpRequestException>()
-            .Handle<TimeoutRejectedException>()
-            .HandleResult(response => (int)response.StatusCode >= 500);
-
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
-        if (options.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                ShouldHandle = transient,
-                MaxRetryAttempts = options.MaxRetries,
-                Delay = options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                OnRetry = static args =>
-                {
-                    // A discarded 5xx answer still holds a connection.
-                    args.Outcome.Result?.Dispose();
-                    return default;
-                },
-            });
-        }
-
-        return builder
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                ShouldHandle = transient,
-                FailureRatio = 0.5,
-                MinimumThroughput = 5,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = options.BreakDuration,
-            })
-            .AddTimeout(options.AttemptTimeout)
-            .Build();
     }
 }

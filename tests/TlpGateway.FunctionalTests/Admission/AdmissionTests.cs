@@ -144,10 +144,13 @@ public sealed class AdmissionTests : IAsyncLifetime
 
         // A typo that would silently widen a rule if accepted: the whole file is refused.
         await ReplaceAtomicallyAsync(_servers.MembersFile, original.Replace("\"maxTlp\": \"green\"", "\"maxTlp\": \"red\"", StringComparison.Ordinal).Replace("\"revoked\"", "\"revokd\"", StringComparison.Ordinal));
-        var readiness = _servers.CreateClient();
-        var ready = await PollAsync(readiness, "/readyz", HttpStatusCode.ServiceUnavailable);
+        var provider = _servers.GatewayServices.GetRequiredService<TlpGateway.Members.MembersRegistryProvider>();
+        for (var i = 0; i < 100 && provider.LastError is null; i++)
+        {
+            await Task.Delay(100);
+        }
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
+        Assert.NotNull(provider.LastError);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/servers/getVersion")).StatusCode);
         using var orgD = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
         Assert.Equal(HttpStatusCode.NotFound, (await orgD.GetAsync("/events/view/8")).StatusCode);

@@ -56,4 +56,54 @@ public sealed class HealthTests
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await monitor.GetAsync("/healthz")).StatusCode);
     }
+
+    [Fact]
+    public async Task Readyz_MembersFileRefused_StaleButStillReady()
+    {
+        await using var servers = await TestServers.StartAsync();
+        using var client = servers.CreateClient();
+        var temporary = servers.MembersFile + ".new";
+        await File.WriteAllTextAsync(temporary, "{ \"community\": ");
+        File.Move(temporary, servers.MembersFile, overwrite: true);
+
+        string body = string.Empty;
+        HttpStatusCode status = default;
+        for (var i = 0; i < 100 && !body.Contains("stale", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+            using var response = await client.GetAsync("/readyz");
+            (status, body) = (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("\"members\":\"stale\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthProbe_MispDown_Exit1NamingTheFailingCheck()
+    {
+        var port = TlpGateway.Tests.Shared.TestPorts.Free();
+        await using var servers = await TestServers.StartAsync(c => c["Gateway:Upstream"] = $"http://127.0.0.1:{port}/");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await TlpGateway.Health.HealthEndpoints.ProbeAsync(servers.GatewayUrl.ToString(), output, error);
+
+        Assert.Equal(1, code);
+        Assert.Contains("\"misp\":\"failing\"", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("answered 503: misp failing", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthProbe_Ready_Exit0()
+    {
+        await using var servers = await TestServers.StartAsync();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await TlpGateway.Health.HealthEndpoints.ProbeAsync(servers.GatewayUrl.ToString(), output, error);
+
+        Assert.Equal(0, code);
+        Assert.Contains("\"status\":200", output.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -122,7 +122,7 @@ internal sealed class TestServers : IAsyncDisposable
         CreateClient(GatewayUrl, key, source, userAgent);
 
     /// <summary>The same, for another gateway (a replica started with <see cref="StartReplicaAsync"/>).</summary>
-    public static HttpClient CreateClient(WebApplication gateway, string key) => CreateClient(AddressOf(gateway), key, "127.0.0.1", "curl/8.0");
+    public static HttpClient CreateClient(WebApplication gateway, string key, string source = "127.0.0.1") => CreateClient(AddressOf(gateway), key, source, "curl/8.0");
 
     private static HttpClient CreateClient(Uri gateway, string key, string source, string userAgent)
     {

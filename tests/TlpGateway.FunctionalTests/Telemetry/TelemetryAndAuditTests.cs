@@ -72,6 +72,33 @@ public sealed class TelemetryAndAuditTests
     }
 
     [Fact]
+    public async Task AuditTrail_PartsRemovedFromAReleasedEventAndHiddenSources_OneRecordEach()
+    {
+        // Event 4 (ORG_C, TLP:CLEAR) reaches ORG_D (max green) without its TLP:RED and TLP:AMBER attributes;
+        // ORG_E (third party) receives it with its source hidden.
+        await using var servers = await TestServers.StartAsync();
+        using (var member = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2"))
+        {
+            (await member.GetAsync("/events/view/4")).Dispose();
+        }
+
+        using (var thirdParty = servers.CreateClient(SimulatorKeys.ThirdParty, "127.0.0.4"))
+        {
+            (await thirdParty.GetAsync("/events/view/4")).Dispose();
+        }
+
+        var lines = await WaitForLinesAsync(servers.AuditFile, 5, until: l => l.Contains("\"org-e\"", StringComparison.Ordinal));
+        var records = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        const string Event4 = "1bfc1897-b375-497c-9f02-b164e32bc94a";
+        Assert.Contains(records, r => r.GetProperty("member").GetString() == "org-d" && r.GetProperty("itemKind").GetString() == "attribute"
+            && r.GetProperty("itemUuid").GetString() == "e9aad5e7-6c6c-492e-b985-1fa6814d25ac" && r.GetProperty("reason").GetString() == "tlp-red" && r.GetProperty("eventUuid").GetString() == Event4);
+        Assert.Contains(records, r => r.GetProperty("member").GetString() == "org-d" && r.GetProperty("itemUuid").GetString() == "86930fdd-6052-4f87-8fa0-9ad6c32816c7" && r.GetProperty("reason").GetString() == "tlp-amber");
+        Assert.Contains(records, r => r.GetProperty("member").GetString() == "org-e" && r.GetProperty("action").GetString() == "rewritten"
+            && r.GetProperty("reason").GetString() == "source-hidden" && r.GetProperty("eventUuid").GetString() == Event4);
+        Assert.DoesNotContain("login-portal.example", string.Join('\n', lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditTrail_FileCannotBeWritten_ReadinessReportsItAndGatewayServes()
     {
         await using var servers = await TestServers.StartAsync(c => c["Gateway:Audit:Path"] = "/proc/tlpgateway-cannot-write/audit.jsonl");
@@ -91,11 +118,11 @@ public sealed class TelemetryAndAuditTests
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/events/view/4")).StatusCode);
     }
 
-    private static async Task<string[]> WaitForLinesAsync(string path, int count)
+    private static async Task<string[]> WaitForLinesAsync(string path, int count, Func<string, bool>? until = null)
     {
         for (var i = 0; i < 100; i++)
         {
-            if (File.Exists(path) && (await File.ReadAllLinesAsync(path)) is { } lines && lines.Length >= count)
+            if (File.Exists(path) && (await File.ReadAllLinesAsync(path)) is { } lines && lines.Length >= count && (until is null || lines.Any(until)))
             {
                 return lines;
             }

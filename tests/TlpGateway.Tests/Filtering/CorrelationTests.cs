@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using TlpGateway.Decision;
 using TlpGateway.Filtering;
 using TlpGateway.Members;
 using TlpGateway.Tlp;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Net;
+using TlpGateway.Decision;
 using TlpGateway.Admission;
 using TlpGateway.Filtering;
 using TlpGateway.Members;
@@ -92,7 +93,7 @@ internal static class FilterHarness
 
         filter.Complete(output);
         Resolve();
-        return (output.WrittenSpan.ToArray(), outcomes, filter.SingleEventWithheld);
+        return (output.WrittenSpan.ToArray(), outcomes, filter.SingleRecordWithheld is not null);
     }
 
     public static byte[] Capture(string name) =>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TlpGateway.Decision;
 using TlpGateway.Filtering;
 using TlpGateway.Members;
 using TlpGateway.Tlp;
@@ -34,7 +35,13 @@ public sealed class MispResponseFilterTests
 
         Assert.Equal(whole.Output, bytewise.Output);
         Assert.Equal(whole.Output, odd.Output);
-        using var parsed = JsonDocument.Parse(whole.Output);
+
+        // A withheld single record leaves nothing: the gateway answers as MISP does for a missing one.
+        Assert.Equal(whole.SingleWithheld, whole.Output.Length == 0);
+        if (!whole.SingleWithheld)
+        {
+            using var parsed = JsonDocument.Parse(whole.Output);
+        }
     }
 
     [Fact]
@@ -123,7 +130,7 @@ public sealed class MispResponseFilterTests
     [InlineData("""<html>not json</html>""", "malformed")]
     [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001"}}]} trailing""", "after the end")]
     [InlineData("""{"response":[]} {"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:red"}]}}""", "after the end")]
-    [InlineData("", "malformed")]
+    [InlineData("", "empty")]
     public void Filter_InputItCannotJudge_ThrowsAndWritesNothingOfTheEvent(string json, string reason)
     {
         var context = FilterHarness.Context(FilterHarness.Requester());
@@ -281,13 +288,18 @@ public sealed class MispResponseFilterTests
     [InlineData("""[{"wrapper":[{"deeper":{"Event":{"uuid":"11111111-0000-4000-8000-000000000001"}}}]}]""")]
     [InlineData("""{"Event":[{"uuid":"11111111-0000-4000-8000-000000000001","info":"x","Attribute":[]}]}""")]
     [InlineData("""{"response":{"Attribute":[[{"uuid":"11111111-0000-4000-8000-000000000001","Event":{"orgc_id":"3"}}]]}}""")]
-    public void Filter_EventUnderUnknownKey_Withheld(string json)
+    public void Filter_MispDataUnderUnknownKey_EndsTheAnswer(string json)
     {
         // Found by the fuzzer: one changed byte in "Event" must not let the event through as unknown data.
-        var (output, outcomes, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), FilterHarness.Context(FilterHarness.Requester()));
+        var output = new ArrayBufferWriter<byte>();
+        var filter = new MispResponseFilter(FilterHarness.Context(FilterHarness.Requester()), 1 << 20, _ => { });
 
-        Assert.DoesNotContain("11111111", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
-        Assert.Contains(outcomes, o => !o.Released);
+        Assert.Throws<FilterException>(() =>
+        {
+            filter.Write(Encoding.UTF8.GetBytes(json), output);
+            filter.Complete(output);
+        });
+        Assert.DoesNotContain("11111111", Encoding.UTF8.GetString(output.WrittenSpan), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -352,5 +364,38 @@ public sealed class EventRowLookupTests
         var text = System.Text.Encoding.UTF8.GetString(output);
         Assert.DoesNotContain("Organisation", text, StringComparison.Ordinal);
         Assert.DoesNotContain(FilterHarness.OrgC, text, StringComparison.Ordinal);
+    }
+}
+
+public sealed class RecordSinkTests
+{
+    private sealed class Collect : IRecordSink
+    {
+        public List<(UnitOutcome Outcome, string Record)> Records { get; } = [];
+
+        public void Write(in UnitOutcome outcome, ReadOnlySpan<byte> record) => Records.Add((outcome, System.Text.Encoding.UTF8.GetString(record)));
+    }
+
+    [Fact]
+    public void Sink_RestSearchAnswer_GetsEachReleasedRecordAsTheAnswerWouldHoldIt()
+    {
+        var input = FilterHarness.Capture("events_restSearch_json__admin.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, orgId: "4"));
+        var (whole, _, _) = FilterHarness.Run(input, context);
+        var sink = new Collect();
+        var outcomes = new List<UnitOutcome>();
+        var filter = new MispResponseFilter(context, 1 << 24, outcomes.Add, sink);
+        var envelope = new ArrayBufferWriter<byte>();
+
+        filter.Write(input, envelope);
+        filter.Complete(envelope);
+
+        var released = System.Text.Json.Nodes.JsonNode.Parse(whole)!["response"]!.AsArray();
+        Assert.Equal(released.Count, sink.Records.Count);
+        Assert.Equal(outcomes.Count(o => o.Released), sink.Records.Count);
+        for (var i = 0; i < released.Count; i++)
+        {
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(released[i], System.Text.Json.Nodes.JsonNode.Parse(sink.Records[i].Record)));
+        }
     }
 }

@@ -1,29 +1,9 @@
-using Microsoft.Extensions.Time.Testing;
 using TlpGateway.Members;
 
 namespace TlpGateway.Tests.Members;
 
-public sealed class MembersCommandTests : IDisposable
+public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero))
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("tlpgw-cli-");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-
-    public MembersCommandTests() => File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.json"), FilePath);
-
-    private string FilePath => Path.Combine(_directory.FullName, "members.json");
-
-    public void Dispose() => _directory.Delete(recursive: true);
-
-    private (int Code, string Output, string Error) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = MembersCommand.Run(["--file", FilePath, .. args], output, error, _time);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private MemberEntry Member(string id) => MembersFileParser.Parse(File.ReadAllBytes(FilePath)).Members.Single(m => m.Id == id);
-
     [Fact]
     public void Validate_ShippedFile_Ok()
     {
@@ -85,7 +65,7 @@ public sealed class MembersCommandTests : IDisposable
     {
         Assert.Equal(MembersCommand.Ok, Run("suspend", "acme", "--for", "2h").Code);
 
-        Assert.Equal(_time.GetUtcNow().AddHours(2), Member("acme").SuspendedUntil);
+        Assert.Equal(Time.GetUtcNow().AddHours(2), Member("acme").SuspendedUntil);
     }
 
     [Fact]
@@ -118,7 +98,7 @@ public sealed class MembersCommandTests : IDisposable
         Assert.Equal(MembersCommand.Invalid, code);
         Assert.False(string.IsNullOrWhiteSpace(error));
         Assert.Equal(before, File.ReadAllBytes(FilePath));
-        Assert.Single(Directory.GetFiles(_directory.FullName));
+        Assert.Equal(["members.json", "members.json.lock"], Directory.GetFiles(DirectoryPath).Select(Path.GetFileName).Order());
     }
 
     [Theory]
@@ -128,7 +108,43 @@ public sealed class MembersCommandTests : IDisposable
     [InlineData("add", "x", "--relation", "member")]
     public void Run_BadUsage_Exit2(params string[] args)
     {
+        var before = File.ReadAllBytes(FilePath);
+
         Assert.Equal(MembersCommand.Usage, Run(args).Code);
+        Assert.Equal(before, File.ReadAllBytes(FilePath));
+    }
+
+    [Theory]
+    [InlineData("--netwrok", "allow", "acme", "192.0.2.0/24", "--netwrok", "10.0.0.0/8")]
+    [InlineData("--color", "list", "--color")]
+    [InlineData("--netwrok", "add", "x", "--org-uuid", "11111111-2222-4333-8444-555555555555", "--relation", "member", "--max-tlp", "green", "--netwrok", "10.0.0.0/8")]
+    [InlineData("--until", "suspend", "acme", "--for", "2h", "--until", "2027-01-01T00:00:00Z")]
+    [InlineData("--publish-redis", "allow", "acme", "192.0.2.0/24", "--publish-redis", "127.0.0.1:6379")]
+    [InlineData("--publish-redis", "revoke", "acme", "--redis-password", "secret")]
+    [InlineData("maxtlp", "set", "acme", "maxtlp", "green")]
+    public void Run_UnknownOrConflictingOption_Exit2NamingIt(string named, params string[] args)
+    {
+        var before = File.ReadAllBytes(FilePath);
+
+        var (code, _, error) = Run(args);
+
+        Assert.Equal(MembersCommand.Usage, code);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(FilePath));
+    }
+
+    [Theory]
+    [InlineData("suspend", "--until")]
+    [InlineData("add", "--org-uuid")]
+    [InlineData("set", "forwardAs")]
+    [InlineData("community", "set")]
+    public void Help_EveryVerb_PrintsItsUsage(string verb, string mentioned)
+    {
+        var (code, output, _) = Run(verb, "--help");
+
+        Assert.Equal(MembersCommand.Ok, code);
+        Assert.Contains("members " + verb, output, StringComparison.Ordinal);
+        Assert.Contains(mentioned, output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -137,6 +153,6 @@ public sealed class MembersCommandTests : IDisposable
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", Path.Combine(_directory.FullName, "absent.json"), "list"], output, error, _time));
+        Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", Path.Combine(DirectoryPath, "absent.json"), "list"], output, error, Time));
     }
 }

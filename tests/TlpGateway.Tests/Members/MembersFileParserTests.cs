@@ -61,7 +61,11 @@ public sealed class MembersFileParserTests
     [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"red\"", "TLP:RED is never granted to a whole organisation")]
     [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"Amber\"", "expected one of clear, green, amber, amber+strict")]
     [InlineData("[\"198.51.100.0/24\"]", "[\"198.51.100.0/33\"]", "member 'acme': 'networks' entry '198.51.100.0/33'")]
-    [InlineData("[\"198.51.100.0/24\"]", "[\"198.51.100.7/24\"]", "host bits must be zero")]
+    [InlineData("[\"198.51.100.0/24\"]", "[\"198.51.100.7/24\"]", "host bits set: did you mean 198.51.100.0/24?")]
+    [InlineData("[\"198.51.100.0/24\"]", "[\"198.51.100.0/33\"]", "prefix /33 is out of range for IPv4 (0 to 32)")]
+    [InlineData("[\"198.51.100.0/24\"]", "[\"2001:db8::/129\"]", "prefix /129 is out of range for IPv6 (0 to 128)")]
+    [InlineData("[\"198.51.100.0/24\"]", "[\"192.168.1/24\"]", "'192.168.1' is not an IPv4 or IPv6 address")]
+    [InlineData("[\"198.51.100.0/24\"]", "[\"10\"]", "'10' is not an IPv4 or IPv6 address")]
     [InlineData("\"orgUuid\": \"5c7e4b3c-0a1b-4c2d-8e3f-123456789abc\", ", "", "'orgUuid' is required")]
     public void Parse_BadValue_RefusedWithClearMessage(string original, string replacement, string message)
     {

@@ -12,16 +12,26 @@ public sealed class RedisServer : IDisposable
 {
     private Process? _process;
 
-    public RedisServer(string? password = null, int? port = null)
+    /// <param name="password">The default user's password; with <paramref name="user"/>, that ACL user's, and the default user is off.</param>
+    /// <param name="user">An ACL user (Redis 6 and later) that may do everything.</param>
+    /// <param name="port">A port of the test's choosing; a free one otherwise.</param>
+    /// <param name="started">False to create it stopped (a Redis that is down until <see cref="Start"/>).</param>
+    public RedisServer(string? password = null, string? user = null, int? port = null, bool started = true)
     {
         Password = password;
+        User = user;
         Port = port ?? Shared.TestPorts.Free();
-        Start();
+        if (started)
+        {
+            Start();
+        }
     }
 
     public int Port { get; }
 
     public string? Password { get; }
+
+    public string? User { get; }
 
     public string Endpoint => $"127.0.0.1:{Port}";
 
@@ -29,7 +39,11 @@ public sealed class RedisServer : IDisposable
     {
         var binary = Environment.GetEnvironmentVariable("TLPGW_REDIS_SERVER") is { Length: > 0 } configured ? configured : "redis-server";
         var arguments = $"--port {Port} --bind 127.0.0.1 --save \"\" --appendonly no --protected-mode no";
-        if (Password is not null)
+        if (User is not null)
+        {
+            arguments += $" --user default off --user {User} on >{Password} ~* &* +@all";
+        }
+        else if (Password is not null)
         {
             arguments += $" --requirepass {Password}";
         }

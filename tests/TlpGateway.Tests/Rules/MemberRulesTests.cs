@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
 using MispSimulator;
+using TlpGateway.Decision;
 using TlpGateway.Filtering;
 using TlpGateway.Members;
 using TlpGateway.Rules;

@@ -46,7 +46,7 @@ public sealed partial class DeployFilesTests
 
         var deployment = File.ReadAllText(Path.Combine(Deploy, "k8s", "deployment.yaml"));
         Assert.Contains("replicas: 2", deployment, StringComparison.Ordinal);
-        Assert.Contains("--health-probe", deployment, StringComparison.Ordinal);
+        Assert.Contains("httpGet", deployment, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,6 +64,32 @@ public sealed partial class DeployFilesTests
         Assert.NotEmpty(queried);
         Assert.All(queried, name => Assert.Contains(name, emitted));
     }
+
+    [Fact]
+    public void Dashboards_EveryDataSourceUid_IsOneGrafanaProvisions()
+    {
+        var provisioned = File.ReadAllLines(Path.Combine(Deploy, "grafana", "provisioning", "datasources", "datasource.yml"))
+            .Select(line => line.Trim().TrimStart('-').Trim())
+            .Where(line => line.StartsWith("uid:", StringComparison.Ordinal))
+            .Select(line => line["uid:".Length..].Trim())
+            .ToHashSet();
+        var named = Directory.GetFiles(Path.Combine(Deploy, "grafana", "dashboards"), "*.json")
+            .SelectMany(file => DataSourceUids(JsonDocument.Parse(File.ReadAllBytes(file)).RootElement))
+            .Distinct()
+            .ToList();
+
+        Assert.NotEmpty(named);
+        Assert.All(named, uid => Assert.Contains(uid, provisioned));
+    }
+
+    private static IEnumerable<string> DataSourceUids(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => p.Name == "datasource" && p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("uid", out var uid)
+            ? [uid.GetString()!]
+            : DataSourceUids(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(DataSourceUids),
+        _ => [],
+    };
 
     /// <summary>The gateway's instruments, named as the OpenTelemetry Prometheus exporter names them.</summary>
     private static HashSet<string> EmittedPrometheusNames()
@@ -99,7 +125,7 @@ public sealed partial class DeployFilesTests
         _ = new AdmissionMetrics(meters);
         _ = new FilterMetrics(meters);
         _ = new IngressMetrics(meters);
-        _ = new TlpGateway.Redis.RedisMetrics(meters);
+        _ = new TlpGateway.Redis.RedisMetrics(meters, TimeProvider.System);
         var directory = Directory.CreateTempSubdirectory("tlpgw-deploy-");
         try
         {

@@ -82,7 +82,7 @@ public sealed class EntitlementPolicyTests
     [InlineData("Amber", 5, 5)]
     public void CapDistribution_SyncIdentity_CapsNeverRaises(string level, int distribution, int expected)
     {
-        Assert.Equal(expected, EntitlementPolicy.CapDistribution(Enum.Parse<TlpLevel>(level), distribution));
+        Assert.Equal(expected, DistributionCap.Deliver(Enum.Parse<TlpLevel>(level), distribution, inherited: null));
     }
 
     [Fact]

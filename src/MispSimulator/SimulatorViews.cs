@@ -1,0 +1,222 @@
+using System.Text.Json.Nodes;
+
+namespace MispSimulator;
+
+/// <summary>
+/// MISP's item views (objects, event reports, proposals, galaxy clusters, analyst data), answered in
+/// MISP 2.5.1's shapes (<c>ObjectsController::view</c>, <c>EventReportsController::view</c>,
+/// <c>ShadowAttributesController::view</c>, <c>GalaxyClustersController::view</c>,
+/// <c>AnalystDataController</c>). Like MISP for a site admin, the simulator shows everything: what
+/// the requester may receive is the gateway's business.
+/// </summary>
+internal static class SimulatorViews
+{
+    /// <summary>A custom cluster made by ORG_C and a default one from MISP's galaxies.</summary>
+    public static readonly string CustomClusterUuid = "c1c1c1c1-0000-4000-8000-00000000c001";
+
+    public static readonly string DefaultClusterUuid = "c1c1c1c1-0000-4000-8000-00000000c002";
+
+    /// <summary>Notes on ORG_C's TLP:CLEAR event 4, on its TLP:RED event 8, and on event 4's TLP:RED attribute.</summary>
+    public static readonly string NoteOnClearEvent = "a0a0a0a0-0000-4000-8000-00000000a001";
+
+    public static readonly string NoteOnRedEvent = "a0a0a0a0-0000-4000-8000-00000000a002";
+
+    public static readonly string NoteOnRedAttribute = "a0a0a0a0-0000-4000-8000-00000000a003";
+
+    /// <summary>Answers the views this class knows; false for any other route.</summary>
+    public static bool TryAnswer(SimulatorState state, MispRequest misp, out int status, out JsonNode? body)
+    {
+        status = 200;
+        body = (misp.Controller, misp.Action) switch
+        {
+            ("objects", "view") => ObjectView(state, misp.Argument(0)),
+            ("event_reports", "view") => ReportView(state, misp.Argument(0)),
+            ("shadow_attributes", "view") => ProposalView(state, misp.Argument(0)),
+            ("galaxy_clusters", "view") => Clusters(state).FirstOrDefault(c => Matches(c["GalaxyCluster"], misp.Argument(0)))?.DeepClone(),
+            ("analyst_data", "view") => AnalystData(state).FirstOrDefault(n => Matches(n["Note"], misp.Argument(misp.Argument(0) is "all" or "Note" ? 1 : 0)))?.DeepClone(),
+            ("analyst_data", "index") => new JsonArray([.. AnalystData(state).Select(n => n.DeepClone())]),
+            ("analyst_data", "indexminimal") => new JsonObject { ["Note"] = new JsonObject(AnalystData(state).Select(n => KeyValuePair.Create((string)n["Note"]!["uuid"]!, (JsonNode?)JsonValue.Create((string)n["Note"]!["modified"]!)))) },
+            _ => NotServed,
+        };
+        if (ReferenceEquals(body, NotServed))
+        {
+            body = null;
+            return false;
+        }
+
+        if (body is null)
+        {
+            (status, body) = Missing(misp);
+        }
+
+        return true;
+    }
+
+    private static readonly JsonNode NotServed = new JsonObject();
+
+    private static (int, JsonNode) Missing(MispRequest misp)
+    {
+        var (status, message) = misp.Controller switch
+        {
+            "objects" => (404, "Invalid object."),
+            "event_reports" => (404, "Invalid report"),
+            "shadow_attributes" => (404, "Invalid proposal."),
+            "galaxy_clusters" => (404, "Invalid galaxy cluster"),
+            _ => (404, "Invalid analyst data"),
+        };
+        return (status, new JsonObject { ["name"] = message, ["message"] = message, ["url"] = "/" + misp.Controller + "/" + misp.Action });
+    }
+
+    private static bool Matches(JsonNode? item, string? id) =>
+        id is not null && ((string?)item?["id"] == id || string.Equals((string?)item?["uuid"], id, StringComparison.OrdinalIgnoreCase));
+
+    private static JsonObject? ObjectView(SimulatorState state, string? id)
+    {
+        foreach (var evt in state.Events)
+        {
+            foreach (var obj in (evt["Object"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (Matches(obj, id))
+                {
+                    var view = obj.DeepClone().AsObject();
+                    view["Event"] = new JsonObject { ["id"] = (string?)evt["id"], ["info"] = (string?)evt["info"], ["org_id"] = (string?)evt["org_id"], ["orgc_id"] = (string?)evt["orgc_id"], ["uuid"] = (string?)evt["uuid"] };
+                    return new JsonObject { ["Object"] = view };
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonObject? ReportView(SimulatorState state, string? id)
+    {
+        foreach (var evt in state.Events)
+        {
+            foreach (var report in (evt["EventReport"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (Matches(report, id))
+                {
+                    // MISP's DEFAULT_CONTAIN: the event's id, orgs and info beside the report, no UUID, no tags.
+                    return new JsonObject
+                    {
+                        ["EventReport"] = report.DeepClone(),
+                        ["SharingGroup"] = new JsonObject { ["id"] = null, ["name"] = null, ["uuid"] = null },
+                        ["Event"] = new JsonObject
+                        {
+                            ["id"] = (string?)evt["id"],
+                            ["orgc_id"] = (string?)evt["orgc_id"],
+                            ["org_id"] = (string?)evt["org_id"],
+                            ["info"] = (string?)evt["info"],
+                            ["user_id"] = "1",
+                            ["date"] = (string?)evt["date"],
+                            ["Orgc"] = new JsonObject { ["id"] = (string?)evt["Orgc"]?["id"], ["name"] = (string?)evt["Orgc"]?["name"] },
+                            ["Org"] = new JsonObject { ["id"] = (string?)evt["Org"]?["id"], ["name"] = (string?)evt["Org"]?["name"] },
+                        },
+                    };
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonObject? ProposalView(SimulatorState state, string? id)
+    {
+        foreach (var evt in state.Events)
+        {
+            var proposals = (evt["ShadowAttribute"] as JsonArray ?? []).OfType<JsonObject>()
+                .Concat((evt["Attribute"] as JsonArray ?? []).OfType<JsonObject>().SelectMany(a => (a["ShadowAttribute"] as JsonArray ?? []).OfType<JsonObject>()));
+            foreach (var proposal in proposals)
+            {
+                if ((string?)proposal["id"] == id)
+                {
+                    var view = new JsonObject();
+                    foreach (var field in new[] { "id", "old_id", "event_id", "type", "category", "uuid", "to_ids", "value", "comment", "org_id", "first_seen", "last_seen" })
+                    {
+                        view[field] = proposal[field]?.DeepClone();
+                    }
+
+                    return new JsonObject { ["ShadowAttribute"] = view };
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<JsonObject> Clusters(SimulatorState state)
+    {
+        var orgC = state.FindEvent("4")?["Orgc"]?.DeepClone();
+        foreach (var (uuid, value, isDefault) in new[] { (CustomClusterUuid, "ORG_C's actor", false), (DefaultClusterUuid, "APT-Example", true) })
+        {
+            yield return new JsonObject
+            {
+                ["GalaxyCluster"] = new JsonObject
+                {
+                    ["id"] = isDefault ? "2" : "1",
+                    ["uuid"] = uuid,
+                    ["collection_uuid"] = "c0c0c0c0-0000-4000-8000-000000000001",
+                    ["type"] = "threat-actor",
+                    ["value"] = value,
+                    ["tag_name"] = $"misp-galaxy:threat-actor=\"{value}\"",
+                    ["description"] = "A cluster for tests.",
+                    ["galaxy_id"] = "1",
+                    ["source"] = isDefault ? "MISP Project" : "ORG_C",
+                    ["authors"] = new JsonArray(isDefault ? "MISP Project" : "analyst@org-c.test"),
+                    ["version"] = "1",
+                    ["distribution"] = "3",
+                    ["sharing_group_id"] = null,
+                    ["org_id"] = isDefault ? "0" : "3",
+                    ["orgc_id"] = isDefault ? "0" : "3",
+                    ["default"] = isDefault,
+                    ["locked"] = false,
+                    ["extends_uuid"] = "",
+                    ["extends_version"] = "0",
+                    ["published"] = true,
+                    ["deleted"] = false,
+                    ["GalaxyElement"] = new JsonArray(new JsonObject { ["id"] = "1", ["galaxy_cluster_id"] = "1", ["key"] = "synonyms", ["value"] = value + " group" }),
+                    ["Galaxy"] = new JsonObject { ["id"] = "1", ["uuid"] = "c0c0c0c0-0000-4000-8000-000000000001", ["name"] = "Threat Actor", ["type"] = "threat-actor" },
+                    ["Org"] = isDefault ? new JsonObject { ["id"] = "0", ["name"] = "MISP", ["uuid"] = "0" } : orgC?.DeepClone(),
+                    ["Orgc"] = isDefault ? new JsonObject { ["id"] = "0", ["name"] = "MISP", ["uuid"] = "0" } : orgC?.DeepClone(),
+                },
+            };
+        }
+    }
+
+    private static IEnumerable<JsonObject> AnalystData(SimulatorState state)
+    {
+        var orgC = state.FindEvent("4")?["Orgc"];
+        var clearEvent = (string?)state.FindEvent("4")?["uuid"];
+        var redEvent = (string?)state.FindEvent("8")?["uuid"];
+        var redAttribute = (state.FindEvent("4")?["Attribute"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .FirstOrDefault(a => (a["Tag"] as JsonArray ?? []).Any(t => string.Equals((string?)t?["name"], "tlp:red", StringComparison.OrdinalIgnoreCase)))?["uuid"];
+        foreach (var (uuid, type, target) in new[] { (NoteOnClearEvent, "Event", clearEvent), (NoteOnRedEvent, "Event", redEvent), (NoteOnRedAttribute, "Attribute", (string?)redAttribute) })
+        {
+            yield return new JsonObject
+            {
+                ["Note"] = new JsonObject
+                {
+                    ["id"] = uuid[^1..],
+                    ["uuid"] = uuid,
+                    ["object_uuid"] = target,
+                    ["object_type"] = type,
+                    ["authors"] = "analyst@org-c.test",
+                    ["org_uuid"] = (string?)orgC?["uuid"],
+                    ["orgc_uuid"] = (string?)orgC?["uuid"],
+                    ["created"] = "2026-11-22 10:00:00",
+                    ["modified"] = "2026-11-22 10:00:00",
+                    ["distribution"] = "5",
+                    ["sharing_group_id"] = null,
+                    ["locked"] = false,
+                    ["note"] = "Seen in ORG_C's network.",
+                    ["language"] = "en",
+                    ["note_type"] = 0,
+                    ["note_type_name"] = "Note",
+                    ["Org"] = orgC?.DeepClone(),
+                    ["Orgc"] = orgC?.DeepClone(),
+                },
+            };
+        }
+    }
+}

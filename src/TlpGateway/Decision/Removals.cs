@@ -1,0 +1,151 @@
+using TlpGateway.Filtering;
+using TlpGateway.Shapes;
+
+namespace TlpGateway.Decision;
+
+/// <summary>What an item inherits from what holds it, as the decision found it.</summary>
+/// <param name="Level">The item's effective TLP: the more restrictive of its own tags and its parent's.</param>
+/// <param name="Distribution">Its distribution for the member rules, <c>5</c> resolved to its parent's.</param>
+/// <param name="Delivered">Its distribution as a MISP server receives it, <c>5</c> resolved (what its parts inherit).</param>
+/// <param name="Hide">Whether the source is hidden in it.</param>
+internal readonly record struct ItemScope(Tlp.TlpLevel Level, int? Distribution, int? Delivered, bool Hide);
+
+/// <summary>
+/// The parts removed from the record being decided, and what follows from them (SPEC section 3):
+/// references, proposals and sightings that name a removed item go too, and so does a report that
+/// quotes a removed item's UUID or (of at least four characters) value. Texts are read from the
+/// input only when something must be checked against them.
+/// </summary>
+internal sealed class Removals
+{
+    private readonly List<(Node Item, ItemShape Shape, string Reason)> _items = [];
+    private readonly HashSet<string> _uuids = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _attributeIds = new(StringComparer.Ordinal);
+    private readonly List<string> _values = [];
+    private int _textsRead;
+
+    public int Count => _items.Count;
+
+    /// <summary>How many attributes were removed (for <c>attribute_count</c> and the metrics).</summary>
+    public int Attributes { get; private set; }
+
+    public void Clear()
+    {
+        _items.Clear();
+        _uuids.Clear();
+        _attributeIds.Clear();
+        _values.Clear();
+        _textsRead = 0;
+        Attributes = 0;
+    }
+
+    public void Add(Node item, ItemShape shape, string reason)
+    {
+        _items.Add((item, shape, reason));
+        if (shape.Kind is ItemKind.Attribute or ItemKind.AttributeRow)
+        {
+            Attributes++;
+        }
+    }
+
+    /// <summary>Whether <paramref name="item"/> names a removed item through the keys its shape names others by.</summary>
+    public bool NamedBy(Node item, ItemShape shape)
+    {
+        if (_items.Count == 0)
+        {
+            return false;
+        }
+
+        ReadTexts();
+        foreach (var prop in item.Props)
+        {
+            if (shape.NamesUuid.Contains(prop.Key) && item.TextAt(item.IndexOf(prop.Key)) is { } uuid && _uuids.Contains(uuid))
+            {
+                return true;
+            }
+
+            if (shape.NamesAttributeId.Contains(prop.Key) && item.TextAt(item.IndexOf(prop.Key)) is { } id and not "0" && _attributeIds.Contains(id))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether an event report's content quotes a removed item's UUID, or the value of a removed attribute of at least four characters.</summary>
+    public bool QuotedBy(Node report)
+    {
+        if (_items.Count == 0 || report.Text(Key.Content) is not { } content)
+        {
+            return false;
+        }
+
+        ReadTexts();
+        foreach (var uuid in _uuids)
+        {
+            if (content.Contains(uuid, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        foreach (var value in _values)
+        {
+            if (content.Contains(value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The removed parts, described for the outcome.</summary>
+    public IReadOnlyList<Removal> Describe()
+    {
+        if (_items.Count == 0)
+        {
+            return [];
+        }
+
+        var described = new Removal[_items.Count];
+        for (var i = 0; i < _items.Count; i++)
+        {
+            var (item, shape, reason) = _items[i];
+            described[i] = new Removal(shape.Name, item.IsObject ? item.Text(Key.Uuid) : null, item.IsObject ? item.Text(Key.Id) : null, reason);
+        }
+
+        return described;
+    }
+
+    private void ReadTexts()
+    {
+        for (; _textsRead < _items.Count; _textsRead++)
+        {
+            var (item, shape, _) = _items[_textsRead];
+            if (!item.IsObject)
+            {
+                continue;
+            }
+
+            if (item.Text(Key.Uuid) is { } uuid)
+            {
+                _uuids.Add(uuid);
+            }
+
+            if (shape.Kind is ItemKind.Attribute or ItemKind.AttributeRow)
+            {
+                if (item.Text(Key.Id) is { } id)
+                {
+                    _attributeIds.Add(id);
+                }
+
+                if (item.Text(Key.Value) is { Length: >= 4 } value)
+                {
+                    _values.Add(value);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,497 @@
+using System.Text.Json;
+using TlpGateway.Filtering;
+using TlpGateway.Rules;
+using TlpGateway.Shapes;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Decision;
+
+/// <summary>The steps every item goes through, whatever its kind: judged (steps 3-5), then delivered (step 6).</summary>
+internal sealed partial class UnitDecision
+{
+    /// <summary>
+    /// Judges one item against what holds it: its own marking (for shapes judged on their own), the
+    /// entitlement, its member rule, and whether it names or quotes something already removed. A
+    /// removed item is marked and remembered; the scope it passes to its parts is kept on it.
+    /// </summary>
+    private bool Judge(Node item, ItemShape shape, in ItemScope parent, out string reason)
+    {
+        reason = string.Empty;
+        item.JudgedMark = _mark;
+        if (!item.IsObject)
+        {
+            throw new FilterException($"an element of a list of {shape.Name} items is not an object");
+        }
+
+        // :: Step 3 — the item's marking: the more restrictive of its own tags and what holds it.
+        var level = parent.Level;
+        if (shape.Judged)
+        {
+            level = Max(level, OwnLevel(Marking(item, shape, out _, out _)));
+        }
+
+        var own = ReadDistribution(item);
+        var distribution = MemberRules.Resolve(own, parent.Distribution);
+        var delivered = parent.Delivered;
+        if (own is { } sent)
+        {
+            var capped = Requester.IsSyncIdentity && shape.CapsDistribution ? DistributionCap.Deliver(level, sent, parent.Delivered) : sent;
+            if (capped != sent)
+            {
+                var prop = item.Props[item.IndexOf(Key.Distribution)];
+                _edits.ReplaceNumber(prop, capped, quoted: prop.ValueKind == JsonTokenType.String);
+            }
+
+            delivered = DistributionCap.Effective(capped, parent.Delivered);
+        }
+
+        item.Scope = new ItemScope(level, distribution, delivered, parent.Hide);
+
+        // :: Step 4 — may it leave. An item no more restrictive than its parent goes where its parent goes.
+        if (level > parent.Level && !EntitlementPolicy.MayReceive(level, _orgc, Requester))
+        {
+            reason = TlpReasons[(int)level];
+        }
+        else if (shape.RemovedWhenHidden && parent.Hide)
+        {
+            reason = "source-hidden";
+        }
+        else if (RuleBroken(item, shape, distribution, []) is { } rule)
+        {
+            reason = "rule-" + rule;
+        }
+        else if (_removals.NamedBy(item, shape))
+        {
+            reason = "names-removed-item";
+        }
+        else if (shape.Kind == ItemKind.EventReport && _removals.QuotedBy(item))
+        {
+            reason = "quotes-removed-item";
+        }
+        else if (shape.Kind == ItemKind.AnalystData && item.Text(Key.RelatedObjectUuid) is { } related && !IsReleasedPart(related))
+        {
+            // A relationship embeds what it points at, with that item's source: only to a part released here.
+            reason = "relates-to-unconfirmed-item";
+        }
+        else
+        {
+            return true;
+        }
+
+        Remove(item, shape, reason);
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="uuid"/> is the event being decided or one of its parts the requester receives.</summary>
+    private bool IsReleasedPart(string uuid)
+    {
+        if (string.Equals(uuid, _confirmed, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (_event is null)
+        {
+            return false;
+        }
+
+        if (_parts is null)
+        {
+            _parts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (_event.Text(Key.Uuid) is { } eventUuid)
+            {
+                _parts.Add(eventUuid);
+            }
+
+            AddParts(List(_event, Key.Attribute));
+            AddParts(List(_event, Key.EventReport));
+            if (List(_event, Key.Object) is { } objects)
+            {
+                AddParts(objects);
+                foreach (var obj in objects.Items)
+                {
+                    AddParts(obj.RemovedMark == _mark ? null : List(obj, Key.Attribute));
+                }
+            }
+        }
+
+        return _parts.Contains(uuid);
+
+        void AddParts(Node? list)
+        {
+            foreach (var part in list?.Items ?? [])
+            {
+                if (part.IsObject && part.RemovedMark != _mark && part.Text(Key.Uuid) is { } partUuid)
+                {
+                    _parts!.Add(partUuid);
+                }
+            }
+        }
+    }
+
+    private void Remove(Node item, ItemShape shape, string reason)
+    {
+        item.RemovedMark = _mark;
+        _removals.Add(item, shape, reason);
+    }
+
+    /// <summary>
+    /// Judges the parts others depend on before those others (step 5): attributes, then objects with
+    /// their attributes (an object left with none goes), then reports, which may quote what went.
+    /// </summary>
+    private void JudgeParts(Node holder, ItemShape shape, in ItemScope scope)
+    {
+        if (shape[Key.Attribute].Role == Role.Items && List(holder, Key.Attribute) is { } attributes)
+        {
+            foreach (var attribute in attributes.Items)
+            {
+                Judge(attribute, MispShapes.Attribute, scope, out _);
+            }
+        }
+
+        if (shape[Key.Object].Role == Role.Items && List(holder, Key.Object) is { } objects)
+        {
+            foreach (var obj in objects.Items)
+            {
+                JudgeObject(obj, scope);
+            }
+        }
+
+        if (shape[Key.EventReport].Role == Role.Items && List(holder, Key.EventReport) is { } reports)
+        {
+            foreach (var report in reports.Items)
+            {
+                Judge(report, MispShapes.EventReport, scope, out _);
+            }
+        }
+    }
+
+    /// <summary>Judges an object and its attributes; an object left without any attribute goes (SPEC section 3).</summary>
+    private bool JudgeObject(Node obj, in ItemScope scope)
+    {
+        var kept = Judge(obj, MispShapes.Object, scope, out var reason);
+        var attributes = List(obj, Key.Attribute);
+        if (attributes is null)
+        {
+            return kept;
+        }
+
+        var removed = 0;
+        foreach (var attribute in attributes.Items)
+        {
+            if (!kept)
+            {
+                // The attributes of a removed object are removed with it: references and quotes of them go too.
+                attribute.JudgedMark = _mark;
+                Remove(attribute, MispShapes.Attribute, reason);
+                continue;
+            }
+
+            removed += Judge(attribute, MispShapes.Attribute, obj.Scope, out _) ? 0 : 1;
+        }
+
+        if (kept && removed > 0 && removed == attributes.Items.Count)
+        {
+            Remove(obj, MispShapes.Object, "object-emptied");
+            return false;
+        }
+
+        return kept;
+    }
+
+    /// <summary>
+    /// Delivers a kept item (step 6), property by property as its shape describes them: checks each
+    /// value's type, hides the source where the scope says so, strips local tags the client asked
+    /// MISP to leave out, and judges and delivers its parts.
+    /// </summary>
+    private void Deliver(Node item, ItemShape shape, in ItemScope scope)
+    {
+        var removed = default(KeySet);
+        for (var i = 0; i < item.Props.Count; i++)
+        {
+            var prop = item.Props[i];
+            var role = shape[prop.Key];
+            var isContainer = prop.ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray;
+            switch (role.Role)
+            {
+                case Role.Unread:
+                    if (isContainer && (MispShapes.DataKeys.Contains(prop.Key) || (prop.Child is { } child ? Records.HoldsData(child) : Records.RawHoldsData(item.Source.Span[prop.ValueStart..prop.ValueEnd]))))
+                    {
+                        throw new FilterException($"a {shape.Name} holds MISP data under a name the gateway does not read");
+                    }
+
+                    break;
+
+                case Role.Scalar:
+                    if (isContainer)
+                    {
+                        throw new FilterException($"'{KeyNames.NameOf(prop.Key)}' of a {shape.Name} is not a scalar");
+                    }
+
+                    if (scope.Hide && role.Hiding != Hiding.Keep)
+                    {
+                        _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
+                    }
+
+                    break;
+
+                case Role.Tags or Role.TagLinks:
+                    // The marking read them already (and checked their shape) where the item was judged on its own tags.
+                    DeliverTags(prop, role.Role, scope, check: !(shape.Judged && item.JudgedMark == _mark));
+                    break;
+
+                case Role.Item:
+                    if (prop.ValueKind == JsonTokenType.Null)
+                    {
+                        break;
+                    }
+
+                    if (prop.ValueKind != JsonTokenType.StartObject)
+                    {
+                        throw new FilterException($"'{KeyNames.NameOf(prop.Key)}' of a {shape.Name} is not an object");
+                    }
+
+                    if (scope.Hide && role.Hiding != Hiding.Keep)
+                    {
+                        _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
+                    }
+                    else
+                    {
+                        Deliver(prop.Child!, MispShapes.Of(role.Kind), scope);
+                    }
+
+                    break;
+
+                case Role.Items:
+                    if (scope.Hide && role.Hiding == Hiding.Remove)
+                    {
+                        removed.Add(prop.Key);
+                        break;
+                    }
+
+                    DeliverList(prop, role.Kind, scope);
+                    break;
+            }
+        }
+
+        _edits.RemoveProps(item, removed);
+    }
+
+    private void DeliverList(in Prop prop, ItemKind kind, in ItemScope scope)
+    {
+        if (prop.ValueKind == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        var list = prop.Child is { IsList: true } child ? child : throw new FilterException($"'{KeyNames.NameOf(prop.Key)}' is not a list");
+        switch (kind)
+        {
+            case ItemKind.Correlation:
+                // Decided with the event (JudgeCorrelations).
+                return;
+
+            case ItemKind.Hit:
+                // Feed and server hits tell what other sources hold: never released (SPEC section 3).
+                foreach (var hit in list.Items)
+                {
+                    hit.RemovedMark = _mark;
+                }
+
+                break;
+
+            case ItemKind.RelatedAttribute:
+                DeliverAttributeCorrelations(list);
+                break;
+
+            default:
+                var shape = MispShapes.Of(kind);
+                foreach (var element in list.Items)
+                {
+                    var kept = element.JudgedMark == _mark ? element.RemovedMark != _mark : Judge(element, shape, scope, out _);
+                    if (kept)
+                    {
+                        Deliver(element, shape, element.Scope);
+                    }
+                }
+
+                break;
+        }
+
+        _edits.RemoveMarked(list, _mark);
+    }
+
+    private void DeliverTags(in Prop prop, Role role, in ItemScope scope, bool check)
+    {
+        if (prop.ValueKind == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        var list = prop.Child ?? throw new FilterException("tags are not a list");
+        if (check)
+        {
+            TagList.Check(list, role);
+        }
+        foreach (var element in list.Items)
+        {
+            if (_context.ExcludeLocalTags && TagList.IsLocal(element, role))
+            {
+                element.RemovedMark = _mark;
+            }
+            else if (scope.Hide)
+            {
+                Deliver(element, role == Role.TagLinks ? MispShapes.TagLink : MispShapes.Tag, scope);
+            }
+        }
+
+        _edits.RemoveMarked(list, _mark);
+    }
+
+    /// <summary>
+    /// An item's marking from all its tags (<see cref="Role.Tags"/> and <see cref="Role.TagLinks"/>
+    /// properties); <paramref name="kept"/> leaves out the local tags the client asked to leave out,
+    /// and <paramref name="keptTags"/> counts those of the <c>Tag</c> list that stay.
+    /// </summary>
+    private TlpMarking Marking(Node item, ItemShape shape, out TlpMarking kept, out int keptTags)
+    {
+        var marking = default(TlpMarking);
+        kept = default;
+        keptTags = 0;
+        foreach (var prop in item.Props)
+        {
+            var role = shape[prop.Key].Role;
+            if (role is not (Role.Tags or Role.TagLinks) || prop.ValueKind == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            var list = prop.Child ?? throw new FilterException("tags are not a list");
+            TagList.Check(list, role);
+            foreach (var element in list.Items)
+            {
+                var tag = TagList.TagOf(element, role);
+                TagList.AddTo(ref marking, tag);
+                if (!(_context.ExcludeLocalTags && TagList.IsLocal(element, role)))
+                {
+                    TagList.AddTo(ref kept, tag);
+                    keptTags += prop.Key == Key.Tag ? 1 : 0;
+                }
+            }
+        }
+
+        return marking;
+    }
+
+    /// <summary>The member rule an item breaks (by its members-file field name), with the tags it will leave with, or null.</summary>
+    private string? RuleBroken(Node item, ItemShape shape, int? distribution, IReadOnlyList<string> added)
+    {
+        var rules = Requester.Member.Rules;
+        if (rules.IsEmpty || shape.Rule == RuleKind.None)
+        {
+            return null;
+        }
+
+        var sharingGroup = item.Child(Key.SharingGroup) is { IsObject: true } group ? group.Text(Key.Uuid) : null;
+        switch (shape.Rule)
+        {
+            case RuleKind.Event:
+                return rules.EventRule(TagNames(item, shape, added), distribution, sharingGroup);
+            case RuleKind.Attribute:
+                return rules.AttributeRule(item.Text(Key.Type), item.Text(Key.Category), distribution, sharingGroup, TagNames(item, shape, added));
+            case RuleKind.Object:
+                return rules.ObjectRule(item.Text(Key.Name), distribution, sharingGroup);
+            default:
+                return rules.ItemRule(distribution, sharingGroup) ?? (shape[Key.Tag].Role == Role.Tags ? rules.AttributeRule(null, null, null, null, TagNames(item, shape, added)) : null);
+        }
+    }
+
+    /// <summary>The canonical names of an item's tags, and the ones the gateway adds (reused list: read before the next call).</summary>
+    private List<string> TagNames(Node item, ItemShape shape, IReadOnlyList<string> added)
+    {
+        _names.Clear();
+        foreach (var prop in item.Props)
+        {
+            var role = shape[prop.Key].Role;
+            if (role is Role.Tags or Role.TagLinks && prop.Child is { IsList: true } list)
+            {
+                foreach (var element in list.Items)
+                {
+                    _names.Add(TagList.CanonicalName(TagList.TagOf(element, role)));
+                }
+            }
+        }
+
+        _names.AddRange(added);
+        return _names;
+    }
+
+    /// <summary>An item's own distribution: a number or numeric string; absent or <c>null</c> is none; anything else ends the answer.</summary>
+    private static int? ReadDistribution(Node item)
+    {
+        if (item.IndexOf(Key.Distribution) is not (>= 0 and var i) || item.Props[i].ValueKind == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        return item.IntAt(i) is { } level and >= 0 and <= 5 ? level : throw new FilterException("distribution is not a level 0 to 5");
+    }
+
+    /// <summary>A list property of an item (array or PHP object-list); null when absent or <c>null</c>; anything else ends the answer.</summary>
+    private static Node? List(Node holder, Key key)
+    {
+        if (holder.IndexOf(key) is not (>= 0 and var i) || holder.Props[i].ValueKind == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        return holder.Props[i].Child is { IsList: true } list ? list : throw new FilterException($"'{KeyNames.NameOf(key)}' is not a list");
+    }
+
+    /// <summary>The properties of a record beside its main item: the blocks MISP writes there hold no MISP data of their own.</summary>
+    private void DeliverRecordBlocks(Node unit, Node item, in ItemScope scope)
+    {
+        if (ReferenceEquals(unit, item))
+        {
+            return;
+        }
+
+        var removed = default(KeySet);
+        for (var i = 0; i < unit.Props.Count; i++)
+        {
+            var prop = unit.Props[i];
+            if (ReferenceEquals(prop.Child, item))
+            {
+                continue;
+            }
+
+            switch (prop.Key)
+            {
+                case Key.Event when prop.Child is { IsObject: true } stub:
+                    Deliver(stub, MispShapes.EventStub, scope);
+                    break;
+                case Key.SharingGroup when prop.Child is { IsObject: true } group:
+                    if (scope.Hide)
+                    {
+                        removed.Add(Key.SharingGroup);
+                    }
+                    else
+                    {
+                        Deliver(group, MispShapes.SharingGroup, scope);
+                    }
+
+                    break;
+                default:
+                    if (prop.ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray
+                        && (MispShapes.DataKeys.Contains(prop.Key) || (prop.Child is { } child ? Records.HoldsData(child) : Records.RawHoldsData(unit.Source.Span[prop.ValueStart..prop.ValueEnd]))))
+                    {
+                        throw new FilterException("a record holds MISP data beside its item");
+                    }
+
+                    break;
+            }
+        }
+
+        _edits.RemoveProps(unit, removed);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using TlpGateway.Filtering;
+using TlpGateway.Shapes;
+
+namespace TlpGateway.Defaults;
+
+/// <summary>
+/// Writes the default marking into a released event (SPEC section 5), as tag objects like
+/// <c>{"name":"tlp:amber","colour":"#FFC000","exportable":true,"local":false}</c>: appended to its
+/// <c>Tag</c> list (an array or PHP's object-list), or as a new <c>Tag</c> list where MISP left the
+/// key out.
+/// </summary>
+internal static class DefaultTags
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // The few default tag names of a community, written once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> TagBytes = new(StringComparer.Ordinal);
+    private static readonly Func<string, byte[]> TagFactory = Tag;
+
+    /// <summary>Adds <paramref name="names"/> to <paramref name="evt"/>; <paramref name="keptTags"/> is how many of its tags stay.</summary>
+    public static void Add(Edits edits, Node evt, Node? tags, int keptTags, IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(edits);
+        ArgumentNullException.ThrowIfNull(evt);
+        ArgumentNullException.ThrowIfNull(names);
+        var mark = edits.BeginReplacement();
+        var output = edits.Scratch;
+        int at;
+        if (tags is null)
+        {
+            at = evt.Props.Count > 0 ? evt.Props[^1].ValueEnd : evt.Start + 1;
+            output.Write(evt.Props.Count > 0 ? ",\"Tag\":["u8 : "\"Tag\":["u8);
+            WriteTags(output, names, indexFrom: -1);
+            output.Write("]"u8);
+        }
+        else if (tags.IsArray)
+        {
+            at = tags.Items.Count > 0 ? tags.Items[^1].End : tags.Start + 1;
+            if (keptTags > 0)
+            {
+                output.Write(","u8);
+            }
+
+            WriteTags(output, names, indexFrom: -1);
+        }
+        else
+        {
+            // PHP's object-list: the added tags take the next free indices.
+            at = tags.Items.Count > 0 ? tags.Items[^1].End : tags.Start + 1;
+            if (keptTags > 0)
+            {
+                output.Write(","u8);
+            }
+
+            WriteTags(output, names, indexFrom: NextIndex(tags));
+        }
+
+        edits.CommitReplacement(at, at, mark);
+    }
+
+    private static void WriteTags(IBufferWriter<byte> output, IReadOnlyList<string> names, long indexFrom)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Write(","u8);
+            }
+
+            if (indexFrom >= 0)
+            {
+                output.Write(Encoding.UTF8.GetBytes("\"" + (indexFrom + i).ToString(CultureInfo.InvariantCulture) + "\":"));
+            }
+
+            output.Write(TagBytes.GetOrAdd(names[i], TagFactory));
+        }
+    }
+
+    private static byte[] Tag(string name)
+    {
+        var buffer = new ArrayBufferWriter<byte>(96);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name"u8, name);
+            writer.WriteString("colour"u8, DefaultMarking.Colour);
+            writer.WriteBoolean("exportable"u8, true);
+            writer.WriteBoolean("local"u8, false);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static long NextIndex(Node tags)
+    {
+        long next = 0;
+        var source = tags.Source.Span;
+        foreach (var prop in tags.Props)
+        {
+            // The name is a run of digits between quotes at the property's start.
+            var name = source[(prop.NameStart + 1)..];
+            var end = name.IndexOf((byte)'"');
+            if (end > 0 && long.TryParse(name[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index >= next)
+            {
+                next = index + 1;
+            }
+        }
+
+        return next;
+    }
+}

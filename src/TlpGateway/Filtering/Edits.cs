@@ -1,0 +1,224 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using TlpGateway.Shapes;
+
+namespace TlpGateway.Filtering;
+
+/// <summary>
+/// The changes the decision makes to one held record, as byte ranges of its input: removals,
+/// replacements and insertions, applied when the record is written. Everything not edited is
+/// copied as it came, so a released record costs a copy, not a re-serialisation.
+/// </summary>
+internal sealed class Edits
+{
+    private readonly List<Edit> _edits = [];
+    private readonly ArrayBufferWriter<byte> _replacements = new(1024);
+
+    /// <summary>A removal (no replacement) or a replacement written at <c>ReplacementStart</c> of the replacements buffer.</summary>
+    private readonly record struct Edit(int Start, int End, int ReplacementStart, int ReplacementLength);
+
+    public int Count => _edits.Count;
+
+    /// <summary>Where a replacement is composed before <see cref="CommitReplacement"/> takes it (e.g. by a <see cref="Utf8JsonWriter"/>).</summary>
+    public IBufferWriter<byte> Scratch => _replacements;
+
+    public void Clear()
+    {
+        _edits.Clear();
+        _replacements.ResetWrittenCount();
+    }
+
+    /// <summary>Starts a replacement composed in <see cref="Scratch"/>; <see cref="CommitReplacement"/> ends it.</summary>
+    public int BeginReplacement() => _replacements.WrittenCount;
+
+    /// <summary>Replaces <c>[start, end)</c> by what was written to <see cref="Scratch"/> since <paramref name="mark"/>.</summary>
+    public void CommitReplacement(int start, int end, int mark) =>
+        _edits.Add(new Edit(start, end, mark, _replacements.WrittenCount - mark));
+
+    public void Replace(int start, int end, ReadOnlySpan<byte> replacement)
+    {
+        _edits.Add(new Edit(start, end, _replacements.WrittenCount, replacement.Length));
+        _replacements.Write(replacement);
+    }
+
+    public void Insert(int at, ReadOnlySpan<byte> bytes) => Replace(at, at, bytes);
+
+    public void ReplaceValue(in Prop prop, ReadOnlySpan<byte> replacement) => Replace(prop.ValueStart, prop.ValueEnd, replacement);
+
+    /// <summary>Replaces a property's value by a number, quoted as MISP writes most numbers, or bare.</summary>
+    public void ReplaceNumber(in Prop prop, int value, bool quoted)
+    {
+        Span<byte> text = stackalloc byte[16];
+        value.TryFormat(text[1..], out var length, default, CultureInfo.InvariantCulture);
+        if (quoted)
+        {
+            text[0] = (byte)'"';
+            text[length + 1] = (byte)'"';
+            ReplaceValue(prop, text[..(length + 2)]);
+        }
+        else
+        {
+            ReplaceValue(prop, text.Slice(1, length));
+        }
+    }
+
+    /// <summary>
+    /// Removes the elements of a list (an array or an object-list) that carry <paramref name="mark"/>;
+    /// a list left with none is written <c>[]</c>, as MISP writes an empty list.
+    /// </summary>
+    public void RemoveMarked(Node list, int mark)
+    {
+        var removed = 0;
+        foreach (var item in list.Items)
+        {
+            removed += item.RemovedMark == mark ? 1 : 0;
+        }
+
+        if (removed == 0)
+        {
+            return;
+        }
+
+        if (removed == list.Items.Count)
+        {
+            Replace(list.Start, list.End, "[]"u8);
+            return;
+        }
+
+        RemoveElements(new ItemElements(list, mark));
+    }
+
+    /// <summary>Removes the properties of <paramref name="holder"/> whose key is in <paramref name="keys"/>.</summary>
+    public void RemoveProps(Node holder, KeySet keys)
+    {
+        if (holder.Keys.Overlaps(keys))
+        {
+            RemoveElements(new PropElements(holder, keys));
+        }
+    }
+
+    /// <summary>Removes the properties of <paramref name="holder"/> at <paramref name="positions"/> (an object keyed by UUIDs).</summary>
+    public void RemovePropsAt(Node holder, IReadOnlyCollection<int> positions)
+    {
+        if (positions.Count > 0)
+        {
+            RemoveElements(new PositionElements(holder, positions));
+        }
+    }
+
+    /// <summary>Writes <paramref name="input"/> with the edits applied to <paramref name="output"/>.</summary>
+    public void Emit(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
+    {
+        if (_edits.Count == 0)
+        {
+            output.Write(input);
+            return;
+        }
+
+        _edits.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        var replacements = _replacements.WrittenSpan;
+        var position = 0;
+        foreach (var edit in _edits)
+        {
+            if (edit.Start < position)
+            {
+                // Edits inside something already removed or replaced: the outer edit wins, unless they truly overlap.
+                if (edit.End <= position)
+                {
+                    continue;
+                }
+
+                throw new FilterException("overlapping edits");
+            }
+
+            output.Write(input[position..edit.Start]);
+            output.Write(replacements.Slice(edit.ReplacementStart, edit.ReplacementLength));
+            position = edit.End;
+        }
+
+        output.Write(input[position..]);
+    }
+
+    /// <summary>
+    /// Removes elements of an array or properties of an object with their separators, so the rest
+    /// stays valid JSON: an element before the last kept one goes with the comma after it, one after
+    /// the last kept one with the comma before it.
+    /// </summary>
+    private void RemoveElements<T>(T elements)
+        where T : struct, IElements
+    {
+        var lastKept = elements.Count - 1;
+        while (lastKept >= 0 && elements.Removed(lastKept))
+        {
+            lastKept--;
+        }
+
+        if (lastKept < 0)
+        {
+            if (elements.Count > 0)
+            {
+                _edits.Add(new Edit(elements.Start(0), elements.End(elements.Count - 1), 0, 0));
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < elements.Count; i++)
+        {
+            if (!elements.Removed(i))
+            {
+                continue;
+            }
+
+            _edits.Add(i < lastKept
+                ? new Edit(elements.Start(i), elements.Start(i + 1), 0, 0)
+                : new Edit(elements.End(i - 1), elements.End(i), 0, 0));
+        }
+    }
+
+    /// <summary>The elements of an array or object, as <see cref="RemoveElements"/> sees them.</summary>
+    private interface IElements
+    {
+        int Count { get; }
+
+        int Start(int index);
+
+        int End(int index);
+
+        bool Removed(int index);
+    }
+
+    private readonly struct ItemElements(Node list, int mark) : IElements
+    {
+        public int Count => list.Items.Count;
+
+        public int Start(int index) => list.Items[index].ElementStart;
+
+        public int End(int index) => list.Items[index].End;
+
+        public bool Removed(int index) => list.Items[index].RemovedMark == mark;
+    }
+
+    private readonly struct PositionElements(Node holder, IReadOnlyCollection<int> positions) : IElements
+    {
+        public int Count => holder.Props.Count;
+
+        public int Start(int index) => holder.Props[index].NameStart;
+
+        public int End(int index) => holder.Props[index].ValueEnd;
+
+        public bool Removed(int index) => positions.Contains(index);
+    }
+
+    private readonly struct PropElements(Node holder, KeySet keys) : IElements
+    {
+        public int Count => holder.Props.Count;
+
+        public int Start(int index) => holder.Props[index].NameStart;
+
+        public int End(int index) => holder.Props[index].ValueEnd;
+
+        public bool Removed(int index) => holder.Props[index].Key is not (Key.Other or Key.Index) && keys.Contains(holder.Props[index].Key);
+    }
+}

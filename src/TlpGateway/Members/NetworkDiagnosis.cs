@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TlpGateway.Members;
+
+/// <summary>
+/// Says what is wrong with a network entry the gateway refused, and what looks wrong in a member's
+/// list of networks that it accepts: a maintainer reads these, so each names the fix.
+/// </summary>
+internal static class NetworkDiagnosis
+{
+    /// <summary>
+    /// The network <paramref name="text"/> names, or null with <paramref name="problem"/> saying why it
+    /// is not one the gateway accepts.
+    /// </summary>
+    public static IPNetwork? Parse(string text, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+        var addressPart = slash < 0 ? trimmed : trimmed[..slash];
+
+        // IPAddress also reads "10" and "192.168.1" (as 0.0.0.10 and 192.168.0.1): never what a maintainer meant.
+        if (!IPAddress.TryParse(addressPart, out var address) || (address.AddressFamily == AddressFamily.InterNetwork && addressPart.Split('.').Length != 4))
+        {
+            problem = $"'{addressPart}' is not an IPv4 or IPv6 address";
+            return null;
+        }
+
+        if (Admission.NetworkList.ParseOne(trimmed) is { } network)
+        {
+            problem = null;
+            return network;
+        }
+
+        problem = Explain(address, slash < 0 ? string.Empty : trimmed[(slash + 1)..]);
+        return null;
+    }
+
+    private static string Explain(IPAddress address, string prefixPart)
+    {
+
+        var max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        if (!int.TryParse(prefixPart, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
+        {
+            return $"prefix '{prefixPart}' is not a number 0 to {max}";
+        }
+
+        if (prefix > max)
+        {
+            return $"prefix /{prefix} is out of range for {(max == 32 ? "IPv4" : "IPv6")} (0 to {max})";
+        }
+
+        return $"host bits set: did you mean {new IPNetwork(Mask(address, prefix), prefix)}?";
+    }
+
+    /// <summary>Networks that are valid but probably not what the maintainer meant.</summary>
+    public static IEnumerable<string> Warnings(IReadOnlyList<IPNetwork> networks)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
+        if (networks.Count == 0)
+        {
+            yield return "'networks' is empty: nobody can connect as this member";
+        }
+
+        for (var i = 0; i < networks.Count; i++)
+        {
+            var network = networks[i];
+            if (network.PrefixLength == 0)
+            {
+                yield return $"'networks' entry '{network}' lets in every {(network.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? "IPv4" : "IPv6")} address";
+            }
+
+            for (var j = 0; j < networks.Count; j++)
+            {
+                var other = networks[j];
+                var covers = other.PrefixLength < network.PrefixLength || (other.PrefixLength == network.PrefixLength && j < i);
+                if (j != i && covers && other.BaseAddress.AddressFamily == network.BaseAddress.AddressFamily && other.Contains(network.BaseAddress))
+                {
+                    yield return $"'networks' entry '{network}' is already covered by '{other}'";
+                    break;
+                }
+            }
+        }
+    }
+
+    private static IPAddress Mask(IPAddress address, int prefix)
+    {
+        var bytes = address.GetAddressBytes();
+        for (var bit = prefix; bit < bytes.Length * 8; bit++)
+        {
+            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        }
+
+        return new IPAddress(bytes);
+    }
+}

@@ -1,0 +1,289 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace TlpGateway.Shapes;
+
+/// <summary>
+/// The property names the gateway reads in MISP's answers. Every other name is <see cref="Other"/>:
+/// its value is only skipped over (and, when it is a container, checked to hold no MISP data).
+/// <see cref="Index"/> is any all-digit name: PHP writes a list with gaps as an object keyed
+/// <c>"0"</c>, <c>"2"</c>, ... (<c>json_encode</c> of an array that is not 0..n-1).
+/// </summary>
+internal enum Key : byte
+{
+    Other,
+    Index,
+
+    // Items and lists of items.
+    Event,
+    Attribute,
+    Object,
+    EventReport,
+    ShadowAttribute,
+    Sighting,
+    RelatedEvent,
+    RelatedAttribute,
+    Galaxy,
+    GalaxyCluster,
+    Note,
+    Opinion,
+    Relationship,
+    RelationshipInbound,
+    RelatedObject,
+    ObjectReference,
+    CryptographicKey,
+    Feed,
+    Server,
+
+    // Tags.
+    Tag,
+    EventTag,
+    AttributeTag,
+    EventReportTag,
+
+    // Organisations and sharing groups.
+    Orgc,
+    Org,
+    Organisation,
+    SharingGroup,
+    SharingGroupOrg,
+
+    // Scalars the policy reads or rewrites.
+    Uuid,
+    Id,
+    Name,
+    Local,
+    Inherited,
+    Distribution,
+    Protected,
+    OrgcUuid,
+    OrgUuid,
+    OrgcId,
+    OrgId,
+    OrgcName,
+    OrgName,
+    Value,
+    Content,
+    AttributeCount,
+    ReferencedUuid,
+    ReferencedId,
+    EventCreatorEmail,
+    ExtendsUuid,
+    Source,
+    Email,
+    EventOrgId,
+    UserId,
+    Timestamp,
+    SightingTimestamp,
+    Published,
+    EventUuid,
+    EventId,
+    AttributeUuid,
+    AttributeId,
+    OldId,
+    OldUuid,
+    Info,
+    Type,
+    Category,
+    ObjectUuid,
+    ObjectType,
+    RelatedObjectUuid,
+    RelatedObjectType,
+    SharingGroupId,
+    OrganisationUuid,
+    Authors,
+    Default,
+    User,
+}
+
+/// <summary>A set of <see cref="Key"/>s, one bit each.</summary>
+internal struct KeySet
+{
+    private UInt128 _bits;
+
+    public readonly bool Contains(Key key) => (_bits & ((UInt128)1 << (int)key)) != 0;
+
+    /// <summary>Adds <paramref name="key"/>; false when it was already there.</summary>
+    public bool Add(Key key)
+    {
+        var bit = (UInt128)1 << (int)key;
+        var added = (_bits & bit) == 0;
+        _bits |= bit;
+        return added;
+    }
+
+    public readonly bool Overlaps(KeySet other) => (_bits & other._bits) != 0;
+
+    public static KeySet Of(params ReadOnlySpan<Key> keys)
+    {
+        var set = default(KeySet);
+        foreach (var key in keys)
+        {
+            set.Add(key);
+        }
+
+        return set;
+    }
+}
+
+/// <summary>
+/// The names of <see cref="Key"/>, found with one probe of an open-addressing table keyed by a
+/// name's first eight bytes and its length: every property name of every answer is looked up.
+/// </summary>
+internal static class KeyNames
+{
+    private const int Bits = 9;
+    private const int Mask = (1 << Bits) - 1;
+
+    private static readonly (string Name, Key Key)[] Names =
+    [
+        ("Event", Key.Event),
+        ("Attribute", Key.Attribute),
+        ("Object", Key.Object),
+        ("EventReport", Key.EventReport),
+        ("ShadowAttribute", Key.ShadowAttribute),
+        ("Sighting", Key.Sighting),
+        ("RelatedEvent", Key.RelatedEvent),
+        ("RelatedAttribute", Key.RelatedAttribute),
+        ("Galaxy", Key.Galaxy),
+        ("GalaxyCluster", Key.GalaxyCluster),
+        ("Note", Key.Note),
+        ("Opinion", Key.Opinion),
+        ("Relationship", Key.Relationship),
+        ("RelationshipInbound", Key.RelationshipInbound),
+        ("related_object", Key.RelatedObject),
+        ("ObjectReference", Key.ObjectReference),
+        ("CryptographicKey", Key.CryptographicKey),
+        ("Feed", Key.Feed),
+        ("Server", Key.Server),
+        ("Tag", Key.Tag),
+        ("EventTag", Key.EventTag),
+        ("AttributeTag", Key.AttributeTag),
+        ("EventReportTag", Key.EventReportTag),
+        ("Orgc", Key.Orgc),
+        ("Org", Key.Org),
+        ("Organisation", Key.Organisation),
+        ("SharingGroup", Key.SharingGroup),
+        ("SharingGroupOrg", Key.SharingGroupOrg),
+        ("uuid", Key.Uuid),
+        ("id", Key.Id),
+        ("name", Key.Name),
+        ("local", Key.Local),
+        ("inherited", Key.Inherited),
+        ("distribution", Key.Distribution),
+        ("protected", Key.Protected),
+        ("orgc_uuid", Key.OrgcUuid),
+        ("org_uuid", Key.OrgUuid),
+        ("orgc_id", Key.OrgcId),
+        ("org_id", Key.OrgId),
+        ("orgc", Key.OrgcName),
+        ("org", Key.OrgName),
+        ("value", Key.Value),
+        ("content", Key.Content),
+        ("attribute_count", Key.AttributeCount),
+        ("referenced_uuid", Key.ReferencedUuid),
+        ("referenced_id", Key.ReferencedId),
+        ("event_creator_email", Key.EventCreatorEmail),
+        ("extends_uuid", Key.ExtendsUuid),
+        ("source", Key.Source),
+        ("email", Key.Email),
+        ("event_org_id", Key.EventOrgId),
+        ("user_id", Key.UserId),
+        ("timestamp", Key.Timestamp),
+        ("sighting_timestamp", Key.SightingTimestamp),
+        ("published", Key.Published),
+        ("event_uuid", Key.EventUuid),
+        ("event_id", Key.EventId),
+        ("attribute_uuid", Key.AttributeUuid),
+        ("attribute_id", Key.AttributeId),
+        ("old_id", Key.OldId),
+        ("old_uuid", Key.OldUuid),
+        ("info", Key.Info),
+        ("type", Key.Type),
+        ("category", Key.Category),
+        ("object_uuid", Key.ObjectUuid),
+        ("object_type", Key.ObjectType),
+        ("related_object_uuid", Key.RelatedObjectUuid),
+        ("related_object_type", Key.RelatedObjectType),
+        ("sharing_group_id", Key.SharingGroupId),
+        ("organisation_uuid", Key.OrganisationUuid),
+        ("authors", Key.Authors),
+        ("default", Key.Default),
+        ("User", Key.User),
+    ];
+
+    private static readonly ulong[] Heads = new ulong[1 << Bits];
+    private static readonly byte[]?[] Utf8Names = new byte[1 << Bits][];
+    private static readonly Key[] Keys = BuildKeys();
+
+    /// <summary>The key of a property name (its UTF-8 bytes, unescaped).</summary>
+    public static Key Find(ReadOnlySpan<byte> name)
+    {
+        if (name.Length is > 0 and <= 19 && name.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
+        {
+            return Key.Index;
+        }
+
+        var head = Head(name);
+        for (var slot = Slot(head, name.Length); ; slot = (slot + 1) & Mask)
+        {
+            var candidate = Utf8Names[slot];
+            if (candidate is null)
+            {
+                return Key.Other;
+            }
+
+            // The head and length say it all for names of up to eight bytes.
+            if (Heads[slot] == head && candidate.Length == name.Length && (name.Length <= sizeof(ulong) || name.SequenceEqual(candidate)))
+            {
+                return Keys[slot];
+            }
+        }
+    }
+
+    /// <summary>The name of a key, as MISP spells it (for the keys the gateway writes).</summary>
+    public static string NameOf(Key key) => Names.First(n => n.Key == key).Name;
+
+    private static Key[] BuildKeys()
+    {
+        // Every key but Other and Index has exactly one name, and a key set holds at most 128 keys.
+        var all = Enum.GetValues<Key>();
+        if (all.Length > 128 || !all.Where(key => key is not (Key.Other or Key.Index)).Order().SequenceEqual(Names.Select(n => n.Key).Order()))
+        {
+            throw new InvalidOperationException("Every Key but Other and Index needs exactly one name, and there may be at most 128 keys.");
+        }
+
+        var keys = new Key[1 << Bits];
+        foreach (var (text, key) in Names)
+        {
+            var name = Encoding.UTF8.GetBytes(text);
+            var head = Head(name);
+            var slot = Slot(head, name.Length);
+            while (Utf8Names[slot] is not null)
+            {
+                slot = (slot + 1) & Mask;
+            }
+
+            Utf8Names[slot] = name;
+            Heads[slot] = head;
+            keys[slot] = key;
+        }
+
+        return keys;
+    }
+
+    /// <summary>The first eight bytes of a name, zero-padded (names hold no zero byte).</summary>
+    private static ulong Head(ReadOnlySpan<byte> name)
+    {
+        if (name.Length >= sizeof(ulong))
+        {
+            return MemoryMarshal.Read<ulong>(name);
+        }
+
+        ulong head = 0;
+        name.CopyTo(MemoryMarshal.AsBytes(new Span<ulong>(ref head)));
+        return head;
+    }
+
+    private static int Slot(ulong head, int length) => (int)(((head ^ (ulong)length) * 0x9E3779B97F4A7C15UL) >> (64 - Bits));
+}

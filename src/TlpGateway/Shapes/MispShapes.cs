@@ -1,0 +1,280 @@
+namespace TlpGateway.Shapes;
+
+/// <summary>
+/// The MISP shapes the gateway releases, as MISP 2.5 writes them (<c>JSONConverterTool</c>,
+/// <c>Event::fetchEvent</c>, the item controllers; <c>misp-samples/real-2.5.1</c>). A property
+/// not described here is part of its item: a scalar is released with it, a container only when it
+/// holds no MISP data at any depth (<see cref="DataKeys"/>).
+/// </summary>
+internal static class MispShapes
+{
+    /// <summary>
+    /// Names that mark MISP data or a source's identity: found in a container the shapes do not
+    /// describe, they end the answer (an event under a misspelt key, an attribute list beside a
+    /// known one), because nothing undescribed can be judged.
+    /// </summary>
+    public static readonly KeySet DataKeys = KeySet.Of(
+        Key.Event, Key.Attribute, Key.Object, Key.EventReport, Key.ShadowAttribute, Key.Sighting, Key.RelatedEvent,
+        Key.RelatedAttribute, Key.GalaxyCluster, Key.Note, Key.Opinion, Key.Relationship, Key.RelationshipInbound,
+        Key.RelatedObject, Key.ObjectReference, Key.CryptographicKey, Key.Tag, Key.EventTag, Key.AttributeTag,
+        Key.EventReportTag, Key.Orgc, Key.Org, Key.Organisation, Key.SharingGroup, Key.OrgcUuid, Key.OrgUuid, Key.EventUuid,
+        Key.AttributeUuid, Key.EventCreatorEmail, Key.Email, Key.Info);
+
+    public static readonly ItemShape Tag = new ItemShape(ItemKind.Tag, "tag")
+        .Scalars(Key.Name, Key.Local, Key.Inherited, Key.Id)
+        .Hidden(Hiding.Zero, Key.OrgId, Key.UserId);
+
+    public static readonly ItemShape TagLink = new ItemShape(ItemKind.TagLink, "tag")
+        .With(Key.Tag, Role.Item, ItemKind.Tag)
+        .Scalars(Key.Local, Key.Id, Key.EventId)
+        .Hidden(Hiding.Zero, Key.OrgId, Key.UserId);
+
+    public static readonly ItemShape Organisation = new ItemShape(ItemKind.Organisation, "organisation")
+        .Scalars(Key.Id, Key.Name, Key.Uuid, Key.Local);
+
+    public static readonly ItemShape SharingGroupOrg = new ItemShape(ItemKind.SharingGroupOrg, "sharing-group-organisation")
+        .With(Key.Organisation, Role.Item, ItemKind.Organisation)
+        .Scalars(Key.OrgId, Key.Id);
+
+    public static readonly ItemShape SharingGroup = new ItemShape(ItemKind.SharingGroup, "sharing-group")
+        .With(Key.Organisation, Role.Item, ItemKind.Organisation)
+        .With(Key.SharingGroupOrg, Role.Items, ItemKind.SharingGroupOrg)
+        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.OrgId, Key.OrganisationUuid);
+
+    /// <summary>What tells of other sources or other events, which the gateway cannot judge: feed and server correlations (SPEC section 3), inbound relationships. Never released.</summary>
+    public static readonly ItemShape Hit = new(ItemKind.Hit, "feed-hit");
+
+    public static readonly ItemShape CryptographicKey = new ItemShape(ItemKind.CryptographicKey, "cryptographic-key")
+        .Scalars(Key.Uuid, Key.Type);
+
+    /// <summary>The few event fields MISP writes beside or inside an item (attribute rows, report and object views, correlations).</summary>
+    public static readonly ItemShape EventStub = new ItemShape(ItemKind.EventStub, "event")
+        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .Scalars(Key.Id, Key.Uuid, Key.Info, Key.Distribution, Key.Published, Key.Timestamp)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
+        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
+
+    public static readonly ItemShape ObjectStub = new ItemShape(ItemKind.ObjectStub, "object")
+        .Scalars(Key.Id, Key.Uuid, Key.Name, Key.Distribution, Key.SharingGroupId);
+
+    /// <summary>The item a relationship points at, which MISP embeds with its event's source.</summary>
+    public static readonly ItemShape ForeignItem = new ItemShape(ItemKind.ForeignItem, "related-object")
+        .With(Key.Event, Role.Item, ItemKind.EventStub)
+        .With(Key.Object, Role.Item, ItemKind.ObjectStub)
+        .With(Key.Organisation, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .Scalars(Key.Uuid, Key.Id, Key.Value, Key.Type, Key.Category, Key.EventId, Key.Name)
+        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
+
+    /// <summary>Notes, opinions and relationships (MISP's analyst data), nested in what they concern or on their own.</summary>
+    public static readonly ItemShape AnalystData = Analyst();
+
+    public static readonly ItemShape Sighting = new ItemShape(ItemKind.Sighting, "sighting")
+        {
+            NamesUuid = KeySet.Of(Key.AttributeUuid),
+            NamesAttributeId = KeySet.Of(Key.AttributeId),
+        }
+        .With(Key.Organisation, Role.Item, ItemKind.Organisation, Hiding.Remove)
+        .With(Key.Event, Role.Item, ItemKind.EventStub)
+        .Scalars(Key.Uuid, Key.Id, Key.EventId, Key.EventUuid, Key.AttributeUuid, Key.AttributeId, Key.Value, Key.Type)
+        .Hidden(Hiding.Zero, Key.OrgId)
+        .Hidden(Hiding.Remove, Key.Source, Key.OrgUuid);
+
+    public static readonly ItemShape Proposal = new ItemShape(ItemKind.Proposal, "proposal")
+        {
+            Judged = true,
+            Rule = RuleKind.Attribute,
+            RemovedWhenHidden = true,
+            NamesUuid = KeySet.Of(Key.Uuid, Key.OldUuid),
+            NamesAttributeId = KeySet.Of(Key.OldId),
+        }
+        .With(Key.Org, Role.Item, ItemKind.Organisation)
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.Feed, Role.Items, ItemKind.Hit)
+        .With(Key.Server, Role.Items, ItemKind.Hit)
+        .With(Key.Event, Role.Item, ItemKind.EventStub)
+        .Scalars(Key.Uuid, Key.Id, Key.OldId, Key.OldUuid, Key.EventId, Key.EventUuid, Key.Type, Key.Category, Key.Value, Key.OrgId, Key.OrgUuid, Key.Email, Key.EventOrgId);
+
+    public static readonly ItemShape ClusterRelation = new ItemShape(ItemKind.ClusterRelation, "galaxy-cluster-relation")
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId);
+
+    public static readonly ItemShape GalaxyCluster = new ItemShape(ItemKind.GalaxyCluster, "galaxy-cluster") { Rule = RuleKind.Item, CapsDistribution = true }
+        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.Note, Role.Items, ItemKind.AnalystData)
+        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
+        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default, Key.Value, Key.Type, Key.SharingGroupId)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId)
+        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
+
+    public static readonly ItemShape Galaxy = new ItemShape(ItemKind.Galaxy, "galaxy")
+        .With(Key.GalaxyCluster, Role.Items, ItemKind.GalaxyCluster)
+        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Type);
+
+    public static readonly ItemShape RelatedAttribute = new ItemShape(ItemKind.RelatedAttribute, "correlation")
+        .Scalars(Key.Id, Key.Value, Key.EventId, Key.Info)
+        .Hidden(Hiding.Zero, Key.OrgId);
+
+    /// <summary>
+    /// A related event. Its inbound relationships come from items anywhere in the hub, each embedded
+    /// with its own source: they cannot be confirmed, so they never leave (<see cref="ItemKind.Hit"/>).
+    /// </summary>
+    public static readonly ItemShape Correlation = new ItemShape(ItemKind.Correlation, "correlation")
+        .With(Key.Event, Role.Item, ItemKind.EventStub)
+        .With(Key.RelationshipInbound, Role.Items, ItemKind.Hit);
+
+    public static readonly ItemShape Attribute = AttributeShape(ItemKind.Attribute, "attribute");
+
+    /// <summary>An element of <c>/attributes/restSearch</c>: an attribute with stubs of its event and object, and its event's tags marked <c>inherited</c>.</summary>
+    public static readonly ItemShape AttributeRow = AttributeShape(ItemKind.AttributeRow, "attribute")
+        .With(Key.Event, Role.Item, ItemKind.EventStub)
+        .With(Key.Object, Role.Item, ItemKind.ObjectStub);
+
+    public static readonly ItemShape ObjectReference = new ItemShape(ItemKind.ObjectReference, "object-reference")
+        {
+            NamesUuid = KeySet.Of(Key.ReferencedUuid),
+        }
+        .With(Key.Object, Role.Item, ItemKind.ObjectStub)
+        .With(Key.Attribute, Role.Item, ItemKind.ObjectStub)
+        .With(Key.Note, Role.Items, ItemKind.AnalystData)
+        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
+        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .Scalars(Key.Uuid, Key.Id, Key.ReferencedUuid, Key.ReferencedId, Key.EventId);
+
+    public static readonly ItemShape Object = new ItemShape(ItemKind.Object, "object") { Judged = true, Rule = RuleKind.Object, CapsDistribution = true }
+        .With(Key.Attribute, Role.Items, ItemKind.Attribute)
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.ObjectReference, Role.Items, ItemKind.ObjectReference)
+        .With(Key.ShadowAttribute, Role.Items, ItemKind.Proposal)
+        .With(Key.Note, Role.Items, ItemKind.AnalystData)
+        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
+        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .With(Key.Event, Role.Item, ItemKind.EventStub)
+        .With(Key.CryptographicKey, Role.Items, ItemKind.CryptographicKey, Hiding.Remove)
+        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Distribution, Key.SharingGroupId, Key.EventId);
+
+    public static readonly ItemShape EventReport = new ItemShape(ItemKind.EventReport, "event-report") { Judged = true, Rule = RuleKind.Item, CapsDistribution = true }
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.EventReportTag, Role.TagLinks, ItemKind.TagLink)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .With(Key.Event, Role.Item, ItemKind.EventStub)
+        .With(Key.Note, Role.Items, ItemKind.AnalystData)
+        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
+        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Content, Key.Distribution, Key.SharingGroupId, Key.EventId);
+
+    public static readonly ItemShape Event = new ItemShape(ItemKind.Event, "event") { Judged = true, Rule = RuleKind.Event, CapsDistribution = true }
+        .With(Key.Attribute, Role.Items, ItemKind.Attribute)
+        .With(Key.Object, Role.Items, ItemKind.Object)
+        .With(Key.ShadowAttribute, Role.Items, ItemKind.Proposal)
+        .With(Key.Sighting, Role.Items, ItemKind.Sighting)
+        .With(Key.EventReport, Role.Items, ItemKind.EventReport)
+        .With(Key.Note, Role.Items, ItemKind.AnalystData)
+        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
+        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .With(Key.Galaxy, Role.Items, ItemKind.Galaxy)
+        .With(Key.RelatedEvent, Role.Items, ItemKind.Correlation)
+        .With(Key.Feed, Role.Items, ItemKind.Hit)
+        .With(Key.Server, Role.Items, ItemKind.Hit)
+        .With(Key.CryptographicKey, Role.Items, ItemKind.CryptographicKey, Hiding.Remove)
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.EventTag, Role.TagLinks, ItemKind.TagLink)
+        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .Scalars(Key.Uuid, Key.Id, Key.Info, Key.Distribution, Key.Protected, Key.AttributeCount, Key.Published, Key.Timestamp, Key.SightingTimestamp, Key.SharingGroupId)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
+        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
+        .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
+        .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
+
+    /// <summary>A row of <c>/events/index</c>: an event's own fields with its tags as <c>EventTag</c> links, no attributes.</summary>
+    public static readonly ItemShape IndexRow = new ItemShape(ItemKind.IndexRow, "index-row") { Judged = true, Rule = RuleKind.Event, CapsDistribution = true }
+        .With(Key.EventTag, Role.TagLinks, ItemKind.TagLink)
+        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .Scalars(Key.Uuid, Key.Id, Key.Info, Key.Distribution, Key.Protected, Key.AttributeCount, Key.Published, Key.Timestamp, Key.SightingTimestamp, Key.SharingGroupId)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
+        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
+        .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
+        .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
+
+    public static ItemShape Of(ItemKind kind) => kind switch
+    {
+        ItemKind.Event => Event,
+        ItemKind.IndexRow => IndexRow,
+        ItemKind.Attribute => Attribute,
+        ItemKind.AttributeRow => AttributeRow,
+        ItemKind.Object => Object,
+        ItemKind.ObjectReference => ObjectReference,
+        ItemKind.EventReport => EventReport,
+        ItemKind.Proposal => Proposal,
+        ItemKind.Sighting => Sighting,
+        ItemKind.AnalystData => AnalystData,
+        ItemKind.Galaxy => Galaxy,
+        ItemKind.GalaxyCluster => GalaxyCluster,
+        ItemKind.ClusterRelation => ClusterRelation,
+        ItemKind.Correlation => Correlation,
+        ItemKind.RelatedAttribute => RelatedAttribute,
+        ItemKind.CryptographicKey => CryptographicKey,
+        ItemKind.Hit => Hit,
+        ItemKind.Tag => Tag,
+        ItemKind.TagLink => TagLink,
+        ItemKind.Organisation => Organisation,
+        ItemKind.SharingGroup => SharingGroup,
+        ItemKind.SharingGroupOrg => SharingGroupOrg,
+        ItemKind.EventStub => EventStub,
+        ItemKind.ObjectStub => ObjectStub,
+        ItemKind.ForeignItem => ForeignItem,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static ItemShape AttributeShape(ItemKind kind, string name) => new ItemShape(kind, name) { Judged = true, Rule = RuleKind.Attribute, CapsDistribution = true }
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.AttributeTag, Role.TagLinks, ItemKind.TagLink)
+        .With(Key.Galaxy, Role.Items, ItemKind.Galaxy)
+        .With(Key.ShadowAttribute, Role.Items, ItemKind.Proposal)
+        .With(Key.Sighting, Role.Items, ItemKind.Sighting)
+        .With(Key.RelatedAttribute, Role.Items, ItemKind.RelatedAttribute)
+        .With(Key.Feed, Role.Items, ItemKind.Hit)
+        .With(Key.Server, Role.Items, ItemKind.Hit)
+        .With(Key.Note, Role.Items, ItemKind.AnalystData)
+        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
+        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .Scalars(Key.Uuid, Key.Id, Key.Type, Key.Category, Key.Value, Key.Distribution, Key.SharingGroupId, Key.EventId, Key.Timestamp);
+
+    private static ItemShape Analyst()
+    {
+        var shape = new ItemShape(ItemKind.AnalystData, "analyst-data")
+        {
+            Judged = true,
+            Rule = RuleKind.Item,
+            CapsDistribution = true,
+            NamesUuid = KeySet.Of(Key.ObjectUuid, Key.RelatedObjectUuid),
+        };
+        return shape
+            .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+            .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+            .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+            .With(Key.Tag, Role.Tags, ItemKind.Tag)
+            .With(Key.Note, Role.Items, ItemKind.AnalystData)
+            .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
+            .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+            .With(Key.RelatedObject, Role.Item, ItemKind.ForeignItem)
+            .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.SharingGroupId, Key.ObjectUuid, Key.ObjectType, Key.RelatedObjectUuid, Key.RelatedObjectType)
+            .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId)
+            .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
+            .Hidden(Hiding.Remove, Key.Authors);
+    }
+}

@@ -1,0 +1,187 @@
+using TlpGateway.Filtering;
+
+namespace TlpGateway.Shapes;
+
+/// <summary>What a record of an answer is: the kind of its main item.</summary>
+internal enum RecordKind : byte
+{
+    /// <summary>Holds no MISP data (a write result, an error, metadata): released as it is.</summary>
+    NoData,
+    Event,
+    IndexRow,
+    AttributeRow,
+    Attribute,
+    Object,
+    EventReport,
+    Proposal,
+    Sighting,
+    AnalystData,
+    GalaxyCluster,
+
+    /// <summary><c>/analyst_data/indexMinimal</c>: per kind, the UUIDs of analyst data and when each changed.</summary>
+    AnalystDataIndex,
+}
+
+/// <summary>A recognised record: its main item, and the event stub MISP may write beside it.</summary>
+internal readonly record struct Record(RecordKind Kind, Node Item, ItemShape Shape, Node? EventStub);
+
+/// <summary>
+/// Recognises the records MISP answers with: <c>{"Event": ...}</c>; an item under its kind's name
+/// with the blocks MISP writes beside it (<c>{"EventReport": ..., "Event": ..., "SharingGroup": ...}</c>);
+/// the bare rows of <c>/events/index</c>; an old-style bare event. What holds MISP data in any other
+/// shape cannot be judged: the answer ends.
+/// </summary>
+internal static class Records
+{
+    private static readonly (Key Key, RecordKind Kind, ItemKind Item)[] ItemKeys =
+    [
+        (Key.Attribute, RecordKind.Attribute, ItemKind.Attribute),
+        (Key.Object, RecordKind.Object, ItemKind.Object),
+        (Key.EventReport, RecordKind.EventReport, ItemKind.EventReport),
+        (Key.ShadowAttribute, RecordKind.Proposal, ItemKind.Proposal),
+        (Key.Sighting, RecordKind.Sighting, ItemKind.Sighting),
+        (Key.GalaxyCluster, RecordKind.GalaxyCluster, ItemKind.GalaxyCluster),
+        (Key.Note, RecordKind.AnalystData, ItemKind.AnalystData),
+        (Key.Opinion, RecordKind.AnalystData, ItemKind.AnalystData),
+        (Key.Relationship, RecordKind.AnalystData, ItemKind.AnalystData),
+    ];
+
+    /// <exception cref="FilterException">The record holds MISP data in a shape the gateway does not know.</exception>
+    public static Record Recognise(Node unit)
+    {
+        if (!unit.IsObject)
+        {
+            return HoldsData(unit) ? throw new FilterException("a list in place of a record holds MISP data") : new Record(RecordKind.NoData, unit, MispShapes.Event, null);
+        }
+
+        Record? found = null;
+        foreach (var (key, kind, item) in ItemKeys)
+        {
+            if (unit.Child(key) is not { } child)
+            {
+                continue;
+            }
+
+            if (kind == RecordKind.AnalystData && child.IsObject && AnalystIndex(child))
+            {
+                found = Single(found, new Record(RecordKind.AnalystDataIndex, unit, MispShapes.AnalystData, null));
+                continue;
+            }
+
+            if (!child.IsObject)
+            {
+                throw new FilterException($"'{KeyNames.NameOf(key)}' of a record is not an object");
+            }
+
+            found = Single(found, new Record(kind, child, MispShapes.Of(item), unit.Child(Key.Event)));
+        }
+
+        if (found is { } record)
+        {
+            return record;
+        }
+
+        // The requester's own account (/users/view/me): its organisation is the requester's.
+        if (unit.Child(Key.User) is { IsObject: true })
+        {
+            return new Record(RecordKind.NoData, unit, MispShapes.Event, null);
+        }
+
+        if (unit.Child(Key.Event) is { } evt)
+        {
+            return evt.IsObject ? new Record(RecordKind.Event, evt, MispShapes.Event, null) : throw new FilterException("'Event' is not an object");
+        }
+
+        // Bare rows: an event's own fields (old restSearch answers, /events/index).
+        if (unit.Has(Key.Tag) || (unit.Has(Key.Info) && (unit.Has(Key.Attribute) || unit.Has(Key.Object))))
+        {
+            return new Record(RecordKind.Event, unit, MispShapes.Event, null);
+        }
+
+        if (unit.Has(Key.EventTag) || (unit.Has(Key.Uuid) && (unit.Has(Key.OrgcUuid) || unit.Has(Key.Orgc) || unit.Has(Key.Info))))
+        {
+            return new Record(RecordKind.IndexRow, unit, MispShapes.IndexRow, null);
+        }
+
+        return HoldsData(unit) ? throw new FilterException("a record of unknown shape holds MISP data") : new Record(RecordKind.NoData, unit, MispShapes.Event, null);
+    }
+
+    /// <summary>Whether a value holds, at any depth, a name that marks MISP data (<see cref="MispShapes.DataKeys"/>).</summary>
+    public static bool HoldsData(Node node)
+    {
+        foreach (var prop in node.Props)
+        {
+            if (MispShapes.DataKeys.Contains(prop.Key))
+            {
+                return true;
+            }
+
+            if (prop.Child is { } child ? HoldsData(child) : prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray && RawHoldsData(node.Source.Span[prop.ValueStart..prop.ValueEnd]))
+            {
+                return true;
+            }
+        }
+
+        if (node.IsArray)
+        {
+            foreach (var item in node.Items)
+            {
+                if (item.Token is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray && HoldsData(item))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a container the scan skipped holds a name that marks MISP data.</summary>
+    public static bool RawHoldsData(ReadOnlySpan<byte> json)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(json, isFinalBlock: true, new System.Text.Json.JsonReaderState(JsonScan.ReaderOptions));
+        while (reader.Read())
+        {
+            if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && MispShapes.DataKeys.Contains(JsonScan.KeyOf(ref reader)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Record Single(Record? found, Record record) => found switch
+    {
+        null => record,
+
+        // The minimal index lists notes, opinions and relationships side by side.
+        { Kind: RecordKind.AnalystDataIndex } when record.Kind == RecordKind.AnalystDataIndex => record,
+        _ => throw new FilterException("a record holds more than one kind of item"),
+    };
+
+    /// <summary><c>{"Note": {"uuid": "modified", ...}}</c>: names that are UUIDs, string values.</summary>
+    private static bool AnalystIndex(Node child)
+    {
+        if (child.Props.Count == 0)
+        {
+            return false;
+        }
+
+        var source = child.Source.Span;
+        foreach (var prop in child.Props)
+        {
+            if (prop.Key != Key.Other || prop.ValueKind != System.Text.Json.JsonTokenType.String || !IsUuidName(source[prop.NameStart..prop.ValueStart]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether a property's name (the bytes from its opening quote to its value) is a plain UUID.</summary>
+    private static bool IsUuidName(ReadOnlySpan<byte> nameAndColon) =>
+        nameAndColon.Length > 38 && nameAndColon[0] == (byte)'"' && nameAndColon[37] == (byte)'"'
+            && Guid.TryParseExact(System.Text.Encoding.ASCII.GetString(nameAndColon[1..37]), "D", out _);
+}

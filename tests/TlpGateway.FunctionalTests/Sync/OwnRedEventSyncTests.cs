@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using MispSimulator;
+using TlpGateway.FunctionalTests.Infrastructure;
+
+namespace TlpGateway.FunctionalTests.Sync;
+
+/// <summary>
+/// A member's own TLP:RED event through its own MISP server (positive-model class 12, SPEC section 6):
+/// TLP:RED never leaves for a MISP server, but the server's push succeeds and its existence check
+/// gets MISP's own answer, so the hub's copy stays current and the spoke counts nothing failed.
+/// </summary>
+public sealed class OwnRedEventSyncTests : IAsyncLifetime
+{
+    private const string OrgB = "699a69b5-3603-4906-bb08-7be821f84189";
+    private const string OwnRed = "b0b0b0b0-0000-4000-8000-0000000000b1";
+    private TestServers _servers = null!;
+
+    public async Task InitializeAsync()
+    {
+        _servers = await TestServers.StartAsync();
+        _servers.Simulator.PutEvent(RedEvent(OwnRed, "30"));
+    }
+
+    public async Task DisposeAsync() => await _servers.DisposeAsync();
+
+    private static JsonObject RedEvent(string uuid, string id) => new()
+    {
+        ["id"] = id,
+        ["uuid"] = uuid,
+        ["info"] = "ORG_B's own TLP:RED case",
+        ["distribution"] = "1",
+        ["orgc_id"] = "2",
+        ["org_id"] = "2",
+        ["published"] = true,
+        ["timestamp"] = "1795342000",
+        ["Orgc"] = new JsonObject { ["id"] = "2", ["name"] = "ORG_B", ["uuid"] = OrgB },
+        ["Org"] = new JsonObject { ["id"] = "2", ["name"] = "ORG_B", ["uuid"] = OrgB },
+        ["Attribute"] = new JsonArray(new JsonObject { ["id"] = "300", ["uuid"] = "b0b0b0b0-0000-4000-8000-0000000003a1", ["type"] = "ip-dst", ["category"] = "Network activity", ["value"] = "192.0.2.250", ["distribution"] = "5" }),
+        ["Tag"] = new JsonArray(new JsonObject { ["name"] = "tlp:red", ["colour"] = "#CC0033", ["exportable"] = true, ["local"] = false }),
+    };
+
+    private HttpClient SpokeB() => _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
+
+    [Fact]
+    public async Task Head_OwnRedEvent_AnswersMispsOwnStatusToTheOwnersServer()
+    {
+        using var spoke = SpokeB();
+        using var other = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var own = await spoke.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/events/view/" + OwnRed));
+        using var get = await spoke.GetAsync("/events/view/" + OwnRed);
+        using var foreign = await other.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/events/view/" + OwnRed));
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.DoesNotContain("192.0.2.250", await get.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+    }
+
+    [Fact]
+    public async Task EditPush_OwnRedEvent_StaysASuccessKeepingIdAndUuidOnly()
+    {
+        using var spoke = SpokeB();
+        var pushed = new JsonObject { ["Event"] = RedEvent(OwnRed, "9") };
+        pushed["Event"]!["info"] = "ORG_B's own TLP:RED case, updated";
+
+        using var response = await spoke.PostAsync($"/events/edit/{OwnRed}/metadata:1", new StringContent(pushed.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["Event"]!;
+        Assert.Equal("30", (string?)echo["id"]);
+        Assert.Equal(OwnRed, (string?)echo["uuid"]);
+        Assert.DoesNotContain("192.0.2.250", echo.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("ORG_B's own TLP:RED case, updated", (string?)_servers.Simulator.FindEvent(OwnRed)!["info"]);
+    }
+
+    [Fact]
+    public async Task AddPush_NewOwnRedEvent_StaysASuccessKeepingIdAndUuidOnly()
+    {
+        using var spoke = SpokeB();
+        const string uuid = "b0b0b0b0-0000-4000-8000-0000000000b2";
+
+        using var response = await spoke.PostAsync("/events/add/metadata:1", new StringContent(new JsonObject { ["Event"] = RedEvent(uuid, "11") }.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["Event"]!;
+        Assert.Equal(uuid, (string?)echo["uuid"]);
+        Assert.NotNull((string?)echo["id"]);
+        Assert.DoesNotContain("192.0.2.250", echo.ToJsonString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,209 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TlpGateway.Decision;
+using TlpGateway.Members;
+using TlpGateway.Shapes;
+using TlpGateway.Tests.Filtering;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Tests.Decision;
+
+/// <summary>
+/// Items MISP answers without their event (positive-model classes 4, 10, 16): each judged as a part of
+/// the event it concerns, looked up with the requester's key; never relayed unjudged, never blanked.
+/// </summary>
+public sealed class ItemRecordTests
+{
+    private const string EventUuid = "eeeeeeee-0000-4000-8000-000000000008";
+    private const string AttributeUuid = "33333333-0000-4000-8000-000000000001";
+    private static readonly string Forwarder = FilterHarness.Community.Forwarder.Uuid;
+
+    private static (string Output, List<UnitOutcome> Outcomes, bool Withheld, List<string> Asked) Run(string json, Func<string, EventAccess> lookup, TlpGateway.Admission.Requester? requester = null)
+    {
+        var asked = new List<string>();
+        var context = FilterHarness.Context(requester ?? FilterHarness.Requester(), lookups: true);
+        var (output, outcomes, withheld) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), context, chunk: 61, lookup: reference =>
+        {
+            asked.Add(reference);
+            return lookup(reference);
+        });
+        return (Encoding.UTF8.GetString(output), outcomes, withheld, asked);
+    }
+
+    private static EventAccess Receivable(bool hides = false, TlpLevel tlp = TlpLevel.Clear, string[]? removed = null, string[]? removedIds = null) =>
+        new(true, FilterHarness.OrgC, "8", hides, removed ?? []) { EventUuid = EventUuid, Tlp = tlp, RemovedAttributeIds = removedIds ?? [] };
+
+    private const string AttributeView = $$$"""{"Attribute":{"id":"81","event_id":"8","uuid":"{{{AttributeUuid}}}","type":"ip-dst","value":"203.0.113.81","distribution":"5"}}""";
+
+    [Fact]
+    public void AttributeView_ItsEventWithheld_WithheldAsMispAnswersAMissingOne()
+    {
+        var (output, outcomes, withheld, asked) = Run(AttributeView, _ => EventAccess.Withheld);
+
+        Assert.Equal(["8"], asked);
+        Assert.True(withheld);
+        Assert.Empty(output);
+        Assert.Equal(RecordKind.Attribute, Assert.Single(outcomes).Record);
+    }
+
+    [Fact]
+    public void AttributeView_RemovedFromItsEvent_Withheld()
+    {
+        var (output, _, withheld, _) = Run(AttributeView, _ => Receivable(removed: [AttributeUuid]));
+
+        Assert.True(withheld);
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public void AttributeView_ItsOwnRedTagInAClearEvent_Withheld()
+    {
+        var view = AttributeView.Replace("\"distribution\":\"5\"", "\"distribution\":\"5\",\"Tag\":[{\"name\":\"tlp:red\"}]", StringComparison.Ordinal);
+
+        var (_, outcomes, withheld, _) = Run(view, _ => Receivable());
+
+        Assert.True(withheld);
+        Assert.Equal("removed-from-event", Assert.Single(outcomes).Reason);
+    }
+
+    [Fact]
+    public void AttributeView_Receivable_Released()
+    {
+        var (output, _, withheld, _) = Run(AttributeView, _ => Receivable());
+
+        Assert.False(withheld);
+        Assert.Equal("203.0.113.81", (string?)JsonNode.Parse(output)!["Attribute"]!["value"]);
+    }
+
+    [Fact]
+    public void ReportView_SourceHidden_TheEventStubBesideItNamesTheForwarder()
+    {
+        var json = $$$$"""{"EventReport":{"id":"2","uuid":"dddddddd-0000-4000-8000-000000000002","event_id":"8","name":"r","content":"c","distribution":"5"},"SharingGroup":{"id":"1","uuid":"5e5e","name":"SG ORG_C"},"Event":{"id":"8","orgc_id":"3","org_id":"3","info":"x","Orgc":{"id":"3","name":"ORG_C"},"Org":{"id":"3","name":"ORG_C"}}}""";
+
+        var (output, _, withheld, asked) = Run(json, _ => Receivable(hides: true));
+
+        Assert.Equal(["8"], asked);
+        Assert.False(withheld);
+        Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
+        var stub = JsonNode.Parse(output)!["Event"]!;
+        Assert.Equal(Forwarder, (string?)stub["Orgc"]!["uuid"]);
+        Assert.Equal("0", (string?)stub["orgc_id"]);
+    }
+
+    [Fact]
+    public void ObjectView_ItsAttributesJudgedEachByItsOwnMarking()
+    {
+        var json = $$$"""{"Object":{"id":"3","uuid":"cccccccc-0000-4000-8000-000000000003","event_id":"8","name":"file","Event":{"id":"8","uuid":"{{{EventUuid}}}","info":"x"},"Attribute":[{"uuid":"44444444-0000-4000-8000-000000000001","type":"md5","value":"x","Tag":[{"name":"tlp:red"}]},{"uuid":"44444444-0000-4000-8000-000000000002","type":"sha1","value":"y"}]}}""";
+
+        var (output, _, _, asked) = Run(json, _ => Receivable());
+
+        Assert.Equal([EventUuid], asked);
+        Assert.DoesNotContain("44444444-0000-4000-8000-000000000001", output, StringComparison.Ordinal);
+        Assert.Contains("44444444-0000-4000-8000-000000000002", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProposalIndex_RowNamingARemovedAttributeOnlyByOldId_Withheld()
+    {
+        var json = $$$"""[{"ShadowAttribute":{"id":"1","old_id":"81","uuid":"aaaaaaaa-0000-4000-8000-000000000001","event_uuid":"{{{EventUuid}}}","event_id":"8","type":"ip-dst","value":"203.0.113.82"}},{"ShadowAttribute":{"id":"2","old_id":"0","uuid":"aaaaaaaa-0000-4000-8000-000000000002","event_uuid":"{{{EventUuid}}}","event_id":"8","type":"ip-dst","value":"203.0.113.83"}}]""";
+
+        var (output, _, _, asked) = Run(json, _ => Receivable(removedIds: ["81"]));
+
+        Assert.Equal([EventUuid], asked);
+        Assert.DoesNotContain("203.0.113.82", output, StringComparison.Ordinal);
+        Assert.Contains("203.0.113.83", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SightingRows_NamingARemovedAttributeById_Withheld()
+    {
+        var json = $$$$"""{"response":[{"Sighting":{"id":"1","uuid":"bbbbbbbb-0000-4000-8000-000000000001","attribute_id":"81","event_id":"8","org_id":"3","Organisation":{"name":"ORG_C"}}},{"Sighting":{"id":"2","uuid":"bbbbbbbb-0000-4000-8000-000000000002","attribute_id":"82","event_id":"8","org_id":"3","Organisation":{"name":"ORG_C"}}}]}""";
+
+        var (output, _, _, _) = Run(json, _ => Receivable(hides: true, removedIds: ["81"]));
+
+        Assert.DoesNotContain("bbbbbbbb-0000-4000-8000-000000000001", output, StringComparison.Ordinal);
+        Assert.Contains("bbbbbbbb-0000-4000-8000-000000000002", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProposalView_SourceHidden_WithheldAsProposalsNameTheirProposer()
+    {
+        var json = $$$"""{"ShadowAttribute":{"id":"1","old_id":"0","uuid":"aaaaaaaa-0000-4000-8000-000000000001","event_id":"8","type":"ip-dst","value":"203.0.113.82","org_id":"4"}}""";
+
+        var (_, outcomes, withheld, asked) = Run(json, _ => Receivable(hides: true));
+
+        Assert.Equal(["8"], asked);
+        Assert.True(withheld);
+        Assert.Equal(RecordKind.Proposal, Assert.Single(outcomes).Record);
+    }
+
+    [Theory]
+    [InlineData(false, "Amber", true)]
+    [InlineData(false, "Green", false)]
+    [InlineData(true, "Green", true)]
+    public void GalaxyCluster_CustomJudgedAsDefaultTlp_DefaultOnesArePublic(bool isDefault, string maxTlp, bool released)
+    {
+        var json = $$$"""{"GalaxyCluster":{"id":"7","uuid":"77777777-0000-4000-8000-000000000007","value":"Actor X","default":{{{(isDefault ? "true" : "false")}}},"distribution":"3","orgc_id":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},"Org":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},"GalaxyElement":[{"key":"synonyms","value":"X"}],"authors":["ORG_C analyst"]}}""";
+
+        var (output, _, withheld, asked) = Run(json, _ => throw new InvalidOperationException("no look-up"), FilterHarness.Requester(FilterHarness.OrgD, Enum.Parse<TlpLevel>(maxTlp)));
+
+        Assert.Empty(asked);
+        Assert.Equal(!released, withheld);
+        if (released && !isDefault)
+        {
+            // Custom clusters fall under the Chatham House Rule like untagged events.
+            Assert.DoesNotContain(FilterHarness.OrgC, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void AnalystData_OnAnEvent_JudgedByThatEvent()
+    {
+        var json = $$$"""[{"Note":{"uuid":"0a0a0a0a-0000-4000-8000-000000000001","object_type":"Event","object_uuid":"{{{EventUuid}}}","note":"n","distribution":"5","orgc_uuid":"{{{FilterHarness.OrgC}}}","Orgc":{"name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},"authors":"a@orgc.example"}},{"Note":{"uuid":"0a0a0a0a-0000-4000-8000-000000000002","object_type":"Attribute","object_uuid":"{{{AttributeUuid}}}","note":"m","distribution":"5"}}]""";
+
+        var (output, _, _, asked) = Run(json, reference => reference == EventUuid ? Receivable(hides: true) : EventAccess.Withheld);
+
+        Assert.Equal([EventUuid, "attribute/" + AttributeUuid], asked);
+        Assert.Contains("0a0a0a0a-0000-4000-8000-000000000001", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("0a0a0a0a-0000-4000-8000-000000000002", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("orgc.example", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgC, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnalystDataMinimalIndex_OnlyUuidsTheRequesterMayReceive()
+    {
+        var json = """{"Note":{"0a0a0a0a-0000-4000-8000-000000000001":"1700000000","0a0a0a0a-0000-4000-8000-000000000002":"1700000001"},"Opinion":{"0b0b0b0b-0000-4000-8000-000000000001":"1700000002"}}""";
+
+        var (output, _, _, asked) = Run(json, reference => reference.EndsWith("0001", StringComparison.Ordinal) && reference.Contains("0a0a", StringComparison.Ordinal) ? Receivable() : EventAccess.Withheld);
+
+        Assert.Equal(3, asked.Count);
+        var answer = JsonNode.Parse(output)!;
+        Assert.Single(answer["Note"]!.AsObject());
+        Assert.Empty(answer["Opinion"]!.AsObject());
+    }
+
+    [Fact]
+    public void AttributeRowWithoutItsEventsTags_JudgedThroughItsEvent()
+    {
+        // Without includeEventTags (or for an untagged event) a row says nothing of its event's marking.
+        var json = $$$"""{"response":{"Attribute":[{"id":"81","event_id":"8","uuid":"{{{AttributeUuid}}}","value":"203.0.113.81","Event":{"id":"8","uuid":"{{{EventUuid}}}","orgc_id":"3"}}]}}""";
+
+        var (withheldOut, _, _, asked) = Run(json, _ => EventAccess.Withheld);
+        var (releasedOut, _, _, _) = Run(json, _ => Receivable());
+
+        Assert.Equal([EventUuid], asked);
+        Assert.DoesNotContain("203.0.113.81", withheldOut, StringComparison.Ordinal);
+        Assert.Contains("203.0.113.81", releasedOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ItemRecord_NoLookupPossible_Withheld()
+    {
+        var (output, outcomes, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(AttributeView), FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.Empty(output);
+        Assert.Equal("not-judgeable", Assert.Single(outcomes).Reason);
+    }
+}
