@@ -214,6 +214,29 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
+    [Theory]
+    [InlineData("/events/view/8", "127.0.0.2", SimulatorKeys.OrgD)]
+    [InlineData("/events/view/4", "127.0.0.1", SimulatorKeys.OrgC)]
+    [InlineData("/events/index", "127.0.0.1", SimulatorKeys.OrgC)]
+    [InlineData("/events/checkuuid/x", "127.0.0.1", SimulatorKeys.OrgC)]
+    public async Task Head_OnTheWire_StatusAndHeadersOnlyNeverABody(string path, string source, string key)
+    {
+        // HttpClient never reads a HEAD answer's body: read what the gateway really sends.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
+        await socket.ConnectAsync(_servers.GatewayUrl.Host, _servers.GatewayUrl.Port);
+        await using var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HEAD {path} HTTP/1.1\r\nHost: gateway\r\nAuthorization: {key}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"));
+        using var received = new MemoryStream();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await stream.CopyToAsync(received, timeout.Token);
+
+        var answer = Encoding.ASCII.GetString(received.ToArray());
+        var end = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(end > 0, answer);
+        Assert.Equal(string.Empty, answer[(end + 4)..]);
+    }
+
     [Fact]
     public async Task Answers_RelayedAndGatewayMade_NoServerNoPoweredByNoSetCookie()
     {
