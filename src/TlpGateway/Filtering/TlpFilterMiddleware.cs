@@ -53,6 +53,7 @@ internal sealed class TlpFilterMiddleware(
             MinimalIndex = expectation.MinimalIndex,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
             MaxCorrelationLookups = options.Value.MaxCorrelationLookups,
+            MetadataOnly = expectation.Answer == Endpoints.AnswerKind.Metadata,
         };
         using var activity = Telemetry.GatewayActivities.Source.StartActivity("tlpgateway.filter");
         activity?.SetTag(Telemetry.GatewayActivities.MemberTag, requester.Member.Id);
@@ -60,7 +61,7 @@ internal sealed class TlpFilterMiddleware(
         var body = new FilteringBody(context, original, filterContext, events, options.Value, metrics, audit, timeProvider, logger)
         {
             HeadOnly = expectation.HeadOnly,
-            IsWrite = !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method),
+            IsWrite = context.Features.Get<MispRequest>()?.Endpoint.Write is { Effect: not Endpoints.WriteEffect.None },
         };
         context.Features.Set<IHttpResponseBodyFeature>(body);
         try
