@@ -127,7 +127,11 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
                     break;
                 }
 
-                await WriteErrorAsync(404, "Not Found");
+                if (!await SimulatorWrites.TryHandleAsync(state, context, misp))
+                {
+                    await WriteErrorAsync(404, "Not Found");
+                }
+
                 break;
         }
     }

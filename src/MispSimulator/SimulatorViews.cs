@@ -35,6 +35,7 @@ internal static class SimulatorViews
             ("galaxy_clusters", "view") => Clusters(state).FirstOrDefault(c => Matches(c["GalaxyCluster"], misp.Argument(0)))?.DeepClone(),
             ("analyst_data", "view") => AnalystData(state).FirstOrDefault(n => Matches(n["Note"], misp.Argument(misp.Argument(0) is "all" or "Note" ? 1 : 0)))?.DeepClone(),
             ("analyst_data", "index") => new JsonArray([.. AnalystData(state).Select(n => n.DeepClone())]),
+            ("attributes", "describetypes") => DescribeTypes(),
             ("analyst_data", "indexminimal") => new JsonObject { ["Note"] = new JsonObject(AnalystData(state).Select(n => KeyValuePair.Create((string)n["Note"]!["uuid"]!, (JsonNode?)JsonValue.Create((string)n["Note"]!["modified"]!)))) },
             _ => NotServed,
         };
@@ -53,6 +54,43 @@ internal static class SimulatorViews
     }
 
     private static readonly JsonNode NotServed = new JsonObject();
+
+    /// <summary>MISP's <c>/attributes/describeTypes</c> shape, for the types the simulator's events use (PyMISP reads it at start-up).</summary>
+    private static JsonObject DescribeTypes()
+    {
+        (string Type, string Category, bool ToIds)[] types =
+        [
+            ("ip-src", "Network activity", true), ("ip-dst", "Network activity", true), ("domain", "Network activity", true),
+            ("hostname", "Network activity", true), ("url", "Network activity", true), ("email-src", "Payload delivery", true),
+            ("email-dst", "Network activity", true), ("md5", "Payload delivery", true), ("sha1", "Payload delivery", true),
+            ("sha256", "Payload delivery", true), ("filename", "Payload delivery", true), ("size-in-bytes", "Other", false),
+            ("comment", "Other", false), ("text", "Other", false), ("link", "External analysis", false),
+        ];
+        var defaults = new JsonObject();
+        var mappings = new JsonObject();
+        foreach (var (type, category, toIds) in types)
+        {
+            defaults[type] = new JsonObject { ["default_category"] = category, ["to_ids"] = toIds ? 1 : 0 };
+            if (mappings[category] is not JsonArray list)
+            {
+                list = [];
+                mappings[category] = list;
+            }
+
+            list.Add(type);
+        }
+
+        return new JsonObject
+        {
+            ["result"] = new JsonObject
+            {
+                ["sane_defaults"] = defaults,
+                ["types"] = new JsonArray([.. types.Select(t => (JsonNode?)JsonValue.Create(t.Type))]),
+                ["categories"] = new JsonArray([.. mappings.Select(m => (JsonNode?)JsonValue.Create(m.Key))]),
+                ["category_type_mappings"] = mappings,
+            },
+        };
+    }
 
     private static (int, JsonNode) Missing(MispRequest misp)
     {

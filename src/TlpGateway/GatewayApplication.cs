@@ -7,6 +7,7 @@ using TlpGateway.Health;
 using TlpGateway.Ingress;
 using TlpGateway.Members;
 using TlpGateway.Redis;
+using TlpGateway.Requests;
 using TlpGateway.Startup;
 using TlpGateway.Telemetry;
 using TlpGateway.Upstream;
@@ -72,6 +73,7 @@ internal static class GatewayApplication
         builder.Services.AddAuditTrail(builder.Configuration);
         builder.Services.AddTlpFiltering(builder.Configuration);
         builder.Services.AddGatewayHealth();
+        builder.Services.AddRequestModel();
         builder.Services.AddIngressRules(builder.Configuration);
         builder.AddGatewayTelemetry();
         builder.Services.AddAdmission(builder.Configuration);
@@ -84,6 +86,7 @@ internal static class GatewayApplication
             // Outermost, so its error bodies never pass through the gateway's own rules.
             pipeline.UseMiddleware<UpstreamErrorMiddleware>();
             pipeline.UseAdmission();
+            pipeline.UseRequestModel();
             pipeline.UseIngressRules();
             pipeline.UseTlpFiltering();
         });

@@ -187,7 +187,11 @@ internal sealed partial class AdmissionMiddleware
     /// <summary>MISP sees exactly the key the gateway judged, and nothing else it could authenticate with.</summary>
     private static void ForwardOnlyJudgedKey(HttpRequest request, string key)
     {
-        request.Headers.Remove(ApiKey.MispAuthHeader);
+        foreach (var carrier in request.Headers.Keys.Where(ApiKey.CarriesKey).ToList())
+        {
+            request.Headers.Remove(carrier);
+        }
+
         request.Headers.Cookie = default;
         request.Headers.Authorization = key;
         if (request.QueryString.HasValue)
@@ -201,8 +205,9 @@ internal sealed partial class AdmissionMiddleware
         }
     }
 
+    /// <summary>CakePHP's method overrides, under any spelling PHP reads as the same header.</summary>
     private static bool HasMethodOverride(IHeaderDictionary headers) =>
-        headers.ContainsKey("X-HTTP-Method-Override") || headers.ContainsKey("X-HTTP-Method") || headers.ContainsKey("X-Method-Override");
+        headers.Keys.Any(name => ApiKey.PhpName(name) is "X_HTTP_METHOD_OVERRIDE" or "X_HTTP_METHOD" or "X_METHOD_OVERRIDE");
 
     private static bool IsApiKeyParameter(string name) => string.Equals(name, "apikey", StringComparison.OrdinalIgnoreCase);
 

@@ -14,19 +14,34 @@ internal enum ApiKeyProblem
 
 /// <summary>
 /// Reads the MISP API key the way MISP does (SPEC section 1.2): <c>X-MISP-AUTH</c> wins over
-/// <c>Authorization</c>. Anything that could make MISP judge a different key than the gateway
-/// (two headers with different keys, a comma-separated list, repeated headers) is refused.
+/// <c>Authorization</c>. PHP sees a header as <c>HTTP_</c> + its name upper-cased with <c>-</c> as
+/// <c>_</c>, so <c>X_MISP_AUTH</c> or <c>x-misp_auth</c>, which a web server may pass on, are the
+/// same header to MISP. Anything that could make MISP judge a different key than the gateway (two
+/// headers with different keys, a comma-separated list, repeated headers) is refused.
 /// </summary>
 internal static class ApiKey
 {
     public const string MispAuthHeader = "X-MISP-AUTH";
 
+    private const string MispAuthVariable = "X_MISP_AUTH";
+    private const string AuthorizationVariable = "AUTHORIZATION";
+
+    /// <summary>The name PHP gives a header's <c>$_SERVER</c> entry, without <c>HTTP_</c>.</summary>
+    public static string PhpName(string headerName)
+    {
+        ArgumentNullException.ThrowIfNull(headerName);
+        return headerName.Replace('-', '_').ToUpperInvariant();
+    }
+
+    /// <summary>Whether MISP could read an API key from this header (any spelling of <c>Authorization</c> or <c>X-MISP-AUTH</c>).</summary>
+    public static bool CarriesKey(string headerName) => PhpName(headerName) is MispAuthVariable or AuthorizationVariable;
+
     public static ApiKeyProblem TryRead(IHeaderDictionary headers, out string key)
     {
         ArgumentNullException.ThrowIfNull(headers);
         key = string.Empty;
-        var fromMisp = Single(headers[MispAuthHeader], out var mispKey);
-        var fromAuthorization = Single(headers.Authorization, out var authorizationKey);
+        var fromMisp = Single(ValuesOf(headers, MispAuthVariable), out var mispKey);
+        var fromAuthorization = Single(ValuesOf(headers, AuthorizationVariable), out var authorizationKey);
         if (fromMisp == ApiKeyProblem.Several || fromAuthorization == ApiKeyProblem.Several)
         {
             return ApiKeyProblem.Several;
@@ -53,6 +68,9 @@ internal static class ApiKey
         ArgumentNullException.ThrowIfNull(key);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
     }
+
+    private static StringValues ValuesOf(IHeaderDictionary headers, string phpName) =>
+        new([.. headers.Where(h => PhpName(h.Key) == phpName).SelectMany(h => h.Value.ToArray())]);
 
     private static ApiKeyProblem Single(StringValues values, out string? key)
     {

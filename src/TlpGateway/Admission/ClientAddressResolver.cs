@@ -47,7 +47,7 @@ internal sealed class ClientAddressResolver
 
         for (var i = hops.Count - 1; i >= 0; i--)
         {
-            if (!IPAddress.TryParse(hops[i], out var hop))
+            if (ParseStrict(hops[i]) is not { } hop)
             {
                 // A hop the gateway cannot read: it cannot know who the client is.
                 return null;
@@ -63,6 +63,19 @@ internal sealed class ClientAddressResolver
         }
 
         return address;
+    }
+
+    /// <summary>
+    /// A forwarded address in its standard text only: dotted-quad IPv4 (not <c>2130706434</c>,
+    /// <c>127.2</c>, <c>0x7f.0.0.2</c> or leading zeros, which parsers read differently) or RFC 5952 IPv6
+    /// (lower-case, zeros compressed as it says, no zone).
+    /// </summary>
+    internal static IPAddress? ParseStrict(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return IPAddress.TryParse(text, out var address) && (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || address.ScopeId == 0) && string.Equals(address.ToString(), text, StringComparison.Ordinal)
+            ? address
+            : null;
     }
 
     private bool IsTrusted(IPAddress address)

@@ -74,6 +74,9 @@ internal interface IIdentityResolver
 {
     /// <exception cref="MispUnavailableException">MISP could not be asked.</exception>
     ValueTask<(IdentityOutcome Outcome, MispIdentity? Identity)> ResolveAsync(string apiKey, CancellationToken cancellationToken);
+
+    /// <summary>Drops the cached identity of <paramref name="apiKey"/> (MISP refused the key): the next request asks MISP again.</summary>
+    ValueTask ForgetAsync(string apiKey, CancellationToken cancellationToken);
 }
 
 internal sealed partial class IdentityResolver(
@@ -129,11 +132,29 @@ internal sealed partial class IdentityResolver(
         return (IdentityOutcome.Resolved, identity);
     }
 
+    public async ValueTask ForgetAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        var keyHash = ApiKey.Hash(apiKey);
+        try
+        {
+            await cache.RemoveAsync(CacheKeyPrefix + keyHash, cancellationToken);
+            LogForgotten(logger, keyHash[..12]);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A replica that cannot reach the shared cache keeps the identity until it expires (IdentityCacheDuration).
+            CacheFailed(ex);
+        }
+    }
+
     // A shared cache that is down only costs a look-up: MISP stays the authority.
     private void CacheFailed(Exception ex) => LogCacheFailure(logger, ex.GetType().Name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MISP's /users/view/me answer for key {KeyHash}… lacks the user, organisation or role: refused")]
     private static partial void LogUnreadableIdentity(ILogger logger, string keyHash);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MISP refused key {KeyHash}… on a proxied request: its cached identity is dropped")]
+    private static partial void LogForgotten(ILogger logger, string keyHash);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Identity cache unavailable ({Error}); asking MISP")]
     private static partial void LogCacheFailure(ILogger logger, string error);

@@ -45,10 +45,17 @@ internal sealed record AuditRecord
             Member = member,
             Address = address ?? context.Connection.RemoteIpAddress?.ToString(),
             Method = context.Request.Method,
-            Path = context.Request.Path,
+            Path = WithoutKeys(context.Request.Path.Value),
             EventUuid = eventUuid,
         };
     }
+
+    /// <summary>A path with any <c>apikey:</c> parameter's value masked: never a key in the audit trail.</summary>
+    private static string? WithoutKeys(string? path) =>
+        path is null || path.IndexOf("apikey", StringComparison.OrdinalIgnoreCase) < 0
+            ? path
+            : string.Join('/', path.Split('/').Select(segment =>
+                segment.StartsWith("apikey", StringComparison.OrdinalIgnoreCase) && segment.Contains(':', StringComparison.Ordinal) ? segment[..segment.IndexOf(':', StringComparison.Ordinal)] + ":***" : segment));
 }
 
 /// <summary>Where audit records go. Implementations must not throw into the request path.</summary>

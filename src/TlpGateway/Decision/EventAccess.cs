@@ -44,7 +44,7 @@ internal sealed record EventAccess(bool Receivable, string? OrgcUuid, string? Ev
             return true;
         }
 
-        if (shape.Kind == ItemKind.Attribute && item.Text(Key.Id) is { } id && RemovedAttributeIds.Contains(id, StringComparer.Ordinal))
+        if (shape.Kind is ItemKind.Attribute or ItemKind.AttributeRow && item.Text(Key.Id) is { } id && RemovedAttributeIds.Contains(id, StringComparer.Ordinal))
         {
             return true;
         }

@@ -80,13 +80,18 @@ internal sealed partial class UnitDecision
         // A fresh mark per decision: a record decided again after a look-up starts with nothing removed.
         _mark = _mark == int.MaxValue ? 1 : _mark + 1;
 
-        // :: Step 1 — recognise the record.
+        // :: Step 1 — recognise the record. Where the endpoint answers no MISP data, any is a surprise.
+        var record = place == UnitPlace.AttributeRow ? new Record(RecordKind.AttributeRow, unit, MispShapes.AttributeRow, null) : Records.Recognise(unit);
+        if (_context.MetadataOnly && record.Kind != RecordKind.NoData)
+        {
+            throw new FilterException("MISP data in the answer of an endpoint that answers none");
+        }
+
         if (place == UnitPlace.AttributeRow)
         {
             return DecideAttributeRow(unit);
         }
 
-        var record = Records.Recognise(unit);
         return record.Kind switch
         {
             RecordKind.NoData => UnitOutcome.PassedThrough,
@@ -231,18 +236,26 @@ internal sealed partial class UnitDecision
 
         var shape = MispShapes.AttributeRow;
         var tags = row.Child(Key.Tag);
-        var eventMarking = default(TlpMarking);
-        List<string>? eventNames = Requester.Member.Rules.IsEmpty ? null : [];
         if (tags is not null)
         {
             TagList.Check(tags, Role.Tags);
-            foreach (var tag in tags.Items)
+        }
+
+        if (tags is null || !tags.Items.Exists(IsInherited))
+        {
+            // No tag of its event came with it (its event has none, or MISP did not include them):
+            // judged through its event, looked up, rather than as an untagged one (SPEC section 3).
+            return DecideItemRecord(new Record(RecordKind.AttributeRow, row, shape, null), row);
+        }
+
+        var eventMarking = default(TlpMarking);
+        List<string>? eventNames = Requester.Member.Rules.IsEmpty ? null : [];
+        foreach (var tag in tags.Items)
+        {
+            if (IsInherited(tag))
             {
-                if (IsInherited(tag))
-                {
-                    TagList.AddTo(ref eventMarking, tag);
-                    eventNames?.Add(TagList.CanonicalName(tag));
-                }
+                TagList.AddTo(ref eventMarking, tag);
+                eventNames?.Add(TagList.CanonicalName(tag));
             }
         }
 
@@ -277,7 +290,7 @@ internal sealed partial class UnitDecision
         }
 
         Deliver(row, shape, row.Scope);
-        if (tags is not null && _context.StripInheritedTags)
+        if (_context.StripInheritedTags)
         {
             var stripped = 0;
             foreach (var tag in tags.Items)

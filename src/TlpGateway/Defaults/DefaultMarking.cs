@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using TlpGateway.Members;
 using TlpGateway.Tlp;
 
@@ -29,6 +30,13 @@ internal static class DefaultMarking
 
         // One list per level and Chatham House state: filled in for every untagged event, so never built twice.
         return Added[(int)community.DefaultTlp * 2 + (marking.ChathamHouse ? 1 : 0)];
+    }
+
+    /// <summary>A tag <see cref="TagsToAdd"/> names, as MISP's tag objects are written (so a syncing MISP stores the marking).</summary>
+    public static JsonObject TagObject(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return new JsonObject { ["name"] = name, ["colour"] = Colour, ["exportable"] = true, ["local"] = false };
     }
 
     private static readonly string[][] Added = [.. Enum.GetValues<TlpLevel>().SelectMany(level => new[]

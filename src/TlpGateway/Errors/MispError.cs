@@ -26,6 +26,20 @@ internal static class MispError
         return WriteBodyAsync(context, statusCode, body, retryAfter);
     }
 
+    /// <summary>The name MISP's error bodies give a status.</summary>
+    public static string StatusName(int statusCode) => statusCode switch
+    {
+        StatusCodes.Status400BadRequest => "Bad Request",
+        StatusCodes.Status404NotFound => "Not Found",
+        StatusCodes.Status405MethodNotAllowed => "Method Not Allowed",
+        StatusCodes.Status406NotAcceptable => "Not Acceptable",
+        StatusCodes.Status413PayloadTooLarge => "Payload Too Large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported Media Type",
+        StatusCodes.Status429TooManyRequests => "Too Many Requests",
+        StatusCodes.Status503ServiceUnavailable => "Service Unavailable",
+        _ => "Forbidden",
+    };
+
     /// <summary>The bytes of a <c>{"name","message","url"}</c> body, as MISP writes errors.</summary>
     public static byte[] Body(HttpContext context, string name, string message)
     {

@@ -33,6 +33,12 @@ internal sealed class FilterContext
     public int MaxCorrelationLookups { get; init; }
 
     /// <summary>
+    /// The endpoint answers with no MISP data (<c>/servers/getVersion</c>, <c>/users/view/me</c>, ...):
+    /// a record holding any ends the answer rather than being judged.
+    /// </summary>
+    public bool MetadataOnly { get; init; }
+
+    /// <summary>
     /// Outcomes name every record's event (its UUID and local id), also released ones with nothing
     /// removed: for look-ups and the maintainers' preview. The live filter names only what it audits.
     /// </summary>

@@ -21,8 +21,4 @@ internal sealed class FilterOptions
     /// </summary>
     [Range(0, 1000)]
     public int MaxCorrelationLookups { get; set; } = 25;
-
-    /// <summary>The largest request body the gateway reads to rewrite a search.</summary>
-    [Range(1024, 1024 * 1024 * 1024)]
-    public int MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
 }

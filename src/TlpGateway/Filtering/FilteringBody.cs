@@ -206,6 +206,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         }
 
         var headers = response.Headers;
+        var location = headers.Location.ToString();
 
         // A filtered answer must not reveal what was removed: its length, MISP's ETag, count and export details are MISP's.
         headers.ContentLength = null;
@@ -223,6 +224,11 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         if (response.StatusCode is >= 300 and < 400)
         {
             _mode = Mode.Redirected;
+            if (ServedLocation(location) is { } served)
+            {
+                headers.Location = served;
+            }
+
             return;
         }
 
@@ -238,6 +244,24 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
                 _unreadable = "MISP sent an answer encoded as '" + encoding + "'";
             }
         }
+    }
+
+    /// <summary>
+    /// Where a MISP redirect may send the client: a path the gateway serves (as MISP's REST restore
+    /// sends to the attribute's view), made relative to the gateway; null for anything else (MISP's
+    /// login page, another host).
+    /// </summary>
+    private static string? ServedLocation(string location)
+    {
+        if (!Uri.TryCreate(location, UriKind.RelativeOrAbsolute, out var uri))
+        {
+            return null;
+        }
+
+        var path = uri.IsAbsoluteUri ? uri.PathAndQuery : location;
+        return path.StartsWith('/') && !path.StartsWith("//", StringComparison.Ordinal)
+            && Requests.MispRoute.Parse(path.Split('?')[0], HttpMethods.Get) is { } route && Endpoints.EndpointCatalog.Find(route) is { } endpoint
+            && endpoint.Methods.Contains(HttpMethods.Get) ? path : null;
     }
 
     private async Task FilterChunkAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)

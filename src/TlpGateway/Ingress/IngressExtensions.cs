@@ -1,3 +1,5 @@
+using TlpGateway.Curation;
+
 namespace TlpGateway.Ingress;
 
 /// <summary>Registers and runs the rules on the way in.</summary>
@@ -9,6 +11,7 @@ internal static class IngressExtensions
         services.AddValidatedOptions<IngressOptions>(configuration, IngressOptions.SectionName);
         services.AddValidatedOptions<CurationOptions>(configuration, CurationOptions.SectionName);
         services.AddSingleton<IngressMetrics>();
+        services.AddSingleton<WriteTargetJudge>();
         return services;
     }
 

@@ -5,32 +5,38 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using TlpGateway.Admission;
 using TlpGateway.Audit;
+using TlpGateway.Curation;
+using TlpGateway.Endpoints;
 using TlpGateway.Errors;
-using TlpGateway.Decision;
-using TlpGateway.Filtering;
 using TlpGateway.Members;
+using TlpGateway.Requests;
 using TlpGateway.Upstream;
 
 namespace TlpGateway.Ingress;
 
 /// <summary>
-/// The rules on the way in (SPEC sections 5 and 6): request bodies decoded and bounded; changes to
-/// other organisations' events refused in favour of proposals; events written without a TLP level
-/// tagged with the community's default; relayed events sourced to the forwarding member; curated
-/// data only; <c>getVersion</c> advertising only the request encodings the gateway can inspect.
+/// The rules on the way in (SPEC sections 5 and 6), for every write on the allowlist, on the request
+/// as the request model read it (<see cref="MispRequest"/>) and as its endpoint describes it
+/// (<see cref="WriteDescription"/>); and <c>getVersion</c> advertising only the request encodings the
+/// gateway inspects.
 /// </summary>
+/// <remarks>
+/// A write is judged once, before anything is forwarded:
+/// <list type="number">
+/// <item>its targets: every event or item it names, wherever MISP reads it (<see cref="WriteTargets"/>), judged by owner, receivability and effect (<see cref="WriteTargetJudge"/>);</item>
+/// <item>its content: marking, signature, curation, member rules and source (<see cref="WrittenContent"/>);</item>
+/// <item>what is forwarded: the canonical body the rules judged.</item>
+/// </list>
+/// </remarks>
 internal sealed class IngressMiddleware(
     RequestDelegate next,
     IMembersRegistryProvider registry,
-    EventAccessLookup events,
-    IOptions<IngressOptions> options,
+    WriteTargetJudge targets,
     IOptions<CurationOptions> curation,
     IngressMetrics metrics,
     IAuditTrail audit,
     TimeProvider timeProvider)
 {
-    private static readonly JsonSerializerOptions CompactOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (await RequesterFeature.RequireAsync(context) is not { } requester)
@@ -38,181 +44,89 @@ internal sealed class IngressMiddleware(
             return;
         }
 
-        var request = context.Request;
-        var route = MispRoute.Parse(request.Path.Value ?? "/");
-        if (requester.IsSyncIdentity && requester.Member.Rules.RestrictSyncEndpoints && !IsSyncEndpoint(route))
+        if (context.Features.Get<MispRequest>() is not { } request)
         {
-            await RefuseAsync(context, requester, "sync-endpoint-not-allowed", null, () => MispError.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", $"A MISP server may use only the endpoints MISP pulls and pushes with; /{route.Controller}/{route.Action} is not one of them."));
+            await MispError.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "The request was not read.");
             return;
         }
 
-        if (route.Is("servers", "getversion"))
+        var endpoint = request.Endpoint;
+        if (endpoint.Controller == "servers" && endpoint.Action == "getVersion")
         {
             await AdvertiseInspectableEncodingsAsync(context);
             return;
         }
 
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        // A write is what changes MISP: a write endpoint under any method it serves (MISP restores an attribute on a GET).
+        if (endpoint.Write is not { } write || (write.Effect == WriteEffect.None && write.Content == WriteContent.None))
         {
             await next(context);
             return;
         }
 
-        var (bytes, refusal) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, context.RequestAborted);
-        if (refusal is { } refused)
-        {
-            await RefuseAsync(context, requester, refused.Reason, null, () => MispError.WriteAsync(context, refused.Status, "Request refused", refused.Message));
-            return;
-        }
-
-        JsonNode? body = null;
-        if (bytes is not null && bytes.AsSpan().IndexOfAnyExcept(" \t\r\n"u8) >= 0)
-        {
-            try
-            {
-                body = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
-            }
-            catch (JsonException)
-            {
-                await RefuseAsync(context, requester, "body-not-json", null, () => MispError.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad Request", "The request body is not valid JSON: the gateway cannot inspect it."));
-                return;
-            }
-        }
-
         var community = registry.Current.Community;
-        var decision = await JudgeAsync(context, requester, community, route, body);
-        if (decision.Refuse is { } refuse)
-        {
-            await RefuseAsync(context, requester, decision.Reason!, decision.EventRef, refuse);
-            return;
-        }
 
-        if (decision.BodyChanged && body is not null)
-        {
-            RequestBody.Replace(request, JsonSerializer.SerializeToUtf8Bytes(body, CompactOptions));
-        }
-
-        metrics.Decided(decision.Reason ?? "passed", "passed");
-        await next(context);
-    }
-
-    private readonly record struct Decision(string? Reason, Func<Task>? Refuse, bool BodyChanged, string? EventRef);
-
-    private async Task<Decision> JudgeAsync(HttpContext context, Requester requester, CommunitySettings community, MispRoute route, JsonNode? body)
-    {
-        var target = TargetEvent(route);
-        string? eventRef = null;
+        // :: Step 1 - the targets.
+        TargetVerdict verdict;
         try
         {
-            if (target is { } t)
-            {
-                eventRef = t.IsEvent ? t.Id : await events.EventOfAsync(route.Controller, t.Id, requester, context.RequestAborted);
-                var access = eventRef is null ? EventAccess.Withheld : await events.GetAsync(eventRef, requester, community, context.RequestAborted);
-                if (!access.Receivable)
-                {
-                    // Whether the event exists is not the requester's business: MISP's own answer for a missing one.
-                    return new Decision("event-not-receivable", () => MispError.WriteInvalidEventAsync(context), false, eventRef);
-                }
-
-                if (t.IsChange && !requester.IsOwner(access.OrgcUuid))
-                {
-                    var eventId = access.EventId ?? eventRef;
-                    return new Decision(
-                        "proposal-required",
-                        () => MispError.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", $"This event belongs to another organisation: propose changes instead, with /shadow_attributes/add/{eventId} (a new attribute) or /shadow_attributes/edit/{{attribute id}} (a change to an attribute)."),
-                        false,
-                        eventRef);
-                }
-            }
+            verdict = await targets.JudgeAsync(WriteTargets.Collect(request, write), write, requester, community, context.RequestAborted);
+        }
+        catch (ShapeException ex)
+        {
+            await RefuseAsync(context, requester, "body-not-understood", null, () => MispError.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad Request", "The request cannot be read as MISP would read it: " + ex.Message));
+            return;
         }
         catch (MispUnavailableException)
         {
-            return new Decision("owner-unavailable", () => MispError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "MISP cannot confirm who owns this event right now; try again shortly."), false, eventRef);
+            await RefuseAsync(context, requester, "owner-unavailable", null, () => MispError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "MISP cannot confirm who owns this event right now; try again shortly."));
+            return;
         }
 
-        var limit = curation.Value.MaxLooseAttributesPerType;
-        if (route.Controller == "events" && route.Action is "add" or "edit" && EventWriteRules.EventOf(body) is { } evt)
+        switch (verdict.Problem)
         {
-            var marking = EventWriteRules.Marking(evt);
-            if (EventWriteRules.IsProtected(evt) && !marking.HasLevel)
-            {
-                return SaveFailure(context, "protected-without-tlp", "A signed (protected) event must carry a TLP tag: tag it before signing.", "TLP");
-            }
-
-            if (EventWriteRules.LooseOverLimit(EventWriteRules.LooseAttributes(evt), limit) is { } loose)
-            {
-                return SaveFailure(context, "curation", CurationMessage(loose, limit), "Curation");
-            }
-
-            if (EventWriteRules.MemberRuleBroken(evt, requester.Member.Rules, marking, community.DefaultTlp) is { } rule)
-            {
-                return SaveFailure(context, "rule-" + rule, $"The event breaks this member's sharing rule '{rule}'.", "Member rule");
-            }
-
-            var changed = EventWriteRules.AddDefaultTags(evt, community.DefaultTlp);
-            if (route.Action == "add")
-            {
-                changed |= EventWriteRules.MakeRequesterTheSource(evt, requester.OrgUuid, requester.Member.Name);
-            }
-
-            return new Decision(changed ? "rewritten" : null, null, changed, eventRef);
+            case TargetProblem.NoTarget:
+            case TargetProblem.NotUnderstood:
+                await RefuseAsync(context, requester, "write-not-understood", verdict.EventRef, () => MispError.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", $"This {endpoint} request names nothing the gateway can judge: name the event, attribute or object it concerns by id or UUID."));
+                return;
+            case TargetProblem.NotReceivable:
+                // Whether the event exists is not the requester's business: MISP's own answer for a missing one.
+                await RefuseAsync(context, requester, "event-not-receivable", verdict.EventRef, () => MispError.WriteInvalidEventAsync(context));
+                return;
+            case TargetProblem.ProposalRequired:
+                await RefuseAsync(context, requester, "proposal-required", verdict.EventRef, () => MispError.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", $"This event belongs to another organisation: propose changes instead, with /shadow_attributes/add/{verdict.EventId} (a new attribute) or /shadow_attributes/edit/{{attribute id}} (a change to an attribute)."));
+                return;
         }
 
-        if (route.Controller == "attributes" && route.Action is "add" or "addmultiple"
-            && EventWriteRules.LooseOverLimit(EventWriteRules.AttributesOf(body), limit) is { } looseAttributes)
+        // :: Step 2 - the content.
+        ContentVerdict content;
+        try
         {
-            return SaveFailure(context, "curation", CurationMessage(looseAttributes, limit), "Curation");
+            content = WrittenContent.Judge(request, requester, community, curation.Value.MaxLooseAttributesPerType);
         }
-
-        if (route.Controller == "events" && route.Action == "freetextimport"
-            && body?["value"]?.ToString() is { } text
-            && text.Split((char[])[' ', '\n', '\r', '\t', ','], StringSplitOptions.RemoveEmptyEntries).Length is var values && values > limit)
+        catch (ShapeException ex)
         {
-            return SaveFailure(context, "curation", CurationMessage(("freetext value", values), limit), "Curation");
+            await RefuseAsync(context, requester, "body-not-understood", verdict.EventRef, () => MispError.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad Request", "The request body cannot be read as MISP would read it: " + ex.Message));
+            return;
         }
 
-        return new Decision(null, null, false, eventRef);
+        if (content.Refused)
+        {
+            var name = endpoint.Controller == "events" ? $"Could not {(endpoint.Action == "add" ? "add" : "edit")} Event" : "Could not save";
+            await RefuseAsync(context, requester, content.Reason!, verdict.EventRef, () => MispError.WriteSaveFailureAsync(context, name, content.Message!, content.Rule!));
+            return;
+        }
+
+        // :: Step 3 - what is forwarded is what was judged.
+        if (!content.KeepBytes && (content.Body ?? request.Body.Root) is { } forwarded)
+        {
+            request.Body = MispBody.FromJson(forwarded);
+            RequestBody.ReplaceWithJson(context.Request, forwarded);
+        }
+
+        metrics.Decided(content.Body is null ? "passed" : "rewritten", "passed");
+        await next(context);
     }
-
-    /// <summary>What a MISP server asks for when it pulls from and pushes to a remote (MISP's ServerSyncTool).</summary>
-    private static bool IsSyncEndpoint(MispRoute route) => (route.Controller, route.Action) switch
-    {
-        ("servers", "getversion" or "posttest") => true,
-        ("users", "view") => true,
-        ("events", "index" or "view" or "restsearch" or "add" or "edit" or "filtereventidsforpush" or "pushproposals") => true,
-        ("attributes", "restsearch") => true,
-        ("shadow_attributes", "index") => true,
-        ("sightings", "restsearch" or "filtersightinguuidsforpush" or "bulksavesightings") => true,
-        ("analyst_data", _) => true,
-        ("galaxy_clusters", "restsearch" or "pushcluster" or "view") => true,
-        _ => false,
-    };
-
-    /// <summary>The event a write concerns, and whether it changes it (rather than proposes or sights).</summary>
-    private static (string Id, bool IsEvent, bool IsChange)? TargetEvent(MispRoute route)
-    {
-        var id = route.Segments.FirstOrDefault(s => !s.Contains(':', StringComparison.Ordinal));
-        if (id is null)
-        {
-            return null;
-        }
-
-        return (route.Controller, route.Action) switch
-        {
-            ("events", "edit" or "delete" or "addtag" or "removetag" or "publish" or "unpublish" or "freetextimport") => (id, true, true),
-            ("attributes", "add") or ("objects", "add") or ("eventreports", "add") => (id, true, true),
-            ("attributes", "edit" or "delete") or ("objects", "edit" or "delete") or ("eventreports", "edit" or "delete") => (id, false, true),
-            ("shadow_attributes", "add") => (id, true, false),
-            ("shadow_attributes", "edit") => (id, false, false),
-            _ => null,
-        };
-    }
-
-    private static string CurationMessage((string Type, int Count) loose, int limit) =>
-        $"{loose.Count} stand-alone values of type '{loose.Type}' exceed the community's limit of {limit}: group them into objects.";
-
-    private static Decision SaveFailure(HttpContext context, string reason, string message, string rule) =>
-        new(reason, () => MispError.WriteSaveFailureAsync(context, "Could not add Event", message, rule), false, null);
 
     /// <summary>A pushing MISP server compresses request bodies only in ways the gateway can inspect.</summary>
     private async Task AdvertiseInspectableEncodingsAsync(HttpContext context)
@@ -243,7 +157,7 @@ internal sealed class IngressMiddleware(
                 var kept = encodings.Where(e => e?.ToString() is "gzip" or "br").Select(e => (JsonNode?)e!.DeepClone()).ToArray();
                 version["request_encoding"] = new JsonArray(kept);
                 var indented = bytes.AsSpan().IndexOf((byte)'\n') >= 0;
-                bytes = JsonSerializer.SerializeToUtf8Bytes(version, new JsonSerializerOptions(CompactOptions) { WriteIndented = indented, IndentSize = 4 });
+                bytes = JsonSerializer.SerializeToUtf8Bytes(version, new JsonSerializerOptions(RequestBody.JsonOptions) { WriteIndented = indented, IndentSize = 4 });
             }
         }
         catch (JsonException)

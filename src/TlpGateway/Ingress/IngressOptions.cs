@@ -11,13 +11,3 @@ internal sealed class IngressOptions
     [Range(1024, 2L * 1024 * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 64L * 1024 * 1024;
 }
-
-/// <summary><c>Gateway:Curation</c> (SPEC section 6): curated data only.</summary>
-internal sealed class CurationOptions
-{
-    public const string SectionName = "Gateway:Curation";
-
-    /// <summary>More stand-alone IoCs of one type than this in one write is refused: group them into objects.</summary>
-    [Range(1, 1_000_000)]
-    public int MaxLooseAttributesPerType { get; set; } = 50;
-}

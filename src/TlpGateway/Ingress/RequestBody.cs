@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Net.Http.Headers;
 
 namespace TlpGateway.Ingress;
@@ -79,6 +81,17 @@ internal static class RequestBody
         request.ContentLength = bytes.Length;
         request.Headers.Remove(HeaderNames.ContentEncoding);
         request.Headers.Remove(HeaderNames.TransferEncoding);
+    }
+
+    /// <summary>MISP's compact JSON, non-ASCII kept as is.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Makes <paramref name="json"/> the body that is forwarded, as <c>application/json</c> (what the gateway read and judged).</summary>
+    public static void ReplaceWithJson(HttpRequest request, JsonNode json)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Replace(request, JsonSerializer.SerializeToUtf8Bytes(json, JsonOptions));
+        request.ContentType = "application/json";
     }
 
     private static BodyRefusal TooLarge(long limit) =>

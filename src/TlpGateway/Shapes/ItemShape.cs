@@ -124,20 +124,12 @@ internal sealed class ItemShape
     /// <summary>The keys through which it names an attribute by local id (<c>old_id</c>, <c>attribute_id</c>).</summary>
     public KeySet NamesAttributeId { get; init; }
 
-    /// <summary>The keys whose children are the item's parts in the order they are decided.</summary>
-    public IReadOnlyList<Key> ChildKeys { get; private set; } = [];
-
     public KeyRole this[Key key] => _roles[(int)key];
 
     /// <summary>Describes a property.</summary>
     public ItemShape With(Key key, Role role, ItemKind kind = default, Hiding hiding = Hiding.Keep)
     {
         _roles[(int)key] = new KeyRole(role, kind, hiding);
-        if (role is Role.Items or Role.Item && !ChildKeys.Contains(key))
-        {
-            ChildKeys = [.. ChildKeys, key];
-        }
-
         return this;
     }
 

@@ -188,26 +188,12 @@ internal static class MispShapes
         .With(Key.CryptographicKey, Role.Items, ItemKind.CryptographicKey, Hiding.Remove)
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.EventTag, Role.TagLinks, ItemKind.TagLink)
-        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
-        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
-        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
-        .Scalars(Key.Uuid, Key.Id, Key.Info, Key.Distribution, Key.Protected, Key.AttributeCount, Key.Published, Key.Timestamp, Key.SightingTimestamp, Key.SharingGroupId)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
-        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
-        .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
-        .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
+        .WithEventFields();
 
     /// <summary>A row of <c>/events/index</c>: an event's own fields with its tags as <c>EventTag</c> links, no attributes.</summary>
     public static readonly ItemShape IndexRow = new ItemShape(ItemKind.IndexRow, "index-row") { Judged = true, Rule = RuleKind.Event, CapsDistribution = true }
         .With(Key.EventTag, Role.TagLinks, ItemKind.TagLink)
-        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
-        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
-        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
-        .Scalars(Key.Uuid, Key.Id, Key.Info, Key.Distribution, Key.Protected, Key.AttributeCount, Key.Published, Key.Timestamp, Key.SightingTimestamp, Key.SharingGroupId)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
-        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
-        .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
-        .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
+        .WithEventFields();
 
     public static ItemShape Of(ItemKind kind) => kind switch
     {
@@ -238,6 +224,17 @@ internal static class MispShapes
         ItemKind.ForeignItem => ForeignItem,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    /// <summary>An event's own fields, as a full event and an index row both carry them: its source, sharing group and flags.</summary>
+    private static ItemShape WithEventFields(this ItemShape shape) => shape
+        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .Scalars(Key.Uuid, Key.Id, Key.Info, Key.Distribution, Key.Protected, Key.AttributeCount, Key.Published, Key.Timestamp, Key.SightingTimestamp, Key.SharingGroupId)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
+        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
+        .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
+        .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
 
     private static ItemShape AttributeShape(ItemKind kind, string name) => new ItemShape(kind, name) { Judged = true, Rule = RuleKind.Attribute, CapsDistribution = true }
         .With(Key.Tag, Role.Tags, ItemKind.Tag)

@@ -1,14 +1,23 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using TlpGateway.Admission;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms;
 
 namespace TlpGateway.Upstream;
 
-/// <summary>Registers YARP with one route to the MISP at <c>Gateway:Upstream</c>.</summary>
+/// <summary>Registers YARP with one route to the MISP at <c>Gateway:Upstream</c>, and what crosses it.</summary>
 internal static class UpstreamProxyExtensions
 {
     public const string RouteId = "misp";
     public const string ClusterId = "misp";
+
+    /// <summary>Headers that would tell MISP about the client or the gateway's host: MISP is told nothing the gateway did not judge.</summary>
+    private static readonly string[] ForwardingHeaders =
+        ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Forwarded-Port", "X-Real-IP", "X-Original-URL", "X-Rewrite-URL"];
+
+    /// <summary>What MISP's answers say about MISP's server: a relayed answer and one the gateway made look alike.</summary>
+    private static readonly string[] ServerHeaders = ["Server", "X-Powered-By"];
 
     public static IServiceCollection AddMispUpstream(this IServiceCollection services, GatewayOptions options)
     {
@@ -30,18 +39,59 @@ internal static class UpstreamProxyExtensions
             HttpRequest = new ForwarderRequestConfig { ActivityTimeout = options.UpstreamTimeout },
         };
 
+        // Kestrel's own Server header would tell a gateway-made answer from a relayed one.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         services.AddReverseProxy()
             .LoadFromMemory([route], [cluster])
             .ConfigureHttpClient((_, handler) => UpstreamCertificate.Configure(handler, options))
             .AddTransforms(context =>
             {
-                // A MISP session cookie would let MISP act on an identity other than the one the gateway judged.
-                context.AddResponseHeaderRemove("Set-Cookie");
+                context.UseDefaultForwarders = false;
+                foreach (var header in ForwardingHeaders)
+                {
+                    context.AddRequestHeaderRemove(header);
+                }
 
                 // The filter reads MISP's answers as they are: MISP is never asked to compress them.
                 context.AddRequestHeaderRemove("Accept-Encoding");
+
+                // A MISP session cookie would let MISP act on an identity other than the one the gateway judged; on every answer, MISP's errors included.
+                context.AddResponseHeaderRemove("Set-Cookie", ResponseCondition.Always);
+                foreach (var header in ServerHeaders)
+                {
+                    context.AddResponseHeaderRemove(header, ResponseCondition.Always);
+                }
+
+                context.AddResponseTransform(ForgetRefusedKeyAsync);
             });
 
         return services;
+    }
+
+    /// <summary>
+    /// MISP refused the key the gateway admitted (a deleted key, a user moved or disabled): its cached
+    /// identity is dropped at once, so the next request is judged by what MISP says now.
+    /// </summary>
+    private static async ValueTask ForgetRefusedKeyAsync(ResponseTransformContext context)
+    {
+        if (context.ProxyResponse is not { } response || context.HttpContext.Features.Get<RequesterFeature>() is not { } admitted)
+        {
+            return;
+        }
+
+        var status = (int)response.StatusCode;
+        var refused = status == StatusCodes.Status401Unauthorized
+            || (status is >= 300 and < 400 && response.Headers.Location?.OriginalString.Contains("/users/login", StringComparison.OrdinalIgnoreCase) == true);
+        if (status == StatusCodes.Status403Forbidden && response.Content.Headers.ContentLength is null or < 64 * 1024)
+        {
+            // Buffered, so the answer still reaches the client whole.
+            await response.Content.LoadIntoBufferAsync(64 * 1024, context.HttpContext.RequestAborted);
+            refused = (await response.Content.ReadAsStringAsync(context.HttpContext.RequestAborted)).Contains("Authentication failed", StringComparison.Ordinal);
+        }
+
+        if (refused)
+        {
+            await context.HttpContext.RequestServices.GetRequiredService<IIdentityResolver>().ForgetAsync(admitted.Requester.ApiKey, context.HttpContext.RequestAborted);
+        }
     }
 }

@@ -237,7 +237,9 @@ public sealed class EgressFilterTests : IAsyncLifetime
         Assert.DoesNotContain(rows, r => r.GetProperty("Event").GetProperty("uuid").GetString() == RedEventUuid);
         Assert.DoesNotContain(rows, r => r.TryGetProperty("Tag", out var tags) && tags.EnumerateArray().Any(t => t.TryGetProperty("inherited", out _)));
         var forwarded = _servers.Simulator.Requests.Single(r => r.PathAndQuery.StartsWith("/attributes/restSearch", StringComparison.Ordinal));
-        Assert.Contains("includeEventTags", Encoding.UTF8.GetString(forwarded.Body), StringComparison.Ordinal);
+        // Written once, as the named parameter MISP reads last.
+        Assert.Contains("/includeEventTags:1", forwarded.PathAndQuery, StringComparison.Ordinal);
+        Assert.DoesNotContain("includeEventTags", Encoding.UTF8.GetString(forwarded.Body), StringComparison.Ordinal);
     }
 
     [Fact]

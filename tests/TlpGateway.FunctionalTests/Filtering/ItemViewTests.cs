@@ -142,6 +142,21 @@ public sealed class ItemViewTests : IAsyncLifetime
         Assert.Equal("Redirected", (string?)body["name"]);
     }
 
+    [Fact]
+    public async Task MispRedirectToAServedView_RelativeLocationKeptForTheClientToFollowThroughTheGateway()
+    {
+        // MISP's REST restore answers with a redirect to the attribute's view.
+        _servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/attributes/restore/7", StringComparison.Ordinal)
+            ? new RawResponse(302, "text/html", []) { Location = "https://misp.internal/attributes/view/7" }
+            : null;
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/attributes/restore/7", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/attributes/view/7", response.Headers.Location?.OriginalString);
+    }
+
     [Theory]
     [InlineData(500, "")]
     [InlineData(500, "<html>An Internal Error Has Occurred.</html>")]

@@ -76,4 +76,36 @@ public sealed class ApiKeyTests
         Assert.DoesNotContain("secret", hash, StringComparison.Ordinal);
         Assert.NotEqual(ApiKey.Hash("secret-key2"), hash);
     }
+
+    [Theory]
+    [InlineData("X_MISP_AUTH")]
+    [InlineData("x_misp_auth")]
+    [InlineData("X-MISP_AUTH")]
+    [InlineData("x-misp-auth")]
+    public void TryRead_AnySpellingPhpReadsAsXMispAuth_DifferentKeyRefused(string name)
+    {
+        var headers = new HeaderDictionary { ["Authorization"] = "key-a", [name] = "key-b" };
+
+        Assert.Equal(ApiKeyProblem.Several, ApiKey.TryRead(headers, out _));
+    }
+
+    [Fact]
+    public void TryRead_UnderscoredSpellingAlone_IsTheKey()
+    {
+        var headers = new HeaderDictionary { ["X_MISP_AUTH"] = "key-b" };
+
+        Assert.Equal(ApiKeyProblem.None, ApiKey.TryRead(headers, out var key));
+        Assert.Equal("key-b", key);
+    }
+
+    [Theory]
+    [InlineData("X_MISP_AUTH", true)]
+    [InlineData("authorization", true)]
+    [InlineData("X-Misp-Auth", true)]
+    [InlineData("X-MISP-AUTHX", false)]
+    [InlineData("Accept", false)]
+    public void CarriesKey_HeaderNames(string name, bool carries)
+    {
+        Assert.Equal(carries, ApiKey.CarriesKey(name));
+    }
 }

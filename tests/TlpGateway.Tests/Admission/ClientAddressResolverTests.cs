@@ -48,6 +48,36 @@ public sealed class ClientAddressResolverTests
         Assert.Throws<OptionsValidationException>(() => Resolver("not-a-cidr"));
     }
 
+    [Theory]
+    [InlineData("2130706434")]
+    [InlineData("127.2")]
+    [InlineData("0x7f.0.0.2")]
+    [InlineData("0177.0.0.2")]
+    [InlineData("127.000.000.002")]
+    [InlineData("::FFFF:127.0.0.2")]
+    [InlineData("2001:DB8::1")]
+    [InlineData("2001:db8:0:0:0:0:0:1")]
+    [InlineData("fe80::1%eth0")]
+    [InlineData("[2001:db8::1]")]
+    [InlineData("198.51.100.7:443")]
+    public void Resolve_ForwardedForInANonStandardForm_ReturnsNull(string hop)
+    {
+        var resolver = Resolver("10.0.0.1");
+
+        Assert.Null(resolver.Resolve(Context("10.0.0.1", hop)));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.2")]
+    [InlineData("2001:db8::1")]
+    [InlineData("::ffff:127.0.0.2")]
+    public void Resolve_ForwardedForDottedQuadOrRfc5952_Believed(string hop)
+    {
+        var resolver = Resolver("10.0.0.1");
+
+        Assert.NotNull(resolver.Resolve(Context("10.0.0.1", hop)));
+    }
+
     private static ClientAddressResolver Resolver(params string[] trusted) =>
         new(Options.Create(new GatewayOptions { TrustedProxies = [.. trusted] }));
 

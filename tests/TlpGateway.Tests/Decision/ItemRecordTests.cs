@@ -185,6 +185,20 @@ public sealed class ItemRecordTests
     }
 
     [Fact]
+    public void AttributeRowWithoutItsEventsTags_JudgedThroughItsEvent()
+    {
+        // Without includeEventTags (or for an untagged event) a row says nothing of its event's marking.
+        var json = $$$"""{"response":{"Attribute":[{"id":"81","event_id":"8","uuid":"{{{AttributeUuid}}}","value":"203.0.113.81","Event":{"id":"8","uuid":"{{{EventUuid}}}","orgc_id":"3"}}]}}""";
+
+        var (withheldOut, _, _, asked) = Run(json, _ => EventAccess.Withheld);
+        var (releasedOut, _, _, _) = Run(json, _ => Receivable());
+
+        Assert.Equal([EventUuid], asked);
+        Assert.DoesNotContain("203.0.113.81", withheldOut, StringComparison.Ordinal);
+        Assert.Contains("203.0.113.81", releasedOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ItemRecord_NoLookupPossible_Withheld()
     {
         var (output, outcomes, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(AttributeView), FilterHarness.Context(FilterHarness.Requester()));

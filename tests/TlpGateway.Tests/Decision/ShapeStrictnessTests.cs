@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 using TlpGateway.Decision;
+using TlpGateway.Members;
 using TlpGateway.Filtering;
 using TlpGateway.Tests.Filtering;
 using TlpGateway.Tlp;
@@ -230,5 +231,79 @@ public sealed class ShapeStrictnessTests
         Assert.Empty(output);
         Assert.Equal("tlp-red", Assert.Single(outcomes).Reason);
         Assert.Equal(TlpLevel.Red, outcomes[0].Tlp);
+    }
+}
+
+public sealed class MetadataAnswerTests
+{
+    [Theory]
+    [InlineData("""{"version":"2.5.1","perm_sync":false}""", true)]
+    [InlineData("""{"version":"2.5.1","Event":{"uuid":"x","info":"y","Tag":[]}}""", false)]
+    [InlineData("""[{"Attribute":{"uuid":"x","value":"1.2.3.4"}}]""", false)]
+    public void MetadataEndpoint_OnlyAnswersWithoutMispDataPass(string json, bool passes)
+    {
+        var context = new FilterContext { Requester = FilterHarness.Requester(), Community = FilterHarness.Community, MetadataOnly = true };
+        var filter = new MispResponseFilter(context, 1 << 20, _ => { });
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        void Run()
+        {
+            filter.Write(System.Text.Encoding.UTF8.GetBytes(json), output);
+            filter.Complete(output);
+        }
+
+        if (passes)
+        {
+            Run();
+            Assert.Equal(json, System.Text.Encoding.UTF8.GetString(output.WrittenSpan));
+        }
+        else
+        {
+            Assert.Throws<FilterException>(Run);
+        }
+    }
+}
+
+/// <summary>The shapes are MISP's own: every answer a real MISP 2.5.1 gave passes the strict filter for every kind of requester.</summary>
+public sealed class RealAnswersTests
+{
+    public static TheoryData<string, string> RealAnswers()
+    {
+        var data = new TheoryData<string, string>();
+        var directory = Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1");
+        foreach (var file in Directory.GetFiles(directory, "*.json").Order())
+        {
+            data.Add(Path.GetFileName(file), File.ReadAllText(file));
+        }
+
+        foreach (var line in File.ReadLines(Path.Combine(directory, "sync-trace.jsonl")))
+        {
+            using var exchange = System.Text.Json.JsonDocument.Parse(line);
+            var root = exchange.RootElement;
+            if (root.GetProperty("response_body").GetString() is { Length: > 0 } body && body.TrimStart()[0] is '{' or '[')
+            {
+                data.Add("sync-trace seq " + root.GetProperty("seq").GetInt32(), body);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RealAnswers))]
+    public void RealMispAnswer_EveryRequesterKind_JudgedWithoutEndingTheAnswer(string name, string json)
+    {
+        TlpGateway.Admission.Requester[] requesters =
+        [
+            FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"),
+            FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, orgId: "4"),
+            FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, MemberRelation.ThirdParty, orgId: "4"),
+            FilterHarness.Requester(FilterHarness.OrgB, TlpLevel.Amber, sync: true, orgId: "2"),
+            FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Amber, email: "analyst@org-d.test", orgId: "4", redRecipients: ["analyst@org-d.test"]),
+        ];
+        foreach (var requester in requesters)
+        {
+            var (output, _, withheld) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), FilterHarness.Context(requester, lookups: true), lookup: _ => EventAccess.Withheld);
+            Assert.True(withheld || output.Length > 0, name);
+        }
     }
 }

@@ -1,0 +1,149 @@
+using System.Collections.Frozen;
+using TlpGateway.Requests;
+
+namespace TlpGateway.Endpoints;
+
+/// <summary>
+/// Every route the gateway serves (docs/endpoints.md explains the choices). A route not listed is
+/// refused <c>403</c> for everyone: what the gateway cannot judge does not reach MISP. The list holds
+/// what PyMISP's common calls and a MISP server's pull and push use.
+/// </summary>
+internal static class EndpointCatalog
+{
+    private static readonly string[] Get = [HttpMethods.Get];
+    private static readonly string[] GetPost = [HttpMethods.Get, HttpMethods.Post];
+    private static readonly string[] Post = [HttpMethods.Post];
+    private static readonly string[] PostPut = [HttpMethods.Post, HttpMethods.Put];
+    private static readonly string[] PostDelete = [HttpMethods.Post, HttpMethods.Delete];
+
+    // RequestRearrangeTool: request and Event (or Attribute) unwrapped, tag_id, event_id and id read as the target.
+    private static readonly string[] EventTagTargets = ["event", "event_id", "id", "Event.event", "Event.event_id", "Event.id"];
+    private static readonly string[] AttributeTagTargets = ["attribute", "attribute_id", "id", "Attribute.attribute", "Attribute.attribute_id", "Attribute.id"];
+
+    private static readonly FrozenDictionary<(string Controller, string Action), MispEndpoint> ByRoute = Build();
+
+    /// <summary>All served endpoints, for the documentation and its test.</summary>
+    public static IEnumerable<MispEndpoint> All => ByRoute.Values.OrderBy(e => e.Controller, StringComparer.Ordinal).ThenBy(e => e.Action, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The endpoint a route reaches, compared as MISP's dispatcher compares: controllers case-insensitive
+    /// with underscores ignored (CakePHP camelizes them), actions case-insensitive (PHP methods); null when not served.
+    /// </summary>
+    public static MispEndpoint? Find(MispRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        return ByRoute.GetValueOrDefault((route.ControllerKey, route.ActionKey));
+    }
+
+    private static FrozenDictionary<(string, string), MispEndpoint> Build()
+    {
+        var readOnly = WriteDescription.ReadsOnly;
+        MispEndpoint[] endpoints =
+        [
+            // Start-up, negotiation and the requester's own account: no MISP data.
+            new("servers", "getVersion", Get, AnswerKind.Metadata) { Sync = true },
+            new("servers", "getPyMISPVersion", Get, AnswerKind.Metadata),
+            new("servers", "postTest", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
+            new("attributes", "describeTypes", Get, AnswerKind.Metadata),
+            new("users", "view", Get, AnswerKind.Metadata) { Sync = true, OnlyPassed = "me" },
+
+            // Reads of MISP data, judged by what the answer contains.
+            new("events", "index", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex },
+            // PyMISP's get_event POSTs {"deleted": ..., "extended": ...} to the view.
+            new("events", "view", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.LocalTags },
+            new("events", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Event, Parameters = EndpointParameters.LocalTags | EndpointParameters.ReturnFormat },
+            new("attributes", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Attribute, Parameters = EndpointParameters.EventTags | EndpointParameters.ReturnFormat },
+            new("attributes", "view", Get, AnswerKind.Data),
+            new("objects", "view", Get, AnswerKind.Data),
+            new("event_reports", "view", Get, AnswerKind.Data),
+            new("event_reports", "index", Get, AnswerKind.Data),
+            new("shadow_attributes", "index", Get, AnswerKind.Data) { Sync = true },
+            new("shadow_attributes", "view", Get, AnswerKind.Data),
+            new("sightings", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Sighting },
+            new("sightings", "index", GetPost, AnswerKind.Data) { Write = readOnly },
+            new("sightings", "listSightings", GetPost, AnswerKind.Data) { Write = readOnly },
+            new("sightings", "view", Get, AnswerKind.Data),
+            new("analyst_data", "index", Get, AnswerKind.Data) { Sync = true },
+            new("analyst_data", "view", Get, AnswerKind.Data) { Sync = true },
+            new("analyst_data", "indexMinimal", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly },
+            new("galaxy_clusters", "view", Get, AnswerKind.Data) { Sync = true },
+            new("galaxy_clusters", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.GalaxyCluster },
+
+            // A pushing MISP server asks which of its events, sightings and analyst data the hub lacks: answers of UUIDs.
+            new("events", "filterEventIdsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
+            new("sightings", "filterSightingUuidsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
+            new("analyst_data", "filterAnalystDataForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
+
+            // Events: created, changed by their owner only.
+            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, []) { TargetRequired = false } },
+            new("events", "edit", PostPut, AnswerKind.Data) { Sync = true, Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0, "Event.uuid", "uuid")) },
+            new("events", "populate", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)) },
+            new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")) },
+            new("events", "publish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
+            new("events", "unpublish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
+
+            // PyMISP's publish(alert=True): publishing with MISP's e-mail alerts.
+            new("events", "alert", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
+            new("events", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
+            new("events", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
+            new("events", "freeTextImport", Post, AnswerKind.Data) { Write = Changes(WriteContent.FreeText, new TargetSource(TargetKind.Event, 0)) },
+            new("events", "saveFreeText", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.ResolvedFreeText, new TargetSource(TargetKind.Event, 0)) },
+
+            // Attributes, objects, references, reports and tags: changes to their event.
+            new("attributes", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Event, 0)) },
+            new("attributes", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Attribute, 0)) },
+            new("attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)) },
+            new("attributes", "deleteSelected", Post, AnswerKind.Metadata)
+            {
+                Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "Attribute.event_id", "event_id"), new TargetSource(TargetKind.Attribute, null, "Attribute.id", "Attribute.*", "id", "*")),
+            },
+
+            // MISP restores an attribute on a GET as well.
+            new("attributes", "restore", GetPost, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)) },
+            new("attributes", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)) },
+            new("attributes", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)) },
+            new("objects", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Event, 0)) },
+            new("objects", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Object, 0)) },
+            new("objects", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0)) },
+            new("object_references", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0, "object_uuid", "ObjectReference.object_uuid")) },
+            new("object_references", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ObjectReference, 0)) },
+            new("event_reports", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Report, new TargetSource(TargetKind.Event, 0)) },
+            new("event_reports", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Report, new TargetSource(TargetKind.EventReport, 0)) },
+            new("event_reports", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventReport, 0)) },
+            new("tags", "attachTagToObject", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")) },
+            new("tags", "removeTagFromObject", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")) },
+            new("galaxies", "attachCluster", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)) },
+            new("galaxies", "attachMultipleClusters", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)) },
+
+            // Contributions on any event the requester may receive (SPEC section 6).
+            new("shadow_attributes", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
+            new("shadow_attributes", "edit", PostPut, AnswerKind.Data) { Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Attribute, 0)) },
+            new("shadow_attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
+
+            // Accepting or discarding a proposal changes the event: its owner decides.
+            new("shadow_attributes", "accept", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
+            new("shadow_attributes", "discard", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
+            new("events", "pushProposals", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
+            new("sightings", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Sightings, new TargetSource(TargetKind.Attribute, 0, "uuid", "id", "Sighting.uuid", "Sighting.id")) },
+            new("sightings", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Sighting, 0)) },
+            new("sightings", "bulkSaveSightings", Post, AnswerKind.Metadata)
+            {
+                Sync = true,
+                Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "*.event_uuid", "*.Sighting.event_uuid"), new TargetSource(TargetKind.Attribute, null, "*.attribute_uuid", "*.Sighting.attribute_uuid")),
+            },
+            new("analyst_data", "add", Post, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, 1)) },
+            new("analyst_data", "edit", PostPut, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.AnalystData, 1)) },
+            new("analyst_data", "delete", PostDelete, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.AnalystData, 1)) },
+            new("analyst_data", "pushAnalystData", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, null, "*")) },
+
+            // A MISP server pushes the galaxy clusters its events use (MISP's ServerSyncTool).
+            new("galaxies", "pushCluster", Post, AnswerKind.Metadata) { Sync = true, Write = new(WriteEffect.None, WriteContent.Clusters, []) { TargetRequired = false } },
+        ];
+
+        return endpoints.ToFrozenDictionary(e => (MispRoute.Key(e.Controller), e.Action.ToLowerInvariant()));
+    }
+
+    private static WriteDescription Changes(WriteContent content, params TargetSource[] targets) => new(WriteEffect.Changes, content, targets);
+
+    private static WriteDescription Contributes(WriteContent content, params TargetSource[] targets) => new(WriteEffect.Contributes, content, targets);
+}

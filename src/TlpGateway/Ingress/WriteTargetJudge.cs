@@ -1,0 +1,169 @@
+using System.Net;
+using System.Text.Json;
+using TlpGateway.Admission;
+using TlpGateway.Decision;
+using TlpGateway.Endpoints;
+using TlpGateway.Filtering;
+using TlpGateway.Members;
+using TlpGateway.Upstream;
+
+namespace TlpGateway.Ingress;
+
+/// <summary>Why a write's targets stop it.</summary>
+internal enum TargetProblem
+{
+    None,
+
+    /// <summary>The write names no event the gateway can judge.</summary>
+    NoTarget,
+
+    /// <summary>A target names something the gateway does not judge writes to (a tag collection, a note on a note).</summary>
+    NotUnderstood,
+
+    /// <summary>The event does not exist, or the requester may not receive it: MISP's own 404.</summary>
+    NotReceivable,
+
+    /// <summary>Another organisation's event the requester may receive: propose changes instead.</summary>
+    ProposalRequired,
+}
+
+/// <summary>The outcome for a write's targets, with the event concerned (for the audit trail and the proposal message).</summary>
+internal readonly record struct TargetVerdict(TargetProblem Problem, string? EventRef, string? EventId);
+
+/// <summary>
+/// Finds the event each target of a write concerns (through MISP, with the requester's key) and judges
+/// it by SPEC section 6: the owner first (its own events, even those withheld from it, as a member's
+/// TLP:RED event from its own MISP server); then whether the requester may receive the event (else
+/// MISP's 404); then a change needs the owner (else proposals) while a contribution does not.
+/// </summary>
+internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClient misp)
+{
+    /// <exception cref="MispUnavailableException">MISP could not be asked.</exception>
+    public async Task<TargetVerdict> JudgeAsync(IReadOnlyList<TargetRef> targets, WriteDescription write, Requester requester, CommunitySettings community, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(requester);
+        if (write.TargetRequired && targets.Count == 0)
+        {
+            return new TargetVerdict(TargetProblem.NoTarget, null, null);
+        }
+
+        foreach (var target in targets)
+        {
+            var (understood, eventRef) = await EventOfAsync(target, requester, community, cancellationToken);
+            if (!understood)
+            {
+                return new TargetVerdict(TargetProblem.NotUnderstood, null, null);
+            }
+
+            var access = eventRef is null ? EventAccess.Withheld : await events.GetAsync(eventRef, requester, community, cancellationToken);
+
+            // :: the owner first: a member's own event is its own, whatever the egress rules withhold from this identity.
+            if (requester.IsOwner(access.OrgcUuid))
+            {
+                continue;
+            }
+
+            if (!access.Receivable)
+            {
+                return new TargetVerdict(TargetProblem.NotReceivable, eventRef, null);
+            }
+
+            if (write.Effect == WriteEffect.Changes)
+            {
+                return new TargetVerdict(TargetProblem.ProposalRequired, eventRef, access.EventId ?? eventRef);
+            }
+        }
+
+        return new TargetVerdict(TargetProblem.None, targets.Count > 0 ? targets[0].Id : null, null);
+    }
+
+    /// <summary>The event a target concerns (null when MISP finds none for the requester); not understood for targets the gateway does not judge.</summary>
+    private async Task<(bool Understood, string? EventRef)> EventOfAsync(TargetRef target, Requester requester, CommunitySettings community, CancellationToken cancellationToken)
+    {
+        switch (target.Kind)
+        {
+            case TargetKind.Event:
+                return (true, target.Id);
+            case TargetKind.Attribute:
+                return (true, await events.EventOfAsync("attributes", target.Id, requester, cancellationToken));
+            case TargetKind.Object:
+                return (true, await events.EventOfAsync("objects", target.Id, requester, cancellationToken));
+            case TargetKind.ObjectReference:
+                return (true, await events.EventOfAsync("object_references", target.Id, requester, cancellationToken));
+            case TargetKind.EventReport:
+                return (true, await events.EventOfAsync("event_reports", target.Id, requester, cancellationToken));
+            case TargetKind.Proposal:
+                return (true, await events.EventOfAsync("shadow_attributes", target.Id, requester, cancellationToken));
+            case TargetKind.Sighting:
+                return (true, await events.EventOfAsync("sightings", target.Id, requester, cancellationToken));
+            case TargetKind.EventOrAttribute:
+                return (true, await EventOrAttributeAsync(target.Id, requester, community, cancellationToken));
+            case TargetKind.AnalystData:
+                return await AnalystTargetAsync(target, requester, community, cancellationToken);
+            default:
+                return await TypedAsync(target.Id, target.Type, requester, community, cancellationToken);
+        }
+    }
+
+    /// <summary>An event by UUID, else the event of the attribute with that UUID (as <c>TagsController</c> looks it up).</summary>
+    private async Task<string?> EventOrAttributeAsync(string uuid, Requester requester, CommunitySettings community, CancellationToken cancellationToken)
+    {
+        // An event MISP shows names its source even when it is withheld from the requester.
+        var access = await events.GetAsync(uuid, requester, community, cancellationToken);
+        return access.OrgcUuid is not null || access.Receivable ? uuid : await events.EventOfAsync("attributes", uuid, requester, cancellationToken);
+    }
+
+    /// <summary>A target named with its type: <c>event</c>, <c>attribute</c>, <c>object</c>, <c>EventReport</c>; an absent type is looked up as MISP deduces it.</summary>
+    private async Task<(bool Understood, string? EventRef)> TypedAsync(string id, string? type, Requester requester, CommunitySettings community, CancellationToken cancellationToken)
+    {
+        switch (type?.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant())
+        {
+            case "event":
+                return (true, id);
+            case "attribute":
+                return (true, await events.EventOfAsync("attributes", id, requester, cancellationToken));
+            case "object":
+                return (true, await events.EventOfAsync("objects", id, requester, cancellationToken));
+            case "eventreport":
+                return (true, await events.EventOfAsync("event_reports", id, requester, cancellationToken));
+            case null:
+                var found = await EventOrAttributeAsync(id, requester, community, cancellationToken)
+                    ?? await events.EventOfAsync("objects", id, requester, cancellationToken)
+                    ?? await events.EventOfAsync("event_reports", id, requester, cancellationToken);
+                return (true, found);
+            default:
+                return (false, null);
+        }
+    }
+
+    /// <summary>An analyst data item's target, from MISP's own view of the item (<c>object_uuid</c>, <c>object_type</c>).</summary>
+    private async Task<(bool Understood, string? EventRef)> AnalystTargetAsync(TargetRef target, Requester requester, CommunitySettings community, CancellationToken cancellationToken)
+    {
+        var response = await misp.GetAsync($"/analyst_data/view/{Uri.EscapeDataString(target.Type ?? "Note")}/{Uri.EscapeDataString(target.Id)}", requester.ApiKey, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return (true, null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(response.Body);
+            foreach (var item in document.RootElement.EnumerateObject())
+            {
+                if (item.Value.ValueKind == JsonValueKind.Object && item.Value.TryGetProperty("object_uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String)
+                {
+                    var type = item.Value.TryGetProperty("object_type", out var kind) && kind.ValueKind == JsonValueKind.String ? kind.GetString() : null;
+                    return await TypedAsync(uuid.GetString()!, type, requester, community, cancellationToken);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return (true, null);
+        }
+
+        return (true, null);
+    }
+}

@@ -1,0 +1,210 @@
+using System.Text.Json.Nodes;
+using TlpGateway.Endpoints;
+using TlpGateway.Requests;
+
+namespace TlpGateway.Ingress;
+
+/// <summary>One thing a write names: an event or item id or UUID, and for a typed target its type.</summary>
+/// <param name="Kind">What the reference names.</param>
+/// <param name="Id">The id or UUID, as sent.</param>
+/// <param name="Type">For <see cref="TargetKind.ByTypeParameter"/>: the named type (<c>event</c>, <c>Attribute</c>...), null when MISP deduces it.</param>
+internal readonly record struct TargetRef(TargetKind Kind, string Id, string? Type = null);
+
+/// <summary>
+/// Every event or item a write names, in every place MISP could read it (<see cref="TargetSource"/>):
+/// the passed URL parameter and the body paths, at the top level and inside the <c>request</c> and
+/// <c>response</c> wrappers. A list, or a string holding a JSON list, names each element. Pure code.
+/// </summary>
+internal static class WriteTargets
+{
+    private static readonly string[] AnalystTypes = ["Note", "Opinion", "Relationship"];
+
+    public static List<TargetRef> Collect(MispRequest request, WriteDescription write)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(write);
+        var refs = new List<TargetRef>();
+        foreach (var source in write.Targets)
+        {
+            if (source.Kind == TargetKind.ByTypeParameter)
+            {
+                refs.AddRange(Typed(request, source));
+                continue;
+            }
+
+            if (source.Kind == TargetKind.AnalystData)
+            {
+                // /analyst_data/edit/{type}/{id}: the item's type travels with its id.
+                if (source.Passed is { } at && at < request.Route.Passed.Count)
+                {
+                    refs.Add(new TargetRef(TargetKind.AnalystData, request.Route.Passed[at], request.Route.Passed[0]));
+                }
+
+                continue;
+            }
+
+            if (source.Passed is { } index && index < request.Route.Passed.Count)
+            {
+                refs.Add(new TargetRef(source.Kind, request.Route.Passed[index]));
+            }
+
+            foreach (var value in BodyValues(request.Body.Root, source.BodyPaths))
+            {
+                refs.AddRange(Ids(value, source.Kind));
+            }
+        }
+
+        return [.. refs.Distinct()];
+    }
+
+    /// <summary>The values at <paramref name="paths"/> in the body and in its <c>request</c> and <c>response</c> wrappers.</summary>
+    public static IEnumerable<JsonNode> BodyValues(JsonNode? body, IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var roots = new List<JsonNode>();
+        void AddRoot(JsonNode? node)
+        {
+            if (node is not null && !roots.Contains(node))
+            {
+                roots.Add(node);
+            }
+        }
+
+        AddRoot(body);
+        AddRoot(body is JsonObject top && top["response"] is JsonObject or JsonArray ? top["response"] : null);
+        foreach (var root in roots.ToList())
+        {
+            AddRoot(root is JsonObject obj ? obj["request"] : null);
+        }
+
+        foreach (var path in paths)
+        {
+            foreach (var root in roots)
+            {
+                foreach (var value in At(root, path.Split('.')))
+                {
+                    yield return value;
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<JsonNode> At(JsonNode node, ReadOnlyMemory<string> segments)
+    {
+        if (segments.IsEmpty)
+        {
+            yield return node;
+            yield break;
+        }
+
+        var head = segments.Span[0];
+        var children = head == "*"
+            ? node is JsonArray list ? list.OfType<JsonNode>() : []
+            : node is JsonObject obj && obj[head] is { } named ? [named] : [];
+        foreach (var child in children)
+        {
+            foreach (var value in At(child, segments[1..]))
+            {
+                yield return value;
+            }
+        }
+    }
+
+    private static IEnumerable<JsonNode> At(JsonNode node, string[] segments) => At(node, segments.AsMemory());
+
+    /// <summary>The ids a value names: a scalar, a list of scalars, or a string holding a JSON list.</summary>
+    private static IEnumerable<TargetRef> Ids(JsonNode value, TargetKind kind)
+    {
+        switch (value)
+        {
+            case JsonArray list:
+                foreach (var item in list)
+                {
+                    if (item is not JsonValue scalar || PhpValue.Text(scalar) is not { } text)
+                    {
+                        throw new ShapeException("A list of ids may hold ids only.");
+                    }
+
+                    yield return new TargetRef(kind, text.Trim());
+                }
+
+                break;
+            case JsonValue scalar when PhpValue.Text(scalar) is { } text:
+                var trimmed = text.Trim();
+                if (trimmed.StartsWith('['))
+                {
+                    // MISP json_decodes a string that is not a single id.
+                    foreach (var id in Ids(WrittenShapes.ParseList(trimmed, "ids"), kind))
+                    {
+                        yield return id;
+                    }
+                }
+                else if (trimmed.Length > 0)
+                {
+                    yield return new TargetRef(kind, trimmed);
+                }
+
+                break;
+            default:
+                throw new ShapeException("An id must be a number or a UUID.");
+        }
+    }
+
+    /// <summary>
+    /// A target whose type is named beside it: <c>/galaxies/attachCluster/{id}/{event|attribute}</c>
+    /// (event when absent), <c>/analyst_data/add/{type}/{uuid}/{object type}</c> or the body's
+    /// <c>{Note|Opinion|Relationship}.object_uuid</c> and <c>object_type</c>, and each analyst data item of
+    /// a pushed list.
+    /// </summary>
+    private static IEnumerable<TargetRef> Typed(MispRequest request, TargetSource source)
+    {
+        var passed = request.Route.Passed;
+        var analyst = request.Endpoint.Controller == "analyst_data";
+        if (source.Passed is { } index)
+        {
+            var id = index < passed.Count ? passed[index] : null;
+            var type = index + 1 < passed.Count ? passed[index + 1] : (analyst ? null : "event");
+            if (analyst && request.Body.Root is JsonObject body)
+            {
+                var item = AnalystItem(body, passed.Count > 0 ? passed[0] : null);
+                id ??= PhpValue.Text(item["object_uuid"]);
+                type ??= PhpValue.Text(item["object_type"]);
+            }
+
+            if (id is not null)
+            {
+                yield return new TargetRef(TargetKind.ByTypeParameter, id, type);
+            }
+        }
+
+        foreach (var value in BodyValues(request.Body.Root, source.BodyPaths))
+        {
+            if (value is not JsonObject element)
+            {
+                throw new ShapeException("Each pushed analyst data item must be an object.");
+            }
+
+            var item = AnalystItem(element, null);
+            if (PhpValue.Text(item["object_uuid"]) is not { } uuid)
+            {
+                throw new ShapeException("Each pushed analyst data item must name the object_uuid it concerns.");
+            }
+
+            yield return new TargetRef(TargetKind.ByTypeParameter, uuid, PhpValue.Text(item["object_type"]));
+        }
+    }
+
+    /// <summary>An analyst data item as MISP's controllers read it: under its type's key, or bare.</summary>
+    private static JsonObject AnalystItem(JsonObject holder, string? type)
+    {
+        foreach (var key in type is null ? AnalystTypes : [type])
+        {
+            if (holder[key] is JsonObject inner)
+            {
+                return inner;
+            }
+        }
+
+        return holder;
+    }
+}

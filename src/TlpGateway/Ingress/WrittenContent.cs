@@ -1,0 +1,313 @@
+using System.Text.Json.Nodes;
+using TlpGateway.Admission;
+using TlpGateway.Curation;
+using TlpGateway.Defaults;
+using TlpGateway.Endpoints;
+using TlpGateway.Members;
+using TlpGateway.Provenance;
+using TlpGateway.Requests;
+using TlpGateway.Rules;
+
+namespace TlpGateway.Ingress;
+
+/// <summary>
+/// The outcome of the content rules: a refusal (reason, the rule's name, message), or the body to
+/// forward: the rewritten one, the one read (null), or the bytes as sent (<see cref="Untouched"/>: a signed event).
+/// </summary>
+internal readonly record struct ContentVerdict(string? Reason, string? Rule, string? Message, JsonNode? Body)
+{
+    public static ContentVerdict Untouched { get; } = new(null, null, null, null) { KeepBytes = true };
+
+    /// <summary>The bytes as sent are forwarded (a signature covers them).</summary>
+    public bool KeepBytes { get; init; }
+
+    public static ContentVerdict Pass(JsonNode? body = null) => new(null, null, null, body);
+
+    public static ContentVerdict Refuse(string reason, string rule, string message) => new(reason, rule, message, null);
+
+    public bool Refused => Reason is not null;
+}
+
+/// <summary>
+/// Which rules of SPEC sections 5 and 6 a write's body meets, by what it carries
+/// (<see cref="WriteContent"/>), on the body as MISP reads it for that action: the marking and the
+/// default tags (<c>Defaults/</c>), signed events, curation (<c>Curation/</c>), the member's rules
+/// (<c>Rules/</c>) and the source (<c>Provenance/</c>). Pure code: the owner look-ups are made before.
+/// </summary>
+/// <exception cref="ShapeException">The body holds a shape MISP would read differently or not at all.</exception>
+internal static class WrittenContent
+{
+    public static ContentVerdict Judge(MispRequest request, Requester requester, CommunitySettings community, int looseLimit)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(requester);
+        ArgumentNullException.ThrowIfNull(community);
+        var rules = requester.Member.Rules;
+        var body = request.Body.Root;
+        return request.Endpoint.Write?.Content switch
+        {
+            WriteContent.Event => Event(request, requester, community, looseLimit),
+            WriteContent.Attributes => Attributes(request, rules, looseLimit),
+            WriteContent.Object => Object(body, rules),
+            WriteContent.FreeText => FreeText(body, looseLimit),
+            WriteContent.ResolvedFreeText => ResolvedFreeText(body, rules, looseLimit),
+            WriteContent.Report => Item(Unwrapped(body, "EventReport"), rules),
+            WriteContent.Tag => Tag(request, rules),
+            WriteContent.Proposals => Proposals(body, rules),
+            WriteContent.AnalystData => Items(body, rules, "Note", "Opinion", "Relationship"),
+            WriteContent.Clusters => Items(body, rules, "GalaxyCluster"),
+            WriteContent.Sightings => request.Route.Passed.FirstOrDefault() is "stix"
+                ? ContentVerdict.Refuse("sightings-stix", "Sightings", "STIX sightings documents are not read by the gateway: send sightings as JSON.")
+                : ContentVerdict.Pass(),
+            _ => ContentVerdict.Pass(),
+        };
+    }
+
+    /// <summary>An event added, pushed, edited or populated (SPEC sections 5 and 6).</summary>
+    private static ContentVerdict Event(MispRequest request, Requester requester, CommunitySettings community, int looseLimit)
+    {
+        var action = MispRequestAction(request);
+        var evt = action switch
+        {
+            "add" => WrittenEvent.ForAdd(request.Body.Root),
+            "populate" => WrittenEvent.ForPopulate(request.Body.Root),
+            _ => WrittenEvent.ForEdit(request.Body.Root),
+        };
+        var merged = action == "populate";
+        var marking = evt.Marking;
+        if (evt.Protected && !marking.HasLevel)
+        {
+            return ContentVerdict.Refuse("protected-without-tlp", "TLP", "A signed (protected) event must carry a TLP tag: tag it before signing.");
+        }
+
+        if (LooseValues.OverLimit(LooseValues.OfEvent(evt.Attributes, evt.Objects), looseLimit) is { } loose)
+        {
+            return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
+        }
+
+        // What populate merges keeps the event's marking; anything added, pushed or edited without a level gets the default.
+        var added = merged ? [] : DefaultMarking.TagsToAdd(marking, community);
+        var stored = evt.TagObjects.Select(WrittenShapes.Name).Concat(added).ToList();
+        if (WrittenRules.Event(evt.Event, stored, evt.Attributes, evt.Objects, evt.Reports, evt.Proposals, requester.Member.Rules) is { } rule)
+        {
+            return ContentVerdict.Refuse("rule-" + rule, rule, $"The event breaks this member's sharing rule '{rule}'.");
+        }
+
+        var claimsSource = !merged && WrittenSource.ClaimsAnotherSource(evt.Event, requester);
+        if (evt.Protected)
+        {
+            // The signature covers the bytes as sent: a signed event MISP would store as judged is forwarded untouched.
+            return claimsSource
+                ? ContentVerdict.Refuse("protected-would-change", "Signature", "A signed (protected) event naming another organisation as its source would have to change: sign it as your own organisation.")
+                : ContentVerdict.Untouched;
+        }
+
+        foreach (var name in added)
+        {
+            evt.Tags.Add(DefaultMarking.TagObject(name));
+        }
+
+        if (!merged)
+        {
+            WrittenSource.MakeRequesterTheSource(evt.Event, requester);
+        }
+
+        return ContentVerdict.Pass(evt.ToBody());
+    }
+
+    /// <summary>
+    /// <c>/attributes/add</c> (a list, one attribute, <c>{"Attribute": ...}</c>, a list <c>value</c>, or
+    /// <c>batch_import</c> lines) and <c>/attributes/edit</c> (one attribute): curation and member rules,
+    /// forwarded as the list (or the one attribute) judged.
+    /// </summary>
+    private static ContentVerdict Attributes(MispRequest request, MemberRules rules, int looseLimit)
+    {
+        var root = request.Body.Root;
+        var data = root is JsonObject obj && obj.ContainsKey("Attribute") ? obj["Attribute"] : root;
+        var edit = MispRequestAction(request) == "edit";
+        List<JsonObject> attributes;
+        if (data is JsonObject single && !single.ContainsKey("0"))
+        {
+            attributes = edit ? [single] : Expanded(single);
+        }
+        else if (edit)
+        {
+            throw new ShapeException("An attribute edit carries one attribute.");
+        }
+        else
+        {
+            attributes = WrittenShapes.ForeachList(data, "Attribute");
+        }
+
+        var canonical = attributes.Select(WrittenEvent.CanonicalAttribute).ToList();
+        if (LooseValues.OverLimit(canonical.Select(LooseValues.TypeOf), looseLimit) is { } loose)
+        {
+            return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
+        }
+
+        foreach (var attribute in canonical)
+        {
+            if (WrittenRules.Attribute(attribute, rules, null) is { } rule)
+            {
+                return ContentVerdict.Refuse("rule-" + rule, rule, $"The attribute breaks this member's sharing rule '{rule}'.");
+            }
+        }
+
+        return ContentVerdict.Pass(new JsonObject { ["Attribute"] = edit ? canonical[0] : new JsonArray([.. canonical]) });
+    }
+
+    /// <summary>One attribute of <c>/attributes/add</c>, or the many it stands for: a list <c>value</c>, or <c>batch_import</c> lines.</summary>
+    private static List<JsonObject> Expanded(JsonObject attribute)
+    {
+        var value = attribute["value"];
+        string[] values;
+        if (value is JsonArray list)
+        {
+            values = [.. list.Select(v => PhpValue.Text(v) ?? throw new ShapeException("Each value of a list 'value' must be a string."))];
+        }
+        else if (PhpValue.IsTruthy(attribute["batch_import"]))
+        {
+            values = (PhpValue.Text(value) ?? throw new ShapeException("'value' must be a string.")).TrimEnd('\n').Split('\n');
+        }
+        else
+        {
+            return [attribute];
+        }
+
+        return [.. values.Select(v =>
+        {
+            var copy = attribute.DeepClone().AsObject();
+            copy.Remove("batch_import");
+            copy["value"] = v;
+            return copy;
+        })];
+    }
+
+    /// <summary><c>/objects/add|edit</c>: <c>request</c> unwrapped, <c>Object</c> or the body, its attributes beside it or inside.</summary>
+    private static ContentVerdict Object(JsonNode? body, MemberRules rules)
+    {
+        var data = Unwrapped(body, "request") is JsonObject unwrapped ? unwrapped : throw new ShapeException("The body must hold one object.");
+        var obj = data["Object"] as JsonObject ?? data;
+        if (obj.ContainsKey("data"))
+        {
+            throw new ShapeException("The 'data' form of an object (a string of JSON) is not read by the gateway: send the object as JSON.");
+        }
+
+        var withAttributes = obj.DeepClone().AsObject();
+        if (data.ContainsKey("Object") && data["Attribute"] is { } beside)
+        {
+            withAttributes["Attribute"] = beside.DeepClone();
+        }
+
+        var canonical = WrittenEvent.CanonicalObject(withAttributes);
+        return WrittenRules.Object(canonical, rules, null) is { } rule
+            ? ContentVerdict.Refuse("rule-" + rule, rule, $"The object breaks this member's sharing rule '{rule}'.")
+            : ContentVerdict.Pass(new JsonObject { ["Object"] = canonical });
+    }
+
+    /// <summary><c>/events/freeTextImport</c>: the text MISP parses into attributes (<c>Attribute.value</c>, <c>value</c>, or the body's text).</summary>
+    private static ContentVerdict FreeText(JsonNode? body, int looseLimit)
+    {
+        var data = body is JsonObject obj && obj.ContainsKey("Attribute") ? obj["Attribute"] : body;
+        var value = data is JsonObject holder && holder.ContainsKey("value") ? holder["value"] : data;
+        var text = PhpValue.Text(value) ?? throw new ShapeException("The free text must be a string.");
+        return LooseValues.OverLimit(LooseValues.OfFreeText(text), looseLimit) is { } loose
+            ? ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit))
+            : ContentVerdict.Pass();
+    }
+
+    /// <summary><c>/events/saveFreeText</c>: the resolved attributes in <c>Attribute.JsonObject</c> (a string of JSON).</summary>
+    private static ContentVerdict ResolvedFreeText(JsonNode? body, MemberRules rules, int looseLimit)
+    {
+        var json = PhpValue.Text((body as JsonObject)?["Attribute"] is JsonObject attribute ? attribute["JsonObject"] : null) ?? throw new ShapeException("saveFreeText carries the resolved attributes in Attribute.JsonObject.");
+        var attributes = WrittenShapes.ForeachList(WrittenShapes.ParseList(json, "resolved attributes"), "Attribute.JsonObject");
+        if (LooseValues.OverLimit(attributes.Select(LooseValues.TypeOf), looseLimit) is { } loose)
+        {
+            return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
+        }
+
+        var broken = attributes.Select(a => WrittenRules.Attribute(a, rules, null)).FirstOrDefault(r => r is not null);
+        return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"An attribute breaks this member's sharing rule '{broken}'.");
+    }
+
+    /// <summary>A tag added by name (the passed parameter or the body's <c>tag</c>, a name, an id or a JSON list of them).</summary>
+    private static ContentVerdict Tag(MispRequest request, MemberRules rules)
+    {
+        var values = new List<JsonNode>();
+        if (request.Route.Passed.Count > 1)
+        {
+            values.Add(JsonValue.Create(request.Route.Passed[1]));
+        }
+
+        values.AddRange(WriteTargets.BodyValues(request.Body.Root, ["tag", "tag_id", "Event.tag", "Event.tag_id", "Attribute.tag", "Attribute.tag_id"]));
+        foreach (var name in values.SelectMany(TagNames))
+        {
+            if (WrittenRules.Tag(name, rules) is { } rule)
+            {
+                return ContentVerdict.Refuse("rule-" + rule, rule, $"The tag breaks this member's sharing rule '{rule}'.");
+            }
+        }
+
+        return ContentVerdict.Pass();
+    }
+
+    /// <summary>The tag names a value gives (ids and tag collections name no tag the gateway can read).</summary>
+    private static IEnumerable<string> TagNames(JsonNode value)
+    {
+        var items = value is JsonArray list ? list.ToList() : [value];
+        foreach (var item in items)
+        {
+            var text = PhpValue.Text(item)?.Trim() ?? throw new ShapeException("A tag must be a name or an id.");
+            if (text.StartsWith('['))
+            {
+                foreach (var inner in TagNames(WrittenShapes.ParseList(text, "tags")))
+                {
+                    yield return inner;
+                }
+            }
+            else if (!PhpValue.IsNumericString(text) && !text.StartsWith("collection_", StringComparison.OrdinalIgnoreCase))
+            {
+                yield return text;
+            }
+        }
+    }
+
+    /// <summary>A proposal (<c>ShadowAttribute</c>, <c>Attribute</c> or bare, inside <c>request</c>) or a pushed list of them.</summary>
+    private static ContentVerdict Proposals(JsonNode? body, MemberRules rules)
+    {
+        var data = Unwrapped(body, "request");
+        var proposals = data is JsonArray list
+            ? WrittenShapes.ForeachList(list, "ShadowAttribute").Select(p => p["ShadowAttribute"] as JsonObject ?? p).ToList()
+            : [Unwrapped(Unwrapped(data, "ShadowAttribute"), "Attribute") as JsonObject ?? throw new ShapeException("The body must hold one proposal.")];
+        var broken = proposals.Select(p => WrittenRules.Attribute(p, rules, null)).FirstOrDefault(r => r is not null);
+        return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The proposal breaks this member's sharing rule '{broken}'.");
+    }
+
+    /// <summary>One item (or a pushed list of them), each under one of <paramref name="keys"/> or bare: judged by its distribution.</summary>
+    private static ContentVerdict Items(JsonNode? body, MemberRules rules, params string[] keys)
+    {
+        var data = Unwrapped(body, "request");
+        var items = data is JsonArray list ? WrittenShapes.ForeachList(list, keys[0]) : [data as JsonObject ?? throw new ShapeException("The body must hold one item.")];
+        foreach (var item in items)
+        {
+            var inner = keys.Select(k => item[k] as JsonObject).FirstOrDefault(i => i is not null) ?? item;
+            if (WrittenRules.Item(inner, rules, null) is { } rule)
+            {
+                return ContentVerdict.Refuse("rule-" + rule, rule, $"The item breaks this member's sharing rule '{rule}'.");
+            }
+        }
+
+        return ContentVerdict.Pass();
+    }
+
+    private static ContentVerdict Item(JsonNode? item, MemberRules rules) =>
+        item is not JsonObject obj
+            ? throw new ShapeException("The body must hold one item.")
+            : WrittenRules.Item(obj, rules, null) is { } rule
+                ? ContentVerdict.Refuse("rule-" + rule, rule, $"The item breaks this member's sharing rule '{rule}'.")
+                : ContentVerdict.Pass();
+
+    private static JsonNode? Unwrapped(JsonNode? body, string wrapper) => body is JsonObject obj && obj[wrapper] is { } inner ? inner : body;
+
+    private static string MispRequestAction(MispRequest request) => request.Endpoint.Action.ToLowerInvariant();
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using TlpGateway.Endpoints;
+
+namespace TlpGateway.Requests;
+
+/// <summary>
+/// The request the gateway forwards, rebuilt from the model rather than patched: MISP's spelling of
+/// controller and action, the passed parameters, a restSearch's ordered parameters as the named
+/// parameters they stand for, and each parameter the filter relies on written once, as a named
+/// parameter (which MISP reads last), with every other spelling removed from path, query and body.
+/// </summary>
+internal static class CanonicalRequest
+{
+    /// <summary>Names only MISP's own clients would put in a URL: removed wherever they appear.</summary>
+    public const string ApiKeyParameter = "apikey";
+
+    /// <summary>The parameter names the gateway writes itself on <paramref name="endpoint"/> (compared case-insensitively).</summary>
+    public static IReadOnlySet<string> ControlledNames(MispEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ApiKeyParameter };
+        if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags))
+        {
+            names.Add("excludeLocalTags");
+        }
+
+        if (endpoint.Parameters.HasFlag(EndpointParameters.EventTags))
+        {
+            names.Add("includeEventTags");
+        }
+
+        if (endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex))
+        {
+            names.Add("minimal");
+            names.Add("searchminimal");
+        }
+
+        if (endpoint.Search is not null || endpoint.Parameters.HasFlag(EndpointParameters.ReturnFormat))
+        {
+            names.Add("returnFormat");
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// The decoded path MISP is asked for: <c>/controller/action/passed.../name:value...</c>, ending with
+    /// <c>/</c> when its last segment holds a dot (so MISP's router reads no extension into it);
+    /// null when a segment could not be forwarded unambiguously (a literal <c>%</c>, <c>.</c> or <c>..</c>).
+    /// </summary>
+    public static string? Path(MispRequest request, IReadOnlyList<KeyValuePair<string, string>> gatewayNamed)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(gatewayNamed);
+        var endpoint = request.Endpoint;
+        var controlled = ControlledNames(endpoint);
+        var segments = new List<string> { endpoint.Controller, endpoint.Action };
+        var named = new List<string>();
+        if (endpoint.Search is { } scope)
+        {
+            // Ordered parameters say the same as the named ones they map onto; as named parameters they are read once.
+            var names = RestSearchParameters.Of(scope);
+            for (var i = 0; i < request.Route.Passed.Count && i < names.Count; i++)
+            {
+                var value = request.Route.Passed[i];
+                if (!PhpValue.IsSkippedOrderedParameter(value) && !controlled.Contains(names[i]) && request.Route.NamedValue(names[i]) is null)
+                {
+                    named.Add(names[i] + ":" + value);
+                }
+            }
+        }
+        else
+        {
+            segments.AddRange(request.Route.Passed);
+        }
+
+        named.AddRange(request.Route.Named.Where(p => !controlled.Contains(p.Key)).Select(p => p.RawKey + ":" + p.Value));
+        named.AddRange(gatewayNamed.Select(p => p.Key + ":" + p.Value));
+        segments.AddRange(named);
+        if (segments.Any(s => s.Contains('%', StringComparison.Ordinal) || s is "." or ".."))
+        {
+            return null;
+        }
+
+        var path = "/" + string.Join('/', segments);
+        return segments[^1].Contains('.', StringComparison.Ordinal) ? path + "/" : path;
+    }
+
+    /// <summary>The query without the controlled names (an API key, a parameter the gateway writes itself).</summary>
+    public static QueryString Query(MispRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var controlled = ControlledNames(request.Endpoint);
+        return request.Query.Count == 0
+            ? QueryString.Empty
+            : QueryString.Create(request.Query.Where(p => !controlled.Contains(p.Key)).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+    }
+
+    /// <summary>
+    /// A search body without the controlled names, at the top level and inside <c>request</c> (for the
+    /// events index also its case-insensitive and <c>search</c>-prefixed <c>minimal</c>); true when
+    /// something was removed.
+    /// </summary>
+    public static bool RemoveControlled(JsonNode? root, MispEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (root is not JsonObject top)
+        {
+            return false;
+        }
+
+        var controlled = ControlledNames(endpoint);
+        var minimal = endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex);
+        bool Drop(string key) => controlled.Contains(key) || (minimal && MispRequest.IsMinimalKey(key));
+        var removed = RemoveKeys(top, Drop);
+        if (top["request"] is JsonObject inner)
+        {
+            removed |= RemoveKeys(inner, Drop);
+        }
+
+        return removed;
+    }
+
+    private static bool RemoveKeys(JsonObject holder, Func<string, bool> drop)
+    {
+        var keys = holder.Select(p => p.Key).Where(drop).ToList();
+        foreach (var key in keys)
+        {
+            holder.Remove(key);
+        }
+
+        return keys.Count > 0;
+    }
+}

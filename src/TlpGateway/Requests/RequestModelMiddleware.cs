@@ -1,0 +1,269 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using TlpGateway.Admission;
+using TlpGateway.Audit;
+using TlpGateway.Endpoints;
+using TlpGateway.Errors;
+using TlpGateway.Ingress;
+
+namespace TlpGateway.Requests;
+
+/// <summary>
+/// Reads every admitted request the way MISP will read it, serves only the routes on the allowlist
+/// (<see cref="EndpointCatalog"/>), and forwards its canonical rewrite (<see cref="CanonicalRequest"/>).
+/// </summary>
+/// <remarks>
+/// The steps, in order; each refusal is a MISP-style error, an audit record and a metric:
+/// <list type="number">
+/// <item>the method: TRACE, TRACK, CONNECT and anything but GET, HEAD, POST, PUT and DELETE are refused (405);</item>
+/// <item>the route, read from the raw request target as CakePHP's router reads it (400 when it cannot be);</item>
+/// <item>the endpoint: a route not on the allowlist is refused for everyone (403), a method it does not serve 405,
+/// and a MISP server of a member with <c>restrictSyncEndpoints</c> may use only the sync endpoints (403);</item>
+/// <item>an API key in a named URL parameter is refused (403): MISP could authenticate with it;</item>
+/// <item>the body, decoded and bounded, read as MISP reads it (<see cref="MispBody"/>; 400, 413, 415);</item>
+/// <item>the format: anything but JSON, wherever MISP reads a format, is refused (406);</item>
+/// <item>what the egress filter must know (<see cref="ResponseExpectation"/>), from the parameters as MISP reads them;</item>
+/// <item>the rewrite: path, query and search body rebuilt with the filter's parameters written once; a HEAD is asked as GET.</item>
+/// </list>
+/// </remarks>
+internal sealed class RequestModelMiddleware(
+    RequestDelegate next,
+    IOptions<IngressOptions> options,
+    RequestMetrics metrics,
+    IAuditTrail audit,
+    TimeProvider timeProvider)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (await RequesterFeature.RequireAsync(context) is not { } requester)
+        {
+            return;
+        }
+
+        var request = context.Request;
+
+        // :: Step 1 - the method.
+        var method = request.Method;
+        if (!(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)))
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status405MethodNotAllowed, "method-not-served", $"The {method} method is not served through the gateway.");
+            return;
+        }
+
+        // :: Step 2 - the route, from the target as sent (Kestrel's decoded path would hide %2F and %3A from the reading).
+        var headOnly = HttpMethods.IsHead(method);
+        var askedMethod = headOnly ? HttpMethods.Get : method;
+        var route = MispRoute.Parse(RawPath(context), askedMethod);
+        if (route is null)
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "path-unreadable", "The request path cannot be read the way MISP would read it.");
+            return;
+        }
+
+        // :: Step 3 - the endpoint.
+        var endpoint = EndpointCatalog.Find(route);
+        if (endpoint is null || (endpoint.OnlyPassed is { } only && (route.Passed.Count != 1 || !string.Equals(route.Passed[0], only, StringComparison.OrdinalIgnoreCase))))
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "endpoint-not-served", $"/{route.Controller}/{route.Action} is not served through the gateway.");
+            return;
+        }
+
+        if (!endpoint.Allows(method))
+        {
+            context.Response.Headers.Allow = string.Join(", ", endpoint.Methods);
+            await RefuseAsync(context, requester, StatusCodes.Status405MethodNotAllowed, "method-not-served", $"{endpoint} is served for {string.Join(", ", endpoint.Methods)} only.");
+            return;
+        }
+
+        if (requester.IsSyncIdentity && requester.Member.Rules.RestrictSyncEndpoints && !endpoint.Sync)
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "sync-endpoint-not-allowed", $"A MISP server may use only the endpoints MISP pulls and pushes with; {endpoint} is not one of them.");
+            return;
+        }
+
+        // :: Step 4 - a second identity in the path.
+        if (route.Named.Any(p => string.Equals(p.Key, CanonicalRequest.ApiKeyParameter, StringComparison.OrdinalIgnoreCase)))
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "apikey-in-path", "API keys in the URL are not accepted: send exactly one, in Authorization or X-MISP-AUTH.");
+            return;
+        }
+
+        // :: Step 5 - the body.
+        var (bytes, bodyRefusal) = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, context.RequestAborted);
+        if (bodyRefusal is { } refused)
+        {
+            await RefuseAsync(context, requester, refused.Status, refused.Reason, refused.Message);
+            return;
+        }
+
+        var (body, problem) = MispBody.Parse(request.ContentType, bytes);
+        if (problem is { } unreadable)
+        {
+            await RefuseAsync(context, requester, unreadable.Status, unreadable.Reason, unreadable.Message);
+            return;
+        }
+
+        if (body!.Root is not null && HttpMethods.IsGet(askedMethod))
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "body-on-get", "A GET request carries no body: send the search as POST.");
+            return;
+        }
+
+        var model = new MispRequest
+        {
+            Route = route,
+            Method = askedMethod,
+            HeadOnly = headOnly,
+            Query = request.QueryString.HasValue ? QueryHelpers.ParseQuery(request.QueryString.Value).SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty))).ToList() : [],
+            Body = body,
+            Endpoint = endpoint,
+        };
+
+        // :: Step 6 - the format; and step 7, what the filter must know (an export is recognised, not yet served).
+        var (format, export) = RequestedFormat.Of(model, request.Headers.Accept);
+        var expectation = Expect(model, requester) with { ExportFormat = export ? format : null };
+        if (format is not null)
+        {
+            var message = export
+                ? $"returnFormat '{format}' is not served through the gateway yet: ask for JSON."
+                : $"The '{format}' format cannot be checked against the sharing rules: only JSON is served.";
+            await RefuseAsync(context, requester, StatusCodes.Status406NotAcceptable, export ? "format-export" : "format-not-json", message);
+            return;
+        }
+
+        if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags) && model.AllSpellings("extended").Any(PhpValue.IsTruthy))
+        {
+            // An extended view merges the events that extend this one into it, under this event's marking.
+            await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "parameter-not-served", "Extended views merge other events into one and are not served through the gateway: ask for each event.");
+            return;
+        }
+
+        if (endpoint.Search is not null && HttpMethods.IsGet(askedMethod) && route.Passed.Count == 0 && route.Named.Count == 0)
+        {
+            // MISP's own answer: the gateway's parameters must not turn it into a search of everything.
+            await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "search-without-parameters", "Restsearch queries using GET and no parameters are not allowed. If you have passed parameters via a JSON body, make sure you use POST requests.");
+            return;
+        }
+
+        // :: Step 8 - the rewrite.
+        var path = CanonicalRequest.Path(model, GatewayParameters(endpoint));
+        if (path is null)
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "path-unreadable", "A path parameter holds '%', '.' or '..' alone, which the gateway cannot forward unambiguously.");
+            return;
+        }
+
+        request.Path = new PathString(path);
+
+        // A web server may hand PHP headers with underscores, which then stand for other headers (X_HTTP_METHOD_OVERRIDE).
+        foreach (var underscored in request.Headers.Keys.Where(k => k.Contains('_', StringComparison.Ordinal)).ToList())
+        {
+            request.Headers.Remove(underscored);
+        }
+
+        request.QueryString = CanonicalRequest.Query(model);
+        request.Headers.Accept = "application/json";
+        if (model.Body.Root is { } root && (endpoint.Write is null or { Effect: WriteEffect.None, Content: WriteContent.None } || model.Body.Form == BodyForm.Form))
+        {
+            // A search body without the parameters the gateway writes itself; a form as the JSON it was read as.
+            // (A write's body is rewritten by the rules on the way in, which may have to leave a signed event's bytes alone.)
+            CanonicalRequest.RemoveControlled(root, endpoint);
+            RequestBody.ReplaceWithJson(request, root);
+        }
+
+        if (headOnly)
+        {
+            request.Method = HttpMethods.Get;
+        }
+
+        context.Features.Set(expectation);
+        context.Features.Set(model);
+        metrics.Served(endpoint.ToString());
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (headOnly)
+            {
+                request.Method = HttpMethods.Head;
+            }
+        }
+    }
+
+    /// <summary>The parameters the gateway writes on an endpoint, as named parameters (read last by MISP).</summary>
+    private static List<KeyValuePair<string, string>> GatewayParameters(MispEndpoint endpoint)
+    {
+        var parameters = new List<KeyValuePair<string, string>>();
+        if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags) && endpoint.Search is not null)
+        {
+            // Event::fetchEvent leaves local tags out for a sync user unless asked: the gateway judges with them.
+            // (events/view asks fetchEvent with excludeLocalTags false of its own accord once the client's spelling is gone.)
+            parameters.Add(new("excludeLocalTags", "0"));
+        }
+
+        if (endpoint.Parameters.HasFlag(EndpointParameters.EventTags))
+        {
+            parameters.Add(new("includeEventTags", "1"));
+        }
+
+        if (endpoint.Search is RestSearchScope.Event or RestSearchScope.Attribute or RestSearchScope.Sighting)
+        {
+            parameters.Add(new("returnFormat", "json"));
+        }
+
+        return parameters;
+    }
+
+    /// <summary>What the client asked for, as MISP would have read it.</summary>
+    private static ResponseExpectation Expect(MispRequest model, Requester requester)
+    {
+        var endpoint = model.Endpoint;
+        var excludesLocalTags = false;
+        if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags))
+        {
+            if (endpoint.Search is { } scope)
+            {
+                // Event::fetchEvent: unset means 1 for a sync user.
+                var asked = model.SearchValue(scope, "excludeLocalTags");
+                excludesLocalTags = asked is null ? requester.IsSyncIdentity : PhpValue.IsTruthy(asked);
+            }
+            else
+            {
+                // events/view reads the named parameter only, and defaults to false.
+                excludesLocalTags = model.Route.NamedValue("excludeLocalTags")?.IsTruthy ?? false;
+            }
+        }
+
+        return new ResponseExpectation
+        {
+            Answer = endpoint.Answer,
+            ClientExcludesLocalTags = excludesLocalTags,
+            StripInheritedTags = endpoint.Parameters.HasFlag(EndpointParameters.EventTags) && !PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Attribute, "includeEventTags")),
+            MinimalIndex = endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex) && model.AsksMinimalIndex(),
+            HeadOnly = model.HeadOnly,
+        };
+    }
+
+    /// <summary>The path as the client sent it, still percent-encoded.</summary>
+    private static string RawPath(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || !raw.StartsWith('/'))
+        {
+            return context.Request.PathBase + context.Request.Path.ToUriComponent();
+        }
+
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? raw : raw[..query];
+    }
+
+    private async Task RefuseAsync(HttpContext context, Requester requester, int status, string reason, string message)
+    {
+        metrics.Refused(reason);
+        audit.Write(AuditRecord.For(context, timeProvider, "refused", reason, requester.Member.Id));
+        await MispError.WriteAsync(context, status, MispError.StatusName(status), message);
+    }
+}

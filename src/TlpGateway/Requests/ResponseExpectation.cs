@@ -1,0 +1,23 @@
+namespace TlpGateway.Requests;
+
+/// <summary>What the egress filter must know of the request whose answer it filters.</summary>
+internal sealed record ResponseExpectation
+{
+    /// <summary>Data or Metadata.</summary>
+    public required Endpoints.AnswerKind Answer { get; init; }
+
+    /// <summary>The client asked MISP to leave local tags out (any spelling MISP reads).</summary>
+    public bool ClientExcludesLocalTags { get; init; }
+
+    /// <summary>The gateway added includeEventTags on its own account.</summary>
+    public bool StripInheritedTags { get; init; }
+
+    /// <summary>The client asked /events/index for the minimal shape.</summary>
+    public bool MinimalIndex { get; init; }
+
+    /// <summary>The client sent HEAD; forwarded as GET.</summary>
+    public bool HeadOnly { get; init; }
+
+    /// <summary>csv/text/stix2 asked on a restSearch (refused for now).</summary>
+    public string? ExportFormat { get; init; }
+}

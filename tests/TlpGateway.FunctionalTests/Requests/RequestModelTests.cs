@@ -1,0 +1,433 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using MispSimulator;
+using TlpGateway.FunctionalTests.Infrastructure;
+
+namespace TlpGateway.FunctionalTests.Requests;
+
+/// <summary>
+/// Issue "Release only what is understood", the request side, through the real gateway: MISP's request
+/// semantics, the allowlist, HEAD, headers; each test asserts what the simulator (MISP) received.
+/// </summary>
+public sealed class RequestModelTests : IAsyncLifetime
+{
+    private TestServers _servers = null!;
+
+    public async Task InitializeAsync() => _servers = await TestServers.StartAsync();
+
+    public async Task DisposeAsync() => await _servers.DisposeAsync();
+
+    /// <summary>The proxied request (the first: the gateway's own look-ups of related events come after MISP's answer).</summary>
+    private RecordedRequest? Received(string pathPrefix) =>
+        _servers.Simulator.Requests.FirstOrDefault(r => r.PathAndQuery.StartsWith(pathPrefix, StringComparison.OrdinalIgnoreCase));
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>The audit trail once it holds <paramref name="reason"/> (it is written in the background).</summary>
+    private async Task<string> AuditAsync(string reason)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (File.Exists(_servers.AuditFile) && await File.ReadAllTextAsync(_servers.AuditFile) is { } text && text.Contains(reason, StringComparison.Ordinal))
+            {
+                return text;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return File.Exists(_servers.AuditFile) ? await File.ReadAllTextAsync(_servers.AuditFile) : string.Empty;
+    }
+
+    [Theory]
+    [InlineData("GET", "/events/checkuuid/9a5a8fbf-71a6-47b5-b84b-52e55399c2d2")]
+    [InlineData("GET", "/users/index")]
+    [InlineData("GET", "/admin/users/index")]
+    [InlineData("GET", "/events/csv/download")]
+    [InlineData("GET", "/Attributes/Text/download/all")]
+    [InlineData("POST", "/events/upload_stix")]
+    [InlineData("GET", "/servers/pull/1")]
+    [InlineData("GET", "/users/view/5")]
+    public async Task Route_NotOnTheAllowlist_Refused403ForEveryoneNothingForwarded(string method, string path)
+    {
+        foreach (var (key, source) in new[] { (SimulatorKeys.OrgC, "127.0.0.1"), (SimulatorKeys.OrgD, "127.0.0.2") })
+        {
+            using var client = _servers.CreateClient(key, source);
+            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+            var answer = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden && answer.Contains("not served through the gateway", StringComparison.Ordinal), $"{key[..4]}: {(int)response.StatusCode} {answer}");
+        }
+
+        Assert.DoesNotContain(_servers.Simulator.Requests, r => !r.PathAndQuery.StartsWith("/users/view/me", StringComparison.Ordinal));
+        Assert.Contains("endpoint-not-served", await AuditAsync("endpoint-not-served"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TRACE")]
+    [InlineData("TRACK")]
+    [InlineData("OPTIONS")]
+    [InlineData("PATCH")]
+    public async Task Method_NotServed_Refused405NothingForwarded(string method)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/events/view/4"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Null(Received("/events/"));
+    }
+
+    [Theory]
+    [InlineData("/servers/getVersion")]
+    [InlineData("/servers/getPyMISPVersion.json")]
+    [InlineData("/attributes/describeTypes.json")]
+    [InlineData("/users/view/me")]
+    public async Task PyMispStartUp_Served(string path)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC, userAgent: "PyMISP 2.5.1 - Python 3.11");
+
+        using var response = await client.GetAsync(path);
+
+        Assert.NotEqual(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains(_servers.Simulator.Requests, r => r.PathAndQuery.StartsWith(path.Replace(".json", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("""{"excludeLocalTags":1}""")]
+    [InlineData("""{"request":{"excludeLocalTags":"1"}}""")]
+    [InlineData("""{"ExcludeLocalTags":true}""")]
+    public async Task RestSearch_ExcludeLocalTagsInAnySpelling_MispAskedForLocalTagsOnce(string body)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/events/restSearch/excludeLocalTags:1", Json(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Received("/events/restSearch")!;
+        Assert.EndsWith("/excludeLocalTags:0/returnFormat:json", received.PathAndQuery, StringComparison.Ordinal);
+        Assert.DoesNotContain("excludeLocalTags", Encoding.UTF8.GetString(received.Body), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task RestSearch_SyncIdentityWithoutTheParameter_MispStillAskedForLocalTags()
+    {
+        using var server = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
+
+        using var response = await server.PostAsync("/events/restSearch", Json("""{"returnFormat":"json","published":1}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/excludeLocalTags:0", Received("/events/restSearch")!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/events/view/4/excludeLocalTags%3A1")]
+    [InlineData("/events/view/4/EXCLUDELOCALTAGS:1")]
+    [InlineData("/events/view/4?excludeLocalTags=1")]
+    public async Task View_ExcludeLocalTagsInAnySpelling_NotForwarded(string path)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("excludelocaltags", Received("/events/view")!.PathAndQuery.ToLowerInvariant(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"Minimal":1,"published":1}""")]
+    [InlineData("""{"request":{"searchminimal":1,"published":1}}""")]
+    public async Task Index_MinimalInAnySpelling_RemovedFromWhatMispIsAsked(string body)
+    {
+        using var server = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
+
+        using var response = await server.PostAsync("/events/index", Json(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("minimal", Encoding.UTF8.GetString(Received("/events/index")!.Body), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task AttributesRestSearch_ClientsIncludeEventTagsInTheRequestWrapper_WrittenOnceAsNamed()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/attributes/restSearch", Json("""{"request":{"includeEventTags":0,"returnFormat":"json"}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Received("/attributes/restSearch")!;
+        Assert.Contains("/includeEventTags:1", received.PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal("""{"request":{}}""", Encoding.UTF8.GetString(received.Body));
+    }
+
+    [Theory]
+    [InlineData("POST", "/events/restSearch", """{"request":{"returnFormat":"xml"}}""", null)]
+    [InlineData("POST", "/events/restSearch/openioc", "{}", null)]
+    [InlineData("POST", "/events/restSearch/returnFormat:suricata", "{}", null)]
+    [InlineData("POST", "/events/restSearch?returnFormat=csv", "{}", null)]
+    [InlineData("GET", "/events/view/4.xml", null, null)]
+    [InlineData("GET", "/events/index.csv", null, null)]
+    [InlineData("GET", "/events/view/4", null, "application/xml")]
+    [InlineData("GET", "/events/view/4", null, "text/html")]
+    [InlineData("POST", "/attributes/restSearch", """{"returnFormat":"text"}""", null)]
+    public async Task Format_NonJsonAnywhereMispReadsOne_Refused406NothingForwarded(string method, string path, string? body, string? accept)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) };
+        if (accept is not null)
+        {
+            request.Headers.Accept.Clear();
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
+        Assert.Null(Received("/events/"));
+        Assert.Null(Received("/attributes/"));
+    }
+
+    [Fact]
+    public async Task SightingsRestSearchEvent_HowAMispServerPullsSightings_Forwarded()
+    {
+        using var server = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
+
+        using var response = await server.PostAsync("/sightings/restSearch/event", Json("""{"returnFormat":"json","last":0,"includeUuid":true,"uuid":["350ab53f-8177-46f1-9c4f-212fa799ee04"]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("/sightings/restSearch/context:event", Received("/sightings/restSearch")!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/events/index")]
+    [InlineData("/attributes/view/5")]
+    [InlineData("/shadow_attributes/index/all:1")]
+    public async Task Head_OnAReadEndpoint_AskedAsGetAndAnsweredWithoutBody(string path)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        var received = Received("/" + path.Split('/')[1])!;
+        Assert.Equal("GET", received.Method);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("/events/view/8", "127.0.0.2", SimulatorKeys.OrgD)]
+    [InlineData("/events/view/4", "127.0.0.1", SimulatorKeys.OrgC)]
+    [InlineData("/events/index", "127.0.0.1", SimulatorKeys.OrgC)]
+    [InlineData("/events/checkuuid/x", "127.0.0.1", SimulatorKeys.OrgC)]
+    public async Task Head_OnTheWire_StatusAndHeadersOnlyNeverABody(string path, string source, string key)
+    {
+        // HttpClient never reads a HEAD answer's body: read what the gateway really sends.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
+        await socket.ConnectAsync(_servers.GatewayUrl.Host, _servers.GatewayUrl.Port);
+        await using var stream = new System.Net.Sockets.NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"HEAD {path} HTTP/1.1\r\nHost: gateway\r\nAuthorization: {key}\r\nAccept: application/json\r\nConnection: close\r\n\r\n"));
+        using var received = new MemoryStream();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await stream.CopyToAsync(received, timeout.Token);
+
+        var answer = Encoding.ASCII.GetString(received.ToArray());
+        var end = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(end > 0, answer);
+        Assert.Equal(string.Empty, answer[(end + 4)..]);
+    }
+
+    [Fact]
+    public async Task Answers_RelayedAndGatewayMade_NoServerNoPoweredByNoSetCookie()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var missing = await client.GetAsync("/events/view/999999");
+        using var refused = await client.GetAsync("/events/checkuuid/x");
+        using var released = await client.GetAsync("/events/view/4");
+
+        foreach (var response in new[] { missing, refused, released })
+        {
+            Assert.False(response.Headers.Contains("Server"), $"{(int)response.StatusCode} carries Server");
+            Assert.False(response.Headers.Contains("X-Powered-By"));
+            Assert.False(response.Headers.Contains("Set-Cookie"), $"{(int)response.StatusCode} carries Set-Cookie");
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task ForwardingHeaders_FromTheClient_NotPassedToMisp()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events/view/4");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "misp.internal");
+        request.Headers.TryAddWithoutValidation("Forwarded", "host=misp.internal");
+        request.Headers.TryAddWithoutValidation("X_Custom_Header", "x");
+
+        using var response = await client.SendAsync(request);
+
+        var received = Received("/events/view")!;
+        Assert.Null(received.Header("X-Forwarded-Host"));
+        Assert.Null(received.Header("Forwarded"));
+        Assert.DoesNotContain(received.Headers, h => h.Key.Contains('_', StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("application/xml", "<Event><info>x</info></Event>", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("text/xml", "<Event/>", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("application/json", "{\"Event\":{\"info\":\"a\",\"info\":\"b\"}}", HttpStatusCode.BadRequest)]
+    [InlineData("text/plain", "not json", HttpStatusCode.BadRequest)]
+    [InlineData("application/x-www-form-urlencoded", "_method=DELETE", HttpStatusCode.Forbidden)]
+    public async Task Body_TheGatewayCannotRead_RefusedNothingForwarded(string contentType, string body, HttpStatusCode status)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/events/add", new StringContent(body, Encoding.UTF8, contentType));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Null(Received("/events/add"));
+    }
+
+    [Fact]
+    public async Task Body_Form_ReadAsPhpDoesAndForwardedAsTheJsonJudged()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/events/add", new StringContent("data%5BEvent%5D%5Binfo%5D=from+a+form", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Received("/events/add")!;
+        Assert.StartsWith("application/json", received.Header("Content-Type"), StringComparison.Ordinal);
+        var evt = JsonNode.Parse(received.Body)!["Event"]!;
+        Assert.Equal("from a form", (string?)evt["info"]);
+        Assert.Contains("tlp:amber", evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
+    }
+
+    [Theory]
+    [InlineData("/events/view/4/apikey:orgduserorgduserorgduserorgduserorgduser")]
+    [InlineData("/events/view/4/APIKEY%3Aorgduserorgduserorgduserorgduserorgduser")]
+    public async Task ApiKeyInThePath_Refused403NothingForwardedKeyNeverAudited(string path)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(Received("/events/view"));
+        var audit = await AuditAsync("apikey-in-path");
+        Assert.Contains("apikey-in-path", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain(SimulatorKeys.OrgD, audit, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("X_MISP_AUTH")]
+    [InlineData("x-misp_auth")]
+    public async Task SecondKeyInAnUnderscoredHeader_Refused403(string header)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events/view/4");
+        request.Headers.TryAddWithoutValidation(header, SimulatorKeys.Admin);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(Received("/events/view"));
+    }
+
+    [Fact]
+    public async Task SameKeyInAnUnderscoredHeader_ForwardedOnlyInAuthorization()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events/view/4");
+        request.Headers.TryAddWithoutValidation("X_MISP_AUTH", SimulatorKeys.OrgC);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Received("/events/view")!;
+        Assert.Equal(SimulatorKeys.OrgC, received.Header("Authorization"));
+        Assert.DoesNotContain(received.Headers, h => h.Key.Replace('-', '_').Equals("X_MISP_AUTH", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("X_HTTP_METHOD_OVERRIDE")]
+    [InlineData("x-http-method_override")]
+    public async Task MethodOverrideInAnySpelling_Refused403(string header)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/events/restSearch") { Content = Json("{}") };
+        request.Headers.TryAddWithoutValidation(header, "DELETE");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(Received("/events/"));
+    }
+
+    [Fact]
+    public async Task KeyRefusedByMispOnAProxiedRequest_CachedIdentityDroppedAtOnce()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        using (await client.GetAsync("/events/view/4"))
+        {
+        }
+
+        var lookups = _servers.Simulator.CountRequests("/users/view/me");
+        _servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/events/view", StringComparison.Ordinal)
+            ? new RawResponse(403, "application/json", """{"name":"Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.","message":"Authentication failed.","url":"\/events\/view\/4"}"""u8.ToArray())
+            : null;
+        using (await client.GetAsync("/events/view/4"))
+        {
+        }
+
+        _servers.Simulator.Faults.Override = null;
+        using var after = await client.GetAsync("/events/view/4");
+
+        Assert.Equal(lookups + 1, _servers.Simulator.CountRequests("/users/view/me"));
+    }
+
+    [Theory]
+    [InlineData("2130706434")]
+    [InlineData("127.1")]
+    [InlineData("0x7f.0.0.1")]
+    public async Task ForwardedForInALegacyIpv4Form_FromATrustedProxy_Refused403(string forwardedFor)
+    {
+        await using var servers = await TestServers.StartAsync(settings => settings["Gateway:TrustedProxies:0"] = "127.0.0.9");
+        using var client = servers.CreateClient(SimulatorKeys.OrgC, "127.0.0.9");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events/view/4");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(servers.Simulator.Requests);
+    }
+
+    [Theory]
+    [InlineData("GET", "/events/view/4/extended:1", null)]
+    [InlineData("POST", "/events/view/4", """{"extended":1}""")]
+    [InlineData("POST", "/events/restSearch", """{"request":{"extended":"1"}}""")]
+    public async Task ExtendedView_MergingOtherEvents_Refused403NothingForwarded(string method, string path, string? body)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(Received("/events/"));
+    }
+
+    [Fact]
+    public async Task View_PostedOptionsAsPyMispSendsThem_ForwardedAsTheJsonRead()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC, userAgent: "PyMISP 2.5.1 - Python 3.11");
+
+        using var response = await client.PostAsync("/events/view/4", Json("""{"deleted":true,"excludeLocalTags":1}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // (The filter's own look-ups of related events are GETs.)
+        var received = Assert.Single(_servers.Simulator.Requests, r => r.Method == "POST" && r.PathAndQuery.StartsWith("/events/view/4", StringComparison.Ordinal));
+        Assert.Equal("""{"deleted":true}""", Encoding.UTF8.GetString(received.Body));
+    }
+}

@@ -1,0 +1,119 @@
+using TlpGateway.Endpoints;
+using TlpGateway.Ingress;
+using TlpGateway.Tests.Requests;
+
+namespace TlpGateway.Tests.Ingress;
+
+/// <summary>Every event or item a write names, wherever MISP reads it.</summary>
+public sealed class WriteTargetsTests
+{
+    private static List<TargetRef> Collect(string method, string path, string? body = null)
+    {
+        var model = RequestTestData.Model(method, path, body)!;
+        return WriteTargets.Collect(model, model.Endpoint.Write!);
+    }
+
+    [Theory]
+    [InlineData("/events/delete", """{"id":"5"}""")]
+    [InlineData("/events/delete", """{"Event":{"id":5}}""")]
+    [InlineData("/events/delete", """{"request":{"id":"5"}}""")]
+    [InlineData("/events/delete/5", null)]
+    [InlineData("/events/5", null)]
+    public void EventsDelete_IdInPathOrBody_Named(string path, string? body)
+    {
+        var target = Assert.Single(Collect(path == "/events/5" ? "DELETE" : "POST", path, body));
+
+        Assert.Equal(new TargetRef(TargetKind.Event, "5"), target);
+    }
+
+    [Theory]
+    [InlineData("""{"id":["5","6"]}""")]
+    [InlineData("""{"id":"[5,6]"}""")]
+    [InlineData("""{"Event":{"id":[5,6]}}""")]
+    public void EventsDelete_ListsOfIds_EachNamed(string body)
+    {
+        Assert.Equal(["5", "6"], Collect("POST", "/events/delete", body).Select(t => t.Id));
+    }
+
+    [Fact]
+    public void EventsEdit_BodyUuidOfAnotherEvent_BothNamed()
+    {
+        var targets = Collect("POST", "/events/edit/5", """{"Event":{"uuid":"9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"}}""");
+
+        Assert.Equal(["5", "9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"], targets.Select(t => t.Id));
+    }
+
+    [Theory]
+    [InlineData("/events/addTag", """{"event":"5","tag":"x"}""")]
+    [InlineData("/events/addTag", """{"event_id":"5","tag":"x"}""")]
+    [InlineData("/events/addTag", """{"request":{"Event":{"id":"5"}}}""")]
+    [InlineData("/events/addTag/5/1", null)]
+    public void EventsAddTag_EventFromEverySpellingTheRearrangeToolReads(string path, string? body)
+    {
+        Assert.Contains(new TargetRef(TargetKind.Event, "5"), Collect("POST", path, body));
+    }
+
+    [Theory]
+    [InlineData("/tags/attachTagToObject", """{"uuid":"9a5a8fbf-71a6-47b5-b84b-52e55399c2d2","tag":"x"}""")]
+    [InlineData("/tags/removeTagFromObject/9a5a8fbf-71a6-47b5-b84b-52e55399c2d2/x", null)]
+    public void Tags_ObjectUuid_NamedAsEventOrAttribute(string path, string? body)
+    {
+        Assert.Equal(new TargetRef(TargetKind.EventOrAttribute, "9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"), Assert.Single(Collect("POST", path, body)));
+    }
+
+    [Fact]
+    public void AttributesDeleteSelected_IdsInEveryPlace_EachNamed()
+    {
+        var targets = Collect("POST", "/attributes/deleteSelected/4", """{"Attribute":{"id":["7","8"]},"id":"9"}""");
+
+        Assert.Contains(new TargetRef(TargetKind.Event, "4"), targets);
+        Assert.Contains(new TargetRef(TargetKind.Attribute, "7"), targets);
+        Assert.Contains(new TargetRef(TargetKind.Attribute, "8"), targets);
+        Assert.Contains(new TargetRef(TargetKind.Attribute, "9"), targets);
+    }
+
+    [Fact]
+    public void AttributesRestore_OnAGet_Named()
+    {
+        Assert.Equal(new TargetRef(TargetKind.Attribute, "7"), Assert.Single(Collect("GET", "/attributes/restore/7")));
+    }
+
+    [Fact]
+    public void GalaxiesAttachCluster_TargetTypeBesideTheId()
+    {
+        Assert.Equal(new TargetRef(TargetKind.ByTypeParameter, "7", "attribute"), Assert.Single(Collect("POST", "/galaxies/attachCluster/7/attribute", """{"Galaxy":{"target_id":"1"}}""")));
+        Assert.Equal("event", Assert.Single(Collect("POST", "/galaxies/attachCluster/7", """{"Galaxy":{"target_id":"1"}}""")).Type);
+    }
+
+    [Fact]
+    public void AnalystDataAdd_TargetFromPathOrBody()
+    {
+        Assert.Equal(new TargetRef(TargetKind.ByTypeParameter, "u1", "Attribute"), Assert.Single(Collect("POST", "/analyst_data/add/Note/u1/Attribute", "{}")));
+        Assert.Equal(new TargetRef(TargetKind.ByTypeParameter, "u2", "Event"), Assert.Single(Collect("POST", "/analyst_data/add/Note", """{"Note":{"object_uuid":"u2","object_type":"Event"}}""")));
+    }
+
+    [Fact]
+    public void PushAnalystData_EachItemsTarget()
+    {
+        var targets = Collect("POST", "/analyst_data/pushAnalystData", """[{"Note":{"object_uuid":"u1","object_type":"Event"}},{"Opinion":{"object_uuid":"u2"}}]""");
+
+        Assert.Equal(["u1", "u2"], targets.Select(t => t.Id));
+    }
+
+    [Fact]
+    public void BulkSaveSightings_EventAndAttributesOfEachSighting()
+    {
+        var targets = Collect("POST", "/sightings/bulkSaveSightings/e1", """[{"event_uuid":"e2","attribute_uuid":"a1"}]""");
+
+        Assert.Equal([new(TargetKind.Event, "e1"), new(TargetKind.Event, "e2"), new(TargetKind.Attribute, "a1")], targets);
+    }
+
+    [Theory]
+    [InlineData("""{"id":{"x":1}}""")]
+    [InlineData("""{"id":"[1,"}""")]
+    [InlineData("""{"id":[[1]]}""")]
+    public void EventsDelete_IdMispWouldMisread_Refused(string body)
+    {
+        Assert.Throws<ShapeException>(() => Collect("POST", "/events/delete", body));
+    }
+}

@@ -1,0 +1,225 @@
+using System.Collections.Frozen;
+using System.Text.Json.Nodes;
+using TlpGateway.Ingress;
+using TlpGateway.Rules;
+using TlpGateway.Tests.Requests;
+
+namespace TlpGateway.Tests.Ingress;
+
+/// <summary>The content rules on writes (SPEC sections 5 and 6), on every body shape and path MISP accepts.</summary>
+public sealed class WrittenContentTests
+{
+    private static ContentVerdict Judge(string path, string body, MemberRules? rules = null, bool sync = false, int limit = 3) =>
+        WrittenContent.Judge(RequestTestData.Model("POST", path, body)!, RequestTestData.Requester(sync, rules), RequestTestData.Community, limit);
+
+    private static JsonObject ForwardedEvent(ContentVerdict verdict) => verdict.Body!["Event"]!.AsObject();
+
+    [Theory]
+    [InlineData("""{"Event":{"info":"x"}}""")]
+    [InlineData("""{"Event":{"info":"x","Tag":{"name":"tlp:ex:chr"}}}""")]
+    [InlineData("""{"Event":{"info":"x","Tag":[{"name":"tlp:unclear"}]}}""")]
+    public void AddEvent_WithoutTlpLevel_DefaultAmberAndChrAddedAsTagList(string body)
+    {
+        var tags = ForwardedEvent(Judge("/events/add", body))["Tag"]!.AsArray().Select(t => (string?)t!["name"]).ToList();
+
+        Assert.Contains("tlp:amber", tags);
+        Assert.Contains("tlp:ex:chr", tags);
+    }
+
+    [Theory]
+    [InlineData("""{"Event":{"Tag":{"name":"tlp:red"}}}""", "tlp:red")]
+    [InlineData("""{"Event":{"EventTag":[{"Tag":{"name":"tlp:clear"}}]}}""", "tlp:clear")]
+    [InlineData("""{"Event":{"Tag":{"0":{"name":"tlp:amber+strict"}}}}""", "tlp:amber+strict")]
+    public void AddEvent_SourcesMarkingInAnyShape_KeptAndNothingAdded(string body, string marking)
+    {
+        var tags = ForwardedEvent(Judge("/events/add", body))["Tag"]!.AsArray().Select(t => (string?)t!["name"]).ToList();
+
+        Assert.Equal([marking], tags);
+    }
+
+    [Theory]
+    [InlineData("""{"Event":{"Orgc":{"name":"ORG_D","uuid":"d03551b8-8496-4bd2-b178-72fb134e2520"},"Tag":[{"name":"tlp:green"}]}}""")]
+    [InlineData("""{"Event":{"Orgc":{"name":"ORG_D"},"Tag":[{"name":"tlp:green"}]}}""")]
+    [InlineData("""{"Event":{"orgc":{"uuid":"d03551b8-8496-4bd2-b178-72fb134e2520"},"Tag":[{"name":"tlp:green"}]}}""")]
+    [InlineData("""{"Event":{"Orgc":"ORG_D","Tag":[{"name":"tlp:green"}]}}""")]
+    [InlineData("""{"Event":{"orgc_id":"4","orgc_uuid":"d03551b8-8496-4bd2-b178-72fb134e2520","Tag":[{"name":"tlp:green"}]}}""")]
+    public void AddEvent_AnySourceClaimed_RequesterBecomesTheOnlySource(string body)
+    {
+        var evt = ForwardedEvent(Judge("/events/add", body, sync: true));
+
+        Assert.Equal(RequestTestData.OwnOrg, (string?)evt["Orgc"]!["uuid"]);
+        Assert.Null(evt["orgc"]);
+        Assert.Null(evt["orgc_id"]);
+        Assert.Null(evt["orgc_uuid"]);
+    }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("\"yes\"")]
+    [InlineData("2")]
+    public void AddEvent_ProtectedWithoutTlp_Refused(string value)
+    {
+        Assert.Equal("protected-without-tlp", Judge("/events/add", """{"Event":{"protected":VALUE}}""".Replace("VALUE", value, StringComparison.Ordinal)).Reason);
+    }
+
+    [Fact]
+    public void AddEvent_ProtectedAndTagged_ForwardedUntouchedForItsSignature()
+    {
+        var verdict = Judge("/events/add", """{"Event":{"protected":true,"Orgc":{"uuid":"OWN","name":"ORG_C"},"Tag":{"name":"tlp:green"}}}""".Replace("OWN", RequestTestData.OwnOrg, StringComparison.Ordinal));
+
+        Assert.False(verdict.Refused);
+        Assert.True(verdict.KeepBytes);
+    }
+
+    [Fact]
+    public void AddEvent_ProtectedClaimingAnotherSource_RefusedRatherThanBrokenSignature()
+    {
+        Assert.Equal("protected-would-change", Judge("/events/add", """{"Event":{"protected":true,"Orgc":{"name":"X","uuid":"d03551b8-8496-4bd2-b178-72fb134e2520"},"Tag":[{"name":"tlp:green"}]}}""").Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"Attribute":[{"type":"ip-dst"},{"type":"ip-dst"},{"type":"ip-dst"},{"type":"ip-dst"}]}}""")]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"Attribute":{"0":{"type":"ip-dst"},"1":{"type":"ip-dst"},"2":{"type":"ip-dst"},"3":{"type":"ip-dst"}}}}""")]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"Object":[{"Attribute":[{"type":"ip-dst"}]},{"Attribute":{"a":{"type":"ip-dst"}}},{"Attribute":[{"type":"ip-dst"}]},{"Attribute":[{"type":"ip-dst"}]}]}}""")]
+    [InlineData("""{"request":{"Event":{"Tag":[{"name":"tlp:green"}],"Attribute":[{"type":"ip-dst"},{"type":"ip-dst"},{"type":"ip-dst"},{"type":"ip-dst"}]}}}""")]
+    public void AddEvent_MoreLooseIocsThanTheLimitInAnyShape_RefusedCuration(string body)
+    {
+        Assert.Equal("curation", Judge("/events/add", body).Reason);
+    }
+
+    [Fact]
+    public void AddEvent_IocsGroupedInObjects_Passes()
+    {
+        Assert.False(Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"}],"Object":[{"Attribute":[{"type":"ip-dst"},{"type":"ip-dst"},{"type":"ip-dst"},{"type":"ip-dst"}]}]}}""").Refused);
+    }
+
+    [Theory]
+    [InlineData("""{"Attribute":[{"type":"ip-dst","value":"a"},{"type":"ip-dst","value":"b"},{"type":"ip-dst","value":"c"},{"type":"ip-dst","value":"d"}]}""")]
+    [InlineData("""[{"type":"ip-dst","value":"a"},{"type":"ip-dst","value":"b"},{"type":"ip-dst","value":"c"},{"type":"ip-dst","value":"d"}]""")]
+    [InlineData("""{"type":"ip-dst","value":["a","b","c","d"]}""")]
+    [InlineData("""{"Attribute":{"type":"ip-dst","value":"a\nb\nc\nd\n","batch_import":1}}""")]
+    [InlineData("""{"Attribute":{"0":{"type":"ip-dst"},"1":{"type":"ip-dst"},"2":{"type":"ip-dst"},"3":{"type":"ip-dst"}}}""")]
+    public void AddAttributes_EveryListForm_RefusedCuration(string body)
+    {
+        Assert.Equal("curation", Judge("/attributes/add/4", body).Reason);
+    }
+
+    [Fact]
+    public void AddAttributes_ListValue_ForwardedAsTheAttributesJudged()
+    {
+        var verdict = Judge("/attributes/add/4", """{"type":"ip-dst","value":["a","b"]}""");
+
+        Assert.Equal(["a", "b"], verdict.Body!["Attribute"]!.AsArray().Select(a => (string?)a!["value"]));
+    }
+
+    [Theory]
+    [InlineData("""{"value":"1.1.1.1 2.2.2.2 3.3.3.3 4.4.4.4"}""")]
+    [InlineData("""{"Attribute":{"value":"1.1.1.1,2.2.2.2;3.3.3.3<4.4.4.4>"}}""")]
+    [InlineData("""{"Attribute":"1.1.1.1\n2.2.2.2\r\n3.3.3.3\t4.4.4.4"}""")]
+    [InlineData("""{"value":"{\"a\":[\"1.1.1.1\",\"2.2.2.2\",\"3.3.3.3\",\"4.4.4.4\"]}"}""")]
+    public void FreeTextImport_MoreValuesOfOneKindThanTheLimit_RefusedCuration(string body)
+    {
+        Assert.Equal("curation", Judge("/events/freeTextImport/4", body).Reason);
+    }
+
+    [Fact]
+    public void FreeTextImport_MixedKindsEachUnderTheLimit_Passes()
+    {
+        Assert.False(Judge("/events/freeTextImport/4", """{"value":"1.1.1.1 evil.example d41d8cd98f00b204e9800998ecf8427e and some words"}""").Refused);
+    }
+
+    [Fact]
+    public void SaveFreeText_ResolvedAttributes_RefusedCuration()
+    {
+        var resolved = new JsonArray([.. Enumerable.Range(0, 4).Select(i => new JsonObject { ["type"] = "domain", ["value"] = $"d{i}.example" })]).ToJsonString();
+        var body = new JsonObject { ["Attribute"] = new JsonObject { ["JsonObject"] = resolved } }.ToJsonString();
+
+        Assert.Equal("curation", Judge("/events/saveFreeText/4", body).Reason);
+    }
+
+    [Fact]
+    public void AddEvent_BlockedTagOnAnAttribute_RefusedNamingTheMembersFileField()
+    {
+        var rules = new MemberRules { BlockedTags = new[] { "pap:red" }.ToFrozenSet() };
+
+        var verdict = Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"}],"Attribute":[{"type":"ip-dst","AttributeTag":[{"Tag":{"name":"PAP:RED"}}]}]}}""", rules);
+
+        Assert.Equal("rule-blockedTags", verdict.Reason);
+        Assert.Equal(RuleNames.BlockedTags, verdict.Rule);
+    }
+
+    [Fact]
+    public void AddEvent_RequiredTaxonomySatisfiedByTheDefault_OneEventForBothRules()
+    {
+        var rules = new MemberRules { RequiredTaxonomies = ["tlp"], AllowedTags = new Dictionary<string, FrozenSet<string>> { ["tlp"] = new[] { "tlp:amber", "tlp:green", "tlp:ex:chr" }.ToFrozenSet() }.ToFrozenDictionary() };
+
+        Assert.False(Judge("/events/add", """{"Event":{"info":"untagged"}}""", rules).Refused);
+    }
+
+    [Theory]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":"3","EventReport":[{"distribution":"0"}]}}""")]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":"3","Note":[{"distribution":0}]}}""")]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":"0"}}""")]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":"3","Object":[{"distribution":"5","Attribute":[{"distribution":"0"}]}]}}""")]
+    public void AddEvent_ItemAtABlockedDistribution_Refused(string body)
+    {
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge("/events/add", body, rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("\"0.0\"")]
+    [InlineData("\"00\"")]
+    [InlineData("0.5")]
+    [InlineData("\" 0\"")]
+    public void AddEvent_DistributionSpelledAsPhpReadsIt_BlockedLevelStillRefused(string distribution)
+    {
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":D}}""".Replace("D", distribution, StringComparison.Ordinal), rules).Reason);
+    }
+
+    [Fact]
+    public void AddEvent_AttributeSharedWithABlockedSharingGroup_Refused()
+    {
+        var rules = new MemberRules { BlockedSharingGroups = new[] { "5f5f5f5f-0000-4000-8000-000000000001" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase) };
+
+        Assert.Equal("rule-blockedSharingGroups", Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"}],"Attribute":[{"distribution":"4","SharingGroup":{"uuid":"5f5f5f5f-0000-4000-8000-000000000001"}}]}}""", rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("/events/addTag/4/Confidential", "{}")]
+    [InlineData("/events/addTag", """{"event":"4","tag":"pap:red"}""")]
+    [InlineData("/events/addTag", """{"request":{"Event":{"id":"4","tag_id":"[\"pap:red\"]"}}}""")]
+    [InlineData("/tags/attachTagToObject", """{"uuid":"a","tag":["pap:red"]}""")]
+    public void AddTag_BlockedTagByName_Refused(string path, string body)
+    {
+        var rules = new MemberRules { BlockedTags = new[] { "pap:red", "confidential" }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedTags", Judge(path, body, rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("/shadow_attributes/add/4", """{"ShadowAttribute":{"type":"email-src","category":"Payload delivery"}}""")]
+    [InlineData("/shadow_attributes/add/4", """{"request":{"Attribute":{"type":"email-src"}}}""")]
+    [InlineData("/events/pushProposals/4", """[{"type":"email-src"}]""")]
+    public void Proposal_OfABlockedType_Refused(string path, string body)
+    {
+        var rules = new MemberRules { BlockedAttributeTypes = new[] { "email-src" }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedAttributeTypes", Judge(path, body, rules).Reason);
+    }
+
+    [Fact]
+    public void SightingsAdd_StixDocument_Refused()
+    {
+        Assert.Equal("sightings-stix", Judge("/sightings/add/stix", "{}").Reason);
+    }
+
+    [Fact]
+    public void ObjectAdd_DataStringForm_NotRead()
+    {
+        Assert.Throws<ShapeException>(() => Judge("/objects/add/4", """{"Object":{"data":"{}"}}"""));
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using TlpGateway.Requests;
+
+namespace TlpGateway.Tests.Requests;
+
+/// <summary>The forwarded request: rebuilt from the model, each parameter the filter relies on written once.</summary>
+public sealed class CanonicalRequestTests
+{
+    private static readonly KeyValuePair<string, string>[] LocalTagsZero = [new("excludeLocalTags", "0")];
+
+    [Fact]
+    public void Path_OrderedSearchParameters_BecomeTheNamedOnesTheyStandFor()
+    {
+        var model = RequestTestData.Model("GET", "/events/restSearch/json/null/ip-dst")!;
+
+        Assert.Equal("/events/restSearch/type:ip-dst/excludeLocalTags:0", CanonicalRequest.Path(model, LocalTagsZero));
+    }
+
+    [Fact]
+    public void Path_ClientSpellingsOfControlledParameters_RemovedInAnyCase()
+    {
+        var model = RequestTestData.Model("GET", "/events/restSearch/excludeLocalTags:1/EXCLUDELOCALTAGS:1/returnFormat:json/tags:tlp%3Ared")!;
+
+        Assert.Equal("/events/restSearch/tags:tlp:red/excludeLocalTags:0", CanonicalRequest.Path(model, LocalTagsZero));
+    }
+
+    [Fact]
+    public void Path_MispSpellingOfControllerAndAction_ArrayNamedKept()
+    {
+        var model = RequestTestData.Model("GET", "/EventReports/VIEW/3/deleted[]:1")!;
+
+        Assert.Equal("/event_reports/view/3/deleted[]:1", CanonicalRequest.Path(model, []));
+    }
+
+    [Fact]
+    public void Path_LastSegmentWithADot_EndsWithSlashSoMispReadsNoExtension()
+    {
+        var model = RequestTestData.Model("GET", "/events/view/a.xml.json")!;
+
+        Assert.Equal("/events/view/a.xml/", CanonicalRequest.Path(model, []));
+    }
+
+    [Theory]
+    [InlineData("/events/view/%2541")]
+    [InlineData("/events/view/4/%2E%2E")]
+    public void Path_SegmentThatCannotBeForwardedUnambiguously_Null(string path)
+    {
+        Assert.Null(CanonicalRequest.Path(RequestTestData.Model("GET", path)!, []));
+    }
+
+    [Fact]
+    public void Path_ResourceRoute_ForwardedAsTheActionItStandsFor()
+    {
+        var model = RequestTestData.Model("DELETE", "/events/5")!;
+
+        Assert.Equal("/events/delete/5", CanonicalRequest.Path(model, []));
+    }
+
+    [Fact]
+    public void RemoveControlled_TopLevelAndRequestWrapper_AllSpellings()
+    {
+        var model = RequestTestData.Model("POST", "/events/index", """{"minimal":1,"searchMinimal":1,"request":{"MINIMAL":1,"published":1},"published":1}""")!;
+
+        Assert.True(CanonicalRequest.RemoveControlled(model.Body.Root, model.Endpoint));
+
+        Assert.Equal("""{"request":{"published":1},"published":1}""", model.Body.Root!.ToJsonString());
+    }
+
+    [Fact]
+    public void Query_ApiKeyAndControlledNames_Removed()
+    {
+        var model = RequestTestData.Model("GET", "/events/view/4", query: "?apikey=x&excludeLocalTags=1&other=2")!;
+
+        Assert.Equal("?other=2", CanonicalRequest.Query(model).Value);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TlpGateway.Requests;
+
+namespace TlpGateway.Tests.Requests;
+
+/// <summary>Bodies read as MISP's <c>request->data</c> holds them, or refused when the gateway cannot read them.</summary>
+public sealed class MispBodyTests
+{
+    private static (MispBody? Body, BodyProblem? Problem) Parse(string contentType, string body) => MispBody.Parse(contentType, Encoding.UTF8.GetBytes(body));
+
+    [Fact]
+    public void Parameters_RequestWrapper_ReplacesTheTopLevel()
+    {
+        var body = Parse("application/json", """{"excludeLocalTags":0,"request":{"excludeLocalTags":1}}""").Body!;
+
+        Assert.Equal(1, (int)body.Parameters!["excludeLocalTags"]!);
+    }
+
+    [Fact]
+    public void Parameters_RequestNotAnObject_NoParameterAtAll()
+    {
+        var body = Parse("application/json", """{"excludeLocalTags":1,"request":"x"}""").Body!;
+
+        Assert.Empty(body.Parameters!);
+    }
+
+    [Theory]
+    [InlineData("application/xml")]
+    [InlineData("text/xml; charset=utf-8")]
+    [InlineData("application/atom+xml")]
+    [InlineData("multipart/form-data; boundary=x")]
+    public void Parse_BodiesTheGatewayDoesNotRead_Refused415(string contentType)
+    {
+        Assert.Equal(StatusCodes.Status415UnsupportedMediaType, Parse(contentType, "<Event/>").Problem!.Value.Status);
+    }
+
+    [Theory]
+    [InlineData("""{"a":1,"a":2}""")]
+    [InlineData("{")]
+    [InlineData("\"just a string\"")]
+    [InlineData("5")]
+    public void Parse_JsonTheGatewayCannotJudge_Refused400(string json)
+    {
+        Assert.Equal(StatusCodes.Status400BadRequest, Parse("application/json", json).Problem!.Value.Status);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("")]
+    [InlineData("Application/JSON")]
+    public void Parse_JsonUnderAnotherContentType_ReadAsJson(string contentType)
+    {
+        Assert.Equal(BodyForm.Json, Parse(contentType, """{"Event":{"info":"x"}}""").Body!.Form);
+    }
+
+    [Fact]
+    public void Parse_Form_PhpBracketsAndCakePhpDataUnwrapping()
+    {
+        var body = Parse("application/x-www-form-urlencoded", "data%5BEvent%5D%5Binfo%5D=hello+world&data%5BEvent%5D%5BTag%5D%5B%5D%5Bname%5D=tlp%3Ared").Body!;
+
+        Assert.Equal(BodyForm.Form, body.Form);
+        Assert.Equal("hello world", (string?)body.Root!["Event"]!["info"]);
+        Assert.Equal("tlp:red", (string?)body.Root!["Event"]!["Tag"]![0]!["name"]);
+    }
+
+    [Fact]
+    public void Parse_FormWithMethodField_Refused403AsAMethodOverride()
+    {
+        Assert.Equal(StatusCodes.Status403Forbidden, Parse("application/x-www-form-urlencoded", "_method=DELETE&id=4").Problem!.Value.Status);
+    }
+
+    [Theory]
+    [InlineData("a[]=1&a[x]=2")]
+    [InlineData("data[Event][info]=x&other=y")]
+    [InlineData("a[b=1")]
+    public void Parse_FormPhpWouldReadAmbiguously_Refused400(string form)
+    {
+        Assert.Equal(StatusCodes.Status400BadRequest, Parse("application/x-www-form-urlencoded", form).Problem!.Value.Status);
+    }
+
+    [Fact]
+    public void Parse_FormDottedName_UnderscoreAsPhpReadsIt()
+    {
+        var body = Parse("application/x-www-form-urlencoded", "a.b=1").Body!;
+
+        Assert.Equal("1", (string?)((JsonObject)body.Root!)["a_b"]);
+    }
+}

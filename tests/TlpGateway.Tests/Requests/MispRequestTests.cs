@@ -1,0 +1,86 @@
+using TlpGateway.Requests;
+
+namespace TlpGateway.Tests.Requests;
+
+/// <summary>Where MISP takes a restSearch parameter from, in its order of precedence (<c>_harvestParameters</c>).</summary>
+public sealed class MispRequestTests
+{
+    [Fact]
+    public void SearchValue_NamedWinsOverBodyAndOrdered()
+    {
+        var model = RequestTestData.Model("POST", "/events/restSearch/json/excludeLocalTags:0", """{"excludeLocalTags":1}""")!;
+
+        Assert.False(PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Event, "excludeLocalTags")));
+    }
+
+    [Fact]
+    public void SearchValue_RequestWrapper_UsedInsteadOfTopLevel()
+    {
+        var model = RequestTestData.Model("POST", "/events/restSearch", """{"excludeLocalTags":0,"request":{"excludeLocalTags":"1"}}""")!;
+
+        Assert.True(PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Event, "excludeLocalTags")));
+    }
+
+    [Fact]
+    public void SearchValue_OrderedParameters_MapOntoParamArrayInOrder()
+    {
+        // returnFormat, value, type, category, org, tags, searchall, from, to, last, eventid, withAttachments, metadata, uuid, ...
+        var model = RequestTestData.Model("GET", "/events/restSearch/json/198.51.100.7/ip-dst")!;
+
+        Assert.Equal("json", (string?)model.SearchValue(RestSearchScope.Event, "returnFormat"));
+        Assert.Equal("198.51.100.7", (string?)model.SearchValue(RestSearchScope.Event, "value"));
+        Assert.Equal("ip-dst", (string?)model.SearchValue(RestSearchScope.Event, "type"));
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("0")]
+    [InlineData("false")]
+    public void SearchValue_SkippedOrderedParameter_LeavesTheBodysValue(string skipped)
+    {
+        var model = RequestTestData.Model("POST", $"/events/restSearch/{skipped}", """{"returnFormat":"csv"}""")!;
+
+        Assert.Equal("csv", (string?)model.SearchValue(RestSearchScope.Event, "returnFormat"));
+    }
+
+    [Fact]
+    public void SearchValue_BodyOfAPut_NotReadAsMispReadsPostBodiesOnly()
+    {
+        var model = RequestTestData.Model("PUT", "/events/restSearch", """{"excludeLocalTags":1}""")!;
+
+        Assert.Null(model.SearchValue(RestSearchScope.Event, "excludeLocalTags"));
+    }
+
+    [Fact]
+    public void OrderedValue_Sightings_FirstIsContextNotReturnFormat()
+    {
+        var model = RequestTestData.Model("POST", "/sightings/restSearch/event", """{"returnFormat":"json"}""")!;
+
+        Assert.Equal("event", model.OrderedValue(RestSearchScope.Sighting, "context"));
+        Assert.Null(model.OrderedValue(RestSearchScope.Sighting, "returnFormat"));
+    }
+
+    [Theory]
+    [InlineData("/events/index", """{"minimal":1}""")]
+    [InlineData("/events/index", """{"Minimal":"1"}""")]
+    [InlineData("/events/index", """{"searchminimal":true}""")]
+    [InlineData("/events/index", """{"searchMINIMAL":true}""")]
+    [InlineData("/events/index", """{"request":{"MINIMAL":1}}""")]
+    [InlineData("/events/index/minimal:1", null)]
+    [InlineData("/events/index/searchminimal:1", null)]
+    [InlineData("/events/index/minimal[]:0", null)]
+    public void AsksMinimalIndex_EverySpellingTheIndexReads(string path, string? body)
+    {
+        Assert.True(RequestTestData.Model(body is null ? "GET" : "POST", path, body)!.AsksMinimalIndex());
+    }
+
+    [Theory]
+    [InlineData("/events/index", """{"minimal":0}""")]
+    [InlineData("/events/index", """{"minimal":"0"}""")]
+    [InlineData("/events/index", """{"minimal":[]}""")]
+    [InlineData("/events/index/minimal:0", null)]
+    public void AsksMinimalIndex_FalsyValues_NotMinimal(string path, string? body)
+    {
+        Assert.False(RequestTestData.Model(body is null ? "GET" : "POST", path, body)!.AsksMinimalIndex());
+    }
+}

@@ -1,0 +1,76 @@
+using TlpGateway.Requests;
+
+namespace TlpGateway.Tests.Requests;
+
+/// <summary>Only JSON is served: every place MISP reads a format (SPEC section 7).</summary>
+public sealed class RequestedFormatTests
+{
+    [Theory]
+    [InlineData("POST", "/events/restSearch", """{"returnFormat":"xml"}""")]
+    [InlineData("POST", "/events/restSearch", """{"request":{"returnFormat":"xml"}}""")]
+    [InlineData("POST", "/events/restSearch", """{"ReturnFormat":"xml"}""")]
+    [InlineData("POST", "/events/restSearch", """{"returnFormat":["json","xml"]}""")]
+    [InlineData("GET", "/events/restSearch/returnFormat:xml", null)]
+    [InlineData("GET", "/events/restSearch/RETURNFORMAT:suricata", null)]
+    [InlineData("GET", "/events/restSearch/openioc/x", null)]
+    [InlineData("GET", "/attributes/restSearch/snort/x", null)]
+    [InlineData("GET", "/sightings/restSearch/event/xml", null)]
+    [InlineData("GET", "/events/view/4.xml", null)]
+    [InlineData("GET", "/events/index.csv", null)]
+    [InlineData("GET", "/events/restSearch/returnFormat:json||xml", null)]
+    public void Of_NonJsonAnywhereMispReadsAFormat_NotJson(string method, string path, string? body)
+    {
+        var (format, export) = RequestedFormat.Of(RequestTestData.Model(method, path, body)!, "application/json");
+
+        Assert.NotNull(format);
+        Assert.False(export);
+    }
+
+    [Theory]
+    [InlineData("/events/restSearch", """{"returnFormat":"csv"}""", "csv")]
+    [InlineData("/events/restSearch", """{"returnFormat":"STIX2"}""", "stix2")]
+    [InlineData("/attributes/restSearch", """{"returnFormat":"text"}""", "text")]
+    public void Of_ExportOnTheSearches_RecognisedAsExport(string path, string body, string expected)
+    {
+        var (format, export) = RequestedFormat.Of(RequestTestData.Model("POST", path, body)!, null);
+
+        Assert.Equal(expected, format);
+        Assert.True(export);
+    }
+
+    [Fact]
+    public void Of_CsvOnSightings_NotAnExportTheGatewayRenders()
+    {
+        var (format, export) = RequestedFormat.Of(RequestTestData.Model("POST", "/sightings/restSearch", """{"returnFormat":"csv"}""")!, null);
+
+        Assert.Equal("csv", format);
+        Assert.False(export);
+    }
+
+    [Theory]
+    [InlineData("POST", "/sightings/restSearch/event", """{"returnFormat":"json"}""")]
+    [InlineData("GET", "/events/restSearch/json/null/ip-dst", null)]
+    [InlineData("GET", "/events/restSearch/null/x", null)]
+    [InlineData("POST", "/events/restSearch", """{"returnFormat":""}""")]
+    [InlineData("POST", "/events/restSearch", """{"returnFormat":"JSON"}""")]
+    [InlineData("GET", "/events/view/4.json", null)]
+    public void Of_Json_Null(string method, string path, string? body)
+    {
+        Assert.Null(RequestedFormat.Of(RequestTestData.Model(method, path, body)!, "*/*").Format);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("*/*", true)]
+    [InlineData("application/json", true)]
+    [InlineData("application/*", true)]
+    [InlineData("text/html, application/json;q=0.5", true)]
+    [InlineData("text/html", false)]
+    [InlineData("application/xml", false)]
+    [InlineData("text/csv", false)]
+    [InlineData("application/json;q=0", false)]
+    public void AcceptsJson_AcceptHeader(string? accept, bool json)
+    {
+        Assert.Equal(json, RequestedFormat.AcceptsJson(accept));
+    }
+}
