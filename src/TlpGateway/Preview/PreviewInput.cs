@@ -18,14 +18,16 @@ internal sealed class PreviewInput : IDisposable
     {
         _stream = stream;
         Name = name;
-        _path = path;
-        Length = path is null ? null : stream.Length;
+
+        // A pipe given by name (<(...), a FIFO) has no size and cannot be read again for a line number.
+        _path = stream.CanSeek ? path : null;
+        Length = stream.CanSeek ? stream.Length : null;
     }
 
     /// <summary>How errors and the progress line name it: the path as given, or "standard input".</summary>
     public string Name { get; }
 
-    /// <summary>Its size, where known (a file).</summary>
+    /// <summary>Its size, where known (a regular file).</summary>
     public long? Length { get; }
 
     /// <summary>How many bytes were read so far.</summary>

@@ -77,6 +77,19 @@ public sealed class ExplainProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_NamedPipe_ReadAsAStreamAndErrorsByByte()
+    {
+        // The shell's <(...) hands the program a pipe by name: no size, and it cannot be read twice.
+        var command = $"dotnet '{GatewayProcess.Program}' members --file '{_members}' explain <(printf '{{\"response\": [{{\"Event\": {{\"id\": \"1\"}}}}, {{]}}') --member org-d";
+
+        var (code, output, error) = await GatewayProcess.RunAsync("bash", ["-c", command], _directory.FullName);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Matches(@"^/dev/fd/\d+: record 2, starting at byte 38: malformed JSON", error);
+    }
+
+    [Fact]
     public async Task Explain_UnknownMember_Exit1NamingIt()
     {
         var (code, output, error) = await RunAsync(input => input.WriteAsync("{\"response\": []}"u8.ToArray()).AsTask(), "explain", "-", "--member", "org-z");
