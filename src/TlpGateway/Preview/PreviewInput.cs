@@ -11,8 +11,11 @@ internal sealed class PreviewInput : IDisposable
 {
     public const int ChunkBytes = 64 * 1024;
 
+    private static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
+
     private readonly Stream _stream;
     private readonly string? _path;
+    private int _skipped;
 
     private PreviewInput(Stream stream, string name, string? path)
     {
@@ -52,13 +55,24 @@ internal sealed class PreviewInput : IDisposable
     {
         ArgumentNullException.ThrowIfNull(buffer);
         var count = _stream.Read(buffer);
+        var chunk = buffer.AsSpan(0, count);
+
+        // An editor may save the file with a UTF-8 byte order mark: it is not part of MISP's answer.
+        if (Read == 0 && chunk.StartsWith(ByteOrderMark))
+        {
+            _skipped = ByteOrderMark.Length;
+            chunk = chunk[ByteOrderMark.Length..];
+        }
+
         Read += count;
-        return buffer.AsSpan(0, count);
+        return chunk;
     }
 
     /// <summary>Where <paramref name="position"/> is, for an error: its byte offset, and its line and column where the file can be read again.</summary>
     public string Describe(long position)
     {
+        // Positions are the filter's, in the answer: the file has the byte order mark before it.
+        position += _skipped;
         var at = string.Create(CultureInfo.InvariantCulture, $"byte {position}");
         if (_path is null)
         {
@@ -67,7 +81,7 @@ internal sealed class PreviewInput : IDisposable
 
         try
         {
-            var (line, column) = LineAndColumn(_path, position);
+            var (line, column) = LineAndColumn(_path, _skipped, position);
             return string.Create(CultureInfo.InvariantCulture, $"line {line}, column {column} ({at})");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -78,12 +92,13 @@ internal sealed class PreviewInput : IDisposable
 
     public void Dispose() => _stream.Dispose();
 
-    /// <summary>Counts lines (and characters, not bytes, in the last one) up to <paramref name="position"/>: only on the error path.</summary>
-    private static (long Line, long Column) LineAndColumn(string path, long position)
+    /// <summary>Counts lines (and characters, not bytes, in the last one) from <paramref name="start"/> to <paramref name="position"/>: only on the error path.</summary>
+    private static (long Line, long Column) LineAndColumn(string path, long start, long position)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        stream.Position = start;
         var buffer = new byte[ChunkBytes];
-        long line = 1, column = 1, offset = 0;
+        long line = 1, column = 1, offset = start;
         while (offset < position && stream.Read(buffer, 0, (int)Math.Min(buffer.Length, position - offset)) is > 0 and var count)
         {
             foreach (var b in buffer.AsSpan(0, count))

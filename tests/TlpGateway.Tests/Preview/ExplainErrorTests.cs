@@ -51,6 +51,21 @@ public sealed class ExplainErrorTests : IDisposable
     }
 
     [Fact]
+    public void Explain_ByteOrderMark_SkippedAndPositionsCountedInTheFile()
+    {
+        var good = _harness.Write("bom", [0xEF, 0xBB, 0xBF, .. "{\"Event\": {\"id\": \"1\", \"uuid\": \"u\"}}"u8]);
+        var bad = _harness.Write("bom", [0xEF, 0xBB, 0xBF, .. "{\"response\": [{\"Event\": {\"id\": 1,}}]}"u8]);
+
+        var (code, output, _) = _harness.Explain(_members, good, "--member", "acme");
+        var (badCode, _, error) = _harness.Explain(_members, bad, "--member", "acme");
+
+        Assert.Equal(MembersCommand.Ok, code);
+        Assert.Contains("event u (id 1): released", output, StringComparison.Ordinal);
+        Assert.Equal(MembersCommand.Invalid, badCode);
+        Assert.StartsWith($"{bad}: record 1, starting at line 1, column 15 (byte 17): malformed JSON", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Explain_FaultAfterManyGoodEvents_NothingOnStdout()
     {
         var good = string.Join(",", Enumerable.Range(1, 2000).Select(i => PreviewEvents.Event($"e{i:0000000}-0000-4000-8000-000000000000", i.ToString(System.Globalization.CultureInfo.InvariantCulture), ["tlp:green"], PreviewEvents.Attribute($"a{i:0000000}-0000-4000-8000-000000000000")).ToJsonString()));
