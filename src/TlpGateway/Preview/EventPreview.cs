@@ -97,7 +97,7 @@ internal static class EventPreview
                 return MembersCommand.FileError;
             }
 
-            if (input.Length is null && ReferenceEquals(error, Console.Error) && !Console.IsInputRedirected)
+            if (request.Events == "-" && ReferenceEquals(error, Console.Error) && !Console.IsInputRedirected)
             {
                 error.WriteLine("explain: reading the events from standard input (end with Ctrl-D)");
             }
