@@ -69,7 +69,9 @@ internal sealed record EventAccess(bool Receivable, string? OrgcUuid, string? Ev
     public static EventAccess From(UnitOutcome outcome)
     {
         var removals = outcome.Removals;
-        return new EventAccess(outcome.Released, outcome.OrgcUuid, outcome.EventId, outcome.HidesSource, [.. removals.Select(r => r.Uuid).OfType<string>()])
+        // A removed correlation names another event, not a part of this one.
+        var parts = removals.Where(r => r.Kind != MispShapes.Correlation.Name).Select(r => r.Uuid).OfType<string>();
+        return new EventAccess(outcome.Released, outcome.OrgcUuid, outcome.EventId, outcome.HidesSource, [.. parts])
         {
             EventUuid = outcome.EventUuid,
             Tlp = outcome.Tlp ?? TlpLevel.Red,

@@ -113,7 +113,10 @@ internal sealed class Removals
         for (var i = 0; i < _items.Count; i++)
         {
             var (item, shape, reason) = _items[i];
-            described[i] = new Removal(shape.Name, item.IsObject ? item.Text(Key.Uuid) : null, item.IsObject ? item.Text(Key.Id) : null, reason);
+
+            // A correlation has no UUID of its own: it is named by the related event's.
+            var uuid = shape.Kind == ItemKind.Correlation ? UnitDecision.RelatedUuid(item) : item.IsObject ? item.Text(Key.Uuid) : null;
+            described[i] = new Removal(shape.Name, uuid, item.IsObject ? item.Text(Key.Id) : null, reason);
         }
 
         return described;

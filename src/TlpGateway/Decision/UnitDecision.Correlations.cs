@@ -62,7 +62,8 @@ internal sealed partial class UnitDecision
         return null;
     }
 
-    private static string? RelatedUuid(Node item) => item.IsObject && item.Child(Key.Event) is { IsObject: true } relatedEvent ? relatedEvent.Text(Key.Uuid) : null;
+    /// <summary>The UUID of the event a correlation (an element of <c>RelatedEvent</c>) names.</summary>
+    internal static string? RelatedUuid(Node item) => item.IsObject && item.Child(Key.Event) is { IsObject: true } relatedEvent ? relatedEvent.Text(Key.Uuid) : null;
 
     /// <summary>An attribute's correlations stay where they name (by local id) a related event kept in the event's list.</summary>
     private void DeliverAttributeCorrelations(Node correlations)

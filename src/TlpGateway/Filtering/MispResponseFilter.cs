@@ -96,6 +96,12 @@ internal sealed class MispResponseFilter
     /// </summary>
     public IReadOnlyList<string>? PendingLookups { get; private set; }
 
+    /// <summary>
+    /// Where the filter stands, to name where a failure was found (the maintainers' preview): the byte
+    /// offset in the body of the record it holds, else of the end of what it decided.
+    /// </summary>
+    public (long Offset, bool InRecord) Position => _unitStart >= 0 ? (_unitValueStart, true) : (_emittedAbs, false);
+
     /// <summary>How many units (events, rows, items) have been released so far.</summary>
     public int UnitsReleased { get; private set; }
 

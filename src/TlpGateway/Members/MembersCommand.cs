@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.Json;
+using TlpGateway.Preview;
 
 namespace TlpGateway.Members;
 
@@ -39,11 +40,19 @@ internal static class MembersCommand
         var result = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // Signals are the host's to handle (a graceful shutdown takes longer than System.CommandLine's 2 s).
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
-        if (result.Errors.Count > 0 && result.Action is not System.CommandLine.Help.HelpAction)
+        var problems = result.Errors.Select(e => e.Message).ToList();
+
+        // A root that takes unmatched tokens (the gateway's: its configuration) lets every subcommand take them too; a verb must not.
+        if (!command.TreatUnmatchedTokensAsErrors && result.CommandResult.Command != command)
         {
-            foreach (var problem in result.Errors)
+            problems.AddRange(result.UnmatchedTokens.Select(t => $"unknown option or argument '{t}'"));
+        }
+
+        if (problems.Count > 0 && result.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var problem in problems)
             {
-                error.WriteLine("usage error: " + problem.Message);
+                error.WriteLine("usage error: " + problem);
             }
 
             var path = new List<string>();
@@ -92,6 +101,7 @@ internal static class MembersCommand
         Read(members, "list", "list members: id, relation, maxTlp, networks, state; entries with errors are marked", context, null);
         var showId = IdArgument();
         Read(members, "show", "print one member's entry, with its errors and warnings", context, showId);
+        Explain(members, context);
 
         var add = new Command("add", "add a member");
         var addId = IdArgument();
@@ -205,20 +215,65 @@ internal static class MembersCommand
         parent.Add(command);
     }
 
-    private static void Edit(Command parent, Command command, Context context, Func<MembersFileText, ParseResult, string> edit, Argument<string>? publishes = null)
+    /// <summary>
+    /// <c>explain EVENTS.json</c>: what each member would receive of the events, and why, decided by
+    /// the code that filters live answers (SPEC section 11, <see cref="EventPreview"/>).
+    /// </summary>
+    private static void Explain(Command parent, Context context)
     {
+        var events = new Argument<string>("events") { Description = "an /events/view or /events/restSearch answer (JSON); - reads standard input", HelpName = "EVENTS.json" };
+        var member = new Option<string>("--member") { Description = "only this member (its id)", HelpName = "id" };
+        var email = new Option<string>("--email") { Description = "as this user of the member named with --member (for redRecipients)", HelpName = "address" };
+        var sync = new Option<bool>("--sync") { Description = "as the member's MISP server (a sync user)" };
+        var json = new Option<bool>("--json") { Description = "one JSON array: an element per member and event, with the event as the gateway would send it" };
+        var diff = new Option<string>("--diff") { Description = "compare with another members file over the same events; print only what changes", HelpName = "members.next.json" };
+        var command = new Command("explain", "what each member would receive of the events in a file, and why: the gateway's own decision, without asking MISP")
+        {
+            events, member, email, sync, json, diff,
+        };
+        RefusePublishing(command, context, publishes: false);
         command.Validators.Add(r =>
         {
-            if (r.GetResult(context.Redis) is not null && publishes is null)
+            if (r.GetResult(email) is not null && r.GetResult(member) is null)
             {
-                r.AddError($"--publish-redis applies to suspend, revoke, reinstate and remove, not to {command.Name}");
-            }
-
-            if (r.GetResult(context.Password) is not null && r.GetResult(context.Redis) is null)
-            {
-                r.AddError("--redis-password needs --publish-redis");
+                r.AddError("--email names a user of one member: give --member too");
             }
         });
+        command.SetAction(r => EventPreview.Run(
+            new PreviewRequest
+            {
+                MembersFile = r.GetRequiredValue(context.File),
+                Events = r.GetRequiredValue(events),
+                OtherMembersFile = r.GetValue(diff),
+                Member = r.GetValue(member),
+                Email = r.GetValue(email),
+                Sync = r.GetValue(sync),
+                Json = r.GetValue(json),
+            },
+            context.Output,
+            context.Error,
+            context.Time,
+            Console.OpenStandardInput));
+        parent.Add(command);
+    }
+
+    /// <summary><c>--publish-redis</c> (and its password) only on the verbs that publish a member's state.</summary>
+    private static void RefusePublishing(Command command, Context context, bool publishes) => command.Validators.Add(r =>
+    {
+        if (r.GetResult(context.Redis) is not null && !publishes)
+        {
+            r.AddError($"--publish-redis applies to suspend, revoke, reinstate and remove, not to {command.Name}");
+        }
+
+        if (r.GetResult(context.Password) is not null && r.GetResult(context.Redis) is null)
+        {
+            r.AddError("--redis-password needs --publish-redis");
+        }
+    });
+
+    private static void Edit(Command parent, Command command, Context context, Func<MembersFileText, ParseResult, string> edit, Argument<string>? publishes = null)
+    {
+        RefusePublishing(command, context, publishes is not null);
         command.SetAction(r =>
         {
             var editor = new MembersFileEditor(new MembersFileStore(r.GetRequiredValue(context.File)), context.Output, context.Error, context.Time);

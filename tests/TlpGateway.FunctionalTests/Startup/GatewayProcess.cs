@@ -14,13 +14,15 @@ internal static class GatewayProcess
     public static async Task<(int Code, string Output, string Error)> RunAsync(string workingDirectory, params string[] args) =>
         await RunAsync("dotnet", [Program, .. args], workingDirectory);
 
-    public static async Task<(int Code, string Output, string Error)> RunAsync(string executable, string[] args, string workingDirectory, IDictionary<string, string>? environment = null)
+    /// <param name="input">Writes the program's standard input (closed after it); without it the program gets none.</param>
+    public static async Task<(int Code, string Output, string Error)> RunAsync(string executable, string[] args, string workingDirectory, IDictionary<string, string>? environment = null, Func<Stream, Task>? input = null)
     {
         var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             UseShellExecute = false,
         };
         foreach (var arg in args)
@@ -36,6 +38,14 @@ internal static class GatewayProcess
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await using (var stdin = process.StandardInput.BaseStream)
+            {
+                await input(stdin);
+            }
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         try
         {
