@@ -25,14 +25,21 @@ internal static class ExportResponse
             response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = "\"" + name + "\"" }.ToString();
         }
 
-        ExportWriter writer = export.Format switch
+        var writer = Writer(export, context, output, timeProvider);
+        writer.Begin();
+        return writer;
+    }
+
+    /// <summary>The writer of <paramref name="export"/>'s format, writing to <paramref name="output"/>.</summary>
+    public static ExportWriter Writer(ExportRequest export, FilterContext context, IBufferWriter<byte> output, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        return export.Format switch
         {
             ExportFormat.Csv => new CsvExportWriter(output, export),
             ExportFormat.Text => new TextExportWriter(output),
             _ => new Stix2ExportWriter(output, context, timeProvider),
         };
-        writer.Begin();
-        return writer;
     }
 }
 
