@@ -13,7 +13,7 @@ namespace TlpGateway.Exports;
 /// filtered <c>Orgc</c>: the forwarder where the source is hidden), once per bundle; an
 /// <c>indicator--{attribute uuid}</c> for each released attribute whose type has a pattern
 /// (<see cref="StixPattern"/>), marked with its effective TLP; then a <c>report--{event uuid}</c>
-/// (a <c>grouping</c> while the event is unpublished, as misp-stix writes it) listing them. Attribute
+/// listing them, marked with the event's TLP. Attribute
 /// rows give indicators only. The TLP 2.0 marking definitions used are included, once each.
 /// </summary>
 /// <remarks>
@@ -88,18 +88,18 @@ internal sealed class Stix2ExportWriter : ExportWriter
 
         var marking = Marking(eventTlp);
         var published = IsTrue(evt, "published") ? Timestamp(Text(evt, "publish_timestamp")) : null;
-        var kind = published is null ? "grouping" : "report";
-        BeginObject(kind, StixIds.For(kind, uuid), source, created);
+        BeginObject("report", StixIds.For("report", uuid), source, created);
         _json.WriteString("name", Text(evt, "info") ?? string.Empty);
+
+        // A report must say when it was published: an unpublished event says when it last changed, and a label says it is unpublished.
+        _json.WriteString("published", published ?? created);
+        _json.WriteStartArray("report_types");
+        _json.WriteStringValue("threat-report");
+        _json.WriteEndArray();
         if (published is null)
         {
-            _json.WriteString("context", "suspicious-activity");
-        }
-        else
-        {
-            _json.WriteString("published", published);
-            _json.WriteStartArray("report_types");
-            _json.WriteStringValue("threat-report");
+            _json.WriteStartArray("labels");
+            _json.WriteStringValue("misp:published=\"False\"");
             _json.WriteEndArray();
         }
 
