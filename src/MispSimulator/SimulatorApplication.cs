@@ -406,7 +406,9 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
             return;
         }
 
-        var wanted = (string?)body?["eventid"] ?? (string?)body?["uuid"];
+        // _harvestParameters reads the request wrapper in place of the top level.
+        var filters = body?["request"] as JsonObject ?? body;
+        var wanted = (string?)filters?["eventid"] ?? (string?)filters?["uuid"];
         var events = state.Events.Where(e => wanted is null || (string?)e["id"] == wanted || string.Equals((string?)e["uuid"], wanted, StringComparison.OrdinalIgnoreCase))
             .Select(e => ViewFor(user, e))
             .ToList();
