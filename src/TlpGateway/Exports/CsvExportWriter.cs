@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using TlpGateway.Decision;
 using TlpGateway.Requests;
@@ -22,8 +22,6 @@ internal sealed class CsvExportWriter(IBufferWriter<byte> output, ExportRequest 
 {
     private static readonly string[] ThreatLevels = ["", "High", "Medium", "Low", "Undefined"];
 
-    private readonly StringBuilder _line = new();
-
     public override void Begin()
     {
         if (request.Headerless)
@@ -34,13 +32,13 @@ internal sealed class CsvExportWriter(IBufferWriter<byte> output, ExportRequest 
         WriteText(string.Join(',', request.Columns.Select(c => c == "timestamp" ? "date" : c.Replace('-', '_'))) + "\n");
     }
 
-    public override void End() => WriteText("\n");
+    public override void End() => Output.Write("\n"u8);
 
     protected override void WriteEvent(JsonElement evt, in UnitOutcome outcome)
     {
         foreach (var (attribute, obj) in Attributes(evt))
         {
-            WriteLine(column => Field(column, attribute, obj, evt));
+            WriteRow(attribute, obj, evt, row: false);
         }
     }
 
@@ -48,43 +46,79 @@ internal sealed class CsvExportWriter(IBufferWriter<byte> output, ExportRequest 
     {
         var stub = row.TryGetProperty("Event", out var e) ? e : default;
         var obj = row.TryGetProperty("Object", out var o) && Text(o, "uuid") is { Length: > 0 } ? o : (JsonElement?)null;
-        WriteLine(column => column switch
-        {
-            "decay_score_score" => DecayScore(row),
-            "decay_score_decayed" => Elements(row, "decay_score").Any(s => s.TryGetProperty("decayed", out var d) && d.ValueKind == JsonValueKind.True) ? "1" : "0",
-            _ => Field(column, row, obj, stub),
-        });
+        WriteRow(row, obj, stub, row: true);
     }
 
-    /// <summary>A column's field, already escaped, for an attribute of <paramref name="evt"/> (an event, or a row's event stub).</summary>
-    private static string Field(string column, JsonElement attribute, JsonElement? obj, JsonElement evt)
+    /// <summary>CsvExport's <c>__escapeCSVField</c> for a string (null: the field MISP writes <c>""</c> for an absent one).</summary>
+    internal static string Escape(string? field) =>
+        field is not null && IsBare(field) ? field : "\"" + (field ?? string.Empty).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Whether PHP's <c>is_numeric</c> holds and the field has no whitespace, so it is written bare.</summary>
+    private static bool IsBare(ReadOnlySpan<char> field) =>
+        field.Length > 0 && field.IndexOfAnyExcept("0123456789+-.eE") < 0 && PhpValue.IsNumericString(field);
+
+    /// <summary>One row: the columns' fields for an attribute of <paramref name="evt"/> (an event, or a row's event stub).</summary>
+    private void WriteRow(JsonElement attribute, JsonElement? obj, JsonElement evt, bool row)
+    {
+        for (var i = 0; i < request.Columns.Count; i++)
+        {
+            if (i > 0)
+            {
+                Output.Write(","u8);
+            }
+
+            WriteField(request.Columns[i], attribute, obj, evt, row);
+        }
+
+        Output.Write("\n"u8);
+    }
+
+    private void WriteField(string column, JsonElement attribute, JsonElement? obj, JsonElement evt, bool row)
     {
         switch (column)
         {
             case "attribute_tag":
-                return Escape(string.Join(',', TagNames(attribute, ownOnly: true)) is { Length: > 0 } tags ? tags : null);
+                WriteString(string.Join(',', TagNames(attribute, ownOnly: true)));
+                return;
             case "object_uuid" or "object_name" or "object_meta-category":
-                return obj is { } o ? Escape(o, column["object_".Length..]) : Quoted(null);
+                WriteField(obj ?? default, column["object_".Length..]);
+                return;
             case "event_info":
-                return Escape(evt, "info");
+                WriteField(evt, "info");
+                return;
             case "event_member_org":
-                return Escape(Organisation(evt, "Org"));
+                WriteString(Organisation(evt, "Org"));
+                return;
             case "event_source_org":
-                return Escape(Organisation(evt, "Orgc"));
+                WriteString(Organisation(evt, "Orgc"));
+                return;
             case "event_distribution":
-                return Escape(evt, "distribution");
+                WriteField(evt, "distribution");
+                return;
             case "event_threat_level_id":
-                return Escape(int.TryParse(Text(evt, "threat_level_id"), NumberStyles.None, CultureInfo.InvariantCulture, out var level) && level is > 0 and < 5 ? ThreatLevels[level] : null);
+                WriteString(int.TryParse(Text(evt, "threat_level_id"), NumberStyles.None, CultureInfo.InvariantCulture, out var level) && level is > 0 and < 5 ? ThreatLevels[level] : null);
+                return;
             case "event_analysis":
-                return Escape(evt, "analysis");
+                WriteField(evt, "analysis");
+                return;
             case "event_date":
-                return Escape(evt, "date");
+                WriteField(evt, "date");
+                return;
             case "event_tag":
-                return Escape(string.Join(',', TagNames(evt)) is { Length: > 0 } eventTags ? eventTags : null);
+                WriteString(string.Join(',', TagNames(evt)));
+                return;
             case "event_timestamp":
-                return Escape(evt, "timestamp");
+                WriteField(evt, "timestamp");
+                return;
+            case "decay_score_score" when row:
+                WriteText(DecayScore(attribute));
+                return;
+            case "decay_score_decayed" when row:
+                Output.Write(Elements(attribute, "decay_score").Any(s => s.TryGetProperty("decayed", out var d) && d.ValueKind == JsonValueKind.True) ? "1"u8 : "0"u8);
+                return;
             default:
-                return Escape(attribute, column);
+                WriteField(attribute, column);
+                return;
         }
     }
 
@@ -98,43 +132,91 @@ internal sealed class CsvExportWriter(IBufferWriter<byte> output, ExportRequest 
         return scores.Count == 0 ? "0" : scores.Average().ToString("G14", CultureInfo.InvariantCulture);
     }
 
-    private void WriteLine(Func<string, string> field)
-    {
-        _line.Clear();
-        for (var i = 0; i < request.Columns.Count; i++)
-        {
-            if (i > 0)
-            {
-                _line.Append(',');
-            }
-
-            _line.Append(field(request.Columns[i]));
-        }
-
-        _line.Append('\n');
-        WriteText(_line.ToString());
-    }
-
-    private static string Escape(JsonElement holder, string name)
+    /// <summary>A property's field: <c>1</c>/<c>0</c>, a number as MISP wrote it, a string escaped; <c>""</c> when absent, null, a list or an object.</summary>
+    private void WriteField(JsonElement holder, string name)
     {
         if (holder.ValueKind != JsonValueKind.Object || !holder.TryGetProperty(name, out var value))
         {
-            return Quoted(null);
+            Output.Write("\"\""u8);
+            return;
         }
 
-        return value.ValueKind switch
+        switch (value.ValueKind)
         {
-            JsonValueKind.True => "1",
-            JsonValueKind.False => "0",
-            JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.String => Escape(value.GetString()),
-            _ => Quoted(null),
-        };
+            case JsonValueKind.True:
+                Output.Write("1"u8);
+                return;
+            case JsonValueKind.False:
+                Output.Write("0"u8);
+                return;
+            case JsonValueKind.Number:
+                Output.Write(JsonMarshal.GetRawUtf8Value(value));
+                return;
+            case JsonValueKind.String:
+                WriteString(value);
+                return;
+            default:
+                Output.Write("\"\""u8);
+                return;
+        }
     }
 
-    /// <summary>CsvExport's <c>__escapeCSVField</c> for a string (null: the field MISP writes <c>""</c> for an absent one).</summary>
-    internal static string Escape(string? field) =>
-        field is not null && PhpValue.IsNumericString(field) && !field.Any(char.IsWhiteSpace) ? field : Quoted(field);
+    /// <summary>A string field, from its UTF-8 bytes in the record where it holds no escape (nearly always), without decoding it.</summary>
+    private void WriteString(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length >= 2 && raw[0] == (byte)'"')
+        {
+            raw = raw[1..^1];
+        }
 
-    private static string Quoted(string? field) => "\"" + (field ?? string.Empty).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        if (raw.IndexOf((byte)'\\') >= 0)
+        {
+            WriteString(value.GetString());
+            return;
+        }
+
+        if (raw.Length is > 0 and <= 64 && raw.IndexOfAnyExcept("0123456789+-.eE"u8) < 0)
+        {
+            Span<char> chars = stackalloc char[raw.Length];
+            for (var i = 0; i < raw.Length; i++)
+            {
+                chars[i] = (char)raw[i];
+            }
+
+            if (IsBare(chars))
+            {
+                Output.Write(raw);
+                return;
+            }
+        }
+
+        WriteQuoted(raw);
+    }
+
+    private void WriteString(string? field)
+    {
+        if (field is not null && IsBare(field))
+        {
+            WriteText(field);
+            return;
+        }
+
+        WriteQuoted(System.Text.Encoding.UTF8.GetBytes(field ?? string.Empty));
+    }
+
+    /// <summary>The field in quotes, its quotes doubled.</summary>
+    private void WriteQuoted(ReadOnlySpan<byte> field)
+    {
+        Output.Write("\""u8);
+        while (field.IndexOf((byte)'"') is >= 0 and var quote)
+        {
+            Output.Write(field[..(quote + 1)]);
+            Output.Write("\""u8);
+            field = field[(quote + 1)..];
+        }
+
+        Output.Write(field);
+        Output.Write("\""u8);
+    }
 }
