@@ -5,6 +5,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using MispSimulator;
 using TlpGateway.Admission;
+using TlpGateway.Exports;
 using TlpGateway.Filtering;
 using TlpGateway.Members;
 using TlpGateway.Tlp;
@@ -70,17 +71,35 @@ public class FilterBenchmarks
     [Benchmark(Description = "Filter, third party max green (sources hidden, many removed)")]
     public int FilterRestrictedWithProvenance() => Run(Requester(TlpLevel.Green, MemberRelation.ThirdParty));
 
-    private int Run(Requester requester)
+    [Benchmark(Description = "CSV export, member max amber+strict (the filter, each released event parsed and written as CSV)")]
+    public int CsvExportEntitled() => Run(Requester(TlpLevel.AmberStrict, MemberRelation.Member), ExportFormat.Csv);
+
+    [Benchmark(Description = "STIX 2.1 export, member max amber+strict")]
+    public int StixExportEntitled() => Run(Requester(TlpLevel.AmberStrict, MemberRelation.Member), ExportFormat.Stix2);
+
+    private int Run(Requester requester, ExportFormat? export = null)
     {
         _output.ResetWrittenCount();
         var released = 0;
-        var filter = new MispResponseFilter(new FilterContext { Requester = requester, Community = Community }, 32 * 1024 * 1024, outcome => released += outcome.Released ? 1 : 0);
-        for (var offset = 0; offset < _input.Length; offset += Chunk)
+        var context = new FilterContext { Requester = requester, Community = Community };
+        ExportWriter? writer = null;
+        IBufferWriter<byte> envelope = _output;
+        if (export is { } format)
         {
-            filter.Write(_input.AsSpan(offset, Math.Min(Chunk, _input.Length - offset)), _output);
+            // As the gateway renders an export: the writer takes the records, the JSON envelope is dropped.
+            writer = ExportResponse.Writer(new ExportRequest { Format = format, Scope = Requests.RestSearchScope.Event }, context, _output, TimeProvider.System);
+            writer.Begin();
+            envelope = new DiscardingBufferWriter();
         }
 
-        filter.Complete(_output);
+        var filter = new MispResponseFilter(context, 32 * 1024 * 1024, outcome => released += outcome.Released ? 1 : 0, writer);
+        for (var offset = 0; offset < _input.Length; offset += Chunk)
+        {
+            filter.Write(_input.AsSpan(offset, Math.Min(Chunk, _input.Length - offset)), envelope);
+        }
+
+        filter.Complete(envelope);
+        writer?.End();
         return released;
     }
 

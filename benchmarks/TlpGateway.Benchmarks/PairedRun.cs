@@ -24,6 +24,8 @@ internal static class PairedRun
                 ("tokenizer", benchmarks.Tokenizer),
                 ("filter, member max amber+strict", () => benchmarks.FilterEntitled()),
                 ("filter, third party max green", () => benchmarks.FilterRestrictedWithProvenance()),
+                ("csv export, member max amber+strict", () => benchmarks.CsvExportEntitled()),
+                ("stix2 export, member max amber+strict", () => benchmarks.StixExportEntitled()),
             ];
 
             var warmUp = Stopwatch.StartNew();

@@ -406,7 +406,9 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
             return;
         }
 
-        var wanted = (string?)body?["eventid"] ?? (string?)body?["uuid"];
+        // _harvestParameters reads the request wrapper in place of the top level.
+        var filters = body?["request"] as JsonObject ?? body;
+        var wanted = Scalar(filters?["eventid"]) ?? Scalar(filters?["uuid"]);
         var events = state.Events.Where(e => wanted is null || (string?)e["id"] == wanted || string.Equals((string?)e["uuid"], wanted, StringComparison.OrdinalIgnoreCase))
             .Select(e => ViewFor(user, e))
             .ToList();
@@ -429,7 +431,12 @@ internal sealed class MispEndpoints(SimulatorState state, HttpContext context)
         await Response.Body.WriteAsync(output.ToArray(), context.RequestAborted);
     }
 
-    private async Task WriteCsvAsync(SimulatedUser user)
+    /// <summary>A filter's scalar as text: PyMISP sends ids as numbers.</summary>
+    private static string? Scalar(JsonNode? value) => value is JsonValue scalar
+        ? scalar.GetValueKind() == System.Text.Json.JsonValueKind.String ? scalar.GetValue<string>() : scalar.ToJsonString()
+        : null;
+
+        private async Task WriteCsvAsync(SimulatedUser user)
     {
         var csv = new StringBuilder("uuid,event_id,category,type,value,comment,to_ids,date,object_relation,attribute_tag,object_uuid,object_name,object_meta_category\n");
         foreach (var evt in state.Events.Select(e => ViewFor(user, e)))

@@ -41,6 +41,10 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
 
     private Mode _mode;
     private MispResponseFilter? _filter;
+
+    // Where the filter writes: the answer itself, or, for an export, nowhere (its writer takes the records).
+    private IBufferWriter<byte> _filterOutput;
+    private Exports.ExportWriter? _export;
     private AnswerDecoder? _decoder;
     private long _bytesIn;
     private long _bytesOut;
@@ -59,6 +63,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         _timeProvider = timeProvider;
         _logger = logger;
         _started = timeProvider.GetTimestamp();
+        _filterOutput = _pending;
     }
 
     private enum Mode
@@ -76,6 +81,9 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
 
     /// <summary>The client's request writes (an add, an edit, a push): a withheld echo of its own event keeps the push a success.</summary>
     public bool IsWrite { get; init; }
+
+    /// <summary>The client asked for an export (csv, text, stix2): a successful answer is rendered in it from the released records.</summary>
+    public Exports.ExportRequest? Export { get; init; }
 
     public Stream Stream => this;
 
@@ -173,7 +181,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
             await _decoder.CompleteAsync();
         }
 
-        if (!await FilterAsync(filter => filter.Complete(_pending), _context.RequestAborted))
+        if (!await FilterAsync(filter => filter.Complete(_filterOutput), _context.RequestAborted))
         {
             return;
         }
@@ -185,6 +193,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         }
         else
         {
+            _export?.End();
             await SendPendingAsync(_context.RequestAborted);
         }
 
@@ -233,7 +242,14 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         }
 
         _mode = Mode.Filter;
-        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit);
+        if (Export is not null && response.StatusCode is >= 200 and < 300)
+        {
+            // MISP's errors stay JSON; its data leaves in the export's format, the JSON envelope dropped.
+            _export = Exports.ExportResponse.Start(response, Export, _filterContext, _pending, _timeProvider);
+            _filterOutput = new Exports.DiscardingBufferWriter();
+        }
+
+        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit, _export);
         var encoding = headers.ContentEncoding.ToString();
         if (!string.IsNullOrEmpty(encoding) && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
         {
@@ -266,7 +282,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
 
     private async Task FilterChunkAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
-        if (!await FilterAsync(filter => filter.Write(chunk.Span, _pending), cancellationToken))
+        if (!await FilterAsync(filter => filter.Write(chunk.Span, _filterOutput), cancellationToken))
         {
             return;
         }
@@ -325,7 +341,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
                 _filterContext.KnownEvents![references[i]] = found[i];
             }
 
-            _filter.Resume(_pending);
+            _filter.Resume(_filterOutput);
         }
     }
 
@@ -413,6 +429,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         response.ContentType = "application/json; charset=UTF-8";
         response.Headers.ContentLength = null;
         response.Headers.Remove(HeaderNames.ContentEncoding);
+        response.Headers.Remove(HeaderNames.ContentDisposition);
         if (!HeadOnly)
         {
             var body = MispError.Body(_context, name, message);

@@ -62,6 +62,7 @@ internal sealed class TlpFilterMiddleware(
         {
             HeadOnly = expectation.HeadOnly,
             IsWrite = context.Features.Get<MispRequest>()?.Endpoint.Write is { Effect: not Endpoints.WriteEffect.None },
+            Export = expectation.Export,
         };
         context.Features.Set<IHttpResponseBodyFeature>(body);
         try

@@ -52,7 +52,13 @@ internal static class PhpValue
     public static bool IsNumericString(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var trimmed = value.Trim(' ', '\t', '\n', '\r', '\v', '\f');
+        return IsNumericString(value.AsSpan());
+    }
+
+    /// <inheritdoc cref="IsNumericString(string)"/>
+    public static bool IsNumericString(ReadOnlySpan<char> value)
+    {
+        var trimmed = value.Trim(" \t\n\r\v\f");
         if (trimmed.Length == 0)
         {
             return false;

@@ -22,9 +22,11 @@ namespace TlpGateway.Requests;
 /// and a MISP server of a member with <c>restrictSyncEndpoints</c> may use only the sync endpoints (403);</item>
 /// <item>an API key in a named URL parameter is refused (403): MISP could authenticate with it;</item>
 /// <item>the body, decoded and bounded, read as MISP reads it (<see cref="MispBody"/>; 400, 413, 415);</item>
-/// <item>the format: anything but JSON, wherever MISP reads a format, is refused (406);</item>
+/// <item>the format: anything but JSON, wherever MISP reads a format, is refused (406), except the exports the
+/// gateway renders itself from the filtered JSON (<see cref="Exports.ExportRequest"/>);</item>
 /// <item>what the egress filter must know (<see cref="ResponseExpectation"/>), from the parameters as MISP reads them;</item>
-/// <item>the rewrite: path, query and search body rebuilt with the filter's parameters written once; a HEAD is asked as GET.</item>
+/// <item>the rewrite: path, query and search body rebuilt with the filter's parameters written once (an export's
+/// search asks for JSON, with the filters MISP adds for that export); a HEAD is asked as GET.</item>
 /// </list>
 /// </remarks>
 internal sealed class RequestModelMiddleware(
@@ -120,18 +122,26 @@ internal sealed class RequestModelMiddleware(
             Endpoint = endpoint,
         };
 
-        // :: Step 6 - the format; and step 7, what the filter must know (an export is recognised, not yet served).
+        // :: Step 6 - the format: JSON, or an export the gateway renders from JSON; and step 7, what the filter must know.
         var (format, export) = RequestedFormat.Of(model, request.Headers.Accept);
-        var expectation = Expect(model, requester) with { ExportFormat = export ? format : null };
-        if (format is not null)
+        Exports.ExportRequest? exportRequest = null;
+        if (format is not null && !export)
         {
-            var message = export
-                ? $"returnFormat '{format}' is not served through the gateway yet: ask for JSON."
-                : $"The '{format}' format cannot be checked against the sharing rules: only JSON is served.";
-            await RefuseAsync(context, requester, StatusCodes.Status406NotAcceptable, export ? "format-export" : "format-not-json", message);
+            await RefuseAsync(context, requester, StatusCodes.Status406NotAcceptable, "format-not-json", $"The '{format}' format cannot be checked against the sharing rules: only JSON and the csv, text and stix2 exports of /events/restSearch and /attributes/restSearch are served.");
             return;
         }
 
+        if (export)
+        {
+            (exportRequest, var exportProblem) = Exports.ExportRequest.Read(model, Exports.ExportFormats.Parse(format)!.Value);
+            if (exportProblem is not null)
+            {
+                await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "export-parameter", exportProblem);
+                return;
+            }
+        }
+
+        var expectation = Expect(model, requester) with { Export = exportRequest };
         if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags) && model.AllSpellings("extended").Any(PhpValue.IsTruthy))
         {
             // An extended view merges the events that extend this one into it, under this event's marking.
@@ -147,7 +157,14 @@ internal sealed class RequestModelMiddleware(
         }
 
         // :: Step 8 - the rewrite.
-        var path = CanonicalRequest.Path(model, GatewayParameters(endpoint));
+        var gatewayParameters = GatewayParameters(endpoint);
+        if (exportRequest is not null)
+        {
+            // MISP is asked for JSON with the defaults it would have applied to this export.
+            gatewayParameters.AddRange(exportRequest.DefaultFilters(model));
+        }
+
+        var path = CanonicalRequest.Path(model, gatewayParameters);
         if (path is null)
         {
             await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "path-unreadable", "A path parameter holds '%', '.' or '..' alone, which the gateway cannot forward unambiguously.");
@@ -169,6 +186,12 @@ internal sealed class RequestModelMiddleware(
             // A search body without the parameters the gateway writes itself; a form as the JSON it was read as.
             // (A write's body is rewritten by the rules on the way in, which may have to leave a signed event's bytes alone.)
             CanonicalRequest.RemoveControlled(root, endpoint);
+            if (endpoint.Search is not null && root is System.Text.Json.Nodes.JsonObject { Count: 0 } emptied)
+            {
+                // MISP answers a POST search whose body is empty with 400: what was removed is said again, as the gateway says it.
+                emptied["returnFormat"] = "json";
+            }
+
             RequestBody.ReplaceWithJson(request, root);
         }
 

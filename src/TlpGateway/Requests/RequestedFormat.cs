@@ -8,13 +8,21 @@ namespace TlpGateway.Requests;
 /// <c>returnFormat</c> in the body, its <c>request</c> wrapper, a named, query or ordered URL
 /// parameter; a <c>.xml</c>/<c>.csv</c> extension; an <c>Accept</c> header that wants no JSON. Only
 /// JSON is served; <c>csv</c>, <c>text</c> and <c>stix2</c> on the event and attribute searches are
-/// recognised as exports (rendered from filtered JSON once that is switched on).
+/// exports, rendered by the gateway from the filtered JSON (<see cref="Exports.ExportRequest"/>).
 /// </summary>
 internal static class RequestedFormat
 {
     private static readonly string[] ExportFormats = ["csv", "text", "stix2"];
 
-    /// <summary>What was asked: null when JSON; otherwise the format, and whether it is a recognised export.</summary>
+    private static string Normalise(string format) => format.Trim().ToLowerInvariant();
+
+    /// <summary>
+    /// What was asked: null when JSON; otherwise the format, and whether it is an export the gateway
+    /// renders. An export is one only where every spelling names it and MISP's own reading
+    /// (<see cref="MispRequest.SearchValue"/>: body, ordered, named, the last one winning) gives it too:
+    /// a <c>csv</c> in the body under a named <c>json</c>, or in the query string, which MISP does not
+    /// read, would have MISP answer otherwise than the gateway renders, so it stays refused.
+    /// </summary>
     public static (string? Format, bool Export) Of(MispRequest request, string? accept)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -23,6 +31,7 @@ internal static class RequestedFormat
             return (request.Route.Extension, false);
         }
 
+        string? export = null;
         foreach (var value in request.AllSpellings("returnFormat"))
         {
             var text = PhpValue.Text(value);
@@ -32,14 +41,25 @@ internal static class RequestedFormat
                 return ("(not a string)", false);
             }
 
-            var format = text.Trim().ToLowerInvariant();
+            var format = Normalise(text);
             if (format is "" or "json")
             {
                 continue;
             }
 
-            var export = request.Endpoint.Parameters.HasFlag(EndpointParameters.ReturnFormat) && ExportFormats.Contains(format);
-            return (format, export);
+            if (!request.Endpoint.Parameters.HasFlag(EndpointParameters.ReturnFormat) || !ExportFormats.Contains(format) || (export is not null && export != format))
+            {
+                return (format, false);
+            }
+
+            export = format;
+        }
+
+        if (export is not null)
+        {
+            var misp = request.Endpoint.Search is { } scope ? PhpValue.Text(request.SearchValue(scope, "returnFormat")) : null;
+            var inQuery = request.Query.Any(p => string.Equals(p.Key, "returnFormat", StringComparison.OrdinalIgnoreCase) && Normalise(p.Value) is not ("" or "json"));
+            return (export, !inQuery && misp is not null && Normalise(misp) == export);
         }
 
         return AcceptsJson(accept) ? (null, false) : (accept!.Trim(), false);

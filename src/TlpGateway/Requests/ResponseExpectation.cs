@@ -18,6 +18,6 @@ internal sealed record ResponseExpectation
     /// <summary>The client sent HEAD; forwarded as GET.</summary>
     public bool HeadOnly { get; init; }
 
-    /// <summary>csv/text/stix2 asked on a restSearch (refused for now).</summary>
-    public string? ExportFormat { get; init; }
+    /// <summary>csv/text/stix2 asked on a restSearch: rendered by the gateway from the filtered JSON.</summary>
+    public Exports.ExportRequest? Export { get; init; }
 }

@@ -199,10 +199,10 @@ public sealed class EgressFilterTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/events/restSearch", "{\"returnFormat\":\"csv\"}")]
-    [InlineData("/events/restSearch/returnFormat:stix2", "{}")]
+    [InlineData("/events/restSearch", "{\"returnFormat\":\"stix\"}")]
+    [InlineData("/events/restSearch/returnFormat:rpz", "{}")]
     [InlineData("/attributes/restSearch", "{\"returnFormat\":\"suricata\"}")]
-    [InlineData("/events/restSearch/csv", "{}")]
+    [InlineData("/events/restSearch/openioc", "{}")]
     public async Task RestSearch_NonJsonFormat_Refused406AndNotForwarded(string path, string body)
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);

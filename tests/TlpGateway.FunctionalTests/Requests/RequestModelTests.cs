@@ -170,7 +170,7 @@ public sealed class RequestModelTests : IAsyncLifetime
     [InlineData("GET", "/events/index.csv", null, null)]
     [InlineData("GET", "/events/view/4", null, "application/xml")]
     [InlineData("GET", "/events/view/4", null, "text/html")]
-    [InlineData("POST", "/attributes/restSearch", """{"returnFormat":"text"}""", null)]
+    [InlineData("POST", "/attributes/restSearch", """{"returnFormat":"snort"}""", null)]
     public async Task Format_NonJsonAnywhereMispReadsOne_Refused406NothingForwarded(string method, string path, string? body, string? accept)
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);

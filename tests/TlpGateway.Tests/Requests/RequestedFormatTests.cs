@@ -38,6 +38,33 @@ public sealed class RequestedFormatTests
         Assert.True(export);
     }
 
+    [Theory]
+    [InlineData("/events/restSearch/returnFormat:csv", null)]
+    [InlineData("/events/restSearch/csv", null)]
+    [InlineData("/events/restSearch", """{"request":{"returnFormat":"csv"}}""")]
+    [InlineData("/events/restSearch/returnFormat:csv", """{"returnFormat":"csv"}""")]
+    [InlineData("/events/restSearch/returnFormat:csv", """{"returnFormat":"json"}""")]
+    public void Of_ExportWhereMispReadsIt_RecognisedAsExport(string path, string? body)
+    {
+        var (format, export) = RequestedFormat.Of(RequestTestData.Model("POST", path, body ?? "{}")!, "application/json");
+
+        Assert.Equal("csv", format);
+        Assert.True(export);
+    }
+
+    [Theory]
+    [InlineData("/events/restSearch/returnFormat:json", """{"returnFormat":"csv"}""", null)]
+    [InlineData("/events/restSearch/returnFormat:stix2", """{"returnFormat":"csv"}""", null)]
+    [InlineData("/events/restSearch", """{"ReturnFormat":"csv"}""", null)]
+    [InlineData("/events/restSearch", "{}", "returnFormat=csv")]
+    public void Of_ExportMispWouldReadOtherwise_NotAnExport(string path, string body, string? query)
+    {
+        var (format, export) = RequestedFormat.Of(RequestTestData.Model("POST", path, body, query: query)!, "application/json");
+
+        Assert.NotNull(format);
+        Assert.False(export);
+    }
+
     [Fact]
     public void Of_CsvOnSightings_NotAnExportTheGatewayRenders()
     {

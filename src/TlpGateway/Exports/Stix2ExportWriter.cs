@@ -1,0 +1,288 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using TlpGateway.Decision;
+using TlpGateway.Filtering;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Exports;
+
+/// <summary>
+/// A STIX 2.1 bundle of the released data. Per event: an <c>identity</c> for the source shown (the
+/// filtered <c>Orgc</c>: the forwarder where the source is hidden), once per bundle; an
+/// <c>indicator--{attribute uuid}</c> for each released attribute whose type has a pattern
+/// (<see cref="StixPattern"/>), marked with its effective TLP; then a <c>report--{event uuid}</c>
+/// listing them, marked with the event's TLP. Attribute
+/// rows give indicators only. The TLP 2.0 marking definitions used are included, once each.
+/// </summary>
+/// <remarks>
+/// Everything is taken from the records as the gateway releases them, so the bundle names no source
+/// a JSON client would not see. A bundle without any object has no <c>objects</c> (STIX wants at
+/// least one where the list is present). An event none of whose attributes gives an indicator has no
+/// report (a report lists at least one object).
+/// </remarks>
+internal sealed class Stix2ExportWriter : ExportWriter
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly FilterContext _context;
+    private readonly string _bundleId;
+    private readonly string _now;
+    private readonly Utf8JsonWriter _json;
+    private readonly HashSet<string> _identities = new(StringComparer.Ordinal);
+    private readonly HashSet<TlpLevel> _markings = [];
+    private readonly List<string> _refs = [];
+    private bool _opened;
+
+    public Stix2ExportWriter(IBufferWriter<byte> output, FilterContext context, TimeProvider timeProvider)
+        : base(output)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _context = context;
+        _bundleId = "bundle--" + Guid.NewGuid().ToString("D");
+        _now = Timestamp(timeProvider.GetUtcNow());
+        _json = new Utf8JsonWriter(output, Options);
+    }
+
+    /// <summary>How many indicators were written.</summary>
+    public int Indicators { get; private set; }
+
+    public override void End()
+    {
+        if (!_opened)
+        {
+            _json.WriteStartObject();
+            WriteBundleHead();
+        }
+        else
+        {
+            _json.WriteEndArray();
+        }
+
+        _json.WriteEndObject();
+        _json.Flush();
+    }
+
+    protected override void WriteEvent(JsonElement evt, in UnitOutcome outcome)
+    {
+        var eventTlp = outcome.Tlp ?? throw new FilterException("a released event without a judged TLP");
+        var created = Timestamp(Text(evt, "timestamp")) ?? _now;
+        var source = Source(evt.TryGetProperty("Orgc", out var orgc) ? orgc : default, outcome, created);
+        _refs.Clear();
+        foreach (var (attribute, obj) in Attributes(evt))
+        {
+            var tlp = Max(Max(eventTlp, OwnLevel(attribute)), obj is { } o ? OwnLevel(o) : TlpLevel.Clear);
+            if (WriteIndicator(attribute, tlp, source) is { } id)
+            {
+                _refs.Add(id);
+            }
+        }
+
+        if (_refs.Count == 0 || Text(evt, "uuid") is not { } uuid)
+        {
+            _json.Flush();
+            return;
+        }
+
+        var marking = Marking(eventTlp);
+        var published = IsTrue(evt, "published") ? Timestamp(Text(evt, "publish_timestamp")) : null;
+        BeginObject("report", StixIds.For("report", uuid), source, created);
+        _json.WriteString("name", Text(evt, "info") ?? string.Empty);
+
+        // A report must say when it was published: an unpublished event says when it last changed, and a label says it is unpublished.
+        _json.WriteString("published", published ?? created);
+        _json.WriteStartArray("report_types");
+        _json.WriteStringValue("threat-report");
+        _json.WriteEndArray();
+        if (published is null)
+        {
+            _json.WriteStartArray("labels");
+            _json.WriteStringValue("misp:published=\"False\"");
+            _json.WriteEndArray();
+        }
+
+        _json.WriteStartArray("object_refs");
+        foreach (var id in _refs)
+        {
+            _json.WriteStringValue(id);
+        }
+
+        _json.WriteEndArray();
+        WriteMarkingRef(marking);
+        _json.WriteEndObject();
+        _json.Flush();
+    }
+
+    protected override void WriteAttributeRow(JsonElement row, in UnitOutcome outcome)
+    {
+        var tlp = outcome.Tlp ?? throw new FilterException("a released attribute row without a judged TLP");
+        var stub = row.TryGetProperty("Event", out var evt) && evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("Orgc", out var orgc) ? orgc : default;
+        var source = Source(stub, outcome, Timestamp(Text(row, "timestamp")) ?? _now);
+        WriteIndicator(row, tlp, source);
+        _json.Flush();
+    }
+
+    /// <summary>
+    /// The identity of the source shown: the record's (filtered) <c>Orgc</c>; where a row names none,
+    /// the forwarder when the source is hidden, the requester's own organisation when it is its own,
+    /// and otherwise none (a row names its source only by MISP's local id).
+    /// </summary>
+    private string? Source(JsonElement orgc, in UnitOutcome outcome, string created)
+    {
+        string? uuid = Text(orgc, "uuid"), name = Text(orgc, "name");
+        if (uuid is null && outcome.HidesSource)
+        {
+            (uuid, name) = (_context.Forwarder.Uuid, _context.Forwarder.Name);
+        }
+        else if (uuid is null && _context.Requester.IsOwner(outcome.OrgcUuid))
+        {
+            (uuid, name) = (_context.Requester.OrgUuid, _context.Requester.Member.Name);
+        }
+
+        if (uuid is not { Length: > 0 } || name is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var id = StixIds.For("identity", uuid);
+        if (_identities.Add(id))
+        {
+            BeginObject("identity", id, createdBy: null, created);
+            _json.WriteString("name", name);
+            _json.WriteString("identity_class", "organization");
+            _json.WriteEndObject();
+        }
+
+        return id;
+    }
+
+    /// <summary>Writes the indicator of one attribute; its identifier, or null when its type or value has no pattern.</summary>
+    private string? WriteIndicator(JsonElement attribute, TlpLevel tlp, string? source)
+    {
+        if (Text(attribute, "uuid") is not { } uuid || Text(attribute, "type") is not { } type || Text(attribute, "value") is not { } value
+            || StixPattern.For(type, value) is not { } pattern)
+        {
+            return null;
+        }
+
+        var marking = Marking(tlp);
+        var created = Timestamp(Text(attribute, "timestamp")) ?? _now;
+        var id = StixIds.For("indicator", uuid);
+        BeginObject("indicator", id, source, created);
+        if (Text(attribute, "comment") is { Length: > 0 } comment)
+        {
+            _json.WriteString("description", comment);
+        }
+
+        _json.WriteString("pattern", pattern);
+        _json.WriteString("pattern_type", "stix");
+        _json.WriteString("pattern_version", "2.1");
+        _json.WriteString("valid_from", created);
+        var category = Text(attribute, "category");
+        if (category is { Length: > 0 })
+        {
+            _json.WriteStartArray("kill_chain_phases");
+            _json.WriteStartObject();
+            _json.WriteString("kill_chain_name", "misp-category");
+            _json.WriteString("phase_name", category);
+            _json.WriteEndObject();
+            _json.WriteEndArray();
+        }
+
+        _json.WriteStartArray("labels");
+        _json.WriteStringValue("misp:type=\"" + type + "\"");
+        if (category is { Length: > 0 })
+        {
+            _json.WriteStringValue("misp:category=\"" + category + "\"");
+        }
+
+        _json.WriteStringValue("misp:to_ids=\"" + (IsTrue(attribute, "to_ids") ? "True" : "False") + "\"");
+        _json.WriteEndArray();
+        WriteMarkingRef(marking);
+        _json.WriteEndObject();
+        Indicators++;
+        return id;
+    }
+
+    /// <summary>The marking definition of <paramref name="level"/>, written the first time it is used.</summary>
+    private TlpLevel Marking(TlpLevel level)
+    {
+        if (_markings.Add(level))
+        {
+            Open();
+            TlpMarkingDefinitions.Write(_json, level);
+        }
+
+        return level;
+    }
+
+    private void WriteMarkingRef(TlpLevel level)
+    {
+        _json.WriteStartArray("object_marking_refs");
+        _json.WriteStringValue(TlpMarkingDefinitions.Id(level));
+        _json.WriteEndArray();
+    }
+
+    private void BeginObject(string type, string id, string? createdBy, string created)
+    {
+        Open();
+        _json.WriteStartObject();
+        _json.WriteString("type", type);
+        _json.WriteString("spec_version", "2.1");
+        _json.WriteString("id", id);
+        if (createdBy is not null)
+        {
+            _json.WriteString("created_by_ref", createdBy);
+        }
+
+        _json.WriteString("created", created);
+        _json.WriteString("modified", created);
+    }
+
+    /// <summary>Starts the bundle and its objects at the first object.</summary>
+    private void Open()
+    {
+        if (_opened)
+        {
+            return;
+        }
+
+        _opened = true;
+        _json.WriteStartObject();
+        WriteBundleHead();
+        _json.WriteStartArray("objects");
+    }
+
+    private void WriteBundleHead()
+    {
+        _json.WriteString("type", "bundle");
+        _json.WriteString("id", _bundleId);
+    }
+
+    /// <summary>What an item's own tags say of its TLP: an unknown value counts as amber, nothing as the lowest (it inherits its event's).</summary>
+    private static TlpLevel OwnLevel(JsonElement item)
+    {
+        var own = default(TlpMarking);
+        foreach (var name in TagNames(item, ownOnly: true))
+        {
+            own.Add(name);
+        }
+
+        return own.HasLevel || own.Unknown ? own.Effective(TlpLevel.Clear) : TlpLevel.Clear;
+    }
+
+    private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
+
+    private static bool IsTrue(JsonElement holder, string name) =>
+        holder.TryGetProperty(name, out var value) && (value.ValueKind == JsonValueKind.True || Text(value) is "1");
+
+    /// <summary>A MISP timestamp (Unix seconds, as text) as a STIX timestamp; null when it is none.</summary>
+    private static string? Timestamp(string? seconds) =>
+        long.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value < 253402300800
+            ? Timestamp(DateTimeOffset.FromUnixTimeSeconds(value))
+            : null;
+
+    private static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

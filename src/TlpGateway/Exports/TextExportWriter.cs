@@ -1,0 +1,55 @@
+using System.Buffers;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using TlpGateway.Decision;
+
+namespace TlpGateway.Exports;
+
+/// <summary>
+/// MISP's text export (<c>TextExport</c>): the released attributes' values, one a line, each value
+/// once, in the order first seen; an export without any is one empty line.
+/// </summary>
+/// <remarks>
+/// MISP collects the values and writes them at the end; here each is written when its record is
+/// released, and only a 128-bit hash of each value written is kept to leave out repeats (16 bytes a
+/// distinct value, not the values themselves). Two values of one answer with the same hash would
+/// leave the second out: less, never more.
+/// </remarks>
+internal sealed class TextExportWriter(IBufferWriter<byte> output) : ExportWriter(output)
+{
+    private readonly HashSet<UInt128> _written = [];
+
+    public override void End()
+    {
+        if (_written.Count == 0)
+        {
+            WriteText("\n");
+        }
+    }
+
+    protected override void WriteEvent(JsonElement evt, in UnitOutcome outcome)
+    {
+        foreach (var (attribute, _) in Attributes(evt))
+        {
+            WriteValue(attribute);
+        }
+    }
+
+    protected override void WriteAttributeRow(JsonElement row, in UnitOutcome outcome) => WriteValue(row);
+
+    private void WriteValue(JsonElement attribute)
+    {
+        if (Text(attribute, "value") is not { } value)
+        {
+            return;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(value);
+        if (_written.Add(XxHash128.HashToUInt128(bytes)))
+        {
+            Output.Write(bytes);
+            Output.Write("\n"u8);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text;
+using TlpGateway.Exports;
+using TlpGateway.Members;
+using TlpGateway.Requests;
+using TlpGateway.Tests.Filtering;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Tests.Exports;
+
+/// <summary>MISP's CSV export, rendered from records (SPEC section 7).</summary>
+public sealed class CsvExportWriterTests
+{
+    private static readonly ExportRequest Csv = ExportHarness.Request(ExportFormat.Csv);
+
+    [Fact]
+    public void Write_MispsOwnJsonOfTheSameSearch_ByteForByteMispsOwnCsv()
+    {
+        // The same user's /events/restSearch as JSON and as CSV, captured on a real MISP 2.5.1.
+        var json = FilterHarness.Capture("events_restSearch_json__orgC.json");
+        var expected = Encoding.UTF8.GetString(FilterHarness.Capture("events_restSearch_csv__orgC.csv"));
+
+        var csv = ExportHarness.Unfiltered(json, Csv, FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC)));
+
+        Assert.Equal(expected, csv);
+    }
+
+    [Theory]
+    [InlineData("plain", "\"plain\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("line\nbreak", "\"line\nbreak\"")]
+    [InlineData("cr\r\nlf", "\"cr\r\nlf\"")]
+    [InlineData("", "\"\"")]
+    [InlineData(null, "\"\"")]
+    [InlineData("48213", "48213")]
+    [InlineData("-1.5e3", "-1.5e3")]
+    [InlineData(".5", ".5")]
+    [InlineData("0x1A", "\"0x1A\"")]
+    [InlineData("12\n", "\"12\n\"")]
+    [InlineData(" 12", "\" 12\"")]
+    [InlineData("1,000", "\"1,000\"")]
+    public void Escape_Field_AsMispWritesItAndOneRowStaysOneRow(string? field, string expected)
+    {
+        Assert.Equal(expected, CsvExportWriter.Escape(field));
+    }
+
+    [Fact]
+    public void Write_ValueWithQuotesCommasAndNewlines_OneQuotedFieldThatParsesBack()
+    {
+        var answer = RestSearch("""{"uuid":"aaaaaaaa-0000-4000-8000-000000000001","event_id":"7","category":"Other","type":"text","value":"a \"b\", c\nd","comment":"x,y","to_ids":false,"timestamp":"1795342340","object_relation":null}""");
+
+        var csv = ExportHarness.Unfiltered(answer, Csv, FilterHarness.Context(FilterHarness.Requester()));
+
+        var row = csv.Split('\n', 2)[1];
+        Assert.StartsWith("\"aaaaaaaa-0000-4000-8000-000000000001\",7,\"Other\",\"text\",\"a \"\"b\"\", c\nd\",\"x,y\",0,1795342340,\"\",\"\",\"\",\"\",\"\"\n", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Begin_Headerless_NoHeaderLine()
+    {
+        var answer = RestSearch("""{"uuid":"aaaaaaaa-0000-4000-8000-000000000001","value":"x"}""");
+
+        var csv = ExportHarness.Unfiltered(answer, Csv with { Headerless = true }, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.StartsWith("\"aaaaaaaa-0000-4000-8000-000000000001\",", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_RequestedColumns_OnlyThoseInThatOrderAbsentOnesEmpty()
+    {
+        var answer = RestSearch("""{"uuid":"aaaaaaaa-0000-4000-8000-000000000001","value":"x","to_ids":true}""");
+
+        var csv = ExportHarness.Unfiltered(answer, Csv with { Columns = ["value", "to_ids", "first_seen", "object_meta-category"] }, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.Equal("value,to_ids,first_seen,object_meta_category\n\"x\",1,\"\",\"\"\n\n", csv);
+    }
+
+    [Fact]
+    public void Write_EventWithHiddenSourceAndContextColumns_SourceColumnsNameTheForwarder()
+    {
+        // A TLP:CLEAR event of ORG_C, exported for a third party: its source is hidden (SPEC section 4).
+        var answer = Encoding.UTF8.GetBytes($$$"""
+            {"response":[{"Event":{"id":"4","uuid":"1bfc1897-0000-4000-8000-000000000004","info":"report","date":"2026-11-22","threat_level_id":"2","analysis":"1","timestamp":"1795342533","distribution":"3",
+             "Org":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},"Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},
+             "Attribute":[{"id":"1","uuid":"aaaaaaaa-0000-4000-8000-000000000001","event_id":"4","category":"Network activity","type":"ip-dst","value":"198.51.100.7","comment":"","to_ids":true,"timestamp":"1795342533","distribution":"5","object_relation":null}],
+             "Object":[],"Tag":[{"name":"tlp:clear"}]}}]}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Green, MemberRelation.ThirdParty, orgId: "99"));
+
+        var csv = ExportHarness.Filtered(answer, context, Csv with { Columns = ["value", "event_info", "event_member_org", "event_source_org", "event_threat_level_id", "event_tag"] });
+
+        Assert.Equal("value,event_info,event_member_org,event_source_org,event_threat_level_id,event_tag\n\"198.51.100.7\",\"report\",\"Hub\",\"Hub\",\"Medium\",\"tlp:clear\"\n\n", csv);
+        Assert.DoesNotContain("ORG_C", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_AttributeRowWithInheritedTags_AttributeTagIsItsOwnOnly()
+    {
+        var answer = Encoding.UTF8.GetBytes("""
+            {"response":{"Attribute":[{"uuid":"aaaaaaaa-0000-4000-8000-000000000001","event_id":"4","value":"x",
+              "Event":{"id":"4","uuid":"1bfc1897-0000-4000-8000-000000000004","info":"report","orgc_id":"3"},
+              "Tag":[{"name":"tlp:green"},{"name":"tlp:clear","inherited":1}]}]}}
+            """);
+
+        var csv = ExportHarness.Unfiltered(answer, Csv with { Scope = RestSearchScope.Attribute, Columns = ["value", "attribute_tag", "event_info"] }, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.Equal("value,attribute_tag,event_info\n\"x\",\"tlp:green\",\"report\"\n\n", csv);
+    }
+
+    private static byte[] RestSearch(string attribute) => Encoding.UTF8.GetBytes($$$"""{"response":[{"Event":{"id":"7","uuid":"1bfc1897-0000-4000-8000-000000000007","Attribute":[{{{attribute}}}],"Object":[]}}]}""");
+}

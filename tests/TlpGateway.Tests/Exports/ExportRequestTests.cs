@@ -1,0 +1,76 @@
+using TlpGateway.Exports;
+using TlpGateway.Tests.Requests;
+
+namespace TlpGateway.Tests.Exports;
+
+/// <summary>What an export asks, read as MISP's export tools read the restSearch filters.</summary>
+public sealed class ExportRequestTests
+{
+    [Theory]
+    [InlineData("/events/restSearch", "{}", "to_ids:1,published:1")]
+    [InlineData("/events/restSearch", """{"to_ids":0}""", "published:1")]
+    [InlineData("/events/restSearch", """{"to_ids":null,"published":false}""", "to_ids:1")]
+    [InlineData("/events/restSearch/published:0", """{"request":{"to_ids":[0,1]}}""", "")]
+    [InlineData("/attributes/restSearch/text/null/null/null/null/null/null/null/null/null/null/null/null/null/null/1", "{}", "to_ids:1")]
+    public void DefaultFilters_Text_ToIdsAndPublishedUnlessTheRequestSetsThem(string path, string body, string expected)
+    {
+        var model = RequestTestData.Model("POST", path, body)!;
+        var (export, _) = ExportRequest.Read(model, ExportFormat.Text);
+
+        Assert.Equal(expected, string.Join(',', export!.DefaultFilters(model).Select(p => p.Key + ":" + p.Value)));
+    }
+
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("stix2")]
+    public void DefaultFilters_NonRestrictiveExport_None(string format)
+    {
+        var model = RequestTestData.Model("POST", "/events/restSearch", "{}")!;
+
+        Assert.Empty(ExportRequest.Read(model, ExportFormats.Parse(format)!.Value).Export!.DefaultFilters(model));
+    }
+
+    [Theory]
+    [InlineData("""{"requested_attributes":["value","uuid"]}""", "value,uuid")]
+    [InlineData("""{"requested_attributes":"value||uuid"}""", "value,uuid")]
+    [InlineData("""{"requested_attributes":["value"],"includeContext":1}""", "value,event_info,event_member_org,event_source_org,event_distribution,event_threat_level_id,event_analysis,event_date,event_tag,event_timestamp")]
+    [InlineData("{}", "uuid,event_id,category,type,value,comment,to_ids,timestamp,object_relation,attribute_tag,object_uuid,object_name,object_meta-category")]
+    public void Read_CsvColumns_AsCsvExportBuildsThem(string body, string expected)
+    {
+        var (export, problem) = ExportRequest.Read(RequestTestData.Model("POST", "/events/restSearch", body)!, ExportFormat.Csv);
+
+        Assert.Null(problem);
+        Assert.Equal(expected, string.Join(',', export!.Columns));
+    }
+
+    [Fact]
+    public void Read_AttributeCsvWithDecayScore_DecayColumnsBeforeTheObjectColumns()
+    {
+        var (export, _) = ExportRequest.Read(RequestTestData.Model("POST", "/attributes/restSearch", """{"includeDecayScore":1}""")!, ExportFormat.Csv);
+
+        Assert.Equal(["attribute_tag", "decay_score_score", "decay_score_decayed", "object_uuid"], export!.Columns.Skip(9).Take(4));
+    }
+
+    [Theory]
+    [InlineData("""{"requested_attributes":"value"}""")]
+    [InlineData("""{"requested_attributes":{"a":"value"}}""")]
+    [InlineData("""{"requested_attributes":[["value"]]}""")]
+    public void Read_RequestedAttributesCsvExportCannotIterate_Problem(string body)
+    {
+        var (export, problem) = ExportRequest.Read(RequestTestData.Model("POST", "/events/restSearch", body)!, ExportFormat.Csv);
+
+        Assert.Null(export);
+        Assert.Contains("requested_attributes", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/events/restSearch", "{}", "csv", "misp.event.list.csv")]
+    [InlineData("/events/restSearch", """{"eventid":"12"}""", "text", "misp.event.12.text")]
+    [InlineData("/events/restSearch", """{"eventid":"4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa"}""", "stix2", "misp.event.4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa.json")]
+    [InlineData("/events/restSearch", """{"eventid":["1","2"]}""", "csv", "misp.event.list.csv")]
+    [InlineData("/attributes/restSearch", "{}", "csv", null)]
+    public void Read_FileName_AsMispNamesTheDownload(string path, string body, string format, string? expected)
+    {
+        Assert.Equal(expected, ExportRequest.Read(RequestTestData.Model("POST", path, body)!, ExportFormats.Parse(format)!.Value).Export!.FileName);
+    }
+}
