@@ -37,9 +37,10 @@ internal static class ExportFormats
     };
 
     /// <summary>
-    /// Whether MISP adds <c>to_ids</c> 1 and <c>published</c> 1 unless the request sets them: only
-    /// for exports without <c>non_restrictive_export</c> (<c>TextExport</c>; <c>CsvExport</c> and
-    /// <c>StixExport</c> are non-restrictive, as MISP's own CSV of unpublished, non-IDS data shows).
+    /// Whether the gateway asks for <c>to_ids</c> 1 and <c>published</c> 1 unless the request sets
+    /// them. The community's rule (behaviour section 7) fixes them for every export, so a feed holds
+    /// only what is meant for detection: decision, where MISP 2.5.1 itself adds them only for
+    /// <c>text</c> (<c>CsvExport</c> and <c>StixExport</c> are <c>non_restrictive_export</c>).
     /// </summary>
-    public static bool Restrictive(ExportFormat format) => format == ExportFormat.Text;
+    public static bool Restrictive(ExportFormat format) => format is ExportFormat.Csv or ExportFormat.Text or ExportFormat.Stix2;
 }

@@ -47,11 +47,11 @@ public sealed class ExportTests : IAsyncLifetime
         Assert.Contains("\"a0602aae-4410-4a69-b0b6-84f98fcf0812\",5,\"Network activity\",\"domain\",\"update-check.example\",\"\",1,1795342533,\"domain\",\"tlp:amber+strict\",\"94f4ee0b-e045-4db2-b342-9f37e9739e59\",\"domain-ip\",\"network\"", lines);
         Assert.EndsWith("\n\n", csv, StringComparison.Ordinal);
 
-        // MISP was asked for JSON with the same filters; CSV is a non-restrictive export: no to_ids or published added.
+        // MISP was asked for JSON with the same filters, plus the exports' to_ids 1 and published 1 (behaviour section 7).
         var forwarded = Forwarded("/events/restSearch");
         Assert.Contains("/returnFormat:json", forwarded.PathAndQuery, StringComparison.Ordinal);
-        Assert.DoesNotContain("to_ids", forwarded.PathAndQuery, StringComparison.Ordinal);
-        Assert.DoesNotContain("published", forwarded.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("/to_ids:1", forwarded.PathAndQuery, StringComparison.Ordinal);
+        Assert.Contains("/published:1", forwarded.PathAndQuery, StringComparison.Ordinal);
         Assert.Equal("""{"returnFormat":"json"}""", Encoding.UTF8.GetString(forwarded.Body));
     }
 

@@ -23,11 +23,14 @@ public sealed class ExportRequestTests
     [Theory]
     [InlineData("csv")]
     [InlineData("stix2")]
-    public void DefaultFilters_NonRestrictiveExport_None(string format)
+    public void DefaultFilters_EveryExport_ToIdsAndPublishedUnlessSet(string format)
     {
+        // The community's rule for every export, where MISP itself adds them to text only.
         var model = RequestTestData.Model("POST", "/events/restSearch", "{}")!;
+        var set = RequestTestData.Model("POST", "/events/restSearch", """{"to_ids":0}""")!;
 
-        Assert.Empty(ExportRequest.Read(model, ExportFormats.Parse(format)!.Value).Export!.DefaultFilters(model));
+        Assert.Equal("to_ids:1,published:1", string.Join(',', ExportRequest.Read(model, ExportFormats.Parse(format)!.Value).Export!.DefaultFilters(model).Select(p => p.Key + ":" + p.Value)));
+        Assert.Equal("published:1", string.Join(',', ExportRequest.Read(set, ExportFormats.Parse(format)!.Value).Export!.DefaultFilters(set).Select(p => p.Key + ":" + p.Value)));
     }
 
     [Theory]
