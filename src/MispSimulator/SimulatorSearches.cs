@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace MispSimulator;
+
+/// <summary>MISP's searches and indexes, as MISP 2.5.1 answers them (<c>/events/index</c>, <c>/events/restSearch</c>, <c>/attributes/restSearch</c>).</summary>
+internal sealed partial class MispEndpoints
+{
+    private async Task IndexAsync(MispRequest misp, JsonObject? body, bool compact)
+    {
+        var onlyPublished = misp.Flag("published", body);
+        var events = state.Events.Where(e => !onlyPublished || (bool?)e["published"] == true).ToList();
+        var rows = new JsonArray();
+        foreach (var evt in events)
+        {
+            rows.Add(misp.Flag("minimal", body) ? MinimalRow(evt) : IndexRow(evt));
+        }
+
+        Response.Headers["X-Result-Count"] = events.Count.ToString(CultureInfo.InvariantCulture);
+        await WriteJsonAsync(rows, compact);
+    }
+
+    private static JsonObject MinimalRow(JsonObject evt) => new()
+    {
+        ["id"] = (string?)evt["id"],
+        ["timestamp"] = (string?)evt["timestamp"],
+        ["sighting_timestamp"] = (string?)evt["sighting_timestamp"] ?? "0",
+        ["published"] = (bool?)evt["published"] ?? false,
+        ["uuid"] = (string?)evt["uuid"],
+        ["orgc_uuid"] = (string?)evt["Orgc"]?["uuid"],
+    };
+
+    private static JsonObject IndexRow(JsonObject evt)
+    {
+        var row = new JsonObject();
+        foreach (var name in new[] { "id", "org_id", "date", "info", "uuid", "published", "analysis", "attribute_count", "orgc_id", "timestamp", "distribution", "sharing_group_id", "proposal_email_lock", "locked", "threat_level_id", "publish_timestamp", "sighting_timestamp", "disable_correlation", "extends_uuid", "protected" })
+        {
+            row[name] = name == "sighting_timestamp" && evt[name] is null ? "0" : evt[name]?.DeepClone();
+        }
+
+        row["Org"] = OrgStub(evt["Org"]);
+        row["Orgc"] = OrgStub(evt["Orgc"]);
+        var eventTags = new JsonArray();
+        var n = 0;
+        foreach (var tag in (evt["Tag"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            eventTags.Add(new JsonObject
+            {
+                ["id"] = (++n).ToString(CultureInfo.InvariantCulture),
+                ["event_id"] = (string?)evt["id"],
+                ["tag_id"] = (string?)tag["id"],
+                ["local"] = tag["local"]?.DeepClone() ?? false,
+                ["relationship_type"] = string.Empty,
+                ["Tag"] = new JsonObject { ["id"] = (string?)tag["id"], ["name"] = (string?)tag["name"], ["colour"] = (string?)tag["colour"], ["is_galaxy"] = tag["is_galaxy"]?.DeepClone() ?? false },
+            });
+        }
+
+        row["EventTag"] = eventTags;
+        return row;
+    }
+
+    private static JsonObject OrgStub(JsonNode? org) => new()
+    {
+        ["id"] = (string?)org?["id"],
+        ["name"] = (string?)org?["name"],
+        ["uuid"] = (string?)org?["uuid"],
+    };
+
+    private async Task RestSearchAsync(SimulatedUser user, MispRequest misp, JsonObject? body)
+    {
+        var format = misp.Named.GetValueOrDefault("returnFormat") ?? (string?)body?["returnFormat"] ?? "json";
+        if (format.Equals("csv", StringComparison.OrdinalIgnoreCase))
+        {
+            await WriteCsvAsync(user);
+            return;
+        }
+
+        Response.StatusCode = 200;
+        Response.ContentType = JsonContentType;
+        Response.Headers["X-Export-Module-Used"] = "json";
+        Response.Headers["X-Response-Format"] = "json";
+        Response.Headers["X-Skipped-Elements-Count"] = "0";
+        Response.Headers.ContentDisposition = "attachment; filename=\"misp.event.list.json\"";
+        if (state.Generated is { } generated)
+        {
+            await EventGenerator.WriteRestSearchAsync(Response.Body, generated, context.RequestAborted);
+            return;
+        }
+
+        // _harvestParameters reads the request wrapper in place of the top level.
+        var filters = body?["request"] as JsonObject ?? body;
+        var wanted = Scalar(filters?["eventid"]) ?? Scalar(filters?["uuid"]);
+        var events = state.Events.Where(e => wanted is null || (string?)e["id"] == wanted || string.Equals((string?)e["uuid"], wanted, StringComparison.OrdinalIgnoreCase))
+            .Select(e => ViewFor(user, e))
+            .ToList();
+        Response.Headers["X-Result-Count"] = events.Count.ToString(CultureInfo.InvariantCulture);
+
+        // MISP streams restSearch compactly whatever the client, inside a hand-written envelope.
+        using var output = new MemoryStream();
+        output.Write("{\"response\": ["u8);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.WriteByte((byte)',');
+            }
+
+            output.Write(MispJson.Serialize(new JsonObject { ["Event"] = events[i] }, compact: true));
+        }
+
+        output.Write("]}\n"u8);
+        await Response.Body.WriteAsync(output.ToArray(), context.RequestAborted);
+    }
+
+    /// <summary>A filter's scalar as text: PyMISP sends ids as numbers.</summary>
+    private static string? Scalar(JsonNode? value) => value is JsonValue scalar
+        ? scalar.GetValueKind() == System.Text.Json.JsonValueKind.String ? scalar.GetValue<string>() : scalar.ToJsonString()
+        : null;
+
+    private async Task WriteCsvAsync(SimulatedUser user)
+    {
+        var csv = new StringBuilder("uuid,event_id,category,type,value,comment,to_ids,date,object_relation,attribute_tag,object_uuid,object_name,object_meta_category\n");
+        foreach (var evt in state.Events.Select(e => ViewFor(user, e)))
+        {
+            foreach (var attribute in AllAttributes(evt).Where(a => (bool?)a["to_ids"] == true))
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"\"{attribute["uuid"]}\",{evt["id"]},\"{attribute["category"]}\",\"{attribute["type"]}\",\"{attribute["value"]}\",\"{attribute["comment"]}\",1,,\"\",\"\",\"\",\"\",\"\"\n");
+            }
+        }
+
+        Response.ContentType = "text/csv; charset=UTF-8";
+        await Response.WriteAsync(csv.ToString(), context.RequestAborted);
+    }
+
+    private async Task AttributesRestSearchAsync(SimulatedUser user, MispRequest misp, JsonObject? body)
+    {
+        var includeEventTags = misp.Flag("includeEventTags", body);
+        var attributes = new JsonArray();
+        foreach (var evt in state.Events.Select(e => ViewFor(user, e)))
+        {
+            foreach (var attribute in AllAttributes(evt))
+            {
+                var row = new JsonObject();
+                foreach (var (name, value) in attribute)
+                {
+                    if (name is not ("Galaxy" or "ShadowAttribute" or "Sighting" or "Tag"))
+                    {
+                        row[name] = value?.DeepClone();
+                    }
+                }
+
+                row["Event"] = new JsonObject
+                {
+                    ["org_id"] = (string?)evt["org_id"],
+                    ["distribution"] = (string?)evt["distribution"],
+                    ["publish_timestamp"] = (string?)evt["publish_timestamp"],
+                    ["id"] = (string?)evt["id"],
+                    ["info"] = (string?)evt["info"],
+                    ["orgc_id"] = (string?)evt["orgc_id"],
+                    ["uuid"] = (string?)evt["uuid"],
+                };
+                var tags = new JsonArray();
+                foreach (var tag in (attribute["Tag"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    tags.Add(tag.DeepClone());
+                }
+
+                if (includeEventTags)
+                {
+                    foreach (var tag in (evt["Tag"] as JsonArray ?? []).OfType<JsonObject>())
+                    {
+                        var inherited = tag.DeepClone().AsObject();
+                        inherited["inherited"] = 1;
+                        tags.Add(inherited);
+                    }
+                }
+
+                if (tags.Count > 0)
+                {
+                    row["Tag"] = tags;
+                }
+
+                attributes.Add(row);
+            }
+        }
+
+        Response.ContentType = JsonContentType;
+        Response.Headers["X-Result-Count"] = attributes.Count.ToString(CultureInfo.InvariantCulture);
+        using var output = new MemoryStream();
+        output.Write("{\"response\": {\"Attribute\": "u8);
+        output.Write(MispJson.Serialize(attributes, compact: true));
+        output.Write("}}\n"u8);
+        await Response.Body.WriteAsync(output.ToArray(), context.RequestAborted);
+    }
+}
