@@ -29,13 +29,18 @@ public class FilterBenchmarks
     [Params(1, 20, 200)]
     public int SizeMb { get; set; }
 
+    /// <summary>When set, the input is one <c>/events/view</c> event of this many attributes instead of a restSearch of <see cref="SizeMb"/>.</summary>
+    public int SingleEventAttributes { get; set; }
+
     /// <summary>The size of the generated answer.</summary>
     public int InputBytes => _input.Length;
 
     [GlobalSetup]
     public void Setup()
     {
-        _input = EventGenerator.RestSearch(seed: 42, targetBytes: SizeMb * 1024L * 1024);
+        _input = SingleEventAttributes > 0
+            ? EventGenerator.View(seed: 42, SingleEventAttributes)
+            : EventGenerator.RestSearch(seed: 42, targetBytes: SizeMb * 1024L * 1024);
         _output = new ArrayBufferWriter<byte>(_input.Length + (1024 * 1024));
     }
 

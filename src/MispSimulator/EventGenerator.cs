@@ -57,8 +57,19 @@ public static class EventGenerator
         return stream.ToArray();
     }
 
-    /// <summary>Writes one event (<c>{"Event":{...}}</c> when <paramref name="wrapped"/>).</summary>
-    public static void WriteEvent(IBufferWriter<byte> output, Random random, int index, bool wrapped)
+    /// <summary>
+    /// One event of <paramref name="attributes"/> attributes as <c>/events/view</c> answers it
+    /// (<c>{"Event":{...}}</c>): the large single event a member's tools ask for.
+    /// </summary>
+    public static byte[] View(int seed, int attributes)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        WriteEvent(buffer, new Random(seed), index: 2, wrapped: true, attributes);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes one event (<c>{"Event":{...}}</c> when <paramref name="wrapped"/>), of 5 to 34 attributes unless <paramref name="attributes"/> says.</summary>
+    public static void WriteEvent(IBufferWriter<byte> output, Random random, int index, bool wrapped, int? attributes = null)
     {
         ArgumentNullException.ThrowIfNull(random);
         using var writer = new Utf8JsonWriter(output, WriterOptions);
@@ -66,7 +77,7 @@ public static class EventGenerator
         var tlp = EventTlps[index % EventTlps.Length];
         var id = (index + 1).ToString(CultureInfo.InvariantCulture);
         var eventUuid = Uuid(random);
-        var attributeCount = 5 + random.Next(30);
+        var attributeCount = attributes ?? 5 + random.Next(30);
         if (wrapped)
         {
             writer.WriteStartObject();
