@@ -119,7 +119,7 @@ internal sealed partial class UnitDecision
 
         void AddParts(Node? list)
         {
-            foreach (var part in list?.Items ?? [])
+            foreach (var part in list is null ? [] : list.Items)
             {
                 if (part.IsObject && part.RemovedMark != _mark && part.Text(Key.Uuid) is { } partUuid)
                 {
@@ -190,7 +190,7 @@ internal sealed partial class UnitDecision
             removed += Judge(attribute, MispShapes.Attribute, obj.Scope, out _) ? 0 : 1;
         }
 
-        if (kept && removed > 0 && removed == attributes.Items.Count)
+        if (kept && removed > 0 && removed == attributes.Items.Length)
         {
             Remove(obj, MispShapes.Object, "object-emptied");
             return false;
@@ -207,7 +207,7 @@ internal sealed partial class UnitDecision
     private void Deliver(Node item, ItemShape shape, in ItemScope scope)
     {
         var removed = default(KeySet);
-        for (var i = 0; i < item.Props.Count; i++)
+        for (var i = 0; i < item.Props.Length; i++)
         {
             var prop = item.Props[i];
             var role = shape[prop.Key];
@@ -457,7 +457,7 @@ internal sealed partial class UnitDecision
         }
 
         var removed = default(KeySet);
-        for (var i = 0; i < unit.Props.Count; i++)
+        for (var i = 0; i < unit.Props.Length; i++)
         {
             var prop = unit.Props[i];
             if (ReferenceEquals(prop.Child, item))

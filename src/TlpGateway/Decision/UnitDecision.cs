@@ -241,7 +241,7 @@ internal sealed partial class UnitDecision
             TagList.Check(tags, Role.Tags);
         }
 
-        if (tags is null || !tags.Items.Exists(IsInherited))
+        if (tags is null || !AnyInherited(tags.Items))
         {
             // No tag of its event came with it (its event has none, or MISP did not include them):
             // judged through its event, looked up, rather than as an untagged one (SPEC section 3).
@@ -303,7 +303,7 @@ internal sealed partial class UnitDecision
                 stripped += tag.RemovedMark == _mark ? 1 : 0;
             }
 
-            if (stripped == tags.Items.Count)
+            if (stripped == tags.Items.Length)
             {
                 // MISP leaves the Tag key out of an attribute without tags.
                 _edits.RemoveProps(row, KeySet.Of(Key.Tag));
@@ -319,6 +319,19 @@ internal sealed partial class UnitDecision
 
     /// <summary>An attribute row's tag inherited from its event (<c>includeEventTags</c>): <c>inherited</c> set.</summary>
     private static bool IsInherited(Node tag) => tag.IsSet(Key.Inherited);
+
+    private static bool AnyInherited(ReadOnlySpan<Node> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (IsInherited(tag))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The source organisation's UUID: <c>Orgc.uuid</c>, else the flat <c>orgc_uuid</c> of index rows.</summary>
     private string? Orgc(Node holder) =>

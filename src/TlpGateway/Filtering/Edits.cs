@@ -80,7 +80,7 @@ internal sealed class Edits
             return;
         }
 
-        if (removed == list.Items.Count)
+        if (removed == list.Items.Length)
         {
             Replace(list.Start, list.End, "[]"u8);
             return;
@@ -191,7 +191,7 @@ internal sealed class Edits
 
     private readonly struct ItemElements(Node list, int mark) : IElements
     {
-        public int Count => list.Items.Count;
+        public int Count => list.Items.Length;
 
         public int Start(int index) => list.Items[index].ElementStart;
 
@@ -202,7 +202,7 @@ internal sealed class Edits
 
     private readonly struct PositionElements(Node holder, IReadOnlyCollection<int> positions) : IElements
     {
-        public int Count => holder.Props.Count;
+        public int Count => holder.Props.Length;
 
         public int Start(int index) => holder.Props[index].NameStart;
 
@@ -213,7 +213,7 @@ internal sealed class Edits
 
     private readonly struct PropElements(Node holder, KeySet keys) : IElements
     {
-        public int Count => holder.Props.Count;
+        public int Count => holder.Props.Length;
 
         public int Start(int index) => holder.Props[index].NameStart;
 

@@ -163,7 +163,7 @@ internal static class Records
     /// <summary><c>{"Note": {"uuid": "modified", ...}}</c>: names that are UUIDs, string values.</summary>
     private static bool AnalystIndex(Node child)
     {
-        if (child.Props.Count == 0)
+        if (child.Props.Length == 0)
         {
             return false;
         }
