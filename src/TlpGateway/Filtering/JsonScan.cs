@@ -230,19 +230,20 @@ internal sealed class JsonScan
     private const int MaxPooledProps = 128 * 1024;
     private static readonly ObjectPool<JsonScan> Scanners = new DefaultObjectPool<JsonScan>(new ScannerPolicy(), Environment.ProcessorCount * 4);
 
-    private readonly List<Node> _pool = [];
+    private Node[] _pool = HeldArrays<Node>.Rent(1024);
+    private int _poolCount;
     private readonly List<Node> _open = [];
     private int _used;
     private Node? _root;
 
     // The arenas of closed nodes, and the stacks of open ones (see the remarks).
-    private Prop[] _props = new Prop[1024];
+    private Prop[] _props = HeldArrays<Prop>.Rent(1024);
     private int _propCount;
-    private Node[] _items = new Node[256];
+    private Node[] _items = HeldArrays<Node>.Rent(256);
     private int _itemCount;
-    private Prop[] _pendingProps = new Prop[256];
+    private Prop[] _pendingProps = HeldArrays<Prop>.Rent(256);
     private int _pendingPropCount;
-    private Node[] _pendingItems = new Node[64];
+    private Node[] _pendingItems = HeldArrays<Node>.Rent(64);
     private int _pendingItemCount;
 
     // The reader depth of the start of a container under a key the policy does not read, while it is skipped.
@@ -421,28 +422,33 @@ internal sealed class JsonScan
     /// <summary>Lets go of what a huge value needed beyond what a pooled scanner keeps.</summary>
     private void Trim()
     {
-        if (_pool.Count > MaxPooledNodes)
-        {
-            _pool.RemoveRange(MaxPooledNodes, _pool.Count - MaxPooledNodes);
-            _pool.Capacity = MaxPooledNodes;
-        }
-
-        if (_props.Length > MaxPooledProps)
-        {
-            _props = new Prop[MaxPooledProps];
-        }
-
-        if (_items.Length > MaxPooledNodes)
-        {
-            _items = new Node[MaxPooledNodes];
-        }
-
-        // Nodes held by the arenas and stacks would otherwise stay reachable from a pooled scanner.
-        Array.Clear(_props, 0, Math.Min(_propCount, _props.Length));
-        Array.Clear(_items, 0, Math.Min(_itemCount, _items.Length));
+        // Nodes held by the arenas would otherwise stay reachable from a pooled scanner or array.
+        _props.AsSpan(0, _propCount).Clear();
+        _items.AsSpan(0, _itemCount).Clear();
         _propCount = _itemCount = 0;
         _root = null;
         _open.Clear();
+        if (_poolCount > MaxPooledNodes)
+        {
+            _pool.AsSpan(MaxPooledNodes, _poolCount - MaxPooledNodes).Clear();
+            _poolCount = MaxPooledNodes;
+        }
+
+        Shrink(ref _pool, MaxPooledNodes, keep: _poolCount);
+        Shrink(ref _props, MaxPooledProps, keep: 0);
+        Shrink(ref _items, MaxPooledNodes, keep: 0);
+    }
+
+    /// <summary>Gives an array beyond <paramref name="max"/> entries back, keeping its first <paramref name="keep"/> (the caller cleared the rest).</summary>
+    private static void Shrink<T>(ref T[] array, int max, int keep)
+    {
+        if (array.Length > max)
+        {
+            var smaller = HeldArrays<T>.Rent(max);
+            array.AsSpan(0, keep).CopyTo(smaller);
+            HeldArrays<T>.Return(array, keep);
+            array = smaller;
+        }
     }
 
     /// <summary>Opens a container node: its properties and elements start on the stacks here.</summary>
@@ -460,7 +466,7 @@ internal sealed class JsonScan
         var props = _pendingPropCount - node.PropStart;
         if (_propCount + props > _props.Length)
         {
-            Array.Resize(ref _props, Math.Max(_props.Length * 2, _propCount + props));
+            HeldArrays<Prop>.Grow(ref _props, _propCount, _propCount + props);
         }
 
         _pendingProps.AsSpan(node.PropStart, props).CopyTo(_props.AsSpan(_propCount));
@@ -472,7 +478,7 @@ internal sealed class JsonScan
         var items = _pendingItemCount - node.ItemStart;
         if (_itemCount + items > _items.Length)
         {
-            Array.Resize(ref _items, Math.Max(_items.Length * 2, _itemCount + items));
+            HeldArrays<Node>.Grow(ref _items, _itemCount, _itemCount + items);
         }
 
         _pendingItems.AsSpan(node.ItemStart, items).CopyTo(_items.AsSpan(_itemCount));
@@ -486,7 +492,7 @@ internal sealed class JsonScan
     {
         if (_pendingPropCount == _pendingProps.Length)
         {
-            Array.Resize(ref _pendingProps, _pendingProps.Length * 2);
+            HeldArrays<Prop>.Grow(ref _pendingProps, _pendingPropCount, _pendingPropCount + 1);
         }
 
         _pendingProps[_pendingPropCount++] = prop;
@@ -496,7 +502,7 @@ internal sealed class JsonScan
     {
         if (_pendingItemCount == _pendingItems.Length)
         {
-            Array.Resize(ref _pendingItems, _pendingItems.Length * 2);
+            HeldArrays<Node>.Grow(ref _pendingItems, _pendingItemCount, _pendingItemCount + 1);
         }
 
         _pendingItems[_pendingItemCount++] = item;
@@ -504,9 +510,14 @@ internal sealed class JsonScan
 
     private Node Rent(int start, JsonTokenType token)
     {
-        if (_used == _pool.Count)
+        if (_used == _poolCount)
         {
-            _pool.Add(new Node(this));
+            if (_poolCount == _pool.Length)
+            {
+                HeldArrays<Node>.Grow(ref _pool, _poolCount, _poolCount + 1);
+            }
+
+            _pool[_poolCount++] = new Node(this);
         }
 
         var node = _pool[_used++];

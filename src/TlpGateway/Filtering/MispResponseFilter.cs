@@ -80,7 +80,7 @@ internal sealed class MispResponseFilter
         _onUnit = onUnit;
         _sink = sink;
         _record = sink is null ? null : new ArrayBufferWriter<byte>();
-        _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        _buffer = HeldArrays<byte>.Rent(64 * 1024);
     }
 
     /// <summary>The answer was a single record, withheld: the caller answers as MISP does for a missing item of that kind.</summary>
@@ -198,7 +198,7 @@ internal sealed class MispResponseFilter
         }
 
         CopyInput(_bufferBase + _length, output);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        HeldArrays<byte>.Return(_buffer, 0);
         _buffer = [];
         _finished = true;
         _scan.Return();
@@ -225,10 +225,7 @@ internal sealed class MispResponseFilter
 
         if (_length + chunk.Length > _buffer.Length)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + chunk.Length));
-            Buffer.BlockCopy(_buffer, 0, larger, 0, _length);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
+            HeldArrays<byte>.Grow(ref _buffer, _length, _length + chunk.Length);
         }
 
         chunk.CopyTo(_buffer.AsSpan(_length));
