@@ -215,7 +215,7 @@ internal sealed partial class UnitDecision
             switch (role.Role)
             {
                 case Role.Unread:
-                    if (isContainer && (MispShapes.DataKeys.Contains(prop.Key) || (prop.Child is { } child ? Records.HoldsData(child) : Records.RawHoldsData(item.Source.Span[prop.ValueStart..prop.ValueEnd]))))
+                    if (Records.ContainerHoldsData(item, prop))
                     {
                         throw new FilterException($"a {shape.Name} holds MISP data under a name the gateway does not read");
                     }
@@ -482,8 +482,7 @@ internal sealed partial class UnitDecision
 
                     break;
                 default:
-                    if (prop.ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray
-                        && (MispShapes.DataKeys.Contains(prop.Key) || (prop.Child is { } child ? Records.HoldsData(child) : Records.RawHoldsData(unit.Source.Span[prop.ValueStart..prop.ValueEnd]))))
+                    if (Records.ContainerHoldsData(unit, prop))
                     {
                         throw new FilterException("a record holds MISP data beside its item");
                     }
