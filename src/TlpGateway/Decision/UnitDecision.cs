@@ -106,6 +106,13 @@ internal sealed partial class UnitDecision
     /// <summary>Writes the record last decided, with its edits, to <paramref name="output"/>.</summary>
     public void Emit(ReadOnlySpan<byte> input, IBufferWriter<byte> output) => _edits.Emit(input, output);
 
+    /// <summary>Starts writing the record last decided in slices (<see cref="EmitSlice"/>).</summary>
+    public Edits.EmitCursor BeginEmit() => _edits.BeginEmit();
+
+    /// <summary>Writes the next slice of the record last decided; true once it is whole.</summary>
+    public bool EmitSlice(ReadOnlySpan<byte> input, IBufferWriter<byte> output, ref Edits.EmitCursor cursor, int budget) =>
+        _edits.EmitSlice(input, output, ref cursor, budget);
+
     private UnitOutcome DecideEvent(Node evt, Node unit)
     {
         // :: Step 2 — an event concerns itself.

@@ -39,6 +39,9 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     private readonly ILogger _logger;
     // What is decided but not sent yet, in pooled segments: a held 20 MB event is emitted whole in one
     // step, and a contiguous buffer would grow by copying into ever larger arrays that are garbage after.
+    // A released held event leaves in slices of this size, each sent before the next is written.
+    private const int OutputSliceBytes = 256 * 1024;
+
     private readonly Sequence<byte> _pending = new(ArrayPool<byte>.Shared) { MinimumSpanLength = 64 * 1024 };
     private readonly long _started;
 
@@ -252,7 +255,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
             _filterOutput = new Exports.DiscardingBufferWriter();
         }
 
-        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit, _export);
+        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit, _export) { OutputSliceBytes = OutputSliceBytes };
         var encoding = headers.ContentEncoding.ToString();
         if (!string.IsNullOrEmpty(encoding) && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
         {
@@ -314,6 +317,14 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         {
             step(_filter!);
             await ResolveLookupsAsync(cancellationToken);
+            while (_filter!.OutputPending)
+            {
+                // A unit is released, so the status is final: its slices can leave as they are written.
+                await SendPendingAsync(cancellationToken);
+                _filter.ContinueOutput(_filterOutput);
+                await ResolveLookupsAsync(cancellationToken);
+            }
+
             return true;
         }
         catch (FilterException ex)
