@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -28,8 +29,11 @@ internal struct Prop
 /// <see cref="Items"/> are the elements of a list: of an array, or of an object whose names are
 /// all digits (PHP's list with gaps, <c>{"0": ..., "2": ...}</c>), so the policy reads both alike.
 /// </remarks>
-internal sealed class Node(JsonScan owner)
+internal sealed class Node
 {
+    // The scanner this node is rented from (nodes move between scanners through a shared pool of batches).
+    private JsonScan _owner = null!;
+
     /// <summary>Where the element starts in its list: its name for an element of an object-list, else the value.</summary>
     public int ElementStart;
     public int Start;
@@ -40,8 +44,10 @@ internal sealed class Node(JsonScan owner)
 
     // Where this node's properties and elements sit in the scanner's arenas: while the node is open,
     // in its pending stacks; once it closes, moved side by side into the arenas (see JsonScan.Close).
+    internal int PropChunk;
     internal int PropStart;
     internal int PropCount;
+    internal int ItemChunk;
     internal int ItemStart;
     internal int ItemCount;
 
@@ -62,10 +68,10 @@ internal sealed class Node(JsonScan owner)
     public bool IsObject => Token == JsonTokenType.StartObject;
 
     /// <summary>The properties of an object, in input order (read once the value is whole).</summary>
-    public ReadOnlySpan<Prop> Props => owner.PropsOf(this);
+    public ReadOnlySpan<Prop> Props => _owner.PropsOf(this);
 
     /// <summary>The elements of a list (see the remarks), in input order (read once the value is whole).</summary>
-    public ReadOnlySpan<Node> Items => owner.ItemsOf(this);
+    public ReadOnlySpan<Node> Items => _owner.ItemsOf(this);
 
     /// <summary>
     /// A list as PHP's <c>json_encode</c> writes one: an array, an object of digit-named elements,
@@ -74,10 +80,13 @@ internal sealed class Node(JsonScan owner)
     public bool IsList => IsArray || (IsObject && ItemCount == PropCount);
 
     /// <summary>The bytes the ranges refer to: the unit being decided.</summary>
-    public ReadOnlyMemory<byte> Source => owner.Source;
+    public ReadOnlyMemory<byte> Source => _owner.Source;
 
-    internal void Reset(int start, JsonTokenType token)
+    internal void Release() => _owner = null!;
+
+    internal void Reset(JsonScan owner, int start, JsonTokenType token)
     {
+        _owner = owner;
         ElementStart = start;
         Start = start;
         End = 0;
@@ -86,7 +95,7 @@ internal sealed class Node(JsonScan owner)
         RemovedMark = 0;
         JudgedMark = 0;
         Scope = default;
-        PropStart = PropCount = ItemStart = ItemCount = 0;
+        PropChunk = PropStart = PropCount = ItemChunk = ItemStart = ItemCount = 0;
     }
 
     public int IndexOf(Key key)
@@ -212,13 +221,14 @@ internal sealed class FilterException(string reason) : Exception(reason)
 /// a second <c>Tag</c> list must never let a harmless first one decide.
 /// </summary>
 /// <remarks>
-/// Memory grows with the value, not faster: a node is one pooled object, and the properties and
-/// elements of all nodes live side by side in two arrays (arenas) that the scanner keeps from one
-/// value to the next, so a held event of 45k attributes allocates no list per node and leaves
-/// nothing for the garbage collector to trace once warm. While a node is open its properties and
-/// elements wait on two stacks, above those of its open ancestors (a child's are interleaved with
-/// its parent's in the input); when it closes they move into the arenas as one run. Scanners are
-/// reused from one answer to the next, and one that grew beyond a bound is trimmed before it is kept.
+/// Memory grows with the value, not faster, and a large value leaves no large garbage behind: a
+/// node is a pooled object, rented in batches, and the properties and elements of all nodes live
+/// side by side in chunked arenas (<see cref="ScanArena{T}"/>), so a held event of 45k attributes
+/// allocates no list per node and, once warm, nothing at all. While a node is open its properties
+/// and elements wait on two stacks, above those of its open ancestors (a child's are interleaved
+/// with its parent's in the input); when it closes they move into the arenas as one run. Scanners
+/// are reused from one answer to the next; beyond what one keeps, batches and chunks go back to
+/// pools shared by all scanners, whose bounds are what stays in memory after large answers.
 /// </remarks>
 internal sealed class JsonScan
 {
@@ -227,20 +237,28 @@ internal sealed class JsonScan
     // What a pooled scanner keeps: enough for an event of a few thousand attributes, so the common
     // answer allocates nothing, while a rare huge event's nodes and arenas are let go after it.
     private const int MaxPooledNodes = 16 * 1024;
-    private const int MaxPooledProps = 128 * 1024;
+
+    // Chunks of 48 KB and 32 KB (below the large object heap's threshold), shared by all scanners:
+    // enough for one held event of about 20 MB stays pooled (24 MB and 2 MB at most).
+    private const int PropChunk = 2 * 1024;
+    private const int ItemChunk = 4 * 1024;
+    private static readonly ArrayPool<Prop> PropChunks = ArrayPool<Prop>.Create(PropChunk, 512);
+    private static readonly ArrayPool<Node> ItemChunks = ArrayPool<Node>.Create(ItemChunk, 64);
     private static readonly ObjectPool<JsonScan> Scanners = new DefaultObjectPool<JsonScan>(new ScannerPolicy(), Environment.ProcessorCount * 4);
 
-    private Node[] _pool = HeldArrays<Node>.Rent(1024);
-    private int _poolCount;
+    // Nodes in batches: the first few are the scanner's own, the rest come from a pool shared by all
+    // scanners, with their nodes in them, so a held event of 45k attributes allocates no node once
+    // warm, while what stays in memory after large answers is bounded (48 batches, about 20 MB).
+    private const int NodeBatch = 4 * 1024;
+    private static readonly ArrayPool<Node> NodeBatches = ArrayPool<Node>.Create(NodeBatch, 48);
+    private readonly List<Node[]> _batches = [];
     private readonly List<Node> _open = [];
     private int _used;
     private Node? _root;
 
     // The arenas of closed nodes, and the stacks of open ones (see the remarks).
-    private Prop[] _props = HeldArrays<Prop>.Rent(1024);
-    private int _propCount;
-    private Node[] _items = HeldArrays<Node>.Rent(256);
-    private int _itemCount;
+    private readonly ScanArena<Prop> _props = new(PropChunks, PropChunk, 64);
+    private readonly ScanArena<Node> _items = new(ItemChunks, ItemChunk, MaxPooledNodes / ItemChunk);
     private Prop[] _pendingProps = HeldArrays<Prop>.Rent(256);
     private int _pendingPropCount;
     private Node[] _pendingItems = HeldArrays<Node>.Rent(64);
@@ -267,14 +285,16 @@ internal sealed class JsonScan
         _used = 0;
         _open.Clear();
         _skipDepth = -1;
-        _propCount = _itemCount = _pendingPropCount = _pendingItemCount = 0;
+        _props.Reset();
+        _items.Reset();
+        _pendingPropCount = _pendingItemCount = 0;
         Source = default;
         _root = Open(Rent(0, isArray ? JsonTokenType.StartArray : JsonTokenType.StartObject));
     }
 
-    internal ReadOnlySpan<Prop> PropsOf(Node node) => _props.AsSpan(node.PropStart, node.PropCount);
+    internal ReadOnlySpan<Prop> PropsOf(Node node) => _props.Get(node.PropChunk, node.PropStart, node.PropCount);
 
-    internal ReadOnlySpan<Node> ItemsOf(Node node) => _items.AsSpan(node.ItemStart, node.ItemCount);
+    internal ReadOnlySpan<Node> ItemsOf(Node node) => _items.Get(node.ItemChunk, node.ItemStart, node.ItemCount);
 
     /// <summary>
     /// Reads the value's tokens until it closes (true) or the reader needs more data (false; call
@@ -423,31 +443,20 @@ internal sealed class JsonScan
     private void Trim()
     {
         // Nodes held by the arenas would otherwise stay reachable from a pooled scanner or array.
-        _props.AsSpan(0, _propCount).Clear();
-        _items.AsSpan(0, _itemCount).Clear();
-        _propCount = _itemCount = 0;
+        _props.Trim();
+        _items.Trim();
         _root = null;
         _open.Clear();
-        if (_poolCount > MaxPooledNodes)
+        for (var i = _batches.Count - 1; i >= MaxPooledNodes / NodeBatch; i--)
         {
-            _pool.AsSpan(MaxPooledNodes, _poolCount - MaxPooledNodes).Clear();
-            _poolCount = MaxPooledNodes;
-        }
+            // A pooled node must not keep this scanner (and its arenas) reachable.
+            foreach (var node in _batches[i])
+            {
+                node.Release();
+            }
 
-        Shrink(ref _pool, MaxPooledNodes, keep: _poolCount);
-        Shrink(ref _props, MaxPooledProps, keep: 0);
-        Shrink(ref _items, MaxPooledNodes, keep: 0);
-    }
-
-    /// <summary>Gives an array beyond <paramref name="max"/> entries back, keeping its first <paramref name="keep"/> (the caller cleared the rest).</summary>
-    private static void Shrink<T>(ref T[] array, int max, int keep)
-    {
-        if (array.Length > max)
-        {
-            var smaller = HeldArrays<T>.Rent(max);
-            array.AsSpan(0, keep).CopyTo(smaller);
-            HeldArrays<T>.Return(array, keep);
-            array = smaller;
+            NodeBatches.Return(_batches[i]);
+            _batches.RemoveAt(i);
         }
     }
 
@@ -464,28 +473,16 @@ internal sealed class JsonScan
     private void Close(Node node)
     {
         var props = _pendingPropCount - node.PropStart;
-        if (_propCount + props > _props.Length)
-        {
-            HeldArrays<Prop>.Grow(ref _props, _propCount, _propCount + props);
-        }
-
-        _pendingProps.AsSpan(node.PropStart, props).CopyTo(_props.AsSpan(_propCount));
+        (node.PropChunk, var propStart) = _props.Append(_pendingProps.AsSpan(node.PropStart, props));
         _pendingPropCount = node.PropStart;
-        node.PropStart = _propCount;
+        node.PropStart = propStart;
         node.PropCount = props;
-        _propCount += props;
 
         var items = _pendingItemCount - node.ItemStart;
-        if (_itemCount + items > _items.Length)
-        {
-            HeldArrays<Node>.Grow(ref _items, _itemCount, _itemCount + items);
-        }
-
-        _pendingItems.AsSpan(node.ItemStart, items).CopyTo(_items.AsSpan(_itemCount));
+        (node.ItemChunk, var itemStart) = _items.Append(_pendingItems.AsSpan(node.ItemStart, items));
         _pendingItemCount = node.ItemStart;
-        node.ItemStart = _itemCount;
+        node.ItemStart = itemStart;
         node.ItemCount = items;
-        _itemCount += items;
     }
 
     private void PushProp(in Prop prop)
@@ -510,18 +507,21 @@ internal sealed class JsonScan
 
     private Node Rent(int start, JsonTokenType token)
     {
-        if (_used == _poolCount)
+        var batch = _used / NodeBatch;
+        if (batch == _batches.Count)
         {
-            if (_poolCount == _pool.Length)
+            // A pooled batch comes with the nodes of earlier values in it; a new one is filled.
+            var nodes = NodeBatches.Rent(NodeBatch);
+            for (var i = 0; i < nodes.Length; i++)
             {
-                HeldArrays<Node>.Grow(ref _pool, _poolCount, _poolCount + 1);
+                nodes[i] ??= new Node();
             }
 
-            _pool[_poolCount++] = new Node(this);
+            _batches.Add(nodes);
         }
 
-        var node = _pool[_used++];
-        node.Reset(start, token);
+        var node = _batches[batch][_used++ % NodeBatch];
+        node.Reset(this, start, token);
         return node;
     }
 

@@ -10,7 +10,7 @@ namespace TlpGateway.Tests.Filtering;
 public sealed class HeldMemoryTests
 {
     [Fact]
-    public void Filter_LargeHeldEventOnceWarm_AllocatesLessThanItsBytes()
+    public void Filter_LargeHeldEventOnceWarm_AllocatesLessThanAQuarterOfItsBytes()
     {
         // One /events/view event of 20k attributes (about 9 MB), as a member's tools ask for it.
         var input = EventGenerator.View(seed: 7, attributes: 20_000);
@@ -26,9 +26,9 @@ public sealed class HeldMemoryTests
         Assert.True(released, "the event is released to a member allowed amber+strict");
         Assert.True(output.WrittenCount > input.Length / 2, "most of the event is released");
 
-        // Per-node lists and arrays that grew by copying cost 5x the event's bytes; pooled arenas
-        // leave the nodes beyond what a pooled scanner keeps (about 0.7x).
-        Assert.True(allocated < input.Length, $"holding a {input.Length:N0}-byte event allocated {allocated:N0} bytes");
+        // Per-node lists and arrays that grew by copying cost 5x the event's bytes; pooled nodes and
+        // chunked arenas nothing once warm (the bound leaves room for tests running beside this one).
+        Assert.True(allocated < input.Length / 4, $"holding a {input.Length:N0}-byte event allocated {allocated:N0} bytes");
     }
 
     private static bool Filter(byte[] input, FilterContext context, IBufferWriter<byte> output)
