@@ -7,6 +7,9 @@ using TlpGateway.Tlp;
 namespace TlpGateway.Tests.Filtering;
 
 /// <summary>What holding one large event costs: memory bounded by the event, not by its number of values (issue 21).</summary>
+/// <remarks>Alone: filters running beside it would take nodes and chunks from the pools it measures.</remarks>
+[Collection(nameof(HeldMemoryTests))]
+[CollectionDefinition(nameof(HeldMemoryTests), DisableParallelization = true)]
 public sealed class HeldMemoryTests
 {
     [Fact]
