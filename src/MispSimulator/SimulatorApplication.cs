@@ -13,6 +13,13 @@ public static class SimulatorApplication
         builder.Services.AddSingleton(state ?? new SimulatorState());
         var app = builder.Build();
         var simulator = app.Services.GetRequiredService<SimulatorState>();
+
+        // `--Simulator:ResponseDelay 00:00:00.020` stands for a MISP whose every answer takes that long (the benchmarks).
+        if (app.Configuration.GetValue<TimeSpan?>("Simulator:ResponseDelay") is { } delay)
+        {
+            simulator.Faults.ResponseDelay = delay;
+        }
+
         app.Run(context => new MispEndpoints(simulator, context).HandleAsync());
         return app;
     }
