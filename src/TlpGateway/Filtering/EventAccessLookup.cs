@@ -37,8 +37,9 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
 
     /// <summary>
     /// Access to each of <paramref name="references"/> (in their order): the events not cached in one
-    /// search (ids in a second: MISP would require both), items through their own views, a few at a
-    /// time. What MISP could not answer is withheld for this answer only, and not cached.
+    /// search by UUID (and one by id: MISP would require both filters at once), items through their
+    /// own views, a few at a time. What MISP could not answer is withheld for this answer only, and
+    /// not cached.
     /// </summary>
     public Task<EventAccess[]> GetManyAsync(IReadOnlyList<string> references, Requester requester, CommunitySettings community, CancellationToken cancellationToken) =>
         GetManyAsync(references, requester, community, depth: 0, cancellationToken);
@@ -88,17 +89,17 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         for (var i = 0; i < references.Count; i++)
         {
             found[i] = await CachedAsync(references[i], requester, cancellationToken);
-            if (found[i] is null)
+            if (found[i] is not null)
             {
-                (depth >= MaxDepth ? views : Guid.TryParseExact(references[i], "D", out _) ? uuids : IsEventId(references[i]) ? ids : views).Add(i);
+                continue;
             }
+
+            var batch = depth >= MaxDepth ? views : Guid.TryParseExact(references[i], "D", out _) ? uuids : IsEventId(references[i]) ? ids : views;
+            batch.Add(i);
         }
 
-        await SearchAsync("uuid", uuids, references, found, requester, community, depth, cancellationToken);
-        await SearchAsync("eventid", ids, references, found, requester, community, depth, cancellationToken);
-
-        // An item (or a reference the gateway does not know) has a view of its own: a few at a time.
-        await Parallel.ForEachAsync(views, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, token) =>
+        // An item (or a reference the gateway does not know) has a view of its own: a few at a time, beside the searches.
+        var viewing = Parallel.ForEachAsync(views, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, token) =>
         {
             try
             {
@@ -109,6 +110,10 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
                 found[i] = EventAccess.Withheld;
             }
         });
+        await Task.WhenAll(
+            SearchAsync("uuid", uuids, references, found, requester, community, depth, cancellationToken),
+            SearchAsync("eventid", ids, references, found, requester, community, depth, cancellationToken),
+            viewing);
         return [.. found.Select(f => f!)];
     }
 
@@ -129,7 +134,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
             return;
         }
 
-        var judged = (Dictionary<string, EventAccess>?)null;
+        Dictionary<string, EventAccess>? judged = null;
         try
         {
             var body = new JsonObject();
