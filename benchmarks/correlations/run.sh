@@ -5,7 +5,8 @@
 # whose answers take that long); the gateway caches look-ups for 1 s and each round waits 1.2 s, so
 # every cold request finds the look-up cache empty (the identity cache stays warm).
 #
-# Usage: benchmarks/correlations/run.sh [ROUNDS] [DELAY]         (defaults: 15, 00:00:00.020)
+# Usage: benchmarks/correlations/run.sh [ROUNDS] [DELAY] [CORRELATED]   (defaults: 15, 00:00:00.020, 0)
+#   CORRELATED adds that many events to the simulator's 14 that all correlate with each other.
 #   GATEWAY_DLL=/path/to/TlpGateway.dll  runs another build of the gateway (main's, say) against
 #                                        the same simulator; SKIP_BUILD=1 skips the build.
 # Prints one line per round and the median and range of each column; "look-ups" counts the
@@ -15,6 +16,7 @@ cd "$(dirname "$0")/../.."
 
 ROUNDS="${1:-15}"
 DELAY="${2:-00:00:00.020}"
+CORRELATED="${3:-0}"
 SIM_PORT="${SIM_PORT:-18181}"
 GW_PORT="${GW_PORT:-15180}"
 SIM_URL="http://127.0.0.1:$SIM_PORT"
@@ -36,7 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet "$SIMULATOR_DLL" --urls "$SIM_URL" --Simulator:ResponseDelay="$DELAY" >.run/bench-simulator.log 2>&1 &
+dotnet "$SIMULATOR_DLL" --urls "$SIM_URL" --Simulator:ResponseDelay="$DELAY" --Simulator:CorrelatedEvents="$CORRELATED" >.run/bench-simulator.log 2>&1 &
 sim_pid=$!
 dotnet "$GATEWAY_DLL" --urls "$GW_URL" --Gateway:Upstream="$SIM_URL" --Gateway:MembersFile=deploy/members.demo.json \
   --Gateway:Audit:Path=.run/bench-audit.jsonl --Gateway:Filter:LookupCacheDuration=00:00:01 \

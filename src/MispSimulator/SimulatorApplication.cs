@@ -20,6 +20,12 @@ public static class SimulatorApplication
             simulator.Faults.ResponseDelay = delay;
         }
 
+        // `--Simulator:CorrelatedEvents 20` adds that many events that all correlate with each other (the benchmarks).
+        if (app.Configuration.GetValue<int?>("Simulator:CorrelatedEvents") is { } correlated)
+        {
+            SeedData.AddCorrelatedEvents(simulator, correlated);
+        }
+
         app.Run(context => new MispEndpoints(simulator, context).HandleAsync());
         return app;
     }
