@@ -59,6 +59,37 @@ public sealed class CorrelationLookupTests : IAsyncLifetime
         Assert.Equal(1, _servers.Simulator.CountRequests("/events/restSearch"));
     }
 
+    [Fact]
+    public async Task RestSearch_LookupSearchFailsOnce_RetriedAndTheSameCorrelationsKept()
+    {
+        var failed = 0;
+        _servers.Simulator.Faults.Override = r => IsLookupSearch(r) && Interlocked.Increment(ref failed) == 1 ? new RawResponse(503, "text/html", "busy"u8.ToArray()) : null;
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        var related = await RelatedEventsAsync(client);
+
+        Assert.Equal("2:;3:;4:5,6,9,13;5:4,6,13;6:4,5,11,13;8:;9:4;10:;11:6;12:;13:4,5,6;14:4,5,6,13", related);
+        Assert.True(failed > 1);
+    }
+
+    [Fact]
+    public async Task RestSearch_LookupSearchesFail_CorrelationsRemovedAndNothingCached()
+    {
+        _servers.Simulator.Faults.Override = r => IsLookupSearch(r) ? new RawResponse(403, "application/json", "{\"name\":\"Forbidden\",\"message\":\"Forbidden\"}"u8.ToArray()) : null;
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        var failed = await RelatedEventsAsync(client);
+        _servers.Simulator.Faults.Override = null;
+        var later = await RelatedEventsAsync(client);
+
+        Assert.Equal("2:;3:;4:;5:;6:;8:;9:;10:;11:;12:;13:;14:", failed);
+        Assert.Equal("2:;3:;4:5,6,9,13;5:4,6,13;6:4,5,11,13;8:;9:4;10:;11:6;12:;13:4,5,6;14:4,5,6,13", later);
+    }
+
+    /// <summary>A search the gateway makes of its own (its look-ups name themselves in the User-Agent), not the client's.</summary>
+    private static bool IsLookupSearch(RecordedRequest request) =>
+        request.PathAndQuery == "/events/restSearch" && request.Header("User-Agent")?.StartsWith("TlpGateway/", StringComparison.Ordinal) == true;
+
     /// <summary>Each event of a restSearch with the ids of the related events kept: <c>id:related,...;...</c>.</summary>
     private static async Task<string> RelatedEventsAsync(HttpClient client)
     {
