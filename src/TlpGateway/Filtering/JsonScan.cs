@@ -37,8 +37,13 @@ internal sealed class Node(JsonScan owner)
 
     /// <summary><see cref="JsonTokenType.StartObject"/>, <see cref="JsonTokenType.StartArray"/>, or the scalar's token.</summary>
     public JsonTokenType Token;
-    public List<Prop> Props = [];
-    public List<Node> Items = [];
+
+    // Where this node's properties and elements sit in the scanner's arenas: while the node is open,
+    // in its pending stacks; once it closes, moved side by side into the arenas (see JsonScan.Close).
+    internal int PropStart;
+    internal int PropCount;
+    internal int ItemStart;
+    internal int ItemCount;
 
     /// <summary>The known keys among <see cref="Props"/> (a key other than <see cref="Key.Index"/> appears at most once).</summary>
     public KeySet Keys;
@@ -56,11 +61,17 @@ internal sealed class Node(JsonScan owner)
 
     public bool IsObject => Token == JsonTokenType.StartObject;
 
+    /// <summary>The properties of an object, in input order (read once the value is whole).</summary>
+    public ReadOnlySpan<Prop> Props => owner.PropsOf(this);
+
+    /// <summary>The elements of a list (see the remarks), in input order (read once the value is whole).</summary>
+    public ReadOnlySpan<Node> Items => owner.ItemsOf(this);
+
     /// <summary>
     /// A list as PHP's <c>json_encode</c> writes one: an array, an object of digit-named elements,
     /// or an empty object (an empty PHP array of a non-list origin).
     /// </summary>
-    public bool IsList => IsArray || (IsObject && Items.Count == Props.Count);
+    public bool IsList => IsArray || (IsObject && ItemCount == PropCount);
 
     /// <summary>The bytes the ranges refer to: the unit being decided.</summary>
     public ReadOnlyMemory<byte> Source => owner.Source;
@@ -75,8 +86,7 @@ internal sealed class Node(JsonScan owner)
         RemovedMark = 0;
         JudgedMark = 0;
         Scope = default;
-        Props.Clear();
-        Items.Clear();
+        PropStart = PropCount = ItemStart = ItemCount = 0;
     }
 
     public int IndexOf(Key key)
@@ -86,9 +96,10 @@ internal sealed class Node(JsonScan owner)
             return -1;
         }
 
-        for (var i = 0; i < Props.Count; i++)
+        var props = Props;
+        for (var i = 0; i < props.Length; i++)
         {
-            if (Props[i].Key == key)
+            if (props[i].Key == key)
             {
                 return i;
             }
@@ -198,22 +209,42 @@ internal sealed class FilterException(string reason) : Exception(reason)
 /// where the value ends, so no byte is tokenized twice. It is fed token by token and can stop at
 /// any chunk boundary and go on with the next chunk. Everything else is skipped, and strings are
 /// decoded only when the policy asks. Duplicate keys among the ones the policy reads are refused:
-/// a second <c>Tag</c> list must never let a harmless first one decide. Nodes are reused from one
-/// value to the next, and scanners from one answer to the next, so scanning allocates nothing once warm.
+/// a second <c>Tag</c> list must never let a harmless first one decide.
 /// </summary>
+/// <remarks>
+/// Memory grows with the value, not faster: a node is one pooled object, and the properties and
+/// elements of all nodes live side by side in two arrays (arenas) that the scanner keeps from one
+/// value to the next, so a held event of 45k attributes allocates no list per node and leaves
+/// nothing for the garbage collector to trace once warm. While a node is open its properties and
+/// elements wait on two stacks, above those of its open ancestors (a child's are interleaved with
+/// its parent's in the input); when it closes they move into the arenas as one run. Scanners are
+/// reused from one answer to the next, and one that grew beyond a bound is trimmed before it is kept.
+/// </remarks>
 internal sealed class JsonScan
 {
     public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
-    // Scanners are reused from one answer to the next, so an answer's first event does not allocate
-    // its nodes again; one that held a very large event is let go rather than kept.
+    // What a pooled scanner keeps: enough for an event of a few thousand attributes, so the common
+    // answer allocates nothing, while a rare huge event's nodes and arenas are let go after it.
     private const int MaxPooledNodes = 16 * 1024;
+    private const int MaxPooledProps = 128 * 1024;
     private static readonly ObjectPool<JsonScan> Scanners = new DefaultObjectPool<JsonScan>(new ScannerPolicy(), Environment.ProcessorCount * 4);
 
-    private readonly List<Node> _pool = [];
+    private Node[] _pool = HeldArrays<Node>.Rent(1024);
+    private int _poolCount;
     private readonly List<Node> _open = [];
     private int _used;
     private Node? _root;
+
+    // The arenas of closed nodes, and the stacks of open ones (see the remarks).
+    private Prop[] _props = HeldArrays<Prop>.Rent(1024);
+    private int _propCount;
+    private Node[] _items = HeldArrays<Node>.Rent(256);
+    private int _itemCount;
+    private Prop[] _pendingProps = HeldArrays<Prop>.Rent(256);
+    private int _pendingPropCount;
+    private Node[] _pendingItems = HeldArrays<Node>.Rent(64);
+    private int _pendingItemCount;
 
     // The reader depth of the start of a container under a key the policy does not read, while it is skipped.
     private int _skipDepth = -1;
@@ -236,10 +267,14 @@ internal sealed class JsonScan
         _used = 0;
         _open.Clear();
         _skipDepth = -1;
+        _propCount = _itemCount = _pendingPropCount = _pendingItemCount = 0;
         Source = default;
-        _root = Rent(0, isArray ? JsonTokenType.StartArray : JsonTokenType.StartObject);
-        _open.Add(_root);
+        _root = Open(Rent(0, isArray ? JsonTokenType.StartArray : JsonTokenType.StartObject));
     }
+
+    internal ReadOnlySpan<Prop> PropsOf(Node node) => _props.AsSpan(node.PropStart, node.PropCount);
+
+    internal ReadOnlySpan<Node> ItemsOf(Node node) => _items.AsSpan(node.ItemStart, node.ItemCount);
 
     /// <summary>
     /// Reads the value's tokens until it closes (true) or the reader needs more data (false; call
@@ -261,7 +296,7 @@ internal sealed class JsonScan
                 if (type is JsonTokenType.EndObject or JsonTokenType.EndArray && reader.CurrentDepth == skipDepth)
                 {
                     skipDepth = -1;
-                    CollectionsMarshal.AsSpan(node.Props)[^1].ValueEnd = offset + (int)reader.BytesConsumed;
+                    _pendingProps[_pendingPropCount - 1].ValueEnd = offset + (int)reader.BytesConsumed;
                 }
 
                 continue;
@@ -272,6 +307,7 @@ internal sealed class JsonScan
             {
                 var end = offset + (int)reader.BytesConsumed;
                 node.End = end;
+                Close(node);
                 _open.RemoveAt(_open.Count - 1);
                 if (_open.Count == 0)
                 {
@@ -282,7 +318,8 @@ internal sealed class JsonScan
                 node = _open[^1];
                 if (!node.IsArray)
                 {
-                    CollectionsMarshal.AsSpan(node.Props)[^1].ValueEnd = end;
+                    // The property whose value just closed is the parent's last: the child's own are moved out.
+                    _pendingProps[_pendingPropCount - 1].ValueEnd = end;
                 }
 
                 continue;
@@ -291,11 +328,10 @@ internal sealed class JsonScan
             if (node.IsArray)
             {
                 var item = Rent(start, type);
-                node.Items.Add(item);
+                PushItem(item);
                 if (type is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    _open.Add(item);
-                    node = item;
+                    node = Open(item);
                 }
                 else
                 {
@@ -313,11 +349,11 @@ internal sealed class JsonScan
                     throw new FilterException($"duplicate key '{KeyNames.NameOf(key)}' in an object the policy reads");
                 }
 
-                node.Props.Add(new Prop { NameStart = start, Key = key });
+                PushProp(new Prop { NameStart = start, Key = key });
                 continue;
             }
 
-            ref var prop = ref CollectionsMarshal.AsSpan(node.Props)[^1];
+            ref var prop = ref _pendingProps[_pendingPropCount - 1];
             prop.ValueStart = start;
             prop.ValueKind = type;
             var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
@@ -347,13 +383,12 @@ internal sealed class JsonScan
             if (prop.Key == Key.Index)
             {
                 child.ElementStart = prop.NameStart;
-                node.Items.Add(child);
+                PushItem(child);
             }
 
             if (isContainer)
             {
-                _open.Add(child);
-                node = child;
+                node = Open(child);
             }
             else
             {
@@ -377,14 +412,112 @@ internal sealed class JsonScan
     {
         public JsonScan Create() => new();
 
-        public bool Return(JsonScan obj) => obj._pool.Count <= MaxPooledNodes;
+        public bool Return(JsonScan obj)
+        {
+            obj.Trim();
+            return true;
+        }
+    }
+
+    /// <summary>Lets go of what a huge value needed beyond what a pooled scanner keeps.</summary>
+    private void Trim()
+    {
+        // Nodes held by the arenas would otherwise stay reachable from a pooled scanner or array.
+        _props.AsSpan(0, _propCount).Clear();
+        _items.AsSpan(0, _itemCount).Clear();
+        _propCount = _itemCount = 0;
+        _root = null;
+        _open.Clear();
+        if (_poolCount > MaxPooledNodes)
+        {
+            _pool.AsSpan(MaxPooledNodes, _poolCount - MaxPooledNodes).Clear();
+            _poolCount = MaxPooledNodes;
+        }
+
+        Shrink(ref _pool, MaxPooledNodes, keep: _poolCount);
+        Shrink(ref _props, MaxPooledProps, keep: 0);
+        Shrink(ref _items, MaxPooledNodes, keep: 0);
+    }
+
+    /// <summary>Gives an array beyond <paramref name="max"/> entries back, keeping its first <paramref name="keep"/> (the caller cleared the rest).</summary>
+    private static void Shrink<T>(ref T[] array, int max, int keep)
+    {
+        if (array.Length > max)
+        {
+            var smaller = HeldArrays<T>.Rent(max);
+            array.AsSpan(0, keep).CopyTo(smaller);
+            HeldArrays<T>.Return(array, keep);
+            array = smaller;
+        }
+    }
+
+    /// <summary>Opens a container node: its properties and elements start on the stacks here.</summary>
+    private Node Open(Node node)
+    {
+        node.PropStart = _pendingPropCount;
+        node.ItemStart = _pendingItemCount;
+        _open.Add(node);
+        return node;
+    }
+
+    /// <summary>Moves a closing node's properties and elements from the stacks into the arenas.</summary>
+    private void Close(Node node)
+    {
+        var props = _pendingPropCount - node.PropStart;
+        if (_propCount + props > _props.Length)
+        {
+            HeldArrays<Prop>.Grow(ref _props, _propCount, _propCount + props);
+        }
+
+        _pendingProps.AsSpan(node.PropStart, props).CopyTo(_props.AsSpan(_propCount));
+        _pendingPropCount = node.PropStart;
+        node.PropStart = _propCount;
+        node.PropCount = props;
+        _propCount += props;
+
+        var items = _pendingItemCount - node.ItemStart;
+        if (_itemCount + items > _items.Length)
+        {
+            HeldArrays<Node>.Grow(ref _items, _itemCount, _itemCount + items);
+        }
+
+        _pendingItems.AsSpan(node.ItemStart, items).CopyTo(_items.AsSpan(_itemCount));
+        _pendingItemCount = node.ItemStart;
+        node.ItemStart = _itemCount;
+        node.ItemCount = items;
+        _itemCount += items;
+    }
+
+    private void PushProp(in Prop prop)
+    {
+        if (_pendingPropCount == _pendingProps.Length)
+        {
+            HeldArrays<Prop>.Grow(ref _pendingProps, _pendingPropCount, _pendingPropCount + 1);
+        }
+
+        _pendingProps[_pendingPropCount++] = prop;
+    }
+
+    private void PushItem(Node item)
+    {
+        if (_pendingItemCount == _pendingItems.Length)
+        {
+            HeldArrays<Node>.Grow(ref _pendingItems, _pendingItemCount, _pendingItemCount + 1);
+        }
+
+        _pendingItems[_pendingItemCount++] = item;
     }
 
     private Node Rent(int start, JsonTokenType token)
     {
-        if (_used == _pool.Count)
+        if (_used == _poolCount)
         {
-            _pool.Add(new Node(this));
+            if (_poolCount == _pool.Length)
+            {
+                HeldArrays<Node>.Grow(ref _pool, _poolCount, _poolCount + 1);
+            }
+
+            _pool[_poolCount++] = new Node(this);
         }
 
         var node = _pool[_used++];
