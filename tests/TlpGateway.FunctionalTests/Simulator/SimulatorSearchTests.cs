@@ -10,17 +10,11 @@ public sealed class SimulatorSearchTests : IAsyncLifetime
 {
     private const string Event4 = "1bfc1897-b375-497c-9f02-b164e32bc94a";
     private const string Event6 = "93609343-d094-4903-bb82-4fba52a1838f";
-    private WebApplication? _app;
-    private Uri? _url;
+    private TestServers _servers = null!;
 
-    public async Task InitializeAsync()
-    {
-        _app = SimulatorApplication.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
-        await _app.StartAsync();
-        _url = new Uri(_app.Urls.First());
-    }
+    public async Task InitializeAsync() => _servers = await TestServers.StartAsync();
 
-    public async Task DisposeAsync() => await _app!.DisposeAsync();
+    public async Task DisposeAsync() => await _servers.DisposeAsync();
 
     [Theory]
     [InlineData($$"""{"returnFormat":"json","uuid":["{{Event4}}","{{Event6}}"]}""", "4,6")]
@@ -35,7 +29,7 @@ public sealed class SimulatorSearchTests : IAsyncLifetime
     [InlineData("""{"returnFormat":"json","uuid":["00000000-1111-4222-8333-444444444444"]}""", "")]
     public async Task RestSearch_UuidOrEventIdFilter_TheEventsMispWouldReturn(string body, string ids)
     {
-        using var client = TestServers.CreateClient(_url!);
+        using var client = TestServers.CreateClient(_servers.SimulatorUrl);
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", SimulatorKeys.OrgC);
 
         using var response = await client.PostAsync("/events/restSearch", new StringContent(body, Encoding.UTF8, "application/json"));
