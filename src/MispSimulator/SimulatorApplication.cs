@@ -13,6 +13,19 @@ public static class SimulatorApplication
         builder.Services.AddSingleton(state ?? new SimulatorState());
         var app = builder.Build();
         var simulator = app.Services.GetRequiredService<SimulatorState>();
+
+        // `--Simulator:ResponseDelay 00:00:00.020` stands for a MISP whose every answer takes that long (the benchmarks).
+        if (app.Configuration.GetValue<TimeSpan?>("Simulator:ResponseDelay") is { } delay)
+        {
+            simulator.Faults.ResponseDelay = delay;
+        }
+
+        // `--Simulator:CorrelatedEvents 20` adds that many events that all correlate with each other (the benchmarks).
+        if (app.Configuration.GetValue<int?>("Simulator:CorrelatedEvents") is { } correlated)
+        {
+            SeedData.AddCorrelatedEvents(simulator, correlated);
+        }
+
         app.Run(context => new MispEndpoints(simulator, context).HandleAsync());
         return app;
     }

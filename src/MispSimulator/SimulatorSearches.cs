@@ -90,8 +90,9 @@ internal sealed partial class MispEndpoints
 
         // _harvestParameters reads the request wrapper in place of the top level.
         var filters = body?["request"] as JsonObject ?? body;
-        var wanted = Scalar(filters?["eventid"]) ?? Scalar(filters?["uuid"]);
-        var events = state.Events.Where(e => wanted is null || (string?)e["id"] == wanted || string.Equals((string?)e["uuid"], wanted, StringComparison.OrdinalIgnoreCase))
+        var ids = Filter(filters?["eventid"]);
+        var uuids = Filter(filters?["uuid"]);
+        var events = state.Events.Where(e => (ids?.Matches((string?)e["id"]) ?? true) && (uuids?.Matches((string?)e["uuid"]) ?? true))
             .Select(e => ViewFor(user, e))
             .ToList();
         Response.Headers["X-Result-Count"] = events.Count.ToString(CultureInfo.InvariantCulture);
@@ -111,6 +112,32 @@ internal sealed partial class MispEndpoints
 
         output.Write("]}\n"u8);
         await Response.Body.WriteAsync(output.ToArray(), context.RequestAborted);
+    }
+
+    /// <summary>
+    /// A restSearch filter as MISP's <c>convert_filters</c> reads it: a list of values, or one string
+    /// of <c>&amp;&amp;</c>-joined values; a value starting with <c>!</c> excludes; null when unset.
+    /// </summary>
+    private static SearchFilter? Filter(JsonNode? value)
+    {
+        var values = value switch
+        {
+            JsonArray list => list.Select(Scalar).OfType<string>().ToList(),
+            JsonValue => Scalar(value)!.Split("&&").ToList(),
+            _ => null,
+        };
+        if (values is null || values.All(v => v.Length == 0))
+        {
+            return null;
+        }
+
+        var filter = new SearchFilter();
+        foreach (var v in values.Where(v => v.Length > 0))
+        {
+            (v[0] == '!' ? filter.Excluded : filter.Included).Add(v.TrimStart('!'));
+        }
+
+        return filter;
     }
 
     /// <summary>A filter's scalar as text: PyMISP sends ids as numbers.</summary>
@@ -193,4 +220,15 @@ internal sealed partial class MispEndpoints
         output.Write("}}\n"u8);
         await Response.Body.WriteAsync(output.ToArray(), context.RequestAborted);
     }
+}
+
+/// <summary>The values a restSearch filter asks for (any of them) and excludes (all of them); compared as MySQL compares, case-insensitively.</summary>
+internal sealed class SearchFilter
+{
+    public HashSet<string> Included { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public HashSet<string> Excluded { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public bool Matches(string? value) =>
+        value is not null && (Included.Count == 0 || Included.Contains(value)) && !Excluded.Contains(value);
 }

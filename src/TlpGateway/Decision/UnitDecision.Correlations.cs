@@ -11,7 +11,7 @@ internal sealed partial class UnitDecision
     /// receive, from which it removes nothing for the requester, and only while it removes nothing
     /// from this event either: a correlation can stem from a removed attribute, and would tell its
     /// value. Kept related events show the forwarder as source where either event's source is
-    /// hidden. Returns the related events to look up first, or null once decided.
+    /// hidden. Returns the related events to look up first (and this event itself), or null once decided.
     /// </summary>
     private List<string>? JudgeCorrelations(Node evt, bool hide)
     {
@@ -38,6 +38,12 @@ internal sealed partial class UnitDecision
 
         if (lookups is not null)
         {
+            // Correlations are mutual: asked along, this event is known to the events after it in the answer that list it.
+            if (evt.Text(Key.Uuid) is { } own && !known!.ContainsKey(own))
+            {
+                lookups.Add(own);
+            }
+
             return lookups;
         }
 

@@ -339,35 +339,18 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         return false;
     }
 
-    /// <summary>Looks up the events a held unit depends on; a failed look-up counts as an event the requester may not receive.</summary>
+    /// <summary>Looks up the events a held unit depends on (one search for its events); a failed look-up counts as an event the requester may not receive.</summary>
     private async Task ResolveLookupsAsync(CancellationToken cancellationToken)
     {
         while (_filter!.PendingLookups is { } references)
         {
-            // A few at a time: an event's correlations may name dozens of related events.
-            var found = new EventAccess[references.Count];
-            await Parallel.ForEachAsync(
-                Enumerable.Range(0, references.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-                async (i, token) => found[i] = await LookUpAsync(references[i], token));
+            var found = await _events.GetManyAsync(references, _filterContext.Requester, _filterContext.Community, cancellationToken);
             for (var i = 0; i < references.Count; i++)
             {
                 _filterContext.KnownEvents![references[i]] = found[i];
             }
 
             _filter.Resume(_filterOutput);
-        }
-    }
-
-    private async Task<EventAccess> LookUpAsync(string reference, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _events.GetAsync(reference, _filterContext.Requester, _filterContext.Community, cancellationToken);
-        }
-        catch (Upstream.MispUnavailableException)
-        {
-            return EventAccess.Withheld;
         }
     }
 

@@ -216,8 +216,8 @@ internal sealed class RequestModelMiddleware(
         }
     }
 
-    /// <summary>The parameters the gateway writes on an endpoint, as named parameters (read last by MISP).</summary>
-    private static List<KeyValuePair<string, string>> GatewayParameters(MispEndpoint endpoint)
+    /// <summary>The parameters the gateway writes on an endpoint, as named parameters (read last by MISP); its own look-ups ask with them too.</summary>
+    internal static List<KeyValuePair<string, string>> GatewayParameters(MispEndpoint endpoint)
     {
         var parameters = new List<KeyValuePair<string, string>>();
         if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags) && endpoint.Search is not null)

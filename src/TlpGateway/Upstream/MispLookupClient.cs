@@ -13,12 +13,16 @@ internal sealed class MispUnavailableException(string message, Exception? inner 
 /// <summary>A look-up answer: MISP's status and body.</summary>
 internal readonly record struct MispLookupResponse(HttpStatusCode StatusCode, byte[] Body);
 
-/// <summary>The gateway's own GETs to MISP, made with the requester's key, through one resilience handler.</summary>
+/// <summary>The gateway's own reads from MISP, made with the requester's key, through one resilience handler.</summary>
 internal interface IMispLookupClient
 {
     /// <summary>GETs <paramref name="pathAndQuery"/> as the holder of <paramref name="apiKey"/>.</summary>
     /// <exception cref="MispUnavailableException">MISP is unreachable, too slow, answers 5xx, or the circuit is open.</exception>
     Task<MispLookupResponse> GetAsync(string pathAndQuery, string apiKey, CancellationToken cancellationToken);
+
+    /// <summary>POSTs the JSON <paramref name="body"/> to a search (<c>/events/restSearch</c>: it changes nothing) as the holder of <paramref name="apiKey"/>.</summary>
+    /// <exception cref="MispUnavailableException">MISP is unreachable, too slow, answers 5xx, or the circuit is open.</exception>
+    Task<MispLookupResponse> SearchAsync(string path, byte[] body, string apiKey, CancellationToken cancellationToken);
 }
 
 /// <remarks>
@@ -47,8 +51,22 @@ internal sealed class MispLookupClient : IMispLookupClient
     public async Task<MispLookupResponse> GetAsync(string pathAndQuery, string apiKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pathAndQuery);
-        ArgumentNullException.ThrowIfNull(apiKey);
         using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        return await SendAsync(request, apiKey, cancellationToken);
+    }
+
+    public async Task<MispLookupResponse> SearchAsync(string path, byte[] body, string apiKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await SendAsync(request, apiKey, cancellationToken);
+    }
+
+    private async Task<MispLookupResponse> SendAsync(HttpRequestMessage request, string apiKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(apiKey);
         request.Headers.TryAddWithoutValidation("Authorization", apiKey);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 

@@ -7,7 +7,7 @@ namespace TlpGateway.Upstream;
 /// <summary>
 /// Registers the gateway's own look-ups in MISP (identity, event owners) on a named client with one
 /// resilience handler, bound from <c>Gateway:Lookup</c>: retry (exponential, jittered) around a
-/// circuit breaker around a timeout per attempt. Look-ups are idempotent GETs, so every transient
+/// circuit breaker around a timeout per attempt. Look-ups only read (GETs, and restSearch POSTs), so every transient
 /// failure (unreachable, too slow, 5xx, 408, 429) is retried; Polly's metrics and logs are on.
 /// </summary>
 internal static class MispLookupExtensions

@@ -11,7 +11,7 @@ internal sealed class MispLookupOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Retries after a failed attempt (look-ups are idempotent GETs).</summary>
+    /// <summary>Retries after a failed attempt (look-ups only read).</summary>
     [Range(0, 5)]
     public int MaxRetries { get; set; } = 2;
 

@@ -273,8 +273,9 @@ public sealed class ExportTests : IAsyncLifetime
         Assert.DoesNotContain("victim-corp", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    // The gateway's own look-ups search too (as TlpGateway/1.0): the client's request is the one forwarded.
     private RecordedRequest Forwarded(string prefix) =>
-        _servers.Simulator.Requests.Last(r => r.PathAndQuery.StartsWith(prefix, StringComparison.Ordinal));
+        _servers.Simulator.Requests.Last(r => r.PathAndQuery.StartsWith(prefix, StringComparison.Ordinal) && r.Header("User-Agent")?.StartsWith("TlpGateway/", StringComparison.Ordinal) != true);
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }

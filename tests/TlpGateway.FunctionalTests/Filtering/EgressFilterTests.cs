@@ -257,7 +257,7 @@ public sealed class EgressFilterTests : IAsyncLifetime
 
         // The edit proposal names E1's TLP:RED attribute (login-portal.example): ORG_D may not receive it.
         Assert.DoesNotContain("login-portal.example", body, StringComparison.Ordinal);
-        Assert.Contains(_servers.Simulator.Requests, r => r.PathAndQuery.StartsWith("/events/view/1bfc1897", StringComparison.Ordinal));
+        Assert.Contains(_servers.Simulator.Requests, r => r.PathAndQuery == "/events/restSearch" && Encoding.UTF8.GetString(r.Body).Contains("1bfc1897", StringComparison.Ordinal));
     }
 
     [Fact]

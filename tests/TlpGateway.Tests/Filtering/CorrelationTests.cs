@@ -14,6 +14,7 @@ public sealed class CorrelationTests
     private const string Event4 = "1bfc1897-b375-497c-9f02-b164e32bc94a";
     private const string Event5 = "4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa";
     private const string Event6 = "93609343-d094-4903-bb82-4fba52a1838f";
+    private const string Event13 = "3697faaf-020a-43d5-b704-3d9d2872d4d0";
     private static readonly string Forwarder = FilterHarness.Community.Forwarder.Uuid;
 
     [Fact]
@@ -34,7 +35,8 @@ public sealed class CorrelationTests
             };
         });
 
-        Assert.Equal([Event4, Event5, Event6], asked.Order());
+        // Event 13 itself is asked along: an event after it in an answer that lists it finds it known.
+        Assert.Equal([Event4, Event13, Event5, Event6], asked.Order());
         Assert.Equal(["4"], RelatedIds(output));
         Assert.True(Assert.Single(outcomes).Released);
         var related = RelatedEvents(output)[0]!["Event"]!;
@@ -103,7 +105,7 @@ public sealed class CorrelationTests
             return new EventAccess(true, FilterHarness.OrgC, "4", false, []);
         });
 
-        Assert.Equal([Event4], asked);
+        Assert.Equal([Event4, Event13], asked);
         Assert.Equal(["4"], RelatedIds(output));
     }
 
@@ -154,6 +156,37 @@ public sealed class CorrelationTests
         Assert.Equal(["4"], RelatedIds(output));
         var correlations = JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["RelatedAttribute"]!.AsArray();
         Assert.Equal(["40"], correlations.Select(c => (string?)c!["id"]));
+    }
+
+    [Fact]
+    public void Correlations_EventsOfOneAnswerListingEachOther_ListingEventAskedAlongSavesTheirRounds()
+    {
+        // ORG_C's restSearch: event 4 lists 5, 6, 9 and 13; 5 lists 4, 6 and 13; 6 lists 4, 5, 11 and 13;
+        // 9 lists 4; 11 lists 6 and 7; 13 lists 4, 5 and 6 (7, amber+strict, is withheld before its correlations).
+        var input = FilterHarness.Capture("events_restSearch_json__orgC.json");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+        var rounds = new List<IReadOnlyList<string>>();
+        var filter = new MispResponseFilter(context, 16 * 1024 * 1024, _ => { });
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+
+        filter.Write(input, output);
+        while (filter.PendingLookups is { } pending)
+        {
+            rounds.Add(pending);
+            foreach (var uuid in pending)
+            {
+                context.KnownEvents![uuid] = new EventAccess(true, FilterHarness.OrgC, "1", false, []);
+            }
+
+            filter.Resume(output);
+        }
+
+        filter.Complete(output);
+
+        // Events 5, 9 and 13 list only events already known: only 4, 6 and 11 pause the answer.
+        Assert.Null(filter.PendingLookups);
+        Assert.Equal(3, rounds.Count);
+        Assert.Equal([Event5, Event6, "2948b31a-b6d9-4f25-b1c6-751b0b46fa10", Event13, Event4], rounds[0]);
     }
 
     private static JsonArray RelatedEvents(byte[] output) => JsonNode.Parse(output)!["Event"]!["RelatedEvent"]!.AsArray();
