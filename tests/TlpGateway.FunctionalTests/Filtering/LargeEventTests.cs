@@ -18,10 +18,7 @@ public sealed class LargeEventTests : IAsyncLifetime
     public async Task EventView_LargeGreenEventForAGreenMember_EveryAttributeJudgedAndTheAnswerWhole()
     {
         // About 2.3 MB: many times the slice a released event leaves in, with removals all through it.
-        var upstream = EventGenerator.View(seed: 11, attributes: 5_000, index: 1);
-        _servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/events/view/900", StringComparison.Ordinal)
-            ? new RawResponse(200, "application/json", upstream)
-            : null;
+        var upstream = Serve("/events/view/900", EventGenerator.View(seed: 11, attributes: 5_000, index: 1));
         using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
 
         using var response = await client.GetAsync("/events/view/900");
@@ -35,16 +32,20 @@ public sealed class LargeEventTests : IAsyncLifetime
     [Fact]
     public async Task EventView_LargeEventForItsSource_ByteIdenticalToMisp()
     {
-        var upstream = EventGenerator.View(seed: 12, attributes: 5_000, index: 2);
-        _servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/events/view/901", StringComparison.Ordinal)
-            ? new RawResponse(200, "application/json", upstream)
-            : null;
+        var upstream = Serve("/events/view/901", EventGenerator.View(seed: 12, attributes: 5_000, index: 2));
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);
 
         using var response = await client.GetAsync("/events/view/901");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(upstream, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    /// <summary>MISP answers <paramref name="path"/> with <paramref name="answer"/>.</summary>
+    private byte[] Serve(string path, byte[] answer)
+    {
+        _servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith(path, StringComparison.Ordinal) ? new RawResponse(200, "application/json", answer) : null;
+        return answer;
     }
 
     /// <summary>What a member allowed green receives of a green event: untagged attributes (they inherit green), clear and green ones.</summary>
