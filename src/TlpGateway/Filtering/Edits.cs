@@ -114,10 +114,25 @@ internal sealed class Edits
         EmitSlice(input, output, ref cursor, int.MaxValue);
     }
 
-    /// <summary>Orders the edits for <see cref="EmitSlice"/>; the cursor starts at the input's first byte.</summary>
+    /// <summary>
+    /// Orders the edits for <see cref="EmitSlice"/> and checks them first, so that a record whose
+    /// first slices have left cannot fail after them; the cursor starts at the input's first byte.
+    /// </summary>
     public EmitCursor BeginEmit()
     {
         _edits.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        var covered = 0;
+        foreach (var edit in _edits)
+        {
+            // Edits inside something already removed or replaced: the outer edit wins, unless they truly overlap.
+            if (edit.Start < covered && edit.End > covered)
+            {
+                throw new FilterException("overlapping edits");
+            }
+
+            covered = Math.Max(covered, edit.End);
+        }
+
         return default;
     }
 
@@ -134,14 +149,9 @@ internal sealed class Edits
             var edit = _edits[cursor.Edit];
             if (edit.Start < cursor.Position)
             {
-                // Edits inside something already removed or replaced: the outer edit wins, unless they truly overlap.
-                if (edit.End <= cursor.Position)
-                {
-                    cursor.Edit++;
-                    continue;
-                }
-
-                throw new FilterException("overlapping edits");
+                // Inside an edit already written (BeginEmit refused true overlaps).
+                cursor.Edit++;
+                continue;
             }
 
             if (edit.Start > stop)

@@ -25,6 +25,9 @@ namespace TlpGateway.Filtering;
 internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
 {
     // Headers that describe MISP's unfiltered answer: its size, version, count and export details.
+    // A released held event (of megabytes) leaves in slices of this size, each sent before the next is written.
+    private const int OutputSliceBytes = 256 * 1024;
+
     private static readonly string[] MispAnswerHeaders =
         [HeaderNames.ETag, HeaderNames.LastModified, HeaderNames.ContentDisposition, HeaderNames.Location, "X-Result-Count", "X-Export-Module-Used", "X-Response-Format", "X-Skipped-Elements-Count"];
 
@@ -37,11 +40,8 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     private readonly IAuditTrail _audit;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    // What is decided but not sent yet, in pooled segments: a held 20 MB event is emitted whole in one
-    // step, and a contiguous buffer would grow by copying into ever larger arrays that are garbage after.
-    // A released held event leaves in slices of this size, each sent before the next is written.
-    private const int OutputSliceBytes = 256 * 1024;
-
+    // What is decided but not sent yet waits in pooled segments: a contiguous buffer would grow by
+    // copying into ever larger arrays that are garbage after.
     private readonly Sequence<byte> _pending = new(ArrayPool<byte>.Shared) { MinimumSpanLength = 64 * 1024 };
     private readonly long _started;
 
