@@ -60,9 +60,10 @@ http {
     root $WORK;
     location = /users/view/me.json { try_files /\$me =404; }
     location = /events/view/small { try_files /event_small.json =404; }
-    location = /events/restSearch/json/1mb { try_files /rs_1mb.json =404; }
-    location = /events/restSearch/json/20mb { try_files /rs_20mb.json =404; }
-    location = /events/restSearch/json/200mb { try_files /rs_200mb.json =404; }
+    # As asked, and as the gateway forwards it (/events/restSearch/value:1mb/excludeLocalTags:0/returnFormat:json).
+    location ~ ^/events/restSearch/(json/|value:)1mb(/|\$) { try_files /rs_1mb.json =404; }
+    location ~ ^/events/restSearch/(json/|value:)20mb(/|\$) { try_files /rs_20mb.json =404; }
+    location ~ ^/events/restSearch/(json/|value:)200mb(/|\$) { try_files /rs_200mb.json =404; }
     location = /events/view/large { try_files /view_20mb.json =404; }
   }
   upstream misp { server 127.0.0.1:$UP; keepalive 64; }
@@ -97,15 +98,15 @@ for port in $NF $YA; do
   for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
 done
 for port in $UP $PX $YA $NF $GW; do
-  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $KEY_C" "http://127.0.0.1:$port/events/restSearch/json/1mb")
-  [ "$status" = 200 ] || { echo "port $port answers $status, not 200: the harness is not set up right" >&2; exit 1; }
+  status=$(curl -s -o "$WORK/check.out" -w '%{http_code}' -H "Authorization: $KEY_C" "http://127.0.0.1:$port/events/restSearch/json/1mb")
+  [ "$status" = 200 ] || { echo "port $port answers $status, not 200: the harness is not set up right: $(head -c 300 "$WORK/check.out")" >&2;  exit 1; }
 done
 
 rss() { echo $(($(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024)); }
 run() { # name url key connections [pid whose idle and peak RSS to print]
   local idle="" peak="" v
   [ -n "${5:-}" ] && idle="$(rss "$5")" && peak=$idle
-  wrk -t2 -c"$4" -d"${DURATION}s" --latency -H "Authorization: $3" -H "Accept: application/json" "$2" >"$WORK/wrk.out" 2>&1 & local wrk_pid=$!
+  wrk -t2 -c"$4" -d"${DURATION}s" --timeout 30s --latency -H "Authorization: $3" -H "Accept: application/json" "$2" >"$WORK/wrk.out" 2>&1 & local wrk_pid=$!
   if [ -n "${5:-}" ]; then
     while kill -0 $wrk_pid 2>/dev/null; do v=$(rss "$5"); ((v > peak)) && peak=$v; sleep 0.05; done
   fi
@@ -141,10 +142,10 @@ run "20 MB event view, gateway, entitled (ORG_C, max amber+strict)" "http://127.
 # PGO): every .NET proxy's path is warmed up first, so the table shows steady state.
 for path in /events/view/small /events/restSearch/json/1mb /events/restSearch/json/20mb /events/view/large; do
   for port in $YA $NF; do
-    wrk -t2 -c8 -d"${WARMUP}s" -H "Authorization: $KEY_C" "http://127.0.0.1:$port$path" >/dev/null
+    wrk -t2 -c8 -d"${WARMUP}s" --timeout 30s -H "Authorization: $KEY_C" "http://127.0.0.1:$port$path" >/dev/null
   done
   for key in "$KEY_C" "$KEY_D"; do
-    wrk -t2 -c8 -d"${WARMUP}s" -H "Authorization: $key" "http://127.0.0.1:$GW$path" >/dev/null
+    wrk -t2 -c8 -d"${WARMUP}s" --timeout 30s -H "Authorization: $key" "http://127.0.0.1:$GW$path" >/dev/null
   done
 done
 
