@@ -36,7 +36,9 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     private readonly IAuditTrail _audit;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly ArrayBufferWriter<byte> _pending = new(64 * 1024);
+    // Starts small and grows to what a chunk releases: most answers are a few KB, and a 64 KB buffer
+    // per request was most of what a small request allocated.
+    private readonly ArrayBufferWriter<byte> _pending = new(4 * 1024);
     private readonly long _started;
 
     private Mode _mode;
