@@ -211,7 +211,7 @@ internal sealed class RequestModelMiddleware(
 
         context.Features.Set(expectation);
         context.Features.Set(model);
-        metrics.Served(endpoint.ToString());
+        metrics.Served(endpoint);
         try
         {
             await next(context);
