@@ -61,10 +61,11 @@ public static class EventGenerator
     /// One event of <paramref name="attributes"/> attributes as <c>/events/view</c> answers it
     /// (<c>{"Event":{...}}</c>): the large single event a member's tools ask for.
     /// </summary>
-    public static byte[] View(int seed, int attributes)
+    /// <param name="index">Which event of a generated restSearch it is, which fixes its source and its marking.</param>
+    public static byte[] View(int seed, int attributes, int index = 2)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        WriteEvent(buffer, new Random(seed), index: 2, wrapped: true, attributes);
+        WriteEvent(buffer, new Random(seed), index, wrapped: true, attributes);
         return buffer.WrittenSpan.ToArray();
     }
 

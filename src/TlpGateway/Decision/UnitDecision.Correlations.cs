@@ -25,7 +25,7 @@ internal sealed partial class UnitDecision
 
         // A MISP server computes correlations of its own from what it stores: none are looked up for it.
         var limit = known is not null && _removals.Count == 0 && !Requester.IsSyncIdentity
-            ? Math.Min(related.Items.Count, _context.MaxCorrelationLookups)
+            ? Math.Min(related.Items.Length, _context.MaxCorrelationLookups)
             : 0;
         List<string>? lookups = null;
         for (var i = 0; i < limit; i++)
@@ -41,7 +41,7 @@ internal sealed partial class UnitDecision
             return lookups;
         }
 
-        for (var i = 0; i < related.Items.Count; i++)
+        for (var i = 0; i < related.Items.Length; i++)
         {
             var item = related.Items[i];
             item.JudgedMark = _mark;

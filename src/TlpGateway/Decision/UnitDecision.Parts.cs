@@ -119,7 +119,7 @@ internal sealed partial class UnitDecision
 
         void AddParts(Node? list)
         {
-            foreach (var part in list?.Items ?? [])
+            foreach (var part in list is null ? [] : list.Items)
             {
                 if (part.IsObject && part.RemovedMark != _mark && part.Text(Key.Uuid) is { } partUuid)
                 {
@@ -190,7 +190,7 @@ internal sealed partial class UnitDecision
             removed += Judge(attribute, MispShapes.Attribute, obj.Scope, out _) ? 0 : 1;
         }
 
-        if (kept && removed > 0 && removed == attributes.Items.Count)
+        if (kept && removed > 0 && removed == attributes.Items.Length)
         {
             Remove(obj, MispShapes.Object, "object-emptied");
             return false;
@@ -207,7 +207,7 @@ internal sealed partial class UnitDecision
     private void Deliver(Node item, ItemShape shape, in ItemScope scope)
     {
         var removed = default(KeySet);
-        for (var i = 0; i < item.Props.Count; i++)
+        for (var i = 0; i < item.Props.Length; i++)
         {
             var prop = item.Props[i];
             var role = shape[prop.Key];
@@ -215,7 +215,7 @@ internal sealed partial class UnitDecision
             switch (role.Role)
             {
                 case Role.Unread:
-                    if (isContainer && (MispShapes.DataKeys.Contains(prop.Key) || (prop.Child is { } child ? Records.HoldsData(child) : Records.RawHoldsData(item.Source.Span[prop.ValueStart..prop.ValueEnd]))))
+                    if (Records.ContainerHoldsData(item, prop))
                     {
                         throw new FilterException($"a {shape.Name} holds MISP data under a name the gateway does not read");
                     }
@@ -457,7 +457,7 @@ internal sealed partial class UnitDecision
         }
 
         var removed = default(KeySet);
-        for (var i = 0; i < unit.Props.Count; i++)
+        for (var i = 0; i < unit.Props.Length; i++)
         {
             var prop = unit.Props[i];
             if (ReferenceEquals(prop.Child, item))
@@ -482,8 +482,7 @@ internal sealed partial class UnitDecision
 
                     break;
                 default:
-                    if (prop.ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray
-                        && (MispShapes.DataKeys.Contains(prop.Key) || (prop.Child is { } child ? Records.HoldsData(child) : Records.RawHoldsData(unit.Source.Span[prop.ValueStart..prop.ValueEnd]))))
+                    if (Records.ContainerHoldsData(unit, prop))
                     {
                         throw new FilterException("a record holds MISP data beside its item");
                     }

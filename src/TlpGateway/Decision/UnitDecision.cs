@@ -106,6 +106,13 @@ internal sealed partial class UnitDecision
     /// <summary>Writes the record last decided, with its edits, to <paramref name="output"/>.</summary>
     public void Emit(ReadOnlySpan<byte> input, IBufferWriter<byte> output) => _edits.Emit(input, output);
 
+    /// <summary>Starts writing the record last decided in slices (<see cref="EmitSlice"/>).</summary>
+    public Edits.EmitCursor BeginEmit() => _edits.BeginEmit();
+
+    /// <summary>Writes the next slice of the record last decided; true once it is whole.</summary>
+    public bool EmitSlice(ReadOnlySpan<byte> input, IBufferWriter<byte> output, ref Edits.EmitCursor cursor, int budget) =>
+        _edits.EmitSlice(input, output, ref cursor, budget);
+
     private UnitOutcome DecideEvent(Node evt, Node unit)
     {
         // :: Step 2 — an event concerns itself.
@@ -241,7 +248,7 @@ internal sealed partial class UnitDecision
             TagList.Check(tags, Role.Tags);
         }
 
-        if (tags is null || !tags.Items.Exists(IsInherited))
+        if (tags is null || !AnyInherited(tags.Items))
         {
             // No tag of its event came with it (its event has none, or MISP did not include them):
             // judged through its event, looked up, rather than as an untagged one (SPEC section 3).
@@ -303,7 +310,7 @@ internal sealed partial class UnitDecision
                 stripped += tag.RemovedMark == _mark ? 1 : 0;
             }
 
-            if (stripped == tags.Items.Count)
+            if (stripped == tags.Items.Length)
             {
                 // MISP leaves the Tag key out of an attribute without tags.
                 _edits.RemoveProps(row, KeySet.Of(Key.Tag));
@@ -319,6 +326,19 @@ internal sealed partial class UnitDecision
 
     /// <summary>An attribute row's tag inherited from its event (<c>includeEventTags</c>): <c>inherited</c> set.</summary>
     private static bool IsInherited(Node tag) => tag.IsSet(Key.Inherited);
+
+    private static bool AnyInherited(ReadOnlySpan<Node> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (IsInherited(tag))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The source organisation's UUID: <c>Orgc.uuid</c>, else the flat <c>orgc_uuid</c> of index rows.</summary>
     private string? Orgc(Node holder) =>

@@ -33,14 +33,14 @@ internal static class DefaultTags
         int at;
         if (tags is null)
         {
-            at = evt.Props.Count > 0 ? evt.Props[^1].ValueEnd : evt.Start + 1;
-            output.Write(evt.Props.Count > 0 ? ",\"Tag\":["u8 : "\"Tag\":["u8);
+            at = evt.Props.Length > 0 ? evt.Props[^1].ValueEnd : evt.Start + 1;
+            output.Write(evt.Props.Length > 0 ? ",\"Tag\":["u8 : "\"Tag\":["u8);
             WriteTags(output, names, indexFrom: -1);
             output.Write("]"u8);
         }
         else if (tags.IsArray)
         {
-            at = tags.Items.Count > 0 ? tags.Items[^1].End : tags.Start + 1;
+            at = tags.Items.Length > 0 ? tags.Items[^1].End : tags.Start + 1;
             if (keptTags > 0)
             {
                 output.Write(","u8);
@@ -51,7 +51,7 @@ internal static class DefaultTags
         else
         {
             // PHP's object-list: the added tags take the next free indices.
-            at = tags.Items.Count > 0 ? tags.Items[^1].End : tags.Start + 1;
+            at = tags.Items.Length > 0 ? tags.Items[^1].End : tags.Start + 1;
             if (keptTags > 0)
             {
                 output.Write(","u8);

@@ -80,7 +80,7 @@ internal sealed class Edits
             return;
         }
 
-        if (removed == list.Items.Count)
+        if (removed == list.Items.Length)
         {
             Replace(list.Start, list.End, "[]"u8);
             return;
@@ -110,34 +110,66 @@ internal sealed class Edits
     /// <summary>Writes <paramref name="input"/> with the edits applied to <paramref name="output"/>.</summary>
     public void Emit(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
     {
-        if (_edits.Count == 0)
-        {
-            output.Write(input);
-            return;
-        }
+        var cursor = BeginEmit();
+        EmitSlice(input, output, ref cursor, int.MaxValue);
+    }
 
+    /// <summary>Orders the edits for <see cref="EmitSlice"/>; the cursor starts at the input's first byte.</summary>
+    public EmitCursor BeginEmit()
+    {
         _edits.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        return default;
+    }
+
+    /// <summary>
+    /// Writes the next part of <paramref name="input"/> with the edits applied: about
+    /// <paramref name="budget"/> bytes of input (an edit is never split). True once all is written.
+    /// </summary>
+    public bool EmitSlice(ReadOnlySpan<byte> input, IBufferWriter<byte> output, ref EmitCursor cursor, int budget)
+    {
         var replacements = _replacements.WrittenSpan;
-        var position = 0;
-        foreach (var edit in _edits)
+        var stop = (int)Math.Min(input.Length, (long)cursor.Position + budget);
+        while (cursor.Edit < _edits.Count)
         {
-            if (edit.Start < position)
+            var edit = _edits[cursor.Edit];
+            if (edit.Start < cursor.Position)
             {
                 // Edits inside something already removed or replaced: the outer edit wins, unless they truly overlap.
-                if (edit.End <= position)
+                if (edit.End <= cursor.Position)
                 {
+                    cursor.Edit++;
                     continue;
                 }
 
                 throw new FilterException("overlapping edits");
             }
 
-            output.Write(input[position..edit.Start]);
+            if (edit.Start > stop)
+            {
+                // The budget is spent (an edit written before may have gone past it).
+                var to = Math.Max(cursor.Position, stop);
+                output.Write(input[cursor.Position..to]);
+                cursor.Position = to;
+                return false;
+            }
+
+            output.Write(input[cursor.Position..edit.Start]);
             output.Write(replacements.Slice(edit.ReplacementStart, edit.ReplacementLength));
-            position = edit.End;
+            cursor.Position = edit.End;
+            cursor.Edit++;
         }
 
-        output.Write(input[position..]);
+        var end = Math.Max(cursor.Position, stop);
+        output.Write(input[cursor.Position..end]);
+        cursor.Position = end;
+        return end == input.Length;
+    }
+
+    /// <summary>How far <see cref="EmitSlice"/> has written: the next input byte and the next edit.</summary>
+    internal struct EmitCursor
+    {
+        public int Position;
+        public int Edit;
     }
 
     /// <summary>
@@ -191,7 +223,7 @@ internal sealed class Edits
 
     private readonly struct ItemElements(Node list, int mark) : IElements
     {
-        public int Count => list.Items.Count;
+        public int Count => list.Items.Length;
 
         public int Start(int index) => list.Items[index].ElementStart;
 
@@ -202,7 +234,7 @@ internal sealed class Edits
 
     private readonly struct PositionElements(Node holder, IReadOnlyCollection<int> positions) : IElements
     {
-        public int Count => holder.Props.Count;
+        public int Count => holder.Props.Length;
 
         public int Start(int index) => holder.Props[index].NameStart;
 
@@ -213,7 +245,7 @@ internal sealed class Edits
 
     private readonly struct PropElements(Node holder, KeySet keys) : IElements
     {
-        public int Count => holder.Props.Count;
+        public int Count => holder.Props.Length;
 
         public int Start(int index) => holder.Props[index].NameStart;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using Nerdbank.Streams;
 using TlpGateway.Audit;
 using TlpGateway.Decision;
 using TlpGateway.Errors;
@@ -36,9 +37,12 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     private readonly IAuditTrail _audit;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    // Starts small and grows to what a chunk releases: most answers are a few KB, and a 64 KB buffer
-    // per request was most of what a small request allocated.
-    private readonly ArrayBufferWriter<byte> _pending = new(4 * 1024);
+    // What is decided but not sent yet, in pooled segments: a held 20 MB event is emitted whole in one
+    // step, and a contiguous buffer would grow by copying into ever larger arrays that are garbage after.
+    // A released held event leaves in slices of this size, each sent before the next is written.
+    private const int OutputSliceBytes = 256 * 1024;
+
+    private readonly Sequence<byte> _pending = new(ArrayPool<byte>.Shared) { MinimumSpanLength = 64 * 1024 };
     private readonly long _started;
 
     private Mode _mode;
@@ -190,7 +194,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
 
         if (_filter!.SingleRecordWithheld is { } kind && !_context.Response.HasStarted)
         {
-            _pending.Clear();
+            _pending.Reset();
             await AnswerWithheldAsync(kind, _filter.SingleRecord);
         }
         else
@@ -251,7 +255,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
             _filterOutput = new Exports.DiscardingBufferWriter();
         }
 
-        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit, _export);
+        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit, _export) { OutputSliceBytes = OutputSliceBytes };
         var encoding = headers.ContentEncoding.ToString();
         if (!string.IsNullOrEmpty(encoding) && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
         {
@@ -290,7 +294,7 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         }
 
         // Held until a unit is released, so the status can still change (a withheld single record is MISP's 404).
-        if (_filter!.UnitsReleased > 0 && _pending.WrittenCount > 0)
+        if (_filter!.UnitsReleased > 0 && _pending.Length > 0)
         {
             await SendPendingAsync(cancellationToken);
         }
@@ -313,6 +317,14 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
         {
             step(_filter!);
             await ResolveLookupsAsync(cancellationToken);
+            while (_filter!.OutputPending)
+            {
+                // A unit is released, so the status is final: its slices can leave as they are written.
+                await SendPendingAsync(cancellationToken);
+                _filter.ContinueOutput(_filterOutput);
+                await ResolveLookupsAsync(cancellationToken);
+            }
+
             return true;
         }
         catch (FilterException ex)
@@ -444,24 +456,28 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
     {
         if (HeadOnly)
         {
-            _pending.ResetWrittenCount();
+            _pending.Reset();
             return;
         }
 
-        if (_pending.WrittenCount == 0)
+        if (_pending.Length == 0)
         {
             return;
         }
 
-        _bytesOut += _pending.WrittenCount;
-        await _inner.Stream.WriteAsync(_pending.WrittenMemory, cancellationToken);
-        _pending.ResetWrittenCount();
+        _bytesOut += _pending.Length;
+        foreach (var segment in _pending.AsReadOnlySequence)
+        {
+            await _inner.Stream.WriteAsync(segment, cancellationToken);
+        }
+
+        _pending.Reset();
     }
 
     private async Task FailAsync(string reason)
     {
         _failed = true;
-        _pending.Clear();
+        _pending.Reset();
         _metrics.Failed("unjudgeable-response");
         LogFilterFailed(_logger, _filterContext.Requester.Member.Id, reason);
         var status = _context.Response.StatusCode;

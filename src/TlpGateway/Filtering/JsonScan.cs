@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -28,8 +29,11 @@ internal struct Prop
 /// <see cref="Items"/> are the elements of a list: of an array, or of an object whose names are
 /// all digits (PHP's list with gaps, <c>{"0": ..., "2": ...}</c>), so the policy reads both alike.
 /// </remarks>
-internal sealed class Node(JsonScan owner)
+internal sealed class Node
 {
+    // The scanner this node is rented from (nodes move between scanners through a shared pool of batches).
+    private JsonScan _owner = null!;
+
     /// <summary>Where the element starts in its list: its name for an element of an object-list, else the value.</summary>
     public int ElementStart;
     public int Start;
@@ -37,8 +41,15 @@ internal sealed class Node(JsonScan owner)
 
     /// <summary><see cref="JsonTokenType.StartObject"/>, <see cref="JsonTokenType.StartArray"/>, or the scalar's token.</summary>
     public JsonTokenType Token;
-    public List<Prop> Props = [];
-    public List<Node> Items = [];
+
+    // Where this node's properties and elements sit in the scanner's arenas: while the node is open,
+    // in its pending stacks; once it closes, moved side by side into the arenas (see JsonScan.Close).
+    internal int PropChunk;
+    internal int PropStart;
+    internal int PropCount;
+    internal int ItemChunk;
+    internal int ItemStart;
+    internal int ItemCount;
 
     /// <summary>The known keys among <see cref="Props"/> (a key other than <see cref="Key.Index"/> appears at most once).</summary>
     public KeySet Keys;
@@ -56,17 +67,26 @@ internal sealed class Node(JsonScan owner)
 
     public bool IsObject => Token == JsonTokenType.StartObject;
 
+    /// <summary>The properties of an object, in input order (read once the value is whole).</summary>
+    public ReadOnlySpan<Prop> Props => _owner.PropsOf(this);
+
+    /// <summary>The elements of a list (see the remarks), in input order (read once the value is whole).</summary>
+    public ReadOnlySpan<Node> Items => _owner.ItemsOf(this);
+
     /// <summary>
     /// A list as PHP's <c>json_encode</c> writes one: an array, an object of digit-named elements,
     /// or an empty object (an empty PHP array of a non-list origin).
     /// </summary>
-    public bool IsList => IsArray || (IsObject && Items.Count == Props.Count);
+    public bool IsList => IsArray || (IsObject && ItemCount == PropCount);
 
     /// <summary>The bytes the ranges refer to: the unit being decided.</summary>
-    public ReadOnlyMemory<byte> Source => owner.Source;
+    public ReadOnlyMemory<byte> Source => _owner.Source;
 
-    internal void Reset(int start, JsonTokenType token)
+    internal void Release() => _owner = null!;
+
+    internal void Reset(JsonScan owner, int start, JsonTokenType token)
     {
+        _owner = owner;
         ElementStart = start;
         Start = start;
         End = 0;
@@ -75,8 +95,7 @@ internal sealed class Node(JsonScan owner)
         RemovedMark = 0;
         JudgedMark = 0;
         Scope = default;
-        Props.Clear();
-        Items.Clear();
+        PropChunk = PropStart = PropCount = ItemChunk = ItemStart = ItemCount = 0;
     }
 
     public int IndexOf(Key key)
@@ -86,9 +105,10 @@ internal sealed class Node(JsonScan owner)
             return -1;
         }
 
-        for (var i = 0; i < Props.Count; i++)
+        var props = Props;
+        for (var i = 0; i < props.Length; i++)
         {
-            if (Props[i].Key == key)
+            if (props[i].Key == key)
             {
                 return i;
             }
@@ -198,22 +218,51 @@ internal sealed class FilterException(string reason) : Exception(reason)
 /// where the value ends, so no byte is tokenized twice. It is fed token by token and can stop at
 /// any chunk boundary and go on with the next chunk. Everything else is skipped, and strings are
 /// decoded only when the policy asks. Duplicate keys among the ones the policy reads are refused:
-/// a second <c>Tag</c> list must never let a harmless first one decide. Nodes are reused from one
-/// value to the next, and scanners from one answer to the next, so scanning allocates nothing once warm.
+/// a second <c>Tag</c> list must never let a harmless first one decide.
 /// </summary>
+/// <remarks>
+/// Memory grows with the value, not faster, and a large value leaves no large garbage behind: a
+/// node is a pooled object, rented in batches, and the properties and elements of all nodes live
+/// side by side in chunked arenas (<see cref="ScanArena{T}"/>), so a held event of 45k attributes
+/// allocates no list per node and, once warm, nothing at all. While a node is open its properties
+/// and elements wait on two stacks, above those of its open ancestors (a child's are interleaved
+/// with its parent's in the input); when it closes they move into the arenas as one run. Scanners
+/// are reused from one answer to the next; beyond what one keeps, batches and chunks go back to
+/// pools shared by all scanners, whose bounds are what stays in memory after large answers.
+/// </remarks>
 internal sealed class JsonScan
 {
     public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
-    // Scanners are reused from one answer to the next, so an answer's first event does not allocate
-    // its nodes again; one that held a very large event is let go rather than kept.
+    // What a pooled scanner keeps: enough for an event of a few thousand attributes, so the common
+    // answer allocates nothing, while a rare huge event's nodes and arenas are let go after it.
     private const int MaxPooledNodes = 16 * 1024;
+
+    // Chunks of 48 KB and 32 KB (below the large object heap's threshold), shared by all scanners:
+    // enough for one held event of about 20 MB stays pooled (24 MB and 2 MB at most).
+    private const int PropChunk = 2 * 1024;
+    private const int ItemChunk = 4 * 1024;
+    private static readonly ArrayPool<Prop> PropChunks = ArrayPool<Prop>.Create(PropChunk, 512);
+    private static readonly ArrayPool<Node> ItemChunks = ArrayPool<Node>.Create(ItemChunk, 64);
     private static readonly ObjectPool<JsonScan> Scanners = new DefaultObjectPool<JsonScan>(new ScannerPolicy(), Environment.ProcessorCount * 4);
 
-    private readonly List<Node> _pool = [];
+    // Nodes in batches: the first few are the scanner's own, the rest come from a pool shared by all
+    // scanners, with their nodes in them, so a held event of 45k attributes allocates no node once
+    // warm, while what stays in memory after large answers is bounded (48 batches, about 20 MB).
+    private const int NodeBatch = 4 * 1024;
+    private static readonly ArrayPool<Node> NodeBatches = ArrayPool<Node>.Create(NodeBatch, 48);
+    private readonly List<Node[]> _batches = [];
     private readonly List<Node> _open = [];
     private int _used;
     private Node? _root;
+
+    // The arenas of closed nodes, and the stacks of open ones (see the remarks).
+    private readonly ScanArena<Prop> _props = new(PropChunks, PropChunk, 64);
+    private readonly ScanArena<Node> _items = new(ItemChunks, ItemChunk, MaxPooledNodes / ItemChunk);
+    private Prop[] _pendingProps = HeldArrays<Prop>.Rent(256);
+    private int _pendingPropCount;
+    private Node[] _pendingItems = HeldArrays<Node>.Rent(64);
+    private int _pendingItemCount;
 
     // The reader depth of the start of a container under a key the policy does not read, while it is skipped.
     private int _skipDepth = -1;
@@ -236,10 +285,16 @@ internal sealed class JsonScan
         _used = 0;
         _open.Clear();
         _skipDepth = -1;
+        _props.Reset();
+        _items.Reset();
+        _pendingPropCount = _pendingItemCount = 0;
         Source = default;
-        _root = Rent(0, isArray ? JsonTokenType.StartArray : JsonTokenType.StartObject);
-        _open.Add(_root);
+        _root = Open(Rent(0, isArray ? JsonTokenType.StartArray : JsonTokenType.StartObject));
     }
+
+    internal ReadOnlySpan<Prop> PropsOf(Node node) => _props.Get(node.PropChunk, node.PropStart, node.PropCount);
+
+    internal ReadOnlySpan<Node> ItemsOf(Node node) => _items.Get(node.ItemChunk, node.ItemStart, node.ItemCount);
 
     /// <summary>
     /// Reads the value's tokens until it closes (true) or the reader needs more data (false; call
@@ -261,7 +316,7 @@ internal sealed class JsonScan
                 if (type is JsonTokenType.EndObject or JsonTokenType.EndArray && reader.CurrentDepth == skipDepth)
                 {
                     skipDepth = -1;
-                    CollectionsMarshal.AsSpan(node.Props)[^1].ValueEnd = offset + (int)reader.BytesConsumed;
+                    _pendingProps[_pendingPropCount - 1].ValueEnd = offset + (int)reader.BytesConsumed;
                 }
 
                 continue;
@@ -272,6 +327,7 @@ internal sealed class JsonScan
             {
                 var end = offset + (int)reader.BytesConsumed;
                 node.End = end;
+                Close(node);
                 _open.RemoveAt(_open.Count - 1);
                 if (_open.Count == 0)
                 {
@@ -282,7 +338,8 @@ internal sealed class JsonScan
                 node = _open[^1];
                 if (!node.IsArray)
                 {
-                    CollectionsMarshal.AsSpan(node.Props)[^1].ValueEnd = end;
+                    // The property whose value just closed is the parent's last: the child's own are moved out.
+                    _pendingProps[_pendingPropCount - 1].ValueEnd = end;
                 }
 
                 continue;
@@ -291,11 +348,10 @@ internal sealed class JsonScan
             if (node.IsArray)
             {
                 var item = Rent(start, type);
-                node.Items.Add(item);
+                PushItem(item);
                 if (type is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    _open.Add(item);
-                    node = item;
+                    node = Open(item);
                 }
                 else
                 {
@@ -313,11 +369,11 @@ internal sealed class JsonScan
                     throw new FilterException($"duplicate key '{KeyNames.NameOf(key)}' in an object the policy reads");
                 }
 
-                node.Props.Add(new Prop { NameStart = start, Key = key });
+                PushProp(new Prop { NameStart = start, Key = key });
                 continue;
             }
 
-            ref var prop = ref CollectionsMarshal.AsSpan(node.Props)[^1];
+            ref var prop = ref _pendingProps[_pendingPropCount - 1];
             prop.ValueStart = start;
             prop.ValueKind = type;
             var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
@@ -347,13 +403,12 @@ internal sealed class JsonScan
             if (prop.Key == Key.Index)
             {
                 child.ElementStart = prop.NameStart;
-                node.Items.Add(child);
+                PushItem(child);
             }
 
             if (isContainer)
             {
-                _open.Add(child);
-                node = child;
+                node = Open(child);
             }
             else
             {
@@ -377,18 +432,96 @@ internal sealed class JsonScan
     {
         public JsonScan Create() => new();
 
-        public bool Return(JsonScan obj) => obj._pool.Count <= MaxPooledNodes;
+        public bool Return(JsonScan obj)
+        {
+            obj.Trim();
+            return true;
+        }
+    }
+
+    /// <summary>Lets go of what a huge value needed beyond what a pooled scanner keeps.</summary>
+    private void Trim()
+    {
+        // Nodes held by the arenas would otherwise stay reachable from a pooled scanner or array.
+        _props.Trim();
+        _items.Trim();
+        _root = null;
+        _open.Clear();
+        for (var i = _batches.Count - 1; i >= MaxPooledNodes / NodeBatch; i--)
+        {
+            // A pooled node must not keep this scanner (and its arenas) reachable.
+            foreach (var node in _batches[i])
+            {
+                node.Release();
+            }
+
+            NodeBatches.Return(_batches[i]);
+            _batches.RemoveAt(i);
+        }
+    }
+
+    /// <summary>Opens a container node: its properties and elements start on the stacks here.</summary>
+    private Node Open(Node node)
+    {
+        node.PropStart = _pendingPropCount;
+        node.ItemStart = _pendingItemCount;
+        _open.Add(node);
+        return node;
+    }
+
+    /// <summary>Moves a closing node's properties and elements from the stacks into the arenas.</summary>
+    private void Close(Node node)
+    {
+        var props = _pendingPropCount - node.PropStart;
+        (node.PropChunk, var propStart) = _props.Append(_pendingProps.AsSpan(node.PropStart, props));
+        _pendingPropCount = node.PropStart;
+        node.PropStart = propStart;
+        node.PropCount = props;
+
+        var items = _pendingItemCount - node.ItemStart;
+        (node.ItemChunk, var itemStart) = _items.Append(_pendingItems.AsSpan(node.ItemStart, items));
+        _pendingItemCount = node.ItemStart;
+        node.ItemStart = itemStart;
+        node.ItemCount = items;
+    }
+
+    private void PushProp(in Prop prop)
+    {
+        if (_pendingPropCount == _pendingProps.Length)
+        {
+            HeldArrays<Prop>.Grow(ref _pendingProps, _pendingPropCount, _pendingPropCount + 1);
+        }
+
+        _pendingProps[_pendingPropCount++] = prop;
+    }
+
+    private void PushItem(Node item)
+    {
+        if (_pendingItemCount == _pendingItems.Length)
+        {
+            HeldArrays<Node>.Grow(ref _pendingItems, _pendingItemCount, _pendingItemCount + 1);
+        }
+
+        _pendingItems[_pendingItemCount++] = item;
     }
 
     private Node Rent(int start, JsonTokenType token)
     {
-        if (_used == _pool.Count)
+        var batch = _used / NodeBatch;
+        if (batch == _batches.Count)
         {
-            _pool.Add(new Node(this));
+            // A pooled batch comes with the nodes of earlier values in it; a new one is filled.
+            var nodes = NodeBatches.Rent(NodeBatch);
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                nodes[i] ??= new Node();
+            }
+
+            _batches.Add(nodes);
         }
 
-        var node = _pool[_used++];
-        node.Reset(start, token);
+        var node = _batches[batch][_used++ % NodeBatch];
+        node.Reset(this, start, token);
         return node;
     }
 

@@ -58,6 +58,10 @@ internal sealed class MispResponseFilter
     private long _pendingNameStart = -1;
     private Key _pendingKey;
     private long _pendingUnitEnd;
+
+    // Where the slices of the released unit being written stand (OutputPending).
+    private Edits.EmitCursor _emitCursor;
+    private long _emittingUnitEnd;
     private bool _final;
     private bool _done;
     private bool _finished;
@@ -80,7 +84,7 @@ internal sealed class MispResponseFilter
         _onUnit = onUnit;
         _sink = sink;
         _record = sink is null ? null : new ArrayBufferWriter<byte>();
-        _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        _buffer = HeldArrays<byte>.Rent(64 * 1024);
     }
 
     /// <summary>The answer was a single record, withheld: the caller answers as MISP does for a missing item of that kind.</summary>
@@ -101,6 +105,16 @@ internal sealed class MispResponseFilter
     /// offset in the body of the record it holds, else of the end of what it decided.
     /// </summary>
     public (long Offset, bool InRecord) Position => _unitStart >= 0 ? (_unitValueStart, true) : (_emittedAbs, false);
+
+    /// <summary>
+    /// At most how many bytes of a released unit are written in one step: a held 20 MB event then
+    /// leaves in slices the caller sends one by one (<see cref="OutputPending"/>), rather than waiting
+    /// whole in memory a second time. By default a unit is written at once.
+    /// </summary>
+    public int OutputSliceBytes { get; init; } = int.MaxValue;
+
+    /// <summary>A released unit is being written in slices: the caller sends what was written and calls <see cref="ContinueOutput"/>.</summary>
+    public bool OutputPending { get; private set; }
 
     /// <summary>How many units (events, rows, items) have been released so far.</summary>
     public int UnitsReleased { get; private set; }
@@ -154,7 +168,7 @@ internal sealed class MispResponseFilter
     {
         _final = true;
         Run(isFinal: true, output);
-        if (PendingLookups is null)
+        if (PendingLookups is null && !OutputPending)
         {
             Finish(output);
         }
@@ -171,12 +185,40 @@ internal sealed class MispResponseFilter
             throw new FilterException("a looked-up event is still unknown");
         }
 
-        if (PendingLookups is null)
+        if (PendingLookups is null && !OutputPending)
         {
             Run(_final, output);
         }
 
-        if (_final && PendingLookups is null)
+        if (_final && PendingLookups is null && !OutputPending)
+        {
+            Finish(output);
+        }
+    }
+
+    /// <summary>Writes the next slice of the released unit, then, once it is whole, goes on with what is buffered.</summary>
+    public void ContinueOutput(IBufferWriter<byte> output)
+    {
+        if (!OutputPending)
+        {
+            throw new InvalidOperationException("No output is pending.");
+        }
+
+        var value = _buffer.AsSpan((int)(_unitValueStart - _bufferBase), (int)(_emittingUnitEnd - _unitValueStart));
+        if (!_decision.EmitSlice(value, output, ref _emitCursor, OutputSliceBytes))
+        {
+            return;
+        }
+
+        OutputPending = false;
+        if (_unitFrame is { } frame)
+        {
+            frame.AnyKept = true;
+        }
+
+        EndUnit(_emittingUnitEnd, _unitFrame);
+        Run(_final, output);
+        if (_final && PendingLookups is null && !OutputPending)
         {
             Finish(output);
         }
@@ -198,7 +240,7 @@ internal sealed class MispResponseFilter
         }
 
         CopyInput(_bufferBase + _length, output);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        HeldArrays<byte>.Return(_buffer, 0);
         _buffer = [];
         _finished = true;
         _scan.Return();
@@ -225,10 +267,7 @@ internal sealed class MispResponseFilter
 
         if (_length + chunk.Length > _buffer.Length)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + chunk.Length));
-            Buffer.BlockCopy(_buffer, 0, larger, 0, _length);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
+            HeldArrays<byte>.Grow(ref _buffer, _length, _length + chunk.Length);
         }
 
         chunk.CopyTo(_buffer.AsSpan(_length));
@@ -284,7 +323,7 @@ internal sealed class MispResponseFilter
         var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
         try
         {
-            while (!_done && PendingLookups is null)
+            while (!_done && PendingLookups is null && !OutputPending)
             {
                 if (_unitStart >= 0)
                 {
@@ -590,7 +629,14 @@ internal sealed class MispResponseFilter
             }
             else
             {
-                _decision.Emit(value.Span, output);
+                _emitCursor = _decision.BeginEmit();
+                _emittingUnitEnd = unitEnd;
+                if (!_decision.EmitSlice(value.Span, output, ref _emitCursor, OutputSliceBytes))
+                {
+                    // The rest is written by ContinueOutput, once the caller has sent this slice.
+                    OutputPending = true;
+                    return;
+                }
             }
 
             if (frame is not null)
@@ -603,6 +649,11 @@ internal sealed class MispResponseFilter
             SingleRecordWithheld = outcome.Record;
         }
 
+        EndUnit(unitEnd, frame);
+    }
+
+    private void EndUnit(long unitEnd, Frame? frame)
+    {
         _emittedAbs = unitEnd;
         _unitStart = -1;
         _unitFrame = null;

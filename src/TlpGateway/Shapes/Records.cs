@@ -111,12 +111,7 @@ internal static class Records
     {
         foreach (var prop in node.Props)
         {
-            if (MispShapes.DataKeys.Contains(prop.Key))
-            {
-                return true;
-            }
-
-            if (prop.Child is { } child ? HoldsData(child) : prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray && RawHoldsData(node.Source.Span[prop.ValueStart..prop.ValueEnd]))
+            if (MispShapes.DataKeys.Contains(prop.Key) || ContainerHoldsData(node, prop))
             {
                 return true;
             }
@@ -135,6 +130,11 @@ internal static class Records
 
         return false;
     }
+
+    /// <summary>Whether a property of <paramref name="holder"/> is an object or array that is named, or holds at any depth a name, that marks MISP data.</summary>
+    public static bool ContainerHoldsData(Node holder, in Prop prop) =>
+        prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray
+            && (MispShapes.DataKeys.Contains(prop.Key) || (prop.Child is { } child ? HoldsData(child) : RawHoldsData(holder.Source.Span[prop.ValueStart..prop.ValueEnd])));
 
     /// <summary>Whether a container the scan skipped holds a name that marks MISP data.</summary>
     public static bool RawHoldsData(ReadOnlySpan<byte> json)
@@ -163,7 +163,7 @@ internal static class Records
     /// <summary><c>{"Note": {"uuid": "modified", ...}}</c>: names that are UUIDs, string values.</summary>
     private static bool AnalystIndex(Node child)
     {
-        if (child.Props.Count == 0)
+        if (child.Props.Length == 0)
         {
             return false;
         }

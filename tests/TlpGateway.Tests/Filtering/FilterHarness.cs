@@ -67,16 +67,23 @@ internal static class FilterHarness
 
     /// <summary>Filters <paramref name="input"/> fed in chunks of <paramref name="chunk"/> bytes; returns the output and the outcomes.</summary>
     /// <param name="lookup">Answers the filter's look-ups of events (as the gateway's look-up through MISP would).</param>
-    public static (byte[] Output, List<UnitOutcome> Outcomes, bool SingleWithheld) Run(byte[] input, FilterContext context, int chunk = 4096, int maxEventBytes = 16 * 1024 * 1024, Func<string, EventAccess>? lookup = null)
+    /// <param name="outputSlice">Released units are written in slices of this many bytes, as the gateway sends large ones.</param>
+    public static (byte[] Output, List<UnitOutcome> Outcomes, bool SingleWithheld) Run(byte[] input, FilterContext context, int chunk = 4096, int maxEventBytes = 16 * 1024 * 1024, Func<string, EventAccess>? lookup = null, int outputSlice = int.MaxValue)
     {
         var outcomes = new List<UnitOutcome>();
-        var filter = new MispResponseFilter(context, maxEventBytes, outcomes.Add);
+        var filter = new MispResponseFilter(context, maxEventBytes, outcomes.Add) { OutputSliceBytes = outputSlice };
         var output = new ArrayBufferWriter<byte>();
         void Resolve()
         {
-            while (filter.PendingLookups is { } uuids)
+            while (filter.PendingLookups is not null || filter.OutputPending)
             {
-                foreach (var uuid in uuids)
+                if (filter.OutputPending)
+                {
+                    filter.ContinueOutput(output);
+                    continue;
+                }
+
+                foreach (var uuid in filter.PendingLookups!)
                 {
                     context.KnownEvents![uuid] = lookup!(uuid);
                 }

@@ -44,6 +44,26 @@ public sealed class MispResponseFilterTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(JsonCaptures))]
+    public void Filter_EveryCaptureWrittenInSlices_SameOutputAsWrittenWhole(string capture)
+    {
+        var input = FilterHarness.Capture(capture);
+        foreach (var requester in new[] { FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, MemberRelation.ThirdParty), FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.AmberStrict, orgId: "3") })
+        {
+            var context = FilterHarness.Context(requester);
+            var whole = FilterHarness.Run(input, context, chunk: 4096);
+
+            // Slices that end inside names, values and edits alike; one byte is the hardest case.
+            foreach (var slice in new[] { 1, 13, 1000 })
+            {
+                var sliced = FilterHarness.Run(input, context, chunk: 4096, outputSlice: slice);
+                Assert.Equal(whole.Output, sliced.Output);
+                Assert.Equal(whole.Outcomes.Select(o => o.Released), sliced.Outcomes.Select(o => o.Released));
+            }
+        }
+    }
+
     [Fact]
     public void Filter_OwnerViewsOwnEvent_ByteIdenticalExceptCorrelations()
     {
