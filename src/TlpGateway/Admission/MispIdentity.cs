@@ -172,6 +172,8 @@ internal sealed partial class IdentityResolver(
     public async ValueTask ForgetAsync(string apiKey, CancellationToken cancellationToken)
     {
         var keyHash = ApiKey.Hash(apiKey);
+
+        // Other replicas remember it until it expires, or until MISP refuses the key to them too (MISP checks the key of every forwarded request).
         _remembered.TryRemove(keyHash, out _);
         try
         {
