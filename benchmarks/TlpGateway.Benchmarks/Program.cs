@@ -12,6 +12,12 @@ internal static class BenchmarkProgram
             return;
         }
 
+        if (args is ["--gateway-without-filter", .. var configuration])
+        {
+            PipelineWithoutFilter.Run(configuration);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
     }
 }

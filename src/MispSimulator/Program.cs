@@ -15,5 +15,13 @@ if (args is ["--generate-restsearch", var size, var seed])
     return;
 }
 
+// `--generate-view ATTRIBUTES SEED` writes one generated /events/view answer of that many attributes to standard output (for the load harness).
+if (args is ["--generate-view", var attributes, var viewSeed])
+{
+    await using var output = Console.OpenStandardOutput();
+    await output.WriteAsync(EventGenerator.View(int.Parse(viewSeed, System.Globalization.CultureInfo.InvariantCulture), int.Parse(attributes, System.Globalization.CultureInfo.InvariantCulture)));
+    return;
+}
+
 var app = SimulatorApplication.Build(args);
 await app.RunAsync();

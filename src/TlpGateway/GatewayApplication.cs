@@ -29,7 +29,12 @@ namespace TlpGateway;
 /// </remarks>
 internal static class GatewayApplication
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null) => Build(args, configure, UseGatewayPipeline);
+
+    /// <param name="args">The configuration arguments.</param>
+    /// <param name="configure">Changes to the builder (the tests').</param>
+    /// <param name="pipeline">The proxy pipeline: <see cref="UseGatewayPipeline"/>, except in the load harness, which times its parts apart.</param>
+    internal static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure, Action<IReverseProxyApplicationBuilder> pipeline)
     {
         // :: Step 1
         if (!Tlp.TagName.NormalisationAvailable)
@@ -81,15 +86,7 @@ internal static class GatewayApplication
         var app = builder.Build();
         app.MapGatewayHealth();
         app.MapGatewayMetrics();
-        app.MapReverseProxy(pipeline =>
-        {
-            // Outermost, so its error bodies never pass through the gateway's own rules.
-            pipeline.UseMiddleware<UpstreamErrorMiddleware>();
-            pipeline.UseAdmission();
-            pipeline.UseRequestModel();
-            pipeline.UseIngressRules();
-            pipeline.UseTlpFiltering();
-        });
+        app.MapReverseProxy(pipeline);
 
         // :: Step 6
         app.Services.GetService<IStartupValidator>()?.Validate();
@@ -97,5 +94,22 @@ internal static class GatewayApplication
         StartupLog.Write(app, polling);
         app.Lifetime.ApplicationStarted.Register(() => started.Value = true);
         return app;
+    }
+
+    /// <summary>The gateway's proxy pipeline: the request's rules, then the egress filter around MISP's answer.</summary>
+    internal static void UseGatewayPipeline(IReverseProxyApplicationBuilder pipeline)
+    {
+        UseRequestRules(pipeline);
+        pipeline.UseTlpFiltering();
+    }
+
+    /// <summary>Everything the gateway runs before the egress filter (alone only in the load harness's row for the pipeline without the filter).</summary>
+    internal static void UseRequestRules(IReverseProxyApplicationBuilder pipeline)
+    {
+        // Outermost, so its error bodies never pass through the gateway's own rules.
+        pipeline.UseMiddleware<UpstreamErrorMiddleware>();
+        pipeline.UseAdmission();
+        pipeline.UseRequestModel();
+        pipeline.UseIngressRules();
     }
 }

@@ -187,7 +187,16 @@ internal sealed partial class AdmissionMiddleware
     /// <summary>MISP sees exactly the key the gateway judged, and nothing else it could authenticate with.</summary>
     private static void ForwardOnlyJudgedKey(HttpRequest request, string key)
     {
-        foreach (var carrier in request.Headers.Keys.Where(ApiKey.CarriesKey).ToList())
+        List<string>? carriers = null;
+        foreach (var header in request.Headers)
+        {
+            if (ApiKey.CarriesKey(header.Key))
+            {
+                (carriers ??= []).Add(header.Key);
+            }
+        }
+
+        foreach (var carrier in carriers ?? [])
         {
             request.Headers.Remove(carrier);
         }
@@ -206,8 +215,18 @@ internal sealed partial class AdmissionMiddleware
     }
 
     /// <summary>CakePHP's method overrides, under any spelling PHP reads as the same header.</summary>
-    private static bool HasMethodOverride(IHeaderDictionary headers) =>
-        headers.Keys.Any(name => ApiKey.PhpName(name) is "X_HTTP_METHOD_OVERRIDE" or "X_HTTP_METHOD" or "X_METHOD_OVERRIDE");
+    private static bool HasMethodOverride(IHeaderDictionary headers)
+    {
+        foreach (var header in headers)
+        {
+            if (ApiKey.HasPhpName(header.Key, "X_HTTP_METHOD_OVERRIDE") || ApiKey.HasPhpName(header.Key, "X_HTTP_METHOD") || ApiKey.HasPhpName(header.Key, "X_METHOD_OVERRIDE"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsApiKeyParameter(string name) => string.Equals(name, "apikey", StringComparison.OrdinalIgnoreCase);
 

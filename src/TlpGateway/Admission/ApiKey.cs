@@ -26,15 +26,34 @@ internal static class ApiKey
     private const string MispAuthVariable = "X_MISP_AUTH";
     private const string AuthorizationVariable = "AUTHORIZATION";
 
-    /// <summary>The name PHP gives a header's <c>$_SERVER</c> entry, without <c>HTTP_</c>.</summary>
-    public static string PhpName(string headerName)
+    /// <summary>
+    /// Whether PHP gives this header the <c>$_SERVER</c> entry <c>HTTP_</c> + <paramref name="phpName"/>:
+    /// its name upper-cased (invariant) with <c>-</c> as <c>_</c>. Compared a character at a time, as
+    /// upper-casing the whole name would read it, without building that name for every header of every request.
+    /// </summary>
+    public static bool HasPhpName(string headerName, string phpName)
     {
         ArgumentNullException.ThrowIfNull(headerName);
-        return headerName.Replace('-', '_').ToUpperInvariant();
+        ArgumentNullException.ThrowIfNull(phpName);
+        if (headerName.Length != phpName.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < headerName.Length; i++)
+        {
+            var c = headerName[i];
+            if ((c == '-' ? '_' : char.ToUpperInvariant(c)) != phpName[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Whether MISP could read an API key from this header (any spelling of <c>Authorization</c> or <c>X-MISP-AUTH</c>).</summary>
-    public static bool CarriesKey(string headerName) => PhpName(headerName) is MispAuthVariable or AuthorizationVariable;
+    public static bool CarriesKey(string headerName) => HasPhpName(headerName, MispAuthVariable) || HasPhpName(headerName, AuthorizationVariable);
 
     public static ApiKeyProblem TryRead(IHeaderDictionary headers, out string key)
     {
@@ -69,8 +88,31 @@ internal static class ApiKey
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
     }
 
-    private static StringValues ValuesOf(IHeaderDictionary headers, string phpName) =>
-        new([.. headers.Where(h => PhpName(h.Key) == phpName).SelectMany(h => h.Value.ToArray())]);
+    /// <summary>The values of every header PHP names <paramref name="phpName"/>; one such header's own values when there is one (the usual case).</summary>
+    private static StringValues ValuesOf(IHeaderDictionary headers, string phpName)
+    {
+        var values = StringValues.Empty;
+        List<string?>? several = null;
+        var found = false;
+        foreach (var header in headers)
+        {
+            if (!HasPhpName(header.Key, phpName))
+            {
+                continue;
+            }
+
+            if (!found)
+            {
+                (values, found) = (header.Value, true);
+                continue;
+            }
+
+            several ??= [.. values];
+            several.AddRange(header.Value);
+        }
+
+        return several is null ? values : new StringValues([.. several]);
+    }
 
     private static ApiKeyProblem Single(StringValues values, out string? key)
     {

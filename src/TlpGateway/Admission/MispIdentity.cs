@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -79,6 +80,17 @@ internal interface IIdentityResolver
     ValueTask ForgetAsync(string apiKey, CancellationToken cancellationToken);
 }
 
+/// <summary>An identity as cached, with the time its entry expires (MISP is asked again from then on).</summary>
+internal sealed record CachedIdentity(
+    [property: JsonPropertyName("identity")] MispIdentity Identity,
+    [property: JsonPropertyName("expiresAt")] DateTimeOffset ExpiresAt);
+
+/// <remarks>
+/// This process remembers the identities it resolved or read from the shared cache, each until its
+/// shared entry expires, so a request neither waits for Redis nor reads JSON to learn what the
+/// process already knew. Suspension and revocation are judged after the look-up, from the members
+/// registry, so they still take effect at once; a key MISP refuses is forgotten here and in the cache.
+/// </remarks>
 internal sealed partial class IdentityResolver(
     IMispLookupClient misp,
     IDistributedCache cache,
@@ -87,17 +99,39 @@ internal sealed partial class IdentityResolver(
     TimeProvider timeProvider,
     ILogger<IdentityResolver> logger) : IIdentityResolver
 {
-    private const string CacheKeyPrefix = "identity:";
+    /// <summary>How many identities the process remembers: one per key in use, bounded against a flood of keys.</summary>
+    internal const int MaxRemembered = 10_000;
+
+    // Entries name their expiry: entries of the form before it are not read.
+    private const string CacheKeyPrefix = "identity:v2:";
+
+    private readonly ConcurrentDictionary<string, CachedIdentity> _remembered = new(StringComparer.Ordinal);
+
+    /// <summary>How many identities the process remembers now.</summary>
+    internal int RememberedCount => _remembered.Count;
 
     public async ValueTask<(IdentityOutcome Outcome, MispIdentity? Identity)> ResolveAsync(string apiKey, CancellationToken cancellationToken)
     {
         var keyHash = ApiKey.Hash(apiKey);
-        var cacheKey = CacheKeyPrefix + keyHash;
-        var cached = await cache.TryGetJsonAsync<MispIdentity>(cacheKey, CacheFailed, cancellationToken);
-        if (cached is not null)
+        var now = timeProvider.GetUtcNow();
+        if (_remembered.TryGetValue(keyHash, out var remembered))
         {
+            if (remembered.ExpiresAt > now)
+            {
+                metrics.CacheLookup("identity", hit: true);
+                return (IdentityOutcome.Resolved, remembered.Identity);
+            }
+
+            _remembered.TryRemove(new KeyValuePair<string, CachedIdentity>(keyHash, remembered));
+        }
+
+        var cacheKey = CacheKeyPrefix + keyHash;
+        var cached = await cache.TryGetJsonAsync<CachedIdentity>(cacheKey, CacheFailed, cancellationToken);
+        if (cached is { Identity: not null } && cached.ExpiresAt > now)
+        {
+            Remember(keyHash, cached, now);
             metrics.CacheLookup("identity", hit: true);
-            return (IdentityOutcome.Resolved, cached);
+            return (IdentityOutcome.Resolved, cached.Identity);
         }
 
         metrics.CacheLookup("identity", hit: false);
@@ -128,13 +162,19 @@ internal sealed partial class IdentityResolver(
         }
 
         metrics.IdentityLookup("resolved", timeProvider.GetElapsedTime(started));
-        await cache.TrySetJsonAsync(cacheKey, identity, options.Value.IdentityCacheDuration, CacheFailed, cancellationToken);
+        var duration = options.Value.IdentityCacheDuration;
+        var entry = new CachedIdentity(identity, now + duration);
+        await cache.TrySetJsonAsync(cacheKey, entry, duration, CacheFailed, cancellationToken);
+        Remember(keyHash, entry, now);
         return (IdentityOutcome.Resolved, identity);
     }
 
     public async ValueTask ForgetAsync(string apiKey, CancellationToken cancellationToken)
     {
         var keyHash = ApiKey.Hash(apiKey);
+
+        // Other replicas remember it until it expires, or until MISP refuses the key to them too (MISP checks the key of every forwarded request).
+        _remembered.TryRemove(keyHash, out _);
         try
         {
             await cache.RemoveAsync(CacheKeyPrefix + keyHash, cancellationToken);
@@ -145,6 +185,25 @@ internal sealed partial class IdentityResolver(
             // A replica that cannot reach the shared cache keeps the identity until it expires (IdentityCacheDuration).
             CacheFailed(ex);
         }
+    }
+
+    private void Remember(string keyHash, CachedIdentity entry, DateTimeOffset now)
+    {
+        if (_remembered.Count >= MaxRemembered)
+        {
+            foreach (var (hash, expired) in _remembered.Where(e => e.Value.ExpiresAt <= now))
+            {
+                _remembered.TryRemove(new KeyValuePair<string, CachedIdentity>(hash, expired));
+            }
+
+            if (_remembered.Count >= MaxRemembered)
+            {
+                // More keys in use at once than the bound: start again rather than track which is oldest.
+                _remembered.Clear();
+            }
+        }
+
+        _remembered[keyHash] = entry;
     }
 
     // A shared cache that is down only costs a look-up: MISP stays the authority.

@@ -39,7 +39,7 @@ internal sealed class RequesterFeature(Requester requester)
     /// The admitted requester, for the rules after admission; without one (admission did not run)
     /// nothing may reach MISP or leave it, so the request is refused here.
     /// </summary>
-    public static async Task<Requester?> RequireAsync(HttpContext context)
+    public static async ValueTask<Requester?> RequireAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Features.Get<RequesterFeature>()?.Requester is { } requester)

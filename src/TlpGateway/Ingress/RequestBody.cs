@@ -14,7 +14,7 @@ internal readonly record struct BodyRefusal(int Status, string Reason, string Me
 /// </summary>
 internal static class RequestBody
 {
-    public static async Task<(byte[]? Body, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static async ValueTask<(byte[]? Body, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength is 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using TlpGateway.Endpoints;
 
@@ -14,33 +16,42 @@ internal static class CanonicalRequest
     /// <summary>Names only MISP's own clients would put in a URL: removed wherever they appear.</summary>
     public const string ApiKeyParameter = "apikey";
 
+    private static readonly ConcurrentDictionary<(EndpointParameters Parameters, bool Search), FrozenSet<string>> ControlledSets = new();
+
     /// <summary>The parameter names the gateway writes itself on <paramref name="endpoint"/> (compared case-insensitively).</summary>
     public static IReadOnlySet<string> ControlledNames(MispEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+
+        // The same few sets for every request: built once for each kind of endpoint.
+        return ControlledSets.GetOrAdd((endpoint.Parameters, endpoint.Search is not null), static kind => BuildControlledNames(kind.Parameters, kind.Search));
+    }
+
+    private static FrozenSet<string> BuildControlledNames(EndpointParameters parameters, bool search)
+    {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ApiKeyParameter };
-        if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags))
+        if (parameters.HasFlag(EndpointParameters.LocalTags))
         {
             names.Add("excludeLocalTags");
         }
 
-        if (endpoint.Parameters.HasFlag(EndpointParameters.EventTags))
+        if (parameters.HasFlag(EndpointParameters.EventTags))
         {
             names.Add("includeEventTags");
         }
 
-        if (endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex))
+        if (parameters.HasFlag(EndpointParameters.MinimalIndex))
         {
             names.Add("minimal");
             names.Add("searchminimal");
         }
 
-        if (endpoint.Search is not null || endpoint.Parameters.HasFlag(EndpointParameters.ReturnFormat))
+        if (search || parameters.HasFlag(EndpointParameters.ReturnFormat))
         {
             names.Add("returnFormat");
         }
 
-        return names;
+        return names.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>

@@ -16,7 +16,14 @@ internal sealed class RequestMetrics
         _refused = meter.CreateCounter<long>("tlpgateway.requests.refused", "{request}", "Requests refused before MISP was asked, by reason.");
     }
 
-    public void Served(string endpoint) => _served.Add(1, new KeyValuePair<string, object?>("tlpgateway.endpoint", endpoint));
+    public void Served(Endpoints.MispEndpoint endpoint)
+    {
+        // The endpoint's name is built only when the counter is collected (not by default): not on every request.
+        if (_served.Enabled)
+        {
+            _served.Add(1, new KeyValuePair<string, object?>("tlpgateway.endpoint", endpoint.ToString()));
+        }
+    }
 
     public void Refused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("tlpgateway.reason", reason));
 }

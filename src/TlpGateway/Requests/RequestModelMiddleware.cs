@@ -174,9 +174,18 @@ internal sealed class RequestModelMiddleware(
         request.Path = new PathString(path);
 
         // A web server may hand PHP headers with underscores, which then stand for other headers (X_HTTP_METHOD_OVERRIDE).
-        foreach (var underscored in request.Headers.Keys.Where(k => k.Contains('_', StringComparison.Ordinal)).ToList())
+        List<string>? underscored = null;
+        foreach (var header in request.Headers)
         {
-            request.Headers.Remove(underscored);
+            if (header.Key.Contains('_', StringComparison.Ordinal))
+            {
+                (underscored ??= []).Add(header.Key);
+            }
+        }
+
+        foreach (var name in underscored ?? [])
+        {
+            request.Headers.Remove(name);
         }
 
         request.QueryString = CanonicalRequest.Query(model);
@@ -202,7 +211,7 @@ internal sealed class RequestModelMiddleware(
 
         context.Features.Set(expectation);
         context.Features.Set(model);
-        metrics.Served(endpoint.ToString());
+        metrics.Served(endpoint);
         try
         {
             await next(context);

@@ -108,4 +108,19 @@ public sealed class ApiKeyTests
     {
         Assert.Equal(carries, ApiKey.CarriesKey(name));
     }
+
+    [Theory]
+    [InlineData("x-http-method-override", "X_HTTP_METHOD_OVERRIDE")]
+    [InlineData("X_Http_Method", "X_HTTP_METHOD")]
+    [InlineData("X-HTTP-METHOD", "X_HTTP_METHODS")]
+    [InlineData("X-HTTP-METHODS", "X_HTTP_METHOD")]
+    [InlineData("authorization", "AUTHORIZATION")]
+    [InlineData("author\u0131zation", "AUTHORIZATION")]
+    [InlineData("x-mi\u017Fp-auth", "X_MISP_AUTH")]
+    [InlineData("x-misp-aut\uD801\uDC28", "X_MISP_AUTH")]
+    [InlineData("", "")]
+    public void HasPhpName_AnyName_SameAsUpperCasingTheWholeName(string name, string phpName)
+    {
+        Assert.Equal(name.Replace('-', '_').ToUpperInvariant() == phpName, ApiKey.HasPhpName(name, phpName));
+    }
 }
