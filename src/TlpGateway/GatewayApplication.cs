@@ -50,9 +50,11 @@ internal static class GatewayApplication
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
 
-        // A failure to start is reported once, as one line, by the caller: not also as the host's stack trace.
+        // A failure to start is reported once, as one line, by the caller: not also as the host's stack
+        // trace. The rule names the host's category only: a rule for every category would take the
+        // place of the configured levels (Logging:LogLevel) and let everything through.
         var started = new StrongBox<bool>();
-        builder.Logging.AddFilter((_, category, level) => started.Value || level < LogLevel.Error || category != "Microsoft.Extensions.Hosting.Internal.Host");
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Warning && (started.Value || level < LogLevel.Error));
 
         // :: Step 4
         var section = builder.Configuration.GetSection(GatewayOptions.SectionName);

@@ -7,9 +7,11 @@ using Microsoft.Extensions.Options;
 namespace TlpGateway.Audit;
 
 /// <summary>
-/// Writes every audit record to the log and, through a background writer, as one JSON line to an
-/// append-only file. Losing the file is itself reported (an error log and a metric), and the
-/// records keep going to the log; the request path never waits for the disk.
+/// Writes every audit record, through a background writer, as one JSON line to an append-only
+/// file, and to the log: at <see cref="LogLevel.Debug"/> while the file is written (a large answer
+/// has a record per removed item, thousands of them, which the file holds), at
+/// <see cref="LogLevel.Information"/> once the file cannot be written. Losing the file is itself
+/// reported (an error log and a metric); the request path never waits for the disk.
 /// </summary>
 internal sealed partial class JsonLinesAuditTrail : IAuditTrail, IAsyncDisposable
 {
@@ -45,7 +47,12 @@ internal sealed partial class JsonLinesAuditTrail : IAuditTrail, IAsyncDisposabl
     public void Write(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        LogRecord(_logger, record.Action, record.Reason, record.Member ?? "-", record.Address ?? "-", record.Method ?? "-", record.Path ?? "-", record.EventUuid ?? "-", record.ItemUuid ?? "-");
+        var level = SinkHealthy ? LogLevel.Debug : LogLevel.Information;
+        if (_logger.IsEnabled(level))
+        {
+            LogRecord(_logger, level, record.Action, record.Reason, record.Member ?? "-", record.Address ?? "-", record.Method ?? "-", record.Path ?? "-", record.EventUuid ?? "-", record.ItemUuid ?? "-");
+        }
+
         if (!_queue.Writer.TryWrite(record))
         {
             Failed("queue full");
@@ -108,8 +115,8 @@ internal sealed partial class JsonLinesAuditTrail : IAuditTrail, IAsyncDisposabl
         LogSinkFailed(_logger, _path, reason);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Audit {Action} {Reason}: member {Member}, address {Address}, {Method} {Path}, event {EventUuid}, item {ItemUuid}")]
-    private static partial void LogRecord(ILogger logger, string action, string reason, string member, string address, string method, string path, string eventUuid, string itemUuid);
+    [LoggerMessage(Message = "Audit {Action} {Reason}: member {Member}, address {Address}, {Method} {Path}, event {EventUuid}, item {ItemUuid}")]
+    private static partial void LogRecord(ILogger logger, LogLevel level, string action, string reason, string member, string address, string method, string path, string eventUuid, string itemUuid);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit file {Path} cannot be written ({Reason}); records go to the log only")]
     private static partial void LogSinkFailed(ILogger logger, string path, string reason);

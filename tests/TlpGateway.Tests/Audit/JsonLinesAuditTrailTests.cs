@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using TlpGateway.Audit;
 
@@ -77,5 +79,46 @@ public sealed class JsonLinesAuditTrailTests : IDisposable
 
         Assert.False(trail.SinkHealthy);
         Assert.True(Interlocked.Read(ref failures) >= 1);
+    }
+
+    [Fact]
+    public async Task Write_FileWritten_RecordLoggedAtDebugOnly()
+    {
+        var logger = new FakeLogger<JsonLinesAuditTrail>();
+        var trail = new JsonLinesAuditTrail(
+            Options.Create(new AuditOptions { Path = Path.Combine(_directory.FullName, "audit.jsonl") }),
+            TimeProvider.System,
+            _services.GetRequiredService<IMeterFactory>(),
+            logger);
+
+        trail.Write(Record(1));
+        await trail.DisposeAsync();
+
+        Assert.True(trail.SinkHealthy);
+        var record = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Equal(LogLevel.Debug, record.Level);
+    }
+
+    [Fact]
+    public async Task Write_FileFailing_RecordsLoggedAtInformation()
+    {
+        var logger = new FakeLogger<JsonLinesAuditTrail>();
+        var trail = new JsonLinesAuditTrail(
+            Options.Create(new AuditOptions { Path = "/proc/tlpgateway-cannot-write/audit.jsonl" }),
+            TimeProvider.System,
+            _services.GetRequiredService<IMeterFactory>(),
+            logger);
+        trail.Write(Record(1));
+        for (var i = 0; i < 500 && trail.SinkHealthy; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        trail.Write(Record(2));
+        await trail.DisposeAsync();
+
+        var records = logger.Collector.GetSnapshot();
+        Assert.Contains(records, r => r.Level == LogLevel.Error && r.Message.Contains("cannot be written", StringComparison.Ordinal));
+        Assert.Contains(records, r => r.Level == LogLevel.Information && r.Message.Contains("member m2", StringComparison.Ordinal));
     }
 }
