@@ -239,7 +239,7 @@ internal sealed class JsonScan
     private const int MaxPooledNodes = 16 * 1024;
 
     // Chunks of 48 KB and 32 KB (below the large object heap's threshold), shared by all scanners:
-    // enough for one held event of about 20 MB stays pooled (24 MB and 2 MB at most).
+    // the chunks of one held event of about 20 MB stay pooled (24 MB and 2 MB at most).
     private const int PropChunk = 2 * 1024;
     private const int ItemChunk = 4 * 1024;
     private static readonly ArrayPool<Prop> PropChunks = ArrayPool<Prop>.Create(PropChunk, 512);
