@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.Text.Json;
+using TlpGateway.Decision;
+using TlpGateway.Shapes;
+
+namespace TlpGateway.Filtering;
+
+/// <summary>
+/// Where the records are in an answer: the envelope (<c>{"response": ...}</c>, the lists and
+/// object-lists of records and attribute rows) is copied as it comes, and each record found in it
+/// starts a held unit.
+/// </summary>
+internal sealed partial class MispResponseFilter
+{
+    private sealed class Frame(FrameKind kind)
+    {
+        public FrameKind Kind { get; } = kind;
+
+        public bool AnyKept { get; set; }
+    }
+
+    private enum FrameKind
+    {
+        /// <summary>The top-level object of a <c>{"response": ...}</c> envelope.</summary>
+        Envelope,
+
+        /// <summary>A list of records: the top-level array, or <c>response</c> as a list.</summary>
+        Records,
+
+        /// <summary><c>response</c> as an object: holding <c>Attribute</c>, or PHP's object-list of records.</summary>
+        ResponseObject,
+
+        /// <summary>The rows of <c>response.Attribute</c>, a list or an object-list.</summary>
+        AttributeRows,
+        AttributeRowObject,
+    }
+
+    /// <summary>
+    /// Reads the document's first token: an array is a list of records; an object is the envelope
+    /// when its first name is <c>response</c>, else one record held whole. False when more input is needed.
+    /// </summary>
+    private bool StartDocument(ref Utf8JsonReader reader, bool isFinal, IBufferWriter<byte> output)
+    {
+        var consumed = (int)reader.BytesConsumed;
+        var rest = _buffer.AsSpan((int)(_readAbs - _bufferBase) + consumed, _length - (int)(_readAbs - _bufferBase) - consumed);
+        var first = rest.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first < 0)
+        {
+            return false;
+        }
+
+        if (rest[first] == (byte)'{')
+        {
+            // Look at the first name before deciding: the envelope streams, a record is held whole.
+            switch (IsEnvelope(rest[(first + 1)..], isFinal))
+            {
+                case null:
+                    return false;
+                case false:
+                    if (!reader.Read())
+                    {
+                        return false;
+                    }
+
+                    BeginUnit(_readAbs + reader.TokenStartIndex, _readAbs + reader.TokenStartIndex, UnitPlace.Record, frame: null, isArray: false);
+                    return true;
+            }
+
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            CopyInput(_readAbs + reader.BytesConsumed, output);
+            _frames.Push(new Frame(FrameKind.Envelope));
+            return true;
+        }
+
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new FilterException("a bare JSON value in place of MISP's answer");
+        }
+
+        CopyInput(_readAbs + reader.BytesConsumed, output);
+        _frames.Push(new Frame(FrameKind.Records));
+        return true;
+    }
+
+    /// <summary>Whether an object whose brace came just before <paramref name="afterBrace"/> starts with the name <c>response</c>; null when more input is needed.</summary>
+    private static bool? IsEnvelope(ReadOnlySpan<byte> afterBrace, bool isFinal)
+    {
+        var name = afterBrace.IndexOfAnyExcept(" \t\r\n"u8);
+        if (name < 0)
+        {
+            return isFinal ? false : null;
+        }
+
+        var rest = afterBrace[name..];
+        if (!rest.StartsWith(ResponseName))
+        {
+            return rest.Length < ResponseName.Length && ResponseName.AsSpan().StartsWith(rest) && !isFinal ? null : false;
+        }
+
+        var colon = rest[ResponseName.Length..].IndexOfAnyExcept(" \t\r\n"u8);
+        if (colon < 0)
+        {
+            return isFinal ? false : null;
+        }
+
+        return rest[ResponseName.Length + colon] == (byte)':';
+    }
+
+    private void HandleToken(ref Utf8JsonReader reader, long tokenStart, long tokenEnd, IBufferWriter<byte> output)
+    {
+        var type = reader.TokenType;
+        var frame = _frames.Peek();
+        if (type is JsonTokenType.EndObject or JsonTokenType.EndArray)
+        {
+            CopyInput(tokenEnd, output);
+            _frames.Pop();
+            _done = _frames.Count == 0;
+            return;
+        }
+
+        var isObjectFrame = frame.Kind is FrameKind.Envelope or FrameKind.ResponseObject or FrameKind.AttributeRowObject;
+        if (isObjectFrame && type == JsonTokenType.PropertyName)
+        {
+            _pendingNameStart = tokenStart;
+            _pendingKey = JsonScan.KeyOf(ref reader);
+            if (reader.ValueSpan.SequenceEqual("response"u8) && frame.Kind == FrameKind.Envelope)
+            {
+                _pendingKey = Key.Other;
+                _pendingIsResponse = true;
+            }
+
+            return;
+        }
+
+        var elementStart = isObjectFrame ? _pendingNameStart : tokenStart;
+        var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
+        var key = _pendingKey;
+        var isResponse = _pendingIsResponse;
+        _pendingIsResponse = false;
+        _pendingKey = Key.Other;
+
+        switch (frame.Kind)
+        {
+            case FrameKind.Envelope when isResponse:
+                if (type == JsonTokenType.StartArray)
+                {
+                    Descend(frame, elementStart, tokenEnd, FrameKind.Records, output);
+                    return;
+                }
+
+                if (type == JsonTokenType.StartObject)
+                {
+                    // An object under "response": rows of attributes, or PHP's object-list of records.
+                    Descend(frame, elementStart, tokenEnd, FrameKind.ResponseObject, output);
+                    return;
+                }
+
+                throw new FilterException("\"response\" holds neither a list nor an object");
+
+            case FrameKind.Envelope:
+                // Beside "response" only what holds no MISP data may stand: judged as a record of its own.
+                BeginOrPass(frame, elementStart, tokenStart, tokenEnd, type, UnitPlace.Record, output);
+                return;
+
+            case FrameKind.ResponseObject when key == Key.Attribute && type == JsonTokenType.StartArray:
+                Descend(frame, elementStart, tokenEnd, FrameKind.AttributeRows, output);
+                return;
+
+            case FrameKind.ResponseObject when key == Key.Attribute && type == JsonTokenType.StartObject:
+                Descend(frame, elementStart, tokenEnd, FrameKind.AttributeRowObject, output);
+                return;
+
+            case FrameKind.ResponseObject when key == Key.Index:
+                BeginOrPass(frame, elementStart, tokenStart, tokenEnd, type, UnitPlace.Record, output);
+                return;
+
+            case FrameKind.ResponseObject:
+                throw new FilterException("\"response\" is an object holding neither Attribute nor a list of records");
+
+            case FrameKind.AttributeRows:
+            case FrameKind.AttributeRowObject:
+                if (frame.Kind == FrameKind.AttributeRowObject && key != Key.Index)
+                {
+                    throw new FilterException("a list of attributes written as an object with names that are not indices");
+                }
+
+                RequireObject(type, "an attribute row");
+                BeginUnit(elementStart, tokenStart, UnitPlace.AttributeRow, frame, isArray: false);
+                return;
+
+            default:
+                // An element of a list of records: strings (lists of UUIDs a sync answer gives back) pass; containers are records.
+                BeginOrPass(frame, elementStart, tokenStart, tokenEnd, type, UnitPlace.Record, output);
+                return;
+        }
+    }
+
+    private bool _pendingIsResponse;
+
+    private void BeginOrPass(Frame frame, long elementStart, long tokenStart, long tokenEnd, JsonTokenType type, UnitPlace place, IBufferWriter<byte> output)
+    {
+        if (type is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            BeginUnit(elementStart, tokenStart, place, frame, type == JsonTokenType.StartArray);
+            return;
+        }
+
+        // A scalar element carries no MISP data by itself.
+        _unitStart = elementStart;
+        _unitValueStart = tokenStart;
+        _unitFrame = frame;
+        _unitPlace = UnitPlace.Scalar;
+        FinishUnit(tokenEnd, output);
+    }
+
+    private static void RequireObject(JsonTokenType type, string what)
+    {
+        if (type != JsonTokenType.StartObject)
+        {
+            throw new FilterException(what + " is not an object");
+        }
+    }
+
+    private void Descend(Frame frame, long elementStart, long tokenEnd, FrameKind kind, IBufferWriter<byte> output)
+    {
+        EmitGap(frame, elementStart, output);
+        CopyInput(tokenEnd, output);
+        frame.AnyKept = true;
+        _frames.Push(new Frame(kind));
+    }
+}
