@@ -22,7 +22,7 @@ namespace TlpGateway.Filtering;
 /// read, never with MISP's <c>Location</c>; an error answer MISP sent without a body, or with one
 /// the gateway cannot read, keeps MISP's status.
 /// </remarks>
-internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
+internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBodyFeature
 {
     // Headers that describe MISP's unfiltered answer: its size, version, count and export details.
     // A released held event (of megabytes) leaves in slices of this size, each sent before the next is written.
@@ -95,20 +95,6 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
 
     public PipeWriter Writer => field ??= PipeWriter.Create(this, new StreamPipeWriterOptions(leaveOpen: true));
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public void DisableBuffering() => _inner.DisableBuffering();
 
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -133,12 +119,6 @@ internal sealed partial class FilteringBody : Stream, IHttpResponseBodyFeature
             await _inner.Stream.FlushAsync(cancellationToken);
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 

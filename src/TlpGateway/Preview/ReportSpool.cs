@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
+using TlpGateway.Filtering;
 
 namespace TlpGateway.Preview;
 
@@ -38,24 +39,10 @@ internal sealed class ReportSpool : IDisposable
     }
 
     /// <summary>Bytes to a <see cref="TextWriter"/>: UTF-8 decoded as it comes, a character cut between two writes included.</summary>
-    private sealed class TextWriterStream(TextWriter output) : Stream
+    private sealed class TextWriterStream(TextWriter output) : WriteOnlyStream
     {
         private readonly Decoder _decoder = Utf8.GetDecoder();
         private char[] _chars = [];
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -84,11 +71,5 @@ internal sealed class ReportSpool : IDisposable
         }
 
         public override void Flush() => output.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
