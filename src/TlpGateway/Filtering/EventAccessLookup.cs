@@ -44,6 +44,17 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
     public Task<EventAccess[]> GetManyAsync(IReadOnlyList<string> references, Requester requester, CommunitySettings community, CancellationToken cancellationToken) =>
         GetManyAsync(references, requester, community, depth: 0, cancellationToken);
 
+    /// <summary>
+    /// Looks up what <paramref name="filter"/> waits for (<see cref="MispResponseFilter.PendingLookups"/>),
+    /// makes it known through <paramref name="context"/> and lets the filter go on, until it waits for nothing.
+    /// </summary>
+    public Task ResolveAsync(MispResponseFilter filter, FilterContext context, IBufferWriter<byte> output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(context);
+        return ResolveAsync(filter, context, output, depth: 0, cancellationToken);
+    }
+
     /// <summary>The event an attribute, object or report belongs to, through <c>/{controller}/view/{id}</c>.</summary>
     public async Task<string?> EventOfAsync(string controller, string id, Requester requester, CancellationToken cancellationToken)
     {
@@ -246,9 +257,9 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         try
         {
             filter.Write(body, sink);
-            await ResolveAsync(filter, context, sink, depth, cancellationToken);
+            await ResolveAsync(filter, context, sink, depth + 1, cancellationToken);
             filter.Complete(sink);
-            await ResolveAsync(filter, context, sink, depth, cancellationToken);
+            await ResolveAsync(filter, context, sink, depth + 1, cancellationToken);
         }
         catch (FilterException)
         {
@@ -258,17 +269,17 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         return filter;
     }
 
-    private async Task ResolveAsync(MispResponseFilter filter, FilterContext context, ArrayBufferWriter<byte> sink, int depth, CancellationToken cancellationToken)
+    private async Task ResolveAsync(MispResponseFilter filter, FilterContext context, IBufferWriter<byte> output, int depth, CancellationToken cancellationToken)
     {
         while (filter.PendingLookups is { } pending)
         {
-            var found = await GetManyAsync(pending, context.Requester, context.Community, depth + 1, cancellationToken);
+            var found = await GetManyAsync(pending, context.Requester, context.Community, depth, cancellationToken);
             for (var i = 0; i < pending.Count; i++)
             {
                 context.KnownEvents![pending[i]] = found[i];
             }
 
-            filter.Resume(sink);
+            filter.Resume(output);
         }
     }
 }

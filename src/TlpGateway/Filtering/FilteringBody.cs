@@ -319,20 +319,9 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         return false;
     }
 
-    /// <summary>Looks up the events a held unit depends on (one search for its events); a failed look-up counts as an event the requester may not receive.</summary>
-    private async Task ResolveLookupsAsync(CancellationToken cancellationToken)
-    {
-        while (_filter!.PendingLookups is { } references)
-        {
-            var found = await _events.GetManyAsync(references, _filterContext.Requester, _filterContext.Community, cancellationToken);
-            for (var i = 0; i < references.Count; i++)
-            {
-                _filterContext.KnownEvents![references[i]] = found[i];
-            }
-
-            _filter.Resume(_filterOutput);
-        }
-    }
+    /// <summary>Looks up the events a held unit depends on; a failed look-up counts as an event the requester may not receive.</summary>
+    private Task ResolveLookupsAsync(CancellationToken cancellationToken) =>
+        _events.ResolveAsync(_filter!, _filterContext, _filterOutput, cancellationToken);
 
     private void OnUnit(UnitOutcome outcome)
     {
