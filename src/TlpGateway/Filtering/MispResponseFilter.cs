@@ -116,6 +116,9 @@ internal sealed partial class MispResponseFilter
     /// <summary>A released unit is being written in slices: the caller sends what was written and calls <see cref="ContinueOutput"/>.</summary>
     public bool OutputPending { get; private set; }
 
+    /// <summary>The filter waits for its caller: for look-ups, or to send a slice.</summary>
+    private bool Waiting => PendingLookups is not null || OutputPending;
+
     /// <summary>How many units (events, rows, items) have been released so far.</summary>
     public int UnitsReleased { get; private set; }
 
@@ -145,7 +148,7 @@ internal sealed partial class MispResponseFilter
     {
         _final = true;
         Run(isFinal: true, output);
-        if (PendingLookups is null && !OutputPending)
+        if (!Waiting)
         {
             Finish(output);
         }
@@ -162,12 +165,12 @@ internal sealed partial class MispResponseFilter
             throw new FilterException("a looked-up event is still unknown");
         }
 
-        if (PendingLookups is null && !OutputPending)
+        if (!Waiting)
         {
             Run(_final, output);
         }
 
-        if (_final && PendingLookups is null && !OutputPending)
+        if (_final && !Waiting)
         {
             Finish(output);
         }
@@ -195,7 +198,7 @@ internal sealed partial class MispResponseFilter
 
         EndUnit(_emittingUnitEnd, _unitFrame);
         Run(_final, output);
-        if (_final && PendingLookups is null && !OutputPending)
+        if (_final && !Waiting)
         {
             Finish(output);
         }
@@ -300,7 +303,7 @@ internal sealed partial class MispResponseFilter
         var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
         try
         {
-            while (!_done && PendingLookups is null && !OutputPending)
+            while (!_done && !Waiting)
             {
                 if (_unitStart >= 0)
                 {
