@@ -34,6 +34,34 @@ public sealed class HeldMemoryTests
         Assert.True(allocated < input.Length / 4, $"holding a {input.Length:N0}-byte event allocated {allocated:N0} bytes");
     }
 
+    [Fact]
+    public void Filter_AttributesAsPhpObjectListLongerThanAnArenaChunk_JudgedAsTheListIs()
+    {
+        // 3,000 attributes as PHP's object-list {"0": ..., "1": ...}: one object with more properties
+        // than an arena chunk holds, so its run gets a chunk of its own.
+        var list = EventGenerator.View(seed: 9, attributes: 4_500, index: 1);
+        var evt = System.Text.Json.Nodes.JsonNode.Parse(list)!;
+        var attributes = evt["Event"]!["Attribute"]!.AsArray();
+        var objectList = new System.Text.Json.Nodes.JsonObject();
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            objectList[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = attributes[i]!.DeepClone();
+        }
+
+        evt["Event"]!["Attribute"] = objectList;
+        var input = System.Text.Encoding.UTF8.GetBytes(evt.ToJsonString());
+        var context = FilterHarness.Context(FilterHarness.Requester(maxTlp: TlpLevel.Green));
+
+        var fromList = System.Text.Json.Nodes.JsonNode.Parse(FilterHarness.Run(list, context).Output)!["Event"]!["Attribute"]!.AsArray()
+            .Select(a => (string)a!["uuid"]!).ToList();
+        var fromObjectList = System.Text.Json.Nodes.JsonNode.Parse(FilterHarness.Run(input, context).Output)!["Event"]!["Attribute"]!.AsObject()
+            .Select(p => (string)p.Value!["uuid"]!).ToList();
+
+        Assert.True(attributes.Count > 2_048, "more attributes than an arena chunk holds");
+        Assert.True(fromList.Count > 0 && fromList.Count < attributes.Count, "some attributes are removed, some kept");
+        Assert.Equal(fromList, fromObjectList);
+    }
+
     private static bool Filter(byte[] input, FilterContext context, IBufferWriter<byte> output)
     {
         var released = false;
