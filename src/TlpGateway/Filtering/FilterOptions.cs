@@ -21,4 +21,20 @@ internal sealed class FilterOptions
     /// </summary>
     [Range(0, 1000)]
     public int MaxCorrelationLookups { get; set; } = 25;
+
+    /// <summary>
+    /// From how many bytes a held record (an event of megabytes) is large: large records are held
+    /// at most <see cref="LargeRecordsAtOnce"/> at a time across all answers, so the gateway's memory
+    /// is bounded by that number, not by how many clients ask for large events at once.
+    /// </summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024)]
+    public int LargeRecordBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How many large records are held at once (by default one per core: deciding one keeps a core busy).</summary>
+    [Range(1, 1024)]
+    public int LargeRecordsAtOnce { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>How long an answer whose record has grown large waits for its turn; longer, and it ends as an error.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan LargeRecordWait { get; set; } = TimeSpan.FromSeconds(30);
 }
