@@ -30,9 +30,13 @@ internal sealed class FilterOptions
     [Range(64 * 1024, 1024 * 1024 * 1024)]
     public int LargeRecordBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>How many large records are held at once (by default one per core: deciding one keeps a core busy).</summary>
+    /// <summary>
+    /// How many large records are scanned and decided at once (a turn ends when its record is
+    /// decided; writing it out needs only its bytes). Each costs about three times its bytes while
+    /// it is decided; deciding one keeps a core busy, so more than the cores gain nothing.
+    /// </summary>
     [Range(1, 1024)]
-    public int LargeRecordsAtOnce { get; set; } = Math.Max(2, Environment.ProcessorCount);
+    public int LargeRecordsAtOnce { get; set; } = 1;
 
     /// <summary>How long an answer whose record has grown large waits for its turn; longer, and it ends as an error.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]

@@ -343,6 +343,10 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         {
             await FailAsync(ex.Reason);
         }
+        catch (GatewayBusyException ex)
+        {
+            await FailAsync(ex.Reason, busy: true);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await FailAsync(ex.GetType().Name + ": " + ex.Message);
@@ -458,24 +462,29 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         _pending.Reset();
     }
 
-    /// <summary>Ends the answer's turn to hold a large record: its record is written, or the answer failed.</summary>
+    /// <summary>Ends the answer's turn to hold a large record: its record is decided, or the answer failed.</summary>
     private void EndLargeRecordTurn()
     {
         _largeRecordTurn?.Dispose();
         _largeRecordTurn = null;
     }
 
-    private async Task FailAsync(string reason)
+    private async Task FailAsync(string reason, bool busy = false)
     {
         _failed = true;
         EndLargeRecordTurn();
         _pending.Reset();
-        _metrics.Failed("unjudgeable-response");
+        _metrics.Failed(busy ? "large-records-busy" : "unjudgeable-response");
         LogFilterFailed(_logger, _filterContext.Requester.Member.Id, reason);
         var status = _context.Response.StatusCode;
         if (!_context.Response.HasStarted)
         {
-            if (status >= 400)
+            if (busy)
+            {
+                _context.Response.Headers.RetryAfter = "5";
+                await AnswerAsync(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "The gateway is deciding as many large events as it may at once: ask again in a moment.");
+            }
+            else if (status >= 400)
             {
                 // MISP's own error, with a body the gateway cannot read (or none): its status stays, its body does not.
                 await AnswerAsync(status, "MISP error", $"MISP answered {status} with a body the gateway cannot check against the sharing rules.");

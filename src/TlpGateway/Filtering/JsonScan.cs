@@ -458,13 +458,16 @@ internal sealed class JsonScan
 
         public bool Return(JsonScan obj)
         {
-            obj.Trim();
+            obj.Release();
             return true;
         }
     }
 
-    /// <summary>Lets go of what a huge value needed beyond what a pooled scanner keeps.</summary>
-    private void Trim()
+    /// <summary>
+    /// Lets go of what a huge value needed beyond what a pooled scanner keeps, once its decision is
+    /// made (the scanned nodes are not read after it) or when the scanner goes back to the pool.
+    /// </summary>
+    public void Release()
     {
         // Nodes held by the arenas would otherwise stay reachable from a pooled scanner or array.
         _props.Trim();

@@ -4,13 +4,15 @@ using Microsoft.Extensions.Options;
 namespace TlpGateway.Filtering;
 
 /// <summary>
-/// How many large records (held events of megabytes) the gateway holds at once, across all answers
-/// (<see cref="FilterOptions.LargeRecordsAtOnce"/>): a held record costs a few times its bytes until
-/// it is decided and written, so without a bound a handful of clients asking for a 20 MB event at
-/// once could take the machine's memory. An answer whose record grows large waits for its turn with
-/// its input paused (MISP's answer waits in the socket), first come first served; one that waits
-/// longer than <see cref="FilterOptions.LargeRecordWait"/> ends as an error, as any answer the
-/// gateway cannot judge. Small records never wait.
+/// How many large records (held events of megabytes) the gateway scans and decides at once, across
+/// all answers (<see cref="FilterOptions.LargeRecordsAtOnce"/>): while it is decided a record costs
+/// about three times its bytes (its bytes and what the scan recorded of it), so without a bound a
+/// handful of clients asking for a 20 MB event at once could take the machine's memory. An answer
+/// whose record grows large waits for its turn with its input paused (MISP's answer waits in the
+/// socket), first come first served; one that waits longer than <see cref="FilterOptions.LargeRecordWait"/>
+/// ends as an error, as any answer the gateway cannot judge. The turn ends once the record is
+/// decided, so a client that reads slowly holds its record's bytes, never a turn. Small records
+/// never wait.
 /// </summary>
 internal sealed class LargeRecordLimit : IDisposable
 {
@@ -40,7 +42,7 @@ internal sealed class LargeRecordLimit : IDisposable
     /// <summary>From how many held bytes a record is large.</summary>
     public int Bytes { get; }
 
-    /// <summary>Waits for a turn to hold a large record; the lease ends the turn. Throws <see cref="FilterException"/> when none comes in time.</summary>
+    /// <summary>Waits for a turn to hold a large record; the lease ends the turn. Throws <see cref="GatewayBusyException"/> when none comes in time.</summary>
     public async ValueTask<IDisposable> AcquireAsync(CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
@@ -54,14 +56,14 @@ internal sealed class LargeRecordLimit : IDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             _metrics.LargeRecordWaited("timed-out", _timeProvider.GetElapsedTime(started));
-            throw new FilterException($"a large event waited longer than {_wait} for the gateway to hold it (Gateway:Filter:LargeRecordsAtOnce)");
+            throw new GatewayBusyException($"a large event waited longer than {_wait} for the gateway to hold it (Gateway:Filter:LargeRecordsAtOnce)");
         }
 
         if (!lease.IsAcquired)
         {
             lease.Dispose();
             _metrics.LargeRecordWaited("refused", _timeProvider.GetElapsedTime(started));
-            throw new FilterException("too many answers wait to hold a large event");
+            throw new GatewayBusyException("too many answers wait to hold a large event");
         }
 
         _metrics.LargeRecordWaited("granted", _timeProvider.GetElapsedTime(started));
@@ -70,7 +72,7 @@ internal sealed class LargeRecordLimit : IDisposable
 
     public void Dispose() => _limiter.Dispose();
 
-    /// <summary>A turn, ended once: when its record is written, or with its answer.</summary>
+    /// <summary>A turn, ended once: when its record is decided, or with its answer.</summary>
     private sealed class Turn : IDisposable
     {
         private readonly FilterMetrics _metrics;
@@ -92,4 +94,10 @@ internal sealed class LargeRecordLimit : IDisposable
             }
         }
     }
+}
+
+/// <summary>No turn to hold a large record came in time: the answer ends as the gateway's 503 (or, once started, cut off).</summary>
+internal sealed class GatewayBusyException(string reason) : Exception(reason)
+{
+    public string Reason { get; } = reason;
 }

@@ -125,7 +125,7 @@ internal sealed partial class MispResponseFilter : IDisposable
     /// <summary>The record being held has grown large: the caller grants it room (<see cref="GrantRoom"/>) before it goes on.</summary>
     public bool WantsRoom { get; private set; }
 
-    /// <summary>The record being held was granted room as a large one, until it is decided and written.</summary>
+    /// <summary>The record being held was granted room as a large one, until it is decided.</summary>
     public bool HoldsLargeRecord { get; private set; }
 
     /// <summary>The filter waits for its caller: for look-ups, to send a slice, or for room.</summary>
@@ -411,6 +411,14 @@ internal sealed partial class MispResponseFilter : IDisposable
             return;
         }
 
+        if (HoldsLargeRecord)
+        {
+            // Decided: writing it needs only its bytes and the edits, however slowly the client reads,
+            // so its turn ends here and what its scan recorded goes back to the pools for the next one.
+            HoldsLargeRecord = false;
+            _scan.Release();
+        }
+
         _onUnit(outcome);
         if (frame is null)
         {
@@ -475,7 +483,6 @@ internal sealed partial class MispResponseFilter : IDisposable
         _emittedAbs = unitEnd;
         _unitStart = -1;
         _unitFrame = null;
-        HoldsLargeRecord = false;
         _done = frame is null;
     }
 
