@@ -237,7 +237,7 @@ internal sealed partial class UnitDecision
 
                 case Role.Tags or Role.TagLinks:
                     // The marking read them already (and checked their shape) where the item was judged on its own tags.
-                    DeliverTags(prop, role.Role, scope, check: !(shape.Judged && item.JudgedMark == _mark));
+                    DeliverTags(item.ChildOf(prop), prop, role.Role, scope, check: !(shape.Judged && item.JudgedMark == _mark));
                     break;
 
                 case Role.Item:
@@ -257,7 +257,7 @@ internal sealed partial class UnitDecision
                     }
                     else
                     {
-                        Deliver(prop.Child!, MispShapes.Of(role.Kind), scope);
+                        Deliver(item.ChildOf(prop)!, MispShapes.Of(role.Kind), scope);
                     }
 
                     break;
@@ -269,7 +269,7 @@ internal sealed partial class UnitDecision
                         break;
                     }
 
-                    DeliverList(prop, role.Kind, scope);
+                    DeliverList(item.ChildOf(prop), prop, role.Kind, scope);
                     break;
             }
         }
@@ -277,14 +277,14 @@ internal sealed partial class UnitDecision
         _edits.RemoveProps(item, removed);
     }
 
-    private void DeliverList(in Prop prop, ItemKind kind, in ItemScope scope)
+    private void DeliverList(Node? child, in Prop prop, ItemKind kind, in ItemScope scope)
     {
         if (prop.ValueKind == JsonTokenType.Null)
         {
             return;
         }
 
-        var list = prop.Child is { IsList: true } child ? child : throw new FilterException($"'{KeyNames.NameOf(prop.Key)}' is not a list");
+        var list = child is { IsList: true } ? child : throw new FilterException($"'{KeyNames.NameOf(prop.Key)}' is not a list");
         switch (kind)
         {
             case ItemKind.Correlation:
@@ -321,14 +321,14 @@ internal sealed partial class UnitDecision
         _edits.RemoveMarked(list, _mark);
     }
 
-    private void DeliverTags(in Prop prop, Role role, in ItemScope scope, bool check)
+    private void DeliverTags(Node? child, in Prop prop, Role role, in ItemScope scope, bool check)
     {
         if (prop.ValueKind == JsonTokenType.Null)
         {
             return;
         }
 
-        var list = prop.Child ?? throw new FilterException("tags are not a list");
+        var list = child ?? throw new FilterException("tags are not a list");
         if (check)
         {
             TagList.Check(list, role);
@@ -366,7 +366,7 @@ internal sealed partial class UnitDecision
                 continue;
             }
 
-            var list = prop.Child ?? throw new FilterException("tags are not a list");
+            var list = item.ChildOf(prop) ?? throw new FilterException("tags are not a list");
             TagList.Check(list, role);
             foreach (var element in list.Items)
             {
@@ -413,7 +413,7 @@ internal sealed partial class UnitDecision
         foreach (var prop in item.Props)
         {
             var role = shape[prop.Key].Role;
-            if (role is Role.Tags or Role.TagLinks && prop.Child is { IsList: true } list)
+            if (role is Role.Tags or Role.TagLinks && item.ChildOf(prop) is { IsList: true } list)
             {
                 foreach (var element in list.Items)
                 {
@@ -445,7 +445,7 @@ internal sealed partial class UnitDecision
             return null;
         }
 
-        return holder.Props[i].Child is { IsList: true } list ? list : throw new FilterException($"'{KeyNames.NameOf(key)}' is not a list");
+        return holder.ChildOf(holder.Props[i]) is { IsList: true } list ? list : throw new FilterException($"'{KeyNames.NameOf(key)}' is not a list");
     }
 
     /// <summary>The properties of a record beside its main item: the blocks MISP writes there hold no MISP data of their own.</summary>
@@ -460,17 +460,17 @@ internal sealed partial class UnitDecision
         for (var i = 0; i < unit.Props.Length; i++)
         {
             var prop = unit.Props[i];
-            if (ReferenceEquals(prop.Child, item))
+            if (ReferenceEquals(unit.ChildOf(prop), item))
             {
                 continue;
             }
 
             switch (prop.Key)
             {
-                case Key.Event when prop.Child is { IsObject: true } stub:
+                case Key.Event when unit.ChildOf(prop) is { IsObject: true } stub:
                     Deliver(stub, MispShapes.EventStub, scope);
                     break;
-                case Key.SharingGroup when prop.Child is { IsObject: true } group:
+                case Key.SharingGroup when unit.ChildOf(prop) is { IsObject: true } group:
                     if (scope.Hide)
                     {
                         removed.Add(Key.SharingGroup);

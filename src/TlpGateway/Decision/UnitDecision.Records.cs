@@ -148,7 +148,7 @@ internal sealed partial class UnitDecision
         List<string>? lookups = null;
         foreach (var group in unit.Props)
         {
-            if (group.Child is not { IsObject: true } entries)
+            if (unit.ChildOf(group) is not { IsObject: true } entries)
             {
                 continue;
             }
@@ -171,7 +171,7 @@ internal sealed partial class UnitDecision
         var removed = 0;
         foreach (var group in unit.Props)
         {
-            if (group.Child is not { IsObject: true } entries)
+            if (unit.ChildOf(group) is not { IsObject: true } entries)
             {
                 if (group.ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {

@@ -9,16 +9,18 @@ using TlpGateway.Shapes;
 namespace TlpGateway.Filtering;
 
 /// <summary>One property of a scanned object: its name and the byte range of its value.</summary>
+/// <remarks>Twenty bytes, the bytes last: a held event of 45k attributes records a million of them.</remarks>
 internal struct Prop
 {
-    public Key Key;
     public int NameStart;
     public int ValueStart;
     public int ValueEnd;
-    public JsonTokenType ValueKind;
 
-    /// <summary>The scanned value, for objects and arrays the filter looks into.</summary>
-    public Node? Child;
+    /// <summary>Which of its scanner's nodes the value is (one more than its number; 0: none), for the objects and arrays the filter looks into (<see cref="Node.ChildOf"/>).</summary>
+    internal int ChildNumber;
+
+    public Key Key;
+    public JsonTokenType ValueKind;
 }
 
 /// <summary>
@@ -63,16 +65,16 @@ internal sealed class Node
     private const int NoDistribution = int.MinValue;
     private int _distribution;
     private int _delivered;
-    private Tlp.TlpLevel _level;
+    private byte _level;
     private bool _hide;
 
     /// <summary>What the decision found for this item (its effective TLP and distributions), kept for its parts.</summary>
     public Decision.ItemScope Scope
     {
-        get => new(_level, _distribution == NoDistribution ? null : _distribution, _delivered == NoDistribution ? null : _delivered, _hide);
+        get => new((Tlp.TlpLevel)_level, _distribution == NoDistribution ? null : _distribution, _delivered == NoDistribution ? null : _delivered, _hide);
         set
         {
-            _level = value.Level;
+            _level = checked((byte)value.Level);
             _distribution = Packed(value.Distribution);
             _delivered = Packed(value.Delivered);
             _hide = value.Hide;
@@ -142,7 +144,10 @@ internal sealed class Node
 
     public bool Has(Key key) => Keys.Contains(key);
 
-    public Node? Child(Key key) => IndexOf(key) is >= 0 and var i ? Props[i].Child : null;
+    public Node? Child(Key key) => IndexOf(key) is >= 0 and var i ? ChildOf(Props[i]) : null;
+
+    /// <summary>The scanned value of one of this node's properties, for the objects and arrays the filter looks into.</summary>
+    public Node? ChildOf(in Prop prop) => prop.ChildNumber == 0 ? null : _owner.NodeAt(prop.ChildNumber - 1);
 
     /// <summary>The string (unescaped) or number text of a property, decoded only when asked for.</summary>
     public string? Text(Key key) => IndexOf(key) is >= 0 and var i ? TextAt(i) : null;
@@ -318,6 +323,8 @@ internal sealed class JsonScan
 
     internal ReadOnlySpan<Prop> PropsOf(Node node) => _props.Get(node.PropAt / ArenaChunkSpan, node.PropAt % ArenaChunkSpan, node.PropCount);
 
+    internal Node NodeAt(int number) => _batches[number / NodeBatch][number % NodeBatch];
+
     internal ReadOnlySpan<Node> ItemsOf(Node node) => _items.Get(node.ItemAt / ArenaChunkSpan, node.ItemAt % ArenaChunkSpan, node.ItemCount);
 
     /// <summary>
@@ -423,7 +430,7 @@ internal sealed class JsonScan
 
             // A container the policy reads, or an element of an object-list (scalar or not).
             var child = Rent(start, type);
-            prop.Child = child;
+            prop.ChildNumber = _used;
             if (prop.Key == Key.Index)
             {
                 child.ElementStart = prop.NameStart;

@@ -134,7 +134,7 @@ internal static class Records
     /// <summary>Whether a property of <paramref name="holder"/> is an object or array that is named, or holds at any depth a name, that marks MISP data.</summary>
     public static bool ContainerHoldsData(Node holder, in Prop prop) =>
         prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray
-            && (MispShapes.DataKeys.Contains(prop.Key) || (prop.Child is { } child ? HoldsData(child) : RawHoldsData(holder.Source.Span[prop.ValueStart..prop.ValueEnd])));
+            && (MispShapes.DataKeys.Contains(prop.Key) || (holder.ChildOf(prop) is { } child ? HoldsData(child) : RawHoldsData(holder.Source.Span[prop.ValueStart..prop.ValueEnd])));
 
     /// <summary>Whether a container the scan skipped holds a name that marks MISP data.</summary>
     public static bool RawHoldsData(ReadOnlySpan<byte> json)

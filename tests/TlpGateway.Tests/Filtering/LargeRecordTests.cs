@@ -158,7 +158,7 @@ public sealed class LargeRecordTests
         var waiting = limit.AcquireAsync(CancellationToken.None).AsTask();
         time.Advance(TimeSpan.FromSeconds(5));
 
-        var ex = await Assert.ThrowsAsync<FilterException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        var ex = await Assert.ThrowsAsync<GatewayBusyException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains("LargeRecordsAtOnce", ex.Reason, StringComparison.Ordinal);
         Assert.Equal(["granted", "timed-out"], collector.GetMeasurementSnapshot().Select(m => (string)m.Tags["tlpgateway.outcome"]!));
     }
