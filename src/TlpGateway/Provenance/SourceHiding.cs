@@ -81,5 +81,8 @@ internal sealed class SourceHiding(OrganisationRef forwarder)
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static byte[] JsonString(string text) => JsonSerializer.SerializeToUtf8Bytes(text, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    // One options instance: each new one builds its own metadata cache.
+    private static readonly JsonSerializerOptions RelaxedEscaping = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static byte[] JsonString(string text) => JsonSerializer.SerializeToUtf8Bytes(text, RelaxedEscaping);
 }
