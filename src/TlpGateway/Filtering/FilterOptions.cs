@@ -21,4 +21,20 @@ internal sealed class FilterOptions
     /// </summary>
     [Range(0, 1000)]
     public int MaxCorrelationLookups { get; set; } = 25;
+
+    /// <summary>
+    /// How many more events an event's look-up search asks along, found by reading the answer ahead:
+    /// the related events the events after it list, and those events (each as it is looked up when
+    /// it pauses, cached the same), so that a cold answer costs one search; 0 asks only the event's own.
+    /// </summary>
+    [Range(0, 5000)]
+    public int MaxCorrelationLookAhead { get; set; } = 250;
+
+    /// <summary>
+    /// How far past an event that waits for look-ups the filter reads MISP's answer (holding it, within
+    /// <see cref="MaxEventBytes"/> with the event) before it asks, to find what the events after it
+    /// need; 0 looks only at what has arrived already.
+    /// </summary>
+    [Range(0, 256 * 1024 * 1024)]
+    public int CorrelationLookAheadBytes { get; set; } = 4 * 1024 * 1024;
 }
