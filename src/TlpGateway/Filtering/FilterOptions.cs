@@ -28,7 +28,7 @@ internal sealed class FilterOptions
     /// it pauses, cached the same), so that a cold answer costs one search; 0 asks only the event's own.
     /// </summary>
     [Range(0, 5000)]
-    public int MaxCorrelationLookAhead { get; set; } = 250;
+    public int MaxCorrelationLookAhead { get; set; } = 100;
 
     /// <summary>
     /// How far past an event that waits for look-ups the filter reads MISP's answer (holding it, within
