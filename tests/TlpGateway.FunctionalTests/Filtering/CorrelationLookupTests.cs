@@ -75,6 +75,19 @@ public sealed class CorrelationLookupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestSearch_ReadingAheadWouldHoldMoreThanMaxEventBytes_LookedUpFirstAndTheSameAnswer()
+    {
+        // The 256 KB answer arrives in chunks: past 64 KB held, the paused event's look-ups go before the next one.
+        await using var bounded = await TestServers.StartAsync(settings => settings["Gateway:Filter:MaxEventBytes"] = "65536");
+        SeedData.AddCorrelatedEvents(_servers.Simulator, 20);
+        SeedData.AddCorrelatedEvents(bounded.Simulator, 20);
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        using var boundedClient = bounded.CreateClient(SimulatorKeys.OrgC);
+
+        Assert.Equal(await RestSearchAsync(client), await RestSearchAsync(boundedClient));
+    }
+
+    [Fact]
     public async Task RestSearch_RelatedEventTheRequesterMayNotReceive_NeverNamed()
     {
         // ORG_D's event 1003 becomes TLP:RED: the 19 events that list it are read ahead, and it is asked along.
