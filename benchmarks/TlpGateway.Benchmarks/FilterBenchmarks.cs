@@ -21,7 +21,7 @@ namespace TlpGateway.Benchmarks;
 public class FilterBenchmarks
 {
     private const int Chunk = 64 * 1024;
-    private static readonly CommunitySettings Community = new("Bench", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+    internal static readonly CommunitySettings Community = new("Bench", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
 
     private byte[] _input = [];
     private ArrayBufferWriter<byte> _output = new();
@@ -108,7 +108,7 @@ public class FilterBenchmarks
         return released;
     }
 
-    private static Requester Requester(TlpLevel maxTlp, MemberRelation relation) => new()
+    internal static Requester Requester(TlpLevel maxTlp, MemberRelation relation) => new()
     {
         Member = new MemberEntry
         {

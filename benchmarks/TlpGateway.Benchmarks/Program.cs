@@ -12,6 +12,12 @@ internal static class BenchmarkProgram
             return;
         }
 
+        if (args is ["--held-memory", .. var attributes])
+        {
+            HeldMemory.Run(attributes is [var count] ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : 45_000);
+            return;
+        }
+
         if (args is ["--gateway-without-filter", .. var configuration])
         {
             PipelineWithoutFilter.Run(configuration);

@@ -4,11 +4,13 @@
 # keep-alive upstream pool), YARP alone (benchmarks/YarpAlone), the gateway's pipeline without the
 # egress filter (a benchmark host: admission, request model, ingress rules), and the gateway
 # (Release); wrk against each. Installs nginx and wrk from Debian when missing; stops by PID
-# everything it starts. Usage: [WARMUP=seconds per path, default 10] benchmarks/load/run.sh [seconds per run, default 10]
+# everything it starts. Usage: [WARMUP=seconds per path, default 10] [ROWS=large: only the 20 MB event's
+# rows, on a fresh gateway] benchmarks/load/run.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${1:-10}"
 WARMUP="${WARMUP:-10}"
+ROWS="${ROWS:-all}"
 WORK="$(mktemp -d /tmp/tlpgw-load.XXXXXX)"
 UP=18080 GW=18081 PX=18082 YA=18083 NF=18084
 pids=()
@@ -123,6 +125,15 @@ run() { # name url key connections [pid whose idle and peak RSS to print]
 # is held at a time, whatever the answer's size and the reader's pace.
 peak() { local max=0 v; while kill -0 "$1" 2>/dev/null; do v=$(awk '/VmRSS/ {print $2}' /proc/$GW_PID/status); ((v > max)) && max=$v; sleep 0.05; done; echo "$((max / 1024)) MB"; }
 stream_peak() { curl -s -o /dev/null "$@" -H "Authorization: $KEY_D" "http://127.0.0.1:$GW/events/restSearch/json/200mb" & peak $!; }
+rows() { # name path connections
+  run "$1, direct" "http://127.0.0.1:$UP$2" "$KEY_C" "$3"
+  run "$1, nginx (auto workers, keep-alive pool)" "http://127.0.0.1:$PX$2" "$KEY_C" "$3"
+  run "$1, YARP alone" "http://127.0.0.1:$YA$2" "$KEY_C" "$3" $YA_PID
+  run "$1, gateway pipeline without the filter" "http://127.0.0.1:$NF$2" "$KEY_C" "$3" $NF_PID
+  run "$1, gateway, entitled (ORG_C, max amber+strict)" "http://127.0.0.1:$GW$2" "$KEY_C" "$3" $GW_PID
+  run "$1, gateway, filtering (ORG_D, max green)" "http://127.0.0.1:$GW$2" "$KEY_D" "$3" $GW_PID
+}
+if [ "$ROWS" = all ]; then
 echo "gateway RSS idle: $(rss $GW_PID) MB"
 echo "gateway peak RSS, 200 MB to a fast reader: $(stream_peak)"
 echo "gateway peak RSS, 200 MB to a slow reader (20 MB/s): $(stream_peak --limit-rate 20M)"
@@ -140,19 +151,15 @@ for path in /events/view/small /events/restSearch/json/1mb /events/restSearch/js
   done
 done
 
-rows() { # name path connections
-  run "$1, direct" "http://127.0.0.1:$UP$2" "$KEY_C" "$3"
-  run "$1, nginx (auto workers, keep-alive pool)" "http://127.0.0.1:$PX$2" "$KEY_C" "$3"
-  run "$1, YARP alone" "http://127.0.0.1:$YA$2" "$KEY_C" "$3" $YA_PID
-  run "$1, gateway pipeline without the filter" "http://127.0.0.1:$NF$2" "$KEY_C" "$3" $NF_PID
-  run "$1, gateway, entitled (ORG_C, max amber+strict)" "http://127.0.0.1:$GW$2" "$KEY_C" "$3" $GW_PID
-  run "$1, gateway, filtering (ORG_D, max green)" "http://127.0.0.1:$GW$2" "$KEY_D" "$3" $GW_PID
-}
 echo "| run | req/s | MB/s | p50 | p99 | idle RSS | peak RSS |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 rows "small event view" /events/view/small 32
 rows "1 MB restSearch" /events/restSearch/json/1mb 16
 rows "20 MB restSearch" /events/restSearch/json/20mb 4
+else
+  echo "| run | req/s | MB/s | p50 | p99 | idle RSS | peak RSS |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+fi
 
 # One 20 MB event (45k attributes), 4 clients at once, on a fresh gateway: its idle and peak RSS are
 # the memory figure of the single large event (the peak counts the warm-up's too). ORG_D may not
@@ -165,4 +172,6 @@ DURATION=$DURATION_RUN
 rows "20 MB event view" /events/view/large 4
 
 # The same once the load runs have grown the heap (the GC keeps what it grew for concurrent answers).
-echo "gateway peak RSS after the load runs, 200 MB to a fast reader: $(stream_peak)"
+if [ "$ROWS" = all ]; then
+  echo "gateway peak RSS after the load runs, 200 MB to a fast reader: $(stream_peak)"
+fi

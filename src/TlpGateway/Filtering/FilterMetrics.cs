@@ -16,6 +16,8 @@ internal sealed class FilterMetrics
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _refusals;
+    private readonly Histogram<double> _largeRecordWait;
+    private readonly UpDownCounter<long> _largeRecordsHeld;
 
     public FilterMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +30,8 @@ internal sealed class FilterMetrics
         _duration = meter.CreateHistogram<double>("tlpgateway.filter.duration", "s", "Time spent filtering one response.");
         _failures = meter.CreateCounter<long>("tlpgateway.filter.failures", "{response}", "Responses ended as errors because the filter could not judge them.");
         _refusals = meter.CreateCounter<long>("tlpgateway.filter.refusals", "{request}", "Requests the filter refused before MISP was asked, by reason.");
+        _largeRecordWait = meter.CreateHistogram<double>("tlpgateway.filter.large_record.wait", "s", "Time an answer whose record grew large waited for its turn to hold it, by outcome (granted, timed-out, refused).");
+        _largeRecordsHeld = meter.CreateUpDownCounter<long>("tlpgateway.filter.large_records.held", "{record}", "Large records held at once (bounded by Gateway:Filter:LargeRecordsAtOnce).");
     }
 
     public void Unit(string member, UnitOutcome outcome)
@@ -54,6 +58,11 @@ internal sealed class FilterMetrics
     }
 
     public void Failed(string reason) => _failures.Add(1, new KeyValuePair<string, object?>("tlpgateway.reason", reason));
+
+    public void LargeRecordWaited(string outcome, TimeSpan waited) =>
+        _largeRecordWait.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("tlpgateway.outcome", outcome));
+
+    public void LargeRecordHeld(int change) => _largeRecordsHeld.Add(change);
 
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("tlpgateway.reason", reason));
 }

@@ -35,6 +35,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
     private readonly IHttpResponseBodyFeature _inner;
     private readonly FilterContext _filterContext;
     private readonly EventAccessLookup _events;
+    private readonly LargeRecordLimit _largeRecords;
     private readonly FilterOptions _options;
     private readonly FilterMetrics _metrics;
     private readonly IAuditTrail _audit;
@@ -58,11 +59,15 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
     private bool _failed;
     private string? _unreadable;
 
-    public FilteringBody(HttpContext context, IHttpResponseBodyFeature inner, FilterContext filterContext, EventAccessLookup events, FilterOptions options, FilterMetrics metrics, IAuditTrail audit, TimeProvider timeProvider, ILogger logger)
+    // The turn the held record has while it is large (LargeRecordLimit).
+    private IDisposable? _largeRecordTurn;
+
+    public FilteringBody(HttpContext context, IHttpResponseBodyFeature inner, FilterContext filterContext, EventAccessLookup events, LargeRecordLimit largeRecords, FilterOptions options, FilterMetrics metrics, IAuditTrail audit, TimeProvider timeProvider, ILogger logger)
     {
         _context = context;
         _inner = inner;
         _events = events;
+        _largeRecords = largeRecords;
         _filterContext = filterContext;
         _options = options;
         _metrics = metrics;
@@ -239,7 +244,10 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
             _filterOutput = new Exports.DiscardingBufferWriter();
         }
 
-        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit, _export) { OutputSliceBytes = OutputSliceBytes };
+        _filter = new MispResponseFilter(_filterContext, _options.MaxEventBytes, OnUnit, _export) { OutputSliceBytes = OutputSliceBytes, LargeRecordBytes = _largeRecords.Bytes };
+
+        // However the answer ends (a failure, a client gone), its held bytes are let go.
+        _context.Response.RegisterForDispose(_filter);
         var encoding = headers.ContentEncoding.ToString();
         if (!string.IsNullOrEmpty(encoding) && !string.Equals(encoding, "identity", StringComparison.OrdinalIgnoreCase))
         {
@@ -308,17 +316,47 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
 
         try
         {
-            step(_filter!);
-            await ResolveLookupsAsync(readAhead, cancellationToken);
-            while (_filter!.OutputPending)
+            var filter = _filter!;
+            step(filter);
+            while (true)
             {
-                // A unit is released, so the status is final: its slices can leave as they are written.
-                await SendPendingAsync(cancellationToken);
-                _filter.ContinueOutput(_filterOutput);
-                await ResolveLookupsAsync(readAhead, cancellationToken);
-            }
+                if (_largeRecordTurn is not null && !filter.HoldsLargeRecord && !filter.WantsRoom)
+                {
+                    EndLargeRecordTurn();
+                }
 
-            return true;
+                if (filter.WantsRoom)
+                {
+                    if (_largeRecordTurn is null)
+                    {
+                        // However the answer ends, the turn ends with it at the latest.
+                        _largeRecordTurn = await _largeRecords.AcquireAsync(cancellationToken);
+                        _context.Response.RegisterForDispose(_largeRecordTurn);
+                    }
+
+                    filter.GrantRoom(_filterOutput);
+                }
+                else if (filter.PendingLookups is not null)
+                {
+                    // An event's look-ups may wait for more of the answer: the events after it are then asked along.
+                    if (readAhead && ReadsAhead(0))
+                    {
+                        return true;
+                    }
+
+                    await ResolveLookupsAsync(cancellationToken);
+                }
+                else if (filter.OutputPending)
+                {
+                    // A unit is released, so the status is final: its slices can leave as they are written.
+                    await SendPendingAsync(cancellationToken);
+                    filter.ContinueOutput(_filterOutput);
+                }
+                else
+                {
+                    return true;
+                }
+            }
         }
         catch (FilterException ex)
         {
@@ -333,21 +371,22 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
     }
 
     /// <summary>
-    /// Looks up the events a held unit depends on; a failed look-up counts as an event the requester
-    /// may not receive. With <paramref name="readAhead"/>, an event's look-ups wait for more of the
-    /// answer while it is within the bounds: the events after it are then asked along in one search.
+    /// Looks up the events a held unit depends on, with what the events after it need, found in the
+    /// answer read ahead; a failed look-up counts as an event the requester may not receive.
     /// </summary>
-    private Task ResolveLookupsAsync(bool readAhead, CancellationToken cancellationToken) =>
-        readAhead && ReadsAhead(0) ? Task.CompletedTask : _events.ResolveAsync(_filter!, _filterContext, _filterOutput, _lookAhead, cancellationToken);
+    private Task ResolveLookupsAsync(CancellationToken cancellationToken) =>
+        _events.ResolveAsync(_filter!, _filterContext, _filterOutput, _lookAhead, cancellationToken);
 
     /// <summary>
     /// Whether an event waiting for look-ups may wait for <paramref name="next"/> more bytes of the
     /// answer: at most <see cref="FilterOptions.CorrelationLookAheadBytes"/> past it, and never so
-    /// much that the filter would hold more than <see cref="FilterOptions.MaxEventBytes"/>.
+    /// much that the filter would hold more than <see cref="FilterOptions.MaxEventBytes"/>, or as
+    /// much as a large record (which only a turn may hold: <see cref="LargeRecordLimit"/>).
     /// </summary>
     private bool ReadsAhead(int next) =>
         _lookAhead is not null && _options.CorrelationLookAheadBytes > 0 && _filter!.InputAhead is { } ahead
-        && ahead.Length + next <= _options.CorrelationLookAheadBytes && _filter.BytesHeld + next <= _options.MaxEventBytes;
+        && ahead.Length + next <= _options.CorrelationLookAheadBytes
+        && _filter.BytesHeld + next <= _options.MaxEventBytes && _filter.BytesHeld + next < _largeRecords.Bytes;
 
     private void OnUnit(UnitOutcome outcome)
     {
@@ -452,9 +491,17 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         _pending.Reset();
     }
 
+    /// <summary>Ends the answer's turn to hold a large record: its record is written, or the answer failed.</summary>
+    private void EndLargeRecordTurn()
+    {
+        _largeRecordTurn?.Dispose();
+        _largeRecordTurn = null;
+    }
+
     private async Task FailAsync(string reason)
     {
         _failed = true;
+        EndLargeRecordTurn();
         _pending.Reset();
         _metrics.Failed("unjudgeable-response");
         LogFilterFailed(_logger, _filterContext.Requester.Member.Id, reason);

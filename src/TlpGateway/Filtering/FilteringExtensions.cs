@@ -9,6 +9,7 @@ internal static class FilteringExtensions
         services.AddValidatedOptions<FilterOptions>(configuration, FilterOptions.SectionName);
         services.AddSingleton<FilterMetrics>();
         services.AddSingleton<EventAccessLookup>();
+        services.AddSingleton<LargeRecordLimit>();
 
         // Clients that accept gzip or br get the filtered answer compressed (never before the filter).
         // Over HTTPS too: the API key travels in a header, so no other site can make a client send

@@ -43,12 +43,11 @@ internal sealed class Node
     public JsonTokenType Token;
 
     // Where this node's properties and elements sit in the scanner's arenas: while the node is open,
-    // in its pending stacks; once it closes, moved side by side into the arenas (see JsonScan.Close).
-    internal int PropChunk;
-    internal int PropStart;
+    // where they start on its pending stacks; once it closes, their run in the arenas (see
+    // JsonScan.Close), chunk and start in one number (JsonScan.ArenaPosition).
+    internal int PropAt;
     internal int PropCount;
-    internal int ItemChunk;
-    internal int ItemStart;
+    internal int ItemAt;
     internal int ItemCount;
 
     /// <summary>The known keys among <see cref="Props"/> (a key other than <see cref="Key.Index"/> appears at most once).</summary>
@@ -60,8 +59,25 @@ internal sealed class Node
     /// <summary>Set by the decision that judged this item (the same way as <see cref="RemovedMark"/>).</summary>
     public int JudgedMark;
 
+    // The scope, packed: a node is one of hundreds of thousands in a held event.
+    private const int NoDistribution = int.MinValue;
+    private int _distribution;
+    private int _delivered;
+    private Tlp.TlpLevel _level;
+    private bool _hide;
+
     /// <summary>What the decision found for this item (its effective TLP and distributions), kept for its parts.</summary>
-    public Decision.ItemScope Scope;
+    public Decision.ItemScope Scope
+    {
+        get => new(_level, _distribution == NoDistribution ? null : _distribution, _delivered == NoDistribution ? null : _delivered, _hide);
+        set
+        {
+            _level = value.Level;
+            _distribution = Packed(value.Distribution);
+            _delivered = Packed(value.Delivered);
+            _hide = value.Hide;
+        }
+    }
 
     public bool IsArray => Token == JsonTokenType.StartArray;
 
@@ -95,8 +111,15 @@ internal sealed class Node
         RemovedMark = 0;
         JudgedMark = 0;
         Scope = default;
-        PropChunk = PropStart = PropCount = ItemChunk = ItemStart = ItemCount = 0;
+        PropAt = PropCount = ItemAt = ItemCount = 0;
     }
+
+    private static int Packed(int? distribution) => distribution switch
+    {
+        null => NoDistribution,
+        NoDistribution => throw new ArgumentOutOfRangeException(nameof(distribution)),
+        { } value => value,
+    };
 
     public int IndexOf(Key key)
     {
@@ -242,6 +265,7 @@ internal sealed class JsonScan
     // the chunks of one held event of about 20 MB stay pooled (24 MB and 2 MB at most).
     private const int PropChunk = 2 * 1024;
     private const int ItemChunk = 4 * 1024;
+    private const int ArenaChunkSpan = ItemChunk;
     private static readonly ArrayPool<Prop> PropChunks = ArrayPool<Prop>.Create(PropChunk, 512);
     private static readonly ArrayPool<Node> ItemChunks = ArrayPool<Node>.Create(ItemChunk, 64);
     private static readonly ObjectPool<JsonScan> Scanners = new DefaultObjectPool<JsonScan>(new ScannerPolicy(), Environment.ProcessorCount * 4);
@@ -292,9 +316,9 @@ internal sealed class JsonScan
         _root = Open(Rent(0, isArray ? JsonTokenType.StartArray : JsonTokenType.StartObject));
     }
 
-    internal ReadOnlySpan<Prop> PropsOf(Node node) => _props.Get(node.PropChunk, node.PropStart, node.PropCount);
+    internal ReadOnlySpan<Prop> PropsOf(Node node) => _props.Get(node.PropAt / ArenaChunkSpan, node.PropAt % ArenaChunkSpan, node.PropCount);
 
-    internal ReadOnlySpan<Node> ItemsOf(Node node) => _items.Get(node.ItemChunk, node.ItemStart, node.ItemCount);
+    internal ReadOnlySpan<Node> ItemsOf(Node node) => _items.Get(node.ItemAt / ArenaChunkSpan, node.ItemAt % ArenaChunkSpan, node.ItemCount);
 
     /// <summary>
     /// Reads the value's tokens until it closes (true) or the reader needs more data (false; call
@@ -463,8 +487,8 @@ internal sealed class JsonScan
     /// <summary>Opens a container node: its properties and elements start on the stacks here.</summary>
     private Node Open(Node node)
     {
-        node.PropStart = _pendingPropCount;
-        node.ItemStart = _pendingItemCount;
+        node.PropAt = _pendingPropCount;
+        node.ItemAt = _pendingItemCount;
         _open.Add(node);
         return node;
     }
@@ -472,18 +496,22 @@ internal sealed class JsonScan
     /// <summary>Moves a closing node's properties and elements from the stacks into the arenas.</summary>
     private void Close(Node node)
     {
-        var props = _pendingPropCount - node.PropStart;
-        (node.PropChunk, var propStart) = _props.Append(_pendingProps.AsSpan(node.PropStart, props));
-        _pendingPropCount = node.PropStart;
-        node.PropStart = propStart;
+        var props = _pendingPropCount - node.PropAt;
+        var propsAt = ArenaPosition(_props.Append(_pendingProps.AsSpan(node.PropAt, props)));
+        _pendingPropCount = node.PropAt;
+        node.PropAt = propsAt;
         node.PropCount = props;
 
-        var items = _pendingItemCount - node.ItemStart;
-        (node.ItemChunk, var itemStart) = _items.Append(_pendingItems.AsSpan(node.ItemStart, items));
-        _pendingItemCount = node.ItemStart;
-        node.ItemStart = itemStart;
+        var items = _pendingItemCount - node.ItemAt;
+        var itemsAt = ArenaPosition(_items.Append(_pendingItems.AsSpan(node.ItemAt, items)));
+        _pendingItemCount = node.ItemAt;
+        node.ItemAt = itemsAt;
         node.ItemCount = items;
     }
+
+    /// <summary>A run's chunk and start as one number: a run starts within a chunk's length, or at 0 of a chunk of its own.</summary>
+    private static int ArenaPosition((int Chunk, int Start) at) =>
+        at.Chunk < int.MaxValue / ArenaChunkSpan ? (at.Chunk * ArenaChunkSpan) + at.Start : throw new FilterException("an event has more values than the filter can record");
 
     private void PushProp(in Prop prop)
     {

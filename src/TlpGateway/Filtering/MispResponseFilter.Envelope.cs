@@ -42,7 +42,7 @@ internal sealed partial class MispResponseFilter
     private bool StartDocument(ref Utf8JsonReader reader, bool isFinal, IBufferWriter<byte> output)
     {
         var consumed = (int)reader.BytesConsumed;
-        var rest = _buffer.AsSpan((int)(_readAbs - _bufferBase) + consumed, _length - (int)(_readAbs - _bufferBase) - consumed);
+        var rest = _buffer.Span.Slice((int)(_readAbs - _bufferBase) + consumed, _length - (int)(_readAbs - _bufferBase) - consumed);
         var first = rest.IndexOfAnyExcept(" \t\r\n"u8);
         if (first < 0)
         {

@@ -26,7 +26,7 @@ namespace TlpGateway.Filtering;
 /// </list>
 /// A bare string, number or literal in place of an answer is refused: MISP answers JSON objects and lists.
 /// </remarks>
-internal sealed partial class MispResponseFilter
+internal sealed partial class MispResponseFilter : IDisposable
 {
     private static readonly byte[] ResponseName = "\"response\""u8.ToArray();
 
@@ -38,10 +38,10 @@ internal sealed partial class MispResponseFilter
     private readonly JsonScan _scan = JsonScan.Rent();
     private readonly Stack<Frame> _frames = new();
 
-    private byte[] _buffer;
+    private readonly HeldBuffer _buffer = new();
     private int _length;
 
-    // Absolute offset (in the whole body) of _buffer[0].
+    // Absolute offset (in the whole body) of the buffer's first byte.
     private long _bufferBase;
     private long _readAbs;
     private long _emittedAbs;
@@ -85,7 +85,6 @@ internal sealed partial class MispResponseFilter
         _onUnit = onUnit;
         _sink = sink;
         _record = sink is null ? null : new ArrayBufferWriter<byte>();
-        _buffer = HeldArrays<byte>.Rent(64 * 1024);
     }
 
     /// <summary>The answer was a single record, withheld: the caller answers as MISP does for a missing item of that kind.</summary>
@@ -118,12 +117,25 @@ internal sealed partial class MispResponseFilter
     public bool OutputPending { get; private set; }
 
     /// <summary>
+    /// From how many held bytes a record is large: the filter then stops (<see cref="WantsRoom"/>)
+    /// until its caller grants it room to hold more (<see cref="GrantRoom"/>), so the caller can bound
+    /// how many large records are held at once across answers. By default no record waits.
+    /// </summary>
+    public int LargeRecordBytes { get; init; } = int.MaxValue;
+
+    /// <summary>The record being held has grown large: the caller grants it room (<see cref="GrantRoom"/>) before it goes on.</summary>
+    public bool WantsRoom { get; private set; }
+
+    /// <summary>The record being held was granted room as a large one, until it is decided and written.</summary>
+    public bool HoldsLargeRecord { get; private set; }
+
+    /// <summary>
     /// While the held unit is an event waiting for look-ups: the input buffered after it, not read
     /// yet, where the caller may look ahead for what the events that follow will need
     /// (<see cref="CorrelationLookAhead"/>, which decides nothing). Null otherwise.
     /// </summary>
     public ReadOnlyMemory<byte>? InputAhead => PendingLookups is not null && _pendingRecord == RecordKind.Event
-        ? _buffer.AsMemory((int)(_pendingUnitEnd - _bufferBase), (int)(_bufferBase + _length - _pendingUnitEnd))
+        ? _buffer.Memory.Slice((int)(_pendingUnitEnd - _bufferBase), (int)(_bufferBase + _length - _pendingUnitEnd))
         : null;
 
     /// <summary>How many bytes of input the filter holds (the held unit and what is buffered after it): at most the largest record.</summary>
@@ -132,8 +144,8 @@ internal sealed partial class MispResponseFilter
     // What the buffer must keep: the unit being held, and what is not emitted or not read yet.
     private long KeepFrom => Math.Min(Math.Min(_readAbs, _unitStart >= 0 ? _unitStart : _emittedAbs), _emittedAbs);
 
-    /// <summary>The filter waits for its caller: for look-ups, or to send a slice.</summary>
-    private bool Waiting => PendingLookups is not null || OutputPending;
+    /// <summary>The filter waits for its caller: for look-ups, to send a slice, or for room.</summary>
+    private bool Waiting => PendingLookups is not null || OutputPending || WantsRoom;
 
     /// <summary>How many units (events, rows, items) have been released so far.</summary>
     public int UnitsReleased { get; private set; }
@@ -192,6 +204,23 @@ internal sealed partial class MispResponseFilter
         }
     }
 
+    /// <summary>The large record may be held whole: goes on with what is buffered.</summary>
+    public void GrantRoom(IBufferWriter<byte> output)
+    {
+        if (!WantsRoom)
+        {
+            throw new InvalidOperationException("No room is wanted.");
+        }
+
+        WantsRoom = false;
+        HoldsLargeRecord = true;
+        Run(_final, output);
+        if (_final && !Waiting)
+        {
+            Finish(output);
+        }
+    }
+
     /// <summary>Writes the next slice of the released unit, then, once it is whole, goes on with what is buffered.</summary>
     public void ContinueOutput(IBufferWriter<byte> output)
     {
@@ -200,7 +229,7 @@ internal sealed partial class MispResponseFilter
             throw new InvalidOperationException("No output is pending.");
         }
 
-        var value = _buffer.AsSpan((int)(_unitValueStart - _bufferBase), (int)(_emittingUnitEnd - _unitValueStart));
+        var value = _buffer.Span.Slice((int)(_unitValueStart - _bufferBase), (int)(_emittingUnitEnd - _unitValueStart));
         if (!_decision.EmitSlice(value, output, ref _emitCursor, OutputSliceBytes))
         {
             return;
@@ -220,6 +249,17 @@ internal sealed partial class MispResponseFilter
         }
     }
 
+    /// <summary>Lets go of the held bytes and the scanner of an answer that did not finish (a failure, a client gone); a finished one has.</summary>
+    public void Dispose()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            _buffer.Dispose();
+            _scan.Return();
+        }
+    }
+
     private void Finish(IBufferWriter<byte> output)
     {
         // The buffer and the scanner go back to their pools here: only once.
@@ -230,14 +270,13 @@ internal sealed partial class MispResponseFilter
         }
 
         // What follows the document in the last chunks it came with was never read: only whitespace may follow.
-        if (!IsWhitespace(_buffer.AsSpan((int)(_readAbs - _bufferBase), (int)(_bufferBase + _length - _readAbs))))
+        if (!IsWhitespace(_buffer.Span.Slice((int)(_readAbs - _bufferBase), (int)(_bufferBase + _length - _readAbs))))
         {
             throw new FilterException("data after the end of the JSON document");
         }
 
         CopyInput(_bufferBase + _length, output);
-        HeldArrays<byte>.Return(_buffer, 0);
-        _buffer = [];
+        _buffer.Dispose();
         _finished = true;
         _scan.Return();
     }
@@ -247,9 +286,9 @@ internal sealed partial class MispResponseFilter
         // Drop what is already emitted and read, keeping the unit being held.
         var keepFrom = KeepFrom;
         var drop = (int)(keepFrom - _bufferBase);
-        if (drop > 0 && _length + chunk.Length > _buffer.Length)
+        if (drop > 0 && (_length + chunk.Length > _buffer.Capacity || _buffer.ShouldCompact(drop)))
         {
-            Buffer.BlockCopy(_buffer, drop, _buffer, 0, _length - drop);
+            _buffer.Compact(drop, _length);
             _length -= drop;
             _bufferBase += drop;
         }
@@ -260,12 +299,12 @@ internal sealed partial class MispResponseFilter
             throw new FilterException($"an event is larger than the configured bound of {_maxUnitBytes} bytes");
         }
 
-        if (_length + chunk.Length > _buffer.Length)
+        if (_length + chunk.Length > _buffer.Capacity)
         {
-            HeldArrays<byte>.Grow(ref _buffer, _length, _length + chunk.Length);
+            _buffer.Grow(_length, _length + chunk.Length);
         }
 
-        chunk.CopyTo(_buffer.AsSpan(_length));
+        chunk.CopyTo(_buffer.Span[_length..]);
         _length += chunk.Length;
     }
 
@@ -276,7 +315,7 @@ internal sealed partial class MispResponseFilter
     private void Validate(bool isFinal)
     {
         var from = (int)(_validatedAbs - _bufferBase);
-        var span = _buffer.AsSpan(from, _length - from);
+        var span = _buffer.Span.Slice(from, _length - from);
         var whole = isFinal ? span.Length : WholeCharacters(span);
         if (!Utf8.IsValid(span[..whole]))
         {
@@ -315,7 +354,7 @@ internal sealed partial class MispResponseFilter
         Validate(isFinal);
         var start = (int)(_readAbs - _bufferBase);
         BytesExamined += _length - start;
-        var reader = new Utf8JsonReader(_buffer.AsSpan(start, _length - start), isFinal, _state);
+        var reader = new Utf8JsonReader(_buffer.Span.Slice(start, _length - start), isFinal, _state);
         try
         {
             while (!_done && !Waiting)
@@ -325,6 +364,8 @@ internal sealed partial class MispResponseFilter
                     // Inside a held unit: the scan records it until it closes.
                     if (!_scan.Advance(ref reader, (int)(_readAbs - _unitValueStart)))
                     {
+                        // A record that has grown large holds no more until its caller makes room.
+                        WantsRoom = !HoldsLargeRecord && _bufferBase + _length - _unitStart >= LargeRecordBytes;
                         break;
                     }
 
@@ -374,7 +415,7 @@ internal sealed partial class MispResponseFilter
         var frame = _unitFrame;
         var valueOffset = (int)(_unitValueStart - _bufferBase);
         var end = (int)(unitEnd - _bufferBase);
-        var value = _buffer.AsMemory(valueOffset, end - valueOffset);
+        var value = _buffer.Memory.Slice(valueOffset, end - valueOffset);
 
         var outcome = _unitPlace == UnitPlace.Scalar ? UnitOutcome.PassedThrough : _decision.Decide(_scan.Complete(value), _unitPlace);
         if (outcome.Lookups is { } lookups)
@@ -450,6 +491,7 @@ internal sealed partial class MispResponseFilter
         _emittedAbs = unitEnd;
         _unitStart = -1;
         _unitFrame = null;
+        HoldsLargeRecord = false;
         _done = frame is null;
     }
 
@@ -459,7 +501,7 @@ internal sealed partial class MispResponseFilter
     /// </summary>
     private void EmitGap(Frame frame, long elementStart, IBufferWriter<byte> output)
     {
-        var gap = _buffer.AsSpan((int)(_emittedAbs - _bufferBase), (int)(elementStart - _emittedAbs));
+        var gap = _buffer.Span.Slice((int)(_emittedAbs - _bufferBase), (int)(elementStart - _emittedAbs));
         if (!frame.AnyKept)
         {
             var comma = gap.IndexOf((byte)',');
@@ -477,7 +519,7 @@ internal sealed partial class MispResponseFilter
     {
         if (upTo > _emittedAbs)
         {
-            output.Write(_buffer.AsSpan((int)(_emittedAbs - _bufferBase), (int)(upTo - _emittedAbs)));
+            output.Write(_buffer.Span.Slice((int)(_emittedAbs - _bufferBase), (int)(upTo - _emittedAbs)));
             _emittedAbs = upTo;
         }
     }

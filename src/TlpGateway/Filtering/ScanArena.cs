@@ -6,7 +6,8 @@ namespace TlpGateway.Filtering;
 /// Where a scanner keeps the properties (or elements) of the nodes of one value: runs of entries
 /// side by side in chunks small enough to stay off the large object heap, so however large the
 /// value no array grows by copying, and none outlives the answer as a large array. A run longer
-/// than a chunk (an object of thousands of names) gets a chunk of its own. Chunks come from
+/// than a chunk (an object of thousands of names) gets a chunk of its own, and starts it (a run's
+/// start is always below <paramref name="chunkLength"/>, see JsonScan's ArenaPosition). Chunks come from
 /// <paramref name="chunks"/>, a pool shared by all scanners whose bound is what stays in memory
 /// after large answers.
 /// </summary>
@@ -16,9 +17,19 @@ internal sealed class ScanArena<T>(ArrayPool<T> chunks, int chunkLength, int max
     private int _chunk;
     private int _used;
 
-    /// <summary>Starts a new value: the chunks are written over from the first.</summary>
+    /// <summary>Starts a new value: the chunks are written over from the first, but for the ones of a single long run, which go back.</summary>
     public void Reset()
     {
+        for (var i = _chunks.Count - 1; i >= 0; i--)
+        {
+            if (_chunks[i].Length != chunkLength)
+            {
+                _chunks[i].AsSpan().Clear();
+                Return(_chunks[i]);
+                _chunks.RemoveAt(i);
+            }
+        }
+
         _chunk = 0;
         _used = 0;
     }
@@ -49,7 +60,9 @@ internal sealed class ScanArena<T>(ArrayPool<T> chunks, int chunkLength, int max
 
         run.CopyTo(_chunks[_chunk].AsSpan(_used));
         var at = (_chunk, _used);
-        _used += run.Length;
+
+        // A chunk of its own holds that one run: every run starts within a chunk's length.
+        _used = run.Length > chunkLength ? _chunks[_chunk].Length : _used + run.Length;
         return at;
     }
 

@@ -18,6 +18,7 @@ internal sealed class TlpFilterMiddleware(
     IMembersRegistryProvider registry,
     IOptions<FilterOptions> options,
     EventAccessLookup events,
+    LargeRecordLimit largeRecords,
     FilterMetrics metrics,
     IAuditTrail audit,
     TimeProvider timeProvider,
@@ -58,7 +59,7 @@ internal sealed class TlpFilterMiddleware(
         using var activity = Telemetry.GatewayActivities.Source.StartActivity("tlpgateway.filter");
         activity?.SetTag(Telemetry.GatewayActivities.MemberTag, requester.Member.Id);
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
-        var body = new FilteringBody(context, original, filterContext, events, options.Value, metrics, audit, timeProvider, logger)
+        var body = new FilteringBody(context, original, filterContext, events, largeRecords, options.Value, metrics, audit, timeProvider, logger)
         {
             HeadOnly = expectation.HeadOnly,
             IsWrite = context.Features.Get<MispRequest>()?.Endpoint.Write is { Effect: not Endpoints.WriteEffect.None },

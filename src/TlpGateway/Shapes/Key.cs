@@ -97,22 +97,25 @@ internal enum Key : byte
 }
 
 /// <summary>A set of <see cref="Key"/>s, one bit each.</summary>
+/// <remarks>Two words rather than a <see cref="UInt128"/>, whose 16-byte alignment pads every scanned node that holds one.</remarks>
 internal struct KeySet
 {
-    private UInt128 _bits;
+    private ulong _low;
+    private ulong _high;
 
-    public readonly bool Contains(Key key) => (_bits & ((UInt128)1 << (int)key)) != 0;
+    public readonly bool Contains(Key key) => ((key < (Key)64 ? _low : _high) & (1UL << ((int)key & 63))) != 0;
 
     /// <summary>Adds <paramref name="key"/>; false when it was already there.</summary>
     public bool Add(Key key)
     {
-        var bit = (UInt128)1 << (int)key;
-        var added = (_bits & bit) == 0;
-        _bits |= bit;
+        ref var word = ref key < (Key)64 ? ref _low : ref _high;
+        var bit = 1UL << ((int)key & 63);
+        var added = (word & bit) == 0;
+        word |= bit;
         return added;
     }
 
-    public readonly bool Overlaps(KeySet other) => (_bits & other._bits) != 0;
+    public readonly bool Overlaps(KeySet other) => ((_low & other._low) | (_high & other._high)) != 0;
 
     public static KeySet Of(params ReadOnlySpan<Key> keys)
     {
