@@ -262,7 +262,8 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
     {
         var context = new FilterContext { Requester = requester, Community = community, KnownEvents = new(StringComparer.OrdinalIgnoreCase), DescribeEvents = true };
         var filter = new MispResponseFilter(context, int.MaxValue, onUnit);
-        var sink = new ArrayBufferWriter<byte>();
+        // Only the outcomes count: what the filter would release is not kept (a search reading ahead asks for many events).
+        var sink = new Exports.DiscardingBufferWriter();
         try
         {
             filter.Write(body, sink);
