@@ -41,18 +41,22 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
     /// own views, a few at a time. What MISP could not answer is withheld for this answer only, and
     /// not cached.
     /// </summary>
-    public Task<EventAccess[]> GetManyAsync(IReadOnlyList<string> references, Requester requester, CommunitySettings community, CancellationToken cancellationToken) =>
-        GetManyAsync(references, requester, community, depth: 0, cancellationToken);
+    public async Task<EventAccess[]> GetManyAsync(IReadOnlyList<string> references, Requester requester, CommunitySettings community, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        return [.. (await GetManyAsync(references, requester, community, references.Count, depth: 0, cancellationToken)).Select(f => f!)];
+    }
 
     /// <summary>
     /// Looks up what <paramref name="filter"/> waits for (<see cref="MispResponseFilter.PendingLookups"/>),
+    /// with what <paramref name="lookAhead"/> finds the events after it need in the same search,
     /// makes it known through <paramref name="context"/> and lets the filter go on, until it waits for nothing.
     /// </summary>
-    public Task ResolveAsync(MispResponseFilter filter, FilterContext context, IBufferWriter<byte> output, CancellationToken cancellationToken)
+    public Task ResolveAsync(MispResponseFilter filter, FilterContext context, IBufferWriter<byte> output, CorrelationLookAhead? lookAhead, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(context);
-        return ResolveAsync(filter, context, output, depth: 0, cancellationToken);
+        return ResolveAsync(filter, context, output, lookAhead, depth: 0, cancellationToken);
     }
 
     /// <summary>The event an attribute, object or report belongs to, through <c>/{controller}/view/{id}</c>.</summary>
@@ -91,7 +95,11 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         return await CachedAsync(reference, requester, cancellationToken) ?? await ViewAsync(reference, requester, community, depth, cancellationToken);
     }
 
-    private async Task<EventAccess[]> GetManyAsync(IReadOnlyList<string> references, Requester requester, CommunitySettings community, int depth, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The references from <paramref name="required"/> on are asked only along (found reading the
+    /// answer ahead): where MISP could not answer them they stay null, unknown rather than withheld.
+    /// </remarks>
+    private async Task<EventAccess?[]> GetManyAsync(IReadOnlyList<string> references, Requester requester, CommunitySettings community, int required, int depth, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(references);
         ArgumentNullException.ThrowIfNull(requester);
@@ -122,10 +130,10 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
             }
         });
         await Task.WhenAll(
-            SearchAsync("uuid", uuids, references, found, requester, community, depth, cancellationToken),
-            SearchAsync("eventid", ids, references, found, requester, community, depth, cancellationToken),
+            SearchAsync("uuid", uuids, references, found, required, requester, community, depth, cancellationToken),
+            SearchAsync("eventid", ids, references, found, required, requester, community, depth, cancellationToken),
             viewing);
-        return [.. found.Select(f => f!)];
+        return found;
     }
 
     /// <summary>An event's local id, as MISP's <c>eventid</c> filter takes it.</summary>
@@ -135,10 +143,11 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
     /// <summary>
     /// Asks one restSearch for the events at <paramref name="asked"/> and judges each record of the
     /// answer as an answer of its own; an asked event the answer lacks is one the requester may not
-    /// receive (cached). A failed search withholds them all, uncached, from the answer that asked
-    /// (one look-up deeper, the failure propagates as a failed view does).
+    /// receive (cached). A failed search withholds them all, uncached, from the answer that asked,
+    /// but for those asked only along, which stay unknown (one look-up deeper, the failure
+    /// propagates as a failed view does).
     /// </summary>
-    private async Task SearchAsync(string filter, List<int> asked, IReadOnlyList<string> references, EventAccess?[] found, Requester requester, CommunitySettings community, int depth, CancellationToken cancellationToken)
+    private async Task SearchAsync(string filter, List<int> asked, IReadOnlyList<string> references, EventAccess?[] found, int required, Requester requester, CommunitySettings community, int depth, CancellationToken cancellationToken)
     {
         if (asked.Count == 0)
         {
@@ -169,7 +178,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         {
             if (judged is null)
             {
-                found[i] = EventAccess.Withheld;
+                found[i] = i < required ? EventAccess.Withheld : null;
                 continue;
             }
 
@@ -253,13 +262,14 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
     {
         var context = new FilterContext { Requester = requester, Community = community, KnownEvents = new(StringComparer.OrdinalIgnoreCase), DescribeEvents = true };
         var filter = new MispResponseFilter(context, int.MaxValue, onUnit);
-        var sink = new ArrayBufferWriter<byte>();
+        // Only the outcomes count: what the filter would release is not kept (a search reading ahead asks for many events).
+        var sink = new Exports.DiscardingBufferWriter();
         try
         {
             filter.Write(body, sink);
-            await ResolveAsync(filter, context, sink, depth + 1, cancellationToken);
+            await ResolveAsync(filter, context, sink, lookAhead: null, depth + 1, cancellationToken);
             filter.Complete(sink);
-            await ResolveAsync(filter, context, sink, depth + 1, cancellationToken);
+            await ResolveAsync(filter, context, sink, lookAhead: null, depth + 1, cancellationToken);
         }
         catch (FilterException)
         {
@@ -269,14 +279,29 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         return filter;
     }
 
-    private async Task ResolveAsync(MispResponseFilter filter, FilterContext context, IBufferWriter<byte> output, int depth, CancellationToken cancellationToken)
+    private async Task ResolveAsync(MispResponseFilter filter, FilterContext context, IBufferWriter<byte> output, CorrelationLookAhead? lookAhead, int depth, CancellationToken cancellationToken)
     {
+        var known = context.KnownEvents!;
         while (filter.PendingLookups is { } pending)
         {
-            var found = await GetManyAsync(pending, context.Requester, context.Community, depth, cancellationToken);
-            for (var i = 0; i < pending.Count; i++)
+            var ahead = lookAhead is not null && filter.InputAhead is { } input ? lookAhead.Collect(input.Span, pending, known) : [];
+            IReadOnlyList<string> asked = ahead.Count == 0 ? pending : [.. pending, .. ahead];
+            var found = await GetManyAsync(asked, context.Requester, context.Community, pending.Count, depth, cancellationToken);
+            if (ahead.Count > 0 && Array.IndexOf(found, null, pending.Count) >= 0)
             {
-                context.KnownEvents![pending[i]] = found[i];
+                // The search with what was found ahead failed (too large an answer, say): asked alone, as
+                // without the look-ahead, the held event's own may still be found; the rest stays unknown.
+                lookAhead!.Failed = true;
+                asked = pending;
+                found = await GetManyAsync(pending, context.Requester, context.Community, pending.Count, depth, cancellationToken);
+            }
+
+            for (var i = 0; i < asked.Count; i++)
+            {
+                if (found[i] is { } access)
+                {
+                    known[asked[i]] = access;
+                }
             }
 
             filter.Resume(output);

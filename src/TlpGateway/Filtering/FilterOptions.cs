@@ -41,4 +41,20 @@ internal sealed class FilterOptions
     /// <summary>How long an answer whose record has grown large waits for its turn; longer, and it ends as an error.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan LargeRecordWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many more events an event's look-up search asks along, found by reading the answer ahead:
+    /// the related events the events after it list, and those events (each as it is looked up when
+    /// it pauses, cached the same), so that a cold answer costs one search; 0 asks only the event's own.
+    /// </summary>
+    [Range(0, 5000)]
+    public int MaxCorrelationLookAhead { get; set; } = 100;
+
+    /// <summary>
+    /// How far past an event that waits for look-ups the filter reads MISP's answer (holding it, with
+    /// the event within <see cref="MaxEventBytes"/> and below <see cref="LargeRecordBytes"/>) before
+    /// it asks, to find what the events after it need; 0 looks only at what has arrived already.
+    /// </summary>
+    [Range(0, 256 * 1024 * 1024)]
+    public int CorrelationLookAheadBytes { get; set; } = 1024 * 1024;
 }

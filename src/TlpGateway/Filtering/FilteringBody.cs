@@ -45,6 +45,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
     // copying into ever larger arrays that are garbage after.
     private readonly Sequence<byte> _pending = new(ArrayPool<byte>.Shared) { MinimumSpanLength = 64 * 1024 };
     private readonly long _started;
+    private readonly CorrelationLookAhead? _lookAhead;
 
     private Mode _mode;
     private MispResponseFilter? _filter;
@@ -75,6 +76,9 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         _logger = logger;
         _started = timeProvider.GetTimestamp();
         _filterOutput = _pending;
+        _lookAhead = options.MaxCorrelationLookAhead > 0 && filterContext.MaxCorrelationLookups > 0
+            ? new CorrelationLookAhead(options.MaxCorrelationLookAhead, filterContext.MaxCorrelationLookups)
+            : null;
     }
 
     private enum Mode
@@ -172,7 +176,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
             await _decoder.CompleteAsync();
         }
 
-        if (!await FilterAsync(filter => filter.Complete(_filterOutput), _context.RequestAborted))
+        if (!await FilterAsync(filter => filter.Complete(_filterOutput), readAhead: false, _context.RequestAborted))
         {
             return;
         }
@@ -276,7 +280,13 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
 
     private async Task FilterChunkAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
-        if (!await FilterAsync(filter => filter.Write(chunk.Span, _filterOutput), cancellationToken))
+        // An event that waits for look-ups while the answer is read ahead: past the bounds, they go first.
+        if (_filter!.PendingLookups is not null && !ReadsAhead(chunk.Length) && !await FilterAsync(static _ => { }, readAhead: false, cancellationToken))
+        {
+            return;
+        }
+
+        if (!await FilterAsync(filter => filter.Write(chunk.Span, _filterOutput), readAhead: true, cancellationToken))
         {
             return;
         }
@@ -288,8 +298,11 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         }
     }
 
-    /// <summary>Runs one step of the filter and the look-ups it asks for; any failure ends the answer (never a pass-through).</summary>
-    private async Task<bool> FilterAsync(Action<MispResponseFilter> step, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one step of the filter and the look-ups it asks for (unless, with <paramref name="readAhead"/>,
+    /// they can wait for more of the answer); any failure ends the answer (never a pass-through).
+    /// </summary>
+    private async Task<bool> FilterAsync(Action<MispResponseFilter> step, bool readAhead, CancellationToken cancellationToken)
     {
         if (_unreadable is not null && !_failed)
         {
@@ -325,6 +338,12 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
                 }
                 else if (filter.PendingLookups is not null)
                 {
+                    // An event's look-ups may wait for more of the answer: the events after it are then asked along.
+                    if (readAhead && ReadsAhead(0))
+                    {
+                        return true;
+                    }
+
                     await ResolveLookupsAsync(cancellationToken);
                 }
                 else if (filter.OutputPending)
@@ -355,9 +374,23 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         return false;
     }
 
-    /// <summary>Looks up the events a held unit depends on; a failed look-up counts as an event the requester may not receive.</summary>
+    /// <summary>
+    /// Looks up the events a held unit depends on, with what the events after it need, found in the
+    /// answer read ahead; a failed look-up counts as an event the requester may not receive.
+    /// </summary>
     private Task ResolveLookupsAsync(CancellationToken cancellationToken) =>
-        _events.ResolveAsync(_filter!, _filterContext, _filterOutput, cancellationToken);
+        _events.ResolveAsync(_filter!, _filterContext, _filterOutput, _lookAhead, cancellationToken);
+
+    /// <summary>
+    /// Whether an event waiting for look-ups may wait for <paramref name="next"/> more bytes of the
+    /// answer: at most <see cref="FilterOptions.CorrelationLookAheadBytes"/> past it, and never so
+    /// much that the filter would hold more than <see cref="FilterOptions.MaxEventBytes"/>, or as
+    /// much as a large record (which only a turn may hold: <see cref="LargeRecordLimit"/>).
+    /// </summary>
+    private bool ReadsAhead(int next) =>
+        _lookAhead is not null && _options.CorrelationLookAheadBytes > 0 && _filter!.InputAhead is { } ahead
+        && ahead.Length + next <= _options.CorrelationLookAheadBytes
+        && _filter.BytesHeld + next <= _options.MaxEventBytes && _filter.BytesHeld + next < _largeRecords.Bytes;
 
     private void OnUnit(UnitOutcome outcome)
     {

@@ -58,6 +58,7 @@ internal sealed partial class MispResponseFilter : IDisposable
     private long _pendingNameStart = -1;
     private Key _pendingKey;
     private long _pendingUnitEnd;
+    private RecordKind _pendingRecord;
 
     // Where the slices of the released unit being written stand (OutputPending).
     private Edits.EmitCursor _emitCursor;
@@ -127,6 +128,21 @@ internal sealed partial class MispResponseFilter : IDisposable
 
     /// <summary>The record being held was granted room as a large one, until it is decided.</summary>
     public bool HoldsLargeRecord { get; private set; }
+
+    /// <summary>
+    /// While the held unit is an event waiting for look-ups: the input buffered after it, not read
+    /// yet, where the caller may look ahead for what the events that follow will need
+    /// (<see cref="CorrelationLookAhead"/>, which decides nothing). Null otherwise.
+    /// </summary>
+    public ReadOnlyMemory<byte>? InputAhead => PendingLookups is not null && _pendingRecord == RecordKind.Event
+        ? _buffer.Memory.Slice((int)(_pendingUnitEnd - _bufferBase), (int)(_bufferBase + _length - _pendingUnitEnd))
+        : null;
+
+    /// <summary>How many bytes of input the filter holds (the held unit and what is buffered after it): at most the largest record.</summary>
+    public long BytesHeld => _bufferBase + _length - KeepFrom;
+
+    // What the buffer must keep: the unit being held, and what is not emitted or not read yet.
+    private long KeepFrom => Math.Min(Math.Min(_readAbs, _unitStart >= 0 ? _unitStart : _emittedAbs), _emittedAbs);
 
     /// <summary>The filter waits for its caller: for look-ups, to send a slice, or for room.</summary>
     private bool Waiting => PendingLookups is not null || OutputPending || WantsRoom;
@@ -268,8 +284,7 @@ internal sealed partial class MispResponseFilter : IDisposable
     private void Append(ReadOnlySpan<byte> chunk)
     {
         // Drop what is already emitted and read, keeping the unit being held.
-        var keepFrom = Math.Min(_readAbs, _unitStart >= 0 ? _unitStart : _emittedAbs);
-        keepFrom = Math.Min(keepFrom, _emittedAbs);
+        var keepFrom = KeepFrom;
         var drop = (int)(keepFrom - _bufferBase);
         if (drop > 0 && (_length + chunk.Length > _buffer.Capacity || _buffer.ShouldCompact(drop)))
         {
@@ -408,6 +423,7 @@ internal sealed partial class MispResponseFilter : IDisposable
             // Held as it is until the caller has looked the events up.
             PendingLookups = lookups;
             _pendingUnitEnd = unitEnd;
+            _pendingRecord = outcome.Record;
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -168,6 +169,50 @@ public sealed class EventAccessLookupTests
         Assert.Contains(misp.Calls, c => c is { Path: "/events/restSearch" });
         Assert.False(found[0].Receivable);
         Assert.True(found[1].Receivable);
+    }
+
+    [Fact]
+    public async Task Resolve_EventsAfterThePausedOneListRelatedEvents_OneSearchAndTheSameAnswer()
+    {
+        var misp = FakeMisp.Answering(CaptureSearch);
+        var without = FakeMisp.Answering(CaptureSearch);
+
+        var answer = await FilterRestSearchAsync(Lookup(misp), new CorrelationLookAhead(100, 25));
+        var answerWithout = await FilterRestSearchAsync(new EventAccessLookup(without, new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())), Options.Create(new FilterOptions())), null);
+
+        // Without the look-ahead, events 4, 6 and 11 pause one after another.
+        Assert.Single(misp.Calls);
+        Assert.Equal(3, without.Calls.Count);
+        Assert.Equal(answerWithout, answer);
+    }
+
+    [Fact]
+    public async Task Resolve_SearchWithWhatWasFoundAheadFails_HeldEventsOwnAskedAloneAndTheOthersWhenTheyPause()
+    {
+        // A search asking more than the paused event's own (event 4: its four related events and itself) fails.
+        var misp = FakeMisp.Answering((path, body) => JsonNode.Parse(body!)!["uuid"]!.AsArray().Count > 5 ? throw new MispUnavailableException("too large") : CaptureSearch(path, body));
+        var without = FakeMisp.Answering(CaptureSearch);
+        var lookAhead = new CorrelationLookAhead(100, 25);
+
+        var answer = await FilterRestSearchAsync(Lookup(misp), lookAhead);
+        var answerWithout = await FilterRestSearchAsync(new EventAccessLookup(without, new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())), Options.Create(new FilterOptions())), null);
+
+        Assert.True(lookAhead.Failed);
+        Assert.Equal(without.Calls.Count + 1, misp.Calls.Count);
+        Assert.Equal(answerWithout, answer);
+    }
+
+    /// <summary>ORG_C's captured restSearch through the filter, with its look-ups.</summary>
+    private static async Task<string> FilterRestSearchAsync(EventAccessLookup lookup, CorrelationLookAhead? lookAhead)
+    {
+        var context = new FilterContext { Requester = OrgC, Community = FilterHarness.Community, KnownEvents = new(StringComparer.OrdinalIgnoreCase), MaxCorrelationLookups = 25 };
+        var filter = new MispResponseFilter(context, int.MaxValue, _ => { });
+        var output = new ArrayBufferWriter<byte>();
+        filter.Write(FilterHarness.Capture("events_restSearch_json__orgC.json"), output);
+        await lookup.ResolveAsync(filter, context, output, lookAhead, CancellationToken.None);
+        filter.Complete(output);
+        await lookup.ResolveAsync(filter, context, output, lookAhead, CancellationToken.None);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
     private EventAccessLookup Lookup(FakeMisp misp) => new(misp, _cache, Options.Create(new FilterOptions()));
