@@ -4,8 +4,9 @@ using System.Runtime.CompilerServices;
 namespace TlpGateway.Filtering;
 
 /// <summary>
-/// The arrays that hold a unit while it is decided: its bytes, and the scan's arenas. Small ones
-/// come from the shared pool. Large ones (a held event of megabytes) come from a pool of their own
+/// The arrays that hold a unit while it is decided: its bytes below a megabyte (above, on Linux, a
+/// mapping: <see cref="HeldBuffer"/>), and the scan's arenas. Small ones come from the shared pool.
+/// Large ones (a held event of megabytes, an object of thousands of names) come from a pool of their own
 /// that keeps at most <see cref="LargeArraysPerSize"/> arrays of each size: the shared pool keeps
 /// one per thread and several per core, which let the process keep a dozen copies of a 20 MB event
 /// after a few large answers, and a large array left to the garbage collector is reclaimed only by
