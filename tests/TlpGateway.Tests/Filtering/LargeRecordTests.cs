@@ -62,6 +62,54 @@ public sealed class LargeRecordTests
         Assert.Equal(expected, output.WrittenSpan.ToArray());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Filter_AnyChunkingAndLargeRecordBytes_ReleasesWhatItWouldWithout(int seed)
+    {
+        // Whatever the chunks and wherever the bound falls, waiting for room changes when, never what.
+        var random = new Random(seed);
+        var context = FilterHarness.Context(FilterHarness.Requester(maxTlp: seed % 2 == 0 ? TlpLevel.Green : TlpLevel.AmberStrict));
+        var search = EventGenerator.RestSearch(seed, targetBytes: 400 * 1024);
+        var view = EventGenerator.View(seed, attributes: seed * 700);
+
+        // The view's event (up to 2 MB: a mapped window) first in a search: the window then moves back to an array.
+        var prefix = "{\"response\": ["u8.ToArray();
+        Assert.True(search.AsSpan().StartsWith(prefix));
+        byte[][] inputs = [search, view, [.. prefix, .. view, (byte)',', .. search.AsSpan(prefix.Length)]];
+        foreach (var input in inputs)
+        {
+            var expected = FilterHarness.Run(input, context).Output;
+            var filter = new MispResponseFilter(context, 16 * 1024 * 1024, _ => { }) { LargeRecordBytes = random.Next(256, 4 * 1024) };
+            var output = new ArrayBufferWriter<byte>();
+            var waited = 0;
+            for (var offset = 0; offset < input.Length;)
+            {
+                var chunk = Math.Min(random.Next(1, 70_000), input.Length - offset);
+                filter.Write(input.AsSpan(offset, chunk), output);
+                offset += chunk;
+                while (filter.WantsRoom)
+                {
+                    waited++;
+                    filter.GrantRoom(output);
+                }
+            }
+
+            filter.Complete(output);
+            while (filter.WantsRoom)
+            {
+                filter.GrantRoom(output);
+            }
+
+            Assert.True(waited > 0, "some record reached the bound");
+            Assert.Equal(expected, output.WrittenSpan.ToArray());
+        }
+    }
+
     [Fact]
     public void Filter_RecordsBelowLargeRecordBytes_NeverWait()
     {
