@@ -276,9 +276,7 @@ internal sealed partial class MispResponseFilter : IDisposable
         }
 
         CopyInput(_bufferBase + _length, output);
-        _buffer.Dispose();
-        _finished = true;
-        _scan.Return();
+        Dispose();
     }
 
     private void Append(ReadOnlySpan<byte> chunk)

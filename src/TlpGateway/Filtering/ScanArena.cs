@@ -76,15 +76,13 @@ internal sealed class ScanArena<T>(ArrayPool<T> chunks, int chunkLength, int max
             _chunks[i].AsSpan(0, i < _chunk ? _chunks[i].Length : _used).Clear();
         }
 
-        for (var i = _chunks.Count - 1; i >= 0; i--)
+        for (var i = _chunks.Count - 1; i >= maxPooledChunks; i--)
         {
-            if (i >= maxPooledChunks || _chunks[i].Length != chunkLength)
-            {
-                Return(_chunks[i]);
-                _chunks.RemoveAt(i);
-            }
+            Return(_chunks[i]);
+            _chunks.RemoveAt(i);
         }
 
+        // Reset lets go of the chunks of a single long run.
         Reset();
     }
 
