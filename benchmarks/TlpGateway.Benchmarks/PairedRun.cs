@@ -26,6 +26,7 @@ internal static class PairedRun
             (string Name, Func<long> Pass)[] passes =
             [
                 ("tokenizer", benchmarks.Tokenizer),
+                ("the filter's tokenizer (JsonTokenizer)", benchmarks.GatewayTokenizer),
                 ("filter, member max amber+strict", () => benchmarks.FilterEntitled()),
                 ("filter, third party max green", () => benchmarks.FilterRestrictedWithProvenance()),
                 ("csv export, member max amber+strict", () => benchmarks.CsvExportEntitled()),

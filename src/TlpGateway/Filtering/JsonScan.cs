@@ -332,7 +332,7 @@ internal sealed class JsonScan
     /// again with a reader over the next chunk). <paramref name="offset"/> is where the reader's
     /// buffer starts, relative to the value's first byte.
     /// </summary>
-    public bool Advance(ref Utf8JsonReader source, int offset)
+    public bool Advance(ref JsonTokenizer source, int offset)
     {
         // The loop reads a local copy of the reader, whose fields the JIT can keep in registers.
         var reader = source;
@@ -563,7 +563,7 @@ internal sealed class JsonScan
         return node;
     }
 
-    public static Key KeyOf(ref Utf8JsonReader reader)
+    public static Key KeyOf(ref JsonTokenizer reader)
     {
         if (reader.ValueIsEscaped)
         {

@@ -39,7 +39,7 @@ internal sealed partial class MispResponseFilter
     /// Reads the document's first token: an array is a list of records; an object is the envelope
     /// when its first name is <c>response</c>, else one record held whole. False when more input is needed.
     /// </summary>
-    private bool StartDocument(ref Utf8JsonReader reader, bool isFinal, IBufferWriter<byte> output)
+    private bool StartDocument(ref JsonTokenizer reader, bool isFinal, IBufferWriter<byte> output)
     {
         var consumed = (int)reader.BytesConsumed;
         var rest = _buffer.Span.Slice((int)(_readAbs - _bufferBase) + consumed, _length - (int)(_readAbs - _bufferBase) - consumed);
@@ -115,7 +115,7 @@ internal sealed partial class MispResponseFilter
         return rest[ResponseName.Length + colon] == (byte)':';
     }
 
-    private void HandleToken(ref Utf8JsonReader reader, long tokenStart, long tokenEnd, IBufferWriter<byte> output)
+    private void HandleToken(ref JsonTokenizer reader, long tokenStart, long tokenEnd, IBufferWriter<byte> output)
     {
         var type = reader.TokenType;
         var frame = _frames.Peek();

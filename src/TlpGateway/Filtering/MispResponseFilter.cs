@@ -46,7 +46,7 @@ internal sealed partial class MispResponseFilter : IDisposable
     private long _readAbs;
     private long _emittedAbs;
     private long _validatedAbs;
-    private JsonReaderState _state = new(JsonScan.ReaderOptions);
+    private JsonTokenizerState _state;
 
     // The unit being held: where it starts, and what its place says it is.
     private long _unitStart = -1;
@@ -352,7 +352,7 @@ internal sealed partial class MispResponseFilter : IDisposable
         Validate(isFinal);
         var start = (int)(_readAbs - _bufferBase);
         BytesExamined += _length - start;
-        var reader = new Utf8JsonReader(_buffer.Span.Slice(start, _length - start), isFinal, _state);
+        var reader = new JsonTokenizer(_buffer.Span.Slice(start, _length - start), isFinal, _state);
         try
         {
             while (!_done && !Waiting)

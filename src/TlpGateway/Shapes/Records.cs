@@ -139,7 +139,7 @@ internal static class Records
     /// <summary>Whether a container the scan skipped holds a name that marks MISP data.</summary>
     public static bool RawHoldsData(ReadOnlySpan<byte> json)
     {
-        var reader = new System.Text.Json.Utf8JsonReader(json, isFinalBlock: true, new System.Text.Json.JsonReaderState(JsonScan.ReaderOptions));
+        var reader = new JsonTokenizer(json, isFinalBlock: true, default);
         while (reader.Read())
         {
             if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && MispShapes.DataKeys.Contains(JsonScan.KeyOf(ref reader)))
