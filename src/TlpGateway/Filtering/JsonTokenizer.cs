@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
@@ -309,7 +310,12 @@ internal ref struct JsonTokenizer
         _consumed = end;
     }
 
-    private static int SkipWhitespace(ReadOnlySpan<byte> buffer, int at)
+    // Answers are mostly written without whitespace: the next byte is a token's, checked inline.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipWhitespace(ReadOnlySpan<byte> buffer, int at) =>
+        (uint)at < (uint)buffer.Length && buffer[at] > (byte)' ' ? at : SkipWhitespaceRun(buffer, at);
+
+    private static int SkipWhitespaceRun(ReadOnlySpan<byte> buffer, int at)
     {
         while (at < buffer.Length)
         {

@@ -51,11 +51,9 @@ internal static class TagList
     public static void AddTo(ref TlpMarking marking, Node tag)
     {
         var i = tag.IndexOf(Key.Name);
-        if (tag.TryGetPlainText(i, out var utf8) && utf8.Length <= 128 && Ascii.IsValid(utf8))
+        if (tag.TryGetPlainText(i, out var utf8))
         {
-            Span<char> chars = stackalloc char[128];
-            Ascii.ToUtf16(utf8, chars, out var written);
-            marking.Add(chars[..written]);
+            marking.Add(utf8);
         }
         else
         {

@@ -42,6 +42,34 @@ internal struct TlpMarking
         Add(tagName.AsSpan());
     }
 
+    /// <summary>
+    /// Takes one tag name as UTF-8 (already JSON-unescaped) into account: a plain printable ASCII
+    /// name that does not start with <c>tlp:</c> says nothing and is passed over without decoding
+    /// (a held event of 45k attributes has as many tag lists); any other goes through <see cref="Add(ReadOnlySpan{char})"/>.
+    /// </summary>
+    public void Add(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0)
+        {
+            // Printable ASCII is trimmed of spaces only and compared in place (see Add(ReadOnlySpan<char>)).
+            var name = utf8.TrimStart((byte)' ');
+            if (name.Length < Prefix.Length || !Ascii.EqualsIgnoreCase(name[..Prefix.Length], "tlp:"u8))
+            {
+                return;
+            }
+
+            if (utf8.Length <= 128)
+            {
+                Span<char> chars = stackalloc char[128];
+                Ascii.ToUtf16(utf8, chars, out var written);
+                Add(chars[..written]);
+                return;
+            }
+        }
+
+        Add(Encoding.UTF8.GetString(utf8));
+    }
+
     /// <summary>Takes one tag name (already JSON-unescaped) into account, compared as <see cref="TagName.Canonical(ReadOnlySpan{char})"/> reads it.</summary>
     public void Add(ReadOnlySpan<char> tagName)
     {

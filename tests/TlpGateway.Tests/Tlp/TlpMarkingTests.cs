@@ -111,4 +111,32 @@ public sealed class TagNameTests
     {
         Assert.True(TagName.NormalisationAvailable);
     }
+
+    [Theory]
+    [InlineData("tlp:red")]
+    [InlineData("  TLP:AMBER+STRICT")]
+    [InlineData(" tlp:red ")]
+    [InlineData("tlp:ex:chr")]
+    [InlineData("tlp:unheard-of")]
+    [InlineData("tlp")]
+    [InlineData("xtlp:red")]
+    [InlineData("misp-galaxy:threat-actor=\"APT 28\"")]
+    [InlineData("\u200btlp:red")]
+    [InlineData("\ttlp:red")]
+    [InlineData("t\u0001lp:red")]
+    [InlineData("tlp:red\u007f")]
+    [InlineData("\u00a0tlp:red")]
+    [InlineData("tlp:r\u00e9d")]
+    public void AddUtf8_AnyName_MarksAsTheDecodedNameDoes(string tag)
+    {
+        foreach (var name in new[] { tag, tag + new string('x', 140), new string(' ', 130) + tag })
+        {
+            var fromText = default(TlpMarking);
+            fromText.Add(name);
+            var fromUtf8 = default(TlpMarking);
+            fromUtf8.Add(System.Text.Encoding.UTF8.GetBytes(name).AsSpan());
+
+            Assert.Equal((fromText.Level, fromText.ChathamHouse, fromText.Unknown), (fromUtf8.Level, fromUtf8.ChathamHouse, fromUtf8.Unknown));
+        }
+    }
 }
