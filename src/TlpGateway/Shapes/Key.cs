@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -131,7 +132,7 @@ internal struct KeySet
 
 /// <summary>
 /// The names of <see cref="Key"/>, found with one probe of an open-addressing table keyed by a
-/// name's first eight bytes and its length: every property name of every answer is looked up.
+/// name's head (<see cref="Head"/>) and its length: every property name of every answer is looked up.
 /// </summary>
 internal static class KeyNames
 {
@@ -275,17 +276,20 @@ internal static class KeyNames
         return keys;
     }
 
-    /// <summary>The first eight bytes of a name, zero-padded (names hold no zero byte).</summary>
+    /// <summary>
+    /// Eight bytes that, with the length, tell a name of up to eight bytes from every other: its
+    /// first eight, or for a shorter name two overlapping reads that cover all of its bytes (no copy).
+    /// </summary>
     private static ulong Head(ReadOnlySpan<byte> name)
     {
-        if (name.Length >= sizeof(ulong))
+        ref var first = ref MemoryMarshal.GetReference(name);
+        return name.Length switch
         {
-            return MemoryMarshal.Read<ulong>(name);
-        }
-
-        ulong head = 0;
-        name.CopyTo(MemoryMarshal.AsBytes(new Span<ulong>(ref head)));
-        return head;
+            >= sizeof(ulong) => Unsafe.ReadUnaligned<ulong>(ref first),
+            >= sizeof(uint) => Unsafe.ReadUnaligned<uint>(ref first) | ((ulong)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref first, name.Length - sizeof(uint))) << 32),
+            > 0 => first | ((ulong)Unsafe.Add(ref first, name.Length >> 1) << 8) | ((ulong)Unsafe.Add(ref first, name.Length - 1) << 16),
+            _ => 0,
+        };
     }
 
     private static int Slot(ulong head, int length) => (int)(((head ^ (ulong)length) * 0x9E3779B97F4A7C15UL) >> (64 - Bits));
