@@ -128,6 +128,10 @@ internal sealed partial class HeldBuffer : IDisposable
             }
 
             _handle = new MappingHandle(address, (nuint)Length);
+
+            // Where the kernel lets a process ask (transparent huge pages "madvise"), a held record of
+            // megabytes is written into 2 MB pages: one fault per 2 MB instead of 512 (best effort).
+            _ = Native.madvise(address, (nuint)Length, Native.MadvHugePage);
         }
 
         public int Length { get; private set; }
@@ -198,6 +202,7 @@ internal sealed partial class HeldBuffer : IDisposable
         public const int MapNoReserve = 0x4000;
         public const int MremapMayMove = 0x1;
         public const int MadvDontNeed = 4;
+        public const int MadvHugePage = 14;
         public static readonly nint MapFailed = -1;
 
         [LibraryImport("libc", SetLastError = true)]
