@@ -260,7 +260,8 @@ internal sealed class FilterException(string reason) : Exception(reason)
 /// </remarks>
 internal sealed class JsonScan
 {
-    public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+    /// <summary>The options of the <see cref="Utf8JsonReader"/>s that read ahead of the filter, as strict as <see cref="JsonTokenizer"/>.</summary>
+    public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsonTokenizer.MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
     // What a pooled scanner keeps: enough for an event of a few thousand attributes, so the common
     // answer allocates nothing, while a rare huge event's nodes and arenas are let go after it.
