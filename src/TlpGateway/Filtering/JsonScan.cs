@@ -9,7 +9,7 @@ using TlpGateway.Shapes;
 namespace TlpGateway.Filtering;
 
 /// <summary>One property of a scanned object: its name and the byte range of its value.</summary>
-/// <remarks>Twenty bytes, the bytes last: a held event of 45k attributes records a million of them.</remarks>
+/// <remarks>Twenty bytes, the bytes last (one is padding's): a held event of 45k attributes records a million of them.</remarks>
 internal struct Prop
 {
     public int NameStart;
@@ -21,6 +21,9 @@ internal struct Prop
 
     public Key Key;
     public JsonTokenType ValueKind;
+
+    /// <summary>A string value written with an escape (as the tokenizer found it): its text must be unescaped to be read.</summary>
+    public bool Escaped;
 }
 
 /// <summary>
@@ -155,7 +158,8 @@ internal sealed class Node
     public string? TextAt(int index)
     {
         var prop = Props[index];
-        return Decode(Source.Span[prop.ValueStart..prop.ValueEnd], prop.ValueKind);
+        var raw = Source.Span[prop.ValueStart..prop.ValueEnd];
+        return prop.ValueKind == JsonTokenType.String && !prop.Escaped ? Encoding.UTF8.GetString(raw[1..^1]) : Decode(raw, prop.ValueKind);
     }
 
     /// <summary>A scalar element's text (an element of a list of strings).</summary>
@@ -181,7 +185,7 @@ internal sealed class Node
         {
             case JsonTokenType.String:
                 text = text[1..^1];
-                return text.IndexOf((byte)'\\') < 0;
+                return !prop.Escaped;
             case JsonTokenType.Number:
                 return true;
             default:
@@ -408,6 +412,7 @@ internal sealed class JsonScan
             ref var prop = ref _pendingProps[_pendingPropCount - 1];
             prop.ValueStart = start;
             prop.ValueKind = type;
+            prop.Escaped = reader.ValueIsEscaped;
             var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
             if (prop.Key == Key.Other)
             {

@@ -35,6 +35,13 @@ public sealed class HeldMemoryTests
     }
 
     [Fact]
+    public void Prop_Layout_TwentyBytes()
+    {
+        // A held event of 45k attributes records a million properties: a field more must fit in the padding.
+        Assert.Equal(20, System.Runtime.CompilerServices.Unsafe.SizeOf<Prop>());
+    }
+
+    [Fact]
     public void Filter_AttributesAsPhpObjectListLongerThanAnArenaChunk_JudgedAsTheListIs()
     {
         // 3,000 attributes as PHP's object-list {"0": ..., "1": ...}: one object with more properties
