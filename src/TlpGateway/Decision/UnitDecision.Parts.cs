@@ -207,9 +207,10 @@ internal sealed partial class UnitDecision
     private void Deliver(Node item, ItemShape shape, in ItemScope scope)
     {
         var removed = default(KeySet);
-        for (var i = 0; i < item.Props.Length; i++)
+        var props = item.Props;
+        for (var i = 0; i < props.Length; i++)
         {
-            var prop = item.Props[i];
+            ref readonly var prop = ref props[i];
             var role = shape[prop.Key];
             var isContainer = prop.ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray;
             switch (role.Role)
