@@ -110,13 +110,20 @@ internal ref struct JsonTokenizer
 
     private readonly bool InObject => (_objects & (1UL << (_depth - 1))) != 0;
 
-    /// <summary>The last string or name, unescaped.</summary>
+    /// <summary>The last string or name, unescaped; an escape of half a UTF-16 pair (<c>"\uD800"</c>) cannot be, and is malformed.</summary>
     public readonly string? GetString()
     {
         // The rare escaped name: System.Text.Json unescapes the token exactly as it reads one.
         var reader = new Utf8JsonReader(_buffer[(_valueStart - 1)..(_valueEnd + 1)]);
         reader.Read();
-        return reader.GetString();
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw Malformed("an escape that is not valid UTF-16", _valueStart);
+        }
     }
 
     /// <summary>Reads the next token: false at the end of a final buffer, or where the next token is not whole in this one.</summary>

@@ -40,6 +40,7 @@ public sealed class JsonTokenizerTests
         """[1,]""",
         """{"a":1,}""",
         """["\u12G4"]""",
+        """{"\uD800":"\uDC00x","\uD83D\uDE00":"\ud83d\ude00","t\u0061g\n":"\/"}""",
         "[tru]",
         "[nul, fals]",
         "\uFEFF{}",
@@ -119,6 +120,22 @@ public sealed class JsonTokenizerTests
         Assert.StartsWith("malformed JSON", exception.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Filter_EscapedNameOfHalfASurrogatePair_EndsTheAnswerAsMalformed()
+    {
+        var input = """{"response":[{"Event":{"id":"1","\uD800":"x","Tag":[{"name":"tlp:clear"}]}}]}"""u8.ToArray();
+        var filter = new MispResponseFilter(FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpGateway.Tlp.TlpLevel.Green, orgId: "4")), 1024 * 1024, _ => { });
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+
+        var exception = Assert.Throws<FilterException>(() =>
+        {
+            filter.Write(input, output);
+            filter.Complete(output);
+        });
+        Assert.StartsWith("malformed JSON", exception.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Event\"", Encoding.UTF8.GetString(output.WrittenSpan), StringComparison.Ordinal);
+    }
+
     private static byte[] Mutate(byte[] original, IEnumerable<(int Position, int Operation, byte Replacement)> mutations)
     {
         var bytes = original.ToList();
@@ -182,7 +199,7 @@ public sealed class JsonTokenizerTests
                 var reader = new Utf8JsonReader(input.AsSpan(position, end - position), end == input.Length, state);
                 while (reader.Read())
                 {
-                    tokens.Add(new Token(reader.TokenType, position + reader.TokenStartIndex, position + reader.BytesConsumed, reader.CurrentDepth, reader.ValueIsEscaped, Value(reader.TokenType, reader.ValueSpan)));
+                    tokens.Add(new Token(reader.TokenType, position + reader.TokenStartIndex, position + reader.BytesConsumed, reader.CurrentDepth, reader.ValueIsEscaped, Value(reader.TokenType, reader.ValueSpan), reader.ValueIsEscaped ? Unescaped(ref reader) : null));
                 }
 
                 position += (int)reader.BytesConsumed;
@@ -191,7 +208,7 @@ public sealed class JsonTokenizerTests
             while (end < input.Length);
 
             // Where the reader stands at the end (after trailing whitespace) is where the filter's next byte is.
-            tokens.Add(new Token(JsonTokenType.None, position, position, 0, false, null));
+            tokens.Add(new Token(JsonTokenType.None, position, position, 0, false, null, null));
         }
         catch (JsonException ex)
         {
@@ -221,14 +238,14 @@ public sealed class JsonTokenizerTests
                 var tokenizer = new JsonTokenizer(input.AsSpan(position, end - position), end == input.Length, state);
                 while (tokenizer.Read())
                 {
-                    tokens.Add(new Token(tokenizer.TokenType, position + tokenizer.TokenStartIndex, position + tokenizer.BytesConsumed, tokenizer.CurrentDepth, tokenizer.ValueIsEscaped, Value(tokenizer.TokenType, tokenizer.ValueSpan)));
+                    tokens.Add(new Token(tokenizer.TokenType, position + tokenizer.TokenStartIndex, position + tokenizer.BytesConsumed, tokenizer.CurrentDepth, tokenizer.ValueIsEscaped, Value(tokenizer.TokenType, tokenizer.ValueSpan), tokenizer.ValueIsEscaped ? Unescaped(ref tokenizer) : null));
                 }
 
                 position += (int)tokenizer.BytesConsumed;
                 state = tokenizer.CurrentState;
             }
 
-            tokens.Add(new Token(JsonTokenType.None, position, position, 0, false, null));
+            tokens.Add(new Token(JsonTokenType.None, position, position, 0, false, null, null));
         }
         catch (FilterException ex)
         {
@@ -241,5 +258,30 @@ public sealed class JsonTokenizerTests
     private static string? Value(JsonTokenType type, ReadOnlySpan<byte> span) =>
         type is JsonTokenType.String or JsonTokenType.PropertyName or JsonTokenType.Number ? Convert.ToHexString(span) : null;
 
-    private sealed record Token(JsonTokenType Type, long Start, long End, int Depth, bool Escaped, string? Value);
+    // An escaped string's text as the filter reads it (an escaped name's key); invalid UTF-16 escapes refuse to be read.
+    private static string Unescaped(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString() ?? "(null)";
+        }
+        catch (InvalidOperationException)
+        {
+            return "(invalid UTF-16)";
+        }
+    }
+
+    private static string Unescaped(ref JsonTokenizer tokenizer)
+    {
+        try
+        {
+            return tokenizer.GetString() ?? "(null)";
+        }
+        catch (FilterException)
+        {
+            return "(invalid UTF-16)";
+        }
+    }
+
+    private sealed record Token(JsonTokenType Type, long Start, long End, int Depth, bool Escaped, string? Value, string? Text);
 }
