@@ -120,10 +120,12 @@ public sealed class JsonTokenizerTests
         Assert.StartsWith("malformed JSON", exception.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Filter_EscapedNameOfHalfASurrogatePair_EndsTheAnswerAsMalformed()
+    [Theory]
+    [InlineData("""{"response":[{"Event":{"id":"1","\uD800":"x","Tag":[{"name":"tlp:clear"}]}}]}""")]
+    [InlineData("""{"response":[{"Event":{"id":"1","Tag":[{"name":"tlp:\uDC00clear"}]}}]}""")]
+    public void Filter_EscapeOfHalfASurrogatePair_EndsTheAnswerAsMalformed(string json)
     {
-        var input = """{"response":[{"Event":{"id":"1","\uD800":"x","Tag":[{"name":"tlp:clear"}]}}]}"""u8.ToArray();
+        var input = Encoding.UTF8.GetBytes(json);
         var filter = new MispResponseFilter(FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpGateway.Tlp.TlpLevel.Green, orgId: "4")), 1024 * 1024, _ => { });
         var output = new System.Buffers.ArrayBufferWriter<byte>();
 
