@@ -32,6 +32,9 @@ public class FilterBenchmarks
     /// <summary>When set, the input is one <c>/events/view</c> event of this many attributes instead of a restSearch of <see cref="SizeMb"/>.</summary>
     public int SingleEventAttributes { get; set; }
 
+    /// <summary>The single event pretty-printed, as MISP answers an ordinary client (curl, a browser): a third of its bytes indentation.</summary>
+    public bool PrettyPrinted { get; set; }
+
     /// <summary>The size of the generated answer.</summary>
     public int InputBytes => _input.Length;
 
@@ -41,6 +44,10 @@ public class FilterBenchmarks
         _input = SingleEventAttributes > 0
             ? EventGenerator.View(seed: 42, SingleEventAttributes)
             : EventGenerator.RestSearch(seed: 42, targetBytes: SizeMb * 1024L * 1024);
+        if (PrettyPrinted)
+        {
+            _input = MispJson.Serialize(System.Text.Json.Nodes.JsonNode.Parse(_input), compact: false);
+        }
         _output = new ArrayBufferWriter<byte>(_input.Length + (1024 * 1024));
     }
 

@@ -45,6 +45,8 @@ internal ref struct JsonTokenizer
     /// <summary>At most this many containers open at once, as <see cref="JsonScan.ReaderOptions"/>.</summary>
     public const int MaxDepth = 64;
 
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
+
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create(
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, (byte)'"', (byte)'\\']);
 
@@ -324,23 +326,16 @@ internal ref struct JsonTokenizer
 
     private static int SkipWhitespaceRun(ReadOnlySpan<byte> buffer, int at)
     {
-        while (at < buffer.Length)
+        // One space (after a pretty-printed name's colon) is checked by hand; indentation, which MISP
+        // writes for ordinary clients, comes in runs and is skipped vectorised. A control character
+        // is not whitespace: the grammar refuses it where it stops.
+        if (at + 1 < buffer.Length && buffer[at] == (byte)' ' && buffer[at + 1] > (byte)' ')
         {
-            var b = buffer[at];
-            if (b > (byte)' ')
-            {
-                break;
-            }
-
-            if (b is not ((byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
-            {
-                throw Malformed("an invalid character outside strings", at);
-            }
-
-            at++;
+            return at + 1;
         }
 
-        return at;
+        var run = buffer[at..].IndexOfAnyExcept(Whitespace);
+        return run < 0 ? buffer.Length : at + run;
     }
 
     /// <summary>
