@@ -158,16 +158,19 @@ internal sealed class Node
     public string? TextAt(int index)
     {
         var prop = Props[index];
-        var raw = Source.Span[prop.ValueStart..prop.ValueEnd];
-        return prop.ValueKind == JsonTokenType.String && !prop.Escaped ? Encoding.UTF8.GetString(raw[1..^1]) : Decode(raw, prop.ValueKind);
+        return Decode(Source.Span[prop.ValueStart..prop.ValueEnd], prop.ValueKind, prop.Escaped);
     }
 
     /// <summary>A scalar element's text (an element of a list of strings).</summary>
-    public string? ScalarText() => Decode(Source.Span[Start..End], Token);
-
-    private static string? Decode(ReadOnlySpan<byte> raw, JsonTokenType kind) => kind switch
+    public string? ScalarText()
     {
-        JsonTokenType.String when raw.IndexOf((byte)'\\') < 0 => Encoding.UTF8.GetString(raw[1..^1]),
+        var raw = Source.Span[Start..End];
+        return Decode(raw, Token, escaped: raw.IndexOf((byte)'\\') >= 0);
+    }
+
+    private static string? Decode(ReadOnlySpan<byte> raw, JsonTokenType kind, bool escaped) => kind switch
+    {
+        JsonTokenType.String when !escaped => Encoding.UTF8.GetString(raw[1..^1]),
         JsonTokenType.String => JsonSerializer.Deserialize<string>(raw),
         JsonTokenType.Number => Encoding.UTF8.GetString(raw),
         _ => null,
