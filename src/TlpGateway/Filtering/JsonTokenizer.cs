@@ -453,7 +453,7 @@ internal ref struct JsonTokenizer
         {
             i++;
         }
-        else if (IsDigit(buffer[i]))
+        else if (char.IsAsciiDigit((char)buffer[i]))
         {
             i = Digits(buffer, i);
         }
@@ -506,20 +506,18 @@ internal ref struct JsonTokenizer
             return isFinal ? throw Malformed("the document ends inside a number", at) : -1;
         }
 
-        return IsDigit(buffer[at]) ? Digits(buffer, at) : throw Malformed("a number without digits after '.' or 'e'", at);
+        return char.IsAsciiDigit((char)buffer[at]) ? Digits(buffer, at) : throw Malformed("a number without digits after '.' or 'e'", at);
     }
 
     private static int Digits(ReadOnlySpan<byte> buffer, int at)
     {
-        while (at < buffer.Length && IsDigit(buffer[at]))
+        while (at < buffer.Length && char.IsAsciiDigit((char)buffer[at]))
         {
             at++;
         }
 
         return at;
     }
-
-    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
     private static FilterException Malformed(string what, int at) => new($"malformed JSON: {what} (byte {at} of the buffer)");
 }

@@ -223,7 +223,7 @@ internal static class KeyNames
     /// <summary>The key of a property name (its UTF-8 bytes, unescaped).</summary>
     public static Key Find(ReadOnlySpan<byte> name)
     {
-        if (name.Length is > 0 and <= 19 && (uint)(name[0] - '0') <= 9 && name.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
+        if (name.Length is > 0 and <= 19 && char.IsAsciiDigit((char)name[0]) && name.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
         {
             return Key.Index;
         }
