@@ -44,8 +44,9 @@ internal sealed record MispIdentity(
                 IsTrue(role, "perm_sync"),
                 IsTrue(role, "perm_site_admin"));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a string escaped as half a UTF-16 pair (GetString): an answer it cannot judge by.
             return null;
         }
     }

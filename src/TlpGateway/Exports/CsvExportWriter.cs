@@ -172,7 +172,7 @@ internal sealed class CsvExportWriter(IBufferWriter<byte> output, ExportRequest 
 
         if (raw.IndexOf((byte)'\\') >= 0)
         {
-            WriteString(value.GetString());
+            WriteString(StringOf(value));
             return;
         }
 

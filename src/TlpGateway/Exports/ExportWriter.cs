@@ -100,12 +100,25 @@ internal abstract class ExportWriter(IBufferWriter<byte> output) : IRecordSink
     /// <summary>A scalar as text: a string's value, a number's JSON; null for null, lists and objects.</summary>
     protected static string? Text(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => StringOf(value),
         JsonValueKind.Number => value.GetRawText(),
         JsonValueKind.True => "1",
         JsonValueKind.False => "0",
         _ => null,
     };
+
+    /// <summary>A string's value; one escaped as half a UTF-16 pair cannot be written and ends the answer as the filter's reading of it would.</summary>
+    protected static string? StringOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new FilterException("malformed JSON: " + JsonTokenizer.InvalidUtf16Escape);
+        }
+    }
 
     /// <summary>The names of a tag list (<c>Tag[].name</c>, or <c>AttributeTag[].Tag.name</c>), optionally only those not inherited from the event.</summary>
     protected static IEnumerable<string> TagNames(JsonElement holder, bool ownOnly = false)

@@ -64,9 +64,9 @@ internal sealed class CorrelationLookAhead(int maxEvents, int perEvent)
 
                 at += length;
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
-                // The filter itself finds what is wrong there.
+                // Malformed JSON, or a string escaped as half a UTF-16 pair (GetString): the filter itself finds what is wrong there.
                 break;
             }
         }

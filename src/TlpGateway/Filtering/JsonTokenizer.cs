@@ -45,6 +45,9 @@ internal ref struct JsonTokenizer
     /// <summary>At most this many containers open at once, as <see cref="JsonScan.ReaderOptions"/>.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>Why a string escaped as half a UTF-16 pair (<c>"\uD800"</c>) cannot be read: wherever it is read, it is malformed JSON.</summary>
+    public const string InvalidUtf16Escape = "an escape that is not valid UTF-16";
+
     private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
 
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create(
@@ -124,7 +127,7 @@ internal ref struct JsonTokenizer
         }
         catch (InvalidOperationException)
         {
-            throw Malformed("an escape that is not valid UTF-16", _valueStart);
+            throw Malformed(InvalidUtf16Escape, _valueStart);
         }
     }
 

@@ -159,8 +159,9 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or a string escaped as half a UTF-16 pair (GetString): no target found, as for any answer it cannot read.
             return (true, null);
         }
 

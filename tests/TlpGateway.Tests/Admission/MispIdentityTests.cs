@@ -52,6 +52,8 @@ public sealed class MispIdentityTests
     [InlineData("{\"User\":{\"email\":\"a@b\"},\"Role\":{},\"Organisation\":{\"uuid\":\"not-a-uuid\"}}")]
     [InlineData("{\"User\":{\"email\":\"a@b\"}")]
     [InlineData("<html>login</html>")]
+    [InlineData("{\"User\":{\"email\":\"a\\uD800@b\"},\"Role\":{},\"Organisation\":{\"uuid\":\"13c7e515-44c2-40dc-bc3e-0e7bcaf6d390\"}}")]
+    [InlineData("{\"User\":{\"email\":\"a@b\"},\"Role\":{},\"Organisation\":{\"uuid\":\"\\uDC0013c7e515-44c2-40dc-bc3e-0e7bcaf6d390\"}}")]
     public void Parse_UnusableAnswer_ReturnsNull(string json)
     {
         Assert.Null(MispIdentity.Parse(Encoding.UTF8.GetBytes(json)));

@@ -1,5 +1,6 @@
 using System.Text;
 using TlpGateway.Exports;
+using TlpGateway.Filtering;
 using TlpGateway.Members;
 using TlpGateway.Requests;
 using TlpGateway.Tests.Filtering;
@@ -53,6 +54,20 @@ public sealed class CsvExportWriterTests
 
         var row = csv.Split('\n', 2)[1];
         Assert.StartsWith("\"aaaaaaaa-0000-4000-8000-000000000001\",7,\"Other\",\"text\",\"a \"\"b\"\", c\nd\",\"x,y\",0,1795342340,\"\",\"\",\"\",\"\",\"\"\n", row, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Csv")]
+    [InlineData("Text")]
+    [InlineData("Stix2")]
+    public void Write_ValueEscapedAsHalfASurrogatePair_EndsTheExportAsMalformed(string format)
+    {
+        // MISP itself cannot store such a text (PHP's json_decode refuses it); the export cannot write it either.
+        var answer = RestSearch("""{"uuid":"aaaaaaaa-0000-4000-8000-000000000001","event_id":"7","category":"Other","type":"text","value":"a\uD800b","comment":"","to_ids":true,"timestamp":"1795342340","object_relation":null}""");
+
+        var exception = Assert.Throws<FilterException>(() => ExportHarness.Unfiltered(answer, ExportHarness.Request(Enum.Parse<ExportFormat>(format)), FilterHarness.Context(FilterHarness.Requester())));
+
+        Assert.StartsWith("malformed JSON", exception.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

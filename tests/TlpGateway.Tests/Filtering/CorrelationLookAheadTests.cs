@@ -115,6 +115,7 @@ public sealed class CorrelationLookAheadTests
     [Theory]
     [InlineData(",{\"Event\":{\"uuid\":\"" + B + "\",\"RelatedEvent\":[{\"Event\":{\"uuid\":\"" + C + "\"}}]}},{\"Event\":{]]]}")]
     [InlineData(",{\"Event\":{\"uuid\":\"" + B + "\",\"RelatedEvent\":[{\"Event\":{\"uuid\":\"" + C + "\"}}]}}, 42, {\"Event\":{\"uuid\":\"" + D + "\"}}")]
+    [InlineData(",{\"Event\":{\"uuid\":\"" + B + "\",\"RelatedEvent\":[{\"Event\":{\"uuid\":\"" + C + "\"}}]}},{\"Event\":{\"uuid\":\"\\uD800\",\"RelatedEvent\":[{\"Event\":{\"uuid\":\"\\uDC00" + D + "\"}}]}}]}")]
     public void Collect_InputItDoesNotRead_StopsThereWithoutThrowing(string input)
     {
         Assert.Equal([C, B], new CorrelationLookAhead(100, 25).Collect(Utf8(input), [], NoneKnown));
