@@ -82,7 +82,8 @@ internal sealed class MispBody
         // Anything else is read as JSON, as MISP's JSON handler and its raw input() readers would.
         try
         {
-            var root = JsonNode.Parse(bytes, documentOptions: Strict);
+            var root = PhpJson.Parse(bytes, Strict);
+
             return root is JsonObject or JsonArray
                 ? (new MispBody(BodyForm.Json, root), null)
                 : (null, new BodyProblem(StatusCodes.Status400BadRequest, "body-not-json", "The request body must be a JSON object or list."));

@@ -278,6 +278,8 @@ public sealed class RequestModelTests : IAsyncLifetime
     [InlineData("text/xml", "<Event/>", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("application/json", "{\"Event\":{\"info\":\"a\",\"info\":\"b\"}}", HttpStatusCode.BadRequest)]
     [InlineData("text/plain", "not json", HttpStatusCode.BadRequest)]
+    [InlineData("application/json", "{\"Event\":{\"info\":\"a\\uD800\"}}", HttpStatusCode.BadRequest)]
+    [InlineData("application/json", "{\"Event\":{\"\\uDC00info\":\"a\"}}", HttpStatusCode.BadRequest)]
     [InlineData("application/x-www-form-urlencoded", "_method=DELETE", HttpStatusCode.Forbidden)]
     public async Task Body_TheGatewayCannotRead_RefusedNothingForwarded(string contentType, string body, HttpStatusCode status)
     {

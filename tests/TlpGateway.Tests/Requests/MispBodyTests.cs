@@ -40,9 +40,22 @@ public sealed class MispBodyTests
     [InlineData("{")]
     [InlineData("\"just a string\"")]
     [InlineData("5")]
+    [InlineData("""{"value":"\uD800"}""")]
+    [InlineData("""{"request":{"tags":["\uDC00tlp:red"]}}""")]
+    [InlineData("""{"\uD83D":1}""")]
+    [InlineData("""{"Event":{"info":"x\ud800\u0041"}}""")]
     public void Parse_JsonTheGatewayCannotJudge_Refused400(string json)
     {
         Assert.Equal(StatusCodes.Status400BadRequest, Parse("application/json", json).Problem!.Value.Status);
+    }
+
+    [Fact]
+    public void Parse_EscapedSurrogatePair_ReadAsItsCharacter()
+    {
+        var (body, problem) = Parse("application/json", """{"value":"\uD83D\uDE00"}""");
+
+        Assert.Null(problem);
+        Assert.Equal("\U0001F600", body!.Parameters!["value"]!.GetValue<string>());
     }
 
     [Theory]
