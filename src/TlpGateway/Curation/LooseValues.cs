@@ -150,7 +150,7 @@ internal static partial class LooseValues
         strings = [];
         try
         {
-            Collect(Requests.PhpJson.Parse(text), strings);
+            Collect(Requests.StrictJson.Parse(text), strings);
             return true;
         }
         catch (JsonException)

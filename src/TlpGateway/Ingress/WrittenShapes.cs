@@ -87,7 +87,7 @@ internal static class WrittenShapes
         ArgumentNullException.ThrowIfNull(text);
         try
         {
-            return Requests.PhpJson.Parse(text) as JsonArray ?? throw new ShapeException($"A list of {name} must be a JSON list.");
+            return Requests.StrictJson.Parse(text) as JsonArray ?? throw new ShapeException($"A list of {name} must be a JSON list.");
         }
         catch (System.Text.Json.JsonException)
         {

@@ -62,6 +62,7 @@ internal static class MembersFileParser
         JsonDocument document;
         try
         {
+            Requests.StrictJson.ThrowIfUnreadable(json, DocumentOptions.MaxDepth);
             document = JsonDocument.Parse(json.ToArray(), DocumentOptions);
         }
         catch (JsonException ex)

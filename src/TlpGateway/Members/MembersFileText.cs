@@ -31,6 +31,7 @@ internal sealed class MembersFileText
     public static MembersFileText Read(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
+        Requests.StrictJson.ThrowIfUnreadable(bytes.AsSpan().StartsWith(ByteOrderMark) ? bytes.AsSpan(ByteOrderMark.Length) : bytes);
         var text = new MembersFileText(bytes);
         _ = text.Root();
         _ = text.MembersList();

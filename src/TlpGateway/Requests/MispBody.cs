@@ -82,7 +82,7 @@ internal sealed class MispBody
         // Anything else is read as JSON, as MISP's JSON handler and its raw input() readers would.
         try
         {
-            var root = PhpJson.Parse(bytes, Strict);
+            var root = StrictJson.Parse(bytes, Strict);
 
             return root is JsonObject or JsonArray
                 ? (new MispBody(BodyForm.Json, root), null)

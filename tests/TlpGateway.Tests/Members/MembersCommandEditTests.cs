@@ -8,6 +8,19 @@ namespace TlpGateway.Tests.Members;
 public sealed class MembersCommandEditTests() : MembersCommandTestBase(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero))
 {
     [Fact]
+    public void Suspend_FileWithAnEscapeOfHalfASurrogatePair_RefusedAndFileUntouched()
+    {
+        var broken = File.ReadAllText(FilePath).Replace("\"acme\"", "\"acme\\uD800\"", StringComparison.Ordinal);
+        File.WriteAllText(FilePath, broken);
+
+        var (code, _, error) = Run("suspend", "acme", "--for", "1h");
+
+        Assert.Equal(MembersCommand.Invalid, code);
+        Assert.Contains("an escape that is not valid UTF-16", error, StringComparison.Ordinal);
+        Assert.Equal(broken, File.ReadAllText(FilePath));
+    }
+
+    [Fact]
     public void Suspend_UntilAlreadyPast_RefusedAndFileUntouched()
     {
         var before = File.ReadAllBytes(FilePath);

@@ -67,6 +67,8 @@ public sealed class MembersFileParserTests
     [InlineData("[\"198.51.100.0/24\"]", "[\"192.168.1/24\"]", "'192.168.1' is not an IPv4 or IPv6 address")]
     [InlineData("[\"198.51.100.0/24\"]", "[\"10\"]", "'10' is not an IPv4 or IPv6 address")]
     [InlineData("\"orgUuid\": \"5c7e4b3c-0a1b-4c2d-8e3f-123456789abc\", ", "", "'orgUuid' is required")]
+    [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"amber\\uD800\"", "not valid JSON (line")]
+    [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"amber\", \"\\uDC00x\": 1", "an escape that is not valid UTF-16")]
     public void Parse_BadValue_RefusedWithClearMessage(string original, string replacement, string message)
     {
         var ex = Assert.Throws<MembersFileException>(() => Parse(WithMember(string.Empty).Replace(original, replacement, StringComparison.Ordinal)));
