@@ -165,6 +165,32 @@ public sealed class MispResponseFilterTests
         }
     }
 
+    [Theory]
+    [InlineData(70_000, 0)]
+    [InlineData(10, 70_000)]
+    public void Filter_NameFartherThan64KBBeforeItsValue_EndsTheAnswer(int nameLength, int spaces)
+    {
+        // A recorded property finds its name from its value: MISP writes names of a few bytes, and
+        // one that is not within 64 KB of its value (a long name, or whitespace after its colon) ends the answer.
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Attribute":[{"{{{new string('n', nameLength)}}}":{{{new string(' ', spaces)}}}"x","value":"192.0.2.1"}],"Tag":[{"name":"tlp:clear"}]}}""");
+
+        var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester())));
+
+        Assert.Contains("longer than 64 KB", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_NameWithin64KBOfItsValue_Released()
+    {
+        var name = new string('n', 60_000);
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Attribute":[{"{{{name}}}":    "x","value":"192.0.2.1"}],"Tag":[{"name":"tlp:clear"}]}}""");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()));
+
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("x", json.RootElement.GetProperty("Event").GetProperty("Attribute")[0].GetProperty(name).GetString());
+    }
+
     [Fact]
     public void Filter_LongStringInTinyChunks_WorkStaysLinear()
     {
