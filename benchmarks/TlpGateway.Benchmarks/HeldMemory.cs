@@ -32,7 +32,6 @@ internal static class HeldMemory
 
         var holding = LiveBytes() - baseline;
         var holdingRss = Environment.WorkingSet - baselineRss;
-        if (Environment.GetEnvironmentVariable("HELD_PAUSE") is not null) { Console.WriteLine("pause " + Environment.ProcessId); Thread.Sleep(40000); }
         filter.Write(input.AsSpan(held), output);
         filter.Complete(output);
         var retained = LiveBytes() - baseline;
