@@ -12,6 +12,16 @@ internal static class BenchmarkProgram
             return;
         }
 
+        if (args is ["--loop", var what])
+        {
+            var b = what == "event" ? new FilterBenchmarks { SingleEventAttributes = 45000 } : new FilterBenchmarks { SizeMb = 20 };
+            b.Setup();
+            while (true)
+            {
+                _ = b.FilterEntitled();
+            }
+        }
+
         if (args is ["--held-memory", .. var attributes])
         {
             HeldMemory.Run(attributes is [var count] ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : 45_000);

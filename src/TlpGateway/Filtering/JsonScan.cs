@@ -242,10 +242,25 @@ internal sealed class Node
     /// <summary>A property's text as a number (digits only), or null.</summary>
     public int? IntAt(int index)
     {
-        var parsed = TryGetPlainText(index, out var text)
-            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            : int.TryParse(TextAt(index), NumberStyles.None, CultureInfo.InvariantCulture, out value);
-        return parsed ? value : null;
+        if (TryGetPlainText(index, out var text))
+        {
+            // Every item's distribution is read: a digit or a few, which cannot overflow, are summed
+            // here; the general parser (NumberStyles.None: digits only) takes the rest.
+            if (text.Length is > 0 and <= 9 && text.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
+            {
+                var sum = 0;
+                foreach (var digit in text)
+                {
+                    sum = (sum * 10) + (digit - '0');
+                }
+
+                return sum;
+            }
+
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+        }
+
+        return int.TryParse(TextAt(index), NumberStyles.None, CultureInfo.InvariantCulture, out var decoded) ? decoded : null;
     }
 
     /// <summary>

@@ -166,6 +166,37 @@ public sealed class MispResponseFilterTests
     }
 
     [Theory]
+    [InlineData("\"5\"", true)]
+    [InlineData("5", true)]
+    [InlineData("\"05\"", true)]
+    [InlineData("\"0000000005\"", true)]
+    [InlineData("\"\\u0035\"", true)]
+    [InlineData("\"6\"", false)]
+    [InlineData("\" 5\"", false)]
+    [InlineData("\"5.0\"", false)]
+    [InlineData("\"-1\"", false)]
+    [InlineData("\"4294967301\"", false)]
+    [InlineData("\"\"", false)]
+    public void Filter_AttributeDistributionSpelling_ReadAsDigitsOnly(string distribution, bool isLevel)
+    {
+        // MISP's levels are 0 to 5, written as digits; anything else is not a level the filter can judge.
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Attribute":[{"uuid":"11111111-0000-4000-8000-000000000002","distribution":{{{distribution}}},"value":"192.0.2.1"}],"Tag":[{"name":"tlp:clear"}]}}""");
+        var context = FilterHarness.Context(FilterHarness.Requester());
+
+        if (isLevel)
+        {
+            var (output, _, _) = FilterHarness.Run(input, context);
+            using var json = JsonDocument.Parse(output);
+            Assert.Equal("192.0.2.1", json.RootElement.GetProperty("Event").GetProperty("Attribute")[0].GetProperty("value").GetString());
+        }
+        else
+        {
+            var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(input, context));
+            Assert.Contains("distribution is not a level 0 to 5", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData(70_000, 0)]
     [InlineData(10, 70_000)]
     public void Filter_NameFartherThan64KBBeforeItsValue_EndsTheAnswer(int nameLength, int spaces)
