@@ -34,7 +34,7 @@ internal sealed partial class MispResponseFilter : IDisposable
     private readonly int _maxUnitBytes;
     private readonly Action<UnitOutcome> _onUnit;
     private readonly IRecordSink? _sink;
-    private readonly ArrayBufferWriter<byte>? _record;
+    private readonly ReleasedRecord? _record;
     private readonly JsonScan _scan = JsonScan.Rent();
     private readonly Stack<Frame> _frames = new();
 
@@ -84,7 +84,7 @@ internal sealed partial class MispResponseFilter : IDisposable
         _maxUnitBytes = maxUnitBytes;
         _onUnit = onUnit;
         _sink = sink;
-        _record = sink is null ? null : new ArrayBufferWriter<byte>();
+        _record = sink is null ? null : new ReleasedRecord();
     }
 
     /// <summary>The answer was a single record, withheld: the caller answers as MISP does for a missing item of that kind.</summary>
@@ -256,6 +256,7 @@ internal sealed partial class MispResponseFilter : IDisposable
         {
             _finished = true;
             _buffer.Dispose();
+            _record?.Dispose();
             _scan.Return();
         }
     }
@@ -442,7 +443,7 @@ internal sealed partial class MispResponseFilter : IDisposable
         if (outcome.Released && _sink is not null)
         {
             UnitsReleased++;
-            _record!.ResetWrittenCount();
+            _record!.Clear();
             if (_unitPlace == UnitPlace.Scalar)
             {
                 _record.Write(value.Span);

@@ -1,7 +1,9 @@
 using System.Buffers;
 using MispSimulator;
 using TlpGateway.Decision;
+using TlpGateway.Exports;
 using TlpGateway.Filtering;
+using TlpGateway.Requests;
 using TlpGateway.Tlp;
 
 namespace TlpGateway.Tests.Filtering;
@@ -32,6 +34,26 @@ public sealed class HeldMemoryTests
         // Per-node lists and arrays that grew by copying cost 5x the event's bytes; pooled nodes and
         // chunked arenas nothing once warm (the bound leaves room for tests running beside this one).
         Assert.True(allocated < input.Length / 4, $"holding a {input.Length:N0}-byte event allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void CsvExport_LargeEventOnceWarm_AllocatesLessThanItsBytes()
+    {
+        // The released record an export parses is held as the input's is (mapped when large): an array
+        // that grew by doubling cost 3.5x the event's bytes per answer, left on the large object heap.
+        var input = EventGenerator.View(seed: 7, attributes: 20_000);
+        var context = FilterHarness.Context(FilterHarness.Requester(maxTlp: TlpLevel.AmberStrict));
+        var export = new ExportRequest { Format = ExportFormat.Csv, Scope = RestSearchScope.Event };
+        var output = new ArrayBufferWriter<byte>(input.Length);
+        Export(input, context, export, output);
+
+        output.ResetWrittenCount();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Export(input, context, export, output);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(output.WrittenSpan.Count((byte)'\n') > 10_000, "most attributes are exported, a row each");
+        Assert.True(allocated < input.Length, $"exporting a {input.Length:N0}-byte event allocated {allocated:N0} bytes");
     }
 
     [Fact]
@@ -80,5 +102,20 @@ public sealed class HeldMemoryTests
 
         filter.Complete(output);
         return released;
+    }
+
+    private static void Export(byte[] input, FilterContext context, ExportRequest export, ArrayBufferWriter<byte> output)
+    {
+        var writer = ExportResponse.Writer(export, context, output, TimeProvider.System);
+        writer.Begin();
+        var envelope = new DiscardingBufferWriter();
+        var filter = new MispResponseFilter(context, 64 * 1024 * 1024, _ => { }, writer);
+        for (var offset = 0; offset < input.Length; offset += 64 * 1024)
+        {
+            filter.Write(input.AsSpan(offset, Math.Min(64 * 1024, input.Length - offset)), envelope);
+        }
+
+        filter.Complete(envelope);
+        writer.End();
     }
 }
