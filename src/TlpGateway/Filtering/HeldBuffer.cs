@@ -31,7 +31,7 @@ internal sealed partial class HeldBuffer : IDisposable
     private byte[] _array = HeldArrays<byte>.Rent(SmallLength);
     private Mapping? _mapping;
 
-    /// <summary>Whether the window is in a mapping (a large held record), for the tests.</summary>
+    /// <summary>Whether the window is in a mapping (a large held record).</summary>
     internal bool IsMapped => _mapping is not null;
 
     public int Capacity => _mapping?.Length ?? _array.Length;

@@ -443,17 +443,18 @@ internal sealed partial class MispResponseFilter : IDisposable
         if (outcome.Released && _sink is not null)
         {
             UnitsReleased++;
-            _record!.Clear();
+            var record = _record!;
             if (_unitPlace == UnitPlace.Scalar)
             {
-                _record.Write(value.Span);
+                record.Write(value.Span);
             }
             else
             {
-                _decision.Emit(value.Span, _record);
+                _decision.Emit(value.Span, record);
             }
 
-            _sink.Write(outcome, _record.WrittenSpan);
+            _sink.Write(outcome, record.WrittenSpan);
+            record.Clear();
         }
         else if (outcome.Released)
         {

@@ -16,8 +16,16 @@ internal sealed class ReleasedRecord : IBufferWriter<byte>, IDisposable
     /// <summary>The record written since <see cref="Clear"/>, valid until the next write.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _buffer.Span[.._written];
 
-    /// <summary>Starts the next record.</summary>
-    public void Clear() => _written = 0;
+    /// <summary>Done with the record: a large one's mapping is given back at once, with its large-record turn.</summary>
+    public void Clear()
+    {
+        if (_buffer.IsMapped)
+        {
+            _buffer.Compact(_written, _written);
+        }
+
+        _written = 0;
+    }
 
     public void Advance(int count)
     {
