@@ -21,6 +21,7 @@ internal sealed record AuditRecord
 
     public string? Method { get; init; }
 
+    /// <summary>The request's path with every searched value masked (<see cref="RecordedPath"/>).</summary>
     public string? Path { get; init; }
 
     /// <summary>The UUID of the event concerned, for removals.</summary>
@@ -45,17 +46,10 @@ internal sealed record AuditRecord
             Member = member,
             Address = address ?? context.Connection.RemoteIpAddress?.ToString(),
             Method = context.Request.Method,
-            Path = WithoutKeys(context.Request.Path.Value),
+            Path = RecordedPath.Of(context.Request.Path.Value),
             EventUuid = eventUuid,
         };
     }
-
-    /// <summary>A path with any <c>apikey:</c> parameter's value masked: never a key in the audit trail.</summary>
-    private static string? WithoutKeys(string? path) =>
-        path is null || path.IndexOf("apikey", StringComparison.OrdinalIgnoreCase) < 0
-            ? path
-            : string.Join('/', path.Split('/').Select(segment =>
-                segment.StartsWith("apikey", StringComparison.OrdinalIgnoreCase) && segment.Contains(':', StringComparison.Ordinal) ? segment[..segment.IndexOf(':', StringComparison.Ordinal)] + ":***" : segment));
 }
 
 /// <summary>Where audit records go. Implementations must not throw into the request path.</summary>

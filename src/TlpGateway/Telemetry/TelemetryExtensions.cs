@@ -2,6 +2,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using TlpGateway.Audit;
 
 namespace TlpGateway.Telemetry;
 
@@ -16,6 +17,10 @@ internal static class TelemetryExtensions
 {
     /// <summary>The gateway's own instruments (every <c>TlpGateway.*</c> meter).</summary>
     public const string GatewayMeters = "TlpGateway.*";
+
+    // The instrumentation's attributes that carry the path: recorded as the audit trail records it.
+    private const string UrlPath = "url.path";
+    private const string UrlFull = "url.full";
 
     public static WebApplicationBuilder AddGatewayTelemetry(this WebApplicationBuilder builder)
     {
@@ -48,8 +53,8 @@ internal static class TelemetryExtensions
             // Spans and logs have no scrape endpoint: they are collected only when they can leave.
             telemetry
                 .WithTracing(tracing => tracing
-                    .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
+                    .AddAspNetCoreInstrumentation(options => options.EnrichWithHttpRequest = (activity, request) => activity.SetTag(UrlPath, RecordedPath.Of(request.Path.Value)))
+                    .AddHttpClientInstrumentation(options => options.EnrichWithHttpRequestMessage = (activity, request) => activity.SetTag(UrlFull, RecordedUrl(request.RequestUri)))
                     .AddSource("Yarp.ReverseProxy", GatewayActivities.SourceName))
                 .WithLogging()
                 .UseOtlpExporter();
@@ -57,4 +62,8 @@ internal static class TelemetryExtensions
 
         return builder;
     }
+
+    /// <summary>MISP's URL as a span records it: no query (it can carry searched values too) and the path masked.</summary>
+    private static string? RecordedUrl(Uri? uri) =>
+        uri is { IsAbsoluteUri: true } ? uri.GetLeftPart(UriPartial.Authority) + RecordedPath.Of(uri.AbsolutePath) : null;
 }

@@ -31,6 +31,22 @@ internal sealed class TestServers : IAsyncDisposable
 
     public string AuditFile => Path.Combine(Directory, "audit.jsonl");
 
+    /// <summary>The audit trail's lines once there are <paramref name="count"/> and one matches <paramref name="until"/> (it is written in the background), or what there is after 5 s.</summary>
+    public async Task<string[]> WaitForAuditLinesAsync(int count, Func<string, bool>? until = null)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (File.Exists(AuditFile) && (await File.ReadAllLinesAsync(AuditFile)) is { } lines && lines.Length >= count && (until is null || lines.Any(until)))
+            {
+                return lines;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return File.Exists(AuditFile) ? await File.ReadAllLinesAsync(AuditFile) : [];
+    }
+
     private Dictionary<string, string?> Settings { get; init; } = [];
 
     /// <summary>Starts another replica of the gateway with the same configuration, in front of the same simulator.</summary>

@@ -25,20 +25,8 @@ public sealed class RequestModelTests : IAsyncLifetime
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     /// <summary>The audit trail once it holds <paramref name="reason"/> (it is written in the background).</summary>
-    private async Task<string> AuditAsync(string reason)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (File.Exists(_servers.AuditFile) && await File.ReadAllTextAsync(_servers.AuditFile) is { } text && text.Contains(reason, StringComparison.Ordinal))
-            {
-                return text;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return File.Exists(_servers.AuditFile) ? await File.ReadAllTextAsync(_servers.AuditFile) : string.Empty;
-    }
+    private async Task<string> AuditAsync(string reason) =>
+        string.Join('\n', await _servers.WaitForAuditLinesAsync(1, line => line.Contains(reason, StringComparison.Ordinal)));
 
     [Theory]
     [InlineData("GET", "/events/checkuuid/9a5a8fbf-71a6-47b5-b84b-52e55399c2d2")]

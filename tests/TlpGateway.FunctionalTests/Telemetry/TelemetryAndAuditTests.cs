@@ -58,7 +58,7 @@ public sealed class TelemetryAndAuditTests
             (await member.GetAsync("/events/view/8")).Dispose();
         }
 
-        var lines = await WaitForLinesAsync(servers.AuditFile, 2);
+        var lines = await servers.WaitForAuditLinesAsync(2);
         var records = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Contains(records, r => r.GetProperty("action").GetString() == "refused" && r.GetProperty("reason").GetString() == "address-not-allowed" && r.GetProperty("address").GetString() == "127.0.0.9");
         Assert.Contains(records, r => r.GetProperty("action").GetString() == "removed" && r.GetProperty("reason").GetString() == "tlp-red"
@@ -87,7 +87,7 @@ public sealed class TelemetryAndAuditTests
             (await thirdParty.GetAsync("/events/view/4")).Dispose();
         }
 
-        var lines = await WaitForLinesAsync(servers.AuditFile, 5, until: l => l.Contains("\"org-e\"", StringComparison.Ordinal));
+        var lines = await servers.WaitForAuditLinesAsync(5, until: l => l.Contains("\"org-e\"", StringComparison.Ordinal));
         var records = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
         const string Event4 = "1bfc1897-b375-497c-9f02-b164e32bc94a";
         Assert.Contains(records, r => r.GetProperty("member").GetString() == "org-d" && r.GetProperty("itemKind").GetString() == "attribute"
@@ -116,20 +116,5 @@ public sealed class TelemetryAndAuditTests
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/events/view/4")).StatusCode);
-    }
-
-    private static async Task<string[]> WaitForLinesAsync(string path, int count, Func<string, bool>? until = null)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (File.Exists(path) && (await File.ReadAllLinesAsync(path)) is { } lines && lines.Length >= count && (until is null || lines.Any(until)))
-            {
-                return lines;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return File.Exists(path) ? await File.ReadAllLinesAsync(path) : [];
     }
 }
