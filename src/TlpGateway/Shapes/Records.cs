@@ -62,6 +62,12 @@ internal static class Records
                 continue;
             }
 
+            // An index row lists the clusters its event's tags name (attachClustersToEventIndex): they are the row's.
+            if (key == Key.GalaxyCluster && child.IsList && unit.Has(Key.EventTag))
+            {
+                continue;
+            }
+
             if (kind == RecordKind.AnalystData && child.IsObject && AnalystIndex(child))
             {
                 found = Single(found, new Record(RecordKind.AnalystDataIndex, unit, MispShapes.AnalystData, null));
