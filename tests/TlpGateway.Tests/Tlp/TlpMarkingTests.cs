@@ -95,6 +95,33 @@ public sealed class TagNameTests
         Assert.Equal(TlpLevel.Red, marking.Level);
     }
 
+    /// <summary>
+    /// Characters Unicode makes invisible (Default_Ignorable_Code_Point) that are neither controls nor
+    /// format characters: a variation selector pasted with an emoji, the combining grapheme joiner,
+    /// Hangul fillers. MISP's interface shows these names as <c>tlp:red</c>.
+    /// </summary>
+    [Theory]
+    [InlineData("tlp:red️")]
+    [InlineData("tlp:r︀ed")]
+    [InlineData("tlp:red͏")]
+    [InlineData("tlp:redᅟ")]
+    [InlineData("tlp:redㅤ")]
+    [InlineData("tlp:redﾠ")]
+    [InlineData("tlp:red឴")]
+    [InlineData("tlp:red᠋")]
+    [InlineData("tlp:red⁥")]
+    [InlineData("tlp:red￰")]
+    [InlineData("tlp:red󠄀")]
+    [InlineData("tlp:red󠀂")]
+    public void Canonical_InvisibleMarksAndFillers_AreTlpRed(string spelling)
+    {
+        Assert.Equal("tlp:red", TagName.Canonical(spelling));
+
+        var marking = default(TlpMarking);
+        marking.Add(spelling);
+        Assert.Equal(TlpLevel.Red, marking.Level);
+    }
+
     [Fact]
     public void Canonical_LookAlikeLetters_StayUnknownTlpValue()
     {
