@@ -95,8 +95,11 @@ internal static class MispShapes
         .With(Key.Event, Role.Item, ItemKind.EventStub)
         .Scalars(Key.Uuid, Key.Id, Key.OldId, Key.OldUuid, Key.EventId, Key.EventUuid, Key.Type, Key.Category, Key.Value, Key.OrgId, Key.OrgUuid, Key.Email, Key.EventOrgId);
 
-    /// <summary>A cluster's relation to another (MISP's own galaxies tag theirs <c>estimative-language</c>): its own tags can make it more restrictive.</summary>
-    public static readonly ItemShape ClusterRelation = new ItemShape(ItemKind.ClusterRelation, "galaxy-cluster-relation") { Judged = true }
+    /// <summary>
+    /// A cluster's relation to another (MISP's own galaxies tag theirs <c>estimative-language</c>): its
+    /// own tags can make it more restrictive, and a MISP server receives it capped like its cluster.
+    /// </summary>
+    public static readonly ItemShape ClusterRelation = new ItemShape(ItemKind.ClusterRelation, "galaxy-cluster-relation") { Judged = true, CapsDistribution = true }
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)

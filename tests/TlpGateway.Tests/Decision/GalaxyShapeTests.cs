@@ -86,6 +86,19 @@ public sealed class GalaxyShapeTests
         Assert.DoesNotContain(RedRelation, output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ClusterRelation_ToAMispServer_DistributionCappedLikeItsCluster()
+    {
+        // A custom cluster is judged as untagged: TLP:AMBER, so at most "this community only" (1) on the receiving MISP.
+        var json = "{\"GalaxyCluster\":" + Cluster(isDefault: false, relations: Relation("c2c2c2c2-0000-4000-8000-000000000002", "estimative-language:likelihood-probability=\\\"likely\\\"")) + "}";
+
+        var (output, _) = ShapeStrictnessTests.Run(json, FilterHarness.Requester(FilterHarness.OrgB, sync: true, orgId: "2"));
+
+        var cluster = JsonNode.Parse(output)!["GalaxyCluster"]!;
+        Assert.Equal("1", (string?)cluster["distribution"]);
+        Assert.Equal("1", (string?)cluster["GalaxyClusterRelation"]![0]!["distribution"]);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
