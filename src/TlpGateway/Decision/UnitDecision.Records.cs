@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TlpGateway.Filtering;
 using TlpGateway.Provenance;
 using TlpGateway.Shapes;
