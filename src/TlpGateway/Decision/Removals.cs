@@ -13,8 +13,8 @@ internal readonly record struct ItemScope(Tlp.TlpLevel Level, int? Distribution,
 /// <summary>
 /// The parts removed from the record being decided, and what follows from them (SPEC section 3):
 /// references, proposals and sightings that name a removed item go too, and so does a report that
-/// quotes a removed item's UUID or (of at least four characters) value. Texts are read from the
-/// input only when something must be checked against them.
+/// quotes a removed item's UUID or (of at least four characters) value, in any case, or a part of a
+/// composite value. Texts are read from the input only when something must be checked against them.
 /// </summary>
 internal sealed class Removals
 {
@@ -73,7 +73,7 @@ internal sealed class Removals
         return false;
     }
 
-    /// <summary>Whether an event report's content quotes a removed item's UUID, or the value of a removed attribute of at least four characters.</summary>
+    /// <summary>Whether an event report's content quotes a removed item's UUID, or a value (or part of one) of a removed attribute of at least four characters.</summary>
     public bool QuotedBy(Node report)
     {
         if (_items.Count == 0 || report.Text(Key.Content) is not { } content)
@@ -92,7 +92,8 @@ internal sealed class Removals
 
         foreach (var value in _values)
         {
-            if (content.Contains(value, StringComparison.Ordinal))
+            // MISP stores hashes and host names lowercased; a report writes them as its author did.
+            if (content.Contains(value, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -147,6 +148,15 @@ internal sealed class Removals
                 if (item.Text(Key.Value) is { Length: >= 4 } value)
                 {
                     _values.Add(value);
+
+                    // A composite value (ip-dst|port, filename|md5) is quoted one part at a time.
+                    foreach (var part in value.Split('|'))
+                    {
+                        if (part.Length >= 4 && part.Length < value.Length)
+                        {
+                            _values.Add(part);
+                        }
+                    }
                 }
             }
         }

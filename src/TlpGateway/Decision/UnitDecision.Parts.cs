@@ -221,6 +221,12 @@ internal sealed partial class UnitDecision
                         throw new FilterException($"a {shape.Name} holds MISP data under a name the gateway does not read");
                     }
 
+                    // What names people of the source whatever its type (a cluster's list of authors) goes with it.
+                    if (scope.Hide && role.Hiding != Hiding.Keep)
+                    {
+                        _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
+                    }
+
                     break;
 
                 case Role.Scalar:

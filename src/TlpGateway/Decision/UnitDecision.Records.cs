@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TlpGateway.Filtering;
 using TlpGateway.Provenance;
 using TlpGateway.Shapes;
@@ -148,9 +147,10 @@ internal sealed partial class UnitDecision
         List<string>? lookups = null;
         foreach (var group in unit.Props)
         {
-            if (unit.ChildOf(group) is not { IsObject: true } entries)
+            // MISP writes a group only for a kind that has entries: notes, opinions, relationships, nothing else.
+            if (group.Key is not (Key.Note or Key.Opinion or Key.Relationship) || unit.ChildOf(group) is not { IsObject: true } entries)
             {
-                continue;
+                throw new FilterException("the analyst data index holds something other than analyst data");
             }
 
             foreach (var entry in entries.Props)
@@ -171,16 +171,7 @@ internal sealed partial class UnitDecision
         var removed = 0;
         foreach (var group in unit.Props)
         {
-            if (unit.ChildOf(group) is not { IsObject: true } entries)
-            {
-                if (group.ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    throw new FilterException("an analyst data index entry is not an object");
-                }
-
-                continue;
-            }
-
+            var entries = unit.ChildOf(group)!;
             var drop = new List<int>();
             for (var i = 0; i < entries.Props.Length; i++)
             {

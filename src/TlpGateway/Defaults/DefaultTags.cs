@@ -12,7 +12,7 @@ namespace TlpGateway.Defaults;
 /// Writes the default marking into a released event (SPEC section 5), as tag objects like
 /// <c>{"name":"tlp:amber","colour":"#FFC000","exportable":true,"local":false}</c>: appended to its
 /// <c>Tag</c> list (an array or PHP's object-list), or as a new <c>Tag</c> list where MISP left the
-/// key out.
+/// key out or wrote it <c>null</c>.
 /// </summary>
 internal static class DefaultTags
 {
@@ -31,6 +31,16 @@ internal static class DefaultTags
         var mark = edits.BeginReplacement();
         var output = edits.Scratch;
         int at;
+        if (tags is null && evt.IndexOf(Key.Tag) is >= 0 and var tagIndex)
+        {
+            // "Tag": null: the list takes the null's place, the event keeps one Tag key.
+            output.Write("["u8);
+            WriteTags(output, names, indexFrom: -1);
+            output.Write("]"u8);
+            edits.CommitReplacement(evt.Props[tagIndex].ValueStart, evt.Props[tagIndex].ValueEnd, mark);
+            return;
+        }
+
         if (tags is null)
         {
             at = evt.Props.Length > 0 ? evt.Props[^1].ValueEnd : evt.Start + 1;

@@ -95,7 +95,11 @@ internal static class MispShapes
         .With(Key.Event, Role.Item, ItemKind.EventStub)
         .Scalars(Key.Uuid, Key.Id, Key.OldId, Key.OldUuid, Key.EventId, Key.EventUuid, Key.Type, Key.Category, Key.Value, Key.OrgId, Key.OrgUuid, Key.Email, Key.EventOrgId);
 
-    public static readonly ItemShape ClusterRelation = new ItemShape(ItemKind.ClusterRelation, "galaxy-cluster-relation")
+    /// <summary>
+    /// A cluster's relation to another (MISP's own galaxies tag theirs <c>estimative-language</c>): its
+    /// own tags can make it more restrictive, and a MISP server receives it capped like its cluster.
+    /// </summary>
+    public static readonly ItemShape ClusterRelation = new ItemShape(ItemKind.ClusterRelation, "galaxy-cluster-relation") { Judged = true, CapsDistribution = true }
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
@@ -108,16 +112,22 @@ internal static class MispShapes
         .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.Galaxy, Role.Item, ItemKind.Galaxy)
+        .With(Key.GalaxyClusterRelation, Role.Items, ItemKind.ClusterRelation)
+        .With(Key.TargetingClusterRelation, Role.Items, ItemKind.ClusterRelation)
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
         .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default, Key.Value, Key.Type, Key.SharingGroupId)
         .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId)
-        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
+        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
+        .With(Key.Authors, Role.Unread, hiding: Hiding.Remove);
 
+    /// <summary>A galaxy: in an event, holding its clusters; in a cluster (its index rows, its view), the galaxy it belongs to, made by an organisation when custom.</summary>
     public static readonly ItemShape Galaxy = new ItemShape(ItemKind.Galaxy, "galaxy")
         .With(Key.GalaxyCluster, Role.Items, ItemKind.GalaxyCluster)
-        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Type);
+        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Type)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId);
 
     public static readonly ItemShape RelatedAttribute = new ItemShape(ItemKind.RelatedAttribute, "correlation")
         .Scalars(Key.Id, Key.Value, Key.EventId, Key.Info)
@@ -190,9 +200,10 @@ internal static class MispShapes
         .With(Key.EventTag, Role.TagLinks, ItemKind.TagLink)
         .WithEventFields();
 
-    /// <summary>A row of <c>/events/index</c>: an event's own fields with its tags as <c>EventTag</c> links, no attributes.</summary>
+    /// <summary>A row of <c>/events/index</c>: an event's own fields with its tags as <c>EventTag</c> links and the clusters they name, no attributes.</summary>
     public static readonly ItemShape IndexRow = new ItemShape(ItemKind.IndexRow, "index-row") { Judged = true, Rule = RuleKind.Event, CapsDistribution = true }
         .With(Key.EventTag, Role.TagLinks, ItemKind.TagLink)
+        .With(Key.GalaxyCluster, Role.Items, ItemKind.GalaxyCluster)
         .WithEventFields();
 
     public static ItemShape Of(ItemKind kind) => kind switch

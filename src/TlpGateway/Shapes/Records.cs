@@ -62,6 +62,12 @@ internal static class Records
                 continue;
             }
 
+            // An index row lists the clusters its event's tags name (attachClustersToEventIndex): they are the row's.
+            if (key == Key.GalaxyCluster && child.IsList && unit.Has(Key.EventTag))
+            {
+                continue;
+            }
+
             if (kind == RecordKind.AnalystData && child.IsObject && AnalystIndex(child))
             {
                 found = Single(found, new Record(RecordKind.AnalystDataIndex, unit, MispShapes.AnalystData, null));
@@ -81,9 +87,18 @@ internal static class Records
             return record;
         }
 
-        // The requester's own account (/users/view/me): its organisation is the requester's.
+        // The requester's own account (/users/view/me): it and its organisation are the requester's,
+        // and nothing else beside them may hold MISP data.
         if (unit.Child(Key.User) is { IsObject: true })
         {
+            foreach (var prop in unit.Props)
+            {
+                if (prop.Key is not (Key.User or Key.Organisation) && (MispShapes.DataKeys.Contains(prop.Key) || ContainerHoldsData(unit, prop)))
+                {
+                    throw new FilterException("a user account holds MISP data beside it");
+                }
+            }
+
             return new Record(RecordKind.NoData, unit, MispShapes.Event, null);
         }
 

@@ -6,7 +6,7 @@ namespace TlpGateway.Tlp;
 
 /// <summary>
 /// A tag name as the rules compare it (SPEC section 3): JSON-unescaped by the caller, then with
-/// invisible format and control characters removed (zero-width spaces, NUL, ...), NFKC-normalised
+/// invisible characters removed (zero-width spaces, NUL, variation selectors, ...), NFKC-normalised
 /// (full-width letters become ASCII), trimmed and lower-cased. <c>"TLP:Red"</c>,
 /// <c>" tlp:red "</c>, <c>"tlp:red\u200b"</c> and <c>"ｔｌｐ：ｒｅｄ"</c> are all <c>tlp:red</c>. Every rule
 /// that reads a tag name (TLP, Chatham House, member rules, both directions) reads it through here.
@@ -79,5 +79,20 @@ internal static class TagName
         return kept.AsSpan(0, count);
     }
 
-    private static bool IsInvisible(Rune rune) => Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format;
+    /// <summary>
+    /// Controls, format characters, and what else Unicode makes invisible (Default_Ignorable_Code_Point,
+    /// DerivedCoreProperties.txt): variation selectors, the combining grapheme joiner, Hangul fillers,
+    /// the reserved ignorable ranges. A name holding one reads as the name without it.
+    /// </summary>
+    private static bool IsInvisible(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format || rune.Value switch
+        {
+            0x034F or 0x115F or 0x1160 or 0x17B4 or 0x17B5 or 0x3164 or 0xFFA0 => true,
+            >= 0x180B and <= 0x180F => true,
+            >= 0x2060 and <= 0x206F => true,
+            >= 0xFE00 and <= 0xFE0F => true,
+            >= 0xFFF0 and <= 0xFFF8 => true,
+            >= 0xE0000 and <= 0xE0FFF => true,
+            _ => false,
+        };
 }

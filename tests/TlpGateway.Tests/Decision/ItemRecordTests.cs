@@ -184,6 +184,16 @@ public sealed class ItemRecordTests
         Assert.Empty(answer["Opinion"]!.AsObject());
     }
 
+    [Theory]
+    [InlineData(",\"info\":\"secret\"")]
+    [InlineData(",\"Event\":{\"uuid\":\"eeeeeeee-0000-4000-8000-000000000005\",\"info\":\"secret\"}")]
+    [InlineData(",\"Tag\":{\"0b0b0b0b-0000-4000-8000-000000000001\":\"tlp:red\"}")]
+    public void AnalystDataMinimalIndex_AnythingButAnalystDataBesideIt_EndsTheAnswer(string beside)
+    {
+        // The index lists notes, opinions and relationships by UUID, nothing else.
+        ShapeStrictnessTests.Fails("""{"Note":{"0a0a0a0a-0000-4000-8000-000000000001":"1700000000"}""" + beside + "}");
+    }
+
     [Fact]
     public void AttributeRowWithoutItsEventsTags_JudgedThroughItsEvent()
     {

@@ -143,6 +143,27 @@ public sealed class ShapeStrictnessTests
         Fails(Event(extra));
     }
 
+    [Fact]
+    public void UserAccount_WithItsOrganisation_PassesAsTheRequestersOwn()
+    {
+        var json = FilterHarness.Capture("users_view_me__orgC.json");
+
+        var (output, _, _) = FilterHarness.Run(json, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.Equal(json, output);
+    }
+
+    [Theory]
+    [InlineData(""","Event":{"uuid":"eeeeeeee-0000-4000-8000-000000000005","info":"secret","Orgc":{"uuid":"13c7e515-44c2-40dc-bc3e-0e7bcaf6d390"},"Tag":[{"name":"tlp:red"}]}""")]
+    [InlineData(""","RelatedEvent":[{"Event":{"uuid":"eeeeeeee-0000-4000-8000-000000000005","info":"secret"}}]""")]
+    [InlineData(""","Orgc":{"name":"ORG_C","uuid":"13c7e515-44c2-40dc-bc3e-0e7bcaf6d390"}""")]
+    [InlineData(",\"info\":\"secret\",\"orgc_uuid\":\"13c7e515-44c2-40dc-bc3e-0e7bcaf6d390\"")]
+    public void UserAccount_MispDataBesideIt_EndsTheAnswer(string beside)
+    {
+        // Only the account and its own organisation are the requester's: anything else beside them is unjudged data.
+        Fails("""{"User":{"id":"4","email":"user@example.test","org_id":"4"},"Organisation":{"id":"4","name":"ORG_D","uuid":"d03551b8-8496-4bd2-b178-72fb134e2520"}""" + beside + "}");
+    }
+
     [Theory]
     [InlineData(""","distribution":{"x":1}""")]
     [InlineData(",\"distribution\":\"everyone\"")]

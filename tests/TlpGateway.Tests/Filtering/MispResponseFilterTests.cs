@@ -322,6 +322,19 @@ public sealed class MispResponseFilterTests
     }
 
     [Fact]
+    public void Filter_UntaggedEventWithTagNull_TagKeyHoldsDefaultTagsOnce()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"e1","Orgc":{"uuid":"{{{FilterHarness.OrgD}}}"},"Tag":null,"Attribute":[]}}""");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()));
+
+        // One Tag key: a client reading the first of two would see no marking (System.Text.Json refuses both).
+        var evt = JsonNode.Parse(output, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false })!["Event"]!;
+        Assert.Equal(["tlp:amber", "tlp:ex:chr"], evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
+        Assert.Equal(1, Encoding.UTF8.GetString(output).Split("\"Tag\"").Length - 1);
+    }
+
+    [Fact]
     public void Filter_ExcludeLocalTags_StripsLocalTagsAfterJudging()
     {
         var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"e1","Orgc":{"uuid":"{{{FilterHarness.OrgD}}}"},"Attribute":[],"Tag":[{"name":"tlp:green","local":false},{"name":"workflow:todo","local":true}]}}""");

@@ -86,6 +86,20 @@ public sealed class TagNameTests
     [InlineData("ｔｌｐ：ｒｅｄ")]
     [InlineData("tlp:r\u00ADed")]
     [InlineData("tlp:red\u0007\u001f")]
+    // Invisible without being controls or format characters (Default_Ignorable_Code_Point): a
+    // variation selector pasted with an emoji, the combining grapheme joiner, Hangul fillers.
+    [InlineData("tlp:red\ufe0f")]
+    [InlineData("tlp:r\ufe00ed")]
+    [InlineData("tlp:red\u034f")]
+    [InlineData("tlp:red\u115f")]
+    [InlineData("tlp:red\u3164")]
+    [InlineData("tlp:red\uffa0")]
+    [InlineData("tlp:red\u17b4")]
+    [InlineData("tlp:red\u180b")]
+    [InlineData("tlp:red\u2065")]
+    [InlineData("tlp:red\ufff0")]
+    [InlineData("tlp:red\U000E0100")]
+    [InlineData("tlp:red\U000E0002")]
     public void Canonical_InvisibleOrCompatibilitySpellings_AreTlpRed(string spelling)
     {
         Assert.Equal("tlp:red", TagName.Canonical(spelling));
