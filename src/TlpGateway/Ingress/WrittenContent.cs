@@ -216,18 +216,36 @@ internal static class WrittenContent
             : ContentVerdict.Pass();
     }
 
-    /// <summary><c>/events/saveFreeText</c>: the resolved attributes in <c>Attribute.JsonObject</c> (a string of JSON).</summary>
+    /// <summary>
+    /// <c>/events/saveFreeText</c>: the resolved attributes in <c>MispAttribute.JsonObject</c> (a string of JSON),
+    /// each with its tags as a comma-separated <c>tags</c> text. MISP 2.5.1 copies <c>MispAttribute</c> over
+    /// <c>Attribute</c> before it reads them, so an <c>Attribute</c> of the body is never what it saves.
+    /// </summary>
     private static ContentVerdict ResolvedFreeText(JsonNode? body, MemberRules rules, int looseLimit)
     {
-        var json = PhpValue.Text((body as JsonObject)?["Attribute"] is JsonObject attribute ? attribute["JsonObject"] : null) ?? throw new ShapeException("saveFreeText carries the resolved attributes in Attribute.JsonObject.");
-        var attributes = WrittenShapes.ForeachList(WrittenShapes.ParseList(json, "resolved attributes"), "Attribute.JsonObject");
+        var json = PhpValue.Text((body as JsonObject)?["MispAttribute"] is JsonObject attribute ? attribute["JsonObject"] : null) ?? throw new ShapeException("saveFreeText carries the resolved attributes in MispAttribute.JsonObject.");
+        var attributes = WrittenShapes.ForeachList(WrittenShapes.ParseList(json, "resolved attributes"), "MispAttribute.JsonObject");
         if (LooseValues.OverLimit(attributes.Select(LooseValues.TypeOf), looseLimit) is { } loose)
         {
             return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
         }
 
-        var broken = attributes.Select(a => WrittenRules.Attribute(a, rules, null)).FirstOrDefault(r => r is not null);
+        var broken = attributes.Select(a => WrittenRules.Attribute(a, rules, null) ?? FreeTextTags(a).Select(t => WrittenRules.Tag(t, rules)).FirstOrDefault(r => r is not null)).FirstOrDefault(r => r is not null);
         return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"An attribute breaks this member's sharing rule '{broken}'.");
+    }
+
+    /// <summary>The tags <c>Event::processFreeTextData</c> attaches to a resolved attribute: its <c>tags</c> text split at commas, trimmed.</summary>
+    private static IEnumerable<string> FreeTextTags(JsonObject attribute)
+    {
+        if (attribute["tags"] is not { } tags || !PhpValue.IsTruthy(tags))
+        {
+            return [];
+        }
+
+        var text = tags is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String
+            ? value.GetValue<string>()
+            : throw new ShapeException("The tags of a resolved attribute must be a comma-separated text.");
+        return text.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0);
     }
 
     /// <summary>A tag added by name (the passed parameter or the body's <c>tag</c>, a name, an id or a JSON list of them).</summary>

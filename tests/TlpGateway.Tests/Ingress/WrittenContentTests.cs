@@ -128,13 +128,49 @@ public sealed class WrittenContentTests
         Assert.False(Judge("/events/freeTextImport/4", """{"value":"1.1.1.1 evil.example d41d8cd98f00b204e9800998ecf8427e and some words"}""").Refused);
     }
 
+    private static string Resolved(int count) =>
+        new JsonArray([.. Enumerable.Range(0, count).Select(i => new JsonObject { ["type"] = "domain", ["value"] = $"d{i}.example" })]).ToJsonString();
+
     [Fact]
     public void SaveFreeText_ResolvedAttributes_RefusedCuration()
     {
-        var resolved = new JsonArray([.. Enumerable.Range(0, 4).Select(i => new JsonObject { ["type"] = "domain", ["value"] = $"d{i}.example" })]).ToJsonString();
-        var body = new JsonObject { ["Attribute"] = new JsonObject { ["JsonObject"] = resolved } }.ToJsonString();
+        var body = new JsonObject { ["MispAttribute"] = new JsonObject { ["JsonObject"] = Resolved(4) } }.ToJsonString();
 
         Assert.Equal("curation", Judge("/events/saveFreeText/4", body).Reason);
+    }
+
+    [Fact]
+    public void SaveFreeText_HarmlessAttributeBesideMispAttribute_MispAttributeJudged()
+    {
+        // EventsController::saveFreeText overwrites Attribute with MispAttribute before it reads JsonObject.
+        var body = new JsonObject
+        {
+            ["Attribute"] = new JsonObject { ["JsonObject"] = "[]" },
+            ["MispAttribute"] = new JsonObject { ["JsonObject"] = Resolved(4) },
+        }.ToJsonString();
+
+        Assert.Equal("curation", Judge("/events/saveFreeText/4", body).Reason);
+    }
+
+    [Fact]
+    public void SaveFreeText_OnlyAttribute_NotRead()
+    {
+        // MISP 2.5.1 reads MispAttribute only: a body without it is not one MISP would save as judged.
+        var body = new JsonObject { ["Attribute"] = new JsonObject { ["JsonObject"] = Resolved(1) } }.ToJsonString();
+
+        Assert.Throws<ShapeException>(() => Judge("/events/saveFreeText/4", body));
+    }
+
+    [Theory]
+    [InlineData("pap:red")]
+    [InlineData("tlp:green, PAP:RED")]
+    public void SaveFreeText_BlockedTagInTheTagsText_Refused(string tags)
+    {
+        var rules = new MemberRules { BlockedTags = new[] { "pap:red" }.ToFrozenSet() };
+        var resolved = new JsonArray(new JsonObject { ["type"] = "domain", ["value"] = "d.example", ["tags"] = tags }).ToJsonString();
+        var body = new JsonObject { ["MispAttribute"] = new JsonObject { ["JsonObject"] = resolved } }.ToJsonString();
+
+        Assert.Equal("rule-blockedTags", Judge("/events/saveFreeText/4", body, rules).Reason);
     }
 
     [Fact]
