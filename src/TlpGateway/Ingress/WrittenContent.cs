@@ -53,7 +53,7 @@ internal static class WrittenContent
             WriteContent.ResolvedFreeText => ResolvedFreeText(body, rules, looseLimit),
             WriteContent.Report => Item(Unwrapped(body, "EventReport"), rules),
             WriteContent.Tag => Tag(request, rules),
-            WriteContent.Proposals => Proposals(body, rules),
+            WriteContent.Proposals => Proposals(request, rules),
             WriteContent.AnalystData => Items(body, rules, "Note", "Opinion", "Relationship"),
             WriteContent.Clusters => Items(body, rules, "GalaxyCluster"),
             WriteContent.Sightings => request.Route.Passed.FirstOrDefault() is "stix"
@@ -290,16 +290,26 @@ internal static class WrittenContent
         }
     }
 
-    /// <summary>A proposal (<c>ShadowAttribute</c>, <c>Attribute</c> or bare, inside <c>request</c>) or a pushed list of them.</summary>
-    private static ContentVerdict Proposals(JsonNode? body, MemberRules rules)
+    /// <summary>
+    /// Proposals as each action reads them: <c>/shadow_attributes/add</c> unwraps <c>request</c>, then takes
+    /// <c>ShadowAttribute</c>, else <c>Attribute</c>, else <c>Proposal</c>, else the body; <c>edit</c> unwraps
+    /// <c>request</c>, then takes <c>ShadowAttribute</c>, else the body as it stands (its <c>Attribute</c> is not
+    /// read); <c>/events/pushProposals</c> saves every value of the body, list or object, as it stands.
+    /// </summary>
+    private static ContentVerdict Proposals(MispRequest request, MemberRules rules)
     {
-        var data = Unwrapped(body, "request");
-        var proposals = data is JsonArray list
-            ? WrittenShapes.ForeachList(list, "ShadowAttribute").Select(p => p["ShadowAttribute"] as JsonObject ?? p).ToList()
-            : [Unwrapped(Unwrapped(data, "ShadowAttribute"), "Attribute") as JsonObject ?? throw new ShapeException("The body must hold one proposal.")];
+        var data = Unwrapped(request.Body.Root, "request");
+        List<JsonObject> proposals = MispRequestAction(request) switch
+        {
+            "pushproposals" => WrittenShapes.ForeachList(request.Body.Root, "ShadowAttribute"),
+            "edit" => [OneProposal(Unwrapped(data, "ShadowAttribute"))],
+            _ => [OneProposal(data is JsonObject obj ? obj["ShadowAttribute"] ?? obj["Attribute"] ?? obj["Proposal"] ?? obj : data)],
+        };
         var broken = proposals.Select(p => WrittenRules.Attribute(p, rules, null)).FirstOrDefault(r => r is not null);
         return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The proposal breaks this member's sharing rule '{broken}'.");
     }
+
+    private static JsonObject OneProposal(JsonNode? proposal) => proposal as JsonObject ?? throw new ShapeException("The body must hold one proposal.");
 
     /// <summary>One item (or a pushed list of them), each under one of <paramref name="keys"/> or bare: judged by its distribution.</summary>
     private static ContentVerdict Items(JsonNode? body, MemberRules rules, params string[] keys)

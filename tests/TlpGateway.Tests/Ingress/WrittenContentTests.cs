@@ -240,11 +240,29 @@ public sealed class WrittenContentTests
     [InlineData("/shadow_attributes/add/4", """{"ShadowAttribute":{"type":"email-src","category":"Payload delivery"}}""")]
     [InlineData("/shadow_attributes/add/4", """{"request":{"Attribute":{"type":"email-src"}}}""")]
     [InlineData("/events/pushProposals/4", """[{"type":"email-src"}]""")]
+    [InlineData("/shadow_attributes/add/4", """{"Proposal":{"type":"email-src"}}""")]
+    [InlineData("/shadow_attributes/add/4", """{"request":{"Proposal":{"type":"email-src"}}}""")]
+    [InlineData("/shadow_attributes/edit/5", """{"type":"email-src","Attribute":{"type":"ip-dst"}}""")]
+    [InlineData("/shadow_attributes/edit/5", """{"request":{"type":"email-src","Proposal":{"type":"ip-dst"}}}""")]
+    [InlineData("/events/pushProposals/4", """[{"type":"email-src","ShadowAttribute":{"type":"ip-dst"}}]""")]
+    [InlineData("/events/pushProposals/4", """{"a":{"type":"ip-dst"},"b":{"type":"email-src"}}""")]
+    [InlineData("/events/pushProposals/4", """{"request":{"type":"email-src"}}""")]
     public void Proposal_OfABlockedType_Refused(string path, string body)
     {
         var rules = new MemberRules { BlockedAttributeTypes = new[] { "email-src" }.ToFrozenSet() };
 
         Assert.Equal("rule-blockedAttributeTypes", Judge(path, body, rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"Attribute":{"type":"ip-dst"},"Proposal":{"type":"email-src"}}""")]
+    [InlineData("""{"ShadowAttribute":{"type":"ip-dst"},"Attribute":{"type":"email-src"}}""")]
+    public void ProposalAdd_WrapperMispReadsFirst_OnlyItJudged(string body)
+    {
+        // ShadowAttributesController::add takes ShadowAttribute, else Attribute, else Proposal.
+        var rules = new MemberRules { BlockedAttributeTypes = new[] { "email-src" }.ToFrozenSet() };
+
+        Assert.False(Judge("/shadow_attributes/add/4", body, rules).Refused);
     }
 
     [Fact]
