@@ -258,9 +258,12 @@ internal static class WrittenContent
         }
 
         values.AddRange(WriteTargets.BodyValues(request.Body.Root, ["tag", "tag_id", "Event.tag", "Event.tag_id", "Attribute.tag", "Attribute.tag_id"]));
+
+        // /tags/attachTagToObject finds its tag by SQL LIKE; events and attributes look theirs up by exact name.
+        var byPattern = request.Endpoint.Controller == "tags";
         foreach (var name in values.SelectMany(TagNames))
         {
-            if (WrittenRules.Tag(name, rules) is { } rule)
+            if ((byPattern ? WrittenRules.TagPattern(name, rules) : WrittenRules.Tag(name, rules)) is { } rule)
             {
                 return ContentVerdict.Refuse("rule-" + rule, rule, $"The tag breaks this member's sharing rule '{rule}'.");
             }

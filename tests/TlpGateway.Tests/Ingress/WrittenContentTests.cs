@@ -237,6 +237,46 @@ public sealed class WrittenContentTests
     }
 
     [Theory]
+    [InlineData("pap:re_")]
+    [InlineData("PAP:%")]
+    [InlineData("%red")]
+    [InlineData("""pap\\:red""")]
+    public void AttachTagToObject_LikePatternMatchingABlockedTag_Refused(string tag)
+    {
+        // TagsController::attachTagToObject finds the tag with Tag.name LIKE: % and _ match, \ escapes.
+        var rules = new MemberRules { BlockedTags = new[] { "pap:red" }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedTags", Judge("/tags/attachTagToObject", $$"""{"uuid":"a","tag":"{{tag}}"}""", rules).Reason);
+    }
+
+    [Fact]
+    public void AttachTagToObject_WildcardWhereTaxonomiesAreLimited_RefusedAllowedTags()
+    {
+        var rules = new MemberRules { AllowedTags = new Dictionary<string, FrozenSet<string>> { ["tlp"] = new[] { "tlp:clear" }.ToFrozenSet() }.ToFrozenDictionary() };
+
+        Assert.Equal("rule-allowedTags", Judge("/tags/attachTagToObject", """{"uuid":"a","tag":"tlp:%"}""", rules).Reason);
+    }
+
+    [Fact]
+    public void AttachTagToObject_EscapedUnderscoreWhereTaxonomiesAreLimited_ReadAsTheNameItSpells()
+    {
+        var rules = new MemberRules { AllowedTags = new Dictionary<string, FrozenSet<string>> { ["tlp"] = new[] { "tlp:clear" }.ToFrozenSet() }.ToFrozenDictionary() };
+
+        Assert.False(Judge("/tags/attachTagToObject", """{"uuid":"a","tag":"osint:source\\_type"}""", rules).Refused);
+    }
+
+    [Theory]
+    [InlineData("/tags/attachTagToObject", """{"uuid":"a","tag":"osint:source_type"}""")]
+    [InlineData("/events/addTag", """{"event":"4","tag":"pap:re_"}""")]
+    public void Tag_PatternMatchingNoBlockedTagOrExactLookUp_Passes(string path, string body)
+    {
+        // events/addTag looks its tag up by exact (lower-cased) name: a pattern there names no other tag.
+        var rules = new MemberRules { BlockedTags = new[] { "pap:red" }.ToFrozenSet() };
+
+        Assert.False(Judge(path, body, rules).Refused);
+    }
+
+    [Theory]
     [InlineData("/shadow_attributes/add/4", """{"ShadowAttribute":{"type":"email-src","category":"Payload delivery"}}""")]
     [InlineData("/shadow_attributes/add/4", """{"request":{"Attribute":{"type":"email-src"}}}""")]
     [InlineData("/events/pushProposals/4", """[{"type":"email-src"}]""")]
