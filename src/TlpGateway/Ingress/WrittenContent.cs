@@ -94,9 +94,15 @@ internal static class WrittenContent
         }
 
         var claimsSource = !merged && WrittenSource.ClaimsAnotherSource(evt.Event, requester);
+        var respelled = evt.RespellMarkings();
         if (evt.Protected)
         {
             // The signature covers the bytes as sent: a signed event MISP would store as judged is forwarded untouched.
+            if (respelled)
+            {
+                return ContentVerdict.Refuse("protected-would-change", "Signature", "A signed (protected) event's TLP tags must be spelled as MISP's taxonomy spells them (tlp:red, tlp:ex:chr, ...): MISP would store another spelling as a tag of its own, or drop it.");
+            }
+
             return claimsSource
                 ? ContentVerdict.Refuse("protected-would-change", "Signature", "A signed (protected) event naming another organisation as its source would have to change: sign it as your own organisation.")
                 : ContentVerdict.Untouched;
@@ -140,6 +146,7 @@ internal static class WrittenContent
         }
 
         var canonical = attributes.Select(WrittenEvent.CanonicalAttribute).ToList();
+        canonical.ForEach(a => WrittenEvent.RespellMarkings(a));
         if (LooseValues.OverLimit(canonical.Select(LooseValues.TypeOf), looseLimit) is { } loose)
         {
             return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
@@ -200,6 +207,7 @@ internal static class WrittenContent
         }
 
         var canonical = WrittenEvent.CanonicalObject(withAttributes);
+        (canonical["Attribute"] as JsonArray ?? []).OfType<JsonObject>().ToList().ForEach(a => WrittenEvent.RespellMarkings(a));
         return WrittenRules.Object(canonical, rules, null) is { } rule
             ? ContentVerdict.Refuse("rule-" + rule, rule, $"The object breaks this member's sharing rule '{rule}'.")
             : ContentVerdict.Pass(new JsonObject { ["Object"] = canonical });

@@ -54,6 +54,52 @@ public sealed class WrittenContentTests
     }
 
     [Theory]
+    [InlineData(""" tlp:red""", "tlp:red")]
+    [InlineData("""tlp:red\u200b""", "tlp:red")]
+    [InlineData("""\uff54\uff4c\uff50:red""", "tlp:red")]
+    [InlineData("""tlp: amber+strict""", "tlp:amber+strict")]
+    [InlineData("""TLP:EX:CHR\u0000""", "tlp:ex:chr")]
+    public void AddEvent_TlpTagMispWouldNotFindAsWritten_ForwardedInMispsSpelling(string name, string stored)
+    {
+        // Tag::captureTag matches the lower-cased name exactly: any other spelling becomes a tag of its own, or none at all.
+        var body = """{"Event":{"Tag":[{"name":"NAME"}],"Attribute":[{"type":"ip-dst","Tag":[{"name":"NAME"}]}],"Object":[{"Attribute":[{"type":"ip-dst","Tag":[{"name":"NAME"}]}]}]}}""".Replace("NAME", name, StringComparison.Ordinal);
+
+        var evt = ForwardedEvent(Judge("/events/add", body));
+
+        Assert.Equal(stored, (string?)evt["Tag"]![0]!["name"]);
+        Assert.Equal(stored, (string?)evt["Attribute"]![0]!["Tag"]![0]!["name"]);
+        Assert.Equal(stored, (string?)evt["Object"]![0]!["Attribute"]![0]!["Tag"]![0]!["name"]);
+    }
+
+    [Theory]
+    [InlineData("TLP:RED")]
+    [InlineData("tlp:white")]
+    [InlineData("tlp:unclear ")]
+    [InlineData(" pap:red")]
+    public void AddEvent_TagMispFindsAsWrittenOrNoTlpLevel_NameKept(string name)
+    {
+        var evt = ForwardedEvent(Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"},{"name":"NAME"}]}}""".Replace("NAME", name, StringComparison.Ordinal)));
+
+        Assert.Contains(name, evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
+    }
+
+    [Fact]
+    public void AddAttributes_TlpTagMispWouldNotFindAsWritten_ForwardedInMispsSpelling()
+    {
+        var verdict = Judge("/attributes/add/4", """{"type":"ip-dst","value":"198.51.100.1","Tag":[{"name":"tlp:red "}]}""");
+
+        Assert.Equal("tlp:red", (string?)verdict.Body!["Attribute"]![0]!["Tag"]![0]!["name"]);
+    }
+
+    [Fact]
+    public void AddEvent_ProtectedWithTlpTagMispWouldNotFind_RefusedRatherThanBrokenSignature()
+    {
+        var verdict = Judge("/events/add", """{"Event":{"protected":true,"Orgc":{"uuid":"OWN","name":"ORG_C"},"Tag":{"name":"tlp:red\u200b"}}}""".Replace("OWN", RequestTestData.OwnOrg, StringComparison.Ordinal));
+
+        Assert.Equal("protected-would-change", verdict.Reason);
+    }
+
+    [Theory]
     [InlineData("true")]
     [InlineData("\"yes\"")]
     [InlineData("2")]
