@@ -134,7 +134,7 @@ internal static class EndpointCatalog
             new("analyst_data", "add", Post, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, 1)) },
             new("analyst_data", "edit", PostPut, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.AnalystData, 1)) },
             new("analyst_data", "delete", PostDelete, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.AnalystData, 1)) },
-            new("analyst_data", "pushAnalystData", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, null, "*")) },
+            new("analyst_data", "pushAnalystData", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter)) },
 
             // A MISP server pushes the galaxy clusters its events use (MISP's ServerSyncTool).
             new("galaxies", "pushCluster", Post, AnswerKind.Metadata) { Sync = true, Write = new(WriteEffect.None, WriteContent.Clusters, []) { TargetRequired = false } },

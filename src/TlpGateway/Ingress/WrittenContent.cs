@@ -54,8 +54,8 @@ internal static class WrittenContent
             WriteContent.Report => Item(Unwrapped(body, "EventReport"), rules),
             WriteContent.Tag => Tag(request, rules),
             WriteContent.Proposals => Proposals(request, rules),
-            WriteContent.AnalystData => Items(body, rules, "Note", "Opinion", "Relationship"),
-            WriteContent.Clusters => Items(body, rules, "GalaxyCluster"),
+            WriteContent.AnalystData => AnalystData(request, rules),
+            WriteContent.Clusters => Clusters(body, rules),
             WriteContent.Sightings => request.Route.Passed.FirstOrDefault() is "stix"
                 ? ContentVerdict.Refuse("sightings-stix", "Sightings", "STIX sightings documents are not read by the gateway: send sightings as JSON.")
                 : ContentVerdict.Pass(),
@@ -322,21 +322,18 @@ internal static class WrittenContent
 
     private static JsonObject OneProposal(JsonNode? proposal) => proposal as JsonObject ?? throw new ShapeException("The body must hold one proposal.");
 
-    /// <summary>One item (or a pushed list of them), each under one of <paramref name="keys"/> or bare: judged by its distribution.</summary>
-    private static ContentVerdict Items(JsonNode? body, MemberRules rules, params string[] keys)
+    /// <summary>The analyst data items a write saves (<see cref="WriteTargets.AnalystDataItems"/>): judged by their distribution.</summary>
+    private static ContentVerdict AnalystData(MispRequest request, MemberRules rules)
     {
-        var data = Unwrapped(body, "request");
-        var items = data is JsonArray list ? WrittenShapes.ForeachList(list, keys[0]) : [data as JsonObject ?? throw new ShapeException("The body must hold one item.")];
-        foreach (var item in items)
-        {
-            var inner = keys.Select(k => item[k] as JsonObject).FirstOrDefault(i => i is not null) ?? item;
-            if (WrittenRules.Item(inner, rules, null) is { } rule)
-            {
-                return ContentVerdict.Refuse("rule-" + rule, rule, $"The item breaks this member's sharing rule '{rule}'.");
-            }
-        }
+        var broken = WriteTargets.AnalystDataItems(request).Select(item => WrittenRules.Item(item, rules, null)).FirstOrDefault(r => r is not null);
+        return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The item breaks this member's sharing rule '{broken}'.");
+    }
 
-        return ContentVerdict.Pass();
+    /// <summary><c>/galaxies/pushCluster</c>: every value of the body, list or object, saved from its <c>GalaxyCluster</c> (<c>Galaxy::importGalaxyAndClusters</c>).</summary>
+    private static ContentVerdict Clusters(JsonNode? body, MemberRules rules)
+    {
+        var broken = WrittenShapes.ForeachList(body, "GalaxyCluster").Select(c => WrittenRules.Item(c["GalaxyCluster"] as JsonObject ?? c, rules, null)).FirstOrDefault(r => r is not null);
+        return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The item breaks this member's sharing rule '{broken}'.");
     }
 
     private static ContentVerdict Item(JsonNode? item, MemberRules rules) =>

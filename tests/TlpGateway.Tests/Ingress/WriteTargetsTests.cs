@@ -92,12 +92,23 @@ public sealed class WriteTargetsTests
         Assert.Equal(new TargetRef(TargetKind.ByTypeParameter, "u2", "Event"), Assert.Single(Collect("POST", "/analyst_data/add/Note", """{"Note":{"object_uuid":"u2","object_type":"Event"}}""")));
     }
 
-    [Fact]
-    public void PushAnalystData_EachItemsTarget()
+    [Theory]
+    [InlineData("""{"Note":{"object_uuid":"u1","object_type":"Event"}}""", "u1")]
+    [InlineData("""{"Note":{"object_uuid":"u2"},"Opinion":{"object_uuid":"u1"},"note_type_name":"Opinion"}""", "u1")]
+    [InlineData("""{"note_type_name":"Relationship","object_uuid":"u1","Note":{"object_uuid":"u2"}}""", "u1")]
+    public void PushAnalystData_TheItemMispDeduces_ItsTargetNamed(string body, string target)
     {
-        var targets = Collect("POST", "/analyst_data/pushAnalystData", """[{"Note":{"object_uuid":"u1","object_type":"Event"}},{"Opinion":{"object_uuid":"u2"}}]""");
+        // ServerSyncTool pushes one item; AnalystData::deduceAnalystDataType takes note_type_name, else the first type key.
+        Assert.Equal(target, Assert.Single(Collect("POST", "/analyst_data/pushAnalystData", body)).Id);
+    }
 
-        Assert.Equal(["u1", "u2"], targets.Select(t => t.Id));
+    [Theory]
+    [InlineData("""[{"Note":{"object_uuid":"u1"}}]""")]
+    [InlineData("""{"object_uuid":"u1"}""")]
+    [InlineData("""{"Note":"u1"}""")]
+    public void PushAnalystData_NoItemMispCouldDeduce_Refused(string body)
+    {
+        Assert.Throws<ShapeException>(() => Collect("POST", "/analyst_data/pushAnalystData", body));
     }
 
     [Fact]

@@ -351,6 +351,31 @@ public sealed class WrittenContentTests
         Assert.False(Judge("/shadow_attributes/add/4", body, rules).Refused);
     }
 
+    [Theory]
+    [InlineData("/analyst_data/add/Opinion/u1/Event", """{"Note":{"distribution":"3"},"Opinion":{"distribution":"0"}}""")]
+    [InlineData("/analyst_data/add", """{"Opinion":{"distribution":"3"},"distribution":"0"}""")]
+    [InlineData("/analyst_data/edit/all/u1", """{"Note":{"distribution":"3"},"Relationship":{"distribution":"0"}}""")]
+    [InlineData("/analyst_data/pushAnalystData", """{"note_type_name":"Opinion","Note":{"distribution":"3"},"distribution":"0"}""")]
+    public void AnalystData_ItemOfTheTypeMispSaves_Judged(string path, string body)
+    {
+        // The type is the passed one (Note when absent; "all" may be any), on a push note_type_name: its key, else the body.
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge(path, body, rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("""[{"GalaxyCluster":{"distribution":"0"}}]""")]
+    [InlineData("""{"a":{"GalaxyCluster":{"distribution":"3"}},"b":{"GalaxyCluster":{"distribution":"0"}}}""")]
+    [InlineData("""{"GalaxyCluster":{"distribution":"3"},"x":{"GalaxyCluster":{"distribution":"0"}}}""")]
+    public void PushCluster_EveryValueOfTheBody_Judged(string body)
+    {
+        // Galaxy::importGalaxyAndClusters saves each value of the body, list or object, from its GalaxyCluster.
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge("/galaxies/pushCluster", body, rules, sync: true).Reason);
+    }
+
     [Fact]
     public void SightingsAdd_StixDocument_Refused()
     {
