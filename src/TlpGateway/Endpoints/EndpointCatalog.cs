@@ -129,7 +129,11 @@ internal static class EndpointCatalog
             new("sightings", "bulkSaveSightings", Post, AnswerKind.Metadata)
             {
                 Sync = true,
-                Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "*.event_uuid", "*.Sighting.event_uuid"), new TargetSource(TargetKind.Attribute, null, "*.attribute_uuid", "*.Sighting.attribute_uuid")),
+                // SightingsController::bulkSaveSightings: Sighting when set, else the body; every value of it a sighting.
+                Write = Contributes(
+                    WriteContent.None,
+                    new TargetSource(TargetKind.Event, 0, "#.event_uuid", "*.Sighting.event_uuid", "Sighting.#.event_uuid"),
+                    new TargetSource(TargetKind.Attribute, null, "#.attribute_uuid", "*.Sighting.attribute_uuid", "Sighting.#.attribute_uuid")),
             },
             new("analyst_data", "add", Post, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, 1)) },
             new("analyst_data", "edit", PostPut, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.AnalystData, 1)) },

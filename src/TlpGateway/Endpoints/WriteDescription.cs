@@ -39,7 +39,8 @@ internal enum TargetKind
 
 /// <summary>
 /// Where a write names what it concerns: a passed URL parameter and/or body paths. Body paths are
-/// dotted, <c>*</c> stands for every element of a list, and each is read at the body's top level and
+/// dotted, <c>*</c> stands for every element of a list, <c>#</c> for every value of a list or an object (PHP's
+/// <c>foreach</c>), and each is read at the body's top level and
 /// inside every wrapper MISP unwraps (<c>response</c>, <c>request</c>, the item's own key).
 /// </summary>
 /// <param name="Kind">What the reference names.</param>

@@ -98,9 +98,14 @@ internal static class WriteTargets
         }
 
         var head = segments.Span[0];
-        var children = head == "*"
-            ? node is JsonArray list ? list.OfType<JsonNode>() : []
-            : node is JsonObject obj && obj[head] is { } named ? [named] : [];
+        var children = (head, node) switch
+        {
+            ("*" or "#", JsonArray list) => list.OfType<JsonNode>(),
+            ("#", JsonObject values) => values.Select(p => p.Value).OfType<JsonNode>(),
+            ("*" or "#", _) => [],
+            (_, JsonObject obj) when obj[head] is { } named => [named],
+            _ => [],
+        };
         foreach (var child in children)
         {
             foreach (var value in At(child, segments[1..]))

@@ -56,9 +56,7 @@ internal static class WrittenContent
             WriteContent.Proposals => Proposals(request, rules),
             WriteContent.AnalystData => AnalystData(request, rules),
             WriteContent.Clusters => Clusters(body, rules),
-            WriteContent.Sightings => request.Route.Passed.FirstOrDefault() is "stix"
-                ? ContentVerdict.Refuse("sightings-stix", "Sightings", "STIX sightings documents are not read by the gateway: send sightings as JSON.")
-                : ContentVerdict.Pass(),
+            WriteContent.Sightings => Sightings(request),
             _ => ContentVerdict.Pass(),
         };
     }
@@ -254,6 +252,23 @@ internal static class WrittenContent
             ? value.GetValue<string>()
             : throw new ShapeException("The tags of a resolved attribute must be a comma-separated text.");
         return text.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0);
+    }
+
+    /// <summary>
+    /// <c>/sightings/add</c>, as <c>request</c>, then <c>Sighting</c>, unwrapped: never a STIX document, and never
+    /// <c>filters</c>, with which <c>Sighting::saveSightings</c> leaves the named attribute aside and sights by value.
+    /// </summary>
+    private static ContentVerdict Sightings(MispRequest request)
+    {
+        if (request.Route.Passed.FirstOrDefault() is "stix")
+        {
+            return ContentVerdict.Refuse("sightings-stix", "Sightings", "STIX sightings documents are not read by the gateway: send sightings as JSON.");
+        }
+
+        var data = Unwrapped(Unwrapped(request.Body.Root, "request"), "Sighting");
+        return data is JsonObject sighting && PhpValue.IsTruthy(sighting["filters"])
+            ? ContentVerdict.Refuse("sightings-by-value", "Sightings", "Sightings with filters are matched by value across events and are not served through the gateway: name the attribute by id or uuid.")
+            : ContentVerdict.Pass();
     }
 
     /// <summary>A tag added by name (the passed parameter or the body's <c>tag</c>, a name, an id or a JSON list of them).</summary>

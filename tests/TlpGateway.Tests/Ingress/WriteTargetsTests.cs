@@ -120,6 +120,16 @@ public sealed class WriteTargetsTests
     }
 
     [Theory]
+    [InlineData("""{"Sighting":[{"attribute_uuid":"a1"}]}""")]
+    [InlineData("""{"Sighting":{"s":{"attribute_uuid":"a1"}}}""")]
+    [InlineData("""{"s":{"attribute_uuid":"a1"}}""")]
+    public void BulkSaveSightings_SightingsAsMispReadsThem_EachAttributeNamed(string body)
+    {
+        // SightingsController::bulkSaveSightings takes Sighting when set, else the body, and every value of it.
+        Assert.Contains(new TargetRef(TargetKind.Attribute, "a1"), Collect("POST", "/sightings/bulkSaveSightings/e1", body));
+    }
+
+    [Theory]
     [InlineData("""{"id":{"x":1}}""")]
     [InlineData("""{"id":"[1,"}""")]
     [InlineData("""{"id":[[1]]}""")]

@@ -376,6 +376,15 @@ public sealed class WrittenContentTests
         Assert.Equal("rule-blockedDistributionLevels", Judge("/galaxies/pushCluster", body, rules, sync: true).Reason);
     }
 
+    [Theory]
+    [InlineData("""{"id":"5","value":"198.51.100.1","filters":{"eventid":"8"}}""")]
+    [InlineData("""{"request":{"Sighting":{"uuid":"a","values":["x"],"filters":{"last":"1d"}}}}""")]
+    public void SightingsAdd_WithFilters_RefusedAsSightingByValue(string body)
+    {
+        // Sighting::saveSightings searches by value with the filters and leaves the id aside.
+        Assert.Equal("sightings-by-value", Judge("/sightings/add", body).Reason);
+    }
+
     [Fact]
     public void SightingsAdd_StixDocument_Refused()
     {
