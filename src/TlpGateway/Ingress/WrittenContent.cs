@@ -49,7 +49,7 @@ internal static class WrittenContent
             WriteContent.Event => Event(request, requester, community, looseLimit),
             WriteContent.Attributes => Attributes(request, rules, looseLimit),
             WriteContent.Object => Object(body, rules),
-            WriteContent.FreeText => FreeText(body, looseLimit),
+            WriteContent.FreeText => FreeText(request, rules, looseLimit),
             WriteContent.ResolvedFreeText => ResolvedFreeText(body, rules, looseLimit),
             WriteContent.Report => Item(Unwrapped(body, "EventReport"), rules),
             WriteContent.Tag => Tag(request, rules),
@@ -211,14 +211,32 @@ internal static class WrittenContent
             : ContentVerdict.Pass(new JsonObject { ["Object"] = canonical });
     }
 
-    /// <summary><c>/events/freeTextImport</c>: the text MISP parses into attributes (<c>Attribute.value</c>, <c>value</c>, or the body's text).</summary>
-    private static ContentVerdict FreeText(JsonNode? body, int looseLimit)
+    /// <summary>
+    /// <c>/events/freeTextImport</c>: the text MISP parses into attributes (<c>Attribute.value</c>, <c>value</c>, or the
+    /// body's text), counted for curation. Unless MISP only answers what it would create (<c>returnMetaAttributes</c>,
+    /// the path's or the body's), it saves them at <c>Attribute.distribution</c>, with the types and categories its
+    /// parser gives: a member whose rules name types or categories cannot be held to them there.
+    /// </summary>
+    private static ContentVerdict FreeText(MispRequest request, MemberRules rules, int looseLimit)
     {
-        var data = body is JsonObject obj && obj.ContainsKey("Attribute") ? obj["Attribute"] : body;
-        var value = data is JsonObject holder && holder.ContainsKey("value") ? holder["value"] : data;
-        var text = PhpValue.Text(value) ?? throw new ShapeException("The free text must be a string.");
-        return LooseValues.OverLimit(LooseValues.OfFreeText(text), looseLimit) is { } loose
-            ? ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit))
+        var body = request.Body.Root;
+        var data = body is JsonObject obj && obj["Attribute"] is { } attribute ? attribute : body;
+        var holder = data is JsonObject fields && fields["value"] is not null ? fields : null;
+        var text = PhpValue.Text(holder?["value"] ?? data) ?? throw new ShapeException("The free text must be a string.");
+        if (LooseValues.OverLimit(LooseValues.OfFreeText(text), looseLimit) is { } loose)
+        {
+            return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
+        }
+
+        var parsedOnly = PhpValue.IsTruthy(request.Route.Passed.ElementAtOrDefault(2)) || PhpValue.IsTruthy(holder?["returnMetaAttributes"]);
+        var typed = rules.BlockedAttributeTypes.Count > 0 ? RuleNames.BlockedAttributeTypes : rules.BlockedAttributeCategories.Count > 0 ? RuleNames.BlockedAttributeCategories : null;
+        if (!parsedOnly && typed is not null)
+        {
+            return ContentVerdict.Refuse("rule-" + typed, typed, $"MISP types free text itself, so it cannot be held to this member's sharing rule '{typed}': add the attributes with their type and category (/attributes/add).");
+        }
+
+        return !parsedOnly && holder is not null && WrittenRules.Item(holder, rules, null) is { } rule
+            ? ContentVerdict.Refuse("rule-" + rule, rule, $"The attributes break this member's sharing rule '{rule}'.")
             : ContentVerdict.Pass();
     }
 

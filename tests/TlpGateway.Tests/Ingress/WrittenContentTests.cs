@@ -168,6 +168,36 @@ public sealed class WrittenContentTests
         Assert.Equal("curation", Judge("/events/freeTextImport/4", body).Reason);
     }
 
+    [Theory]
+    [InlineData("/events/freeTextImport/4", """{"value":"a@b.example"}""")]
+    [InlineData("/events/freeTextImport/4", """{"Attribute":{"value":"a@b.example","returnMetaAttributes":"0"}}""")]
+    public void FreeTextImport_SavedWhereTheMemberBlocksAttributeTypes_Refused(string path, string body)
+    {
+        // MISP types free text itself (ComplexTypeTool): the gateway cannot tell which types it will store.
+        var rules = new MemberRules { BlockedAttributeTypes = new[] { "email-src" }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedAttributeTypes", Judge(path, body, rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("/events/freeTextImport/4/0/1", """{"value":"a@b.example"}""")]
+    [InlineData("/events/freeTextImport/4", """{"value":"a@b.example","returnMetaAttributes":true}""")]
+    public void FreeTextImport_OnlyParsedWhereTheMemberBlocksAttributeTypes_Passes(string path, string body)
+    {
+        // returnMetaAttributes: MISP answers what it would create and saves nothing.
+        var rules = new MemberRules { BlockedAttributeTypes = new[] { "email-src" }.ToFrozenSet() };
+
+        Assert.False(Judge(path, body, rules).Refused);
+    }
+
+    [Fact]
+    public void FreeTextImport_AtABlockedDistribution_Refused()
+    {
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge("/events/freeTextImport/4", """{"Attribute":{"value":"a@b.example","distribution":"0"}}""", rules).Reason);
+    }
+
     [Fact]
     public void FreeTextImport_MixedKindsEachUnderTheLimit_Passes()
     {
