@@ -121,7 +121,7 @@ internal static class EndpointCatalog
             new("shadow_attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
 
             // Accepting or discarding a proposal changes the event: its owner decides.
-            new("shadow_attributes", "accept", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
+            new("shadow_attributes", "accept", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0), new TargetSource(TargetKind.ProposedEdit, 0)) },
             new("shadow_attributes", "discard", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
             new("events", "pushProposals", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
             new("sightings", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Sightings, new TargetSource(TargetKind.Attribute, 0, "uuid", "id", "Sighting.uuid", "Sighting.id")) },

@@ -25,6 +25,12 @@ internal enum TargetKind
     ObjectReference,
     EventReport,
     Proposal,
+
+    /// <summary>
+    /// The attribute an accepted proposal edits or deletes: <c>ShadowAttribute::acceptProposal</c> finds it by the
+    /// proposal's <c>uuid</c>, in whatever event it is, when its <c>old_id</c> is not 0 (else it adds to the proposal's event).
+    /// </summary>
+    ProposedEdit,
     Sighting,
 
     /// <summary>An event, else an attribute, by UUID (<c>/tags/attachTagToObject</c>).</summary>

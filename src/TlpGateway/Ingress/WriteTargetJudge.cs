@@ -96,6 +96,8 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return (true, await events.EventOfAsync("event_reports", target.Id, requester, cancellationToken));
             case TargetKind.Proposal:
                 return (true, await events.EventOfAsync("shadow_attributes", target.Id, requester, cancellationToken));
+            case TargetKind.ProposedEdit:
+                return (true, await ProposedEditAsync(target.Id, requester, cancellationToken));
             case TargetKind.Sighting:
                 return (true, await events.EventOfAsync("sightings", target.Id, requester, cancellationToken));
             case TargetKind.EventOrAttribute:
@@ -135,6 +137,43 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return (true, found);
             default:
                 return (false, null);
+        }
+    }
+
+    /// <summary>
+    /// The event of the attribute an accepted proposal edits: with an <c>old_id</c> other than 0, the attribute with the
+    /// proposal's <c>uuid</c> (MISP looks it up in every event); otherwise the proposal's own event.
+    /// </summary>
+    private async Task<string?> ProposedEditAsync(string id, Requester requester, CancellationToken cancellationToken)
+    {
+        var response = await misp.GetAsync($"/shadow_attributes/view/{Uri.EscapeDataString(id)}", requester.ApiKey, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(response.Body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("ShadowAttribute", out var proposal) || proposal.ValueKind != JsonValueKind.Object
+                || !proposal.TryGetProperty("event_id", out var eventId) || !proposal.TryGetProperty("old_id", out var oldId))
+            {
+                return null;
+            }
+
+            if (oldId.ValueKind is JsonValueKind.Null || oldId.ToString() is "" or "0")
+            {
+                return eventId.ToString();
+            }
+
+            return proposal.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String
+                ? await events.EventOfAsync("attributes", uuid.GetString()!, requester, cancellationToken)
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Not JSON, or a string escaped as half a UTF-16 pair (GetString): no event found, as for any answer it cannot read.
+            return null;
         }
     }
 

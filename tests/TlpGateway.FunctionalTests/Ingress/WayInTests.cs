@@ -176,6 +176,38 @@ public sealed class WayInTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("11", false)]
+    [InlineData("0", true)]
+    public async Task AcceptProposal_OnItsOwnEventEditingAnAttributeOfAnotherOrganisation_Refused403NamingProposals(string oldId, bool accepted)
+    {
+        // ShadowAttribute::acceptProposal edits the attribute with the proposal's uuid, in whatever event it is, when old_id is not 0.
+        const string OrgCAttributeUuid = "c0c0c0c0-0000-4000-8000-0000000000c7";
+        _servers.Simulator.PutEvent(JsonNode.Parse($$"""
+            {"id":"97","orgc_id":"3","org_id":"3","info":"ORG_C's green","uuid":"c0c0c0c0-0000-4000-8000-0000000000c1","distribution":"3","timestamp":"1","published":true,
+             "Org":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},"Orgc":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},
+             "Attribute":[{"id":"970","event_id":"97","uuid":"{{OrgCAttributeUuid}}","type":"ip-dst","category":"Network activity","value":"198.51.100.7","distribution":"5","Tag":[]}],
+             "Object":[],"Tag":[{"id":"3","name":"tlp:green","local":false}]}
+            """)!.AsObject());
+        _servers.Simulator.PutEvent(JsonNode.Parse($$"""
+            {"id":"96","orgc_id":"4","org_id":"4","info":"ORG_D's own","uuid":"d0d0d0d0-0000-4000-8000-0000000000d1","distribution":"3","timestamp":"1","published":true,
+             "Org":{"id":"4","name":"ORG_D","uuid":"{{SimulatorOrgs.OrgD}}"},"Orgc":{"id":"4","name":"ORG_D","uuid":"{{SimulatorOrgs.OrgD}}"},
+             "Attribute":[],"Object":[],"Tag":[{"id":"3","name":"tlp:green","local":false}],
+             "ShadowAttribute":[{"id":"960","old_id":"{{oldId}}","event_id":"96","uuid":"{{OrgCAttributeUuid}}","type":"ip-dst","category":"Network activity","value":"203.0.113.9","org_id":"4"}]}
+            """)!.AsObject());
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        _servers.Simulator.ClearRequests();
+
+        using var response = await client.PostAsync("/shadow_attributes/accept/960", Json("{}"));
+
+        Assert.Equal(accepted, Received("/shadow_attributes/accept") is not null);
+        if (!accepted)
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Contains("shadow_attributes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("/events/delete", """{"id":"OrgCAmberEventUuid"}""")]
     [InlineData("/tags/removeTagFromObject", """{"uuid":"OrgCAmberEventUuid","tag":"tlp:amber"}""")]
     [InlineData("/events/edit/OrgCAmberEventUuid", """{"Event":{"info":"x"}}""")]
