@@ -31,6 +31,18 @@ internal enum TargetKind
     /// proposal's <c>uuid</c>, in whatever event it is, when its <c>old_id</c> is not 0 (else it adds to the proposal's event).
     /// </summary>
     ProposedEdit,
+
+    /// <summary>
+    /// A report an event edit writes by UUID: <c>EventReport::editReport</c> updates the report with that UUID
+    /// wherever it is, moving it into the edited event. One MISP does not show the requester counts as new.
+    /// </summary>
+    WrittenReport,
+
+    /// <summary>
+    /// An analyst data item a write carries, at any depth: <c>AnalystData::captureAnalystData</c> updates the item with
+    /// that UUID wherever it is, pointing it at the writer's object. One MISP does not show the requester counts as new.
+    /// </summary>
+    WrittenAnalystData,
     Sighting,
 
     /// <summary>An event, else an attribute, by UUID (<c>/tags/attachTagToObject</c>).</summary>

@@ -54,7 +54,42 @@ internal static class WriteTargets
             }
         }
 
+        if (write.Content is WriteContent.Event or WriteContent.Attributes or WriteContent.Object or WriteContent.Report or WriteContent.AnalystData)
+        {
+            refs.AddRange(WrittenAnalystData(request.Body.Root).Select(uuid => new TargetRef(TargetKind.WrittenAnalystData, uuid, "all")));
+        }
+
         return [.. refs.Distinct()];
+    }
+
+    /// <summary>The UUIDs of the analyst data items in a written body, at any depth (under <c>Note</c>, <c>Opinion</c>, <c>Relationship</c>).</summary>
+    private static IEnumerable<string> WrittenAnalystData(JsonNode? node)
+    {
+        var children = node switch
+        {
+            JsonObject obj => obj.Select(p => (p.Key, p.Value)),
+            JsonArray list => list.Select(item => (Key: string.Empty, Value: item)),
+            _ => [],
+        };
+        foreach (var (key, value) in children)
+        {
+            if (AnalystTypes.Contains(key) && value is JsonObject or JsonArray)
+            {
+                var items = value is JsonObject single && single.ContainsKey("uuid") ? [single] : (value as JsonObject)?.Select(p => p.Value) ?? value.AsArray();
+                foreach (var item in items.OfType<JsonObject>())
+                {
+                    if (PhpValue.Text(item["uuid"]) is { Length: > 0 } uuid)
+                    {
+                        yield return uuid;
+                    }
+                }
+            }
+
+            foreach (var uuid in WrittenAnalystData(value))
+            {
+                yield return uuid;
+            }
+        }
     }
 
     /// <summary>The values at <paramref name="paths"/> in the body and in its <c>request</c> and <c>response</c> wrappers.</summary>

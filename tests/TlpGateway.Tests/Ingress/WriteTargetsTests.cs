@@ -103,6 +103,18 @@ public sealed class WriteTargetsTests
     }
 
     [Theory]
+    [InlineData("/events/edit/6", """{"Event":{"Note":[{"uuid":"n1"}]}}""")]
+    [InlineData("/events/add", """{"Event":{"Attribute":[{"Opinion":{"0":{"uuid":"n1"}}}]}}""")]
+    [InlineData("/events/add", """{"Event":{"Object":[{"Attribute":[{"Relationship":[{"uuid":"n1"}]}]}]}}""")]
+    [InlineData("/attributes/add/6", """{"type":"ip-dst","Note":[{"uuid":"n2","Opinion":[{"uuid":"n1"}]}]}""")]
+    [InlineData("/analyst_data/pushAnalystData", """{"Note":{"uuid":"n1","object_uuid":"u1"}}""")]
+    public void WrittenAnalystData_AtAnyDepth_ItsUuidNamedForTheItemMispWouldUpdate(string path, string body)
+    {
+        // AnalystData::captureAnalystData updates the item with that uuid wherever it is, and points it at the writer's object.
+        Assert.Contains(new TargetRef(TargetKind.WrittenAnalystData, "n1", "all"), Collect("POST", path, body));
+    }
+
+    [Theory]
     [InlineData("""[{"Note":{"object_uuid":"u1"}}]""")]
     [InlineData("""{"object_uuid":"u1"}""")]
     [InlineData("""{"Note":"u1"}""")]
