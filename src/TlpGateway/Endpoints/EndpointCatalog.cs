@@ -20,6 +20,9 @@ internal static class EndpointCatalog
     private static readonly string[] EventTagTargets = ["event", "event_id", "id", "Event.event", "Event.event_id", "Event.id"];
     private static readonly string[] AttributeTagTargets = ["attribute", "attribute_id", "id", "Attribute.attribute", "Attribute.attribute_id", "Attribute.id"];
 
+    // Event::_add and _edit capture each object's references, updating one found by its uuid in any event.
+    private static readonly TargetSource WrittenReferences = new(TargetKind.WrittenReference, null, "Event.Object.#.ObjectReference.#.uuid", "Object.#.ObjectReference.#.uuid");
+
     private static readonly FrozenDictionary<(string Controller, string Action), MispEndpoint> ByRoute = Build();
 
     /// <summary>All served endpoints, for the documentation and its test.</summary>
@@ -75,11 +78,11 @@ internal static class EndpointCatalog
             new("analyst_data", "filterAnalystDataForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
 
             // Events: created, changed by their owner only.
-            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, []) { TargetRequired = false } },
+            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, [WrittenReferences]) { TargetRequired = false } },
             new("events", "edit", PostPut, AnswerKind.Data)
             {
                 Sync = true,
-                Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0, "Event.uuid", "uuid"), new TargetSource(TargetKind.WrittenReport, null, "Event.EventReport.#.uuid", "EventReport.#.uuid")),
+                Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0, "Event.uuid", "uuid"), new TargetSource(TargetKind.WrittenReport, null, "Event.EventReport.#.uuid", "EventReport.#.uuid"), WrittenReferences),
             },
             new("events", "populate", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)) },
             new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")) },

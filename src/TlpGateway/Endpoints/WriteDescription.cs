@@ -39,6 +39,12 @@ internal enum TargetKind
     WrittenReport,
 
     /// <summary>
+    /// An object reference an event add or edit writes by UUID: <c>ObjectReference::captureReference</c> updates the
+    /// reference with that UUID wherever it is (its comment, relationship, deletion). One MISP does not show counts as new.
+    /// </summary>
+    WrittenReference,
+
+    /// <summary>
     /// An analyst data item a write carries, at any depth: <c>AnalystData::captureAnalystData</c> updates the item with
     /// that UUID wherever it is, pointing it at the writer's object. One MISP does not show the requester counts as new.
     /// </summary>

@@ -57,7 +57,7 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return new TargetVerdict(TargetProblem.NotUnderstood, null, null);
             }
 
-            if (eventRef is null && target.Kind is TargetKind.WrittenReport or TargetKind.WrittenAnalystData)
+            if (eventRef is null && target.Kind is TargetKind.WrittenReport or TargetKind.WrittenReference or TargetKind.WrittenAnalystData)
             {
                 // An item MISP does not show the requester: one the write creates.
                 continue;
@@ -76,7 +76,8 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return new TargetVerdict(TargetProblem.NotReceivable, eventRef, null);
             }
 
-            if (write.Effect == WriteEffect.Changes)
+            // A report or reference MISP updates in place changes its event, whatever the write does to its own.
+            if (write.Effect == WriteEffect.Changes || target.Kind is TargetKind.WrittenReport or TargetKind.WrittenReference)
             {
                 return new TargetVerdict(TargetProblem.ProposalRequired, eventRef, access.EventId ?? eventRef);
             }
@@ -96,7 +97,7 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return (true, await events.EventOfAsync("attributes", target.Id, requester, cancellationToken));
             case TargetKind.Object:
                 return (true, await events.EventOfAsync("objects", target.Id, requester, cancellationToken));
-            case TargetKind.ObjectReference:
+            case TargetKind.ObjectReference or TargetKind.WrittenReference:
                 return (true, await events.EventOfAsync("object_references", target.Id, requester, cancellationToken));
             case TargetKind.EventReport or TargetKind.WrittenReport:
                 return (true, await events.EventOfAsync("event_reports", target.Id, requester, cancellationToken));

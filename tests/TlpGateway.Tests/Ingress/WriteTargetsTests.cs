@@ -103,6 +103,15 @@ public sealed class WriteTargetsTests
     }
 
     [Theory]
+    [InlineData("/events/add", """{"Event":{"Object":[{"uuid":"o1","ObjectReference":[{"uuid":"r1"}]}]}}""")]
+    [InlineData("/events/edit/6", """{"response":{"Event":{"Object":{"0":{"ObjectReference":{"1":{"uuid":"r1"}}}}}}}""")]
+    public void EventWrite_ObjectReferenceByUuid_NamedForTheReferenceMispWouldUpdate(string path, string body)
+    {
+        // ObjectReference::captureReference updates the reference with that uuid, in whatever event it is.
+        Assert.Contains(new TargetRef(TargetKind.WrittenReference, "r1"), Collect("POST", path, body));
+    }
+
+    [Theory]
     [InlineData("/events/edit/6", """{"Event":{"Note":[{"uuid":"n1"}]}}""")]
     [InlineData("/events/add", """{"Event":{"Attribute":[{"Opinion":{"0":{"uuid":"n1"}}}]}}""")]
     [InlineData("/events/add", """{"Event":{"Object":[{"Attribute":[{"Relationship":[{"uuid":"n1"}]}]}]}}""")]
