@@ -20,6 +20,9 @@ internal static class EndpointCatalog
     private static readonly string[] EventTagTargets = ["event", "event_id", "id", "Event.event", "Event.event_id", "Event.id"];
     private static readonly string[] AttributeTagTargets = ["attribute", "attribute_id", "id", "Attribute.attribute", "Attribute.attribute_id", "Attribute.id"];
 
+    // Event::_add and _edit capture each object's references, updating one found by its uuid in any event.
+    private static readonly TargetSource WrittenReferences = new(TargetKind.WrittenReference, null, "Event.Object.#.ObjectReference.#.uuid", "Object.#.ObjectReference.#.uuid");
+
     private static readonly FrozenDictionary<(string Controller, string Action), MispEndpoint> ByRoute = Build();
 
     /// <summary>All served endpoints, for the documentation and its test.</summary>
@@ -75,8 +78,12 @@ internal static class EndpointCatalog
             new("analyst_data", "filterAnalystDataForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
 
             // Events: created, changed by their owner only.
-            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, []) { TargetRequired = false } },
-            new("events", "edit", PostPut, AnswerKind.Data) { Sync = true, Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0, "Event.uuid", "uuid")) },
+            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, [WrittenReferences]) { TargetRequired = false } },
+            new("events", "edit", PostPut, AnswerKind.Data)
+            {
+                Sync = true,
+                Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0, "Event.uuid", "uuid"), new TargetSource(TargetKind.WrittenReport, null, "Event.EventReport.#.uuid", "EventReport.#.uuid"), WrittenReferences),
+            },
             new("events", "populate", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)) },
             new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")) },
             new("events", "publish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
@@ -121,7 +128,7 @@ internal static class EndpointCatalog
             new("shadow_attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
 
             // Accepting or discarding a proposal changes the event: its owner decides.
-            new("shadow_attributes", "accept", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
+            new("shadow_attributes", "accept", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0), new TargetSource(TargetKind.ProposedEdit, 0)) },
             new("shadow_attributes", "discard", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
             new("events", "pushProposals", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
             new("sightings", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Sightings, new TargetSource(TargetKind.Attribute, 0, "uuid", "id", "Sighting.uuid", "Sighting.id")) },
@@ -129,12 +136,16 @@ internal static class EndpointCatalog
             new("sightings", "bulkSaveSightings", Post, AnswerKind.Metadata)
             {
                 Sync = true,
-                Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "*.event_uuid", "*.Sighting.event_uuid"), new TargetSource(TargetKind.Attribute, null, "*.attribute_uuid", "*.Sighting.attribute_uuid")),
+                // SightingsController::bulkSaveSightings: Sighting when set, else the body; every value of it a sighting.
+                Write = Contributes(
+                    WriteContent.None,
+                    new TargetSource(TargetKind.Event, 0, "#.event_uuid", "*.Sighting.event_uuid", "Sighting.#.event_uuid"),
+                    new TargetSource(TargetKind.Attribute, null, "#.attribute_uuid", "*.Sighting.attribute_uuid", "Sighting.#.attribute_uuid")),
             },
             new("analyst_data", "add", Post, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, 1)) },
             new("analyst_data", "edit", PostPut, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.AnalystData, 1)) },
             new("analyst_data", "delete", PostDelete, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.AnalystData, 1)) },
-            new("analyst_data", "pushAnalystData", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, null, "*")) },
+            new("analyst_data", "pushAnalystData", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter)) },
 
             // A MISP server pushes the galaxy clusters its events use (MISP's ServerSyncTool).
             new("galaxies", "pushCluster", Post, AnswerKind.Metadata) { Sync = true, Write = new(WriteEffect.None, WriteContent.Clusters, []) { TargetRequired = false } },

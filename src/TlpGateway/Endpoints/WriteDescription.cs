@@ -25,6 +25,30 @@ internal enum TargetKind
     ObjectReference,
     EventReport,
     Proposal,
+
+    /// <summary>
+    /// The attribute an accepted proposal edits or deletes: <c>ShadowAttribute::acceptProposal</c> finds it by the
+    /// proposal's <c>uuid</c>, in whatever event it is, when its <c>old_id</c> is not 0 (else it adds to the proposal's event).
+    /// </summary>
+    ProposedEdit,
+
+    /// <summary>
+    /// A report an event edit writes by UUID: <c>EventReport::editReport</c> updates the report with that UUID
+    /// wherever it is, moving it into the edited event. One MISP does not show the requester counts as new.
+    /// </summary>
+    WrittenReport,
+
+    /// <summary>
+    /// An object reference an event add or edit writes by UUID: <c>ObjectReference::captureReference</c> updates the
+    /// reference with that UUID wherever it is (its comment, relationship, deletion). One MISP does not show counts as new.
+    /// </summary>
+    WrittenReference,
+
+    /// <summary>
+    /// An analyst data item a write carries, at any depth: <c>AnalystData::captureAnalystData</c> updates the item with
+    /// that UUID wherever it is, pointing it at the writer's object. One MISP does not show the requester counts as new.
+    /// </summary>
+    WrittenAnalystData,
     Sighting,
 
     /// <summary>An event, else an attribute, by UUID (<c>/tags/attachTagToObject</c>).</summary>
@@ -39,7 +63,8 @@ internal enum TargetKind
 
 /// <summary>
 /// Where a write names what it concerns: a passed URL parameter and/or body paths. Body paths are
-/// dotted, <c>*</c> stands for every element of a list, and each is read at the body's top level and
+/// dotted, <c>*</c> stands for every element of a list, <c>#</c> for every value of a list or an object (PHP's
+/// <c>foreach</c>), and each is read at the body's top level and
 /// inside every wrapper MISP unwraps (<c>response</c>, <c>request</c>, the item's own key).
 /// </summary>
 /// <param name="Kind">What the reference names.</param>

@@ -57,6 +57,12 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return new TargetVerdict(TargetProblem.NotUnderstood, null, null);
             }
 
+            if (eventRef is null && target.Kind is TargetKind.WrittenReport or TargetKind.WrittenReference or TargetKind.WrittenAnalystData)
+            {
+                // An item MISP does not show the requester: one the write creates.
+                continue;
+            }
+
             var access = eventRef is null ? EventAccess.Withheld : await events.GetAsync(eventRef, requester, community, cancellationToken);
 
             // :: the owner first: a member's own event is its own, whatever the egress rules withhold from this identity.
@@ -70,7 +76,8 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return new TargetVerdict(TargetProblem.NotReceivable, eventRef, null);
             }
 
-            if (write.Effect == WriteEffect.Changes)
+            // A report or reference MISP updates in place changes its event, whatever the write does to its own.
+            if (write.Effect == WriteEffect.Changes || target.Kind is TargetKind.WrittenReport or TargetKind.WrittenReference)
             {
                 return new TargetVerdict(TargetProblem.ProposalRequired, eventRef, access.EventId ?? eventRef);
             }
@@ -90,17 +97,19 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return (true, await events.EventOfAsync("attributes", target.Id, requester, cancellationToken));
             case TargetKind.Object:
                 return (true, await events.EventOfAsync("objects", target.Id, requester, cancellationToken));
-            case TargetKind.ObjectReference:
+            case TargetKind.ObjectReference or TargetKind.WrittenReference:
                 return (true, await events.EventOfAsync("object_references", target.Id, requester, cancellationToken));
-            case TargetKind.EventReport:
+            case TargetKind.EventReport or TargetKind.WrittenReport:
                 return (true, await events.EventOfAsync("event_reports", target.Id, requester, cancellationToken));
             case TargetKind.Proposal:
                 return (true, await events.EventOfAsync("shadow_attributes", target.Id, requester, cancellationToken));
+            case TargetKind.ProposedEdit:
+                return (true, await ProposedEditAsync(target.Id, requester, cancellationToken));
             case TargetKind.Sighting:
                 return (true, await events.EventOfAsync("sightings", target.Id, requester, cancellationToken));
             case TargetKind.EventOrAttribute:
                 return (true, await EventOrAttributeAsync(target.Id, requester, community, cancellationToken));
-            case TargetKind.AnalystData:
+            case TargetKind.AnalystData or TargetKind.WrittenAnalystData:
                 return await AnalystTargetAsync(target, requester, community, cancellationToken);
             default:
                 return await TypedAsync(target.Id, target.Type, requester, community, cancellationToken);
@@ -138,13 +147,57 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
         }
     }
 
-    /// <summary>An analyst data item's target, from MISP's own view of the item (<c>object_uuid</c>, <c>object_type</c>).</summary>
-    private async Task<(bool Understood, string? EventRef)> AnalystTargetAsync(TargetRef target, Requester requester, CommunitySettings community, CancellationToken cancellationToken)
+    /// <summary>
+    /// The event of the attribute an accepted proposal edits: with an <c>old_id</c> other than 0, the attribute with the
+    /// proposal's <c>uuid</c> (MISP looks it up in every event); otherwise the proposal's own event.
+    /// </summary>
+    private async Task<string?> ProposedEditAsync(string id, Requester requester, CancellationToken cancellationToken)
     {
-        var response = await misp.GetAsync($"/analyst_data/view/{Uri.EscapeDataString(target.Type ?? "Note")}/{Uri.EscapeDataString(target.Id)}", requester.ApiKey, cancellationToken);
+        var response = await misp.GetAsync($"/shadow_attributes/view/{Uri.EscapeDataString(id)}", requester.ApiKey, cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            return (true, null);
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(response.Body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("ShadowAttribute", out var proposal) || proposal.ValueKind != JsonValueKind.Object
+                || !proposal.TryGetProperty("event_id", out var eventId) || !proposal.TryGetProperty("old_id", out var oldId))
+            {
+                return null;
+            }
+
+            if (oldId.ValueKind is JsonValueKind.Null || oldId.ToString() is "" or "0")
+            {
+                return eventId.ToString();
+            }
+
+            return proposal.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String
+                ? await events.EventOfAsync("attributes", uuid.GetString()!, requester, cancellationToken)
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Not JSON, or a string escaped as half a UTF-16 pair (GetString): no event found, as for any answer it cannot read.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// An analyst data item's target, from MISP's own view of the item (<c>object_uuid</c>, <c>object_type</c>). An
+    /// item a write carries (<see cref="TargetKind.WrittenAnalystData"/>) may hang on another item, up to a few levels:
+    /// its event is the one the chain ends on.
+    /// </summary>
+    private async Task<(bool Understood, string? EventRef)> AnalystTargetAsync(TargetRef target, Requester requester, CommunitySettings community, CancellationToken cancellationToken, int depth = 0)
+    {
+        var response = await misp.GetAsync($"/analyst_data/view/{Uri.EscapeDataString(target.Type ?? "Note")}/{Uri.EscapeDataString(target.Id)}", requester.ApiKey, cancellationToken);
+
+        // A written item MISP does not show is one the write creates (no event); one that exists but leads nowhere readable is not judged.
+        var unreadable = target.Kind == TargetKind.WrittenAnalystData || depth > 0 ? (false, (string?)null) : (true, null);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return depth > 0 ? unreadable : (true, null);
         }
 
         try
@@ -155,6 +208,11 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 if (item.Value.ValueKind == JsonValueKind.Object && item.Value.TryGetProperty("object_uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String)
                 {
                     var type = item.Value.TryGetProperty("object_type", out var kind) && kind.ValueKind == JsonValueKind.String ? kind.GetString() : null;
+                    if (target.Kind == TargetKind.WrittenAnalystData && type is "Note" or "Opinion" or "Relationship" && depth < 3)
+                    {
+                        return await AnalystTargetAsync(target with { Id = uuid.GetString()!, Type = type }, requester, community, cancellationToken, depth + 1);
+                    }
+
                     return await TypedAsync(uuid.GetString()!, type, requester, community, cancellationToken);
                 }
             }
@@ -162,9 +220,9 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             // Not JSON, or a string escaped as half a UTF-16 pair (GetString): no target found, as for any answer it cannot read.
-            return (true, null);
+            return unreadable;
         }
 
-        return (true, null);
+        return unreadable;
     }
 }

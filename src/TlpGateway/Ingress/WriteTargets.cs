@@ -54,7 +54,42 @@ internal static class WriteTargets
             }
         }
 
+        if (write.Content is WriteContent.Event or WriteContent.Attributes or WriteContent.Object or WriteContent.Report or WriteContent.AnalystData)
+        {
+            refs.AddRange(WrittenAnalystData(request.Body.Root).Select(uuid => new TargetRef(TargetKind.WrittenAnalystData, uuid, "all")));
+        }
+
         return [.. refs.Distinct()];
+    }
+
+    /// <summary>The UUIDs of the analyst data items in a written body, at any depth (under <c>Note</c>, <c>Opinion</c>, <c>Relationship</c>).</summary>
+    private static IEnumerable<string> WrittenAnalystData(JsonNode? node)
+    {
+        var children = node switch
+        {
+            JsonObject obj => obj.Select(p => (p.Key, p.Value)),
+            JsonArray list => list.Select(item => (Key: string.Empty, Value: item)),
+            _ => [],
+        };
+        foreach (var (key, value) in children)
+        {
+            if (AnalystTypes.Contains(key) && value is JsonObject or JsonArray)
+            {
+                var items = value is JsonObject single && single.ContainsKey("uuid") ? [single] : (value as JsonObject)?.Select(p => p.Value) ?? value.AsArray();
+                foreach (var item in items.OfType<JsonObject>())
+                {
+                    if (PhpValue.Text(item["uuid"]) is { Length: > 0 } uuid)
+                    {
+                        yield return uuid;
+                    }
+                }
+            }
+
+            foreach (var uuid in WrittenAnalystData(value))
+            {
+                yield return uuid;
+            }
+        }
     }
 
     /// <summary>The values at <paramref name="paths"/> in the body and in its <c>request</c> and <c>response</c> wrappers.</summary>
@@ -98,9 +133,14 @@ internal static class WriteTargets
         }
 
         var head = segments.Span[0];
-        var children = head == "*"
-            ? node is JsonArray list ? list.OfType<JsonNode>() : []
-            : node is JsonObject obj && obj[head] is { } named ? [named] : [];
+        var children = (head, node) switch
+        {
+            ("*" or "#", JsonArray list) => list.OfType<JsonNode>(),
+            ("#", JsonObject values) => values.Select(p => p.Value).OfType<JsonNode>(),
+            ("*" or "#", _) => [],
+            (_, JsonObject obj) when obj[head] is { } named => [named],
+            _ => [],
+        };
         foreach (var child in children)
         {
             foreach (var value in At(child, segments[1..]))
@@ -152,21 +192,20 @@ internal static class WriteTargets
 
     /// <summary>
     /// A target whose type is named beside it: <c>/galaxies/attachCluster/{id}/{event|attribute}</c>
-    /// (event when absent), <c>/analyst_data/add/{type}/{uuid}/{object type}</c> or the body's
-    /// <c>{Note|Opinion|Relationship}.object_uuid</c> and <c>object_type</c>, and each analyst data item of
-    /// a pushed list.
+    /// (event when absent), <c>/analyst_data/add/{type}/{uuid}/{object type}</c> or the item's
+    /// <c>object_uuid</c> and <c>object_type</c> (<see cref="AnalystDataItems"/>), and the pushed item's.
     /// </summary>
     private static IEnumerable<TargetRef> Typed(MispRequest request, TargetSource source)
     {
         var passed = request.Route.Passed;
         var analyst = request.Endpoint.Controller == "analyst_data";
+        var items = analyst ? AnalystDataItems(request) : [];
         if (source.Passed is { } index)
         {
             var id = index < passed.Count ? passed[index] : null;
             var type = index + 1 < passed.Count ? passed[index + 1] : (analyst ? null : "event");
-            if (analyst && request.Body.Root is JsonObject body)
+            foreach (var item in items)
             {
-                var item = AnalystItem(body, passed.Count > 0 ? passed[0] : null);
                 id ??= PhpValue.Text(item["object_uuid"]);
                 type ??= PhpValue.Text(item["object_type"]);
             }
@@ -175,36 +214,54 @@ internal static class WriteTargets
             {
                 yield return new TargetRef(TargetKind.ByTypeParameter, id, type);
             }
+
+            yield break;
         }
 
-        foreach (var value in BodyValues(request.Body.Root, source.BodyPaths))
+        foreach (var item in items)
         {
-            if (value is not JsonObject element)
-            {
-                throw new ShapeException("Each pushed analyst data item must be an object.");
-            }
-
-            var item = AnalystItem(element, null);
             if (PhpValue.Text(item["object_uuid"]) is not { } uuid)
             {
-                throw new ShapeException("Each pushed analyst data item must name the object_uuid it concerns.");
+                throw new ShapeException("A pushed analyst data item must name the object_uuid it concerns.");
             }
 
             yield return new TargetRef(TargetKind.ByTypeParameter, uuid, PhpValue.Text(item["object_type"]));
         }
     }
 
-    /// <summary>An analyst data item as MISP's controllers read it: under its type's key, or bare.</summary>
-    private static JsonObject AnalystItem(JsonObject holder, string? type)
+    /// <summary>
+    /// The analyst data items a write saves, as MISP reads them: the type's key when it is set, else the body
+    /// itself. The type is the passed one on <c>add</c> (<c>Note</c> when absent) and <c>edit</c>, where <c>all</c>
+    /// (deduced from the stored item) may be any of them; on <c>pushAnalystData</c>, one item, the body's
+    /// <c>note_type_name</c>, else the first type key present (<c>AnalystData::deduceAnalystDataType</c>).
+    /// </summary>
+    /// <exception cref="ShapeException">MISP would find no type, or an item that is not an object.</exception>
+    public static List<JsonObject> AnalystDataItems(MispRequest request)
     {
-        foreach (var key in type is null ? AnalystTypes : [type])
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Body.Root is not JsonObject body)
         {
-            if (holder[key] is JsonObject inner)
-            {
-                return inner;
-            }
+            return request.Body.Root is null ? [] : throw new ShapeException("An analyst data body must be one object.");
         }
 
-        return holder;
+        string[] types;
+        if (request.Endpoint.Action == "pushAnalystData")
+        {
+            var named = PhpValue.Text(body["note_type_name"]);
+            var type = AnalystTypes.FirstOrDefault(t => t == named) ?? AnalystTypes.FirstOrDefault(t => body[t] is not null);
+            types = [type ?? throw new ShapeException("MISP cannot tell which kind of analyst data this is: put it under Note, Opinion or Relationship.")];
+        }
+        else
+        {
+            var passed = request.Route.Passed.Count > 0 ? request.Route.Passed[0] : "Note";
+            types = passed == "all" ? AnalystTypes : AnalystTypes.Contains(passed) ? [passed] : throw new ShapeException($"'{passed}' is not a kind of analyst data MISP knows (Note, Opinion, Relationship).");
+        }
+
+        return [.. types.Select(t => body[t] switch
+        {
+            null => body,
+            JsonObject item => item,
+            _ => throw new ShapeException($"'{t}' must be an analyst data object."),
+        }).Distinct()];
     }
 }

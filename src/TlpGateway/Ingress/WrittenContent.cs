@@ -49,16 +49,14 @@ internal static class WrittenContent
             WriteContent.Event => Event(request, requester, community, looseLimit),
             WriteContent.Attributes => Attributes(request, rules, looseLimit),
             WriteContent.Object => Object(body, rules),
-            WriteContent.FreeText => FreeText(body, looseLimit),
+            WriteContent.FreeText => FreeText(request, rules, looseLimit),
             WriteContent.ResolvedFreeText => ResolvedFreeText(body, rules, looseLimit),
             WriteContent.Report => Item(Unwrapped(body, "EventReport"), rules),
             WriteContent.Tag => Tag(request, rules),
-            WriteContent.Proposals => Proposals(body, rules),
-            WriteContent.AnalystData => Items(body, rules, "Note", "Opinion", "Relationship"),
-            WriteContent.Clusters => Items(body, rules, "GalaxyCluster"),
-            WriteContent.Sightings => request.Route.Passed.FirstOrDefault() is "stix"
-                ? ContentVerdict.Refuse("sightings-stix", "Sightings", "STIX sightings documents are not read by the gateway: send sightings as JSON.")
-                : ContentVerdict.Pass(),
+            WriteContent.Proposals => Proposals(request, rules),
+            WriteContent.AnalystData => AnalystData(request, rules),
+            WriteContent.Clusters => Clusters(body, rules),
+            WriteContent.Sightings => Sightings(request),
             _ => ContentVerdict.Pass(),
         };
     }
@@ -94,9 +92,15 @@ internal static class WrittenContent
         }
 
         var claimsSource = !merged && WrittenSource.ClaimsAnotherSource(evt.Event, requester);
+        var respelled = evt.RespellMarkings();
         if (evt.Protected)
         {
             // The signature covers the bytes as sent: a signed event MISP would store as judged is forwarded untouched.
+            if (respelled)
+            {
+                return ContentVerdict.Refuse("protected-would-change", "Signature", "A signed (protected) event's TLP tags must be spelled as MISP's taxonomy spells them (tlp:red, tlp:ex:chr, ...): MISP would store another spelling as a tag of its own, or drop it.");
+            }
+
             return claimsSource
                 ? ContentVerdict.Refuse("protected-would-change", "Signature", "A signed (protected) event naming another organisation as its source would have to change: sign it as your own organisation.")
                 : ContentVerdict.Untouched;
@@ -140,6 +144,7 @@ internal static class WrittenContent
         }
 
         var canonical = attributes.Select(WrittenEvent.CanonicalAttribute).ToList();
+        canonical.ForEach(a => WrittenEvent.RespellMarkings(a));
         if (LooseValues.OverLimit(canonical.Select(LooseValues.TypeOf), looseLimit) is { } loose)
         {
             return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
@@ -200,34 +205,88 @@ internal static class WrittenContent
         }
 
         var canonical = WrittenEvent.CanonicalObject(withAttributes);
+        (canonical["Attribute"] as JsonArray ?? []).OfType<JsonObject>().ToList().ForEach(a => WrittenEvent.RespellMarkings(a));
         return WrittenRules.Object(canonical, rules, null) is { } rule
             ? ContentVerdict.Refuse("rule-" + rule, rule, $"The object breaks this member's sharing rule '{rule}'.")
             : ContentVerdict.Pass(new JsonObject { ["Object"] = canonical });
     }
 
-    /// <summary><c>/events/freeTextImport</c>: the text MISP parses into attributes (<c>Attribute.value</c>, <c>value</c>, or the body's text).</summary>
-    private static ContentVerdict FreeText(JsonNode? body, int looseLimit)
+    /// <summary>
+    /// <c>/events/freeTextImport</c>: the text MISP parses into attributes (<c>Attribute.value</c>, <c>value</c>, or the
+    /// body's text), counted for curation. Unless MISP only answers what it would create (<c>returnMetaAttributes</c>,
+    /// the path's or the body's), it saves them at <c>Attribute.distribution</c>, with the types and categories its
+    /// parser gives: a member whose rules name types or categories cannot be held to them there.
+    /// </summary>
+    private static ContentVerdict FreeText(MispRequest request, MemberRules rules, int looseLimit)
     {
-        var data = body is JsonObject obj && obj.ContainsKey("Attribute") ? obj["Attribute"] : body;
-        var value = data is JsonObject holder && holder.ContainsKey("value") ? holder["value"] : data;
-        var text = PhpValue.Text(value) ?? throw new ShapeException("The free text must be a string.");
-        return LooseValues.OverLimit(LooseValues.OfFreeText(text), looseLimit) is { } loose
-            ? ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit))
+        var body = request.Body.Root;
+        var data = body is JsonObject obj && obj["Attribute"] is { } attribute ? attribute : body;
+        var holder = data is JsonObject fields && fields["value"] is not null ? fields : null;
+        var text = PhpValue.Text(holder?["value"] ?? data) ?? throw new ShapeException("The free text must be a string.");
+        if (LooseValues.OverLimit(LooseValues.OfFreeText(text), looseLimit) is { } loose)
+        {
+            return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
+        }
+
+        var parsedOnly = PhpValue.IsTruthy(request.Route.Passed.ElementAtOrDefault(2)) || PhpValue.IsTruthy(holder?["returnMetaAttributes"]);
+        var typed = rules.BlockedAttributeTypes.Count > 0 ? RuleNames.BlockedAttributeTypes : rules.BlockedAttributeCategories.Count > 0 ? RuleNames.BlockedAttributeCategories : null;
+        if (!parsedOnly && typed is not null)
+        {
+            return ContentVerdict.Refuse("rule-" + typed, typed, $"MISP types free text itself, so it cannot be held to this member's sharing rule '{typed}': add the attributes with their type and category (/attributes/add).");
+        }
+
+        return !parsedOnly && holder is not null && WrittenRules.Item(holder, rules, null) is { } rule
+            ? ContentVerdict.Refuse("rule-" + rule, rule, $"The attributes break this member's sharing rule '{rule}'.")
             : ContentVerdict.Pass();
     }
 
-    /// <summary><c>/events/saveFreeText</c>: the resolved attributes in <c>Attribute.JsonObject</c> (a string of JSON).</summary>
+    /// <summary>
+    /// <c>/events/saveFreeText</c>: the resolved attributes in <c>MispAttribute.JsonObject</c> (a string of JSON),
+    /// each with its tags as a comma-separated <c>tags</c> text. MISP 2.5.1 copies <c>MispAttribute</c> over
+    /// <c>Attribute</c> before it reads them, so an <c>Attribute</c> of the body is never what it saves.
+    /// </summary>
     private static ContentVerdict ResolvedFreeText(JsonNode? body, MemberRules rules, int looseLimit)
     {
-        var json = PhpValue.Text((body as JsonObject)?["Attribute"] is JsonObject attribute ? attribute["JsonObject"] : null) ?? throw new ShapeException("saveFreeText carries the resolved attributes in Attribute.JsonObject.");
-        var attributes = WrittenShapes.ForeachList(WrittenShapes.ParseList(json, "resolved attributes"), "Attribute.JsonObject");
+        var json = PhpValue.Text((body as JsonObject)?["MispAttribute"] is JsonObject attribute ? attribute["JsonObject"] : null) ?? throw new ShapeException("saveFreeText carries the resolved attributes in MispAttribute.JsonObject.");
+        var attributes = WrittenShapes.ForeachList(WrittenShapes.ParseList(json, "resolved attributes"), "MispAttribute.JsonObject");
         if (LooseValues.OverLimit(attributes.Select(LooseValues.TypeOf), looseLimit) is { } loose)
         {
             return ContentVerdict.Refuse("curation", "Curation", LooseValues.Message(loose, looseLimit));
         }
 
-        var broken = attributes.Select(a => WrittenRules.Attribute(a, rules, null)).FirstOrDefault(r => r is not null);
+        var broken = attributes.Select(a => WrittenRules.Attribute(a, rules, null) ?? FreeTextTags(a).Select(t => WrittenRules.Tag(t, rules)).FirstOrDefault(r => r is not null)).FirstOrDefault(r => r is not null);
         return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"An attribute breaks this member's sharing rule '{broken}'.");
+    }
+
+    /// <summary>The tags <c>Event::processFreeTextData</c> attaches to a resolved attribute: its <c>tags</c> text split at commas, trimmed.</summary>
+    private static IEnumerable<string> FreeTextTags(JsonObject attribute)
+    {
+        if (attribute["tags"] is not { } tags || !PhpValue.IsTruthy(tags))
+        {
+            return [];
+        }
+
+        var text = tags is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String
+            ? value.GetValue<string>()
+            : throw new ShapeException("The tags of a resolved attribute must be a comma-separated text.");
+        return text.Split(',').Select(t => t.Trim()).Where(t => t.Length > 0);
+    }
+
+    /// <summary>
+    /// <c>/sightings/add</c>, as <c>request</c>, then <c>Sighting</c>, unwrapped: never a STIX document, and never
+    /// <c>filters</c>, with which <c>Sighting::saveSightings</c> leaves the named attribute aside and sights by value.
+    /// </summary>
+    private static ContentVerdict Sightings(MispRequest request)
+    {
+        if (request.Route.Passed.FirstOrDefault() is "stix")
+        {
+            return ContentVerdict.Refuse("sightings-stix", "Sightings", "STIX sightings documents are not read by the gateway: send sightings as JSON.");
+        }
+
+        var data = Unwrapped(Unwrapped(request.Body.Root, "request"), "Sighting");
+        return data is JsonObject sighting && PhpValue.IsTruthy(sighting["filters"])
+            ? ContentVerdict.Refuse("sightings-by-value", "Sightings", "Sightings with filters are matched by value across events and are not served through the gateway: name the attribute by id or uuid.")
+            : ContentVerdict.Pass();
     }
 
     /// <summary>A tag added by name (the passed parameter or the body's <c>tag</c>, a name, an id or a JSON list of them).</summary>
@@ -240,9 +299,12 @@ internal static class WrittenContent
         }
 
         values.AddRange(WriteTargets.BodyValues(request.Body.Root, ["tag", "tag_id", "Event.tag", "Event.tag_id", "Attribute.tag", "Attribute.tag_id"]));
+
+        // /tags/attachTagToObject finds its tag by SQL LIKE; events and attributes look theirs up by exact name.
+        var byPattern = request.Endpoint.Controller == "tags";
         foreach (var name in values.SelectMany(TagNames))
         {
-            if (WrittenRules.Tag(name, rules) is { } rule)
+            if ((byPattern ? WrittenRules.TagPattern(name, rules) : WrittenRules.Tag(name, rules)) is { } rule)
             {
                 return ContentVerdict.Refuse("rule-" + rule, rule, $"The tag breaks this member's sharing rule '{rule}'.");
             }
@@ -272,32 +334,39 @@ internal static class WrittenContent
         }
     }
 
-    /// <summary>A proposal (<c>ShadowAttribute</c>, <c>Attribute</c> or bare, inside <c>request</c>) or a pushed list of them.</summary>
-    private static ContentVerdict Proposals(JsonNode? body, MemberRules rules)
+    /// <summary>
+    /// Proposals as each action reads them: <c>/shadow_attributes/add</c> unwraps <c>request</c>, then takes
+    /// <c>ShadowAttribute</c>, else <c>Attribute</c>, else <c>Proposal</c>, else the body; <c>edit</c> unwraps
+    /// <c>request</c>, then takes <c>ShadowAttribute</c>, else the body as it stands (its <c>Attribute</c> is not
+    /// read); <c>/events/pushProposals</c> saves every value of the body, list or object, as it stands.
+    /// </summary>
+    private static ContentVerdict Proposals(MispRequest request, MemberRules rules)
     {
-        var data = Unwrapped(body, "request");
-        var proposals = data is JsonArray list
-            ? WrittenShapes.ForeachList(list, "ShadowAttribute").Select(p => p["ShadowAttribute"] as JsonObject ?? p).ToList()
-            : [Unwrapped(Unwrapped(data, "ShadowAttribute"), "Attribute") as JsonObject ?? throw new ShapeException("The body must hold one proposal.")];
+        var data = Unwrapped(request.Body.Root, "request");
+        List<JsonObject> proposals = MispRequestAction(request) switch
+        {
+            "pushproposals" => WrittenShapes.ForeachList(request.Body.Root, "ShadowAttribute"),
+            "edit" => [OneProposal(Unwrapped(data, "ShadowAttribute"))],
+            _ => [OneProposal(data is JsonObject obj ? obj["ShadowAttribute"] ?? obj["Attribute"] ?? obj["Proposal"] ?? obj : data)],
+        };
         var broken = proposals.Select(p => WrittenRules.Attribute(p, rules, null)).FirstOrDefault(r => r is not null);
         return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The proposal breaks this member's sharing rule '{broken}'.");
     }
 
-    /// <summary>One item (or a pushed list of them), each under one of <paramref name="keys"/> or bare: judged by its distribution.</summary>
-    private static ContentVerdict Items(JsonNode? body, MemberRules rules, params string[] keys)
-    {
-        var data = Unwrapped(body, "request");
-        var items = data is JsonArray list ? WrittenShapes.ForeachList(list, keys[0]) : [data as JsonObject ?? throw new ShapeException("The body must hold one item.")];
-        foreach (var item in items)
-        {
-            var inner = keys.Select(k => item[k] as JsonObject).FirstOrDefault(i => i is not null) ?? item;
-            if (WrittenRules.Item(inner, rules, null) is { } rule)
-            {
-                return ContentVerdict.Refuse("rule-" + rule, rule, $"The item breaks this member's sharing rule '{rule}'.");
-            }
-        }
+    private static JsonObject OneProposal(JsonNode? proposal) => proposal as JsonObject ?? throw new ShapeException("The body must hold one proposal.");
 
-        return ContentVerdict.Pass();
+    /// <summary>The analyst data items a write saves (<see cref="WriteTargets.AnalystDataItems"/>): judged by their distribution.</summary>
+    private static ContentVerdict AnalystData(MispRequest request, MemberRules rules)
+    {
+        var broken = WriteTargets.AnalystDataItems(request).Select(item => WrittenRules.Item(item, rules, null)).FirstOrDefault(r => r is not null);
+        return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The item breaks this member's sharing rule '{broken}'.");
+    }
+
+    /// <summary><c>/galaxies/pushCluster</c>: every value of the body, list or object, saved from its <c>GalaxyCluster</c> (<c>Galaxy::importGalaxyAndClusters</c>).</summary>
+    private static ContentVerdict Clusters(JsonNode? body, MemberRules rules)
+    {
+        var broken = WrittenShapes.ForeachList(body, "GalaxyCluster").Select(c => WrittenRules.Item(c["GalaxyCluster"] as JsonObject ?? c, rules, null)).FirstOrDefault(r => r is not null);
+        return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The item breaks this member's sharing rule '{broken}'.");
     }
 
     private static ContentVerdict Item(JsonNode? item, MemberRules rules) =>

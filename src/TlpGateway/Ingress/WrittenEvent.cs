@@ -70,6 +70,38 @@ internal sealed class WrittenEvent
         return Read(inner);
     }
 
+    /// <summary>
+    /// Writes every TLP tag of the event, its attributes and its objects' attributes as MISP finds it
+    /// (<see cref="TlpMarking.StoredName"/>), so MISP stores the marking the gateway judged; true when one was spelled otherwise.
+    /// </summary>
+    public bool RespellMarkings()
+    {
+        var respelled = RespellMarkings(Event);
+        foreach (var attribute in Attributes.Concat(Objects.SelectMany(o => o["Attribute"]!.AsArray().OfType<JsonObject>())))
+        {
+            respelled |= RespellMarkings(attribute);
+        }
+
+        return respelled;
+    }
+
+    /// <summary>Writes the TLP tags of a canonical item's <c>Tag</c> list as MISP finds them; true when one was spelled otherwise.</summary>
+    public static bool RespellMarkings(JsonObject item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var respelled = false;
+        foreach (var tag in (item["Tag"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (TlpMarking.StoredName(WrittenShapes.Name(tag)) is { } stored)
+            {
+                tag["name"] = stored;
+                respelled = true;
+            }
+        }
+
+        return respelled;
+    }
+
     /// <summary>The body MISP receives: <c>{"Event": ...}</c>.</summary>
     public JsonObject ToBody() => new() { ["Event"] = Event.DeepClone() };
 

@@ -149,6 +149,13 @@ internal sealed class RequestModelMiddleware(
             return;
         }
 
+        if (endpoint.Search is RestSearchScope.Event && model.AllSpellings("extensionList").Any(PhpValue.IsTruthy))
+        {
+            // Event::fetchEvent lists every event that extends a result (id, uuid, info, source), whether the requester may receive it or not.
+            await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "parameter-not-served", "Extension lists name events you may not receive and are not served through the gateway: search with eventsExtendingUuid instead.");
+            return;
+        }
+
         if (endpoint.Search is not null && HttpMethods.IsGet(askedMethod) && route.Passed.Count == 0 && route.Named.Count == 0)
         {
             // MISP's own answer: the gateway's parameters must not turn it into a search of everything.

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using TlpGateway.Tlp;
 
 namespace TlpGateway.Rules;
@@ -108,6 +110,47 @@ internal static class WrittenRules
         return MemberRules.Taxonomy(canonical) is { } taxonomy && rules.AllowedTags.TryGetValue(taxonomy, out var allowed) && !allowed.Contains(canonical)
             ? RuleNames.AllowedTags
             : null;
+    }
+
+    /// <summary>
+    /// The rule a tag named by an SQL <c>LIKE</c> pattern breaks (<c>TagsController::attachTagToObject</c> finds
+    /// its tag with <c>Tag.name LIKE</c>: <c>%</c> and <c>_</c> match other tags, <c>\</c> escapes). Without a
+    /// wildcard the pattern is the name it spells; with one it is refused when it matches a blocked tag, or
+    /// when the member limits a taxonomy's tags (the gateway cannot list the tags MISP holds).
+    /// </summary>
+    public static string? TagPattern(string pattern, MemberRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(rules);
+        var literal = new StringBuilder();
+        var regex = new StringBuilder("^");
+        var wildcard = false;
+        var canonical = TagName.Canonical(pattern);
+        for (var i = 0; i < canonical.Length; i++)
+        {
+            var c = canonical[i];
+            if (c == '\\' && i + 1 < canonical.Length)
+            {
+                c = canonical[++i];
+            }
+            else if (c is '%' or '_')
+            {
+                wildcard = true;
+                regex.Append(c == '%' ? ".*" : ".");
+                continue;
+            }
+
+            literal.Append(c);
+            regex.Append(Regex.Escape(c.ToString()));
+        }
+
+        if (!wildcard)
+        {
+            return Tag(literal.ToString(), rules);
+        }
+
+        var matcher = new Regex(regex.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        return rules.BlockedTags.Any(matcher.IsMatch) ? RuleNames.BlockedTags : rules.AllowedTags.Count > 0 ? RuleNames.AllowedTags : null;
     }
 
     /// <summary>

@@ -130,6 +130,27 @@ internal struct TlpMarking
         }
     }
 
+    /// <summary>
+    /// The name to write for a tag the gateway reads as a TLP level or <c>tlp:ex:chr</c> where MISP would not:
+    /// <c>Tag::captureTag</c> finds a tag by its lower-cased name, exactly, so <c>" tlp:red"</c>,
+    /// <c>"tlp:red\u200b"</c> or a full-width spelling become a tag of their own, or none at all (a user who may
+    /// not create tags). Null when MISP finds the name as written, or it names no level.
+    /// </summary>
+    public static string? StoredName(string tagName)
+    {
+        ArgumentNullException.ThrowIfNull(tagName);
+        var marking = default(TlpMarking);
+        marking.Add(tagName);
+        if (!marking.HasLevel && !marking.ChathamHouse)
+        {
+            return null;
+        }
+
+        var canonical = TagName.Canonical(tagName);
+        var stored = Prefix + canonical[Prefix.Length..].Trim();
+        return tagName.ToLowerInvariant() == stored ? null : stored;
+    }
+
     public static string Name(TlpLevel level) => level switch
     {
         TlpLevel.Clear => "clear",

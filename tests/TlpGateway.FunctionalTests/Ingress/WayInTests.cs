@@ -176,6 +176,78 @@ public sealed class WayInTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("d05dc85c-e448-4fc6-9a3a-68fc247d1b3d", HttpStatusCode.Forbidden)]
+    [InlineData("c0c0c0c0-0000-4000-8000-0000000000e1", HttpStatusCode.NotFound)]
+    [InlineData("d0d0d0d0-0000-4000-8000-0000000000e9", HttpStatusCode.OK)]
+    public async Task EditOwnEvent_WithAReportOfAnotherEventByUuid_RefusedAsAChangeToThatEvent(string reportUuid, HttpStatusCode expected)
+    {
+        // EventReport::editReport (fromPull) updates the report with that uuid wherever it is, and moves it into the edited event.
+        _servers.Simulator.PutEvent(JsonNode.Parse($$"""
+            {"id":"98","orgc_id":"3","org_id":"3","info":"ORG_C's red report","uuid":"c0c0c0c0-0000-4000-8000-0000000000e0","distribution":"3","timestamp":"1","published":true,
+             "Org":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},"Orgc":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},
+             "Attribute":[],"Object":[],"EventReport":[{"id":"980","event_id":"98","uuid":"c0c0c0c0-0000-4000-8000-0000000000e1","name":"victims","content":"secret","distribution":"5","deleted":false}],
+             "Tag":[{"id":"1","name":"tlp:red","local":false}]}
+            """)!.AsObject());
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        _servers.Simulator.ClearRequests();
+
+        using var response = await client.PostAsync("/events/edit/6", Json($$$"""{"Event":{"Tag":[{"name":"tlp:green"}],"EventReport":[{"uuid":"{{{reportUuid}}}","timestamp":"9999999999"}]}}"""));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(expected == HttpStatusCode.OK, Received("/events/edit") is not null);
+    }
+
+    [Theory]
+    [InlineData("/analyst_data/pushAnalystData", """{"Note":{"uuid":"NOTE","object_uuid":"93609343-d094-4903-bb82-4fba52a1838f","object_type":"Event","note":"x","modified":"2099-01-01 00:00:00"}}""")]
+    [InlineData("/events/edit/6", """{"Event":{"Tag":[{"name":"tlp:green"}],"Note":[{"uuid":"NOTE","modified":"2099-01-01 00:00:00"}]}}""")]
+    [InlineData("/attributes/add/6", """{"type":"ip-dst","value":"198.51.100.9","Note":[{"uuid":"NOTE"}]}""")]
+    public async Task WriteCarryingAnalystDataOfAnEventTheRequesterMayNotReceive_Refused404NothingForwarded(string path, string body)
+    {
+        // AnalystData::captureAnalystData updates the item with that uuid wherever it is, pointing it at the writer's object.
+        // ORG_B's MISP server pushes analyst data; ORG_D writes to its own event 6. Neither receives ORG_C's TLP:RED event 8.
+        var push = path.StartsWith("/analyst_data", StringComparison.Ordinal);
+        using var client = push ? _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", userAgent: "MISP 2.5.1") : _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        _servers.Simulator.ClearRequests();
+
+        using var response = await client.PostAsync(path, Json(body.Replace("NOTE", SimulatorViews.NoteOnRedEvent, StringComparison.Ordinal)));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Null(Received(path));
+    }
+
+    [Theory]
+    [InlineData("11", false)]
+    [InlineData("0", true)]
+    public async Task AcceptProposal_OnItsOwnEventEditingAnAttributeOfAnotherOrganisation_Refused403NamingProposals(string oldId, bool accepted)
+    {
+        // ShadowAttribute::acceptProposal edits the attribute with the proposal's uuid, in whatever event it is, when old_id is not 0.
+        const string OrgCAttributeUuid = "c0c0c0c0-0000-4000-8000-0000000000c7";
+        _servers.Simulator.PutEvent(JsonNode.Parse($$"""
+            {"id":"97","orgc_id":"3","org_id":"3","info":"ORG_C's green","uuid":"c0c0c0c0-0000-4000-8000-0000000000c1","distribution":"3","timestamp":"1","published":true,
+             "Org":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},"Orgc":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},
+             "Attribute":[{"id":"970","event_id":"97","uuid":"{{OrgCAttributeUuid}}","type":"ip-dst","category":"Network activity","value":"198.51.100.7","distribution":"5","Tag":[]}],
+             "Object":[],"Tag":[{"id":"3","name":"tlp:green","local":false}]}
+            """)!.AsObject());
+        _servers.Simulator.PutEvent(JsonNode.Parse($$"""
+            {"id":"96","orgc_id":"4","org_id":"4","info":"ORG_D's own","uuid":"d0d0d0d0-0000-4000-8000-0000000000d1","distribution":"3","timestamp":"1","published":true,
+             "Org":{"id":"4","name":"ORG_D","uuid":"{{SimulatorOrgs.OrgD}}"},"Orgc":{"id":"4","name":"ORG_D","uuid":"{{SimulatorOrgs.OrgD}}"},
+             "Attribute":[],"Object":[],"Tag":[{"id":"3","name":"tlp:green","local":false}],
+             "ShadowAttribute":[{"id":"960","old_id":"{{oldId}}","event_id":"96","uuid":"{{OrgCAttributeUuid}}","type":"ip-dst","category":"Network activity","value":"203.0.113.9","org_id":"4"}]}
+            """)!.AsObject());
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        _servers.Simulator.ClearRequests();
+
+        using var response = await client.PostAsync("/shadow_attributes/accept/960", Json("{}"));
+
+        Assert.Equal(accepted, Received("/shadow_attributes/accept") is not null);
+        if (!accepted)
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Contains("shadow_attributes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("/events/delete", """{"id":"OrgCAmberEventUuid"}""")]
     [InlineData("/tags/removeTagFromObject", """{"uuid":"OrgCAmberEventUuid","tag":"tlp:amber"}""")]
     [InlineData("/events/edit/OrgCAmberEventUuid", """{"Event":{"info":"x"}}""")]

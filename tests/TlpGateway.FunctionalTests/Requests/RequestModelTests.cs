@@ -408,6 +408,22 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.Null(Received("/events/"));
     }
 
+    [Theory]
+    [InlineData("POST", "/events/restSearch", """{"eventid":"4","extensionList":1}""")]
+    [InlineData("POST", "/events/restSearch", """{"request":{"eventid":"4","extensionList":"yes"}}""")]
+    [InlineData("GET", "/events/restSearch/eventid:4/extensionList:1", null)]
+    public async Task RestSearch_ExtensionListNamingEventsTheRequesterMayNotReceive_Refused403NothingForwarded(string method, string path, string? body)
+    {
+        // Event::fetchEvent lists every event that extends a result (id, uuid, info, source) as ExtendedBy.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("eventsExtendingUuid", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(Received("/events/"));
+    }
+
     [Fact]
     public async Task View_PostedOptionsAsPyMispSendsThem_ForwardedAsTheJsonRead()
     {

@@ -92,12 +92,44 @@ public sealed class WriteTargetsTests
         Assert.Equal(new TargetRef(TargetKind.ByTypeParameter, "u2", "Event"), Assert.Single(Collect("POST", "/analyst_data/add/Note", """{"Note":{"object_uuid":"u2","object_type":"Event"}}""")));
     }
 
-    [Fact]
-    public void PushAnalystData_EachItemsTarget()
+    [Theory]
+    [InlineData("""{"Note":{"object_uuid":"u1","object_type":"Event"}}""", "u1")]
+    [InlineData("""{"Note":{"object_uuid":"u2"},"Opinion":{"object_uuid":"u1"},"note_type_name":"Opinion"}""", "u1")]
+    [InlineData("""{"note_type_name":"Relationship","object_uuid":"u1","Note":{"object_uuid":"u2"}}""", "u1")]
+    public void PushAnalystData_TheItemMispDeduces_ItsTargetNamed(string body, string target)
     {
-        var targets = Collect("POST", "/analyst_data/pushAnalystData", """[{"Note":{"object_uuid":"u1","object_type":"Event"}},{"Opinion":{"object_uuid":"u2"}}]""");
+        // ServerSyncTool pushes one item; AnalystData::deduceAnalystDataType takes note_type_name, else the first type key.
+        Assert.Equal(target, Assert.Single(Collect("POST", "/analyst_data/pushAnalystData", body)).Id);
+    }
 
-        Assert.Equal(["u1", "u2"], targets.Select(t => t.Id));
+    [Theory]
+    [InlineData("/events/add", """{"Event":{"Object":[{"uuid":"o1","ObjectReference":[{"uuid":"r1"}]}]}}""")]
+    [InlineData("/events/edit/6", """{"response":{"Event":{"Object":{"0":{"ObjectReference":{"1":{"uuid":"r1"}}}}}}}""")]
+    public void EventWrite_ObjectReferenceByUuid_NamedForTheReferenceMispWouldUpdate(string path, string body)
+    {
+        // ObjectReference::captureReference updates the reference with that uuid, in whatever event it is.
+        Assert.Contains(new TargetRef(TargetKind.WrittenReference, "r1"), Collect("POST", path, body));
+    }
+
+    [Theory]
+    [InlineData("/events/edit/6", """{"Event":{"Note":[{"uuid":"n1"}]}}""")]
+    [InlineData("/events/add", """{"Event":{"Attribute":[{"Opinion":{"0":{"uuid":"n1"}}}]}}""")]
+    [InlineData("/events/add", """{"Event":{"Object":[{"Attribute":[{"Relationship":[{"uuid":"n1"}]}]}]}}""")]
+    [InlineData("/attributes/add/6", """{"type":"ip-dst","Note":[{"uuid":"n2","Opinion":[{"uuid":"n1"}]}]}""")]
+    [InlineData("/analyst_data/pushAnalystData", """{"Note":{"uuid":"n1","object_uuid":"u1"}}""")]
+    public void WrittenAnalystData_AtAnyDepth_ItsUuidNamedForTheItemMispWouldUpdate(string path, string body)
+    {
+        // AnalystData::captureAnalystData updates the item with that uuid wherever it is, and points it at the writer's object.
+        Assert.Contains(new TargetRef(TargetKind.WrittenAnalystData, "n1", "all"), Collect("POST", path, body));
+    }
+
+    [Theory]
+    [InlineData("""[{"Note":{"object_uuid":"u1"}}]""")]
+    [InlineData("""{"object_uuid":"u1"}""")]
+    [InlineData("""{"Note":"u1"}""")]
+    public void PushAnalystData_NoItemMispCouldDeduce_Refused(string body)
+    {
+        Assert.Throws<ShapeException>(() => Collect("POST", "/analyst_data/pushAnalystData", body));
     }
 
     [Fact]
@@ -106,6 +138,16 @@ public sealed class WriteTargetsTests
         var targets = Collect("POST", "/sightings/bulkSaveSightings/e1", """[{"event_uuid":"e2","attribute_uuid":"a1"}]""");
 
         Assert.Equal([new(TargetKind.Event, "e1"), new(TargetKind.Event, "e2"), new(TargetKind.Attribute, "a1")], targets);
+    }
+
+    [Theory]
+    [InlineData("""{"Sighting":[{"attribute_uuid":"a1"}]}""")]
+    [InlineData("""{"Sighting":{"s":{"attribute_uuid":"a1"}}}""")]
+    [InlineData("""{"s":{"attribute_uuid":"a1"}}""")]
+    public void BulkSaveSightings_SightingsAsMispReadsThem_EachAttributeNamed(string body)
+    {
+        // SightingsController::bulkSaveSightings takes Sighting when set, else the body, and every value of it.
+        Assert.Contains(new TargetRef(TargetKind.Attribute, "a1"), Collect("POST", "/sightings/bulkSaveSightings/e1", body));
     }
 
     [Theory]

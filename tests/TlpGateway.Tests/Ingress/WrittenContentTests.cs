@@ -54,6 +54,52 @@ public sealed class WrittenContentTests
     }
 
     [Theory]
+    [InlineData(""" tlp:red""", "tlp:red")]
+    [InlineData("""tlp:red\u200b""", "tlp:red")]
+    [InlineData("""\uff54\uff4c\uff50:red""", "tlp:red")]
+    [InlineData("""tlp: amber+strict""", "tlp:amber+strict")]
+    [InlineData("""TLP:EX:CHR\u0000""", "tlp:ex:chr")]
+    public void AddEvent_TlpTagMispWouldNotFindAsWritten_ForwardedInMispsSpelling(string name, string stored)
+    {
+        // Tag::captureTag matches the lower-cased name exactly: any other spelling becomes a tag of its own, or none at all.
+        var body = """{"Event":{"Tag":[{"name":"NAME"}],"Attribute":[{"type":"ip-dst","Tag":[{"name":"NAME"}]}],"Object":[{"Attribute":[{"type":"ip-dst","Tag":[{"name":"NAME"}]}]}]}}""".Replace("NAME", name, StringComparison.Ordinal);
+
+        var evt = ForwardedEvent(Judge("/events/add", body));
+
+        Assert.Equal(stored, (string?)evt["Tag"]![0]!["name"]);
+        Assert.Equal(stored, (string?)evt["Attribute"]![0]!["Tag"]![0]!["name"]);
+        Assert.Equal(stored, (string?)evt["Object"]![0]!["Attribute"]![0]!["Tag"]![0]!["name"]);
+    }
+
+    [Theory]
+    [InlineData("TLP:RED")]
+    [InlineData("tlp:white")]
+    [InlineData("tlp:unclear ")]
+    [InlineData(" pap:red")]
+    public void AddEvent_TagMispFindsAsWrittenOrNoTlpLevel_NameKept(string name)
+    {
+        var evt = ForwardedEvent(Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"},{"name":"NAME"}]}}""".Replace("NAME", name, StringComparison.Ordinal)));
+
+        Assert.Contains(name, evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
+    }
+
+    [Fact]
+    public void AddAttributes_TlpTagMispWouldNotFindAsWritten_ForwardedInMispsSpelling()
+    {
+        var verdict = Judge("/attributes/add/4", """{"type":"ip-dst","value":"198.51.100.1","Tag":[{"name":"tlp:red "}]}""");
+
+        Assert.Equal("tlp:red", (string?)verdict.Body!["Attribute"]![0]!["Tag"]![0]!["name"]);
+    }
+
+    [Fact]
+    public void AddEvent_ProtectedWithTlpTagMispWouldNotFind_RefusedRatherThanBrokenSignature()
+    {
+        var verdict = Judge("/events/add", """{"Event":{"protected":true,"Orgc":{"uuid":"OWN","name":"ORG_C"},"Tag":{"name":"tlp:red\u200b"}}}""".Replace("OWN", RequestTestData.OwnOrg, StringComparison.Ordinal));
+
+        Assert.Equal("protected-would-change", verdict.Reason);
+    }
+
+    [Theory]
     [InlineData("true")]
     [InlineData("\"yes\"")]
     [InlineData("2")]
@@ -122,19 +168,85 @@ public sealed class WrittenContentTests
         Assert.Equal("curation", Judge("/events/freeTextImport/4", body).Reason);
     }
 
+    [Theory]
+    [InlineData("/events/freeTextImport/4", """{"value":"a@b.example"}""")]
+    [InlineData("/events/freeTextImport/4", """{"Attribute":{"value":"a@b.example","returnMetaAttributes":"0"}}""")]
+    public void FreeTextImport_SavedWhereTheMemberBlocksAttributeTypes_Refused(string path, string body)
+    {
+        // MISP types free text itself (ComplexTypeTool): the gateway cannot tell which types it will store.
+        var rules = new MemberRules { BlockedAttributeTypes = new[] { "email-src" }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedAttributeTypes", Judge(path, body, rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("/events/freeTextImport/4/0/1", """{"value":"a@b.example"}""")]
+    [InlineData("/events/freeTextImport/4", """{"value":"a@b.example","returnMetaAttributes":true}""")]
+    public void FreeTextImport_OnlyParsedWhereTheMemberBlocksAttributeTypes_Passes(string path, string body)
+    {
+        // returnMetaAttributes: MISP answers what it would create and saves nothing.
+        var rules = new MemberRules { BlockedAttributeTypes = new[] { "email-src" }.ToFrozenSet() };
+
+        Assert.False(Judge(path, body, rules).Refused);
+    }
+
+    [Fact]
+    public void FreeTextImport_AtABlockedDistribution_Refused()
+    {
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge("/events/freeTextImport/4", """{"Attribute":{"value":"a@b.example","distribution":"0"}}""", rules).Reason);
+    }
+
     [Fact]
     public void FreeTextImport_MixedKindsEachUnderTheLimit_Passes()
     {
         Assert.False(Judge("/events/freeTextImport/4", """{"value":"1.1.1.1 evil.example d41d8cd98f00b204e9800998ecf8427e and some words"}""").Refused);
     }
 
+    private static string Resolved(int count) =>
+        new JsonArray([.. Enumerable.Range(0, count).Select(i => new JsonObject { ["type"] = "domain", ["value"] = $"d{i}.example" })]).ToJsonString();
+
     [Fact]
     public void SaveFreeText_ResolvedAttributes_RefusedCuration()
     {
-        var resolved = new JsonArray([.. Enumerable.Range(0, 4).Select(i => new JsonObject { ["type"] = "domain", ["value"] = $"d{i}.example" })]).ToJsonString();
-        var body = new JsonObject { ["Attribute"] = new JsonObject { ["JsonObject"] = resolved } }.ToJsonString();
+        var body = new JsonObject { ["MispAttribute"] = new JsonObject { ["JsonObject"] = Resolved(4) } }.ToJsonString();
 
         Assert.Equal("curation", Judge("/events/saveFreeText/4", body).Reason);
+    }
+
+    [Fact]
+    public void SaveFreeText_HarmlessAttributeBesideMispAttribute_MispAttributeJudged()
+    {
+        // EventsController::saveFreeText overwrites Attribute with MispAttribute before it reads JsonObject.
+        var body = new JsonObject
+        {
+            ["Attribute"] = new JsonObject { ["JsonObject"] = "[]" },
+            ["MispAttribute"] = new JsonObject { ["JsonObject"] = Resolved(4) },
+        }.ToJsonString();
+
+        Assert.Equal("curation", Judge("/events/saveFreeText/4", body).Reason);
+    }
+
+    [Fact]
+    public void SaveFreeText_OnlyAttribute_NotRead()
+    {
+        // MISP 2.5.1 reads MispAttribute only: a body without it is not one MISP would save as judged.
+        var body = new JsonObject { ["Attribute"] = new JsonObject { ["JsonObject"] = Resolved(1) } }.ToJsonString();
+
+        Assert.Throws<ShapeException>(() => Judge("/events/saveFreeText/4", body));
+    }
+
+    [Theory]
+    [InlineData("pap:red")]
+    [InlineData("tlp:green, PAP:RED")]
+    public void SaveFreeText_BlockedTagInTheTagsText_Refused(string tags)
+    {
+        var rules = new MemberRules { BlockedTags = new[] { "pap:red" }.ToFrozenSet() };
+        var resolved = new JsonArray(new JsonObject { ["type"] = "domain", ["value"] = "d.example", ["tags"] = tags }).ToJsonString();
+        var body = new JsonObject { ["MispAttribute"] = new JsonObject { ["JsonObject"] = resolved } }.ToJsonString();
+
+        Assert.Equal("rule-blockedTags", Judge("/events/saveFreeText/4", body, rules).Reason);
     }
 
     [Fact]
@@ -201,14 +313,106 @@ public sealed class WrittenContentTests
     }
 
     [Theory]
+    [InlineData("pap:re_")]
+    [InlineData("PAP:%")]
+    [InlineData("%red")]
+    [InlineData("""pap\\:red""")]
+    public void AttachTagToObject_LikePatternMatchingABlockedTag_Refused(string tag)
+    {
+        // TagsController::attachTagToObject finds the tag with Tag.name LIKE: % and _ match, \ escapes.
+        var rules = new MemberRules { BlockedTags = new[] { "pap:red" }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedTags", Judge("/tags/attachTagToObject", $$"""{"uuid":"a","tag":"{{tag}}"}""", rules).Reason);
+    }
+
+    [Fact]
+    public void AttachTagToObject_WildcardWhereTaxonomiesAreLimited_RefusedAllowedTags()
+    {
+        var rules = new MemberRules { AllowedTags = new Dictionary<string, FrozenSet<string>> { ["tlp"] = new[] { "tlp:clear" }.ToFrozenSet() }.ToFrozenDictionary() };
+
+        Assert.Equal("rule-allowedTags", Judge("/tags/attachTagToObject", """{"uuid":"a","tag":"tlp:%"}""", rules).Reason);
+    }
+
+    [Fact]
+    public void AttachTagToObject_EscapedUnderscoreWhereTaxonomiesAreLimited_ReadAsTheNameItSpells()
+    {
+        var rules = new MemberRules { AllowedTags = new Dictionary<string, FrozenSet<string>> { ["tlp"] = new[] { "tlp:clear" }.ToFrozenSet() }.ToFrozenDictionary() };
+
+        Assert.False(Judge("/tags/attachTagToObject", """{"uuid":"a","tag":"osint:source\\_type"}""", rules).Refused);
+    }
+
+    [Theory]
+    [InlineData("/tags/attachTagToObject", """{"uuid":"a","tag":"osint:source_type"}""")]
+    [InlineData("/events/addTag", """{"event":"4","tag":"pap:re_"}""")]
+    public void Tag_PatternMatchingNoBlockedTagOrExactLookUp_Passes(string path, string body)
+    {
+        // events/addTag looks its tag up by exact (lower-cased) name: a pattern there names no other tag.
+        var rules = new MemberRules { BlockedTags = new[] { "pap:red" }.ToFrozenSet() };
+
+        Assert.False(Judge(path, body, rules).Refused);
+    }
+
+    [Theory]
     [InlineData("/shadow_attributes/add/4", """{"ShadowAttribute":{"type":"email-src","category":"Payload delivery"}}""")]
     [InlineData("/shadow_attributes/add/4", """{"request":{"Attribute":{"type":"email-src"}}}""")]
     [InlineData("/events/pushProposals/4", """[{"type":"email-src"}]""")]
+    [InlineData("/shadow_attributes/add/4", """{"Proposal":{"type":"email-src"}}""")]
+    [InlineData("/shadow_attributes/add/4", """{"request":{"Proposal":{"type":"email-src"}}}""")]
+    [InlineData("/shadow_attributes/edit/5", """{"type":"email-src","Attribute":{"type":"ip-dst"}}""")]
+    [InlineData("/shadow_attributes/edit/5", """{"request":{"type":"email-src","Proposal":{"type":"ip-dst"}}}""")]
+    [InlineData("/events/pushProposals/4", """[{"type":"email-src","ShadowAttribute":{"type":"ip-dst"}}]""")]
+    [InlineData("/events/pushProposals/4", """{"a":{"type":"ip-dst"},"b":{"type":"email-src"}}""")]
+    [InlineData("/events/pushProposals/4", """{"request":{"type":"email-src"}}""")]
     public void Proposal_OfABlockedType_Refused(string path, string body)
     {
         var rules = new MemberRules { BlockedAttributeTypes = new[] { "email-src" }.ToFrozenSet() };
 
         Assert.Equal("rule-blockedAttributeTypes", Judge(path, body, rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"Attribute":{"type":"ip-dst"},"Proposal":{"type":"email-src"}}""")]
+    [InlineData("""{"ShadowAttribute":{"type":"ip-dst"},"Attribute":{"type":"email-src"}}""")]
+    public void ProposalAdd_WrapperMispReadsFirst_OnlyItJudged(string body)
+    {
+        // ShadowAttributesController::add takes ShadowAttribute, else Attribute, else Proposal.
+        var rules = new MemberRules { BlockedAttributeTypes = new[] { "email-src" }.ToFrozenSet() };
+
+        Assert.False(Judge("/shadow_attributes/add/4", body, rules).Refused);
+    }
+
+    [Theory]
+    [InlineData("/analyst_data/add/Opinion/u1/Event", """{"Note":{"distribution":"3"},"Opinion":{"distribution":"0"}}""")]
+    [InlineData("/analyst_data/add", """{"Opinion":{"distribution":"3"},"distribution":"0"}""")]
+    [InlineData("/analyst_data/edit/all/u1", """{"Note":{"distribution":"3"},"Relationship":{"distribution":"0"}}""")]
+    [InlineData("/analyst_data/pushAnalystData", """{"note_type_name":"Opinion","Note":{"distribution":"3"},"distribution":"0"}""")]
+    public void AnalystData_ItemOfTheTypeMispSaves_Judged(string path, string body)
+    {
+        // The type is the passed one (Note when absent; "all" may be any), on a push note_type_name: its key, else the body.
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge(path, body, rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("""[{"GalaxyCluster":{"distribution":"0"}}]""")]
+    [InlineData("""{"a":{"GalaxyCluster":{"distribution":"3"}},"b":{"GalaxyCluster":{"distribution":"0"}}}""")]
+    [InlineData("""{"GalaxyCluster":{"distribution":"3"},"x":{"GalaxyCluster":{"distribution":"0"}}}""")]
+    public void PushCluster_EveryValueOfTheBody_Judged(string body)
+    {
+        // Galaxy::importGalaxyAndClusters saves each value of the body, list or object, from its GalaxyCluster.
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge("/galaxies/pushCluster", body, rules, sync: true).Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"5","value":"198.51.100.1","filters":{"eventid":"8"}}""")]
+    [InlineData("""{"request":{"Sighting":{"uuid":"a","values":["x"],"filters":{"last":"1d"}}}}""")]
+    public void SightingsAdd_WithFilters_RefusedAsSightingByValue(string body)
+    {
+        // Sighting::saveSightings searches by value with the filters and leaves the id aside.
+        Assert.Equal("sightings-by-value", Judge("/sightings/add", body).Reason);
     }
 
     [Fact]
