@@ -12,14 +12,10 @@ internal static class BenchmarkProgram
             return;
         }
 
-        if (args is ["--loop", var what])
+        if (args is ["--profile-loop", var input, .. var seconds])
         {
-            var b = what == "event" ? new FilterBenchmarks { SingleEventAttributes = 45000 } : new FilterBenchmarks { SizeMb = 20 };
-            b.Setup();
-            while (true)
-            {
-                _ = b.FilterEntitled();
-            }
+            ProfileLoop.Run(input, seconds is [var limit] ? int.Parse(limit, System.Globalization.CultureInfo.InvariantCulture) : 60);
+            return;
         }
 
         if (args is ["--held-memory", .. var attributes])
