@@ -347,6 +347,23 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             return;
         }
 
+        if (posted["info"] is not JsonValue info || string.IsNullOrWhiteSpace(info.ToString()))
+        {
+            // MISP validates the event before it saves it: RestResponseComponent::saveFailResponse, 403.
+            await WriteJsonAsync(
+                new JsonObject
+                {
+                    ["saved"] = false,
+                    ["name"] = "Could not add Event",
+                    ["message"] = "Could not add Event",
+                    ["url"] = "/events/add",
+                    ["errors"] = new JsonObject { ["Event"] = new JsonObject { ["info"] = new JsonArray("Info cannot be empty.") } },
+                },
+                compact,
+                status: 403);
+            return;
+        }
+
         var uuid = (string?)posted["uuid"];
         if (uuid is not null && state.FindEvent(uuid) is { } existing)
         {

@@ -118,6 +118,12 @@ internal static class Records
             return new Record(RecordKind.IndexRow, unit, MispShapes.IndexRow, null);
         }
 
+        // A write MISP refused: its validation messages name item kinds, and hold no item.
+        if (SaveFailure.Is(unit))
+        {
+            return new Record(RecordKind.NoData, unit, MispShapes.Event, null);
+        }
+
         return HoldsData(unit) ? throw new FilterException("a record of unknown shape holds MISP data") : new Record(RecordKind.NoData, unit, MispShapes.Event, null);
     }
 

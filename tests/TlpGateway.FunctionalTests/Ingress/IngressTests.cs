@@ -56,6 +56,21 @@ public sealed class IngressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddEvent_MispRefusesIt_ClientReceivesMispsValidationErrors()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/events/add", Json("""{"Event":{"info":"","Tag":[{"name":"tlp:green"}]}}"""));
+
+        // MISP's own 403 and messages reach the client (and a pushing server's log), not the gateway's 502.
+        Assert.NotNull(Forwarded("/events/add"));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.False((bool)answer["saved"]!);
+        Assert.Equal("Info cannot be empty.", (string?)answer["errors"]!["Event"]!["info"]![0]);
+    }
+
+    [Fact]
     public async Task AddEvent_ProtectedWithoutTlp_Refused403SaveFailureNothingForwarded()
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);
