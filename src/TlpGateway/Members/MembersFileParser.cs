@@ -40,6 +40,29 @@ internal static class MembersFileParser
 
     private static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
 
+    /// <summary>The duplicate key JsonDocument refused, with its line, which its exception does not give; null when there is none.</summary>
+    private static string? DuplicateKey(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        var objects = new Stack<HashSet<string>>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    objects.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.EndObject:
+                    objects.Pop();
+                    break;
+                case JsonTokenType.PropertyName when reader.GetString() is { } name && !objects.Peek().Add(name):
+                    return $"not valid JSON (line {json[..(int)reader.TokenStartIndex].Count((byte)'\n') + 1}): duplicate key '{name}' in one object";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The registry the file describes; throws <see cref="MembersFileException"/> listing every error.</summary>
     public static MembersRegistry Parse(ReadOnlySpan<byte> json)
     {
@@ -67,7 +90,7 @@ internal static class MembersFileParser
         }
         catch (JsonException ex)
         {
-            errors.Add($"not valid JSON (line {ex.LineNumber + 1}): {ex.Message}");
+            errors.Add(ex.LineNumber is { } line ? $"not valid JSON (line {line + 1}): {ex.Message}" : DuplicateKey(json) ?? $"not valid JSON: {ex.Message}");
             return new MembersFileReport(null, errors.Items, warnings.Items);
         }
 

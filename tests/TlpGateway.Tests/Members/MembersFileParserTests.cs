@@ -100,6 +100,44 @@ public sealed class MembersFileParserTests
         Assert.False(registry.IsKnownAddress(IPAddress.Parse("203.0.113.1")));
     }
 
+    [Theory]
+    [InlineData("010.0.0.1", "'010.0.0.1' would be read as 8.0.0.1")]
+    [InlineData("010.0.0.0/8", "'010.0.0.0' would be read as 8.0.0.0")]
+    [InlineData("0x0a.0.0.1", "'0x0a.0.0.1' would be read as 10.0.0.1")]
+    [InlineData("fe80::1%eth0", "zone index '%eth0'")]
+    [InlineData("fe80::%2/64", "zone index '%2'")]
+    [InlineData("[2001:db8::1]", "without brackets or port")]
+    [InlineData("[2001:db8::1]:443", "without brackets or port")]
+    [InlineData("::ffff:010.0.0.1", "'::ffff:010.0.0.1' is not an IPv4 or IPv6 address")]
+    public void Parse_NetworkTheAddressParserReadsOtherwiseThanWritten_RefusedSayingHow(string entry, string message)
+    {
+        var ex = Assert.Throws<MembersFileException>(() => Parse(WithMember(string.Empty).Replace("[\"198.51.100.0/24\"]", $"[\"{entry}\"]", StringComparison.Ordinal)));
+
+        Assert.Contains(ex.Errors, e => e.Contains($"'networks' entry '{entry}'", StringComparison.Ordinal) && e.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_IPv4MappedNetwork_MatchesTheIPv4ClientsItCarries()
+    {
+        var registry = Parse(WithMember(string.Empty).Replace("[\"198.51.100.0/24\"]", "[\"::ffff:192.0.2.0/120\"]", StringComparison.Ordinal));
+
+        // Clients' addresses are matched as IPv4 (MemberEntry.Normalise): the mapped network must be too.
+        Assert.True(registry.Members[0].Owns(IPAddress.Parse("192.0.2.7")));
+        Assert.True(registry.Members[0].Owns(IPAddress.Parse("::ffff:192.0.2.7")));
+        Assert.False(registry.Members[0].Owns(IPAddress.Parse("192.0.3.7")));
+    }
+
+    [Fact]
+    public void Parse_DuplicateKey_RefusedNamingTheKeyAndItsLine()
+    {
+        var json = WithMember(string.Empty).Replace("\"maxTlp\": \"amber\"", "\"maxTlp\": \"amber\",\n\"maxTlp\": \"amber+strict\"", StringComparison.Ordinal);
+
+        var ex = Assert.Throws<MembersFileException>(() => Parse(json));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("not valid JSON (line 2): duplicate key 'maxTlp' in one object", error);
+    }
+
     [Fact]
     public void Parse_EmptyNetworks_LetsNobodyIn()
     {
