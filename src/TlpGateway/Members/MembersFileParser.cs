@@ -407,10 +407,17 @@ internal static class MembersFileParser
         return null;
     }
 
-    /// <summary>An ISO-8601 time with an explicit offset: without one, the time would depend on the reader's time zone.</summary>
-    public static bool TryParseTime(string text, out DateTimeOffset time) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time)
-        && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal));
+    /// <summary>
+    /// An ISO-8601 time with an explicit offset: without one, the time would depend on the reader's time zone.
+    /// The offset follows the time of day: in "2026-12-01" or "2026-12-01 10:00" the only '-' are the date's.
+    /// </summary>
+    public static bool TryParseTime(string text, out DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var timeOfDay = text.AsSpan().IndexOfAny('T', 't', ' ');
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time)
+            && timeOfDay > 0 && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > timeOfDay);
+    }
 
     private static List<string> ParseStrings(JsonElement element, string field, string where, ProblemList errors)
     {

@@ -87,6 +87,8 @@ public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeO
     [InlineData("add", "bad", "--org-uuid", "33333333-2222-4333-8444-555555555555", "--relation", "member", "--max-tlp", "red")]
     [InlineData("allow", "acme", "300.1.1.1/8")]
     [InlineData("suspend", "acme", "--until", "2027-01-01T00:00:00")]
+    [InlineData("suspend", "acme", "--until", "2027-01-01")]
+    [InlineData("suspend", "acme", "--until", "2027-01-01 10:00")]
     [InlineData("revoke", "nobody")]
     [InlineData("disallow", "acme", "10.0.0.0/8")]
     public void Edit_Invalid_RefusedAndFileUntouched(params string[] args)
@@ -105,6 +107,8 @@ public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeO
     [InlineData]
     [InlineData("frobnicate", "acme")]
     [InlineData("suspend", "acme", "--for", "soon")]
+    [InlineData("suspend", "acme", "--for", "99999999d")]
+    [InlineData("suspend", "acme", "--for", "2147483647m")]
     [InlineData("add", "x", "--relation", "member")]
     public void Run_BadUsage_Exit2(params string[] args)
     {

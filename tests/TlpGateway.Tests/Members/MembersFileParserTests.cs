@@ -46,6 +46,8 @@ public sealed class MembersFileParserTests
     [InlineData(", \"maxTlp\": \"red\"", "maxTlp")]
     [InlineData(", \"colour\": \"blue\"", "unknown field 'colour'")]
     [InlineData(", \"suspendedUntil\": \"2026-12-01T00:00:00\"", "with an offset")]
+    [InlineData(", \"suspendedUntil\": \"2026-12-01\"", "with an offset")]
+    [InlineData(", \"suspendedUntil\": \"2026-12-01 10:00\"", "with an offset")]
     [InlineData(", \"redRecipients\": [\"not-an-address\"]", "not an e-mail address")]
     [InlineData(", \"revoked\": \"yes\"", "'revoked' must be true or false")]
     [InlineData(", \"forwardAs\": {\"name\": \"X\", \"uuid\": \"nope\"}", "is not a UUID")]
