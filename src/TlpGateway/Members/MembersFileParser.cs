@@ -40,8 +40,8 @@ internal static class MembersFileParser
 
     private static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
 
-    /// <summary>The duplicate key JsonDocument refused, with its line, which its exception does not give; null when there is none.</summary>
-    private static string? DuplicateKey(ReadOnlySpan<byte> json)
+    /// <summary>The first duplicate key of <paramref name="json"/> as an error naming it and its line (which JsonDocument's exception does not give); null when there is none.</summary>
+    internal static string? DuplicateKey(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         var objects = new Stack<HashSet<string>>();
