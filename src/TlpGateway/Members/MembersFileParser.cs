@@ -36,6 +36,8 @@ internal sealed class MembersFileReport(MembersRegistry? registry, IReadOnlyList
 /// </summary>
 internal static class MembersFileParser
 {
+    private const string NotAUuid = "is not a UUID as MISP writes one (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)";
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Disallow };
 
     private static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
@@ -194,9 +196,9 @@ internal static class MembersFileParser
         }
 
         var orgUuid = RequiredString(element, "orgUuid", where, errors);
-        if (orgUuid is not null && !Guid.TryParse(orgUuid, out _))
+        if (orgUuid is not null && !IsUuid(orgUuid))
         {
-            errors.Add($"{where}: 'orgUuid' '{orgUuid}' is not a UUID");
+            errors.Add($"{where}: 'orgUuid' '{orgUuid}' {NotAUuid}");
         }
 
         var networks = ParseNetworks(element, where, errors);
@@ -278,9 +280,9 @@ internal static class MembersFileParser
         }
 
         var groups = ParseStrings(element, "blockedSharingGroups", where, errors);
-        foreach (var group in groups.Where(g => !Guid.TryParse(g, out _)))
+        foreach (var group in groups.Where(g => !IsUuid(g)))
         {
-            errors.Add($"{where}: 'blockedSharingGroups' entry '{group}' is not a UUID");
+            errors.Add($"{where}: 'blockedSharingGroups' entry '{group}' {NotAUuid}");
         }
 
         var allowed = new Dictionary<string, FrozenSet<string>>(StringComparer.OrdinalIgnoreCase);
@@ -364,9 +366,9 @@ internal static class MembersFileParser
         CheckFields(element, MembersFileSchema.OrganisationFields, where, errors);
         var name = RequiredString(element, "name", where, errors);
         var uuid = RequiredString(element, "uuid", where, errors);
-        if (uuid is not null && !Guid.TryParse(uuid, out _))
+        if (uuid is not null && !IsUuid(uuid))
         {
-            errors.Add($"{where}: 'uuid' '{uuid}' is not a UUID");
+            errors.Add($"{where}: 'uuid' '{uuid}' {NotAUuid}");
             return null;
         }
 
@@ -406,6 +408,12 @@ internal static class MembersFileParser
         errors.Add($"{where} '{text ?? element.GetRawText()}' is not an ISO-8601 time with an offset (e.g. 2026-12-01T00:00:00Z)");
         return null;
     }
+
+    /// <summary>
+    /// A UUID in the one form MISP writes and the gateway compares (as text, ignoring case): Guid also
+    /// reads "{...}" and 32 bare digits, which would never match an organisation or sharing group.
+    /// </summary>
+    private static bool IsUuid(string text) => Guid.TryParseExact(text, "D", out _);
 
     /// <summary>
     /// An ISO-8601 time with an explicit offset: without one, the time would depend on the reader's time zone.

@@ -39,6 +39,20 @@ public sealed class MembersCommandEditTests() : MembersCommandTestBase(new DateT
         Assert.Equal(broken, File.ReadAllText(FilePath));
     }
 
+    [Theory]
+    [InlineData("allow", "acme", "192.0.2.0/24")]
+    [InlineData("disallow", "acme", "198.51.100.0/24")]
+    public void AllowOrDisallow_NetworksHoldingANonString_EditWrittenThatErrorStillReported(params string[] args)
+    {
+        File.WriteAllText(FilePath, File.ReadAllText(FilePath).Replace("\"198.51.100.0/24\",", "\"198.51.100.0/24\", 24, null,", StringComparison.Ordinal));
+
+        var (code, _, error) = Run(args);
+
+        Assert.Equal(MembersCommand.WrittenStillInvalid, code);
+        Assert.Contains("'networks' entry 24 is not a string", error, StringComparison.Ordinal);
+        Assert.Equal(args[0] == "allow", File.ReadAllText(FilePath).Contains("192.0.2.0/24", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Suspend_UntilAlreadyPast_RefusedAndFileUntouched()
     {

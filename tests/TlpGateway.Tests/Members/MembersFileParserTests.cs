@@ -51,6 +51,8 @@ public sealed class MembersFileParserTests
     [InlineData(", \"redRecipients\": [\"not-an-address\"]", "not an e-mail address")]
     [InlineData(", \"revoked\": \"yes\"", "'revoked' must be true or false")]
     [InlineData(", \"forwardAs\": {\"name\": \"X\", \"uuid\": \"nope\"}", "is not a UUID")]
+    [InlineData(", \"forwardAs\": {\"name\": \"X\", \"uuid\": \"{00000000-0000-4000-8000-00000000aaaa}\"}", "is not a UUID as MISP writes one")]
+    [InlineData(", \"blockedSharingGroups\": [\"00000000000040008000000000000aaa\"]", "is not a UUID as MISP writes one")]
     public void Parse_BadMemberField_RefusedNamingMemberAndField(string extra, string message)
     {
         var ex = Assert.ThrowsAny<Exception>(() => Parse(WithMember(extra)));
@@ -69,6 +71,8 @@ public sealed class MembersFileParserTests
     [InlineData("[\"198.51.100.0/24\"]", "[\"192.168.1/24\"]", "'192.168.1' is not an IPv4 or IPv6 address")]
     [InlineData("[\"198.51.100.0/24\"]", "[\"10\"]", "'10' is not an IPv4 or IPv6 address")]
     [InlineData("\"orgUuid\": \"5c7e4b3c-0a1b-4c2d-8e3f-123456789abc\", ", "", "'orgUuid' is required")]
+    [InlineData("5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "{5c7e4b3c-0a1b-4c2d-8e3f-123456789abc}", "'orgUuid' '{5c7e4b3c-0a1b-4c2d-8e3f-123456789abc}' is not a UUID as MISP writes one")]
+    [InlineData("5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "5c7e4b3c0a1b4c2d8e3f123456789abc", "is not a UUID as MISP writes one")]
     [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"amber\\uD800\"", "not valid JSON (line")]
     [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"amber\", \"\\uDC00x\": 1", "an escape that is not valid UTF-16")]
     public void Parse_BadValue_RefusedWithClearMessage(string original, string replacement, string message)
