@@ -159,4 +159,16 @@ public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeO
 
         Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", Path.Combine(DirectoryPath, "absent.json"), "list"], output, error, Time));
     }
+
+    [Theory]
+    [InlineData("list")]
+    [InlineData("allow", "acme", "192.0.2.0/24")]
+    public void Run_FileIsAFolder_Exit3SayingSo(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", DirectoryPath, .. args], output, error, Time));
+        Assert.Contains($"cannot read {DirectoryPath}: it is a folder, not a file", error.ToString(), StringComparison.Ordinal);
+    }
 }
