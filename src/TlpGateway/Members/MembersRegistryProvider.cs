@@ -87,13 +87,9 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
             {
                 bytes = File.ReadAllBytes(_path);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return Refuse(ex.Message);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                return Refuse(ex.Message);
+                return Refuse(MembersFileStore.ReadProblem(_path, ex));
             }
 
             MembersRegistry registry;
