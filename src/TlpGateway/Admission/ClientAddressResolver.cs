@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using TlpGateway.Members;
 
@@ -107,7 +108,10 @@ internal static class NetworkList
         return networks;
     }
 
-    /// <summary>An address or CIDR; a single address is a /32 or /128 network.</summary>
+    /// <summary>
+    /// An address or CIDR; a single address is a /32 or /128 network, and an IPv4-mapped IPv6 one
+    /// (<c>::ffff:192.0.2.0/120</c>) its IPv4 network, as clients' addresses are matched.
+    /// </summary>
     public static IPNetwork? ParseOne(string? entry)
     {
         if (string.IsNullOrWhiteSpace(entry))
@@ -117,19 +121,50 @@ internal static class NetworkList
 
         entry = entry.Trim();
         var slash = entry.IndexOf('/', StringComparison.Ordinal);
+        if (ParseAddress(slash < 0 ? entry : entry[..slash]) is not { } written)
+        {
+            return null;
+        }
+
+        if (slash < 0)
+        {
+            written = MemberEntry.Normalise(written);
+            return new IPNetwork(written, written.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+        }
 
         // "198.51.100.7/24" is refused rather than widened: host bits set are a typo or a misunderstanding.
-        if (slash > 0 && IPNetwork.TryParse(entry, out var network) && IPAddress.TryParse(entry[..slash], out var written) && written.Equals(network.BaseAddress))
+        if (!IPNetwork.TryParse(entry, out var network) || !written.Equals(network.BaseAddress))
         {
-            return network;
+            return null;
         }
 
-        if (slash < 0 && IPAddress.TryParse(entry, out var address))
+        return written.IsIPv4MappedToIPv6 && network.PrefixLength >= 96 ? new IPNetwork(written.MapToIPv4(), network.PrefixLength - 96) : network;
+    }
+
+    /// <summary>
+    /// An address only where it is written as the address it is read as: IPv4 as four plain decimal
+    /// numbers, IPv6 in hexadecimal groups without zone, brackets or port. IPAddress also reads
+    /// "010.0.0.1" as 8.0.0.1 (octal), "[2001:db8::1]:443" as 2001:db8::1 and "fe80::1%eth0" with
+    /// this machine's interface number, none of them what was written.
+    /// </summary>
+    public static IPAddress? ParseAddress(ReadOnlySpan<char> text)
+    {
+        if (!IPAddress.TryParse(text, out var address))
         {
-            address = MemberEntry.Normalise(address);
-            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return null;
         }
 
-        return null;
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return text.SequenceEqual(address.ToString()) ? address : null;
+        }
+
+        if (text.IndexOfAnyExcept("0123456789abcdefABCDEF:.") >= 0)
+        {
+            return null;
+        }
+
+        var tail = text[(text.LastIndexOf(':') + 1)..];
+        return tail.Contains('.') && ParseAddress(tail) is null ? null : address;
     }
 }

@@ -266,7 +266,18 @@ internal sealed partial class UnitDecision
             }
         }
 
+        // With includeContext MISP adds the event's own tags to the stub: they are the event's too.
         var stub = row.Child(Key.Event);
+        if (stub is { IsObject: true } && stub.Child(Key.Tag) is { } contextTags)
+        {
+            TagList.Check(contextTags, Role.Tags);
+            foreach (var tag in contextTags.Items)
+            {
+                TagList.AddTo(ref eventMarking, tag);
+                eventNames?.Add(TagList.CanonicalName(tag));
+            }
+        }
+
         var eventUuid = stub?.Text(Key.Uuid);
         var owner = stub is { IsObject: true } && Requester.OrgId.Length > 0 && stub.IndexOf(Key.OrgcId) is >= 0 and var orgcId
             && stub.TextEquals(orgcId, _orgId ??= System.Text.Encoding.UTF8.GetBytes(Requester.OrgId));

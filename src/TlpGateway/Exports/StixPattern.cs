@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -72,18 +71,12 @@ internal static class StixPattern
     {
         ArgumentNullException.ThrowIfNull(value);
         var slash = value.IndexOf('/', StringComparison.Ordinal);
-        var address = slash < 0 ? value : value[..slash];
-        if (!IPAddress.TryParse(address, out var parsed) || address.Contains('%', StringComparison.Ordinal))
+        if (Admission.NetworkList.ParseAddress(slash < 0 ? value : value.AsSpan(0, slash)) is not { } parsed)
         {
             return null;
         }
 
-        // IPAddress reads "1" and "0x7f.1" as IPv4: only the dotted quad it writes back is one here.
         var v4 = parsed.AddressFamily == AddressFamily.InterNetwork;
-        if (v4 && parsed.ToString() != address)
-        {
-            return null;
-        }
 
         if (slash >= 0 && !(int.TryParse(value.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix) && prefix <= (v4 ? 32 : 128)))
         {

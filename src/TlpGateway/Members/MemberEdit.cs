@@ -44,7 +44,7 @@ internal static class MemberEdit
         var networks = Networks(text, id);
         foreach (var cidr in cidrs)
         {
-            if (networks.Any(n => Same((string?)n, cidr)))
+            if (networks.Any(n => Same(n, cidr)))
             {
                 throw new MemberEditException($"member '{id}' already has {cidr}");
             }
@@ -61,7 +61,7 @@ internal static class MemberEdit
         var networks = Networks(text, id);
         foreach (var cidr in cidrs)
         {
-            var existing = networks.FirstOrDefault(n => Same((string?)n, cidr)) ?? throw new MemberEditException($"member '{id}' has no network {cidr}");
+            var existing = networks.FirstOrDefault(n => Same(n, cidr)) ?? throw new MemberEditException($"member '{id}' has no network {cidr}");
             networks.Remove(existing);
         }
 
@@ -204,7 +204,8 @@ internal static class MemberEdit
     private static JsonArray Networks(MembersFileText text, string id) =>
         Require(text, id)["networks"] is JsonArray networks ? (JsonArray)networks.DeepClone() : [];
 
-    /// <summary>The same network however written (<c>2001:DB8::/32</c> and <c>2001:db8::/32</c>).</summary>
-    private static bool Same(string? written, string asked) =>
-        written is not null && (written == asked || (Admission.NetworkList.ParseOne(written) is { } a && Admission.NetworkList.ParseOne(asked) is { } b && a.Equals(b)));
+    /// <summary>The same network however written (<c>2001:DB8::/32</c> and <c>2001:db8::/32</c>); an entry that is no string (an error the validator reports) is none.</summary>
+    private static bool Same(JsonNode? entry, string asked) =>
+        entry is JsonValue value && value.TryGetValue<string>(out var written)
+        && (written == asked || (Admission.NetworkList.ParseOne(written) is { } a && Admission.NetworkList.ParseOne(asked) is { } b && a.Equals(b)));
 }

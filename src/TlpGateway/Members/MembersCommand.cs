@@ -23,6 +23,9 @@ internal static class MembersCommand
     private const string ExitCodes = "exit codes: 0 done; 1 invalid file or edit refused (nothing written); 2 usage error; "
         + "3 file not readable or writable, or written but not published; 4 written, but errors that were already in the file remain";
 
+    /// <summary>The longest <c>suspend --for</c>: a hundred years.</summary>
+    private static readonly TimeSpan MaxSuspension = TimeSpan.FromDays(36525);
+
     /// <summary>Runs the command on <paramref name="args"/> (what follows <c>members</c>) and returns its exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider timeProvider)
     {
@@ -290,14 +293,24 @@ internal static class MembersCommand
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
         if (text.Length >= 2 && int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount > 0)
         {
-            switch (text[^1])
+            var minutes = text[^1] switch
             {
-                case 'm':
-                    return TimeSpan.FromMinutes(amount);
-                case 'h':
-                    return TimeSpan.FromHours(amount);
-                case 'd':
-                    return TimeSpan.FromDays(amount);
+                'm' => amount,
+                'h' => amount * 60L,
+                'd' => amount * 1440L,
+                _ => 0,
+            };
+
+            // Longer would overflow the time the suspension ends at; a member refused for good is revoked.
+            if (minutes > MaxSuspension.TotalMinutes)
+            {
+                result.AddError($"--for '{text}' is longer than {MaxSuspension.TotalDays:0} days: use revoke to refuse a member until reinstated");
+                return default;
+            }
+
+            if (minutes > 0)
+            {
+                return TimeSpan.FromMinutes(minutes);
             }
         }
 

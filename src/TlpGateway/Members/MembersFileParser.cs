@@ -36,9 +36,34 @@ internal sealed class MembersFileReport(MembersRegistry? registry, IReadOnlyList
 /// </summary>
 internal static class MembersFileParser
 {
+    private const string NotAUuid = "is not a UUID as MISP writes one (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)";
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Disallow };
 
     private static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
+
+    /// <summary>The first duplicate key of <paramref name="json"/> as an error naming it and its line (which JsonDocument's exception does not give); null when there is none.</summary>
+    internal static string? DuplicateKey(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        var objects = new Stack<HashSet<string>>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    objects.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.EndObject:
+                    objects.Pop();
+                    break;
+                case JsonTokenType.PropertyName when reader.GetString() is { } name && !objects.Peek().Add(name):
+                    return $"not valid JSON (line {json[..(int)reader.TokenStartIndex].Count((byte)'\n') + 1}): duplicate key '{name}' in one object";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The registry the file describes; throws <see cref="MembersFileException"/> listing every error.</summary>
     public static MembersRegistry Parse(ReadOnlySpan<byte> json)
@@ -67,7 +92,7 @@ internal static class MembersFileParser
         }
         catch (JsonException ex)
         {
-            errors.Add($"not valid JSON (line {ex.LineNumber + 1}): {ex.Message}");
+            errors.Add(ex.LineNumber is { } line ? $"not valid JSON (line {line + 1}): {ex.Message}" : DuplicateKey(json) ?? $"not valid JSON: {ex.Message}");
             return new MembersFileReport(null, errors.Items, warnings.Items);
         }
 
@@ -171,9 +196,9 @@ internal static class MembersFileParser
         }
 
         var orgUuid = RequiredString(element, "orgUuid", where, errors);
-        if (orgUuid is not null && !Guid.TryParse(orgUuid, out _))
+        if (orgUuid is not null && !IsUuid(orgUuid))
         {
-            errors.Add($"{where}: 'orgUuid' '{orgUuid}' is not a UUID");
+            errors.Add($"{where}: 'orgUuid' '{orgUuid}' {NotAUuid}");
         }
 
         var networks = ParseNetworks(element, where, errors);
@@ -255,9 +280,9 @@ internal static class MembersFileParser
         }
 
         var groups = ParseStrings(element, "blockedSharingGroups", where, errors);
-        foreach (var group in groups.Where(g => !Guid.TryParse(g, out _)))
+        foreach (var group in groups.Where(g => !IsUuid(g)))
         {
-            errors.Add($"{where}: 'blockedSharingGroups' entry '{group}' is not a UUID");
+            errors.Add($"{where}: 'blockedSharingGroups' entry '{group}' {NotAUuid}");
         }
 
         var allowed = new Dictionary<string, FrozenSet<string>>(StringComparer.OrdinalIgnoreCase);
@@ -341,9 +366,9 @@ internal static class MembersFileParser
         CheckFields(element, MembersFileSchema.OrganisationFields, where, errors);
         var name = RequiredString(element, "name", where, errors);
         var uuid = RequiredString(element, "uuid", where, errors);
-        if (uuid is not null && !Guid.TryParse(uuid, out _))
+        if (uuid is not null && !IsUuid(uuid))
         {
-            errors.Add($"{where}: 'uuid' '{uuid}' is not a UUID");
+            errors.Add($"{where}: 'uuid' '{uuid}' {NotAUuid}");
             return null;
         }
 
@@ -384,10 +409,23 @@ internal static class MembersFileParser
         return null;
     }
 
-    /// <summary>An ISO-8601 time with an explicit offset: without one, the time would depend on the reader's time zone.</summary>
-    public static bool TryParseTime(string text, out DateTimeOffset time) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time)
-        && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal));
+    /// <summary>
+    /// A UUID in the one form MISP writes and the gateway compares (as text, ignoring case): Guid also
+    /// reads "{...}" and 32 bare digits, which would never match an organisation or sharing group.
+    /// </summary>
+    private static bool IsUuid(string text) => Guid.TryParseExact(text, "D", out _);
+
+    /// <summary>
+    /// An ISO-8601 time with an explicit offset: without one, the time would depend on the reader's time zone.
+    /// The offset follows the time of day: in "2026-12-01" or "2026-12-01 10:00" the only '-' are the date's.
+    /// </summary>
+    public static bool TryParseTime(string text, out DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var timeOfDay = text.AsSpan().IndexOfAny('T', 't', ' ');
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time)
+            && timeOfDay > 0 && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > timeOfDay);
+    }
 
     private static List<string> ParseStrings(JsonElement element, string field, string where, ProblemList errors)
     {

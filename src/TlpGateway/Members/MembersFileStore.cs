@@ -38,8 +38,15 @@ internal sealed class MembersFileStore
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MembersFileAccessException($"cannot read {Path}: {ex.Message}", ex);
+            throw new MembersFileAccessException($"cannot read {Path}: {ReadProblem(Path, ex)}", ex);
         }
+    }
+
+    /// <summary>Why <paramref name="path"/> could not be read: for a folder, .NET's message is "Access to the path is denied".</summary>
+    public static string ReadProblem(string path, Exception ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return Directory.Exists(path) ? "it is a folder, not a file" : ex.Message;
     }
 
     /// <summary>Holds the edit lock until disposed; waits for another editor to finish.</summary>

@@ -27,11 +27,19 @@ internal sealed class MembersFileText
         _newLine = _json.AsSpan().IndexOf("\r\n"u8) >= 0 ? "\r\n" : "\n";
     }
 
-    /// <summary>The file's text; throws <see cref="JsonException"/> when it is not a JSON object with a 'members' list.</summary>
+    /// <summary>The file's text; throws <see cref="JsonException"/> when it is not a JSON object with a 'members' list, or has a duplicate key.</summary>
     public static MembersFileText Read(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        Requests.StrictJson.ThrowIfUnreadable(bytes.AsSpan().StartsWith(ByteOrderMark) ? bytes.AsSpan(ByteOrderMark.Length) : bytes);
+        var json = bytes.AsSpan().StartsWith(ByteOrderMark) ? bytes.AsSpan(ByteOrderMark.Length) : bytes;
+        Requests.StrictJson.ThrowIfUnreadable(json);
+
+        // The entries are read as JsonNodes, which take a duplicate key until it is looked up, then throw; an edit would change one of the two.
+        if (MembersFileParser.DuplicateKey(json) is { } duplicate)
+        {
+            throw new JsonException(duplicate);
+        }
+
         var text = new MembersFileText(bytes);
         _ = text.Root();
         _ = text.MembersList();

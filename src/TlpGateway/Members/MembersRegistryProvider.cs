@@ -37,7 +37,7 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new MembersFileAccessException($"Gateway:MembersFile: cannot read {_path}: {ex.Message}", ex);
+            throw new MembersFileAccessException($"Gateway:MembersFile: cannot read {_path}: {MembersFileStore.ReadProblem(_path, ex)}", ex);
         }
         catch (MembersFileException ex)
         {
@@ -87,13 +87,9 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
             {
                 bytes = File.ReadAllBytes(_path);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return Refuse(ex.Message);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                return Refuse(ex.Message);
+                return Refuse(MembersFileStore.ReadProblem(_path, ex));
             }
 
             MembersRegistry registry;

@@ -21,10 +21,9 @@ internal static class NetworkDiagnosis
         var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
         var addressPart = slash < 0 ? trimmed : trimmed[..slash];
 
-        // IPAddress also reads "10" and "192.168.1" (as 0.0.0.10 and 192.168.0.1): never what a maintainer meant.
-        if (!IPAddress.TryParse(addressPart, out var address) || (address.AddressFamily == AddressFamily.InterNetwork && addressPart.Split('.').Length != 4))
+        if (Admission.NetworkList.ParseAddress(addressPart) is not { } address)
         {
-            problem = $"'{addressPart}' is not an IPv4 or IPv6 address";
+            problem = AddressProblem(addressPart);
             return null;
         }
 
@@ -36,6 +35,31 @@ internal static class NetworkDiagnosis
 
         problem = Explain(address, slash < 0 ? string.Empty : trimmed[(slash + 1)..]);
         return null;
+    }
+
+    /// <summary>Why <paramref name="text"/> is no address the gateway accepts, with the fix where IPAddress reads it as another.</summary>
+    private static string AddressProblem(string text)
+    {
+        if (IPAddress.TryParse(text, out var read))
+        {
+            // IPAddress also reads "10" and "192.168.1" (as 0.0.0.10 and 192.168.0.1): never what a maintainer meant.
+            if (read.AddressFamily == AddressFamily.InterNetwork && text.Split('.').Length == 4)
+            {
+                return $"'{text}' would be read as {read} (a leading 0 is octal, 0x hexadecimal): write each number in plain decimal";
+            }
+
+            if (text.IndexOf('%', StringComparison.Ordinal) is >= 0 and var zone)
+            {
+                return $"'{text}' has a zone index '{text[zone..]}', which is this machine's interface, not part of the client's address: write the address without it";
+            }
+
+            if (text.StartsWith('['))
+            {
+                return $"'{text}' is not an IPv4 or IPv6 address: write it without brackets or port ({read})";
+            }
+        }
+
+        return $"'{text}' is not an IPv4 or IPv6 address";
     }
 
     private static string Explain(IPAddress address, string prefixPart)

@@ -93,7 +93,7 @@ internal static class EventPreview
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                error.WriteLine($"cannot read {request.Events}: {ex.Message}");
+                error.WriteLine($"cannot read {request.Events}: {MembersFileStore.ReadProblem(request.Events, ex)}");
                 return MembersCommand.FileError;
             }
 

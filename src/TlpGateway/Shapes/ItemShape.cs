@@ -26,6 +26,7 @@ internal enum ItemKind : byte
     SharingGroup,
     SharingGroupOrg,
     EventStub,
+    RowEvent,
     ObjectStub,
     ForeignItem,
 }

@@ -55,6 +55,14 @@ internal static class MispShapes
         .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
 
+    /// <summary>
+    /// An attribute row's event: a stub, or with <c>includeContext</c> the event's own fields, tags and
+    /// source (<c>MispAttribute::__fetchEventsForAttributeContext</c>).
+    /// </summary>
+    public static readonly ItemShape RowEvent = new ItemShape(ItemKind.RowEvent, "event")
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .WithEventFields();
+
     public static readonly ItemShape ObjectStub = new ItemShape(ItemKind.ObjectStub, "object")
         .Scalars(Key.Id, Key.Uuid, Key.Name, Key.Distribution, Key.SharingGroupId);
 
@@ -145,7 +153,7 @@ internal static class MispShapes
 
     /// <summary>An element of <c>/attributes/restSearch</c>: an attribute with stubs of its event and object, and its event's tags marked <c>inherited</c>.</summary>
     public static readonly ItemShape AttributeRow = AttributeShape(ItemKind.AttributeRow, "attribute")
-        .With(Key.Event, Role.Item, ItemKind.EventStub)
+        .With(Key.Event, Role.Item, ItemKind.RowEvent)
         .With(Key.Object, Role.Item, ItemKind.ObjectStub);
 
     public static readonly ItemShape ObjectReference = new ItemShape(ItemKind.ObjectReference, "object-reference")
@@ -231,6 +239,7 @@ internal static class MispShapes
         ItemKind.SharingGroup => SharingGroup,
         ItemKind.SharingGroupOrg => SharingGroupOrg,
         ItemKind.EventStub => EventStub,
+        ItemKind.RowEvent => RowEvent,
         ItemKind.ObjectStub => ObjectStub,
         ItemKind.ForeignItem => ForeignItem,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),

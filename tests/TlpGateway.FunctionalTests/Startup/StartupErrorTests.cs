@@ -29,6 +29,7 @@ public sealed class StartupErrorTests : IDisposable
     [InlineData("Gateway:Filter:MaxEventBytes is not a whole number", "--Gateway:Upstream=http://127.0.0.1:9", "--Gateway:MembersFile=members.json", "--Gateway:Filter:MaxEventBytes=lots")]
     [InlineData("Gateway:Filter:CorrelationLookAheadBytes: The field CorrelationLookAheadBytes must be between 0 and 268435456", "--Gateway:Upstream=http://127.0.0.1:9", "--Gateway:MembersFile=members.json", "--Gateway:Filter:CorrelationLookAheadBytes=-1")]
     [InlineData("Gateway:TrustedProxies: '10.0.0.300' is not an IP address or CIDR", "--Gateway:Upstream=http://127.0.0.1:9", "--Gateway:MembersFile=members.json", "--Gateway:TrustedProxies:0=10.0.0.300")]
+    [InlineData("Gateway:TrustedProxies: '010.0.0.1' is not an IP address or CIDR", "--Gateway:Upstream=http://127.0.0.1:9", "--Gateway:MembersFile=members.json", "--Gateway:TrustedProxies:0=010.0.0.1")]
     public async Task Start_ConfigurationMistake_OneLineNamingTheKeyExit1(string message, params string[] args)
     {
         var (code, _, error) = await StartAsync(args);

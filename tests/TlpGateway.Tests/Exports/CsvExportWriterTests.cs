@@ -122,5 +122,15 @@ public sealed class CsvExportWriterTests
         Assert.Equal("value,attribute_tag,event_info\n\"x\",\"tlp:green\",\"report\"\n\n", csv);
     }
 
+    [Fact]
+    public void Write_AttributeRowsWithContextForAThirdParty_ContextColumnsFromTheFilteredRowSourceHidden()
+    {
+        var context = FilterHarness.Context(FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Green, MemberRelation.ThirdParty, orgId: "99"));
+
+        var csv = ExportHarness.Filtered(Provenance.ProvenanceTests.AttributeRowWithContext("tlp:clear"), context, Csv with { Scope = RestSearchScope.Attribute, Columns = ["value", "event_info", "event_source_org", "event_threat_level_id", "event_tag"] });
+
+        Assert.Equal("value,event_info,event_source_org,event_threat_level_id,event_tag\n\"198.51.100.7\",\"report\",\"Hub\",\"Medium\",\"tlp:clear\"\n\n", csv);
+    }
+
     private static byte[] RestSearch(string attribute) => Encoding.UTF8.GetBytes($$$"""{"response":[{"Event":{"id":"7","uuid":"1bfc1897-0000-4000-8000-000000000007","Attribute":[{{{attribute}}}],"Object":[]}}]}""");
 }

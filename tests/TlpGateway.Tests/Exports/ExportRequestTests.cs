@@ -12,6 +12,10 @@ public sealed class ExportRequestTests
     [InlineData("/events/restSearch", """{"to_ids":null,"published":false}""", "to_ids:1")]
     [InlineData("/events/restSearch/published:0", """{"request":{"to_ids":[0,1]}}""", "")]
     [InlineData("/attributes/restSearch/text/null/null/null/null/null/null/null/null/null/null/null/null/null/null/1", "{}", "to_ids:1")]
+    [InlineData("/attributes/restSearch/text/null/null/null/null/null/null/null/null/null/null/null/null/null/null/0", "{}", "to_ids:1,published:1")]
+    [InlineData("/attributes/restSearch/text/null/null/null/null/null/null/null/null/null/null/null/null/null/null/false", "{}", "to_ids:1,published:1")]
+    [InlineData("/events/restSearch/to_ids:0", "{}", "published:1")]
+    [InlineData("/events/restSearch/to_ids:", "{}", "published:1")]
     public void DefaultFilters_Text_ToIdsAndPublishedUnlessTheRequestSetsThem(string path, string body, string expected)
     {
         var model = RequestTestData.Model("POST", path, body)!;

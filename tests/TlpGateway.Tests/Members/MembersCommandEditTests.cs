@@ -20,6 +20,39 @@ public sealed class MembersCommandEditTests() : MembersCommandTestBase(new DateT
         Assert.Equal(broken, File.ReadAllText(FilePath));
     }
 
+    [Theory]
+    [InlineData("list")]
+    [InlineData("show", "acme")]
+    [InlineData("allow", "acme", "192.0.2.0/24")]
+    [InlineData("set", "acme", "maxTlp", "green")]
+    [InlineData("set", "partner", "maxTlp", "clear")]
+    public void Verb_FileWithADuplicateKey_RefusedNamingItAndFileUntouched(params string[] args)
+    {
+        // The gateway's validator refuses the file; a verb must not crash on it, nor edit one of the two values.
+        var broken = File.ReadAllText(FilePath).Replace("\"maxTlp\": \"amber\",", "\"maxTlp\": \"amber\",\n      \"maxTlp\": \"amber+strict\",", StringComparison.Ordinal);
+        File.WriteAllText(FilePath, broken);
+
+        var (code, _, error) = Run(args);
+
+        Assert.Equal(MembersCommand.Invalid, code);
+        Assert.Contains("duplicate key 'maxTlp' in one object", error, StringComparison.Ordinal);
+        Assert.Equal(broken, File.ReadAllText(FilePath));
+    }
+
+    [Theory]
+    [InlineData("allow", "acme", "192.0.2.0/24")]
+    [InlineData("disallow", "acme", "198.51.100.0/24")]
+    public void AllowOrDisallow_NetworksHoldingANonString_EditWrittenThatErrorStillReported(params string[] args)
+    {
+        File.WriteAllText(FilePath, File.ReadAllText(FilePath).Replace("\"198.51.100.0/24\",", "\"198.51.100.0/24\", 24, null,", StringComparison.Ordinal));
+
+        var (code, _, error) = Run(args);
+
+        Assert.Equal(MembersCommand.WrittenStillInvalid, code);
+        Assert.Contains("'networks' entry 24 is not a string", error, StringComparison.Ordinal);
+        Assert.Equal(args[0] == "allow", File.ReadAllText(FilePath).Contains("192.0.2.0/24", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Suspend_UntilAlreadyPast_RefusedAndFileUntouched()
     {

@@ -87,6 +87,8 @@ public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeO
     [InlineData("add", "bad", "--org-uuid", "33333333-2222-4333-8444-555555555555", "--relation", "member", "--max-tlp", "red")]
     [InlineData("allow", "acme", "300.1.1.1/8")]
     [InlineData("suspend", "acme", "--until", "2027-01-01T00:00:00")]
+    [InlineData("suspend", "acme", "--until", "2027-01-01")]
+    [InlineData("suspend", "acme", "--until", "2027-01-01 10:00")]
     [InlineData("revoke", "nobody")]
     [InlineData("disallow", "acme", "10.0.0.0/8")]
     public void Edit_Invalid_RefusedAndFileUntouched(params string[] args)
@@ -105,6 +107,8 @@ public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeO
     [InlineData]
     [InlineData("frobnicate", "acme")]
     [InlineData("suspend", "acme", "--for", "soon")]
+    [InlineData("suspend", "acme", "--for", "99999999d")]
+    [InlineData("suspend", "acme", "--for", "2147483647m")]
     [InlineData("add", "x", "--relation", "member")]
     public void Run_BadUsage_Exit2(params string[] args)
     {
@@ -154,5 +158,17 @@ public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeO
         using var error = new StringWriter();
 
         Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", Path.Combine(DirectoryPath, "absent.json"), "list"], output, error, Time));
+    }
+
+    [Theory]
+    [InlineData("list")]
+    [InlineData("allow", "acme", "192.0.2.0/24")]
+    public void Run_FileIsAFolder_Exit3SayingSo(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(MembersCommand.FileError, MembersCommand.Run(["--file", DirectoryPath, .. args], output, error, Time));
+        Assert.Contains($"cannot read {DirectoryPath}: it is a folder, not a file", error.ToString(), StringComparison.Ordinal);
     }
 }

@@ -46,9 +46,13 @@ public sealed class MembersFileParserTests
     [InlineData(", \"maxTlp\": \"red\"", "maxTlp")]
     [InlineData(", \"colour\": \"blue\"", "unknown field 'colour'")]
     [InlineData(", \"suspendedUntil\": \"2026-12-01T00:00:00\"", "with an offset")]
+    [InlineData(", \"suspendedUntil\": \"2026-12-01\"", "with an offset")]
+    [InlineData(", \"suspendedUntil\": \"2026-12-01 10:00\"", "with an offset")]
     [InlineData(", \"redRecipients\": [\"not-an-address\"]", "not an e-mail address")]
     [InlineData(", \"revoked\": \"yes\"", "'revoked' must be true or false")]
     [InlineData(", \"forwardAs\": {\"name\": \"X\", \"uuid\": \"nope\"}", "is not a UUID")]
+    [InlineData(", \"forwardAs\": {\"name\": \"X\", \"uuid\": \"{00000000-0000-4000-8000-00000000aaaa}\"}", "is not a UUID as MISP writes one")]
+    [InlineData(", \"blockedSharingGroups\": [\"00000000000040008000000000000aaa\"]", "is not a UUID as MISP writes one")]
     public void Parse_BadMemberField_RefusedNamingMemberAndField(string extra, string message)
     {
         var ex = Assert.ThrowsAny<Exception>(() => Parse(WithMember(extra)));
@@ -67,6 +71,8 @@ public sealed class MembersFileParserTests
     [InlineData("[\"198.51.100.0/24\"]", "[\"192.168.1/24\"]", "'192.168.1' is not an IPv4 or IPv6 address")]
     [InlineData("[\"198.51.100.0/24\"]", "[\"10\"]", "'10' is not an IPv4 or IPv6 address")]
     [InlineData("\"orgUuid\": \"5c7e4b3c-0a1b-4c2d-8e3f-123456789abc\", ", "", "'orgUuid' is required")]
+    [InlineData("5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "{5c7e4b3c-0a1b-4c2d-8e3f-123456789abc}", "'orgUuid' '{5c7e4b3c-0a1b-4c2d-8e3f-123456789abc}' is not a UUID as MISP writes one")]
+    [InlineData("5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "5c7e4b3c0a1b4c2d8e3f123456789abc", "is not a UUID as MISP writes one")]
     [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"amber\\uD800\"", "not valid JSON (line")]
     [InlineData("\"maxTlp\": \"amber\"", "\"maxTlp\": \"amber\", \"\\uDC00x\": 1", "an escape that is not valid UTF-16")]
     public void Parse_BadValue_RefusedWithClearMessage(string original, string replacement, string message)
@@ -98,6 +104,44 @@ public sealed class MembersFileParserTests
         Assert.True(member.Owns(IPAddress.Parse("192.0.2.7")));
         Assert.False(member.Owns(IPAddress.Parse("192.0.2.8")));
         Assert.False(registry.IsKnownAddress(IPAddress.Parse("203.0.113.1")));
+    }
+
+    [Theory]
+    [InlineData("010.0.0.1", "'010.0.0.1' would be read as 8.0.0.1")]
+    [InlineData("010.0.0.0/8", "'010.0.0.0' would be read as 8.0.0.0")]
+    [InlineData("0x0a.0.0.1", "'0x0a.0.0.1' would be read as 10.0.0.1")]
+    [InlineData("fe80::1%eth0", "zone index '%eth0'")]
+    [InlineData("fe80::%2/64", "zone index '%2'")]
+    [InlineData("[2001:db8::1]", "without brackets or port")]
+    [InlineData("[2001:db8::1]:443", "without brackets or port")]
+    [InlineData("::ffff:010.0.0.1", "'::ffff:010.0.0.1' is not an IPv4 or IPv6 address")]
+    public void Parse_NetworkTheAddressParserReadsOtherwiseThanWritten_RefusedSayingHow(string entry, string message)
+    {
+        var ex = Assert.Throws<MembersFileException>(() => Parse(WithMember(string.Empty).Replace("[\"198.51.100.0/24\"]", $"[\"{entry}\"]", StringComparison.Ordinal)));
+
+        Assert.Contains(ex.Errors, e => e.Contains($"'networks' entry '{entry}'", StringComparison.Ordinal) && e.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_IPv4MappedNetwork_MatchesTheIPv4ClientsItCarries()
+    {
+        var registry = Parse(WithMember(string.Empty).Replace("[\"198.51.100.0/24\"]", "[\"::ffff:192.0.2.0/120\"]", StringComparison.Ordinal));
+
+        // Clients' addresses are matched as IPv4 (MemberEntry.Normalise): the mapped network must be too.
+        Assert.True(registry.Members[0].Owns(IPAddress.Parse("192.0.2.7")));
+        Assert.True(registry.Members[0].Owns(IPAddress.Parse("::ffff:192.0.2.7")));
+        Assert.False(registry.Members[0].Owns(IPAddress.Parse("192.0.3.7")));
+    }
+
+    [Fact]
+    public void Parse_DuplicateKey_RefusedNamingTheKeyAndItsLine()
+    {
+        var json = WithMember(string.Empty).Replace("\"maxTlp\": \"amber\"", "\"maxTlp\": \"amber\",\n\"maxTlp\": \"amber+strict\"", StringComparison.Ordinal);
+
+        var ex = Assert.Throws<MembersFileException>(() => Parse(json));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("not valid JSON (line 2): duplicate key 'maxTlp' in one object", error);
     }
 
     [Fact]

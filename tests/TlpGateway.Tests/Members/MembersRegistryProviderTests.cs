@@ -60,6 +60,21 @@ public sealed class MembersRegistryProviderTests : IDisposable
         Assert.Contains("memebr", provider.LastError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Reload_FileReplacedByAFolder_KeepsLastGoodSayingSo()
+    {
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.demo.json"), MembersPath);
+        using var provider = Create();
+        var before = provider.Current;
+
+        File.Delete(MembersPath);
+        Directory.CreateDirectory(MembersPath);
+
+        Assert.False(provider.Reload());
+        Assert.Same(before, provider.Current);
+        Assert.Equal("it is a folder, not a file", provider.LastError);
+    }
+
     private MembersRegistryProvider Create() => new(
         Options.Create(new GatewayOptions { MembersFile = MembersPath }),
         TimeProvider.System,

@@ -139,6 +139,16 @@ public sealed class ExplainErrorTests : IDisposable
         Assert.StartsWith($"cannot read {missing}: ", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Explain_EventsPathIsAFolder_Exit3SayingSo()
+    {
+        var (code, output, error) = _harness.Explain(_members, _harness.DirectoryPath);
+
+        Assert.Equal(MembersCommand.FileError, code);
+        Assert.Empty(output);
+        Assert.StartsWith($"cannot read {_harness.DirectoryPath}: it is a folder, not a file", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--email", "--email", "a@example.test")]
     [InlineData("--publish-redis", "--publish-redis", "127.0.0.1:6379")]

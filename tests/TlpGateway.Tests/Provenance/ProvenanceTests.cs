@@ -135,6 +135,40 @@ public sealed class ProvenanceTests
         }
     }
 
+    [Fact]
+    public void ThirdParty_AttributeRowsWithContext_ContextReleasedSourceHidden()
+    {
+        var (output, outcomes, _) = FilterHarness.Run(AttributeRowWithContext("tlp:clear"), FilterHarness.Context(FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Green, MemberRelation.ThirdParty, orgId: "99")));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var evt = JsonNode.Parse(output)!["response"]!["Attribute"]![0]!["Event"]!;
+        Assert.Equal("Hub", (string?)evt["Orgc"]!["name"]);
+        Assert.Equal("0", (string?)evt["orgc_id"]);
+        Assert.Equal("tlp:clear", (string?)evt["Tag"]![0]!["name"]);
+        var text = Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain(FilterHarness.OrgC, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORG_C", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("extends_uuid", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Member_AttributeRowWhoseContextIsMoreRestrictive_Withheld()
+    {
+        var (output, outcomes, _) = FilterHarness.Run(AttributeRowWithContext("tlp:red"), FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.False(Assert.Single(outcomes).Released);
+        Assert.DoesNotContain("198.51.100.7", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
+    /// <summary>An /attributes/restSearch row of ORG_C's event as MISP 2.5.1 writes it with includeContext (MispAttribute::__fetchEventsForAttributeContext).</summary>
+    internal static byte[] AttributeRowWithContext(string contextTag) => Encoding.UTF8.GetBytes($$$"""
+        {"response":{"Attribute":[{"id":"5","uuid":"aaaaaaaa-0000-4000-8000-000000000001","event_id":"4","type":"ip-dst","category":"Network activity","value":"198.51.100.7","to_ids":true,"timestamp":"1795342533",
+          "Event":{"id":"4","orgc_id":"3","org_id":"3","date":"2026-11-20","threat_level_id":"2","info":"report","published":true,"uuid":"1bfc1897-0000-4000-8000-000000000004","analysis":"1","timestamp":"1795342533",
+            "distribution":"3","publish_timestamp":"1795342533","sharing_group_id":"0","extends_uuid":"cccccccc-0000-4000-8000-000000000009",
+            "Tag":[{"local":false,"id":"1","name":"{{{contextTag}}}","colour":"#ffffff","numerical_value":null}],"Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}","local":true}},
+          "Tag":[{"id":"1","name":"tlp:clear","colour":"#ffffff","inherited":1}]}]}}
+        """);
+
     private static IEnumerable<(JsonObject Holder, string Key, JsonNode? Value)> Walk(JsonNode? node)
     {
         switch (node)
