@@ -16,6 +16,9 @@ internal static class RequestedFormat
 
     private static string Normalise(string format) => format.Trim().ToLowerInvariant();
 
+    /// <summary>A format as MISP reads it: <c>_harvestParameters</c> trims every value, and the format is then compared exactly (<c>"CSV"</c> is no format of MISP's).</summary>
+    private static string AsMispReadsIt(string format) => format.Trim();
+
     /// <summary>
     /// What was asked: null when JSON; otherwise the format, and whether it is an export the gateway
     /// renders. An export is one only where every spelling names it and MISP's own reading
@@ -41,8 +44,9 @@ internal static class RequestedFormat
                 return ("(not a string)", false);
             }
 
-            var format = Normalise(text);
-            if (format is "" or "json")
+            // JSON in any case is served (MISP refuses "JSON": the gateway asks it for "json"); an export only as MISP spells it.
+            var format = AsMispReadsIt(text);
+            if (Normalise(format) is "" or "json")
             {
                 continue;
             }
@@ -59,7 +63,7 @@ internal static class RequestedFormat
         {
             var misp = request.Endpoint.Search is { } scope ? PhpValue.Text(request.SearchValue(scope, "returnFormat")) : null;
             var inQuery = request.Query.Any(p => string.Equals(p.Key, "returnFormat", StringComparison.OrdinalIgnoreCase) && Normalise(p.Value) is not ("" or "json"));
-            return (export, !inQuery && misp is not null && Normalise(misp) == export);
+            return (export, !inQuery && misp is not null && AsMispReadsIt(misp) == export);
         }
 
         return AcceptsJson(accept) ? (null, false) : (accept!.Trim(), false);

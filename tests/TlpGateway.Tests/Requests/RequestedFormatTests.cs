@@ -18,6 +18,9 @@ public sealed class RequestedFormatTests
     [InlineData("GET", "/events/view/4.xml", null)]
     [InlineData("GET", "/events/index.csv", null)]
     [InlineData("GET", "/events/restSearch/returnFormat:json||xml", null)]
+    [InlineData("POST", "/events/restSearch", """{"returnFormat":"CSV"}""")]
+    [InlineData("POST", "/events/restSearch", """{"returnFormat":"STIX2"}""")]
+    [InlineData("GET", "/events/restSearch/returnFormat:Text", null)]
     public void Of_NonJsonAnywhereMispReadsAFormat_NotJson(string method, string path, string? body)
     {
         var (format, export) = RequestedFormat.Of(RequestTestData.Model(method, path, body)!, "application/json");
@@ -28,7 +31,7 @@ public sealed class RequestedFormatTests
 
     [Theory]
     [InlineData("/events/restSearch", """{"returnFormat":"csv"}""", "csv")]
-    [InlineData("/events/restSearch", """{"returnFormat":"STIX2"}""", "stix2")]
+    [InlineData("/events/restSearch", """{"returnFormat":" stix2 "}""", "stix2")]
     [InlineData("/attributes/restSearch", """{"returnFormat":"text"}""", "text")]
     public void Of_ExportOnTheSearches_RecognisedAsExport(string path, string body, string expected)
     {
