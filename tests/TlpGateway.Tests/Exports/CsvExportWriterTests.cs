@@ -90,6 +90,17 @@ public sealed class CsvExportWriterTests
         Assert.Equal("value,to_ids,first_seen,object_meta_category\n\"x\",1,\"\",\"\"\n\n", csv);
     }
 
+    [Theory]
+    [InlineData("""{"uuid":"aaaaaaaa-0000-4000-8000-000000000001","comment":"first","value":"x","comment":"last"}""")]
+    [InlineData("""{"uuid":"aaaaaaaa-0000-4000-8000-000000000001","comment":"first","v\u0061lue":"x","comment":"last"}""")]
+    public void Write_NameWrittenTwiceOrEscaped_ReadAsALookUpReadsIt(string attribute)
+    {
+        // The last of a name written twice, as MISP's PHP reads it; an escaped name is the name it spells.
+        var csv = ExportHarness.Unfiltered(RestSearch(attribute), Csv with { Columns = ["value", "comment"] }, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.Equal("value,comment\n\"x\",\"last\"\n\n", csv);
+    }
+
     [Fact]
     public void Write_EventWithHiddenSourceAndContextColumns_SourceColumnsNameTheForwarder()
     {
