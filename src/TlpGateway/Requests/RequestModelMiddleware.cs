@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -156,6 +157,13 @@ internal sealed class RequestModelMiddleware(
             return;
         }
 
+        if (endpoint.Search is not null && HttpMethods.IsPost(askedMethod) && model.Body.Root is null or JsonObject { Count: 0 } or JsonArray { Count: 0 })
+        {
+            // _harvestParameters refuses a POST without data before it reads the URL: the gateway's parameters must not turn it into a search of everything.
+            await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "search-without-parameters", "Either specify the search terms in the url, or POST a json with the filter parameters.");
+            return;
+        }
+
         if (endpoint.Search is not null && HttpMethods.IsGet(askedMethod) && route.Passed.Count == 0 && route.Named.Count == 0)
         {
             // MISP's own answer: the gateway's parameters must not turn it into a search of everything.
@@ -202,7 +210,7 @@ internal sealed class RequestModelMiddleware(
             // A search body without the parameters the gateway writes itself; a form as the JSON it was read as.
             // (A write's body is rewritten by the rules on the way in, which may have to leave a signed event's bytes alone.)
             CanonicalRequest.RemoveControlled(root, endpoint);
-            if (endpoint.Search is not null && root is System.Text.Json.Nodes.JsonObject { Count: 0 } emptied)
+            if (endpoint.Search is not null && root is JsonObject { Count: 0 } emptied)
             {
                 // MISP answers a POST search whose body is empty with 400: what was removed is said again, as the gateway says it.
                 emptied["returnFormat"] = "json";

@@ -81,7 +81,7 @@ public sealed class ExportTests : IAsyncLifetime
     {
         using var client = _servers.CreateClient(SimulatorKeys.ThirdParty, "127.0.0.4");
 
-        using var response = await client.PostAsync("/events/restSearch/returnFormat:stix2", Json("{}"));
+        using var response = await client.PostAsync("/events/restSearch/returnFormat:stix2", Json("""{"returnFormat":"stix2"}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json; charset=UTF-8", response.Content.Headers.ContentType!.ToString());

@@ -241,7 +241,7 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
         servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/events/restSearch", StringComparison.Ordinal) ? new RawResponse(200, "application/json", Encoding.UTF8.GetBytes(huge)) : null;
         using var client = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
 
-        using var response = await client.PostAsync("/events/restSearch", new StringContent("{}", Encoding.UTF8, "application/json"));
+        using var response = await client.PostAsync("/events/restSearch", new StringContent("""{"returnFormat":"json"}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.DoesNotContain(RedUuid, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -256,7 +256,8 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
         using var request = new HttpRequestMessage(path.Contains("view", StringComparison.Ordinal) ? HttpMethod.Get : HttpMethod.Post, path);
         if (request.Method == HttpMethod.Post)
         {
-            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            // A search MISP reads (it refuses a POST without data).
+            request.Content = new StringContent("""{"returnFormat":"json"}""", Encoding.UTF8, "application/json");
         }
 
         HttpResponseMessage response;

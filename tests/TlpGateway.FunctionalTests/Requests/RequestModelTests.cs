@@ -98,6 +98,34 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.DoesNotContain("excludeLocalTags", Encoding.UTF8.GetString(received.Body), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("/events/restSearch", "{}", "/events/")]
+    [InlineData("/events/restSearch/value:198.51.100.23", "[]", "/events/")]
+    [InlineData("/attributes/restSearch", "  ", "/attributes/")]
+    public async Task RestSearch_PostWithoutData_Refused400AsMispNothingForwarded(string path, string body, string controller)
+    {
+        // _harvestParameters refuses a POST whose data is empty before it reads the URL; the gateway's own
+        // parameters would otherwise have made it a search of everything.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync(path, Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("POST a json with the filter parameters", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(Received(controller));
+    }
+
+    [Fact]
+    public async Task RestSearch_PostWithAnEmptyRequestWrapper_ForwardedAsMispSearchesIt()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/events/restSearch", Json("""{"request":{}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(Received("/events/restSearch"));
+    }
+
     [Fact]
     public async Task RestSearch_SyncIdentityWithoutTheParameter_MispStillAskedForLocalTags()
     {
