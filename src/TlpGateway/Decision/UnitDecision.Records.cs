@@ -188,9 +188,5 @@ internal sealed partial class UnitDecision
         return new UnitOutcome(true, "analyst-data", null, null, null, 0, removed > 0) { Record = RecordKind.AnalystDataIndex };
     }
 
-    private static string EntryUuid(Node unit, in Prop entry)
-    {
-        var name = unit.Source.Span[(entry.NameStart + 1)..];
-        return System.Text.Encoding.UTF8.GetString(name[..name.IndexOf((byte)'"')]);
-    }
+    private static string EntryUuid(Node unit, in Prop entry) => System.Text.Encoding.UTF8.GetString(unit.RawName(entry));
 }

@@ -110,13 +110,9 @@ internal static class DefaultTags
     private static long NextIndex(Node tags)
     {
         long next = 0;
-        var source = tags.Source.Span;
         foreach (var prop in tags.Props)
         {
-            // The name is a run of digits between quotes at the property's start.
-            var name = source[(prop.NameStart + 1)..];
-            var end = name.IndexOf((byte)'"');
-            if (end > 0 && long.TryParse(name[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index >= next)
+            if (long.TryParse(tags.RawName(prop), NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index >= next)
             {
                 next = index + 1;
             }

@@ -189,10 +189,9 @@ internal static class Records
             return false;
         }
 
-        var source = child.Source.Span;
         foreach (var prop in child.Props)
         {
-            if (prop.Key != Key.Other || prop.ValueKind != System.Text.Json.JsonTokenType.String || !IsUuidName(source[prop.NameStart..prop.ValueStart]))
+            if (prop.Key != Key.Other || prop.ValueKind != System.Text.Json.JsonTokenType.String || !IsUuid(child.RawName(prop)))
             {
                 return false;
             }
@@ -201,8 +200,7 @@ internal static class Records
         return true;
     }
 
-    /// <summary>Whether a property's name (the bytes from its opening quote to its value) is a plain UUID.</summary>
-    private static bool IsUuidName(ReadOnlySpan<byte> nameAndColon) =>
-        nameAndColon.Length > 38 && nameAndColon[0] == (byte)'"' && nameAndColon[37] == (byte)'"'
-            && Guid.TryParseExact(System.Text.Encoding.ASCII.GetString(nameAndColon[1..37]), "D", out _);
+    /// <summary>Whether a name as written is a plain UUID.</summary>
+    private static bool IsUuid(ReadOnlySpan<byte> name) =>
+        name.Length == 36 && Guid.TryParseExact(System.Text.Encoding.ASCII.GetString(name), "D", out _);
 }

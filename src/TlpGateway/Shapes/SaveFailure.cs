@@ -21,19 +21,24 @@ internal static class SaveFailure
 {
     public static bool Is(Node unit)
     {
-        var source = unit.Source.Span;
         var saved = false;
         var errors = false;
 
         // Every property is checked, a name written twice included: PHP reads the last, a client may read the first.
         foreach (var prop in unit.Props)
         {
-            var name = PlainName(source, prop);
+            // A name written with an escape is never this shape's.
+            var name = unit.RawName(prop);
+            if (name.Contains((byte)'\\'))
+            {
+                return false;
+            }
+
             if (name.SequenceEqual("saved"u8) && prop.ValueKind == JsonTokenType.False)
             {
                 saved = true;
             }
-            else if (name.SequenceEqual("errors"u8) && (prop.ValueKind == JsonTokenType.String || IsMessages(source[prop.ValueStart..prop.ValueEnd])))
+            else if (name.SequenceEqual("errors"u8) && (prop.ValueKind == JsonTokenType.String || IsMessages(unit.Source.Span[prop.ValueStart..prop.ValueEnd])))
             {
                 errors = true;
             }
@@ -45,14 +50,6 @@ internal static class SaveFailure
         }
 
         return saved && errors;
-    }
-
-    /// <summary>A property's name as written, without its quotes; empty for a name written with an escape (never this shape's).</summary>
-    private static ReadOnlySpan<byte> PlainName(ReadOnlySpan<byte> source, in Prop prop)
-    {
-        var name = source[(prop.NameStart + 1)..prop.ValueStart];
-        var close = name.IndexOfAny((byte)'"', (byte)'\\');
-        return close >= 0 && name[close] == (byte)'"' ? name[..close] : default;
     }
 
     /// <summary>Validation messages: containers only, and strings only as elements of lists that hold nothing else.</summary>
