@@ -86,7 +86,7 @@ internal static class RecordedPath
     private static bool IsId(ReadOnlySpan<char> segment)
     {
         segment = WithoutExtension(segment);
-        return (segment.Length is > 0 and <= 20 && !segment.ContainsAnyExceptInRange('0', '9')) || (segment.Length == 36 && Guid.TryParseExact(segment, "D", out _));
+        return (segment.Length is > 0 and <= 20 && !segment.ContainsAnyExceptInRange('0', '9')) || Guid.TryParseExact(segment, "D", out _);
     }
 
     private static ReadOnlySpan<char> WithoutExtension(ReadOnlySpan<char> segment)

@@ -45,7 +45,7 @@ internal sealed record ExportRequest
             var names = requested switch
             {
                 JsonArray list when list.All(n => PhpValue.Text(n) is { Length: > 0 }) => list.Select(n => PhpValue.Text(n)!.Trim()).ToList(),
-                JsonValue when PhpValue.Text(requested) is { } text && text.Trim().IndexOf("||", StringComparison.Ordinal) > 0 => [.. text.Trim().Split("||").Select(s => s.Trim())],
+                JsonValue when PhpValue.Text(requested) is { } text && text.IndexOf("||", StringComparison.Ordinal) > 0 => [.. text.Split("||").Select(s => s.Trim())],
                 _ => null,
             };
             if (names is null)
@@ -109,7 +109,7 @@ internal sealed record ExportRequest
     private static string EventFileName(JsonNode? eventId, ExportFormat format)
     {
         var name = "list";
-        if (eventId is JsonValue && PhpValue.Text(eventId)?.Trim() is { Length: > 0 } id)
+        if (eventId is JsonValue && PhpValue.Text(eventId) is { Length: > 0 } id)
         {
             if (Guid.TryParseExact(id, "D", out _))
             {

@@ -31,7 +31,8 @@ internal sealed class MispRequest
     /// <summary>
     /// The value <c>_harvestParameters</c> gives a restSearch filter: the body's (POST only; the
     /// <c>request</c> wrapper replaces the top level; null values unset), then the ordered URL
-    /// parameter at the filter's position (unless PHP skips it), then the named parameter.
+    /// parameter at the filter's position (unless PHP skips it), then the named parameter; a text
+    /// trimmed as PHP trims every one it harvests.
     /// </summary>
     public JsonNode? SearchValue(RestSearchScope scope, string name)
     {
@@ -39,12 +40,12 @@ internal sealed class MispRequest
         JsonNode? value = null;
         if (HttpMethods.IsPost(Method) && Body.Parameters is { } parameters && parameters[name] is { } fromBody)
         {
-            value = fromBody;
+            value = fromBody is JsonValue text && text.TryGetValue<string>(out var written) ? JsonValue.Create(PhpValue.Trim(written)) : fromBody;
         }
 
         if (OrderedValue(scope, name) is { } ordered)
         {
-            value = JsonValue.Create(ordered.Replace(';', ':'));
+            value = JsonValue.Create(PhpValue.Trim(ordered.Replace(';', ':')));
         }
 
         if (Route.NamedValue(name) is { } named)

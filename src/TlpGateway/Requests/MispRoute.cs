@@ -11,7 +11,7 @@ namespace TlpGateway.Requests;
 internal sealed record NamedParameter(string Key, string RawKey, string Value, bool IsArray)
 {
     /// <summary>The value as <c>_harvestParameters</c> reads it: <c>;</c> as <c>:</c>, trimmed.</summary>
-    public string MispValue => Value.Replace(';', ':').Trim();
+    public string MispValue => PhpValue.Trim(Value.Replace(';', ':'));
 
     /// <summary>PHP truthiness of the value MISP sees (an array form is a non-empty array).</summary>
     public bool IsTruthy => IsArray || PhpValue.IsTruthy(Value.Replace(';', ':'));

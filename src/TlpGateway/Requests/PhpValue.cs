@@ -11,6 +11,18 @@ namespace TlpGateway.Requests;
 /// </summary>
 internal static class PhpValue
 {
+    private static readonly char[] PhpTrimmed = [' ', '\t', '\n', '\r', '\0', '\v'];
+
+    /// <summary>
+    /// PHP's <c>trim</c>: spaces, tabs, line breaks, NUL and vertical tabs only, where .NET's trims every
+    /// Unicode space (<c>"\u00A00"</c> stays <c>"\u00A00"</c>, a value PHP reads as truthy).
+    /// </summary>
+    public static string Trim(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Trim(PhpTrimmed);
+    }
+
     /// <summary>
     /// PHP's <c>!empty($value)</c> for a value decoded from JSON: <c>null</c>, <c>false</c>, <c>0</c>,
     /// <c>0.0</c>, <c>-0</c>, <c>"0"</c>, <c>""</c>, <c>[]</c> and <c>{}</c> are false; anything else

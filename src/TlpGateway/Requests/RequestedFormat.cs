@@ -17,7 +17,7 @@ internal static class RequestedFormat
     private static string Normalise(string format) => format.Trim().ToLowerInvariant();
 
     /// <summary>A format as MISP reads it: <c>_harvestParameters</c> trims every value, and the format is then compared exactly (<c>"CSV"</c> is no format of MISP's).</summary>
-    private static string AsMispReadsIt(string format) => format.Trim();
+    private static string AsMispReadsIt(string format) => PhpValue.Trim(format);
 
     /// <summary>
     /// What was asked: null when JSON; otherwise the format, and whether it is an export the gateway

@@ -43,6 +43,19 @@ public sealed class MispRequestTests
         Assert.Equal("csv", (string?)model.SearchValue(RestSearchScope.Event, "returnFormat"));
     }
 
+    [Theory]
+    [InlineData("POST", "/events/restSearch", """{"excludeLocalTags":" 0\t"}""", false)]
+    [InlineData("POST", "/events/restSearch", """{"excludeLocalTags":"\u00A00"}""", true)]
+    [InlineData("GET", "/events/restSearch/excludeLocalTags:%C2%A00", null, true)]
+    [InlineData("GET", "/events/restSearch/excludeLocalTags:%200%20", null, false)]
+    public void SearchValue_Text_TrimmedAsPhpTrimsIt(string method, string path, string? body, bool truthy)
+    {
+        // _harvestParameters trims every text with PHP's trim: a no-break space is not one of its characters.
+        var model = RequestTestData.Model(method, path, body)!;
+
+        Assert.Equal(truthy, PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Event, "excludeLocalTags")));
+    }
+
     [Fact]
     public void SearchValue_BodyOfAPut_NotReadAsMispReadsPostBodiesOnly()
     {

@@ -7,6 +7,16 @@ namespace TlpGateway.Tests.Requests;
 public sealed class PhpValueTests
 {
     [Theory]
+    [InlineData(" \t0\n\r\0\v", "0")]
+    [InlineData("\u00A00", "\u00A00")]
+    [InlineData("0\u2003", "0\u2003")]
+    [InlineData("\f0", "\f0")]
+    public void Trim_PhpsCharactersOnly(string value, string trimmed)
+    {
+        Assert.Equal(trimmed, PhpValue.Trim(value));
+    }
+
+    [Theory]
     [InlineData("null", false)]
     [InlineData("false", false)]
     [InlineData("0", false)]

@@ -21,6 +21,7 @@ public sealed class RequestedFormatTests
     [InlineData("POST", "/events/restSearch", """{"returnFormat":"CSV"}""")]
     [InlineData("POST", "/events/restSearch", """{"returnFormat":"STIX2"}""")]
     [InlineData("GET", "/events/restSearch/returnFormat:Text", null)]
+    [InlineData("POST", "/events/restSearch", """{"returnFormat":"csv\u00A0"}""")]
     public void Of_NonJsonAnywhereMispReadsAFormat_NotJson(string method, string path, string? body)
     {
         var (format, export) = RequestedFormat.Of(RequestTestData.Model(method, path, body)!, "application/json");
