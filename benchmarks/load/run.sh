@@ -5,7 +5,8 @@
 # egress filter (a benchmark host: admission, request model, ingress rules), and the gateway
 # (Release); wrk against each. Installs nginx and wrk from Debian when missing; stops by PID
 # everything it starts. Usage: [WARMUP=seconds per path, default 10] [ROWS=large: only the 20 MB event's
-# rows, on a fresh gateway] benchmarks/load/run.sh [seconds per run, default 10]
+# rows, on a fresh gateway; ROWS=memory: only the gateway's idle RSS and its peaks streaming 200 MB]
+# benchmarks/load/run.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${1:-10}"
@@ -133,10 +134,13 @@ rows() { # name path connections
   run "$1, gateway, entitled (ORG_C, max amber+strict)" "http://127.0.0.1:$GW$2" "$KEY_C" "$3" $GW_PID
   run "$1, gateway, filtering (ORG_D, max green)" "http://127.0.0.1:$GW$2" "$KEY_D" "$3" $GW_PID
 }
-if [ "$ROWS" = all ]; then
+if [ "$ROWS" != large ]; then
 echo "gateway RSS idle: $(rss $GW_PID) MB"
 echo "gateway peak RSS, 200 MB to a fast reader: $(stream_peak)"
 echo "gateway peak RSS, 200 MB to a slow reader (20 MB/s): $(stream_peak --limit-rate 20M)"
+[ "$ROWS" = memory ] && exit 0
+fi
+if [ "$ROWS" = all ]; then
 
 # The JIT compiles hot code again and again in the first tens of seconds (tiered compilation with
 # PGO): every .NET proxy's path is warmed up first, so the table shows steady state. (The gateway's
