@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace TlpGateway.Filtering;
 
@@ -24,7 +25,7 @@ internal sealed class ScanArena<T>(ArrayPool<T> chunks, int chunkLength, int max
         {
             if (_chunks[i].Length != chunkLength)
             {
-                _chunks[i].AsSpan().Clear();
+                Clear(_chunks[i]);
                 Return(_chunks[i]);
                 _chunks.RemoveAt(i);
             }
@@ -52,7 +53,7 @@ internal sealed class ScanArena<T>(ArrayPool<T> chunks, int chunkLength, int max
             }
             else if (_chunks[_chunk].Length < run.Length)
             {
-                _chunks[_chunk].AsSpan().Clear();
+                Clear(_chunks[_chunk]);
                 Return(_chunks[_chunk]);
                 _chunks[_chunk] = Rent(run.Length);
             }
@@ -68,12 +69,12 @@ internal sealed class ScanArena<T>(ArrayPool<T> chunks, int chunkLength, int max
 
     public ReadOnlySpan<T> Get(int chunk, int start, int count) => count == 0 ? [] : _chunks[chunk].AsSpan(start, count);
 
-    /// <summary>Clears what the last value wrote (its entries may reference nodes) and lets go of chunks beyond what a pooled scanner keeps.</summary>
+    /// <summary>Clears what the last value wrote where its entries reference nodes, and lets go of chunks beyond what a pooled scanner keeps.</summary>
     public void Trim()
     {
         for (var i = 0; i < _chunks.Count && i <= _chunk; i++)
         {
-            _chunks[i].AsSpan(0, i < _chunk ? _chunks[i].Length : _used).Clear();
+            Clear(_chunks[i].AsSpan(0, i < _chunk ? _chunks[i].Length : _used));
         }
 
         for (var i = _chunks.Count - 1; i >= maxPooledChunks; i--)
@@ -84,6 +85,16 @@ internal sealed class ScanArena<T>(ArrayPool<T> chunks, int chunkLength, int max
 
         // Reset lets go of the chunks of a single long run.
         Reset();
+    }
+
+    // Entries that reference nodes are cleared, so that a pooled chunk keeps no scanner alive; properties
+    // hold numbers only and are written over (a held event's million of them are 16 MB to clear).
+    private static void Clear(Span<T> entries)
+    {
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            entries.Clear();
+        }
     }
 
     private T[] Rent(int run) => run <= chunkLength ? chunks.Rent(chunkLength) : HeldArrays<T>.Rent(run);
