@@ -145,6 +145,11 @@ internal sealed partial class UnitDecision
     {
         var known = _context.KnownEvents;
         List<string>? lookups = null;
+        if (unit.HasUnrecorded)
+        {
+            throw new FilterException("the analyst data index holds something other than analyst data");
+        }
+
         foreach (var group in unit.Props)
         {
             // MISP writes a group only for a kind that has entries: notes, opinions, relationships, nothing else.

@@ -41,12 +41,20 @@ internal static class DefaultTags
             return;
         }
 
-        if (tags is null)
+        if (tags is null && evt.Props.Length > 0)
         {
-            at = evt.Props.Length > 0 ? evt.Props[^1].ValueEnd : evt.Start + 1;
-            output.Write(evt.Props.Length > 0 ? ",\"Tag\":["u8 : "\"Tag\":["u8);
+            // After the last recorded value (the properties the scan did not record may follow it).
+            at = evt.Props[^1].ValueEnd;
+            output.Write(",\"Tag\":["u8);
             WriteTags(output, names, indexFrom: -1);
             output.Write("]"u8);
+        }
+        else if (tags is null)
+        {
+            at = evt.Start + 1;
+            output.Write("\"Tag\":["u8);
+            WriteTags(output, names, indexFrom: -1);
+            output.Write(evt.HasUnrecorded ? "],"u8 : "]"u8);
         }
         else if (tags.IsArray)
         {

@@ -86,7 +86,7 @@ internal sealed class Edits
             return;
         }
 
-        RemoveElements(new ItemElements(list, mark));
+        RemoveElements(list.Source.Span, new ItemElements(list, mark));
     }
 
     /// <summary>Removes the properties of <paramref name="holder"/> whose key is in <paramref name="keys"/>.</summary>
@@ -94,7 +94,7 @@ internal sealed class Edits
     {
         if (holder.Keys.Overlaps(keys))
         {
-            RemoveElements(new PropElements(holder, keys));
+            RemoveElements(holder.Source.Span, new PropElements(holder, keys));
         }
     }
 
@@ -103,7 +103,7 @@ internal sealed class Edits
     {
         if (positions.Count > 0)
         {
-            RemoveElements(new PositionElements(holder, positions));
+            RemoveElements(holder.Source.Span, new PositionElements(holder, positions));
         }
     }
 
@@ -184,39 +184,55 @@ internal sealed class Edits
 
     /// <summary>
     /// Removes elements of an array or properties of an object with their separators, so the rest
-    /// stays valid JSON: an element before the last kept one goes with the comma after it, one after
-    /// the last kept one with the comma before it.
+    /// stays valid JSON: an element that a kept one follows goes with the comma after it, any other
+    /// with the comma before it. The separators are found in the input rather than from the
+    /// neighbours, so the properties the scan did not record (<see cref="Node.HasUnrecorded"/>) stay,
+    /// and count as kept.
     /// </summary>
-    private void RemoveElements<T>(T elements)
+    private void RemoveElements<T>(ReadOnlySpan<byte> source, T elements)
         where T : struct, IElements
     {
-        var lastKept = elements.Count - 1;
-        while (lastKept >= 0 && elements.Removed(lastKept))
+        var keptLater = false;
+        for (var i = elements.Count - 1; i >= 0; i--)
         {
-            lastKept--;
-        }
-
-        if (lastKept < 0)
-        {
-            if (elements.Count > 0)
+            // Where what follows this element's comma starts; -1 where the container closes after it.
+            var next = AfterComma(source, elements.End(i));
+            if (next >= 0 && (i == elements.Count - 1 || next != elements.Start(i + 1)))
             {
-                _edits.Add(new Edit(elements.Start(0), elements.End(elements.Count - 1), 0, 0));
+                // An unrecorded property follows.
+                keptLater = true;
             }
 
-            return;
-        }
-
-        for (var i = 0; i < elements.Count; i++)
-        {
             if (!elements.Removed(i))
             {
+                keptLater = true;
                 continue;
             }
 
-            _edits.Add(i < lastKept
-                ? new Edit(elements.Start(i), elements.Start(i + 1), 0, 0)
-                : new Edit(elements.End(i - 1), elements.End(i), 0, 0));
+            _edits.Add(keptLater
+                ? new Edit(elements.Start(i), next, 0, 0)
+                : new Edit(BeforeComma(source, elements.Start(i)), elements.End(i), 0, 0));
         }
+    }
+
+    /// <summary>The start of the value or name after the comma that follows <paramref name="end"/>, or -1 when a bracket closes there.</summary>
+    private static int AfterComma(ReadOnlySpan<byte> source, int end)
+    {
+        var at = end + source[end..].IndexOfAnyExcept(JsonTokenizer.Whitespace);
+        if (source[at] != (byte)',')
+        {
+            return -1;
+        }
+
+        at++;
+        return at + source[at..].IndexOfAnyExcept(JsonTokenizer.Whitespace);
+    }
+
+    /// <summary>The end of the value before the comma that precedes <paramref name="start"/>; <paramref name="start"/> itself after an opening bracket.</summary>
+    private static int BeforeComma(ReadOnlySpan<byte> source, int start)
+    {
+        var at = source[..start].LastIndexOfAnyExcept(JsonTokenizer.Whitespace);
+        return source[at] == (byte)',' ? source[..at].LastIndexOfAnyExcept(JsonTokenizer.Whitespace) + 1 : start;
     }
 
     /// <summary>The elements of an array or object, as <see cref="RemoveElements"/> sees them.</summary>

@@ -15,6 +15,7 @@ namespace TlpGateway.Filtering;
 /// a second <c>Tag</c> list must never let a harmless first one decide.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Memory grows with the value, not faster, and a large value leaves no large garbage behind: a
 /// node is a pooled object, rented in batches, and the properties and elements of all nodes live
 /// side by side in chunked arenas (<see cref="ScanArena{T}"/>), so a held event of 45k attributes
@@ -23,6 +24,15 @@ namespace TlpGateway.Filtering;
 /// with its parent's in the input); when it closes they move into the arenas as one run. Scanners
 /// are reused from one answer to the next; beyond what one keeps, batches and chunks go back to
 /// pools shared by all scanners, whose bounds are what stays in memory after large answers.
+/// </para>
+/// <para>
+/// A scalar under a name no key stands for (<see cref="Key.Other"/>: an attribute's <c>comment</c>,
+/// <c>to_ids</c>, <c>first_seen</c>... eight of its twenty) is not recorded: no decision reads it, and
+/// the object only notes that it has such properties (<see cref="Node.HasUnrecorded"/>), which stay
+/// as written and are passed over by removals (<see cref="Edits"/> finds separators in the bytes).
+/// A container under such a name is recorded, to be checked for MISP data, and so is a name of a
+/// UUID's length: the analyst-data index names its entries by UUID.
+/// </para>
 /// </remarks>
 internal sealed class JsonScan
 {
@@ -63,6 +73,12 @@ internal sealed class JsonScan
     // The reader depth of the start of a container under a key the policy does not read, while it is skipped.
     private int _skipDepth = -1;
 
+    // The name just read is one whose value, when a scalar, is not recorded (see the remarks).
+    private bool _unrecordedName;
+
+    // The length of a UUID's text: the analyst-data index's entries are named so.
+    private const int UuidLength = 36;
+
     /// <summary>The bytes of the value being decided, set once it is whole.</summary>
     public ReadOnlyMemory<byte> Source { get; private set; }
 
@@ -81,6 +97,7 @@ internal sealed class JsonScan
         _used = 0;
         _open.Clear();
         _skipDepth = -1;
+        _unrecordedName = false;
         _props.Reset();
         _items.Reset();
         _pendingPropCount = _pendingItemCount = 0;
@@ -105,6 +122,7 @@ internal sealed class JsonScan
         var reader = source;
         var node = _open[^1];
         var skipDepth = _skipDepth;
+        var unrecordedName = _unrecordedName;
         var closed = false;
         while (!closed && reader.Read())
         {
@@ -167,6 +185,7 @@ internal sealed class JsonScan
                     throw new FilterException($"duplicate key '{KeyNames.NameOf(key)}' in an object the policy reads");
                 }
 
+                unrecordedName = key == Key.Other && reader.ValueSpan.Length != UuidLength;
                 PushProp(Prop.Named(start, key));
                 continue;
             }
@@ -179,6 +198,11 @@ internal sealed class JsonScan
                 if (isContainer)
                 {
                     skipDepth = reader.CurrentDepth;
+                }
+                else if (unrecordedName)
+                {
+                    _pendingPropCount--;
+                    node.HasUnrecorded = true;
                 }
                 else
                 {
@@ -214,6 +238,7 @@ internal sealed class JsonScan
         }
 
         _skipDepth = skipDepth;
+        _unrecordedName = unrecordedName;
         source = reader;
         return closed;
     }

@@ -48,7 +48,8 @@ internal ref struct JsonTokenizer
     /// <summary>Why a string escaped as half a UTF-16 pair (<c>"\uD800"</c>) cannot be read: wherever it is read, it is malformed JSON.</summary>
     public const string InvalidUtf16Escape = "an escape that is not valid UTF-16";
 
-    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
+    /// <summary>JSON's whitespace: space, tab, line feed, carriage return.</summary>
+    internal static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
 
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create(
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, (byte)'"', (byte)'\\']);

@@ -37,6 +37,13 @@ internal sealed class Node
     /// <summary>The known keys among <see cref="Props"/> (a key other than <see cref="Key.Index"/> appears at most once).</summary>
     public KeySet Keys;
 
+    /// <summary>
+    /// The object has properties <see cref="Props"/> leaves out: scalars under names no key stands for
+    /// (see <see cref="JsonScan"/>). They are part of the object as written, and stay when it is edited;
+    /// a shape that must know every name of an object (a list, a save failure) is not one with them.
+    /// </summary>
+    public bool HasUnrecorded;
+
     /// <summary>Set by the decision that removes this item (compared with the decision's own mark, so a new decision starts clean).</summary>
     public int RemovedMark;
 
@@ -67,7 +74,7 @@ internal sealed class Node
 
     public bool IsObject => Token == JsonTokenType.StartObject;
 
-    /// <summary>The properties of an object, in input order (read once the value is whole).</summary>
+    /// <summary>The properties of an object the scan recorded, in input order (read once the value is whole; see <see cref="HasUnrecorded"/>).</summary>
     public ReadOnlySpan<Prop> Props => _owner.PropsOf(this);
 
     /// <summary>The elements of a list (see the remarks), in input order (read once the value is whole).</summary>
@@ -77,7 +84,7 @@ internal sealed class Node
     /// A list as PHP's <c>json_encode</c> writes one: an array, an object of digit-named elements,
     /// or an empty object (an empty PHP array of a non-list origin).
     /// </summary>
-    public bool IsList => IsArray || (IsObject && ItemCount == PropCount);
+    public bool IsList => IsArray || (IsObject && ItemCount == PropCount && !HasUnrecorded);
 
     /// <summary>The bytes the ranges refer to: the unit being decided.</summary>
     public ReadOnlyMemory<byte> Source => _owner.Source;
@@ -92,6 +99,7 @@ internal sealed class Node
         End = 0;
         Token = token;
         Keys = default;
+        HasUnrecorded = false;
         RemovedMark = 0;
         JudgedMark = 0;
         Scope = default;

@@ -97,6 +97,12 @@ internal enum Key : byte
     Authors,
     Default,
     User,
+
+    // The names of MISP's error and save-failure answers (Shapes/SaveFailure), which are read whole.
+    Saved,
+    Errors,
+    Message,
+    Url,
 }
 
 /// <summary>A set of <see cref="Key"/>s, one bit each.</summary>
@@ -218,6 +224,10 @@ internal static class KeyNames
         ("authors", Key.Authors),
         ("default", Key.Default),
         ("User", Key.User),
+        ("saved", Key.Saved),
+        ("errors", Key.Errors),
+        ("message", Key.Message),
+        ("url", Key.Url),
     ];
 
     private static readonly ulong[] Heads = new ulong[1 << Bits];

@@ -184,7 +184,8 @@ internal static class Records
     /// <summary><c>{"Note": {"uuid": "modified", ...}}</c>: names that are UUIDs, string values.</summary>
     private static bool AnalystIndex(Node child)
     {
-        if (child.Props.Length == 0)
+        // A name of another length than a UUID's holds a scalar the scan did not record.
+        if (child.Props.Length == 0 || child.HasUnrecorded)
         {
             return false;
         }

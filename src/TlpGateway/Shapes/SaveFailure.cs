@@ -21,10 +21,16 @@ internal static class SaveFailure
 {
     public static bool Is(Node unit)
     {
+        // Every name of the shape is a key: a property the scan did not record is none of them.
+        if (unit.HasUnrecorded)
+        {
+            return false;
+        }
+
         var saved = false;
         var errors = false;
 
-        // Every property is checked, a name written twice included: PHP reads the last, a client may read the first.
+        // Every property is checked (a name written twice has ended the answer in the scan: each is a key).
         foreach (var prop in unit.Props)
         {
             // A name written with an escape is never this shape's.

@@ -31,7 +31,6 @@ public sealed class SaveFailureTests
     [InlineData(Head + """{"Event":{"info":[["nested"]]}}}""")]
     [InlineData(Head + """{"Event":{"attribute_count":[3]}}}""")]
     [InlineData(Head + """{"Event":{"info":["x"]}},"data":{"Event":{"info":"Operation X","Tag":[{"name":"tlp:red"}]}}}""")]
-    [InlineData(Head + """{"Event":{"info":["x"]}},"errors":{"Event":{"info":"Operation X"}}}""")]
     [InlineData("""{"saved":true,"errors":{"Event":{"info":["x"]}}}""")]
     [InlineData("""{"s\u0061ved":false,"errors":{"Event":{"info":["x"]}}}""")]
     [InlineData("""{"name":"Could not add Event","errors":{"Event":{"info":["x"]}}}""")]
@@ -40,5 +39,16 @@ public sealed class SaveFailureTests
         var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(Encoding.UTF8.GetBytes(answer), FilterHarness.Context(FilterHarness.Requester())));
 
         Assert.Contains("holds MISP data", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_SaveFailureWithErrorsTwice_EndsTheAnswer()
+    {
+        // PHP reads the second, a client may read the first: the names of the shape are keys, which may appear once.
+        var answer = Head + """{"Event":{"info":["x"]}},"errors":{"Event":{"info":"Operation X"}}}""";
+
+        var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(Encoding.UTF8.GetBytes(answer), FilterHarness.Context(FilterHarness.Requester())));
+
+        Assert.Contains("duplicate key 'errors'", ex.Message, StringComparison.Ordinal);
     }
 }
