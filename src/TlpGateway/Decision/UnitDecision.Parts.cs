@@ -242,6 +242,10 @@ internal sealed partial class UnitDecision
 
                     break;
 
+                case Role.Tags or Role.TagLinks when prop.IsEmptyArray:
+                    // An empty list delivers nothing (and has no node to make).
+                    break;
+
                 case Role.Tags or Role.TagLinks:
                     // The marking read them already (and checked their shape) where the item was judged on its own tags.
                     DeliverTags(item.ChildOf(prop), prop, role.Role, scope, check: !(shape.Judged && item.JudgedMark == _mark));
@@ -276,7 +280,11 @@ internal sealed partial class UnitDecision
                         break;
                     }
 
-                    DeliverList(item.ChildOf(prop), prop, role.Kind, scope);
+                    if (!prop.IsEmptyArray)
+                    {
+                        DeliverList(item.ChildOf(prop), prop, role.Kind, scope);
+                    }
+
                     break;
             }
         }

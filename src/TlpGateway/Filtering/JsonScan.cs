@@ -62,6 +62,9 @@ internal sealed class JsonScan
     private int _used;
     private Node? _root;
 
+    // The nodes made for empty arrays the scan gave none (Prop.IsEmptyArray), by where they start: one each however often asked.
+    private readonly Dictionary<int, Node> _emptyArrays = [];
+
     // The arenas of closed nodes, and the stacks of open ones (see the remarks).
     private readonly ScanArena<Prop> _props = new(PropChunks, PropChunk, 64);
     private readonly ScanArena<Node> _items = new(ItemChunks, ItemChunk, MaxPooledNodes / ItemChunk);
@@ -98,6 +101,7 @@ internal sealed class JsonScan
         _open.Clear();
         _skipDepth = -1;
         _unrecordedName = false;
+        _emptyArrays.Clear();
         _props.Reset();
         _items.Reset();
         _pendingPropCount = _pendingItemCount = 0;
@@ -108,6 +112,19 @@ internal sealed class JsonScan
     internal ReadOnlySpan<Prop> PropsOf(Node node) => _props.Get(node.PropAt / ArenaChunkSpan, node.PropAt % ArenaChunkSpan, node.PropCount);
 
     internal Node NodeAt(int number) => _batches[number / NodeBatch][number % NodeBatch];
+
+    /// <summary>The node of an empty array the scan gave none, made when the decision first asks for it.</summary>
+    internal Node EmptyArray(in Prop prop)
+    {
+        if (!_emptyArrays.TryGetValue(prop.ValueStart, out var node))
+        {
+            node = Rent(prop.ValueStart, JsonTokenType.StartArray);
+            node.End = prop.ValueEnd;
+            _emptyArrays.Add(prop.ValueStart, node);
+        }
+
+        return node;
+    }
 
     internal ReadOnlySpan<Node> ItemsOf(Node node) => _items.Get(node.ItemAt / ArenaChunkSpan, node.ItemAt % ArenaChunkSpan, node.ItemCount);
 
@@ -151,11 +168,19 @@ internal sealed class JsonScan
                     continue;
                 }
 
+                var closing = node;
                 node = _open[^1];
                 if (!node.IsArray)
                 {
                     // The property whose value just closed is the parent's last: the child's own are moved out.
-                    _pendingProps[_pendingPropCount - 1].ValueEnd = end;
+                    ref var parent = ref _pendingProps[_pendingPropCount - 1];
+                    parent.ValueEnd = end;
+                    if (closing.IsArray && closing.ItemCount == 0 && parent.Key != Key.Index && parent.ChildNumber == _used)
+                    {
+                        // An empty array gives back its node, the last one rented (see Prop.IsEmptyArray).
+                        _used--;
+                        parent.ChildNumber = 0;
+                    }
                 }
 
                 continue;
@@ -270,6 +295,7 @@ internal sealed class JsonScan
         // Nodes held by the arenas would otherwise stay reachable from a pooled scanner or array.
         _props.Trim();
         _items.Trim();
+        _emptyArrays.Clear();
         _root = null;
         _open.Clear();
         for (var i = _batches.Count - 1; i >= MaxPooledNodes / NodeBatch; i--)

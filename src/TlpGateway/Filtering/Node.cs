@@ -137,7 +137,7 @@ internal sealed class Node
     public Node? Child(Key key) => IndexOf(key) is >= 0 and var i ? ChildOf(Props[i]) : null;
 
     /// <summary>The scanned value of one of this node's properties, for the objects and arrays the filter looks into.</summary>
-    public Node? ChildOf(in Prop prop) => prop.ChildNumber == 0 ? null : _owner.NodeAt(prop.ChildNumber - 1);
+    public Node? ChildOf(in Prop prop) => prop.ChildNumber != 0 ? _owner.NodeAt(prop.ChildNumber - 1) : prop.IsEmptyArray ? _owner.EmptyArray(prop) : null;
 
     /// <summary>The string (unescaped) or number text of a property, decoded only when asked for.</summary>
     public string? Text(Key key) => IndexOf(key) is >= 0 and var i ? TextAt(i) : null;

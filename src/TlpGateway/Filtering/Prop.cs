@@ -34,6 +34,13 @@ internal struct Prop
     /// <summary>A string value written with an escape (as the tokenizer found it): its text must be unescaped to be read.</summary>
     public readonly bool Escaped => (_value & EscapedBit) != 0;
 
+    /// <summary>
+    /// An empty array under a key the policy reads, which the scan gave no node: an attribute's
+    /// <c>Galaxy</c> and <c>ShadowAttribute</c> lists are nearly always empty (90k of a held event's
+    /// 160k nodes). It delivers nothing; <see cref="Node.ChildOf"/> makes its node when one is asked for.
+    /// </summary>
+    public readonly bool IsEmptyArray => ChildNumber == 0 && ValueKind == JsonTokenType.StartArray && Key != Key.Other;
+
     /// <summary>A property whose name starts at <paramref name="nameStart"/>, its value not read yet.</summary>
     internal static Prop Named(int nameStart, Key key) => new() { ValueStart = nameStart, Key = key };
 
