@@ -262,7 +262,7 @@ internal sealed class Edits
     {
         public int Count => holder.Props.Length;
 
-        public int Start(int index) => holder.Props[index].NameStart;
+        public int Start(int index) => holder.NameStart(holder.Props[index]);
 
         public int End(int index) => holder.Props[index].ValueEnd;
 
@@ -273,7 +273,7 @@ internal sealed class Edits
     {
         public int Count => holder.Props.Length;
 
-        public int Start(int index) => holder.Props[index].NameStart;
+        public int Start(int index) => holder.NameStart(holder.Props[index]);
 
         public int End(int index) => holder.Props[index].ValueEnd;
 

@@ -216,6 +216,7 @@ internal sealed class JsonScan
             }
 
             ref var prop = ref _pendingProps[_pendingPropCount - 1];
+            var nameStart = prop.ValueStart;
             prop.SetValue(start, type, reader.ValueIsEscaped);
             var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
             if (prop.Key == Key.Other)
@@ -248,7 +249,7 @@ internal sealed class JsonScan
             prop.ChildNumber = _used;
             if (prop.Key == Key.Index)
             {
-                child.ElementStart = prop.NameStart;
+                child.ElementStart = nameStart;
                 PushItem(child);
             }
 

@@ -149,8 +149,26 @@ internal sealed class Node
     public ReadOnlySpan<byte> RawName(in Prop prop)
     {
         // Only a colon and whitespace stand between the name's closing quote and the value.
-        var name = Source.Span[(prop.NameStart + 1)..prop.ValueStart];
+        var name = Source.Span[(NameStart(prop) + 1)..prop.ValueStart];
         return name[..name.LastIndexOf((byte)'"')];
+    }
+
+    /// <summary>Where a property's name starts (its opening quote), found back from its value.</summary>
+    public int NameStart(in Prop prop)
+    {
+        // Only a colon and whitespace stand between the name's closing quote and the value; inside the
+        // name a quote is escaped, after an odd number of backslashes.
+        var source = Source.Span;
+        var at = source[..prop.ValueStart].LastIndexOf((byte)'"');
+        while (true)
+        {
+            at = source[..at].LastIndexOf((byte)'"');
+            var backslashes = at - source[..at].TrimEnd((byte)'\\').Length;
+            if (backslashes % 2 == 0)
+            {
+                return at;
+            }
+        }
     }
 
     public string? TextAt(int index)

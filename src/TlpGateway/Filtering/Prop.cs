@@ -3,36 +3,45 @@ using TlpGateway.Shapes;
 
 namespace TlpGateway.Filtering;
 
-/// <summary>One property of a scanned object: its name and the byte range of its value.</summary>
+/// <summary>One property of a scanned object: its key and the byte range of its value.</summary>
 /// <remarks>
-/// Sixteen bytes: a held event of 45k attributes records a million of them. The name is found from
-/// its value, at most 64 KB before it (a name and the colon and whitespace after it; MISP's names are
-/// a few bytes): an object with a longer one is not an answer the filter can record, and ends it.
+/// Twelve bytes: a held event of 45k attributes records half a million of them. The name is found
+/// from its value when asked for (<see cref="Node.NameStart"/>); the key, the value's token, whether
+/// it is escaped and which node it is share one word, so a record holds at most
+/// <see cref="MaxChildren"/> objects and arrays the policy reads (a 20 MB event of 45k attributes
+/// has 67k): one with more is not an answer the filter can record, and ends it.
 /// </remarks>
 internal struct Prop
 {
     public int ValueStart;
     public int ValueEnd;
 
-    /// <summary>Which of its scanner's nodes the value is (one more than its number; 0: none), for the objects and arrays the filter looks into (<see cref="Node.ChildOf"/>).</summary>
-    internal int ChildNumber;
+    // Bits 0-6: the key (Key.cs holds at most 128); 7-10: the value's token; 11: a string value
+    // holds an escape; 12-31: the child node's number plus one (0: none).
+    private uint _packed;
 
-    // How far before the value the name's opening quote is; while the value is not read yet, ValueStart is the name's.
-    private ushort _nameOffset;
+    private const int KeyBits = 7;
+    private const int TokenShift = KeyBits;
+    private const uint EscapedBit = 1u << 11;
+    private const int ChildShift = 12;
+    private const uint LowBits = (1u << ChildShift) - 1;
 
-    public Key Key;
+    /// <summary>The most nodes one record may have, given <see cref="ChildNumber"/>'s bits.</summary>
+    public const int MaxChildren = (int)(uint.MaxValue >> ChildShift) - 1;
 
-    // The value's token in the low bits, and whether a string value holds an escape in the top one.
-    private byte _value;
+    public readonly Key Key => (Key)(_packed & ((1u << KeyBits) - 1));
 
-    private const byte EscapedBit = 0x80;
-
-    public readonly int NameStart => ValueStart - _nameOffset;
-
-    public readonly JsonTokenType ValueKind => (JsonTokenType)(_value & ~EscapedBit);
+    public readonly JsonTokenType ValueKind => (JsonTokenType)((_packed >> TokenShift) & 0xF);
 
     /// <summary>A string value written with an escape (as the tokenizer found it): its text must be unescaped to be read.</summary>
-    public readonly bool Escaped => (_value & EscapedBit) != 0;
+    public readonly bool Escaped => (_packed & EscapedBit) != 0;
+
+    /// <summary>Which of its scanner's nodes the value is (one more than its number; 0: none), for the objects and arrays the filter looks into (<see cref="Node.ChildOf"/>).</summary>
+    internal int ChildNumber
+    {
+        readonly get => (int)(_packed >> ChildShift);
+        set => _packed = (_packed & LowBits) | ((uint)(value is >= 0 and <= MaxChildren + 1 ? value : throw new FilterException("an event has more values than the filter can record")) << ChildShift);
+    }
 
     /// <summary>
     /// An empty array under a key the policy reads, which the scan gave no node: an attribute's
@@ -42,19 +51,12 @@ internal struct Prop
     public readonly bool IsEmptyArray => ChildNumber == 0 && ValueKind == JsonTokenType.StartArray && Key != Key.Other;
 
     /// <summary>A property whose name starts at <paramref name="nameStart"/>, its value not read yet.</summary>
-    internal static Prop Named(int nameStart, Key key) => new() { ValueStart = nameStart, Key = key };
+    internal static Prop Named(int nameStart, Key key) => new() { ValueStart = nameStart, _packed = (uint)key };
 
     /// <summary>Records where the value starts, and its token.</summary>
     internal void SetValue(int start, JsonTokenType kind, bool escaped)
     {
-        var offset = start - ValueStart;
-        if (offset > ushort.MaxValue)
-        {
-            throw new FilterException("a property name longer than 64 KB in an object the policy reads");
-        }
-
-        _nameOffset = (ushort)offset;
         ValueStart = start;
-        _value = (byte)((byte)kind | (escaped ? EscapedBit : 0));
+        _packed = (_packed & ~(LowBits & ~((1u << KeyBits) - 1))) | ((uint)kind << TokenShift) | (escaped ? EscapedBit : 0);
     }
 }

@@ -199,27 +199,32 @@ public sealed class MispResponseFilterTests
     [Theory]
     [InlineData(70_000, 0)]
     [InlineData(10, 70_000)]
-    public void Filter_NameFartherThan64KBBeforeItsValue_EndsTheAnswer(int nameLength, int spaces)
+    [InlineData(60_000, 4)]
+    public void Filter_NameFarFromItsValue_Released(int nameLength, int spaces)
     {
-        // A recorded property finds its name from its value: MISP writes names of a few bytes, and
-        // one that is not within 64 KB of its value (a long name, or whitespace after its colon) ends the answer.
-        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Attribute":[{"{{{new string('n', nameLength)}}}":{{{new string(' ', spaces)}}}"x","value":"192.0.2.1"}],"Tag":[{"name":"tlp:clear"}]}}""");
-
-        var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester())));
-
-        Assert.Contains("longer than 64 KB", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Filter_NameWithin64KBOfItsValue_Released()
-    {
-        var name = new string('n', 60_000);
-        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Attribute":[{"{{{name}}}":    "x","value":"192.0.2.1"}],"Tag":[{"name":"tlp:clear"}]}}""");
+        // A name is found back from its value when it is asked for, however far before it.
+        var name = new string('n', nameLength);
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Attribute":[{"{{{name}}}":{{{new string(' ', spaces)}}}"x","value":"192.0.2.1"}],"Tag":[{"name":"tlp:clear"}]}}""");
 
         var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()));
 
         using var json = JsonDocument.Parse(output);
         Assert.Equal("x", json.RootElement.GetProperty("Event").GetProperty("Attribute")[0].GetProperty(name).GetString());
+    }
+
+    [Theory]
+    [InlineData(70_000)]
+    [InlineData(1)]
+    public void ThirdParty_RemovedPropertyFarFromItsName_GoesWithItsName(int spaces)
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","info":"x","Orgc":{"id":"2","name":"Source","uuid":"22222222-0000-4000-8000-000000000002"},"event_creator_email":{{{new string(' ', spaces)}}}"someone@source.test","Tag":[{"name":"tlp:clear"}]}}""");
+        var requester = FilterHarness.Requester("99999999-0000-4000-8000-000000000000", relation: MemberRelation.ThirdParty, orgId: "99");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(requester));
+
+        var evt = JsonNode.Parse(output)!["Event"]!.AsObject();
+        Assert.Equal(["uuid", "info", "Orgc", "Tag"], evt.Select(p => p.Key));
+        Assert.DoesNotContain("someone@source.test", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
     }
 
     [Fact]
