@@ -228,6 +228,18 @@ public sealed class MispResponseFilterTests
     }
 
     [Fact]
+    public void Filter_RecordWithMoreNodesThanAPropertyCanName_EndsTheAnswer()
+    {
+        // A million scalars in a list the policy reads, then a list under a key: its node's number does not fit.
+        var elements = string.Join(',', Enumerable.Repeat("1", Prop.MaxChildren + 1));
+        var input = Encoding.UTF8.GetBytes("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Attribute":[""" + elements + """],"Tag":[{"name":"tlp:clear"}]}}""");
+
+        var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()), chunk: 65536));
+
+        Assert.Contains("more values than the filter can record", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Filter_LongStringInTinyChunks_WorkStaysLinear()
     {
         // An attachment's base64 arriving a few bytes at a time must not be tokenized again for every chunk.
