@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TlpGateway.Admission;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -64,6 +66,21 @@ internal static class UpstreamProxyExtensions
 
                 context.AddResponseTransform(ForgetRefusedKeyAsync);
             });
+
+        // YARP registers Data Protection for its session affinity cookies, which the one cluster does not
+        // use; Data Protection would make a key ring at start all the same (its hosted service), with a
+        // key file under $HOME, unencrypted, and a warning in the log, for keys nothing reads. The
+        // affinity policies get a provider whose keys live in memory only.
+        var dataProtection = typeof(DataProtectionOptions).Assembly;
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService) && services[i].ImplementationType?.Assembly == dataProtection)
+            {
+                services.RemoveAt(i);
+            }
+        }
+
+        services.Replace(ServiceDescriptor.Singleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider()));
 
         return services;
     }
