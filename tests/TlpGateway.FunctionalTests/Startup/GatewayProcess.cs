@@ -60,6 +60,58 @@ internal static class GatewayProcess
         return (process.ExitCode, await output, await error);
     }
 
+    /// <summary>
+    /// Starts the program (<c>--urls http://127.0.0.1:0</c> among <paramref name="args"/>) and reads its
+    /// log until it listens; the caller reads on, asks it, and kills it. The log read so far is in
+    /// <see cref="Serving.Log"/>.
+    /// </summary>
+    public static async Task<Serving> StartServingAsync(string workingDirectory, string[] args, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])[Program, .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var serving = new Serving(Process.Start(start)!);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await serving.Process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            serving.Log.Add(line);
+            if (line.IndexOf("Now listening on: ", StringComparison.Ordinal) is >= 0 and var at)
+            {
+                serving.Address = new Uri(line[(at + "Now listening on: ".Length)..].Trim());
+                return serving;
+            }
+        }
+
+        await serving.DisposeAsync();
+        throw new InvalidOperationException("the gateway stopped before it listened: " + string.Join('\n', serving.Log));
+    }
+
+    /// <summary>A running program: killed, with what is left of its log read, when disposed.</summary>
+    internal sealed class Serving(Process process) : IAsyncDisposable
+    {
+        public Process Process { get; } = process;
+
+        public List<string> Log { get; } = [];
+
+        public Uri? Address { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+            Log.AddRange((await Process.StandardOutput.ReadToEndAsync()).Split('\n'));
+            Process.Dispose();
+        }
+    }
+
     private static string FindRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace TlpGateway.FunctionalTests.Startup;
 
 /// <summary>The first lines of the real program's log say what is in force, and never a secret.</summary>
@@ -13,35 +11,17 @@ public sealed class StartupLogTests : IDisposable
     public async Task Start_Configured_LogsUpstreamMembersAuditOtlpRedisWithoutSecrets()
     {
         File.Copy(Path.Combine(GatewayProcess.RepositoryRoot, "deploy", "members.json"), Path.Combine(_directory.FullName, "members.json"));
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _directory.FullName, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[]
-        {
-            GatewayProcess.Program, "--urls", "http://127.0.0.1:0", "--Gateway:Upstream=http://127.0.0.1:9", "--Gateway:MembersFile=members.json",
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0", "--Gateway:Upstream=http://127.0.0.1:9", "--Gateway:MembersFile=members.json",
             "--Gateway:Audit:Path=audit/trail.jsonl", "--Gateway:Redis=127.0.0.1:9", "--Gateway:RedisOptions:Password=redis-secret-word",
             "--OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:otlp-secret-word@127.0.0.1:9", "--OTEL_EXPORTER_OTLP_HEADERS=api-key=header-secret-word",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        ];
 
-        using var process = Process.Start(start)!;
-        var log = new List<string>();
-        try
+        List<string> log;
+        await using (var serving = await GatewayProcess.StartServingAsync(_directory.FullName, args))
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                log.Add(line);
-                if (line.Contains("Now listening on", StringComparison.Ordinal))
-                {
-                    break;
-                }
-            }
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            log = serving.Log;
         }
 
         var text = string.Join('\n', log);
