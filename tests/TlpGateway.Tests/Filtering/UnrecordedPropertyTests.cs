@@ -50,6 +50,141 @@ public sealed class UnrecordedPropertyTests
         Assert.All(Unrecorded, key => Assert.True(JsonNode.DeepEquals(source[key], released[key]), key));
     }
 
+    public static TheoryData<string, int, bool> Samples()
+    {
+        var data = new TheoryData<string, int, bool>();
+        string[] samples = ["real-2.5.1/events_view_rich__orgC.json", "real-2.5.1/events_view_objects_report__orgC.json", "pymisp_galaxy_1.json", "pymisp_sighting_1.json", "pymisp_japanese_test.json", "pymisp_feed_format_mainly_objects_2.json"];
+        for (var seed = 1; seed <= 6; seed++)
+        {
+            foreach (var sample in samples)
+            {
+                data.Add(sample, seed, seed % 2 == 0);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Filter_UnreadScalarsAddedAnywhere_ChangeNothingElse(string sample, int seed, bool thirdParty)
+    {
+        // Scalars under names no decision reads, in every object but PHP's object-lists, at random places
+        // and with random whitespace: the answer must be the one without them, with them as written.
+        var random = new Random(seed);
+        var plain = JsonNode.Parse(FilterHarness.Sample(sample))!;
+        var added = plain.DeepClone();
+        AddUnreadScalars(added, random);
+        var options = new JsonSerializerOptions { WriteIndented = random.Next(2) == 0 };
+        var requester = thirdParty
+            ? FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.AmberStrict, MemberRelation.ThirdParty, orgId: "99")
+            : FilterHarness.Requester(maxTlp: TlpLevel.Green);
+        var context = FilterHarness.Context(requester, community: GreenByDefault);
+
+        var expected = FilterHarness.Run(Encoding.UTF8.GetBytes(plain.ToJsonString(options)), context).Output;
+        var actual = FilterHarness.Run(Encoding.UTF8.GetBytes(added.ToJsonString(options)), FilterHarness.Context(requester, community: GreenByDefault), chunk: 1 + random.Next(3000)).Output;
+
+        var released = JsonNode.Parse(actual)!;
+        var inputByUuid = Objects(added).Where(o => o["uuid"] is JsonValue).ToLookup(o => (string?)o["uuid"]);
+        foreach (var obj in Objects(released).Where(o => o["uuid"] is JsonValue && inputByUuid.Contains((string?)o["uuid"])))
+        {
+            // An item released whole keeps every scalar added to it, as written.
+            Assert.Contains(inputByUuid[(string?)obj["uuid"]], source => Unread(source).All(p => obj.TryGetPropertyValue(p.Key, out var value) && JsonNode.DeepEquals(value, p.Value)));
+        }
+
+        StripUnreadScalars(released);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), released), $"{sample}, seed {seed}: the answer changed");
+    }
+
+    private static void AddUnreadScalars(JsonNode node, Random random)
+    {
+        foreach (var obj in Objects(node).ToList())
+        {
+            if (obj.Count > 0 && obj.All(p => p.Key.All(char.IsAsciiDigit)))
+            {
+                continue;
+            }
+
+            var properties = obj.ToList();
+            obj.Clear();
+            var inserted = 0;
+            foreach (var (name, value) in properties)
+            {
+                while (random.Next(3) == 0)
+                {
+                    obj[$"x_unread_{inserted++}"] = Scalar(random);
+                }
+
+                obj[name] = value;
+            }
+
+            if (random.Next(2) == 0)
+            {
+                obj[$"x_unread_{inserted}"] = Scalar(random);
+            }
+        }
+    }
+
+    private static JsonNode? Scalar(Random random) => random.Next(5) switch
+    {
+        0 => JsonValue.Create("a value, \"quoted\" and ,{}[]: written"),
+        1 => JsonValue.Create(random.Next(1000)),
+        2 => JsonValue.Create(true),
+        3 => JsonValue.Create(false),
+        _ => null,
+    };
+
+    private static IEnumerable<KeyValuePair<string, JsonNode?>> Unread(JsonObject obj) => obj.Where(p => p.Key.StartsWith("x_unread_", StringComparison.Ordinal));
+
+    private static void StripUnreadScalars(JsonNode node)
+    {
+        foreach (var obj in Objects(node).ToList())
+        {
+            foreach (var name in Unread(obj).Select(p => p.Key).ToList())
+            {
+                obj.Remove(name);
+            }
+        }
+    }
+
+    private static IEnumerable<JsonObject> Objects(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                yield return obj;
+                foreach (var child in obj.Select(p => p.Value).ToList().SelectMany(Objects))
+                {
+                    yield return child;
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array.ToList().SelectMany(Objects))
+                {
+                    yield return child;
+                }
+
+                break;
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \n  ")]
+    public void ThirdParty_EveryRecordedPropertyOfASightingRemoved_UnrecordedOnesLeftAlone(string space)
+    {
+        // The sighting's source goes whole (SPEC section 4): what is left of the object is only what the scan did not record.
+        var sighting = $$$"""{{{space}}}"source":"feed",{{{space}}}"org_uuid":"22222222-0000-4000-8000-000000000002",{{{space}}}"Organisation":{"id":"2","uuid":"22222222-0000-4000-8000-000000000002","name":"Source"}{{{space}}},"date_sighting":"1733011200"{{{space}}}""";
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","info":"x","Orgc":{"id":"2","name":"Source","uuid":"22222222-0000-4000-8000-000000000002"},"Attribute":[{"uuid":"11111111-0000-4000-8000-000000000002","type":"ip-dst","category":"Network activity","value":"192.0.2.1","Sighting":[{{{"{" + sighting + "}"}}}]}],"Tag":[{"name":"tlp:clear"}]}}""");
+        var requester = FilterHarness.Requester("99999999-0000-4000-8000-000000000000", relation: MemberRelation.ThirdParty, orgId: "99");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(requester));
+
+        var released = JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["Sighting"]![0]!.AsObject();
+        Assert.Equal(["date_sighting"], released.Select(p => p.Key));
+    }
+
     [Fact]
     public void Member_UntaggedEventEndingInUnrecordedProperties_DefaultTagAddedRestKept()
     {
