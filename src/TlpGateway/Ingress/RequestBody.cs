@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace TlpGateway.Ingress;
@@ -17,7 +18,10 @@ internal static class RequestBody
     public static async ValueTask<(byte[]? Body, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength is 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
+
+        // The server's framing says whether a body follows, not the headers: an HTTP/2 or HTTP/3 body needs no
+        // Content-Length, and one left unread here would be forwarded to MISP unjudged.
+        if (request.ContentLength is 0 || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
             return (null, null);
         }
