@@ -113,6 +113,19 @@ internal sealed class RequestModelMiddleware(
             return;
         }
 
+        if (body.Root is null && bytes is { Length: > 0 })
+        {
+            // Blank: PHP would still parse it under a form's content type into a field of its own.
+            RequestBody.Replace(request, []);
+            request.Headers.ContentType = default;
+        }
+        else if (body.Form == BodyForm.Json)
+        {
+            // MISP decodes JSON only under exactly this type, and PHP would parse the same bytes under another (a
+            // form's, before a ',' or ' ') as something else: bytes forwarded as sent (a signed event) say what they were read as.
+            request.ContentType = "application/json";
+        }
+
         var model = new MispRequest
         {
             Route = route,

@@ -66,6 +66,40 @@ public sealed class RequestFramingTests : IAsyncLifetime
         Assert.Null(Forwarded("/events/view"));
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded, application/json")]
+    [InlineData("application/x-www-form-urlencoded application/json")]
+    [InlineData("Application/X-WWW-Form-Urlencoded,text/plain")]
+    public async Task AddSignedEvent_JsonUnderAContentTypePhpReadsAsAForm_ReadAsTheFormNothingForwarded(string contentType)
+    {
+        // PHP cuts the media type at ';', ',' or ' ': MISP would parse these bytes as a form, whose data[...]
+        // fields make another event than the signed JSON (forwarded byte for byte) the gateway would judge.
+        using var client = Http2Client(SimulatorKeys.OrgC);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"Event":{"info":"signed&data[Event][info]=smuggled&data[Event][Orgc][uuid]=ORGD&z=","protected":true,"Tag":[{"name":"tlp:green"}]}}""".Replace("ORGD", SimulatorOrgs.OrgD, StringComparison.Ordinal)));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await client.PostAsync("/events/add", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(Forwarded("/events/add"));
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/json, text/plain")]
+    [InlineData("Application/JSON")]
+    public async Task AddSignedEvent_JsonUnderAContentTypeCakePhpDoesNotDecode_ForwardedLabelledAsTheJsonItWasJudgedAs(string contentType)
+    {
+        using var client = Http2Client(SimulatorKeys.OrgC);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"Event":{"info":"signed","protected":true,"Tag":[{"name":"tlp:green"}]}}"""));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await client.PostAsync("/events/add", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", Forwarded("/events/add")!.Header("Content-Type"));
+    }
+
     /// <summary>A stream that cannot tell its length, so HttpClient sends no Content-Length.</summary>
     private sealed class UnsizedStream(byte[] bytes) : MemoryStream(bytes, writable: false)
     {

@@ -77,6 +77,28 @@ public sealed class MispBodyTests
         Assert.Equal("tlp:red", (string?)body.Root!["Event"]!["Tag"]![0]!["name"]);
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded, application/json")]
+    [InlineData("application/x-www-form-urlencoded application/json")]
+    [InlineData("Application/X-WWW-Form-Urlencoded,text/plain")]
+    [InlineData("APPLICATION/X-WWW-FORM-URLENCODED; charset=utf-8")]
+    public void Parse_ContentTypePhpCutsToAForm_ReadAsTheForm(string contentType)
+    {
+        // PHP's sapi_read_post_data lower-cases the type and cuts it at ';', ',' or ' '.
+        var body = Parse(contentType, "Event%5Binfo%5D=x").Body!;
+
+        Assert.Equal(BodyForm.Form, body.Form);
+        Assert.Equal("x", (string?)body.Root!["Event"]!["info"]);
+    }
+
+    [Theory]
+    [InlineData("multipart/form-data,text/plain")]
+    [InlineData("text/xml application/json")]
+    public void Parse_ContentTypePhpCutsToOneTheGatewayDoesNotRead_Refused415(string contentType)
+    {
+        Assert.Equal(StatusCodes.Status415UnsupportedMediaType, Parse(contentType, """{"Event":{"info":"x"}}""").Problem!.Value.Status);
+    }
+
     [Fact]
     public void Parse_FormWithMethodField_Refused403AsAMethodOverride()
     {
