@@ -56,6 +56,13 @@ internal sealed class MispRequest
         return value;
     }
 
+    /// <summary>
+    /// Whether the URL gives a restSearch any filter as <c>_harvestParameters</c> collects them: a named parameter of
+    /// the scope's <c>paramArray</c> (by exact name, any value), or an ordered one PHP does not skip.
+    /// </summary>
+    public bool HasUrlFilters() =>
+        Endpoint.Search is { } scope && RestSearchParameters.Of(scope).Any(name => Route.NamedValue(name) is not null || OrderedValue(scope, name) is not null);
+
     /// <summary>The ordered URL parameter mapped onto <paramref name="name"/>, unless PHP skips it.</summary>
     public string? OrderedValue(RestSearchScope scope, string name)
     {

@@ -177,9 +177,9 @@ internal sealed class RequestModelMiddleware(
             return;
         }
 
-        if (endpoint.Search is not null && HttpMethods.IsGet(askedMethod) && route.Passed.Count == 0 && route.Named.Count == 0)
+        if (endpoint.Search is not null && HttpMethods.IsGet(askedMethod) && !model.HasUrlFilters())
         {
-            // MISP's own answer: the gateway's parameters must not turn it into a search of everything.
+            // MISP's own answer (its filters are empty: unknown names and skipped ordered values are none); the gateway's parameters must not turn it into a search of everything.
             await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "search-without-parameters", "Restsearch queries using GET and no parameters are not allowed. If you have passed parameters via a JSON body, make sure you use POST requests.");
             return;
         }

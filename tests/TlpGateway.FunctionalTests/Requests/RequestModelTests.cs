@@ -115,6 +115,23 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.Null(Received(controller));
     }
 
+    [Theory]
+    [InlineData("/events/restSearch/foo:bar", "/events/")]
+    [InlineData("/events/restSearch/null/0/false", "/events/")]
+    [InlineData("/attributes/restSearch/excludeLocalTags:0", "/attributes/")]
+    [InlineData("/sightings/restSearch/null", "/sightings/")]
+    public async Task RestSearch_GetWithoutAFilterMispHarvests_Refused400AsMispNothingForwarded(string path, string controller)
+    {
+        // restSearch refuses a GET whose URL gives none of the scope's filters; the gateway's own would make it a search of everything.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("GET and no parameters are not allowed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(Received(controller));
+    }
+
     [Fact]
     public async Task RestSearch_PostWithAnEmptyRequestWrapper_ForwardedAsMispSearchesIt()
     {

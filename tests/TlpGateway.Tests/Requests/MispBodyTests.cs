@@ -44,6 +44,9 @@ public sealed class MispBodyTests
     [InlineData("""{"request":{"tags":["\uDC00tlp:red"]}}""")]
     [InlineData("""{"\uD83D":1}""")]
     [InlineData("""{"Event":{"info":"x\ud800\u0041"}}""")]
+    [InlineData("""{"Event":{"protected":true,"Orgc":{"uuid":"a"},"\u004Frgc":{"uuid":"b"}}}""")]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green","n\u0061me":"tlp:red"}]}}""")]
+    [InlineData("\uFEFF{\"Event\":{}}")]
     public void Parse_JsonTheGatewayCannotJudge_Refused400(string json)
     {
         Assert.Equal(StatusCodes.Status400BadRequest, Parse("application/json", json).Problem!.Value.Status);

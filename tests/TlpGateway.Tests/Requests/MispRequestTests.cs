@@ -13,6 +13,32 @@ public sealed class MispRequestTests
         Assert.False(PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Event, "excludeLocalTags")));
     }
 
+    [Theory]
+    [InlineData("/events/restSearch/foo:bar")]
+    [InlineData("/events/restSearch/null/0/false/NULL/0.0")]
+    [InlineData("/events/restSearch/Value:x/EXCLUDELOCALTAGS:0")]
+    [InlineData("/attributes/restSearch/excludeLocalTags:0/null")]
+    public void UrlFilters_NoneMispHarvests_False(string path)
+    {
+        // Named parameters outside the scope's paramArray (compared by exact name) and ordered ones PHP skips are no filter.
+        var model = RequestTestData.Model("GET", path)!;
+
+        Assert.False(model.HasUrlFilters());
+    }
+
+    [Theory]
+    [InlineData("/events/restSearch/json")]
+    [InlineData("/events/restSearch/null/198.51.100.7")]
+    [InlineData("/events/restSearch/value:")]
+    [InlineData("/events/restSearch/tags[]:tlp:red")]
+    [InlineData("/attributes/restSearch/includeEventTags:1")]
+    public void UrlFilters_OneMispHarvests_True(string path)
+    {
+        var model = RequestTestData.Model("GET", path)!;
+
+        Assert.True(model.HasUrlFilters());
+    }
+
     [Fact]
     public void SearchValue_RequestWrapper_UsedInsteadOfTopLevel()
     {
