@@ -292,6 +292,17 @@ public sealed class WrittenContentTests
         Assert.Equal("rule-blockedDistributionLevels", Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":D}}""".Replace("D", distribution, StringComparison.Ordinal), rules).Reason);
     }
 
+    [Theory]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":true}}""")]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":"0","Attribute":[{"type":"ip-dst","value":"198.51.100.1","distribution":true}]}}""")]
+    public void AddEvent_DistributionTrue_ReadAsTheOneMispStores(string body)
+    {
+        // CakePHP validates (string)true, "1", against MISP's levels, and MySQL stores 1.
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 1 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge("/events/add", body, rules).Reason);
+    }
+
     [Fact]
     public void AddEvent_AttributeSharedWithABlockedSharingGroup_Refused()
     {
