@@ -57,6 +57,14 @@ internal sealed class MispRequest
     }
 
     /// <summary>
+    /// Whether MISP could act on something the query string names instead of the path's passed id:
+    /// <c>ShadowAttributesController::beforeFilter</c> looks a <c>uuid</c> query parameter up among every proposal and
+    /// makes that proposal's id the passed argument of any action. Any query there counts (PHP reads <c>uuid[]</c>,
+    /// <c>%20uuid</c> or <c>uuid%00</c> as that name too).
+    /// </summary>
+    public bool QueryReplacesPassedArguments => Endpoint.Controller == "shadow_attributes" && Query.Count > 0;
+
+    /// <summary>
     /// Whether the URL gives a restSearch any filter as <c>_harvestParameters</c> collects them: a named parameter of
     /// the scope's <c>paramArray</c> (by exact name, any value), or an ordered one PHP does not skip.
     /// </summary>

@@ -136,6 +136,12 @@ internal sealed class RequestModelMiddleware(
             Endpoint = endpoint,
         };
 
+        if (model.QueryReplacesPassedArguments)
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "query-names-target", "MISP reads a uuid in the query string as the proposal to act on, in place of the path's id: name the proposal (or event, or attribute) by id in the path, with no query string.");
+            return;
+        }
+
         // :: Step 6 - the format: JSON, or an export the gateway renders from JSON; and step 7, what the filter must know.
         var (format, export) = RequestedFormat.Of(model, request.Headers.Accept);
         Exports.ExportRequest? exportRequest = null;

@@ -132,6 +132,21 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.Null(Received(controller));
     }
 
+    [Theory]
+    [InlineData("/shadow_attributes/add/4?uuid=5f5f5f5f-0000-4000-8000-000000000001")]
+    [InlineData("/shadow_attributes/delete/1?uuid%5B%5D=5f5f5f5f-0000-4000-8000-000000000001")]
+    public async Task Proposal_QueryNamingAnotherProposal_Refused400NothingForwarded(string path)
+    {
+        // MISP would act on the proposal the query's uuid names (its id made the passed argument), in any event.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.PostAsync(path, Json("""{"ShadowAttribute":{"type":"ip-dst","value":"192.0.2.1"}}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("query string", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(Received("/shadow_attributes/"));
+    }
+
     [Fact]
     public async Task RestSearch_PostWithAnEmptyRequestWrapper_ForwardedAsMispSearchesIt()
     {

@@ -39,6 +39,27 @@ public sealed class MispRequestTests
         Assert.True(model.HasUrlFilters());
     }
 
+    [Theory]
+    [InlineData("POST", "/shadow_attributes/add/4", "?uuid=5f5f5f5f-0000-4000-8000-000000000001")]
+    [InlineData("POST", "/shadow_attributes/accept/5", "?uuid[]=x")]
+    [InlineData("POST", "/shadow_attributes/delete/5", "?%20uuid=x")]
+    [InlineData("GET", "/shadow_attributes/view/5", "?UUID=x&uuid%00=y")]
+    public void QueryReplacesPassedArguments_AnyQueryOnProposals_True(string method, string path, string query)
+    {
+        // ShadowAttributesController::beforeFilter makes the proposal a uuid query parameter names the passed id.
+        var model = RequestTestData.Model(method, path, method == "POST" ? "{}" : null, query: query)!;
+
+        Assert.True(model.QueryReplacesPassedArguments);
+    }
+
+    [Theory]
+    [InlineData("/shadow_attributes/view/5", null)]
+    [InlineData("/events/view/4", "?uuid=x")]
+    public void QueryReplacesPassedArguments_NoQueryOrAnotherController_False(string path, string? query)
+    {
+        Assert.False(RequestTestData.Model("GET", path, query: query)!.QueryReplacesPassedArguments);
+    }
+
     [Fact]
     public void SearchValue_RequestWrapper_UsedInsteadOfTopLevel()
     {
