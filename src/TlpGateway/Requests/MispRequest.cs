@@ -102,12 +102,11 @@ internal sealed class MispRequest
             }
         }
 
-        foreach (var parameter in Route.Named)
+        // Each exact name once, as MISP merges it (a name written twice is an array).
+        foreach (var key in Route.Named.Select(p => p.Key).Where(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal))
         {
-            if (string.Equals(parameter.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                yield return parameter.IsArray ? new JsonArray(JsonValue.Create(parameter.Value)) : JsonValue.Create(parameter.Value);
-            }
+            var parameter = Route.NamedValue(key)!;
+            yield return parameter.IsArray ? new JsonArray(JsonValue.Create(parameter.Value)) : JsonValue.Create(parameter.Value);
         }
 
         foreach (var (key, value) in Query)
@@ -142,7 +141,7 @@ internal sealed class MispRequest
             }
         }
 
-        return Route.Named.Any(p => p.Key is "minimal" or "searchminimal" && p.IsTruthy);
+        return Route.NamedValue("minimal")?.IsTruthy == true || Route.NamedValue("searchminimal")?.IsTruthy == true;
     }
 
     /// <summary>A body key the events index reads as <c>minimal</c>.</summary>

@@ -458,6 +458,7 @@ public sealed class RequestModelTests : IAsyncLifetime
     [InlineData("GET", "/events/view/4/extended:1", null)]
     [InlineData("POST", "/events/view/4", """{"extended":1}""")]
     [InlineData("POST", "/events/restSearch", """{"request":{"extended":"1"}}""")]
+    [InlineData("GET", "/events/view/4/extended:0/extended:0", null)]
     public async Task ExtendedView_MergingOtherEvents_Refused403NothingForwarded(string method, string path, string? body)
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);
@@ -472,6 +473,7 @@ public sealed class RequestModelTests : IAsyncLifetime
     [InlineData("POST", "/events/restSearch", """{"eventid":"4","extensionList":1}""")]
     [InlineData("POST", "/events/restSearch", """{"request":{"eventid":"4","extensionList":"yes"}}""")]
     [InlineData("GET", "/events/restSearch/eventid:4/extensionList:1", null)]
+    [InlineData("GET", "/events/restSearch/eventid:4/extensionList:0/extensionList:", null)]
     public async Task RestSearch_ExtensionListNamingEventsTheRequesterMayNotReceive_Refused403NothingForwarded(string method, string path, string? body)
     {
         // Event::fetchEvent lists every event that extends a result (id, uuid, info, source) as ExtendedBy.

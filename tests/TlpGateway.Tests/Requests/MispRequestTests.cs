@@ -61,6 +61,21 @@ public sealed class MispRequestTests
     }
 
     [Fact]
+    public void AllSpellings_NamedKeyWrittenTwice_OneArrayAsMispReadsIt()
+    {
+        var model = RequestTestData.Model("GET", "/events/restSearch/eventid:4/extensionList:0/extensionList:0")!;
+
+        Assert.Contains(model.AllSpellings("extensionList"), PhpValue.IsTruthy);
+        Assert.True(PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Event, "extensionList")));
+    }
+
+    [Fact]
+    public void AsksMinimalIndex_NamedMinimalWrittenTwice_True()
+    {
+        Assert.True(RequestTestData.Model("GET", "/events/index/minimal:0/minimal:0")!.AsksMinimalIndex());
+    }
+
+    [Fact]
     public void SearchValue_RequestWrapper_UsedInsteadOfTopLevel()
     {
         var model = RequestTestData.Model("POST", "/events/restSearch", """{"excludeLocalTags":0,"request":{"excludeLocalTags":"1"}}""")!;
