@@ -17,7 +17,7 @@ namespace TlpGateway.Requests;
 /// <remarks>
 /// The steps, in order; each refusal is a MISP-style error, an audit record and a metric:
 /// <list type="number">
-/// <item>the method: TRACE, TRACK, CONNECT and anything but GET, HEAD, POST, PUT and DELETE are refused (405);</item>
+/// <item>the method: TRACE, TRACK, CONNECT and anything but GET, HEAD, POST, PUT and DELETE are refused (405), and a protocol upgrade (400);</item>
 /// <item>the route, read from the raw request target as CakePHP's router reads it (400 when it cannot be);</item>
 /// <item>the endpoint: a route not on the allowlist is refused for everyone (403), a method it does not serve 405,
 /// and a MISP server of a member with <c>restrictSyncEndpoints</c> may use only the sync endpoints (403);</item>
@@ -51,6 +51,13 @@ internal sealed class RequestModelMiddleware(
         if (!(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)))
         {
             await RefuseAsync(context, requester, StatusCodes.Status405MethodNotAllowed, "method-not-served", $"The {method} method is not served through the gateway.");
+            return;
+        }
+
+        if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } || request.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.Upgrade))
+        {
+            // MISP's API switches no protocol, and a stream YARP tunnelled after a 101 would reach the client unfiltered.
+            await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "upgrade-not-served", "Protocol upgrades (Upgrade, WebSocket) are not served through the gateway.");
             return;
         }
 
