@@ -145,6 +145,8 @@ public sealed class WrittenContentTests
     [InlineData("""{"type":"ip-dst","value":["a","b","c","d"]}""")]
     [InlineData("""{"Attribute":{"type":"ip-dst","value":"a\nb\nc\nd\n","batch_import":1}}""")]
     [InlineData("""{"Attribute":{"0":{"type":"ip-dst"},"1":{"type":"ip-dst"},"2":{"type":"ip-dst"},"3":{"type":"ip-dst"}}}""")]
+    [InlineData("""{"type":"ip-dst","value":{"a":"a","b":"b","c":"c","d":"d"}}""")]
+    [InlineData("""{"Attribute":{"type":"ip-dst","value":{"0":"a","1":"b","2":"c","3":"d"},"batch_import":0}}""")]
     public void AddAttributes_EveryListForm_RefusedCuration(string body)
     {
         Assert.Equal("curation", Judge("/attributes/add/4", body).Reason);
