@@ -87,8 +87,8 @@ internal static class RequestBody
         request.Headers.Remove(HeaderNames.TransferEncoding);
     }
 
-    /// <summary>MISP's compact JSON, non-ASCII kept as is.</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>MISP's compact JSON, non-ASCII kept as is, as deep as a body the gateway reads (the serializer's default is 64).</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = Requests.MispBody.MaxDepth };
 
     /// <summary>Makes <paramref name="json"/> the body that is forwarded, as <c>application/json</c> (what the gateway read and judged).</summary>
     public static void ReplaceWithJson(HttpRequest request, JsonNode json)

@@ -27,7 +27,10 @@ internal sealed class MispBody
 {
     public static readonly MispBody Empty = new(BodyForm.None, null);
 
-    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 256 };
+    /// <summary>How deep a body the gateway reads (PHP's <c>json_decode</c> reads 512): the rewrite it forwards is written to the same bound.</summary>
+    public const int MaxDepth = 256;
+
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
 
     private MispBody(BodyForm form, JsonNode? root)
     {
@@ -181,6 +184,12 @@ internal sealed class MispBody
             var key = rest[1..close];
             keys.Add(key.Length == 0 ? null : key);
             rest = rest[(close + 1)..];
+        }
+
+        if (keys.Count > MaxDepth)
+        {
+            // Deeper than the gateway reads JSON, and than the rewrite it forwards can be written.
+            return false;
         }
 
         JsonNode holder = root;

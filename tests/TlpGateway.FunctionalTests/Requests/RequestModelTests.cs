@@ -148,6 +148,31 @@ public sealed class RequestModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestSearch_BodyNestedDeeperThanTheSerializersDefault_ForwardedAsRead()
+    {
+        // Read to 256 levels, the rewrite was written to 64: such a body ended as the gateway's 500.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        var nested = string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100);
+
+        using var response = await client.PostAsync("/events/restSearch", Json("""{"eventid":"4","value":""" + nested + "}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(nested, Encoding.UTF8.GetString(Received("/events/restSearch")!.Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestSearch_FormNestedDeeperThanJsonIsRead_Refused400NothingForwarded()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        var form = "eventid=4&value" + string.Concat(Enumerable.Repeat("%5Ba%5D", 300)) + "=x";
+
+        using var response = await client.PostAsync("/events/restSearch", new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(Received("/events/"));
+    }
+
+    [Fact]
     public async Task RestSearch_PostWithAnEmptyRequestWrapper_ForwardedAsMispSearchesIt()
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);

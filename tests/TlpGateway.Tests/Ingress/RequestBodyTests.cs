@@ -50,6 +50,21 @@ public sealed class RequestBodyTests
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, refusal!.Value.Status);
     }
 
+    [Fact]
+    public void ReplaceWithJson_BodyNestedAsDeepAsTheGatewayReadsIt_ForwardedAsRead()
+    {
+        // The serializer's own bound (64) was below the reading's: such a body ended as a 500.
+        var depth = TlpGateway.Requests.MispBody.MaxDepth;
+        var json = string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth);
+        var (body, problem) = TlpGateway.Requests.MispBody.Parse("application/json", Encoding.UTF8.GetBytes(json));
+        var context = Request(string.Empty, canHaveBody: true);
+
+        RequestBody.ReplaceWithJson(context.Request, body!.Root!);
+
+        Assert.Null(problem);
+        Assert.Equal(json, new StreamReader(context.Request.Body).ReadToEnd());
+    }
+
     private sealed class BodyDetection(bool canHaveBody) : IHttpRequestBodyDetectionFeature
     {
         public bool CanHaveBody { get; } = canHaveBody;

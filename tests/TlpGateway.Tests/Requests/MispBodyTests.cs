@@ -103,6 +103,14 @@ public sealed class MispBodyTests
     }
 
     [Fact]
+    public void Parse_FormNestedDeeperThanJsonIsRead_Refused400()
+    {
+        var form = "value" + string.Concat(Enumerable.Repeat("[a]", 300)) + "=x";
+
+        Assert.Equal(StatusCodes.Status400BadRequest, Parse("application/x-www-form-urlencoded", form).Problem!.Value.Status);
+    }
+
+    [Fact]
     public void Parse_FormWithMethodField_Refused403AsAMethodOverride()
     {
         Assert.Equal(StatusCodes.Status403Forbidden, Parse("application/x-www-form-urlencoded", "_method=DELETE&id=4").Problem!.Value.Status);
