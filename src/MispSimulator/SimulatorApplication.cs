@@ -46,7 +46,10 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
         await Request.Body.CopyToAsync(buffer, context.RequestAborted);
         var body = buffer.ToArray();
         var headers = Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? string.Empty))).ToList();
-        var recorded = new RecordedRequest(Request.Method, Request.Path + Request.QueryString, headers, body);
+        var recorded = new RecordedRequest(Request.Method, Request.Path + Request.QueryString, headers, body)
+        {
+            RawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? string.Empty,
+        };
         state.Record(recorded);
         if (state.Faults.ResponseDelay > TimeSpan.Zero && (state.Faults.DelayWhen?.Invoke(recorded) ?? true))
         {

@@ -10,6 +10,9 @@ namespace MispSimulator;
 /// <param name="Body">Request body bytes, as received.</param>
 public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
 {
+    /// <summary>The request target as sent, still percent-encoded (MISP's PHP decodes <c>+</c> in it as a space).</summary>
+    public string RawTarget { get; init; } = string.Empty;
+
     public string? Header(string name) => Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 }
 

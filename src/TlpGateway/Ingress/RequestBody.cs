@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace TlpGateway.Ingress;
@@ -17,7 +18,10 @@ internal static class RequestBody
     public static async ValueTask<(byte[]? Body, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength is 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
+
+        // The server's framing says whether a body follows, not the headers: an HTTP/2 or HTTP/3 body needs no
+        // Content-Length, and one left unread here would be forwarded to MISP unjudged.
+        if (request.ContentLength is 0 || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
             return (null, null);
         }
@@ -83,8 +87,8 @@ internal static class RequestBody
         request.Headers.Remove(HeaderNames.TransferEncoding);
     }
 
-    /// <summary>MISP's compact JSON, non-ASCII kept as is.</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>MISP's compact JSON, non-ASCII kept as is, as deep as a body the gateway reads (the serializer's default is 64).</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = Requests.MispBody.MaxDepth };
 
     /// <summary>Makes <paramref name="json"/> the body that is forwarded, as <c>application/json</c> (what the gateway read and judged).</summary>
     public static void ReplaceWithJson(HttpRequest request, JsonNode json)

@@ -161,14 +161,18 @@ internal static class WrittenContent
         return ContentVerdict.Pass(new JsonObject { ["Attribute"] = edit ? canonical[0] : new JsonArray([.. canonical]) });
     }
 
-    /// <summary>One attribute of <c>/attributes/add</c>, or the many it stands for: a list <c>value</c>, or <c>batch_import</c> lines.</summary>
+    /// <summary>
+    /// One attribute of <c>/attributes/add</c>, or the many it stands for: a list <c>value</c> (a JSON object too, which
+    /// PHP decodes to the array whose values MISP's <c>foreach</c> takes), or <c>batch_import</c> lines.
+    /// </summary>
     private static List<JsonObject> Expanded(JsonObject attribute)
     {
         var value = attribute["value"];
         string[] values;
-        if (value is JsonArray list)
+        if (value is JsonArray or JsonObject)
         {
-            values = [.. list.Select(v => PhpValue.Text(v) ?? throw new ShapeException("Each value of a list 'value' must be a string."))];
+            var items = value is JsonArray list ? list : value.AsObject().Select(p => p.Value);
+            values = [.. items.Select(v => PhpValue.Text(v) ?? throw new ShapeException("Each value of a list 'value' must be a string."))];
         }
         else if (PhpValue.IsTruthy(attribute["batch_import"]))
         {

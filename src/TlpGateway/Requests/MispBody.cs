@@ -27,7 +27,10 @@ internal sealed class MispBody
 {
     public static readonly MispBody Empty = new(BodyForm.None, null);
 
-    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 256 };
+    /// <summary>How deep a body the gateway reads (PHP's <c>json_decode</c> reads 512): the rewrite it forwards is written to the same bound.</summary>
+    public const int MaxDepth = 256;
+
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
 
     private MispBody(BodyForm form, JsonNode? root)
     {
@@ -62,7 +65,7 @@ internal sealed class MispBody
             return (Empty, null);
         }
 
-        var mediaType = (contentType ?? string.Empty).Split(';')[0].Trim().ToLowerInvariant();
+        var mediaType = PhpMediaType(contentType);
         if (mediaType is "application/xml" or "text/xml" || mediaType.EndsWith("+xml", StringComparison.Ordinal))
         {
             // CakePHP would read it as XML into the same data: the gateway does not read XML.
@@ -92,6 +95,17 @@ internal sealed class MispBody
         {
             return (null, new BodyProblem(StatusCodes.Status400BadRequest, "body-not-json", "The request body is not valid JSON (or repeats a key): the gateway cannot inspect it."));
         }
+    }
+
+    /// <summary>
+    /// The media type as PHP takes it to parse a body (<c>sapi_read_post_data</c>): lower-cased and cut at the first
+    /// <c>;</c>, <c>,</c> or space, so <c>application/x-www-form-urlencoded, application/json</c> is a form.
+    /// </summary>
+    public static string PhpMediaType(string? contentType)
+    {
+        var value = contentType ?? string.Empty;
+        var end = value.AsSpan().IndexOfAny(";, ");
+        return (end < 0 ? value : value[..end]).ToLowerInvariant();
     }
 
     /// <summary>A body MISP would read as this JSON (the gateway's canonical rewrite of a write).</summary>
@@ -170,6 +184,12 @@ internal sealed class MispBody
             var key = rest[1..close];
             keys.Add(key.Length == 0 ? null : key);
             rest = rest[(close + 1)..];
+        }
+
+        if (keys.Count > MaxDepth)
+        {
+            // Deeper than the gateway reads JSON, and than the rewrite it forwards can be written.
+            return false;
         }
 
         JsonNode holder = root;

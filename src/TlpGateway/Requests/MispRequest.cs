@@ -56,6 +56,21 @@ internal sealed class MispRequest
         return value;
     }
 
+    /// <summary>
+    /// Whether MISP could act on something the query string names instead of the path's passed id:
+    /// <c>ShadowAttributesController::beforeFilter</c> looks a <c>uuid</c> query parameter up among every proposal and
+    /// makes that proposal's id the passed argument of any action. Any query there counts (PHP reads <c>uuid[]</c>,
+    /// <c>%20uuid</c> or <c>uuid%00</c> as that name too).
+    /// </summary>
+    public bool QueryReplacesPassedArguments => Endpoint.Controller == "shadow_attributes" && Query.Count > 0;
+
+    /// <summary>
+    /// Whether the URL gives a restSearch any filter as <c>_harvestParameters</c> collects them: a named parameter of
+    /// the scope's <c>paramArray</c> (by exact name, any value), or an ordered one PHP does not skip.
+    /// </summary>
+    public bool HasUrlFilters() =>
+        Endpoint.Search is { } scope && RestSearchParameters.Of(scope).Any(name => Route.NamedValue(name) is not null || OrderedValue(scope, name) is not null);
+
     /// <summary>The ordered URL parameter mapped onto <paramref name="name"/>, unless PHP skips it.</summary>
     public string? OrderedValue(RestSearchScope scope, string name)
     {
@@ -87,12 +102,11 @@ internal sealed class MispRequest
             }
         }
 
-        foreach (var parameter in Route.Named)
+        // Each exact name once, as MISP merges it (a name written twice is an array).
+        foreach (var key in Route.Named.Select(p => p.Key).Where(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal))
         {
-            if (string.Equals(parameter.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                yield return parameter.IsArray ? new JsonArray(JsonValue.Create(parameter.Value)) : JsonValue.Create(parameter.Value);
-            }
+            var parameter = Route.NamedValue(key)!;
+            yield return parameter.IsArray ? new JsonArray(JsonValue.Create(parameter.Value)) : JsonValue.Create(parameter.Value);
         }
 
         foreach (var (key, value) in Query)
@@ -127,7 +141,7 @@ internal sealed class MispRequest
             }
         }
 
-        return Route.Named.Any(p => p.Key is "minimal" or "searchminimal" && p.IsTruthy);
+        return Route.NamedValue("minimal")?.IsTruthy == true || Route.NamedValue("searchminimal")?.IsTruthy == true;
     }
 
     /// <summary>A body key the events index reads as <c>minimal</c>.</summary>

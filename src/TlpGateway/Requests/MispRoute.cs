@@ -70,19 +70,25 @@ internal sealed partial class MispRoute
         return name.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
     }
 
-    /// <summary>The last value of a named parameter, compared by exact name as MISP does; null when absent.</summary>
+    /// <summary>
+    /// A named parameter as MISP reads it, by exact name; null when absent. <c>CakeRoute::_parseArgs</c> merges the
+    /// named parameters with <c>array_merge_recursive</c>, so a name written more than once is an array of its
+    /// values (<c>extended:0/extended:0</c> is <c>['0', '0']</c>, which is not empty): its last value, marked as an array.
+    /// </summary>
     public NamedParameter? NamedValue(string key)
     {
         NamedParameter? found = null;
+        var count = 0;
         foreach (var parameter in Named)
         {
             if (string.Equals(parameter.Key, key, StringComparison.Ordinal))
             {
                 found = parameter;
+                count++;
             }
         }
 
-        return found;
+        return count > 1 && found is { IsArray: false } ? found with { IsArray = true } : found;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace TlpGateway.Requests;
 /// <remarks>
 /// The steps, in order; each refusal is a MISP-style error, an audit record and a metric:
 /// <list type="number">
-/// <item>the method: TRACE, TRACK, CONNECT and anything but GET, HEAD, POST, PUT and DELETE are refused (405);</item>
+/// <item>the method: TRACE, TRACK, CONNECT and anything but GET, HEAD, POST, PUT and DELETE are refused (405), and a protocol upgrade (400);</item>
 /// <item>the route, read from the raw request target as CakePHP's router reads it (400 when it cannot be);</item>
 /// <item>the endpoint: a route not on the allowlist is refused for everyone (403), a method it does not serve 405,
 /// and a MISP server of a member with <c>restrictSyncEndpoints</c> may use only the sync endpoints (403);</item>
@@ -51,6 +51,13 @@ internal sealed class RequestModelMiddleware(
         if (!(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method)))
         {
             await RefuseAsync(context, requester, StatusCodes.Status405MethodNotAllowed, "method-not-served", $"The {method} method is not served through the gateway.");
+            return;
+        }
+
+        if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } || request.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.Upgrade))
+        {
+            // MISP's API switches no protocol, and a stream YARP tunnelled after a 101 would reach the client unfiltered.
+            await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "upgrade-not-served", "Protocol upgrades (Upgrade, WebSocket) are not served through the gateway.");
             return;
         }
 
@@ -113,6 +120,19 @@ internal sealed class RequestModelMiddleware(
             return;
         }
 
+        if (body.Root is null && bytes is { Length: > 0 })
+        {
+            // Blank: PHP would still parse it under a form's content type into a field of its own.
+            RequestBody.Replace(request, []);
+            request.Headers.ContentType = default;
+        }
+        else if (body.Form == BodyForm.Json)
+        {
+            // MISP decodes JSON only under exactly this type, and PHP would parse the same bytes under another (a
+            // form's, before a ',' or ' ') as something else: bytes forwarded as sent (a signed event) say what they were read as.
+            request.ContentType = "application/json";
+        }
+
         var model = new MispRequest
         {
             Route = route,
@@ -122,6 +142,12 @@ internal sealed class RequestModelMiddleware(
             Body = body,
             Endpoint = endpoint,
         };
+
+        if (model.QueryReplacesPassedArguments)
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "query-names-target", "MISP reads a uuid in the query string as the proposal to act on, in place of the path's id: name the proposal (or event, or attribute) by id in the path, with no query string.");
+            return;
+        }
 
         // :: Step 6 - the format: JSON, or an export the gateway renders from JSON; and step 7, what the filter must know.
         var (format, export) = RequestedFormat.Of(model, request.Headers.Accept);
@@ -164,9 +190,9 @@ internal sealed class RequestModelMiddleware(
             return;
         }
 
-        if (endpoint.Search is not null && HttpMethods.IsGet(askedMethod) && route.Passed.Count == 0 && route.Named.Count == 0)
+        if (endpoint.Search is not null && HttpMethods.IsGet(askedMethod) && !model.HasUrlFilters())
         {
-            // MISP's own answer: the gateway's parameters must not turn it into a search of everything.
+            // MISP's own answer (its filters are empty: unknown names and skipped ordered values are none); the gateway's parameters must not turn it into a search of everything.
             await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "search-without-parameters", "Restsearch queries using GET and no parameters are not allowed. If you have passed parameters via a JSON body, make sure you use POST requests.");
             return;
         }

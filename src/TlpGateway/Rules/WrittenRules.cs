@@ -155,11 +155,12 @@ internal static class WrittenRules
 
     /// <summary>
     /// A distribution level as MISP stores it in an integer column: <c>"3"</c>, <c>3</c>, and also
-    /// <c>"3.0"</c>, <c>"03"</c> or <c>3.9</c>, which PHP and MySQL read as 3; null when absent or not a number.
+    /// <c>"3.0"</c>, <c>"03"</c> or <c>3.9</c>, which PHP and MySQL read as 3, and <c>true</c>, which CakePHP
+    /// validates as <c>"1"</c> (PHP's text of it); null when absent or not a number.
     /// </summary>
     private static int? Number(JsonNode? node)
     {
-        var text = node is JsonValue value ? value.ToString().Trim() : null;
+        var text = Requests.PhpValue.Text(node)?.Trim();
         return text is not null && Requests.PhpValue.IsNumericString(text)
             && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
             && number is >= int.MinValue and <= int.MaxValue

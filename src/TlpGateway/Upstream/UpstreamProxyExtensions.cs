@@ -64,6 +64,11 @@ internal static class UpstreamProxyExtensions
                     context.AddResponseHeaderRemove(header, ResponseCondition.Always);
                 }
 
+                context.AddRequestTransform(static request =>
+                {
+                    request.ProxyRequest.RequestUri = MispRequestUri.For(request.DestinationPrefix, request.Path, request.Query.QueryString);
+                    return ValueTask.CompletedTask;
+                });
                 context.AddResponseTransform(ForgetRefusedKeyAsync);
             });
 

@@ -55,6 +55,21 @@ public sealed class RequestAttackTests : IAsyncLifetime
         Assert.DoesNotContain(_servers.Simulator.Requests, r => r.PathAndQuery.Split('?', '/')[1..] is ["events", "view", "8", ..]);
     }
 
+    [Theory]
+    [InlineData("Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")]
+    [InlineData("Connection: keep-alive, Upgrade\r\nUpgrade: tls/1.2\r\n")]
+    public async Task ProtocolUpgrade_Refused400NeverAskedOfMisp(string upgrade)
+    {
+        // An upstream that switched protocols would leave YARP a raw tunnel, which no filter reads.
+        var raw = "GET /events/view/4 HTTP/1.1\r\nHost: gw\r\nAuthorization: " + SimulatorKeys.OrgC + "\r\nAccept: application/json\r\n" + upgrade + "Connection: close\r\n\r\n";
+
+        var answer = await SendRawAsync(raw, "127.0.0.1");
+
+        Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
+        Assert.Contains("upgrade", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(_servers.Simulator.Requests, r => r.PathAndQuery.StartsWith("/events/view", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task OversizedHeaders_Rejected431()
     {

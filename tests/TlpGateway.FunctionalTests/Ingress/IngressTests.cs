@@ -97,6 +97,20 @@ public sealed class IngressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddAttributes_ValuesAsAJsonObject_CountedAsTheAttributesMispCreatesRefused403()
+    {
+        // PHP decodes the object to an array: AttributesController::add makes one attribute of each of its values.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        var values = string.Join(",", Enumerable.Range(0, 51).Select(i => $"\"k{i}\":\"198.51.100.{i}\""));
+
+        using var response = await client.PostAsync("/attributes/add/4", Json("""{"Attribute":{"type":"ip-dst","value":{""" + values + "}}}"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("group them into objects", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(Forwarded("/attributes/add"));
+    }
+
+    [Fact]
     public async Task AddEvent_GzipBody_DecodedAndForwardedDecoded()
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);

@@ -115,6 +115,63 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.Null(Received(controller));
     }
 
+    [Theory]
+    [InlineData("/events/restSearch/foo:bar", "/events/")]
+    [InlineData("/events/restSearch/null/0/false", "/events/")]
+    [InlineData("/attributes/restSearch/excludeLocalTags:0", "/attributes/")]
+    [InlineData("/sightings/restSearch/null", "/sightings/")]
+    public async Task RestSearch_GetWithoutAFilterMispHarvests_Refused400AsMispNothingForwarded(string path, string controller)
+    {
+        // restSearch refuses a GET whose URL gives none of the scope's filters; the gateway's own would make it a search of everything.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("GET and no parameters are not allowed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(Received(controller));
+    }
+
+    [Theory]
+    [InlineData("/shadow_attributes/add/4?uuid=5f5f5f5f-0000-4000-8000-000000000001")]
+    [InlineData("/shadow_attributes/delete/1?uuid%5B%5D=5f5f5f5f-0000-4000-8000-000000000001")]
+    public async Task Proposal_QueryNamingAnotherProposal_Refused400NothingForwarded(string path)
+    {
+        // MISP would act on the proposal the query's uuid names (its id made the passed argument), in any event.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.PostAsync(path, Json("""{"ShadowAttribute":{"type":"ip-dst","value":"192.0.2.1"}}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("query string", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(Received("/shadow_attributes/"));
+    }
+
+    [Fact]
+    public async Task RestSearch_BodyNestedDeeperThanTheSerializersDefault_ForwardedAsRead()
+    {
+        // Read to 256 levels, the rewrite was written to 64: such a body ended as the gateway's 500.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        var nested = string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100);
+
+        using var response = await client.PostAsync("/events/restSearch", Json("""{"eventid":"4","value":""" + nested + "}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(nested, Encoding.UTF8.GetString(Received("/events/restSearch")!.Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestSearch_FormNestedDeeperThanJsonIsRead_Refused400NothingForwarded()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        var form = "eventid=4&value" + string.Concat(Enumerable.Repeat("%5Ba%5D", 300)) + "=x";
+
+        using var response = await client.PostAsync("/events/restSearch", new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(Received("/events/"));
+    }
+
     [Fact]
     public async Task RestSearch_PostWithAnEmptyRequestWrapper_ForwardedAsMispSearchesIt()
     {
@@ -426,6 +483,7 @@ public sealed class RequestModelTests : IAsyncLifetime
     [InlineData("GET", "/events/view/4/extended:1", null)]
     [InlineData("POST", "/events/view/4", """{"extended":1}""")]
     [InlineData("POST", "/events/restSearch", """{"request":{"extended":"1"}}""")]
+    [InlineData("GET", "/events/view/4/extended:0/extended:0", null)]
     public async Task ExtendedView_MergingOtherEvents_Refused403NothingForwarded(string method, string path, string? body)
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);
@@ -440,6 +498,7 @@ public sealed class RequestModelTests : IAsyncLifetime
     [InlineData("POST", "/events/restSearch", """{"eventid":"4","extensionList":1}""")]
     [InlineData("POST", "/events/restSearch", """{"request":{"eventid":"4","extensionList":"yes"}}""")]
     [InlineData("GET", "/events/restSearch/eventid:4/extensionList:1", null)]
+    [InlineData("GET", "/events/restSearch/eventid:4/extensionList:0/extensionList:", null)]
     public async Task RestSearch_ExtensionListNamingEventsTheRequesterMayNotReceive_Refused403NothingForwarded(string method, string path, string? body)
     {
         // Event::fetchEvent lists every event that extends a result (id, uuid, info, source) as ExtendedBy.

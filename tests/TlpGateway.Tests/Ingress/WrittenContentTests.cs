@@ -145,6 +145,8 @@ public sealed class WrittenContentTests
     [InlineData("""{"type":"ip-dst","value":["a","b","c","d"]}""")]
     [InlineData("""{"Attribute":{"type":"ip-dst","value":"a\nb\nc\nd\n","batch_import":1}}""")]
     [InlineData("""{"Attribute":{"0":{"type":"ip-dst"},"1":{"type":"ip-dst"},"2":{"type":"ip-dst"},"3":{"type":"ip-dst"}}}""")]
+    [InlineData("""{"type":"ip-dst","value":{"a":"a","b":"b","c":"c","d":"d"}}""")]
+    [InlineData("""{"Attribute":{"type":"ip-dst","value":{"0":"a","1":"b","2":"c","3":"d"},"batch_import":0}}""")]
     public void AddAttributes_EveryListForm_RefusedCuration(string body)
     {
         Assert.Equal("curation", Judge("/attributes/add/4", body).Reason);
@@ -290,6 +292,17 @@ public sealed class WrittenContentTests
         var rules = new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
 
         Assert.Equal("rule-blockedDistributionLevels", Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":D}}""".Replace("D", distribution, StringComparison.Ordinal), rules).Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":true}}""")]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green"}],"distribution":"0","Attribute":[{"type":"ip-dst","value":"198.51.100.1","distribution":true}]}}""")]
+    public void AddEvent_DistributionTrue_ReadAsTheOneMispStores(string body)
+    {
+        // CakePHP validates (string)true, "1", against MISP's levels, and MySQL stores 1.
+        var rules = new MemberRules { BlockedDistributionLevels = new[] { 1 }.ToFrozenSet() };
+
+        Assert.Equal("rule-blockedDistributionLevels", Judge("/events/add", body, rules).Reason);
     }
 
     [Fact]

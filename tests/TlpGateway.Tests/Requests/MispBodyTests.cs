@@ -44,6 +44,9 @@ public sealed class MispBodyTests
     [InlineData("""{"request":{"tags":["\uDC00tlp:red"]}}""")]
     [InlineData("""{"\uD83D":1}""")]
     [InlineData("""{"Event":{"info":"x\ud800\u0041"}}""")]
+    [InlineData("""{"Event":{"protected":true,"Orgc":{"uuid":"a"},"\u004Frgc":{"uuid":"b"}}}""")]
+    [InlineData("""{"Event":{"Tag":[{"name":"tlp:green","n\u0061me":"tlp:red"}]}}""")]
+    [InlineData("\uFEFF{\"Event\":{}}")]
     public void Parse_JsonTheGatewayCannotJudge_Refused400(string json)
     {
         Assert.Equal(StatusCodes.Status400BadRequest, Parse("application/json", json).Problem!.Value.Status);
@@ -75,6 +78,36 @@ public sealed class MispBodyTests
         Assert.Equal(BodyForm.Form, body.Form);
         Assert.Equal("hello world", (string?)body.Root!["Event"]!["info"]);
         Assert.Equal("tlp:red", (string?)body.Root!["Event"]!["Tag"]![0]!["name"]);
+    }
+
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded, application/json")]
+    [InlineData("application/x-www-form-urlencoded application/json")]
+    [InlineData("Application/X-WWW-Form-Urlencoded,text/plain")]
+    [InlineData("APPLICATION/X-WWW-FORM-URLENCODED; charset=utf-8")]
+    public void Parse_ContentTypePhpCutsToAForm_ReadAsTheForm(string contentType)
+    {
+        // PHP's sapi_read_post_data lower-cases the type and cuts it at ';', ',' or ' '.
+        var body = Parse(contentType, "Event%5Binfo%5D=x").Body!;
+
+        Assert.Equal(BodyForm.Form, body.Form);
+        Assert.Equal("x", (string?)body.Root!["Event"]!["info"]);
+    }
+
+    [Theory]
+    [InlineData("multipart/form-data,text/plain")]
+    [InlineData("text/xml application/json")]
+    public void Parse_ContentTypePhpCutsToOneTheGatewayDoesNotRead_Refused415(string contentType)
+    {
+        Assert.Equal(StatusCodes.Status415UnsupportedMediaType, Parse(contentType, """{"Event":{"info":"x"}}""").Problem!.Value.Status);
+    }
+
+    [Fact]
+    public void Parse_FormNestedDeeperThanJsonIsRead_Refused400()
+    {
+        var form = "value" + string.Concat(Enumerable.Repeat("[a]", 300)) + "=x";
+
+        Assert.Equal(StatusCodes.Status400BadRequest, Parse("application/x-www-form-urlencoded", form).Problem!.Value.Status);
     }
 
     [Fact]

@@ -13,6 +13,68 @@ public sealed class MispRequestTests
         Assert.False(PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Event, "excludeLocalTags")));
     }
 
+    [Theory]
+    [InlineData("/events/restSearch/foo:bar")]
+    [InlineData("/events/restSearch/null/0/false/NULL/0.0")]
+    [InlineData("/events/restSearch/Value:x/EXCLUDELOCALTAGS:0")]
+    [InlineData("/attributes/restSearch/excludeLocalTags:0/null")]
+    public void UrlFilters_NoneMispHarvests_False(string path)
+    {
+        // Named parameters outside the scope's paramArray (compared by exact name) and ordered ones PHP skips are no filter.
+        var model = RequestTestData.Model("GET", path)!;
+
+        Assert.False(model.HasUrlFilters());
+    }
+
+    [Theory]
+    [InlineData("/events/restSearch/json")]
+    [InlineData("/events/restSearch/null/198.51.100.7")]
+    [InlineData("/events/restSearch/value:")]
+    [InlineData("/events/restSearch/tags[]:tlp:red")]
+    [InlineData("/attributes/restSearch/includeEventTags:1")]
+    public void UrlFilters_OneMispHarvests_True(string path)
+    {
+        var model = RequestTestData.Model("GET", path)!;
+
+        Assert.True(model.HasUrlFilters());
+    }
+
+    [Theory]
+    [InlineData("POST", "/shadow_attributes/add/4", "?uuid=5f5f5f5f-0000-4000-8000-000000000001")]
+    [InlineData("POST", "/shadow_attributes/accept/5", "?uuid[]=x")]
+    [InlineData("POST", "/shadow_attributes/delete/5", "?%20uuid=x")]
+    [InlineData("GET", "/shadow_attributes/view/5", "?UUID=x&uuid%00=y")]
+    public void QueryReplacesPassedArguments_AnyQueryOnProposals_True(string method, string path, string query)
+    {
+        // ShadowAttributesController::beforeFilter makes the proposal a uuid query parameter names the passed id.
+        var model = RequestTestData.Model(method, path, method == "POST" ? "{}" : null, query: query)!;
+
+        Assert.True(model.QueryReplacesPassedArguments);
+    }
+
+    [Theory]
+    [InlineData("/shadow_attributes/view/5", null)]
+    [InlineData("/events/view/4", "?uuid=x")]
+    public void QueryReplacesPassedArguments_NoQueryOrAnotherController_False(string path, string? query)
+    {
+        Assert.False(RequestTestData.Model("GET", path, query: query)!.QueryReplacesPassedArguments);
+    }
+
+    [Fact]
+    public void AllSpellings_NamedKeyWrittenTwice_OneArrayAsMispReadsIt()
+    {
+        var model = RequestTestData.Model("GET", "/events/restSearch/eventid:4/extensionList:0/extensionList:0")!;
+
+        Assert.Contains(model.AllSpellings("extensionList"), PhpValue.IsTruthy);
+        Assert.True(PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Event, "extensionList")));
+    }
+
+    [Fact]
+    public void AsksMinimalIndex_NamedMinimalWrittenTwice_True()
+    {
+        Assert.True(RequestTestData.Model("GET", "/events/index/minimal:0/minimal:0")!.AsksMinimalIndex());
+    }
+
     [Fact]
     public void SearchValue_RequestWrapper_UsedInsteadOfTopLevel()
     {

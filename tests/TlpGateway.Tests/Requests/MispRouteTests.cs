@@ -62,6 +62,18 @@ public sealed class MispRouteTests
     }
 
     [Theory]
+    [InlineData("/events/view/4/extended:0/extended:0")]
+    [InlineData("/events/view/4/extended:/extended[]:0")]
+    public void NamedValue_KeyWrittenTwice_AnArrayAsCakePhpMergesIt(string path)
+    {
+        // CakeRoute::_parseArgs merges named parameters with array_merge_recursive: ['0', '0'] is not empty.
+        var named = MispRoute.Parse(path, "GET")!.NamedValue("extended")!;
+
+        Assert.True(named.IsArray);
+        Assert.True(named.IsTruthy);
+    }
+
+    [Theory]
     [InlineData("excludeLocalTags%3A1")]
     [InlineData("excludeLocalTags:1")]
     [InlineData("excludeLocalTags%3a1")]
