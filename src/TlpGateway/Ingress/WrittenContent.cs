@@ -304,9 +304,10 @@ internal static class WrittenContent
 
         values.AddRange(WriteTargets.BodyValues(request.Body.Root, ["tag", "tag_id", "Event.tag", "Event.tag_id", "Attribute.tag", "Attribute.tag_id"]));
 
-        // /tags/attachTagToObject finds its tag by SQL LIKE; events and attributes look theirs up by exact name.
+        // /tags/attachTagToObject finds its tag by SQL LIKE, and reads a text as one name (a JSON list in it too);
+        // events and attributes look theirs up by exact name, and decode a text that is a JSON list.
         var byPattern = request.Endpoint.Controller == "tags";
-        foreach (var name in values.SelectMany(TagNames))
+        foreach (var name in values.SelectMany(value => TagNames(value, decodeLists: !byPattern)))
         {
             if ((byPattern ? WrittenRules.TagPattern(name, rules) : WrittenRules.Tag(name, rules)) is { } rule)
             {
@@ -318,15 +319,15 @@ internal static class WrittenContent
     }
 
     /// <summary>The tag names a value gives (ids and tag collections name no tag the gateway can read).</summary>
-    private static IEnumerable<string> TagNames(JsonNode value)
+    private static IEnumerable<string> TagNames(JsonNode value, bool decodeLists)
     {
         var items = value is JsonArray list ? list.ToList() : [value];
         foreach (var item in items)
         {
             var text = PhpValue.Text(item)?.Trim() ?? throw new ShapeException("A tag must be a name or an id.");
-            if (text.StartsWith('['))
+            if (decodeLists && text.StartsWith('['))
             {
-                foreach (var inner in TagNames(WrittenShapes.ParseList(text, "tags")))
+                foreach (var inner in TagNames(WrittenShapes.ParseList(text, "tags"), decodeLists))
                 {
                     yield return inner;
                 }

@@ -339,6 +339,18 @@ public sealed class WrittenContentTests
     }
 
     [Fact]
+    public void AttachTagToObject_TextHoldingAJsonList_JudgedAsTheOneNameMispLooksUp()
+    {
+        // TagsController::attachTagToObject does not decode its tag: MISP looks up, or makes, the tag named ["pap:red"].
+        var blockedInside = new MemberRules { BlockedTags = new[] { "pap:red" }.ToFrozenSet() };
+        var blockedAsWritten = new MemberRules { BlockedTags = new[] { "[\"pap:red\"]" }.ToFrozenSet() };
+        var body = """{"uuid":"a","tag":"[\"pap:red\"]"}""";
+
+        Assert.False(Judge("/tags/attachTagToObject", body, blockedInside).Refused);
+        Assert.Equal("rule-blockedTags", Judge("/tags/attachTagToObject", body, blockedAsWritten).Reason);
+    }
+
+    [Fact]
     public void AttachTagToObject_WildcardWhereTaxonomiesAreLimited_RefusedAllowedTags()
     {
         var rules = new MemberRules { AllowedTags = new Dictionary<string, FrozenSet<string>> { ["tlp"] = new[] { "tlp:clear" }.ToFrozenSet() }.ToFrozenDictionary() };
