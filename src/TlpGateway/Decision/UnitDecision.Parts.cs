@@ -262,6 +262,11 @@ internal sealed partial class UnitDecision
                     {
                         _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
                     }
+                    else if (role.Kind == ItemKind.ForeignItem)
+                    {
+                        // What a relationship points at comes with its own event's source: hidden where either event hides it.
+                        Deliver(item.ChildOf(prop)!, MispShapes.ForeignItem, scope with { Hide = scope.Hide || _confirmedHidesSource });
+                    }
                     else
                     {
                         Deliver(item.ChildOf(prop)!, MispShapes.Of(role.Kind), scope);

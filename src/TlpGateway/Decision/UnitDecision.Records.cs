@@ -42,9 +42,10 @@ internal sealed partial class UnitDecision
         }
 
         var access = known[reference];
-        if (related is not null && known[related].Receivable)
+        if (related is not null && known[related] is { Receivable: true } relatedAccess)
         {
             _confirmed = item.Text(Key.RelatedObjectUuid);
+            _confirmedHidesSource = relatedAccess.HidesSource;
         }
 
         _orgc = access.OrgcUuid;

@@ -53,8 +53,10 @@ internal sealed partial class UnitDecision
     private Node? _event;
     private HashSet<string>? _parts;
 
-    // An item a look-up confirmed the requester receives (what a relationship on its own points at).
+    // An item a look-up confirmed the requester receives (what a relationship on its own points at),
+    // and whether its event hides its source: the relationship embeds that item with that source.
     private string? _confirmed;
+    private bool _confirmedHidesSource;
 
     public UnitDecision(FilterContext context)
     {
@@ -76,6 +78,7 @@ internal sealed partial class UnitDecision
         _event = null;
         _parts = null;
         _confirmed = null;
+        _confirmedHidesSource = false;
 
         // A fresh mark per decision: a record decided again after a look-up starts with nothing removed.
         _mark = _mark == int.MaxValue ? 1 : _mark + 1;

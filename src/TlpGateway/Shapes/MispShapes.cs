@@ -47,13 +47,19 @@ internal static class MispShapes
     public static readonly ItemShape CryptographicKey = new ItemShape(ItemKind.CryptographicKey, "cryptographic-key")
         .Scalars(Key.Uuid, Key.Type);
 
-    /// <summary>The few event fields MISP writes beside or inside an item (attribute rows, report and object views, correlations).</summary>
+    /// <summary>
+    /// The event fields MISP writes beside or inside an item (attribute rows, report and object views,
+    /// correlations, what a relationship points at: there every column of the event), its source
+    /// hidden as in the event itself.
+    /// </summary>
     public static readonly ItemShape EventStub = new ItemShape(ItemKind.EventStub, "event")
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .Scalars(Key.Id, Key.Uuid, Key.Info, Key.Distribution, Key.Published, Key.Timestamp)
         .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
-        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
+        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
+        .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
+        .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
 
     /// <summary>
     /// An attribute row's event: a stub, or with <c>includeContext</c> the event's own fields, tags and
