@@ -202,11 +202,11 @@ internal sealed partial class UnitDecision
     /// <summary>
     /// Delivers a kept item (step 6), property by property as its shape describes them: checks each
     /// value's type, hides the source where the scope says so, strips local tags the client asked
-    /// MISP to leave out, and judges and delivers its parts.
+    /// MISP to leave out, and judges and delivers its parts; the properties in <paramref name="drop"/> go.
     /// </summary>
-    private void Deliver(Node item, ItemShape shape, in ItemScope scope)
+    private void Deliver(Node item, ItemShape shape, in ItemScope scope, KeySet drop = default)
     {
-        var removed = default(KeySet);
+        var removed = drop;
         var props = item.Props;
         for (var i = 0; i < props.Length; i++)
         {

@@ -157,12 +157,19 @@ internal sealed partial class UnitDecision
             return new UnitOutcome(false, "event", "needs-lookup", null, level, 0, false) { Lookups = lookups, Record = RecordKind.Event };
         }
 
-        // :: Step 6 — delivery.
-        Deliver(evt, MispShapes.Event, scope);
+        // :: Step 6 — delivery. Another organisation's event counts only the attributes it leaves with:
+        // MISP's count includes those the gateway withholds, and those a search or a metadata answer left out.
+        var recount = !Requester.IsOwner(_orgc) && !evt.IsSet(Key.Protected);
+        var listsAttributes = evt.Has(Key.Attribute) || evt.Has(Key.Object);
+        Deliver(evt, MispShapes.Event, scope, recount && !listsAttributes ? Uncounted : default);
         DeliverRecordBlocks(unit, evt, scope);
-        if (_removals.Attributes > 0 && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex && evt.IntAt(countIndex) is { } count)
+        if (evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex && evt.IntAt(countIndex) is { } count)
         {
-            _edits.ReplaceNumber(evt.Props[countIndex], Math.Max(0, count - _removals.Attributes), quoted: evt.Props[countIndex].ValueKind == JsonTokenType.String);
+            var leaving = recount && listsAttributes ? ReleasedAttributes(evt) : count - _removals.Attributes;
+            if (leaving != count)
+            {
+                _edits.ReplaceNumber(evt.Props[countIndex], Math.Max(0, leaving), quoted: evt.Props[countIndex].ValueKind == JsonTokenType.String);
+            }
         }
 
         if (added.Count > 0)
@@ -228,8 +235,9 @@ internal sealed partial class UnitDecision
             _edits.ReplaceNumber(prop, delivered!.Value, quoted: prop.ValueKind == JsonTokenType.String);
         }
 
+        // A row of another organisation's event cannot tell how many of its attributes the requester receives: it tells none.
         var scope = new ItemScope(level, distribution, delivered, hide);
-        Deliver(row, MispShapes.IndexRow, scope);
+        Deliver(row, MispShapes.IndexRow, scope, Requester.IsOwner(_orgc) ? default : Uncounted);
         return new UnitOutcome(true, "index-row", null, null, level, 0, _edits.Count > 0) { Record = RecordKind.IndexRow, OrgcUuid = _orgc, HidesSource = hide, Distribution = delivered };
     }
 
@@ -389,6 +397,31 @@ internal sealed partial class UnitDecision
         }
 
         return decoded;
+    }
+
+    private static readonly KeySet Uncounted = KeySet.Of(Key.AttributeCount);
+
+    /// <summary>The attributes of an event that stay, its objects' included, counted as MISP counts them (deleted ones not).</summary>
+    private int ReleasedAttributes(Node evt)
+    {
+        var count = Kept(List(evt, Key.Attribute));
+        foreach (var obj in List(evt, Key.Object) is { } objects ? objects.Items : [])
+        {
+            count += obj.RemovedMark == _mark ? 0 : Kept(List(obj, Key.Attribute));
+        }
+
+        return count;
+
+        int Kept(Node? attributes)
+        {
+            var kept = 0;
+            foreach (var attribute in attributes is null ? [] : attributes.Items)
+            {
+                kept += attribute.RemovedMark != _mark && !attribute.IsSet(Key.Deleted) ? 1 : 0;
+            }
+
+            return kept;
+        }
     }
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;

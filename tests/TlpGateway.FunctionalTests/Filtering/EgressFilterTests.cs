@@ -136,6 +136,26 @@ public sealed class EgressFilterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IndexAndView_ClearEventWithRedAttributes_NeitherCountTellsOfTheWithheldOnes()
+    {
+        // Event 4 is ORG_C's TLP:CLEAR event; MISP counts its six attributes, some TLP:RED and TLP:AMBER.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var index = await client.PostAsync("/events/index", new StringContent("{\"eventid\":4}", Encoding.UTF8, "application/json"));
+        using var view = await client.GetAsync("/events/view/4");
+
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+        using var rows = JsonDocument.Parse(await index.Content.ReadAsStringAsync());
+        var row = rows.RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetString() == "4");
+        Assert.False(row.TryGetProperty("attribute_count", out _), "the index row counts attributes the requester does not receive");
+        using var json = JsonDocument.Parse(await view.Content.ReadAsStringAsync());
+        var evt = json.RootElement.GetProperty("Event");
+        var released = evt.GetProperty("Attribute").GetArrayLength() + evt.GetProperty("Object").EnumerateArray().Sum(o => o.GetProperty("Attribute").GetArrayLength());
+        Assert.True(released < 6, "the requester receives fewer attributes than MISP counts");
+        Assert.Equal(released.ToString(System.Globalization.CultureInfo.InvariantCulture), evt.GetProperty("attribute_count").GetString());
+    }
+
+    [Fact]
     public async Task MinimalIndex_SyncServer_ListsOnlyReceivableEventsInMinimalShape()
     {
         using var client = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
