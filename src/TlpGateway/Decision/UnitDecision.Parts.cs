@@ -45,7 +45,9 @@ internal sealed partial class UnitDecision
             delivered = DistributionCap.Effective(capped, parent.Delivered);
         }
 
-        item.Scope = new ItemScope(level, distribution, delivered, parent.Hide);
+        // A cluster an organisation made names its own source: hidden wherever it would be on its own, whatever the event's.
+        var hide = parent.Hide || (shape.Kind == ItemKind.GalaxyCluster && !item.IsSet(Key.Default) && ClusterHidesSource(item, Marking(item, shape, out _, out _)));
+        item.Scope = new ItemScope(level, distribution, delivered, hide);
 
         // :: Step 4 — may it leave. An item no more restrictive than its parent goes where its parent goes.
         if (level > parent.Level && !EntitlementPolicy.MayReceive(level, _orgc, Requester))

@@ -124,8 +124,7 @@ internal sealed partial class UnitDecision
             return Withheld(RecordKind.GalaxyCluster, "galaxy-cluster", TlpReasons[(int)level], null, level);
         }
 
-        var chathamHouse = !isDefault && SourcePolicy.ChathamHouseApplies(marking, _context.Community);
-        var hide = SourcePolicy.HidesSource(Requester, _orgc, chathamHouse);
+        var hide = ClusterHidesSource(cluster, marking);
         var scope = new ItemScope(level, null, null, hide);
         if (!Judge(cluster, MispShapes.GalaxyCluster, scope, out var reason))
         {
@@ -136,6 +135,14 @@ internal sealed partial class UnitDecision
         DeliverRecordBlocks(unit, cluster, scope);
         return new UnitOutcome(true, "galaxy-cluster", null, null, level, 0, _edits.Count > 0) { Record = RecordKind.GalaxyCluster, OrgcUuid = _orgc, HidesSource = hide } with { EventUuid = uuid };
     }
+
+    /// <summary>
+    /// Whether a cluster's own source is hidden from the requester: a cluster an organisation made
+    /// (not <c>default</c>) falls under CHR like an untagged event, on its own and wherever an event
+    /// or an index row carries it; a default cluster is hidden only from a third party.
+    /// </summary>
+    private bool ClusterHidesSource(Node cluster, TlpMarking marking) =>
+        SourcePolicy.HidesSource(Requester, Orgc(cluster), !cluster.IsSet(Key.Default) && SourcePolicy.ChathamHouseApplies(marking, _context.Community));
 
     /// <summary>
     /// <c>/analyst_data/indexMinimal</c> names analyst data by UUID only: each entry is looked up and

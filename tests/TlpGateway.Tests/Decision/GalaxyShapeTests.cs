@@ -74,6 +74,45 @@ public sealed class GalaxyShapeTests
         Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
     }
 
+    /// <summary>A cluster ORG_D made, as it stands in an event of ORG_C's.</summary>
+    private static string OrgDsCluster(bool isDefault = false) =>
+        Cluster(isDefault).Replace(FilterHarness.OrgC, FilterHarness.OrgD, StringComparison.Ordinal).Replace("ORG_C", "ORG_D", StringComparison.Ordinal).Replace("\"orgc_id\":\"3\"", "\"orgc_id\":\"4\"", StringComparison.Ordinal);
+
+    [Fact]
+    public void EventGalaxyCluster_AnotherOrganisationsCustomClusterInAnEventThatShowsItsSource_HiddenAsOnItsOwn()
+    {
+        // ORG_C's TLP:GREEN event shows ORG_C to a member; the cluster ORG_D made, untagged, is under CHR as on its own.
+        var (output, _) = ShapeStrictnessTests.Run(EventWith(OrgDsCluster(), """[{"name":"tlp:green"}]"""), FilterHarness.Requester(FilterHarness.OrgB, orgId: "2"));
+
+        var evt = JsonNode.Parse(output)!["Event"]!;
+        Assert.Equal(FilterHarness.OrgC, (string?)evt["Orgc"]!["uuid"]);
+        var cluster = evt["Galaxy"]![0]!["GalaxyCluster"]![0]!.AsObject();
+        Assert.Equal(Forwarder, (string?)cluster["Orgc"]!["uuid"]);
+        Assert.Equal(Forwarder, (string?)cluster["Org"]!["uuid"]);
+        Assert.Equal("0", (string?)cluster["orgc_id"]);
+        Assert.False(cluster.ContainsKey("authors"));
+        Assert.DoesNotContain(FilterHarness.OrgD, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORG_D", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EventGalaxyCluster_TheRequestersOwnCustomClusterInAnotherOrganisationsEvent_KeepsItsSource()
+    {
+        var (output, _) = ShapeStrictnessTests.Run(EventWith(OrgDsCluster(), """[{"name":"tlp:green"}]"""), FilterHarness.Requester(FilterHarness.OrgD));
+
+        var cluster = JsonNode.Parse(output)!["Event"]!["Galaxy"]![0]!["GalaxyCluster"]![0]!;
+        Assert.Equal(FilterHarness.OrgD, (string?)cluster["Orgc"]!["uuid"]);
+    }
+
+    [Fact]
+    public void EventGalaxyCluster_DefaultClusterInAnEventThatShowsItsSource_KeepsItsSource()
+    {
+        var (output, _) = ShapeStrictnessTests.Run(EventWith(OrgDsCluster(isDefault: true), """[{"name":"tlp:green"}]"""), FilterHarness.Requester(FilterHarness.OrgB, orgId: "2"));
+
+        var cluster = JsonNode.Parse(output)!["Event"]!["Galaxy"]![0]!["GalaxyCluster"]![0]!;
+        Assert.Equal(FilterHarness.OrgD, (string?)cluster["Orgc"]!["uuid"]);
+    }
+
     [Fact]
     public void GalaxyClusterView_WithRelations_JudgedAndReleased()
     {
