@@ -59,6 +59,11 @@ internal sealed partial class UnitDecision
             return Withheld(record.Kind, shape.Name, "concerns-withheld-item", access.EventUuid, access.Tlp);
         }
 
+        if (SelectedBySource(access.HidesSource))
+        {
+            return Withheld(record.Kind, shape.Name, SelectedBySourceReason, access.EventUuid, access.Tlp);
+        }
+
         // :: Steps 3-5 — the item judged as its event's part.
         var scope = new ItemScope(access.Tlp, access.Distribution, access.Distribution, access.HidesSource);
         var kept = shape.Kind == ItemKind.Object ? JudgeObject(item, scope) : Judge(item, shape, scope, out _);
@@ -125,6 +130,11 @@ internal sealed partial class UnitDecision
         }
 
         var hide = ClusterHidesSource(cluster, marking);
+        if (SelectedBySource(hide))
+        {
+            return Withheld(RecordKind.GalaxyCluster, "galaxy-cluster", SelectedBySourceReason, null, level);
+        }
+
         var scope = new ItemScope(level, null, null, hide);
         if (!Judge(cluster, MispShapes.GalaxyCluster, scope, out var reason))
         {

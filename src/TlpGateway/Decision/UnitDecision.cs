@@ -141,6 +141,11 @@ internal sealed partial class UnitDecision
         }
 
         var hide = SourcePolicy.HidesSource(Requester, _orgc, SourcePolicy.ChathamHouseApplies(marking, _context.Community));
+        if (SelectedBySource(hide))
+        {
+            return Withheld(RecordKind.Event, "event", SelectedBySourceReason, evt.Text(Key.Uuid), level) with { EventId = evt.Text(Key.Id) };
+        }
+
         var delivered = Requester.IsSyncIdentity && distribution is { } d ? DistributionCap.Deliver(level, d, inherited: null) : distribution;
         var scope = new ItemScope(level, distribution, delivered, hide);
         evt.Scope = scope;
@@ -222,6 +227,11 @@ internal sealed partial class UnitDecision
         }
 
         var hide = SourcePolicy.HidesSource(Requester, _orgc, SourcePolicy.ChathamHouseApplies(marking, _context.Community));
+        if (SelectedBySource(hide))
+        {
+            return Withheld(RecordKind.IndexRow, "index-row", SelectedBySourceReason, row.Text(Key.Uuid), level);
+        }
+
         if (_context.MinimalIndex)
         {
             MinimalRow.Replace(_edits, row, hide ? _context.Forwarder.Uuid : _orgc);
@@ -311,6 +321,11 @@ internal sealed partial class UnitDecision
         }
 
         var hide = SourcePolicy.HidesSource(Requester, _orgc, SourcePolicy.ChathamHouseApplies(eventMarking, _context.Community));
+        if (SelectedBySource(hide))
+        {
+            return Withheld(RecordKind.AttributeRow, "attribute", SelectedBySourceReason, eventUuid, eventLevel) with { AttributesRemoved = 1 };
+        }
+
         var eventDelivered = Requester.IsSyncIdentity && eventDistribution is { } d ? DistributionCap.Deliver(eventLevel, d, inherited: null) : eventDistribution;
         var eventScope = new ItemScope(eventLevel, eventDistribution, eventDelivered, hide);
         if (!Judge(row, shape, eventScope, out var reason))
@@ -399,7 +414,12 @@ internal sealed partial class UnitDecision
         return decoded;
     }
 
+    private const string SelectedBySourceReason = "selected-by-source";
+
     private static readonly KeySet Uncounted = KeySet.Of(Key.AttributeCount);
+
+    /// <summary>An answer the request chose by source names the source of all it holds: nothing that hides its source may be in it.</summary>
+    private bool SelectedBySource(bool hide) => hide && _context.SelectsBySource;
 
     /// <summary>The attributes of an event that stay, its objects' included, counted as MISP counts them (deleted ones not).</summary>
     private int ReleasedAttributes(Node evt)

@@ -155,6 +155,36 @@ public sealed class EgressFilterTests : IAsyncLifetime
         Assert.Equal(released.ToString(System.Globalization.CultureInfo.InvariantCulture), evt.GetProperty("attribute_count").GetString());
     }
 
+    [Theory]
+    [InlineData("/events/restSearch", "{\"org\":\"ORG_D\"}")]
+    [InlineData("/events/restSearch", "{\"org\":[\"!ORG_C\"]}")]
+    [InlineData("/events/index", "{\"searchorg\":\"4\"}")]
+    [InlineData("/events/index", "{\"sort\":\"orgc_id\",\"direction\":\"desc\"}")]
+    public async Task Search_ChosenOrOrderedBySource_LeavesOutTheEventsWhoseSourceIsHidden(string path, string body)
+    {
+        // Event 9 (2948b31a) is ORG_D's, under CHR: ORG_C receives it with the forwarder as source, but an answer
+        // chosen (or ordered) by organisation would tell whose it is. (Correlations to it say nothing of that.)
+        const string ChrEvent = "2948b31a-";
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var chosen = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var plain = await client.PostAsync(path, new StringContent("{\"published\":1}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+        var listed = Listed(await chosen.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(listed, uuid => uuid.StartsWith(ChrEvent, StringComparison.Ordinal));
+        Assert.Contains(listed, uuid => uuid.StartsWith("1bfc1897-", StringComparison.Ordinal));
+        Assert.Contains(Listed(await plain.Content.ReadAsStringAsync()), uuid => uuid.StartsWith(ChrEvent, StringComparison.Ordinal));
+
+        // The UUIDs of the events an answer lists: restSearch's response[].Event, or the index's rows.
+        static List<string> Listed(string answer)
+        {
+            using var json = JsonDocument.Parse(answer);
+            var rows = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement : json.RootElement.GetProperty("response");
+            return [.. rows.EnumerateArray().Select(r => (r.TryGetProperty("Event", out var e) ? e : r).GetProperty("uuid").GetString()!)];
+        }
+    }
+
     [Fact]
     public async Task MinimalIndex_SyncServer_ListsOnlyReceivableEventsInMinimalShape()
     {
