@@ -10,11 +10,13 @@ namespace TlpGateway.Provenance;
 internal static class SourceSelection
 {
     // Event::set_filter_org (the creator organisation by name, id or uuid, "!" negating), and the
-    // organisation fields RestSearchComponent filters on: restSearch of events and attributes.
-    private static readonly string[] SearchFilters = ["org", "org.sector", "org.local", "org.nationality"];
+    // organisation fields RestSearchComponent filters on: restSearch of events and attributes. A
+    // sharing group is chosen too: the gateway removes it, with the organisations it names, where it
+    // hides the source.
+    private static readonly string[] SearchFilters = ["org", "org.sector", "org.local", "org.nationality", "sharinggroup", "sharing_group_id"];
 
     // EventsController::index: body keys in any case, with or without "search"; named searchorg, searchemail.
-    private static readonly string[] IndexFilters = ["org", "searchorg", "email", "searchemail"];
+    private static readonly string[] IndexFilters = ["org", "searchorg", "email", "searchemail", "sharinggroup", "searchsharinggroup"];
 
     // EventsController::index sorts by any column of the event: orgc_id, org_id, user_id among them.
     private static readonly string[] IndexOrders = ["sort", "order"];
