@@ -56,7 +56,7 @@ internal static class MispShapes
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .Scalars(Key.Id, Key.Uuid, Key.Info, Key.Distribution, Key.Published, Key.Timestamp)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
         .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
         .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
@@ -70,7 +70,8 @@ internal static class MispShapes
         .WithEventFields();
 
     public static readonly ItemShape ObjectStub = new ItemShape(ItemKind.ObjectStub, "object")
-        .Scalars(Key.Id, Key.Uuid, Key.Name, Key.Distribution, Key.SharingGroupId);
+        .Scalars(Key.Id, Key.Uuid, Key.Name, Key.Distribution)
+        .Hidden(Hiding.Zero, Key.SharingGroupId);
 
     /// <summary>The item a relationship points at, which MISP embeds with its event's source.</summary>
     public static readonly ItemShape ForeignItem = new ItemShape(ItemKind.ForeignItem, "related-object")
@@ -78,6 +79,7 @@ internal static class MispShapes
         .With(Key.Object, Role.Item, ItemKind.ObjectStub)
         .With(Key.Organisation, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .Scalars(Key.Uuid, Key.Id, Key.Value, Key.Type, Key.Category, Key.EventId, Key.Name)
+        .Hidden(Hiding.Zero, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
 
     /// <summary>Notes, opinions and relationships (MISP's analyst data), nested in what they concern or on their own.</summary>
@@ -119,7 +121,7 @@ internal static class MispShapes
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId);
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId);
 
     public static readonly ItemShape GalaxyCluster = new ItemShape(ItemKind.GalaxyCluster, "galaxy-cluster") { Rule = RuleKind.Item, CapsDistribution = true }
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
@@ -132,8 +134,8 @@ internal static class MispShapes
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
-        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default, Key.Value, Key.Type, Key.SharingGroupId)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId)
+        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default, Key.Value, Key.Type)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
         .With(Key.Authors, Role.Unread, hiding: Hiding.Remove);
 
@@ -184,7 +186,8 @@ internal static class MispShapes
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
         .With(Key.Event, Role.Item, ItemKind.EventStub)
         .With(Key.CryptographicKey, Role.Items, ItemKind.CryptographicKey, Hiding.Remove)
-        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Distribution, Key.SharingGroupId, Key.EventId);
+        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Distribution, Key.EventId)
+        .Hidden(Hiding.Zero, Key.SharingGroupId);
 
     public static readonly ItemShape EventReport = new ItemShape(ItemKind.EventReport, "event-report") { Judged = true, Rule = RuleKind.Item, CapsDistribution = true }
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
@@ -194,7 +197,8 @@ internal static class MispShapes
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
-        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Content, Key.Distribution, Key.SharingGroupId, Key.EventId);
+        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Content, Key.Distribution, Key.EventId)
+        .Hidden(Hiding.Zero, Key.SharingGroupId);
 
     public static readonly ItemShape Event = new ItemShape(ItemKind.Event, "event") { Judged = true, Rule = RuleKind.Event, CapsDistribution = true }
         .With(Key.Attribute, Role.Items, ItemKind.Attribute)
@@ -256,8 +260,8 @@ internal static class MispShapes
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
-        .Scalars(Key.Uuid, Key.Id, Key.Info, Key.Distribution, Key.Protected, Key.AttributeCount, Key.Published, Key.Timestamp, Key.SightingTimestamp, Key.SharingGroupId)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
+        .Scalars(Key.Uuid, Key.Id, Key.Info, Key.Distribution, Key.Protected, Key.AttributeCount, Key.Published, Key.Timestamp, Key.SightingTimestamp)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
         .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
         .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
@@ -275,7 +279,8 @@ internal static class MispShapes
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
-        .Scalars(Key.Uuid, Key.Id, Key.Type, Key.Category, Key.Value, Key.Distribution, Key.SharingGroupId, Key.EventId, Key.Timestamp);
+        .Scalars(Key.Uuid, Key.Id, Key.Type, Key.Category, Key.Value, Key.Distribution, Key.EventId, Key.Timestamp)
+        .Hidden(Hiding.Zero, Key.SharingGroupId);
 
     private static ItemShape Analyst()
     {
@@ -295,8 +300,8 @@ internal static class MispShapes
             .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
             .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
             .With(Key.RelatedObject, Role.Item, ItemKind.ForeignItem)
-            .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.SharingGroupId, Key.ObjectUuid, Key.ObjectType, Key.RelatedObjectUuid, Key.RelatedObjectType)
-            .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId)
+            .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.ObjectUuid, Key.ObjectType, Key.RelatedObjectUuid, Key.RelatedObjectType)
+            .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId)
             .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
             .Hidden(Hiding.Remove, Key.Authors);
     }

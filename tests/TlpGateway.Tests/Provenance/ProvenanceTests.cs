@@ -11,6 +11,24 @@ public sealed class ProvenanceTests
 {
     private static readonly CommunitySettings GreenByDefault = FilterHarness.Community with { DefaultTlp = TlpLevel.Green };
 
+    [Fact]
+    public void HiddenSource_EventInASharingGroup_TheGroupAndItsLocalIdGo()
+    {
+        // The group's local id is the same for every event shared in it, and names it as its block does.
+        var input = FilterHarness.Capture("events_view_sg__syncB.json");
+        var community = FilterHarness.Community with { ChathamHouse = ChathamHouseMode.Always };
+
+        var (output, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD), community: community));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var evt = JsonNode.Parse(output)!["Event"]!.AsObject();
+        Assert.Equal("4", (string?)evt["distribution"]);
+        Assert.Equal("0", (string?)evt["sharing_group_id"]);
+        Assert.False(evt.ContainsKey("SharingGroup"));
+        Assert.DoesNotContain("541946d3-ccce-4277-b174-71503609447e", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+        Assert.All(Walk(evt).Where(p => p.Key == "sharing_group_id"), p => Assert.Equal("0", (string?)p.Value));
+    }
+
     [Theory]
     [InlineData("pymisp_galaxy_1.json")]
     [InlineData("pymisp_sighting_1.json")]
