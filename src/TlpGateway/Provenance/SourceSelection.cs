@@ -10,10 +10,10 @@ namespace TlpGateway.Provenance;
 internal static class SourceSelection
 {
     // Event::set_filter_org (the creator organisation by name, id or uuid, "!" negating), and the
-    // organisation fields RestSearchComponent filters on: restSearch of events and attributes. A
-    // sharing group is chosen too: the gateway removes it, with the organisations it names, where it
-    // hides the source.
-    private static readonly string[] SearchFilters = ["org", "org.sector", "org.local", "org.nationality", "sharinggroup", "sharing_group_id"];
+    // organisation fields RestSearchComponent filters on: restSearch of events and attributes. So is
+    // what the gateway removes with a hidden source: the sharing group (with the organisations it
+    // names) and the event an event extends (Event.extends_uuid).
+    private static readonly string[] SearchFilters = ["org", "org.sector", "org.local", "org.nationality", "sharinggroup", "sharing_group_id", "eventsExtendingUuid"];
 
     // EventsController::index: body keys in any case, with or without "search"; named searchorg, searchemail.
     private static readonly string[] IndexFilters = ["org", "searchorg", "email", "searchemail", "sharinggroup", "searchsharinggroup"];

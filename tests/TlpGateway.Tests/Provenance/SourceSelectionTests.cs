@@ -17,6 +17,7 @@ public sealed class SourceSelectionTests
     [InlineData("POST", "/attributes/restSearch", """{"org":"ORG_D","value":"198.51.100.7"}""")]
     [InlineData("POST", "/attributes/restSearch", """{"sharinggroup":"541946d3-ccce-4277-b174-71503609447e"}""")]
     [InlineData("POST", "/events/restSearch", """{"sharing_group_id":"1"}""")]
+    [InlineData("POST", "/events/restSearch", """{"eventsExtendingUuid":"1bfc1897-b375-497c-9f02-b164e32bc94a"}""")]
     [InlineData("POST", "/events/index", """{"searchsharinggroup":"1"}""")]
     [InlineData("POST", "/events/index", """{"searchorg":"4"}""")]
     [InlineData("POST", "/events/index", """{"SearchOrg":"ORG_D"}""")]
