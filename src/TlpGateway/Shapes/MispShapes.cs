@@ -73,10 +73,16 @@ internal static class MispShapes
         .Scalars(Key.Id, Key.Uuid, Key.Name, Key.Distribution)
         .Hidden(Hiding.Zero, Key.SharingGroupId);
 
-    /// <summary>The item a relationship points at, which MISP embeds with its event's source.</summary>
+    /// <summary>
+    /// The item a relationship points at, which MISP embeds with its event's source
+    /// (<c>Relationship::getRelatedElement</c>): under its kind, <c>{"Event": {every column}}</c>,
+    /// <c>{"Attribute": {..., "Event", "Object", "Organisation", "orgc_uuid"}}</c> or
+    /// <c>{"Object": {..., "Event", "Organisation", "orgc_uuid"}}</c>.
+    /// </summary>
     public static readonly ItemShape ForeignItem = new ItemShape(ItemKind.ForeignItem, "related-object")
         .With(Key.Event, Role.Item, ItemKind.EventStub)
-        .With(Key.Object, Role.Item, ItemKind.ObjectStub)
+        .With(Key.Attribute, Role.Item, ItemKind.ForeignItem)
+        .With(Key.Object, Role.Item, ItemKind.ForeignItem)
         .With(Key.Organisation, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .Scalars(Key.Uuid, Key.Id, Key.Value, Key.Type, Key.Category, Key.EventId, Key.Name)
         .Hidden(Hiding.Zero, Key.SharingGroupId)
