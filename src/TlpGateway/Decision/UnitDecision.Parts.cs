@@ -58,6 +58,11 @@ internal sealed partial class UnitDecision
         {
             reason = "source-hidden";
         }
+        else if (shape.Kind == ItemKind.TargetingRelation && !item.IsSet(Key.Default))
+        {
+            // Another organisation's cluster relates itself to this one: its marking and source are not in the answer.
+            reason = "from-unjudged-cluster";
+        }
         else if (RuleBroken(item, shape, distribution, []) is { } rule)
         {
             reason = "rule-" + rule;

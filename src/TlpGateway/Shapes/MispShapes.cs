@@ -121,13 +121,14 @@ internal static class MispShapes
     /// A cluster's relation to another (MISP's own galaxies tag theirs <c>estimative-language</c>): its
     /// own tags can make it more restrictive, and a MISP server receives it capped like its cluster.
     /// </summary>
-    public static readonly ItemShape ClusterRelation = new ItemShape(ItemKind.ClusterRelation, "galaxy-cluster-relation") { Judged = true, CapsDistribution = true }
-        .With(Key.Tag, Role.Tags, ItemKind.Tag)
-        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
-        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
-        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
-        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId);
+    public static readonly ItemShape ClusterRelation = Relation(ItemKind.ClusterRelation, "galaxy-cluster-relation");
+
+    /// <summary>
+    /// Another cluster's relation to this one (<c>TargetingClusterRelation</c>): it belongs to that
+    /// cluster, which the answer does not hold. One of MISP's own (<c>default</c>) is public; one an
+    /// organisation made names a cluster the gateway cannot judge, and never leaves.
+    /// </summary>
+    public static readonly ItemShape TargetingRelation = Relation(ItemKind.TargetingRelation, "galaxy-cluster-targeting-relation");
 
     public static readonly ItemShape GalaxyCluster = new ItemShape(ItemKind.GalaxyCluster, "galaxy-cluster") { Rule = RuleKind.Item, CapsDistribution = true }
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
@@ -136,7 +137,7 @@ internal static class MispShapes
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.Galaxy, Role.Item, ItemKind.Galaxy)
         .With(Key.GalaxyClusterRelation, Role.Items, ItemKind.ClusterRelation)
-        .With(Key.TargetingClusterRelation, Role.Items, ItemKind.ClusterRelation)
+        .With(Key.TargetingClusterRelation, Role.Items, ItemKind.TargetingRelation)
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
@@ -245,6 +246,7 @@ internal static class MispShapes
         ItemKind.Galaxy => Galaxy,
         ItemKind.GalaxyCluster => GalaxyCluster,
         ItemKind.ClusterRelation => ClusterRelation,
+        ItemKind.TargetingRelation => TargetingRelation,
         ItemKind.Correlation => Correlation,
         ItemKind.RelatedAttribute => RelatedAttribute,
         ItemKind.CryptographicKey => CryptographicKey,
@@ -287,6 +289,14 @@ internal static class MispShapes
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
         .Scalars(Key.Uuid, Key.Id, Key.Type, Key.Category, Key.Value, Key.Distribution, Key.EventId, Key.Timestamp)
         .Hidden(Hiding.Zero, Key.SharingGroupId);
+
+    private static ItemShape Relation(ItemKind kind, string name) => new ItemShape(kind, name) { Judged = true, CapsDistribution = true }
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId);
 
     private static ItemShape Analyst()
     {

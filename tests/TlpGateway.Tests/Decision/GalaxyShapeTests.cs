@@ -41,6 +41,26 @@ public sealed class GalaxyShapeTests
         Assert.Single(relations["TargetingClusterRelation"]!.AsArray());
     }
 
+    /// <summary>A relation of cluster <paramref name="from"/> to this one, as this cluster's <c>TargetingClusterRelation</c> lists it.</summary>
+    private static string Targeting(string from, bool isDefault) =>
+        Relation(ClusterUuid, "estimative-language:likelihood-probability=\\\"likely\\\"")
+            .Replace($"\"galaxy_cluster_uuid\":\"{ClusterUuid}\"", $"\"galaxy_cluster_uuid\":\"{from}\"", StringComparison.Ordinal)
+            .Replace("\"default\":true", isDefault ? "\"default\":true" : "\"default\":false", StringComparison.Ordinal);
+
+    [Fact]
+    public void TargetingRelation_FromAClusterAnOrganisationMade_Removed()
+    {
+        // A custom cluster (ORG_D's, say, tlp:red) that relates itself to this one: the answer holds neither its marking nor its source.
+        const string Custom = "c4c4c4c4-0000-4000-8000-000000000004", Standard = "c5c5c5c5-0000-4000-8000-000000000005";
+        var cluster = Cluster(targeting: Targeting(Custom, isDefault: false) + "," + Targeting(Standard, isDefault: true));
+
+        var (output, outcomes) = ShapeStrictnessTests.Run(EventWith(cluster), FilterHarness.Requester(maxTlp: TlpLevel.Amber));
+
+        Assert.DoesNotContain(Custom, output, StringComparison.Ordinal);
+        Assert.Contains(Standard, output, StringComparison.Ordinal);
+        Assert.Contains(Assert.Single(outcomes).Removals, r => r is { Kind: "galaxy-cluster-targeting-relation", Reason: "from-unjudged-cluster" });
+    }
+
     [Fact]
     public void ClusterRelation_TaggedRed_RemovedFromWhoMayNotReceiveIt()
     {
