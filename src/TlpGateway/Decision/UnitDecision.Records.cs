@@ -193,7 +193,7 @@ internal sealed partial class UnitDecision
             var drop = new List<int>();
             for (var i = 0; i < entries.Props.Length; i++)
             {
-                if (known is null || !known.TryGetValue("analyst/" + EntryUuid(unit, entries.Props[i]), out var access) || !access.Receivable)
+                if (known is null || !known.TryGetValue("analyst/" + EntryUuid(unit, entries.Props[i]), out var access) || !access.Receivable || SelectedBySource(access.HidesSource))
                 {
                     drop.Add(i);
                 }

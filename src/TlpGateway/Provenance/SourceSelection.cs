@@ -27,6 +27,10 @@ internal static class SourceSelection
     // GalaxyClustersController::restSearch: the cluster's organisations.
     private static readonly string[] ClusterFilters = ["org_id", "orgc_id"];
 
+    // AnalystDataController::indexMinimal: the creator organisation by name ("!" negating), which a
+    // MISP server's pull rules on organisations send.
+    private static readonly string[] AnalystDataFilters = ["orgc_name"];
+
     public static bool SelectsBySource(MispRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -42,6 +46,7 @@ internal static class SourceSelection
 
                 // listSightings($id, $context, $org_id): the third passed segment, or org_id in a POST body.
                 ("sightings", "listSightings") => AnySet(request, ["org_id"]) || (request.Route.Passed.Count > 2 && PhpValue.IsTruthy(request.Route.Passed[2])),
+                ("analyst_data", "indexMinimal") => AnySet(request, AnalystDataFilters),
                 _ => false,
             },
         };

@@ -74,6 +74,21 @@ public sealed class SelectedBySourceTests
     }
 
     [Fact]
+    public void AnalystDataMinimalIndex_ChosenByCreator_EntriesOnEventsHidingTheirSourceLeftOut()
+    {
+        // A MISP server's pull rules send orgc_name: the index then lists only that organisation's notes, by UUID.
+        const string OnChr = "0a0a0a0a-0000-4000-8000-0000000000c4", OnGreen = "0a0a0a0a-0000-4000-8000-0000000000a6";
+        var json = $$$"""{"Note":{"{{{OnChr}}}":"1700000000","{{{OnGreen}}}":"1700000001"}}""";
+        EventAccess Lookup(string reference) => new(true, FilterHarness.OrgD, "9", reference == "analyst/" + OnChr, []) { Tlp = TlpLevel.Green };
+
+        var (chosen, _) = Run(json, selectsBySource: true, Lookup);
+        var (unchosen, _) = Run(json, selectsBySource: false, Lookup);
+
+        Assert.Equal([OnGreen], JsonNode.Parse(chosen)!["Note"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(2, JsonNode.Parse(unchosen)!["Note"]!.AsObject().Count);
+    }
+
+    [Fact]
     public void GalaxyClusters_ChosenByMaker_CustomClustersHidingTheirMakerWithheld()
     {
         var json = $$$$"""{"response":[{"GalaxyCluster":{"id":"7","uuid":"77777777-0000-4000-8000-000000000007","value":"Actor X","default":false,"distribution":"3","orgc_id":"4","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{{FilterHarness.OrgD}}}}"}}},{"GalaxyCluster":{"id":"8","uuid":"77777777-0000-4000-8000-000000000008","value":"Actor Y","default":true,"distribution":"3","orgc_id":"0"}}]}""";

@@ -31,6 +31,8 @@ public sealed class SourceSelectionTests
     [InlineData("POST", "/sightings/listSightings", """{"id":"5","context":"attribute","org_id":"4"}""")]
     [InlineData("GET", "/sightings/listSightings/5/attribute/4", null)]
     [InlineData("POST", "/galaxy_clusters/restSearch", """{"orgc_id":"4"}""")]
+    [InlineData("POST", "/analyst_data/indexMinimal", """{"orgc_name":["ORG_D"]}""")]
+    [InlineData("POST", "/analyst_data/indexMinimal", """{"orgc_name":"!ORG_C"}""")]
     public void SelectsBySource_AnOrganisationFilterOrOrder_True(string method, string path, string? body)
     {
         Assert.True(SourceSelection.SelectsBySource(RequestTestData.Model(method, path, body)!));
@@ -47,6 +49,7 @@ public sealed class SourceSelectionTests
     [InlineData("GET", "/sightings/listSightings/5/attribute", null)]
     [InlineData("POST", "/galaxy_clusters/restSearch", """{"tag_name":"misp-galaxy:threat-actor=\"X\""}""")]
     [InlineData("GET", "/events/view/4", null)]
+    [InlineData("POST", "/analyst_data/indexMinimal", """{"orgc_name":[]}""")]
     public void SelectsBySource_NoOrganisationFilterOrOrder_False(string method, string path, string? body)
     {
         Assert.False(SourceSelection.SelectsBySource(RequestTestData.Model(method, path, body)!));
