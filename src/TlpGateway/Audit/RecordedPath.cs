@@ -14,7 +14,9 @@ namespace TlpGateway.Audit;
 /// masked whole): the controller and action, the first two segments that are not empty, are kept
 /// when they are names (letters, digits, <c>_</c>, <c>-</c>, MISP's extension); a named parameter keeps
 /// its name and its value becomes <c>*</c>; any other segment is kept only when it is an id (digits)
-/// or a UUID, else it becomes <c>*</c>. A path with nothing to mask is returned as it is.
+/// or a UUID, else it becomes <c>*</c>, and after a <c>restSearch</c> action always: there the
+/// segments are the search's ordered parameters (<c>/attributes/restSearch/json/4111111111111111</c>
+/// searches that value). A path with nothing to mask is returned as it is.
 /// </remarks>
 internal static class RecordedPath
 {
@@ -34,9 +36,11 @@ internal static class RecordedPath
 
         var recorded = new StringBuilder(path.Length);
         var index = 0;
+        var search = false;
         foreach (var segment in path.Split('/'))
         {
-            recorded.Append(Recorded(segment, index)).Append('/');
+            recorded.Append(Recorded(segment, index, search)).Append('/');
+            search |= index == 1 && IsSearch(segment);
             index += segment.Length > 0 ? 1 : 0;
         }
 
@@ -46,14 +50,16 @@ internal static class RecordedPath
     private static bool NeedsMask(string path)
     {
         var index = 0;
+        var search = false;
         foreach (var range in path.AsSpan().Split('/'))
         {
             var segment = path.AsSpan()[range];
-            if (!IsKept(segment, index))
+            if (!IsKept(segment, index, search))
             {
                 return true;
             }
 
+            search |= index == 1 && IsSearch(segment);
             index += segment.Length > 0 ? 1 : 0;
         }
 
@@ -61,12 +67,15 @@ internal static class RecordedPath
     }
 
     // Counting the segments that are not empty, 0 and 1 are the controller and action.
-    private static bool IsKept(ReadOnlySpan<char> segment, int index) =>
-        segment.Length == 0 || IsId(segment) || (index <= 1 && IsName(segment));
+    private static bool IsKept(ReadOnlySpan<char> segment, int index, bool search) =>
+        segment.Length == 0 || (!search && IsId(segment)) || (index <= 1 && IsName(segment));
 
-    private static string Recorded(string segment, int index)
+    /// <summary>MISP's restSearch action (any case, as MISP's dispatcher reads it), whose passed segments are searched values.</summary>
+    private static bool IsSearch(ReadOnlySpan<char> segment) => WithoutExtension(segment).Equals("restSearch", StringComparison.OrdinalIgnoreCase);
+
+    private static string Recorded(string segment, int index, bool search)
     {
-        if (IsKept(segment, index))
+        if (IsKept(segment, index, search))
         {
             return segment;
         }

@@ -45,7 +45,9 @@ internal sealed partial class UnitDecision
             delivered = DistributionCap.Effective(capped, parent.Delivered);
         }
 
-        item.Scope = new ItemScope(level, distribution, delivered, parent.Hide);
+        // A cluster an organisation made names its own source: hidden wherever it would be on its own, whatever the event's.
+        var hide = parent.Hide || (shape.Kind == ItemKind.GalaxyCluster && !item.IsSet(Key.Default) && ClusterHidesSource(item, Marking(item, shape, out _, out _)));
+        item.Scope = new ItemScope(level, distribution, delivered, hide);
 
         // :: Step 4 — may it leave. An item no more restrictive than its parent goes where its parent goes.
         if (level > parent.Level && !EntitlementPolicy.MayReceive(level, _orgc, Requester))
@@ -55,6 +57,11 @@ internal sealed partial class UnitDecision
         else if (shape.RemovedWhenHidden && parent.Hide)
         {
             reason = "source-hidden";
+        }
+        else if (shape.Kind == ItemKind.TargetingRelation && !item.IsSet(Key.Default))
+        {
+            // Another organisation's cluster relates itself to this one: its marking and source are not in the answer.
+            reason = "from-unjudged-cluster";
         }
         else if (RuleBroken(item, shape, distribution, []) is { } rule)
         {
@@ -202,11 +209,11 @@ internal sealed partial class UnitDecision
     /// <summary>
     /// Delivers a kept item (step 6), property by property as its shape describes them: checks each
     /// value's type, hides the source where the scope says so, strips local tags the client asked
-    /// MISP to leave out, and judges and delivers its parts.
+    /// MISP to leave out, and judges and delivers its parts; the properties in <paramref name="drop"/> go.
     /// </summary>
-    private void Deliver(Node item, ItemShape shape, in ItemScope scope)
+    private void Deliver(Node item, ItemShape shape, in ItemScope scope, KeySet drop = default)
     {
-        var removed = default(KeySet);
+        var removed = drop;
         var props = item.Props;
         for (var i = 0; i < props.Length; i++)
         {
@@ -265,6 +272,11 @@ internal sealed partial class UnitDecision
                     if (scope.Hide && role.Hiding != Hiding.Keep)
                     {
                         _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
+                    }
+                    else if (role.Kind == ItemKind.ForeignItem)
+                    {
+                        // What a relationship points at comes with its own event's source: hidden where either event hides it.
+                        Deliver(item.ChildOf(prop)!, MispShapes.ForeignItem, scope with { Hide = scope.Hide || _confirmedHidesSource });
                     }
                     else
                     {

@@ -42,9 +42,10 @@ internal sealed partial class UnitDecision
         }
 
         var access = known[reference];
-        if (related is not null && known[related].Receivable)
+        if (related is not null && known[related] is { Receivable: true } relatedAccess)
         {
             _confirmed = item.Text(Key.RelatedObjectUuid);
+            _confirmedHidesSource = relatedAccess.HidesSource;
         }
 
         _orgc = access.OrgcUuid;
@@ -56,6 +57,11 @@ internal sealed partial class UnitDecision
         if (access.Removed(item, shape))
         {
             return Withheld(record.Kind, shape.Name, "concerns-withheld-item", access.EventUuid, access.Tlp);
+        }
+
+        if (SelectedBySource(access.HidesSource))
+        {
+            return Withheld(record.Kind, shape.Name, SelectedBySourceReason, access.EventUuid, access.Tlp);
         }
 
         // :: Steps 3-5 — the item judged as its event's part.
@@ -123,8 +129,12 @@ internal sealed partial class UnitDecision
             return Withheld(RecordKind.GalaxyCluster, "galaxy-cluster", TlpReasons[(int)level], null, level);
         }
 
-        var chathamHouse = !isDefault && SourcePolicy.ChathamHouseApplies(marking, _context.Community);
-        var hide = SourcePolicy.HidesSource(Requester, _orgc, chathamHouse);
+        var hide = ClusterHidesSource(cluster, marking);
+        if (SelectedBySource(hide))
+        {
+            return Withheld(RecordKind.GalaxyCluster, "galaxy-cluster", SelectedBySourceReason, null, level);
+        }
+
         var scope = new ItemScope(level, null, null, hide);
         if (!Judge(cluster, MispShapes.GalaxyCluster, scope, out var reason))
         {
@@ -135,6 +145,14 @@ internal sealed partial class UnitDecision
         DeliverRecordBlocks(unit, cluster, scope);
         return new UnitOutcome(true, "galaxy-cluster", null, null, level, 0, _edits.Count > 0) { Record = RecordKind.GalaxyCluster, OrgcUuid = _orgc, HidesSource = hide } with { EventUuid = uuid };
     }
+
+    /// <summary>
+    /// Whether a cluster's own source is hidden from the requester: a cluster an organisation made
+    /// (not <c>default</c>) falls under CHR like an untagged event, on its own and wherever an event
+    /// or an index row carries it; a default cluster is hidden only from a third party.
+    /// </summary>
+    private bool ClusterHidesSource(Node cluster, TlpMarking marking) =>
+        SourcePolicy.HidesSource(Requester, Orgc(cluster), !cluster.IsSet(Key.Default) && SourcePolicy.ChathamHouseApplies(marking, _context.Community));
 
     /// <summary>
     /// <c>/analyst_data/indexMinimal</c> names analyst data by UUID only: each entry is looked up and
@@ -180,7 +198,7 @@ internal sealed partial class UnitDecision
             var drop = new List<int>();
             for (var i = 0; i < entries.Props.Length; i++)
             {
-                if (known is null || !known.TryGetValue("analyst/" + EntryUuid(unit, entries.Props[i]), out var access) || !access.Receivable)
+                if (known is null || !known.TryGetValue("analyst/" + EntryUuid(unit, entries.Props[i]), out var access) || !access.Receivable || SelectedBySource(access.HidesSource))
                 {
                     drop.Add(i);
                 }

@@ -53,8 +53,10 @@ internal sealed partial class UnitDecision
     private Node? _event;
     private HashSet<string>? _parts;
 
-    // An item a look-up confirmed the requester receives (what a relationship on its own points at).
+    // An item a look-up confirmed the requester receives (what a relationship on its own points at),
+    // and whether its event hides its source: the relationship embeds that item with that source.
     private string? _confirmed;
+    private bool _confirmedHidesSource;
 
     public UnitDecision(FilterContext context)
     {
@@ -76,6 +78,7 @@ internal sealed partial class UnitDecision
         _event = null;
         _parts = null;
         _confirmed = null;
+        _confirmedHidesSource = false;
 
         // A fresh mark per decision: a record decided again after a look-up starts with nothing removed.
         _mark = _mark == int.MaxValue ? 1 : _mark + 1;
@@ -138,6 +141,11 @@ internal sealed partial class UnitDecision
         }
 
         var hide = SourcePolicy.HidesSource(Requester, _orgc, SourcePolicy.ChathamHouseApplies(marking, _context.Community));
+        if (SelectedBySource(hide))
+        {
+            return Withheld(RecordKind.Event, "event", SelectedBySourceReason, evt.Text(Key.Uuid), level) with { EventId = evt.Text(Key.Id) };
+        }
+
         var delivered = Requester.IsSyncIdentity && distribution is { } d ? DistributionCap.Deliver(level, d, inherited: null) : distribution;
         var scope = new ItemScope(level, distribution, delivered, hide);
         evt.Scope = scope;
@@ -154,12 +162,19 @@ internal sealed partial class UnitDecision
             return new UnitOutcome(false, "event", "needs-lookup", null, level, 0, false) { Lookups = lookups, Record = RecordKind.Event };
         }
 
-        // :: Step 6 — delivery.
-        Deliver(evt, MispShapes.Event, scope);
+        // :: Step 6 — delivery. Another organisation's event counts only the attributes it leaves with:
+        // MISP's count includes those the gateway withholds, and those a search or a metadata answer left out.
+        var recount = !Requester.IsOwner(_orgc) && !evt.IsSet(Key.Protected);
+        var listsAttributes = evt.Has(Key.Attribute) || evt.Has(Key.Object);
+        Deliver(evt, MispShapes.Event, scope, recount && !listsAttributes ? Uncounted : default);
         DeliverRecordBlocks(unit, evt, scope);
-        if (_removals.Attributes > 0 && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex && evt.IntAt(countIndex) is { } count)
+        if (evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex && evt.IntAt(countIndex) is { } count)
         {
-            _edits.ReplaceNumber(evt.Props[countIndex], Math.Max(0, count - _removals.Attributes), quoted: evt.Props[countIndex].ValueKind == JsonTokenType.String);
+            var leaving = recount && listsAttributes ? ReleasedAttributes(evt) : count - _removals.Attributes;
+            if (leaving != count)
+            {
+                _edits.ReplaceNumber(evt.Props[countIndex], Math.Max(0, leaving), quoted: evt.Props[countIndex].ValueKind == JsonTokenType.String);
+            }
         }
 
         if (added.Count > 0)
@@ -212,6 +227,11 @@ internal sealed partial class UnitDecision
         }
 
         var hide = SourcePolicy.HidesSource(Requester, _orgc, SourcePolicy.ChathamHouseApplies(marking, _context.Community));
+        if (SelectedBySource(hide))
+        {
+            return Withheld(RecordKind.IndexRow, "index-row", SelectedBySourceReason, row.Text(Key.Uuid), level);
+        }
+
         if (_context.MinimalIndex)
         {
             MinimalRow.Replace(_edits, row, hide ? _context.Forwarder.Uuid : _orgc);
@@ -225,8 +245,9 @@ internal sealed partial class UnitDecision
             _edits.ReplaceNumber(prop, delivered!.Value, quoted: prop.ValueKind == JsonTokenType.String);
         }
 
+        // A row of another organisation's event cannot tell how many of its attributes the requester receives: it tells none.
         var scope = new ItemScope(level, distribution, delivered, hide);
-        Deliver(row, MispShapes.IndexRow, scope);
+        Deliver(row, MispShapes.IndexRow, scope, Requester.IsOwner(_orgc) ? default : Uncounted);
         return new UnitOutcome(true, "index-row", null, null, level, 0, _edits.Count > 0) { Record = RecordKind.IndexRow, OrgcUuid = _orgc, HidesSource = hide, Distribution = delivered };
     }
 
@@ -300,6 +321,11 @@ internal sealed partial class UnitDecision
         }
 
         var hide = SourcePolicy.HidesSource(Requester, _orgc, SourcePolicy.ChathamHouseApplies(eventMarking, _context.Community));
+        if (SelectedBySource(hide))
+        {
+            return Withheld(RecordKind.AttributeRow, "attribute", SelectedBySourceReason, eventUuid, eventLevel) with { AttributesRemoved = 1 };
+        }
+
         var eventDelivered = Requester.IsSyncIdentity && eventDistribution is { } d ? DistributionCap.Deliver(eventLevel, d, inherited: null) : eventDistribution;
         var eventScope = new ItemScope(eventLevel, eventDistribution, eventDelivered, hide);
         if (!Judge(row, shape, eventScope, out var reason))
@@ -386,6 +412,36 @@ internal sealed partial class UnitDecision
         }
 
         return decoded;
+    }
+
+    private const string SelectedBySourceReason = "selected-by-source";
+
+    private static readonly KeySet Uncounted = KeySet.Of(Key.AttributeCount);
+
+    /// <summary>An answer the request chose by source names the source of all it holds: nothing that hides its source may be in it.</summary>
+    private bool SelectedBySource(bool hide) => hide && _context.SelectsBySource;
+
+    /// <summary>The attributes of an event that stay, its objects' included, counted as MISP counts them (deleted ones not).</summary>
+    private int ReleasedAttributes(Node evt)
+    {
+        var count = Kept(List(evt, Key.Attribute));
+        foreach (var obj in List(evt, Key.Object) is { } objects ? objects.Items : [])
+        {
+            count += obj.RemovedMark == _mark ? 0 : Kept(List(obj, Key.Attribute));
+        }
+
+        return count;
+
+        int Kept(Node? attributes)
+        {
+            var kept = 0;
+            foreach (var attribute in attributes is null ? [] : attributes.Items)
+            {
+                kept += attribute.RemovedMark != _mark && !attribute.IsSet(Key.Deleted) ? 1 : 0;
+            }
+
+            return kept;
+        }
     }
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;

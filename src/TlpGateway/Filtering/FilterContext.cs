@@ -23,6 +23,12 @@ internal sealed class FilterContext
     public bool MinimalIndex { get; init; }
 
     /// <summary>
+    /// The request selects or orders by source (an <c>org</c> filter, an index sorted by <c>orgc_id</c>...):
+    /// its answer names the source of all it holds, so what hides its source from the requester is withheld.
+    /// </summary>
+    public bool SelectsBySource { get; init; }
+
+    /// <summary>
     /// What look-ups found about the events that rows and items concern and that events' correlations
     /// name, filled as the filter asks (<see cref="MispResponseFilter.PendingLookups"/>); null where no
     /// look-up is possible (then what needs one is withheld).

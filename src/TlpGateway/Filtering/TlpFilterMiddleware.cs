@@ -52,6 +52,7 @@ internal sealed class TlpFilterMiddleware(
             ExcludeLocalTags = expectation.ClientExcludesLocalTags,
             StripInheritedTags = expectation.StripInheritedTags,
             MinimalIndex = expectation.MinimalIndex,
+            SelectsBySource = expectation.SelectsBySource,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
             MaxCorrelationLookups = options.Value.MaxCorrelationLookups,
             MetadataOnly = expectation.Answer == Endpoints.AnswerKind.Metadata,

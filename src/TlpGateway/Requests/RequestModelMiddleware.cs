@@ -316,6 +316,7 @@ internal sealed class RequestModelMiddleware(
             ClientExcludesLocalTags = excludesLocalTags,
             StripInheritedTags = endpoint.Parameters.HasFlag(EndpointParameters.EventTags) && !PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Attribute, "includeEventTags")),
             MinimalIndex = endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex) && model.AsksMinimalIndex(),
+            SelectsBySource = Provenance.SourceSelection.SelectsBySource(model),
             HeadOnly = model.HeadOnly,
         };
     }

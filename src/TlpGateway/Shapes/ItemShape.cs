@@ -16,6 +16,7 @@ internal enum ItemKind : byte
     Galaxy,
     GalaxyCluster,
     ClusterRelation,
+    TargetingRelation,
     Correlation,
     RelatedAttribute,
     CryptographicKey,

@@ -47,13 +47,19 @@ internal static class MispShapes
     public static readonly ItemShape CryptographicKey = new ItemShape(ItemKind.CryptographicKey, "cryptographic-key")
         .Scalars(Key.Uuid, Key.Type);
 
-    /// <summary>The few event fields MISP writes beside or inside an item (attribute rows, report and object views, correlations).</summary>
+    /// <summary>
+    /// The event fields MISP writes beside or inside an item (attribute rows, report and object views,
+    /// correlations, what a relationship points at: there every column of the event), its source
+    /// hidden as in the event itself.
+    /// </summary>
     public static readonly ItemShape EventStub = new ItemShape(ItemKind.EventStub, "event")
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .Scalars(Key.Id, Key.Uuid, Key.Info, Key.Distribution, Key.Published, Key.Timestamp)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
-        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId, Key.SharingGroupId)
+        .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
+        .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
+        .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
 
     /// <summary>
     /// An attribute row's event: a stub, or with <c>includeContext</c> the event's own fields, tags and
@@ -64,14 +70,22 @@ internal static class MispShapes
         .WithEventFields();
 
     public static readonly ItemShape ObjectStub = new ItemShape(ItemKind.ObjectStub, "object")
-        .Scalars(Key.Id, Key.Uuid, Key.Name, Key.Distribution, Key.SharingGroupId);
+        .Scalars(Key.Id, Key.Uuid, Key.Name, Key.Distribution)
+        .Hidden(Hiding.Zero, Key.SharingGroupId);
 
-    /// <summary>The item a relationship points at, which MISP embeds with its event's source.</summary>
+    /// <summary>
+    /// The item a relationship points at, which MISP embeds with its event's source
+    /// (<c>Relationship::getRelatedElement</c>): under its kind, <c>{"Event": {every column}}</c>,
+    /// <c>{"Attribute": {..., "Event", "Object", "Organisation", "orgc_uuid"}}</c> or
+    /// <c>{"Object": {..., "Event", "Organisation", "orgc_uuid"}}</c>.
+    /// </summary>
     public static readonly ItemShape ForeignItem = new ItemShape(ItemKind.ForeignItem, "related-object")
         .With(Key.Event, Role.Item, ItemKind.EventStub)
-        .With(Key.Object, Role.Item, ItemKind.ObjectStub)
+        .With(Key.Attribute, Role.Item, ItemKind.ForeignItem)
+        .With(Key.Object, Role.Item, ItemKind.ForeignItem)
         .With(Key.Organisation, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .Scalars(Key.Uuid, Key.Id, Key.Value, Key.Type, Key.Category, Key.EventId, Key.Name)
+        .Hidden(Hiding.Zero, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
 
     /// <summary>Notes, opinions and relationships (MISP's analyst data), nested in what they concern or on their own.</summary>
@@ -107,13 +121,14 @@ internal static class MispShapes
     /// A cluster's relation to another (MISP's own galaxies tag theirs <c>estimative-language</c>): its
     /// own tags can make it more restrictive, and a MISP server receives it capped like its cluster.
     /// </summary>
-    public static readonly ItemShape ClusterRelation = new ItemShape(ItemKind.ClusterRelation, "galaxy-cluster-relation") { Judged = true, CapsDistribution = true }
-        .With(Key.Tag, Role.Tags, ItemKind.Tag)
-        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
-        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
-        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
-        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId);
+    public static readonly ItemShape ClusterRelation = Relation(ItemKind.ClusterRelation, "galaxy-cluster-relation");
+
+    /// <summary>
+    /// Another cluster's relation to this one (<c>TargetingClusterRelation</c>): it belongs to that
+    /// cluster, which the answer does not hold. One of MISP's own (<c>default</c>) is public; one an
+    /// organisation made names a cluster the gateway cannot judge, and never leaves.
+    /// </summary>
+    public static readonly ItemShape TargetingRelation = Relation(ItemKind.TargetingRelation, "galaxy-cluster-targeting-relation");
 
     public static readonly ItemShape GalaxyCluster = new ItemShape(ItemKind.GalaxyCluster, "galaxy-cluster") { Rule = RuleKind.Item, CapsDistribution = true }
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
@@ -122,12 +137,12 @@ internal static class MispShapes
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.Galaxy, Role.Item, ItemKind.Galaxy)
         .With(Key.GalaxyClusterRelation, Role.Items, ItemKind.ClusterRelation)
-        .With(Key.TargetingClusterRelation, Role.Items, ItemKind.ClusterRelation)
+        .With(Key.TargetingClusterRelation, Role.Items, ItemKind.TargetingRelation)
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
-        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default, Key.Value, Key.Type, Key.SharingGroupId)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId)
+        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default, Key.Value, Key.Type)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
         .With(Key.Authors, Role.Unread, hiding: Hiding.Remove);
 
@@ -178,7 +193,8 @@ internal static class MispShapes
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
         .With(Key.Event, Role.Item, ItemKind.EventStub)
         .With(Key.CryptographicKey, Role.Items, ItemKind.CryptographicKey, Hiding.Remove)
-        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Distribution, Key.SharingGroupId, Key.EventId);
+        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Distribution, Key.EventId)
+        .Hidden(Hiding.Zero, Key.SharingGroupId);
 
     public static readonly ItemShape EventReport = new ItemShape(ItemKind.EventReport, "event-report") { Judged = true, Rule = RuleKind.Item, CapsDistribution = true }
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
@@ -188,7 +204,8 @@ internal static class MispShapes
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
-        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Content, Key.Distribution, Key.SharingGroupId, Key.EventId);
+        .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Content, Key.Distribution, Key.EventId)
+        .Hidden(Hiding.Zero, Key.SharingGroupId);
 
     public static readonly ItemShape Event = new ItemShape(ItemKind.Event, "event") { Judged = true, Rule = RuleKind.Event, CapsDistribution = true }
         .With(Key.Attribute, Role.Items, ItemKind.Attribute)
@@ -229,6 +246,7 @@ internal static class MispShapes
         ItemKind.Galaxy => Galaxy,
         ItemKind.GalaxyCluster => GalaxyCluster,
         ItemKind.ClusterRelation => ClusterRelation,
+        ItemKind.TargetingRelation => TargetingRelation,
         ItemKind.Correlation => Correlation,
         ItemKind.RelatedAttribute => RelatedAttribute,
         ItemKind.CryptographicKey => CryptographicKey,
@@ -250,8 +268,8 @@ internal static class MispShapes
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
-        .Scalars(Key.Uuid, Key.Id, Key.Info, Key.Distribution, Key.Protected, Key.AttributeCount, Key.Published, Key.Timestamp, Key.SightingTimestamp, Key.SharingGroupId)
-        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId)
+        .Scalars(Key.Uuid, Key.Id, Key.Info, Key.Distribution, Key.Protected, Key.AttributeCount, Key.Published, Key.Timestamp, Key.SightingTimestamp)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
         .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
         .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
@@ -269,7 +287,16 @@ internal static class MispShapes
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
-        .Scalars(Key.Uuid, Key.Id, Key.Type, Key.Category, Key.Value, Key.Distribution, Key.SharingGroupId, Key.EventId, Key.Timestamp);
+        .Scalars(Key.Uuid, Key.Id, Key.Type, Key.Category, Key.Value, Key.Distribution, Key.EventId, Key.Timestamp)
+        .Hidden(Hiding.Zero, Key.SharingGroupId);
+
+    private static ItemShape Relation(ItemKind kind, string name) => new ItemShape(kind, name) { Judged = true, CapsDistribution = true }
+        .With(Key.Tag, Role.Tags, ItemKind.Tag)
+        .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
+        .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
+        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default)
+        .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId);
 
     private static ItemShape Analyst()
     {
@@ -289,8 +316,8 @@ internal static class MispShapes
             .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
             .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
             .With(Key.RelatedObject, Role.Item, ItemKind.ForeignItem)
-            .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.SharingGroupId, Key.ObjectUuid, Key.ObjectType, Key.RelatedObjectUuid, Key.RelatedObjectType)
-            .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId)
+            .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.ObjectUuid, Key.ObjectType, Key.RelatedObjectUuid, Key.RelatedObjectType)
+            .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId)
             .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
             .Hidden(Hiding.Remove, Key.Authors);
     }

@@ -136,6 +136,56 @@ public sealed class EgressFilterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IndexAndView_ClearEventWithRedAttributes_NeitherCountTellsOfTheWithheldOnes()
+    {
+        // Event 4 is ORG_C's TLP:CLEAR event; MISP counts its six attributes, some TLP:RED and TLP:AMBER.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var index = await client.PostAsync("/events/index", new StringContent("{\"eventid\":4}", Encoding.UTF8, "application/json"));
+        using var view = await client.GetAsync("/events/view/4");
+
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+        using var rows = JsonDocument.Parse(await index.Content.ReadAsStringAsync());
+        var row = rows.RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetString() == "4");
+        Assert.False(row.TryGetProperty("attribute_count", out _), "the index row counts attributes the requester does not receive");
+        using var json = JsonDocument.Parse(await view.Content.ReadAsStringAsync());
+        var evt = json.RootElement.GetProperty("Event");
+        var released = evt.GetProperty("Attribute").GetArrayLength() + evt.GetProperty("Object").EnumerateArray().Sum(o => o.GetProperty("Attribute").GetArrayLength());
+        Assert.True(released < 6, "the requester receives fewer attributes than MISP counts");
+        Assert.Equal(released.ToString(System.Globalization.CultureInfo.InvariantCulture), evt.GetProperty("attribute_count").GetString());
+    }
+
+    [Theory]
+    [InlineData("/events/restSearch", "{\"org\":\"ORG_D\"}")]
+    [InlineData("/events/restSearch", "{\"org\":[\"!ORG_C\"]}")]
+    [InlineData("/events/index", "{\"searchorg\":\"4\"}")]
+    [InlineData("/events/index", "{\"sort\":\"orgc_id\",\"direction\":\"desc\"}")]
+    public async Task Search_ChosenOrOrderedBySource_LeavesOutTheEventsWhoseSourceIsHidden(string path, string body)
+    {
+        // Event 9 (2948b31a) is ORG_D's, under CHR: ORG_C receives it with the forwarder as source, but an answer
+        // chosen (or ordered) by organisation would tell whose it is. (Correlations to it say nothing of that.)
+        const string ChrEvent = "2948b31a-";
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var chosen = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var plain = await client.PostAsync(path, new StringContent("{\"published\":1}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+        var listed = Listed(await chosen.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(listed, uuid => uuid.StartsWith(ChrEvent, StringComparison.Ordinal));
+        Assert.Contains(listed, uuid => uuid.StartsWith("1bfc1897-", StringComparison.Ordinal));
+        Assert.Contains(Listed(await plain.Content.ReadAsStringAsync()), uuid => uuid.StartsWith(ChrEvent, StringComparison.Ordinal));
+
+        // The UUIDs of the events an answer lists: restSearch's response[].Event, or the index's rows.
+        static List<string> Listed(string answer)
+        {
+            using var json = JsonDocument.Parse(answer);
+            var rows = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement : json.RootElement.GetProperty("response");
+            return [.. rows.EnumerateArray().Select(r => (r.TryGetProperty("Event", out var e) ? e : r).GetProperty("uuid").GetString()!)];
+        }
+    }
+
+    [Fact]
     public async Task MinimalIndex_SyncServer_ListsOnlyReceivableEventsInMinimalShape()
     {
         using var client = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");

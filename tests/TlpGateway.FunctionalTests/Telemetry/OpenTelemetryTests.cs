@@ -34,21 +34,30 @@ public sealed class OpenTelemetryTests
         (await client.GetAsync("/attributes/restSearch/value:searched-ioc.example/type:domain/json?searchall=searched-in-query")).Dispose();
         (await client.GetAsync("/events/view/searched-positional.example")).Dispose();
         (await client.GetAsync("/events/restSearch/apikey:" + SimulatorKeys.OrgC + "/value:searched-with-key")).Dispose();
+
+        // An ordered parameter is a searched value too, digits (a phone, card or IMEI number) as much as a name.
+        (await client.GetAsync("/attributes/restSearch/json/" + SearchedNumber)).Dispose();
         using (var outsider = servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.9"))
         {
             (await outsider.GetAsync("/events/restSearch/value:searched-refused.example")).Dispose();
+            (await outsider.GetAsync("/events/restSearch/json/" + SearchedNumber)).Dispose();
         }
 
         // Both spans of each request (the gateway's server span, its client span to MISP) name the endpoint.
         await receiver.WaitForAsync("/v1/traces", [Encoding.UTF8.GetBytes("/attributes/restSearch/value:"), Encoding.UTF8.GetBytes("/events/view/")]);
-        var audit = string.Join('\n', await servers.WaitForAuditLinesAsync(1, line => line.Contains("address-not-allowed", StringComparison.Ordinal)));
+        var audit = string.Join('\n', await servers.WaitForAuditLinesAsync(1, line => line.Contains("address-not-allowed", StringComparison.Ordinal) && line.Contains("/events/restSearch/*", StringComparison.Ordinal)));
 
         Assert.True(receiver.Exported("/v1/traces", Encoding.UTF8.GetBytes("/attributes/restSearch/value:*/type:*/*")), "the span names the endpoint and the parameters' names");
         Assert.False(receiver.Exported(null, Encoding.UTF8.GetBytes("searched-")), "a searched value was exported");
         Assert.False(receiver.Exported(null, Encoding.UTF8.GetBytes(SimulatorKeys.OrgC)), "a key was exported");
         Assert.Contains("/events/restSearch/value:*", audit, StringComparison.Ordinal);
         Assert.DoesNotContain("searched-", audit, StringComparison.Ordinal);
+        Assert.False(receiver.Exported(null, Encoding.UTF8.GetBytes(SearchedNumber)), "a searched number was exported");
+        Assert.Contains("/events/restSearch/*/*", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain(SearchedNumber, audit, StringComparison.Ordinal);
     }
+
+    private const string SearchedNumber = "490154203237518";
 
     [Fact]
     public async Task AdmissionAndFilterSpans_TaggedWithMemberAndDecision()

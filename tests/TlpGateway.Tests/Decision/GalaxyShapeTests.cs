@@ -41,6 +41,26 @@ public sealed class GalaxyShapeTests
         Assert.Single(relations["TargetingClusterRelation"]!.AsArray());
     }
 
+    /// <summary>A relation of cluster <paramref name="from"/> to this one, as this cluster's <c>TargetingClusterRelation</c> lists it.</summary>
+    private static string Targeting(string from, bool isDefault) =>
+        Relation(ClusterUuid, "estimative-language:likelihood-probability=\\\"likely\\\"")
+            .Replace($"\"galaxy_cluster_uuid\":\"{ClusterUuid}\"", $"\"galaxy_cluster_uuid\":\"{from}\"", StringComparison.Ordinal)
+            .Replace("\"default\":true", isDefault ? "\"default\":true" : "\"default\":false", StringComparison.Ordinal);
+
+    [Fact]
+    public void TargetingRelation_FromAClusterAnOrganisationMade_Removed()
+    {
+        // A custom cluster (ORG_D's, say, tlp:red) that relates itself to this one: the answer holds neither its marking nor its source.
+        const string Custom = "c4c4c4c4-0000-4000-8000-000000000004", Standard = "c5c5c5c5-0000-4000-8000-000000000005";
+        var cluster = Cluster(targeting: Targeting(Custom, isDefault: false) + "," + Targeting(Standard, isDefault: true));
+
+        var (output, outcomes) = ShapeStrictnessTests.Run(EventWith(cluster), FilterHarness.Requester(maxTlp: TlpLevel.Amber));
+
+        Assert.DoesNotContain(Custom, output, StringComparison.Ordinal);
+        Assert.Contains(Standard, output, StringComparison.Ordinal);
+        Assert.Contains(Assert.Single(outcomes).Removals, r => r is { Kind: "galaxy-cluster-targeting-relation", Reason: "from-unjudged-cluster" });
+    }
+
     [Fact]
     public void ClusterRelation_TaggedRed_RemovedFromWhoMayNotReceiveIt()
     {
@@ -72,6 +92,45 @@ public sealed class GalaxyShapeTests
         Assert.False(cluster.ContainsKey("authors"));
         Assert.Equal(Forwarder, (string?)cluster["Orgc"]!["uuid"]);
         Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A cluster ORG_D made, as it stands in an event of ORG_C's.</summary>
+    private static string OrgDsCluster(bool isDefault = false) =>
+        Cluster(isDefault).Replace(FilterHarness.OrgC, FilterHarness.OrgD, StringComparison.Ordinal).Replace("ORG_C", "ORG_D", StringComparison.Ordinal).Replace("\"orgc_id\":\"3\"", "\"orgc_id\":\"4\"", StringComparison.Ordinal);
+
+    [Fact]
+    public void EventGalaxyCluster_AnotherOrganisationsCustomClusterInAnEventThatShowsItsSource_HiddenAsOnItsOwn()
+    {
+        // ORG_C's TLP:GREEN event shows ORG_C to a member; the cluster ORG_D made, untagged, is under CHR as on its own.
+        var (output, _) = ShapeStrictnessTests.Run(EventWith(OrgDsCluster(), """[{"name":"tlp:green"}]"""), FilterHarness.Requester(FilterHarness.OrgB, orgId: "2"));
+
+        var evt = JsonNode.Parse(output)!["Event"]!;
+        Assert.Equal(FilterHarness.OrgC, (string?)evt["Orgc"]!["uuid"]);
+        var cluster = evt["Galaxy"]![0]!["GalaxyCluster"]![0]!.AsObject();
+        Assert.Equal(Forwarder, (string?)cluster["Orgc"]!["uuid"]);
+        Assert.Equal(Forwarder, (string?)cluster["Org"]!["uuid"]);
+        Assert.Equal("0", (string?)cluster["orgc_id"]);
+        Assert.False(cluster.ContainsKey("authors"));
+        Assert.DoesNotContain(FilterHarness.OrgD, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORG_D", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EventGalaxyCluster_TheRequestersOwnCustomClusterInAnotherOrganisationsEvent_KeepsItsSource()
+    {
+        var (output, _) = ShapeStrictnessTests.Run(EventWith(OrgDsCluster(), """[{"name":"tlp:green"}]"""), FilterHarness.Requester(FilterHarness.OrgD));
+
+        var cluster = JsonNode.Parse(output)!["Event"]!["Galaxy"]![0]!["GalaxyCluster"]![0]!;
+        Assert.Equal(FilterHarness.OrgD, (string?)cluster["Orgc"]!["uuid"]);
+    }
+
+    [Fact]
+    public void EventGalaxyCluster_DefaultClusterInAnEventThatShowsItsSource_KeepsItsSource()
+    {
+        var (output, _) = ShapeStrictnessTests.Run(EventWith(OrgDsCluster(isDefault: true), """[{"name":"tlp:green"}]"""), FilterHarness.Requester(FilterHarness.OrgB, orgId: "2"));
+
+        var cluster = JsonNode.Parse(output)!["Event"]!["Galaxy"]![0]!["GalaxyCluster"]![0]!;
+        Assert.Equal(FilterHarness.OrgD, (string?)cluster["Orgc"]!["uuid"]);
     }
 
     [Fact]

@@ -171,6 +171,68 @@ public sealed class ItemRecordTests
         Assert.DoesNotContain(FilterHarness.OrgC, output, StringComparison.Ordinal);
     }
 
+    private const string RelatedEventUuid = "eeeeeeee-0000-4000-8000-000000000009";
+
+    /// <summary>A relationship on its own, as MISP's view writes it: what it points at embedded, there an event with every column of its own.</summary>
+    private const string RelationshipToAnEvent = $$$$$$"""{"Relationship":{"id":"1","uuid":"0c0c0c0c-0000-4000-8000-000000000001","object_type":"Event","object_uuid":"{{{{{{EventUuid}}}}}}","related_object_type":"Event","related_object_uuid":"{{{{{{RelatedEventUuid}}}}}}","relationship_type":"related-to","distribution":"5","orgc_uuid":"{{{{{{FilterHarness.OrgC}}}}}}","related_object":{"Event":{"id":"9","orgc_id":"4","org_id":"4","user_id":"7","uuid":"{{{{{{RelatedEventUuid}}}}}}","info":"x","extends_uuid":"ffffffff-0000-4000-8000-000000000001","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{{{{FilterHarness.OrgD}}}}}}"}}}}}""";
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void Relationship_EitherEventHidesItsSource_WhatItPointsAtShowsTheForwarder(bool relationshipsEventHides, bool relatedEventHides)
+    {
+        var (output, _, withheld, asked) = Run(RelationshipToAnEvent, reference => reference == EventUuid
+            ? Receivable(hides: relationshipsEventHides)
+            : new EventAccess(true, FilterHarness.OrgD, "9", relatedEventHides, []) { EventUuid = RelatedEventUuid, Tlp = TlpLevel.Clear });
+
+        Assert.Equal([EventUuid, RelatedEventUuid], asked);
+        Assert.False(withheld);
+        var related = JsonNode.Parse(output)!["Relationship"]!["related_object"]!["Event"]!;
+        Assert.Equal(RelatedEventUuid, (string?)related["uuid"]);
+        Assert.Equal("0", (string?)related["orgc_id"]);
+        Assert.Equal("0", (string?)related["org_id"]);
+        Assert.Equal("0", (string?)related["user_id"]);
+        Assert.Null(related["extends_uuid"]);
+        Assert.Equal(Forwarder, (string?)related["Orgc"]!["uuid"]);
+        Assert.DoesNotContain("ORG_D", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgD, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Relationship_ToAnAttributeOfAnEventHidingItsSource_MispsWrappedAttributeShowsTheForwarder()
+    {
+        // Relationship::getRelatedElement: the attribute under its kind, with its event's columns and source beside it.
+        const string Related = "33333333-0000-4000-8000-000000000009";
+        var json = $$$$$$"""{"Relationship":{"id":"2","uuid":"0c0c0c0c-0000-4000-8000-000000000002","object_type":"Event","object_uuid":"{{{{{{EventUuid}}}}}}","related_object_type":"Attribute","related_object_uuid":"{{{{{{Related}}}}}}","relationship_type":"related-to","distribution":"5","related_object":{"Attribute":{"id":"91","uuid":"{{{{{{Related}}}}}}","event_id":"9","object_id":"0","type":"ip-dst","category":"Network activity","value":"203.0.113.91","distribution":"5","sharing_group_id":"0","Event":{"id":"9","orgc_id":"4","org_id":"4","user_id":"7","uuid":"{{{{{{RelatedEventUuid}}}}}}","info":"x","sharing_group_id":"2"},"Object":{"id":null,"uuid":null,"name":null},"Organisation":{"id":"4","name":"ORG_D","uuid":"{{{{{{FilterHarness.OrgD}}}}}}"},"orgc_uuid":"{{{{{{FilterHarness.OrgD}}}}}}"}}}}""";
+
+        var (output, _, withheld, asked) = Run(json, reference => reference == EventUuid
+            ? Receivable()
+            : new EventAccess(true, FilterHarness.OrgD, "9", true, []) { EventUuid = RelatedEventUuid, Tlp = TlpLevel.Clear });
+
+        Assert.Equal([EventUuid, "attribute/" + Related], asked);
+        Assert.False(withheld);
+        var attribute = JsonNode.Parse(output)!["Relationship"]!["related_object"]!["Attribute"]!;
+        Assert.Equal("203.0.113.91", (string?)attribute["value"]);
+        Assert.Equal(Forwarder, (string?)attribute["orgc_uuid"]);
+        Assert.Equal(Forwarder, (string?)attribute["Organisation"]!["uuid"]);
+        Assert.Equal("0", (string?)attribute["Event"]!["orgc_id"]);
+        Assert.Equal("0", (string?)attribute["Event"]!["sharing_group_id"]);
+        Assert.DoesNotContain("ORG_D", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgD, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Relationship_NeitherEventHidesItsSource_WhatItPointsAtKeepsItsSource()
+    {
+        var (output, _, _, _) = Run(RelationshipToAnEvent, reference => reference == EventUuid
+            ? Receivable()
+            : new EventAccess(true, FilterHarness.OrgD, "9", false, []) { EventUuid = RelatedEventUuid, Tlp = TlpLevel.Clear });
+
+        var related = JsonNode.Parse(output)!["Relationship"]!["related_object"]!["Event"]!;
+        Assert.Equal("4", (string?)related["orgc_id"]);
+        Assert.Equal(FilterHarness.OrgD, (string?)related["Orgc"]!["uuid"]);
+    }
+
     [Fact]
     public void AnalystDataMinimalIndex_OnlyUuidsTheRequesterMayReceive()
     {

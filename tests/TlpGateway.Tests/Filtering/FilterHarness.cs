@@ -54,8 +54,9 @@ internal static class FilterHarness
         IsSyncIdentity = requester.IsSyncIdentity,
     };
 
-    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25) => new()
+    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25, bool selectsBySource = false) => new()
     {
+        SelectsBySource = selectsBySource,
         KnownEvents = lookups ? new(StringComparer.OrdinalIgnoreCase) : null,
         MaxCorrelationLookups = maxCorrelationLookups,
         Requester = requester,

@@ -12,6 +12,45 @@ public sealed class ProvenanceTests
     private static readonly CommunitySettings GreenByDefault = FilterHarness.Community with { DefaultTlp = TlpLevel.Green };
 
     [Theory]
+    [InlineData("tlp:ex:chr", true)]
+    [InlineData("tlp:green", false)]
+    public void Relationship_BetweenTwoAttributesOfTheEvent_WhatItPointsAtNamesTheSourceShown(string tag, bool hidden)
+    {
+        // MISP 2.5 embeds what a relationship points at under its kind, with that item's event and source.
+        const string First = "33333333-0000-4000-8000-00000000aaa1", Second = "33333333-0000-4000-8000-00000000aaa2";
+        var related = $$$"""{"Attribute":{"id":"2","uuid":"{{{Second}}}","event_id":"4","type":"ip-dst","value":"198.51.100.2","Event":{"id":"4","orgc_id":"3","org_id":"3","uuid":"eeeeeeee-0000-4000-8000-000000000004","info":"x"},"Object":{"id":null},"Organisation":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},"orgc_uuid":"{{{FilterHarness.OrgC}}}"}}""";
+        var relationship = $$$""","Relationship":[{"uuid":"0c0c0c0c-0000-4000-8000-000000000003","object_type":"Attribute","object_uuid":"{{{First}}}","related_object_type":"Attribute","related_object_uuid":"{{{Second}}}","relationship_type":"related-to","distribution":"5","related_object":{{{related}}}}]""";
+        var json = Decision.ShapeStrictnessTests.Event($$""","Attribute":[{{Decision.ShapeStrictnessTests.Attribute(First, extra: relationship)}},{{Decision.ShapeStrictnessTests.Attribute(Second)}}]""", $$"""[{"name":"{{tag}}"}]""");
+
+        var (output, outcomes, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD)));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var pointedAt = JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["Relationship"]![0]!["related_object"]!["Attribute"]!;
+        Assert.Equal("198.51.100.2", (string?)pointedAt["value"]);
+        Assert.Equal(hidden ? FilterHarness.Community.Forwarder.Uuid : FilterHarness.OrgC, (string?)pointedAt["Organisation"]!["uuid"]);
+        Assert.Equal(hidden ? FilterHarness.Community.Forwarder.Uuid : FilterHarness.OrgC, (string?)pointedAt["orgc_uuid"]);
+        Assert.Equal(hidden ? "0" : "3", (string?)pointedAt["Event"]!["orgc_id"]);
+    }
+
+    [Fact]
+    public void HiddenSource_EventInASharingGroup_TheGroupAndItsLocalIdGo()
+    {
+        // The group's local id is the same for every event shared in it, and names it as its block does.
+        var input = FilterHarness.Capture("events_view_sg__syncB.json");
+        var community = FilterHarness.Community with { ChathamHouse = ChathamHouseMode.Always };
+
+        var (output, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD), community: community));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var evt = JsonNode.Parse(output)!["Event"]!.AsObject();
+        Assert.Equal("4", (string?)evt["distribution"]);
+        Assert.Equal("0", (string?)evt["sharing_group_id"]);
+        Assert.False(evt.ContainsKey("SharingGroup"));
+        Assert.DoesNotContain("541946d3-ccce-4277-b174-71503609447e", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+        Assert.All(Walk(evt).Where(p => p.Key == "sharing_group_id"), p => Assert.Equal("0", (string?)p.Value));
+    }
+
+    [Theory]
     [InlineData("pymisp_galaxy_1.json")]
     [InlineData("pymisp_sighting_1.json")]
     [InlineData("pymisp_sighting_2.json")]
