@@ -53,6 +53,11 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             await Task.Delay(state.Faults.ResponseDelay, context.RequestAborted);
         }
 
+        foreach (var (name, value) in state.Faults.ExtraHeaders?.Invoke(recorded) ?? [])
+        {
+            Response.Headers.Append(name, value);
+        }
+
         if (state.Faults.Override?.Invoke(recorded) is { } raw)
         {
             await WriteRawAsync(raw);
