@@ -88,6 +88,24 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
         await AssertStillServesAsync();
     }
 
+    [Theory]
+    [InlineData("/events/restSearch", """{"response":[],"sql_dump":{"log":[{"query":"SELECT `Event`.`id` FROM `events` WHERE `Event`.`uuid` = 'RED'","affected":1}]}}""")]
+    [InlineData("/events/restSearch", """{"response":[],"count":1,"first":"RED"}""")]
+    [InlineData("/events/restSearch", """{"response":["RED"]}""")]
+    [InlineData("/events/restSearch", """{"response":[],"response":["RED"]}""")]
+    [InlineData("/events/index", """["RED"]""")]
+    [InlineData("/events/index", """[["RED"]]""")]
+    public async Task EnvelopeHoldingWhatIsNoRecord_NoLeak502(string path, string answer)
+    {
+        // MISP in debug mode appends its SQL log beside "response" (RestResponseComponent, named sql:1).
+        Serve(new RawResponse(200, "application/json; charset=UTF-8", Encoding.UTF8.GetBytes(answer.Replace("RED", RedUuid, StringComparison.Ordinal))));
+
+        var (status, body, _) = await FetchAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        AssertNoSecret(body);
+    }
+
     [Fact]
     public async Task DuplicateTagKey_HarmlessFirst_EventNeverReleased()
     {

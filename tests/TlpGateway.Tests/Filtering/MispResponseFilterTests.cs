@@ -151,6 +151,17 @@ public sealed class MispResponseFilterTests
     [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001"}}]} trailing""", "after the end")]
     [InlineData("""{"response":[]} {"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:red"}]}}""", "after the end")]
     [InlineData("", "empty")]
+    [InlineData("""{"response":[],"sql_dump":{"log":[{"query":"SELECT * WHERE uuid = '9a5a8fbf-71a6-47b5-b84b-52e55399c2d2'"}]}}""", "beside")]
+    [InlineData("""{"response":[],"count":12}""", "beside")]
+    [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}]}}],"response":[]}""", "second")]
+    [InlineData("""{"response":{"Attribute":[]},"response":[]}""", "second")]
+    [InlineData("""{"response":{"Attribute":[],"Attribute":[]}}""", "second")]
+    [InlineData("""["9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"]""", "not a record")]
+    [InlineData("""[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}]}},12]""", "not a record")]
+    [InlineData("""[null]""", "not a record")]
+    [InlineData("""[["9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"]]""", "not a record")]
+    [InlineData("""{"response":["9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"]}""", "not a record")]
+    [InlineData("""{"response":{"0":"9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"}}""", "not a record")]
     public void Filter_InputItCannotJudge_ThrowsAndWritesNothingOfTheEvent(string json, string reason)
     {
         var context = FilterHarness.Context(FilterHarness.Requester());
@@ -390,6 +401,21 @@ public sealed class MispResponseFilterTests
             filter.Complete(output);
         });
         Assert.DoesNotContain("11111111", Encoding.UTF8.GetString(output.WrittenSpan), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""["4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa","93609343-d094-4903-bb82-4fba52a1838f"]""")]
+    [InlineData("""[]""")]
+    [InlineData("""{"success":true,"message":"Proposal(s) added","counter":1}""")]
+    public void Filter_MetadataAnswerOfUuidsOrScalars_PassesByteForByte(string json)
+    {
+        // A pushing MISP server's negotiation: which of its UUIDs the hub lacks.
+        var context = new FilterContext { Requester = FilterHarness.Requester(sync: true), Community = FilterHarness.Community, MetadataOnly = true };
+        var input = Encoding.UTF8.GetBytes(json);
+
+        var (output, _, _) = FilterHarness.Run(input, context, chunk: 7);
+
+        Assert.Equal(input, output);
     }
 
     [Fact]
