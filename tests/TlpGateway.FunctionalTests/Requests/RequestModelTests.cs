@@ -452,6 +452,23 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.Null(Received("/events/"));
     }
 
+    [Theory]
+    [InlineData("GET", "/events/view/8/sql:2", null)]
+    [InlineData("GET", "/events/view/4/sql[]:1", null)]
+    [InlineData("POST", "/events/restSearch/sql:1", """{"returnFormat":"json"}""")]
+    [InlineData("GET", "/events/index/SQL:1", null)]
+    [InlineData("GET", "/servers/getVersion/sql:1", null)]
+    public async Task DebugSqlLog_AskedInThePath_Refused403NothingForwarded(string method, string path, string? body)
+    {
+        // RestResponseComponent appends (sql:1) or answers instead (sql:2) MISP's SQL log in debug mode: the queries of the unfiltered answer.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain(_servers.Simulator.Requests, r => !r.PathAndQuery.StartsWith("/users/view/me", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task View_PostedOptionsAsPyMispSendsThem_ForwardedAsTheJsonRead()
     {

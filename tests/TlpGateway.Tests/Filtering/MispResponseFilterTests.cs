@@ -162,6 +162,8 @@ public sealed class MispResponseFilterTests
     [InlineData("""[["9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"]]""", "not a record")]
     [InlineData("""{"response":["9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"]}""", "not a record")]
     [InlineData("""{"response":{"0":"9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"}}""", "not a record")]
+    [InlineData("""{"sql_dump":{"log":[{"query":"SELECT * WHERE uuid = '9a5a8fbf-71a6-47b5-b84b-52e55399c2d2'","affected":1}]}}""", "unknown shape")]
+    [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}]},"sql_dump":{"log":[{"query":"SELECT 9a5a8fbf"}]}}""", "MISP data")]
     public void Filter_InputItCannotJudge_ThrowsAndWritesNothingOfTheEvent(string json, string reason)
     {
         var context = FilterHarness.Context(FilterHarness.Requester());
