@@ -157,8 +157,10 @@ internal sealed partial class UnitDecision
         // :: Step 6 — delivery.
         Deliver(evt, MispShapes.Event, scope);
         DeliverRecordBlocks(unit, evt, scope);
-        if (_removals.Attributes > 0 && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex && evt.IntAt(countIndex) is { } count)
+        if (_removals.Attributes > 0 && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex)
         {
+            // MISP's count, left as it is, would tell how many attributes were removed.
+            var count = evt.IntAt(countIndex) ?? throw new FilterException("attribute_count is not a count the filter can recompute");
             _edits.ReplaceNumber(evt.Props[countIndex], Math.Max(0, count - _removals.Attributes), quoted: evt.Props[countIndex].ValueKind == JsonTokenType.String);
         }
 

@@ -210,6 +210,36 @@ public sealed class MispResponseFilterTests
     }
 
     [Theory]
+    [InlineData("\"2\"", "\"1\"")]
+    [InlineData("2", "1")]
+    [InlineData("\"\\u0032\"", "\"1\"")]
+    [InlineData("\"2.0\"", null)]
+    [InlineData("2.0", null)]
+    [InlineData("2e0", null)]
+    [InlineData("\" 2\"", null)]
+    [InlineData("\"2 \"", null)]
+    [InlineData("-2", null)]
+    [InlineData("null", null)]
+    [InlineData("\"two\"", null)]
+    public void Filter_AttributeCountOfAnEventWithRemovals_RecomputedOrTheAnswerEnds(string count, string? recomputed)
+    {
+        // MISP's count would tell how many attributes were removed: one the filter cannot read cannot be recomputed.
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","attribute_count":{{{count}}},"Attribute":[{"uuid":"11111111-0000-4000-8000-000000000002","value":"192.0.2.1"},{"uuid":"11111111-0000-4000-8000-000000000003","value":"192.0.2.2","Tag":[{"name":"tlp:red"}]}],"Tag":[{"name":"tlp:clear"}]}}""");
+        var context = FilterHarness.Context(FilterHarness.Requester());
+
+        if (recomputed is not null)
+        {
+            var (output, _, _) = FilterHarness.Run(input, context);
+            Assert.Contains("\"attribute_count\":" + recomputed + ",", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+        }
+        else
+        {
+            var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(input, context));
+            Assert.Contains("attribute_count", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData(70_000, 0)]
     [InlineData(10, 70_000)]
     public void Filter_NameFartherThan64KBBeforeItsValue_EndsTheAnswer(int nameLength, int spaces)
