@@ -36,6 +36,8 @@ namespace TlpGateway.Decision;
 /// </remarks>
 internal sealed partial class UnitDecision
 {
+    private static readonly KeySet CountKey = KeySet.Of(Key.AttributeCount);
+
     private static readonly string[] TlpReasons = [.. Enum.GetValues<TlpLevel>().Select(level => "tlp-" + TlpMarking.Name(level))];
 
     private readonly FilterContext _context;
@@ -156,6 +158,12 @@ internal sealed partial class UnitDecision
 
         // :: Step 6 — delivery.
         Deliver(evt, MispShapes.Event, scope);
+        if (evt.IndexOf(Key.Attribute) < 0 && evt.IndexOf(Key.Object) < 0)
+        {
+            // A metadata search's event: its attributes are not in the answer.
+            HideUncheckedCount(evt);
+        }
+
         DeliverRecordBlocks(unit, evt, scope);
         if (_removals.Attributes > 0 && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex)
         {
@@ -229,6 +237,7 @@ internal sealed partial class UnitDecision
 
         var scope = new ItemScope(level, distribution, delivered, hide);
         Deliver(row, MispShapes.IndexRow, scope);
+        HideUncheckedCount(row);
         return new UnitOutcome(true, "index-row", null, null, level, 0, _edits.Count > 0) { Record = RecordKind.IndexRow, OrgcUuid = _orgc, HidesSource = hide, Distribution = delivered };
     }
 
@@ -310,6 +319,11 @@ internal sealed partial class UnitDecision
         }
 
         Deliver(row, shape, row.Scope);
+        if (stub is { IsObject: true })
+        {
+            HideUncheckedCount(stub);
+        }
+
         if (_context.StripInheritedTags)
         {
             var stripped = 0;
@@ -394,6 +408,19 @@ internal sealed partial class UnitDecision
 
     /// <summary>What an item's own tags say, for an item that inherits its event's level: an unknown value counts as amber, nothing as the lowest.</summary>
     private static TlpLevel OwnLevel(TlpMarking own) => own.HasLevel || own.Unknown ? own.Effective(TlpLevel.Clear) : TlpLevel.Clear;
+
+    /// <summary>
+    /// An event's <c>attribute_count</c> where its attributes are not in the answer (an index row, a
+    /// metadata search's event, an attribute row's event): MISP's count, of attributes the requester
+    /// may not all receive, would tell how many it does not. Only the event's source is told (and a 0).
+    /// </summary>
+    private void HideUncheckedCount(Node evt)
+    {
+        if (!Requester.IsOwner(_orgc) && evt.IndexOf(Key.AttributeCount) is >= 0 and var i && evt.IntAt(i) is not 0)
+        {
+            _edits.RemoveProps(evt, CountKey);
+        }
+    }
 
     private UnitOutcome Withheld(RecordKind record, string kind, string reason, string? eventUuid, TlpLevel? tlp) =>
         new(false, kind, reason, eventUuid, tlp, 0, false) { Record = record, OrgcUuid = _orgc };

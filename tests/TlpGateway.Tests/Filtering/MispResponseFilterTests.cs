@@ -404,6 +404,42 @@ public sealed class MispResponseFilterTests
         Assert.All(outcomes.Where(o => !o.Released), o => Assert.DoesNotContain(o.EventUuid!, Encoding.UTF8.GetString(output), StringComparison.Ordinal));
     }
 
+    public static TheoryData<string, string> AnswersCountingAttributesTheyDoNotHold() => new()
+    {
+        // An index row, and an event of a metadata search: MISP counts attributes the answer does not hold.
+        { "index row", """[{"id":"4","uuid":"11111111-0000-4000-8000-000000000001","info":"x","attribute_count":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"ORGC"},"EventTag":[{"Tag":{"name":"tlp:clear"}}]}]""" },
+        { "metadata event", """{"response":[{"Event":{"id":"4","uuid":"11111111-0000-4000-8000-000000000001","info":"x","attribute_count":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"ORGC"},"Tag":[{"name":"tlp:clear"}]}}]}""" },
+        { "attribute row's event", """{"response":{"Attribute":[{"id":"9","event_id":"4","uuid":"11111111-0000-4000-8000-000000000002","value":"192.0.2.1","Event":{"id":"4","orgc_id":"3","uuid":"11111111-0000-4000-8000-000000000001","info":"x","attribute_count":"3","Tag":[{"name":"tlp:clear"}]},"Tag":[{"name":"tlp:clear","inherited":1}]}]}}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AnswersCountingAttributesTheyDoNotHold))]
+    public void Filter_AttributeCountOfAttributesNotInTheAnswer_ToldOnlyToTheSource(string what, string json)
+    {
+        // A TLP:RED attribute among the three is one the requester may not receive: MISP's count would tell it exists.
+        var input = Encoding.UTF8.GetBytes(json.Replace("ORGC", FilterHarness.OrgC, StringComparison.Ordinal));
+        var other = FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Amber, orgId: "4");
+        var source = FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3");
+
+        var (toOther, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(other), chunk: 9);
+        var (toSource, _, _) = FilterHarness.Run(input, FilterHarness.Context(source), chunk: 9);
+
+        Assert.True(outcomes.All(o => o.Released), what);
+        Assert.DoesNotContain("attribute_count", Encoding.UTF8.GetString(toOther), StringComparison.Ordinal);
+        Assert.NotNull(JsonNode.Parse(toOther));
+        Assert.Contains("\"attribute_count\":\"3\"", Encoding.UTF8.GetString(toSource), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_AttributeCountZeroInAnIndexRow_Kept()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""[{"id":"4","uuid":"11111111-0000-4000-8000-000000000001","info":"x","attribute_count":"0","Orgc":{"uuid":"{{{FilterHarness.OrgC}}}"},"EventTag":[{"Tag":{"name":"tlp:clear"}}]}]""");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.Contains("\"attribute_count\":\"0\"", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Filter_ProposalsAndSightingsWithoutEventTags_Withheld()
     {
