@@ -32,7 +32,7 @@ internal static class SimulatorViews
             ("objects", "view") => ObjectView(state, misp.Argument(0)),
             ("event_reports", "view") => ReportView(state, misp.Argument(0)),
             ("shadow_attributes", "view") => ProposalView(state, misp.Argument(0)),
-            ("galaxy_clusters", "view") => Clusters(state).FirstOrDefault(c => Matches(c["GalaxyCluster"], misp.Argument(0)))?.DeepClone(),
+            ("galaxy_clusters", "view") => ClusterView(state, misp.Argument(0)),
             ("analyst_data", "view") => AnalystData(state).FirstOrDefault(n => Matches(n["Note"], misp.Argument(misp.Argument(0) is "all" or "Note" ? 1 : 0)))?.DeepClone(),
             ("analyst_data", "index") => new JsonArray([.. AnalystData(state).Select(n => n.DeepClone())]),
             ("attributes", "describetypes") => DescribeTypes(),
@@ -180,6 +180,19 @@ internal static class SimulatorViews
         }
 
         return null;
+    }
+
+    /// <summary>The view adds how many events MISP shows the user with the cluster's tag (every stored one here), and the tag's id.</summary>
+    private static JsonNode? ClusterView(SimulatorState state, string? id)
+    {
+        if (Clusters(state).FirstOrDefault(c => Matches(c["GalaxyCluster"], id)) is not { } view)
+        {
+            return null;
+        }
+
+        view["GalaxyCluster"]!["tag_count"] = state.Events.Count;
+        view["GalaxyCluster"]!["tag_id"] = "41";
+        return view;
     }
 
     private static IEnumerable<JsonObject> Clusters(SimulatorState state)
