@@ -20,8 +20,8 @@ namespace TlpGateway.Filtering;
 /// <remarks>
 /// An answer MISP sent compressed (a MISP behind a compressing proxy) is decoded as it streams and
 /// filtered like any other. A redirect is answered with MISP's status and an error the client can
-/// read, never with MISP's <c>Location</c>; an error answer MISP sent without a body, or with one
-/// the gateway cannot read, keeps MISP's status.
+/// read, its <c>Location</c> kept only as a path the gateway serves; an error answer MISP sent without
+/// a body, or with one the gateway cannot read, keeps MISP's status.
 /// </remarks>
 internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBodyFeature
 {
