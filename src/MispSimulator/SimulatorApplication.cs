@@ -141,7 +141,8 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             default:
                 if (SimulatorViews.TryAnswer(state, misp, out var status, out var view))
                 {
-                    await WriteJsonAsync(view!, compact, status);
+                    // A missing item is MISP's exception, rendered as every CakePHP error is.
+                    await (status >= 400 ? WriteErrorAsync(status, (string)view!["message"]!) : WriteJsonAsync(view!, compact, status));
                     break;
                 }
 

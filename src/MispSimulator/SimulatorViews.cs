@@ -100,10 +100,21 @@ internal static class SimulatorViews
             "event_reports" => (404, "Invalid report"),
             "shadow_attributes" => (404, "Invalid proposal."),
             "galaxy_clusters" => (404, "Invalid galaxy cluster"),
-            _ => (404, "Invalid analyst data"),
+            _ => MissingAnalystData(misp),
         };
         return (status, new JsonObject { ["name"] = message, ["message"] = message, ["url"] = "/" + misp.Controller + "/" + misp.Action });
     }
+
+    /// <summary>
+    /// AnalystDataController::view: across all types by UUID, "Invalid UUID" (getAnalystDataTypeFromUUID);
+    /// of one type, "Invalid Note." (CRUDComponent names the model); any other type is refused first.
+    /// </summary>
+    private static (int, string) MissingAnalystData(MispRequest misp) => misp.Argument(0) switch
+    {
+        "all" when Guid.TryParse(misp.Argument(1), out _) => (404, "Invalid UUID"),
+        "Note" or "Opinion" or "Relationship" => (404, $"Invalid {misp.Argument(0)}."),
+        _ => (405, "Invalid type."),
+    };
 
     private static bool Matches(JsonNode? item, string? id) =>
         id is not null && ((string?)item?["id"] == id || string.Equals((string?)item?["uuid"], id, StringComparison.OrdinalIgnoreCase));

@@ -436,12 +436,12 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
             return;
         }
 
-        var (status, message) = MissingAnswer(kind);
+        var (status, message) = MissingAnswer(kind, _context.Features.Get<Requests.MispRequest>()?.Route.Passed);
         await AnswerAsync(status, message, message);
     }
 
-    /// <summary>What MISP answers for a record of this kind that does not exist (its controllers' exceptions).</summary>
-    private static (int Status, string Message) MissingAnswer(RecordKind kind) => kind switch
+    /// <summary>What MISP answers for a record of this kind that does not exist (its controllers' exceptions), at the route asked.</summary>
+    private static (int Status, string Message) MissingAnswer(RecordKind kind, IReadOnlyList<string>? passed) => kind switch
     {
         RecordKind.Attribute => (StatusCodes.Status405MethodNotAllowed, "Invalid attribute"),
         RecordKind.Object => (StatusCodes.Status404NotFound, "Invalid object."),
@@ -449,7 +449,9 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         RecordKind.Proposal => (StatusCodes.Status404NotFound, "Invalid proposal."),
         RecordKind.Sighting => (StatusCodes.Status404NotFound, "Invalid sighting."),
         RecordKind.GalaxyCluster => (StatusCodes.Status404NotFound, "Invalid galaxy cluster"),
-        RecordKind.AnalystData => (StatusCodes.Status404NotFound, "Invalid analyst data"),
+        // AnalystDataController::view names the type asked for (CRUDComponent: "Invalid Note."); asked across
+        // all types, it finds none by the UUID (getAnalystDataTypeFromUUID: "Invalid UUID").
+        RecordKind.AnalystData => (StatusCodes.Status404NotFound, passed is [var type, ..] && type is "Note" or "Opinion" or "Relationship" ? $"Invalid {type}." : "Invalid UUID"),
         _ => (StatusCodes.Status404NotFound, "Invalid event"),
     };
 
