@@ -482,7 +482,9 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             Response.Headers.Remove("Set-Cookie");
         }
 
-        var url = (Request.Path.Value ?? "/").Replace("/", "\\/", StringComparison.Ordinal);
+        // CakeRequest::here(): the path, and the query it was asked with (through h(), as ExceptionRenderer writes it).
+        var here = (Request.Path.Value ?? "/") + (Request.QueryString.HasValue ? System.Net.WebUtility.HtmlEncode(Request.QueryString.Value) : string.Empty);
+        var url = here.Replace("/", "\\/", StringComparison.Ordinal);
         var escaped = System.Text.Json.JsonEncodedText.Encode(message, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
         var bytes = Encoding.UTF8.GetBytes($"{{\"name\":\"{escaped}\",\"message\":\"{escaped}\",\"url\":\"{url}\"}}");
         Response.StatusCode = status;

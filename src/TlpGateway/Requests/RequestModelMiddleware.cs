@@ -211,7 +211,10 @@ internal sealed class RequestModelMiddleware(
             request.Headers.Remove(name);
         }
 
-        request.QueryString = CanonicalRequest.Query(model);
+        // MISP's REST reads nothing of the query but for ShadowAttributesController's ?uuid=, which replaces the
+        // proposal in the path the gateway judged; and CakeRequest::here() writes it into the url of MISP's error
+        // bodies, where a withheld item's answer, written by the gateway, would lack it. Nothing unread is forwarded.
+        request.QueryString = QueryString.Empty;
         request.Headers.Accept = "application/json";
         if (model.Body.Root is { } root && (endpoint.Write is null or { Effect: WriteEffect.None, Content: WriteContent.None } || model.Body.Form == BodyForm.Form))
         {

@@ -154,6 +154,27 @@ public sealed class ItemViewTests : IAsyncLifetime
         Assert.Equal(HeaderSet(missing), HeaderSet(withheld));
     }
 
+    [Theory]
+    [InlineData("/events/view/", "8")]
+    [InlineData("/event_reports/view/", "1")]
+    [InlineData("/analyst_data/view/Note/", "NoteOnRedEvent")]
+    public async Task ViewWithheld_AskedWithAQuery_SameAnswerAsAMissingOne(string view, string item)
+    {
+        // CakeRequest::here(), the url of MISP's error bodies, carries the query MISP received: the gateway's answer for a withheld one must too.
+        const string Query = "?probe=1&other=x";
+        var id = item == "NoteOnRedEvent" ? SimulatorViews.NoteOnRedEvent : item;
+        var unknown = Guid.TryParse(id, out _) ? "a0a0a0a0-0000-4000-8000-00000000ffff" : "999999";
+        using var client = OrgD();
+
+        using var withheld = await client.GetAsync(view + id + Query);
+        using var missing = await client.GetAsync(view + unknown + Query);
+
+        Assert.Equal(HttpStatusCode.NotFound, withheld.StatusCode);
+        Assert.Equal(
+            (await missing.Content.ReadAsStringAsync()).Replace(unknown, id, StringComparison.Ordinal),
+            await withheld.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task MispRedirect_AnsweredWithItsStatusAndNoLocation()
     {

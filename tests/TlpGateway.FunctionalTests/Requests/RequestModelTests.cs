@@ -138,6 +138,21 @@ public sealed class RequestModelTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/events/view/4?other=2")]
+    [InlineData("/shadow_attributes/view/1?uuid=5e1f0a55-0000-4000-8000-00000000000d")]
+    [InlineData("/events/index?page=2&limit=5")]
+    public async Task Query_TheGatewayDoesNotRead_NeverReachesMisp(string path)
+    {
+        // ShadowAttributesController::beforeFilter takes ?uuid= for the proposal it acts on, in place of the one in the path the gateway judged.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync(path);
+
+        var forwarded = Assert.Single(_servers.Simulator.Requests, r => r.PathAndQuery.StartsWith(path.Split('?')[0], StringComparison.Ordinal));
+        Assert.DoesNotContain('?', forwarded.PathAndQuery);
+    }
+
+    [Theory]
     [InlineData("/events/view/4/excludeLocalTags%3A1")]
     [InlineData("/events/view/4/EXCLUDELOCALTAGS:1")]
     [InlineData("/events/view/4?excludeLocalTags=1")]
