@@ -482,8 +482,10 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             Response.Headers.Remove("Set-Cookie");
         }
 
-        // CakeRequest::here(): the path, and the query it was asked with (through h(), as ExceptionRenderer writes it).
-        var here = (Request.Path.Value ?? "/") + (Request.QueryString.HasValue ? System.Net.WebUtility.HtmlEncode(Request.QueryString.Value) : string.Empty);
+        // CakeRequest::here(): the path as received (REQUEST_URI, still percent-encoded), and the query it was asked
+        // with (through h(), as ExceptionRenderer writes it).
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? Request.Path.Value ?? "/";
+        var here = target.Split('?')[0] + (Request.QueryString.HasValue ? System.Net.WebUtility.HtmlEncode(Request.QueryString.Value) : string.Empty);
         var url = here.Replace("/", "\\/", StringComparison.Ordinal);
         var escaped = System.Text.Json.JsonEncodedText.Encode(message, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
         var bytes = Encoding.UTF8.GetBytes($"{{\"name\":\"{escaped}\",\"message\":\"{escaped}\",\"url\":\"{url}\"}}");
