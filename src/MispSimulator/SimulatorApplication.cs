@@ -485,8 +485,8 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
         // CakeRequest::here(): the path as received (REQUEST_URI, still percent-encoded), and the query it was asked
         // with (through h(), as ExceptionRenderer writes it).
         var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? Request.Path.Value ?? "/";
-        var here = target.Split('?')[0] + (Request.QueryString.HasValue ? System.Net.WebUtility.HtmlEncode(Request.QueryString.Value) : string.Empty);
-        var url = here.Replace("/", "\\/", StringComparison.Ordinal);
+        var here = target.Split('?')[0] + Request.QueryString.Value;
+        var url = HtmlSpecialChars(here).Replace("/", "\\/", StringComparison.Ordinal);
         var escaped = System.Text.Json.JsonEncodedText.Encode(message, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
         var bytes = Encoding.UTF8.GetBytes($"{{\"name\":\"{escaped}\",\"message\":\"{escaped}\",\"url\":\"{url}\"}}");
         Response.StatusCode = status;
@@ -494,6 +494,11 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
         Response.ContentLength = bytes.Length;
         await Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
+
+    /// <summary>PHP's <c>htmlspecialchars($text, ENT_QUOTES)</c>, CakePHP's <c>h()</c>.</summary>
+    private static string HtmlSpecialChars(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#039;", StringComparison.Ordinal)
+            .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     private async Task WriteRawAsync(RawResponse raw)
     {

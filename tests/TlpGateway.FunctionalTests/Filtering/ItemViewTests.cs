@@ -160,6 +160,7 @@ public sealed class ItemViewTests : IAsyncLifetime
     [InlineData("/analyst_data/view/Note/", "NoteOnRedEvent")]
     [InlineData("/events/view/", "8/deleted[]:0/deleted[]:1/excludeGalaxy:1")]
     [InlineData("/events/view/", "8/info:caf%C3%A9%20%22x%22")]
+    [InlineData("/events/view/", "8/x:a&b'c")]
     public async Task ViewWithheld_AskedWithAQuery_SameAnswerAsAMissingOne(string view, string item)
     {
         // CakeRequest::here(), the url of MISP's error bodies, carries the query MISP received: the gateway's answer for a withheld one must too.
