@@ -56,6 +56,11 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             await Task.Delay(state.Faults.ResponseDelay, context.RequestAborted);
         }
 
+        foreach (var (name, value) in state.Faults.ExtraHeaders?.Invoke(recorded) ?? [])
+        {
+            Response.Headers.Append(name, value);
+        }
+
         if (state.Faults.Override?.Invoke(recorded) is { } raw)
         {
             await WriteRawAsync(raw);
@@ -139,7 +144,8 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             default:
                 if (SimulatorViews.TryAnswer(state, misp, out var status, out var view))
                 {
-                    await WriteJsonAsync(view!, compact, status);
+                    // A missing item is MISP's exception, rendered as every CakePHP error is.
+                    await (status >= 400 ? WriteErrorAsync(status, (string)view!["message"]!) : WriteJsonAsync(view!, compact, status));
                     break;
                 }
 
@@ -479,7 +485,11 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             Response.Headers.Remove("Set-Cookie");
         }
 
-        var url = (Request.Path.Value ?? "/").Replace("/", "\\/", StringComparison.Ordinal);
+        // CakeRequest::here(): the path as received (REQUEST_URI, still percent-encoded), and the query it was asked
+        // with (through h(), as ExceptionRenderer writes it).
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? Request.Path.Value ?? "/";
+        var here = target.Split('?')[0] + Request.QueryString.Value;
+        var url = HtmlSpecialChars(here).Replace("/", "\\/", StringComparison.Ordinal);
         var escaped = System.Text.Json.JsonEncodedText.Encode(message, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
         var bytes = Encoding.UTF8.GetBytes($"{{\"name\":\"{escaped}\",\"message\":\"{escaped}\",\"url\":\"{url}\"}}");
         Response.StatusCode = status;
@@ -487,6 +497,11 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
         Response.ContentLength = bytes.Length;
         await Response.Body.WriteAsync(bytes, context.RequestAborted);
     }
+
+    /// <summary>PHP's <c>htmlspecialchars($text, ENT_QUOTES)</c>, CakePHP's <c>h()</c>.</summary>
+    private static string HtmlSpecialChars(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#039;", StringComparison.Ordinal)
+            .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     private async Task WriteRawAsync(RawResponse raw)
     {

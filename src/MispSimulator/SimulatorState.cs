@@ -48,6 +48,9 @@ public sealed class SimulatorFaults
 
     /// <summary>When set, every request matching the predicate gets this answer.</summary>
     public Func<RecordedRequest, RawResponse?>? Override { get; set; }
+
+    /// <summary>When set, headers added to the answer of every request (MISP's own, or an override), as a MISP configured otherwise or a proxy in front of it would send them.</summary>
+    public Func<RecordedRequest, IEnumerable<KeyValuePair<string, string>>?>? ExtraHeaders { get; set; }
 }
 
 /// <summary>A seeded MISP user: its key and its <c>/users/view/me</c> answer.</summary>

@@ -32,7 +32,7 @@ internal static class SimulatorViews
             ("objects", "view") => ObjectView(state, misp.Argument(0)),
             ("event_reports", "view") => ReportView(state, misp.Argument(0)),
             ("shadow_attributes", "view") => ProposalView(state, misp.Argument(0)),
-            ("galaxy_clusters", "view") => Clusters(state).FirstOrDefault(c => Matches(c["GalaxyCluster"], misp.Argument(0)))?.DeepClone(),
+            ("galaxy_clusters", "view") => ClusterView(state, misp.Argument(0)),
             ("analyst_data", "view") => AnalystData(state).FirstOrDefault(n => Matches(n["Note"], misp.Argument(misp.Argument(0) is "all" or "Note" ? 1 : 0)))?.DeepClone(),
             ("analyst_data", "index") => new JsonArray([.. AnalystData(state).Select(n => n.DeepClone())]),
             ("attributes", "describetypes") => DescribeTypes(),
@@ -100,10 +100,21 @@ internal static class SimulatorViews
             "event_reports" => (404, "Invalid report"),
             "shadow_attributes" => (404, "Invalid proposal."),
             "galaxy_clusters" => (404, "Invalid galaxy cluster"),
-            _ => (404, "Invalid analyst data"),
+            _ => MissingAnalystData(misp),
         };
         return (status, new JsonObject { ["name"] = message, ["message"] = message, ["url"] = "/" + misp.Controller + "/" + misp.Action });
     }
+
+    /// <summary>
+    /// AnalystDataController::view: across all types by UUID, "Invalid UUID" (getAnalystDataTypeFromUUID);
+    /// of one type, "Invalid Note." (CRUDComponent names the model); any other type is refused first.
+    /// </summary>
+    private static (int, string) MissingAnalystData(MispRequest misp) => misp.Argument(0) switch
+    {
+        "all" when Guid.TryParse(misp.Argument(1), out _) => (404, "Invalid UUID"),
+        "Note" or "Opinion" or "Relationship" => (404, $"Invalid {misp.Argument(0)}."),
+        _ => (405, "Invalid type."),
+    };
 
     private static bool Matches(JsonNode? item, string? id) =>
         id is not null && ((string?)item?["id"] == id || string.Equals((string?)item?["uuid"], id, StringComparison.OrdinalIgnoreCase));
@@ -180,6 +191,19 @@ internal static class SimulatorViews
         }
 
         return null;
+    }
+
+    /// <summary>The view adds how many events MISP shows the user with the cluster's tag (every stored one here), and the tag's id.</summary>
+    private static JsonNode? ClusterView(SimulatorState state, string? id)
+    {
+        if (Clusters(state).FirstOrDefault(c => Matches(c["GalaxyCluster"], id)) is not { } view)
+        {
+            return null;
+        }
+
+        view["GalaxyCluster"]!["tag_count"] = state.Events.Count;
+        view["GalaxyCluster"]!["tag_id"] = "41";
+        return view;
     }
 
     private static IEnumerable<JsonObject> Clusters(SimulatorState state)

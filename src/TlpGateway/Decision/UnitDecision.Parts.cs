@@ -211,9 +211,9 @@ internal sealed partial class UnitDecision
     /// value's type, hides the source where the scope says so, strips local tags the client asked
     /// MISP to leave out, and judges and delivers its parts; the properties in <paramref name="drop"/> go.
     /// </summary>
-    private void Deliver(Node item, ItemShape shape, in ItemScope scope, KeySet drop = default)
+    private void Deliver(Node item, ItemShape shape, in ItemScope scope)
     {
-        var removed = drop;
+        var removed = default(KeySet);
         var props = item.Props;
         for (var i = 0; i < props.Length; i++)
         {

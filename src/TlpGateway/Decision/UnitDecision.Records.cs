@@ -8,6 +8,8 @@ namespace TlpGateway.Decision;
 /// <summary>Items MISP answers on their own (views, indexes, sighting and proposal lists): judged by the event they concern.</summary>
 internal sealed partial class UnitDecision
 {
+    private static readonly KeySet EventCounts = KeySet.Of(Key.TagCount, Key.EventCount);
+
     /// <summary>
     /// An attribute, object, report, proposal, sighting or analyst data answered without its event:
     /// judged as part of the event it concerns (looked up through MISP with the requester's key,
@@ -143,6 +145,9 @@ internal sealed partial class UnitDecision
 
         Deliver(cluster, MispShapes.GalaxyCluster, cluster.Scope);
         DeliverRecordBlocks(unit, cluster, scope);
+
+        // MISP's count of the events tagged with the cluster includes those the requester may not receive.
+        _edits.RemoveProps(cluster, EventCounts);
         return new UnitOutcome(true, "galaxy-cluster", null, null, level, 0, _edits.Count > 0) { Record = RecordKind.GalaxyCluster, OrgcUuid = _orgc, HidesSource = hide } with { EventUuid = uuid };
     }
 

@@ -36,6 +36,8 @@ namespace TlpGateway.Decision;
 /// </remarks>
 internal sealed partial class UnitDecision
 {
+    private static readonly KeySet CountKey = KeySet.Of(Key.AttributeCount);
+
     private static readonly string[] TlpReasons = [.. Enum.GetValues<TlpLevel>().Select(level => "tlp-" + TlpMarking.Name(level))];
 
     private readonly FilterContext _context;
@@ -163,14 +165,22 @@ internal sealed partial class UnitDecision
         }
 
         // :: Step 6 — delivery. Another organisation's event counts only the attributes it leaves with:
-        // MISP's count includes those the gateway withholds, and those a search or a metadata answer left out.
+        // MISP's count includes those the gateway withholds, and those a search left out; where the
+        // answer lists none (a metadata search), the count goes.
         var recount = !Requester.IsOwner(_orgc) && !evt.IsSet(Key.Protected);
         var listsAttributes = evt.Has(Key.Attribute) || evt.Has(Key.Object);
-        Deliver(evt, MispShapes.Event, scope, recount && !listsAttributes ? Uncounted : default);
-        DeliverRecordBlocks(unit, evt, scope);
-        if (evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex && evt.IntAt(countIndex) is { } count)
+        Deliver(evt, MispShapes.Event, scope);
+        if (!listsAttributes)
         {
-            var leaving = recount && listsAttributes ? ReleasedAttributes(evt) : count - _removals.Attributes;
+            HideUncheckedCount(evt);
+        }
+
+        DeliverRecordBlocks(unit, evt, scope);
+        if (listsAttributes && (recount || _removals.Attributes > 0) && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex)
+        {
+            // MISP's count, left as it is, would tell how many attributes were removed or left out.
+            var count = evt.IntAt(countIndex) ?? throw new FilterException("attribute_count is not a count the filter can recompute");
+            var leaving = recount ? ReleasedAttributes(evt) : count - _removals.Attributes;
             if (leaving != count)
             {
                 _edits.ReplaceNumber(evt.Props[countIndex], Math.Max(0, leaving), quoted: evt.Props[countIndex].ValueKind == JsonTokenType.String);
@@ -247,7 +257,8 @@ internal sealed partial class UnitDecision
 
         // A row of another organisation's event cannot tell how many of its attributes the requester receives: it tells none.
         var scope = new ItemScope(level, distribution, delivered, hide);
-        Deliver(row, MispShapes.IndexRow, scope, Requester.IsOwner(_orgc) ? default : Uncounted);
+        Deliver(row, MispShapes.IndexRow, scope);
+        HideUncheckedCount(row);
         return new UnitOutcome(true, "index-row", null, null, level, 0, _edits.Count > 0) { Record = RecordKind.IndexRow, OrgcUuid = _orgc, HidesSource = hide, Distribution = delivered };
     }
 
@@ -334,6 +345,11 @@ internal sealed partial class UnitDecision
         }
 
         Deliver(row, shape, row.Scope);
+        if (stub is { IsObject: true })
+        {
+            HideUncheckedCount(stub);
+        }
+
         if (_context.StripInheritedTags)
         {
             var stripped = 0;
@@ -416,8 +432,6 @@ internal sealed partial class UnitDecision
 
     private const string SelectedBySourceReason = "selected-by-source";
 
-    private static readonly KeySet Uncounted = KeySet.Of(Key.AttributeCount);
-
     /// <summary>An answer the request chose by source names the source of all it holds: nothing that hides its source may be in it.</summary>
     private bool SelectedBySource(bool hide) => hide && _context.SelectsBySource;
 
@@ -448,6 +462,19 @@ internal sealed partial class UnitDecision
 
     /// <summary>What an item's own tags say, for an item that inherits its event's level: an unknown value counts as amber, nothing as the lowest.</summary>
     private static TlpLevel OwnLevel(TlpMarking own) => own.HasLevel || own.Unknown ? own.Effective(TlpLevel.Clear) : TlpLevel.Clear;
+
+    /// <summary>
+    /// An event's <c>attribute_count</c> where its attributes are not in the answer (an index row, a
+    /// metadata search's event, an attribute row's event): MISP's count, of attributes the requester
+    /// may not all receive, would tell how many it does not. Only the event's source is told (and a 0).
+    /// </summary>
+    private void HideUncheckedCount(Node evt)
+    {
+        if (!Requester.IsOwner(_orgc) && evt.IndexOf(Key.AttributeCount) is >= 0 and var i && evt.IntAt(i) is not 0)
+        {
+            _edits.RemoveProps(evt, CountKey);
+        }
+    }
 
     private UnitOutcome Withheld(RecordKind record, string kind, string reason, string? eventUuid, TlpLevel? tlp) =>
         new(false, kind, reason, eventUuid, tlp, 0, false) { Record = record, OrgcUuid = _orgc };

@@ -73,7 +73,19 @@ internal static class MispError
         return WriteBodyAsync(context, StatusCodes.Status403Forbidden, body);
     }
 
-    private static string RequestUrl(HttpContext context) => context.Request.PathBase + context.Request.Path;
+    /// <summary>
+    /// The url MISP's error bodies carry: <c>CakeRequest::here()</c>, the path as MISP received it (the gateway's
+    /// rewrite, which forwards no query), through <c>h()</c> as <c>ExceptionRenderer</c> writes it; an answer the
+    /// gateway makes in place of MISP's for a missing item must not differ from MISP's in it.
+    /// </summary>
+    private static string RequestUrl(HttpContext context)
+    {
+        var url = (context.Request.PathBase + context.Request.Path).ToString();
+        return url.AsSpan().IndexOfAny("&\"'<>") < 0
+            ? url
+            : url.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#039;", StringComparison.Ordinal)
+                .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    }
 
     private static byte[] Build(Action<Utf8JsonWriter> writeProperties)
     {

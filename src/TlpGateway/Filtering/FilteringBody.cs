@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Nerdbank.Streams;
 using TlpGateway.Audit;
@@ -19,17 +20,13 @@ namespace TlpGateway.Filtering;
 /// <remarks>
 /// An answer MISP sent compressed (a MISP behind a compressing proxy) is decoded as it streams and
 /// filtered like any other. A redirect is answered with MISP's status and an error the client can
-/// read, never with MISP's <c>Location</c>; an error answer MISP sent without a body, or with one
-/// the gateway cannot read, keeps MISP's status.
+/// read, its <c>Location</c> kept only as a path the gateway serves; an error answer MISP sent without
+/// a body, or with one the gateway cannot read, keeps MISP's status.
 /// </remarks>
 internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBodyFeature
 {
-    // Headers that describe MISP's unfiltered answer: its size, version, count and export details.
     // A released held event (of megabytes) leaves in slices of this size, each sent before the next is written.
     private const int OutputSliceBytes = 256 * 1024;
-
-    private static readonly string[] MispAnswerHeaders =
-        [HeaderNames.ETag, HeaderNames.LastModified, HeaderNames.ContentDisposition, HeaderNames.Location, "X-Result-Count", "X-Export-Module-Used", "X-Response-Format", "X-Skipped-Elements-Count"];
 
     private readonly HttpContext _context;
     private readonly IHttpResponseBodyFeature _inner;
@@ -58,6 +55,9 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
     private long _bytesOut;
     private bool _failed;
     private string? _unreadable;
+
+    // MISP's signature of its answer's bytes, held back until it is known that they leave unchanged.
+    private StringValues _signature;
 
     // The turn the held record has while it is large (LargeRecordLimit).
     private IDisposable? _largeRecordTurn;
@@ -202,25 +202,24 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
             return;
         }
 
+        // Of MISP's headers only those the gateway understands came along (Upstream.AnswerHeaders); of those,
+        // a location leaves only as a path the gateway serves: a redirect's, and the 404 + Location of an
+        // event that already exists, how a pushing MISP server learns where it is (SPEC section 6).
         var response = _context.Response;
+        var headers = response.Headers;
+        var location = ServedLocation(headers.Location.ToString());
+        headers.Remove(HeaderNames.Location);
+        if (location is not null)
+        {
+            headers.Location = location;
+        }
+
+        _signature = headers[Upstream.AnswerHeaders.Signature];
+        headers.Remove(Upstream.AnswerHeaders.Signature);
         if (HttpMethods.IsHead(_context.Request.Method) || response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
         {
             _mode = Mode.PassThrough;
             return;
-        }
-
-        var headers = response.Headers;
-        var location = headers.Location.ToString();
-
-        // A filtered answer must not reveal what was removed: its length, MISP's ETag, count and export details are MISP's.
-        headers.ContentLength = null;
-        foreach (var header in MispAnswerHeaders)
-        {
-            // The 404 + Location of an event that already exists is how a pushing MISP server learns where it is (SPEC section 6).
-            if (header != HeaderNames.Location || response.StatusCode is >= 300 and < 400)
-            {
-                headers.Remove(header);
-            }
         }
 
         headers.CacheControl = "private";
@@ -228,15 +227,13 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         if (response.StatusCode is >= 300 and < 400)
         {
             _mode = Mode.Redirected;
-            if (ServedLocation(location) is { } served)
-            {
-                headers.Location = served;
-            }
-
             return;
         }
 
+        // What leaves is JSON the filter read as UTF-8, whatever MISP called it (a JSON answer labelled text/html
+        // would have a browser run the script an event's text holds); an export writes its own type.
         _mode = Mode.Filter;
+        response.ContentType = "application/json; charset=UTF-8";
         if (Export is not null && response.StatusCode is >= 200 and < 300)
         {
             // MISP's errors stay JSON; its data leaves in the export's format, the JSON envelope dropped.
@@ -439,12 +436,12 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
             return;
         }
 
-        var (status, message) = MissingAnswer(kind);
+        var (status, message) = MissingAnswer(kind, _context.Features.Get<Requests.MispRequest>()?.Route.Passed);
         await AnswerAsync(status, message, message);
     }
 
-    /// <summary>What MISP answers for a record of this kind that does not exist (its controllers' exceptions).</summary>
-    private static (int Status, string Message) MissingAnswer(RecordKind kind) => kind switch
+    /// <summary>What MISP answers for a record of this kind that does not exist (its controllers' exceptions), at the route asked.</summary>
+    private static (int Status, string Message) MissingAnswer(RecordKind kind, IReadOnlyList<string>? passed) => kind switch
     {
         RecordKind.Attribute => (StatusCodes.Status405MethodNotAllowed, "Invalid attribute"),
         RecordKind.Object => (StatusCodes.Status404NotFound, "Invalid object."),
@@ -452,7 +449,9 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         RecordKind.Proposal => (StatusCodes.Status404NotFound, "Invalid proposal."),
         RecordKind.Sighting => (StatusCodes.Status404NotFound, "Invalid sighting."),
         RecordKind.GalaxyCluster => (StatusCodes.Status404NotFound, "Invalid galaxy cluster"),
-        RecordKind.AnalystData => (StatusCodes.Status404NotFound, "Invalid analyst data"),
+        // AnalystDataController::view names the type asked for (CRUDComponent: "Invalid Note."); asked across
+        // all types, it finds none by the UUID (getAnalystDataTypeFromUUID: "Invalid UUID").
+        RecordKind.AnalystData => (StatusCodes.Status404NotFound, passed is [var type, ..] && type is "Note" or "Opinion" or "Relationship" ? $"Invalid {type}." : "Invalid UUID"),
         _ => (StatusCodes.Status404NotFound, "Invalid event"),
     };
 
@@ -475,6 +474,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
 
     private async Task SendPendingAsync(CancellationToken cancellationToken)
     {
+        KeepSignatureIfUnchanged();
         if (HeadOnly)
         {
             _pending.Reset();
@@ -493,6 +493,20 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         }
 
         _pending.Reset();
+    }
+
+    /// <summary>
+    /// Before the headers leave: MISP's signature goes with an answer that is one record released
+    /// byte for byte (a protected event's view, which a MISP server checks), and with nothing else.
+    /// </summary>
+    private void KeepSignatureIfUnchanged()
+    {
+        if (_signature.Count > 0 && _export is null && _filter?.SingleRecord is { Released: true, Rewritten: false } && !_context.Response.HasStarted)
+        {
+            _context.Response.Headers[Upstream.AnswerHeaders.Signature] = _signature;
+        }
+
+        _signature = default;
     }
 
     /// <summary>Ends the answer's turn to hold a large record: its record is decided, or the answer failed.</summary>

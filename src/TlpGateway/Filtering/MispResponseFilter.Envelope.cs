@@ -17,6 +17,9 @@ internal sealed partial class MispResponseFilter
         public FrameKind Kind { get; } = kind;
 
         public bool AnyKept { get; set; }
+
+        /// <summary>The envelope's <c>response</c>, or a response object's <c>Attribute</c>, was read: a second one is no answer MISP writes.</summary>
+        public bool RecordsOpened { get; set; }
     }
 
     private enum FrameKind
@@ -151,6 +154,7 @@ internal sealed partial class MispResponseFilter
         switch (frame.Kind)
         {
             case FrameKind.Envelope when isResponse:
+                OpenRecordsOnce(frame, "response");
                 if (type == JsonTokenType.StartArray)
                 {
                     Descend(frame, elementStart, tokenEnd, FrameKind.Records, output);
@@ -167,15 +171,17 @@ internal sealed partial class MispResponseFilter
                 throw new FilterException("\"response\" holds neither a list nor an object");
 
             case FrameKind.Envelope:
-                // Beside "response" only what holds no MISP data may stand: judged as a record of its own.
-                BeginOrPass(frame, elementStart, tokenStart, tokenEnd, type, UnitPlace.Record, output);
-                return;
+                // MISP writes nothing beside "response" but, in debug mode, its SQL log ("sql_dump": every query,
+                // with the ids and UUIDs it fetched); anything there is about the unfiltered answer.
+                throw new FilterException("a property beside \"response\" in MISP's envelope");
 
             case FrameKind.ResponseObject when key == Key.Attribute && type == JsonTokenType.StartArray:
+                OpenRecordsOnce(frame, "Attribute");
                 Descend(frame, elementStart, tokenEnd, FrameKind.AttributeRows, output);
                 return;
 
             case FrameKind.ResponseObject when key == Key.Attribute && type == JsonTokenType.StartObject:
+                OpenRecordsOnce(frame, "Attribute");
                 Descend(frame, elementStart, tokenEnd, FrameKind.AttributeRowObject, output);
                 return;
 
@@ -208,18 +214,34 @@ internal sealed partial class MispResponseFilter
 
     private void BeginOrPass(Frame frame, long elementStart, long tokenStart, long tokenEnd, JsonTokenType type, UnitPlace place, IBufferWriter<byte> output)
     {
-        if (type is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        if (type == JsonTokenType.StartObject || (_metadataOnly && type == JsonTokenType.StartArray))
         {
             BeginUnit(elementStart, tokenStart, place, frame, type == JsonTokenType.StartArray);
             return;
         }
 
-        // A scalar element carries no MISP data by itself.
+        // MISP's records are objects. A plain value stands in a list only where the endpoint answers no MISP
+        // data (the UUIDs a push negotiation answers); in a data answer it is unjudged (a UUID, a count).
+        if (!_metadataOnly)
+        {
+            throw new FilterException("an element of a list of records is not a record (an object)");
+        }
+
         _unitStart = elementStart;
         _unitValueStart = tokenStart;
         _unitFrame = frame;
         _unitPlace = UnitPlace.Scalar;
         FinishUnit(tokenEnd, output);
+    }
+
+    private static void OpenRecordsOnce(Frame frame, string name)
+    {
+        if (frame.RecordsOpened)
+        {
+            throw new FilterException($"a second \"{name}\" in MISP's envelope");
+        }
+
+        frame.RecordsOpened = true;
     }
 
     private static void RequireObject(JsonTokenType type, string what)

@@ -25,6 +25,8 @@ namespace TlpGateway.Filtering;
 /// <c>{"EventReport": ..., "Event": ..., "SharingGroup": ...}</c>, a write result, metadata).</item>
 /// </list>
 /// A bare string, number or literal in place of an answer is refused: MISP answers JSON objects and lists.
+/// So is an envelope MISP does not write: a name beside <c>response</c>, a second <c>response</c>, and, in a
+/// data answer, a list element that is not a record (only metadata answers list plain values).
 /// </remarks>
 internal sealed partial class MispResponseFilter : IDisposable
 {
@@ -37,6 +39,9 @@ internal sealed partial class MispResponseFilter : IDisposable
     private readonly ReleasedRecord? _record;
     private readonly JsonScan _scan = JsonScan.Rent();
     private readonly Stack<Frame> _frames = new();
+
+    // The endpoint answers no MISP data: its lists may hold plain values (the UUIDs of a push negotiation).
+    private readonly bool _metadataOnly;
 
     private readonly HeldBuffer _buffer = new();
     private int _length;
@@ -81,6 +86,7 @@ internal sealed partial class MispResponseFilter : IDisposable
     public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit, IRecordSink? sink = null)
     {
         _decision = new UnitDecision(context);
+        _metadataOnly = context.MetadataOnly;
         _maxUnitBytes = maxUnitBytes;
         _onUnit = onUnit;
         _sink = sink;

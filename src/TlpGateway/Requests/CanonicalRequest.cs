@@ -97,16 +97,6 @@ internal static class CanonicalRequest
         return segments[^1].Contains('.', StringComparison.Ordinal) ? path + "/" : path;
     }
 
-    /// <summary>The query without the controlled names (an API key, a parameter the gateway writes itself).</summary>
-    public static QueryString Query(MispRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var controlled = ControlledNames(request.Endpoint);
-        return request.Query.Count == 0
-            ? QueryString.Empty
-            : QueryString.Create(request.Query.Where(p => !controlled.Contains(p.Key)).Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
-    }
-
     /// <summary>
     /// A search body without the controlled names, at the top level and inside <c>request</c> (for the
     /// events index also its case-insensitive and <c>search</c>-prefixed <c>minimal</c>); true when

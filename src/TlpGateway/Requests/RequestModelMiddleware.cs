@@ -21,7 +21,7 @@ namespace TlpGateway.Requests;
 /// <item>the route, read from the raw request target as CakePHP's router reads it (400 when it cannot be);</item>
 /// <item>the endpoint: a route not on the allowlist is refused for everyone (403), a method it does not serve 405,
 /// and a MISP server of a member with <c>restrictSyncEndpoints</c> may use only the sync endpoints (403);</item>
-/// <item>an API key in a named URL parameter is refused (403): MISP could authenticate with it;</item>
+/// <item>an API key in a named URL parameter is refused (403): MISP could authenticate with it; so is MISP's SQL log (<c>sql</c>);</item>
 /// <item>the body, decoded and bounded, read as MISP reads it (<see cref="MispBody"/>; 400, 413, 415);</item>
 /// <item>the format: anything but JSON, wherever MISP reads a format, is refused (406), except the exports the
 /// gateway renders itself from the filtered JSON (<see cref="Exports.ExportRequest"/>);</item>
@@ -96,6 +96,14 @@ internal sealed class RequestModelMiddleware(
         if (route.Named.Any(p => string.Equals(p.Key, CanonicalRequest.ApiKeyParameter, StringComparison.OrdinalIgnoreCase)))
         {
             await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "apikey-in-path", "API keys in the URL are not accepted: send exactly one, in Authorization or X-MISP-AUTH.");
+            return;
+        }
+
+        // RestResponseComponent answers MISP's SQL log beside (sql:1) or instead of (sql:2) the answer in debug
+        // mode: the queries of the unfiltered answer, with the ids and UUIDs of what MISP fetched.
+        if (route.Named.Any(p => string.Equals(p.Key, "sql", StringComparison.OrdinalIgnoreCase)))
+        {
+            await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "parameter-not-served", "MISP's SQL log tells what MISP fetched, whatever the requester may receive: it is not served through the gateway.");
             return;
         }
 
@@ -229,7 +237,10 @@ internal sealed class RequestModelMiddleware(
             request.Headers.Remove(name);
         }
 
-        request.QueryString = CanonicalRequest.Query(model);
+        // MISP's REST reads nothing of the query but for ShadowAttributesController's ?uuid=, which replaces the
+        // proposal in the path the gateway judged; and CakeRequest::here() writes it into the url of MISP's error
+        // bodies, where a withheld item's answer, written by the gateway, would lack it. Nothing unread is forwarded.
+        request.QueryString = QueryString.Empty;
         request.Headers.Accept = "application/json";
         if (model.Body.Root is { } root && (endpoint.Write is null or { Effect: WriteEffect.None, Content: WriteContent.None } || model.Body.Form == BodyForm.Form))
         {

@@ -11,14 +11,15 @@ internal static class MispShapes
     /// <summary>
     /// Names that mark MISP data or a source's identity: found in a container the shapes do not
     /// describe, they end the answer (an event under a misspelt key, an attribute list beside a
-    /// known one), because nothing undescribed can be judged.
+    /// known one), because nothing undescribed can be judged. MISP's SQL log (<c>sql_dump</c>, debug
+    /// mode) counts: its queries name what MISP fetched.
     /// </summary>
     public static readonly KeySet DataKeys = KeySet.Of(
         Key.Event, Key.Attribute, Key.Object, Key.EventReport, Key.ShadowAttribute, Key.Sighting, Key.RelatedEvent,
         Key.RelatedAttribute, Key.GalaxyCluster, Key.Note, Key.Opinion, Key.Relationship, Key.RelationshipInbound,
         Key.RelatedObject, Key.ObjectReference, Key.CryptographicKey, Key.Tag, Key.EventTag, Key.AttributeTag,
         Key.EventReportTag, Key.Orgc, Key.Org, Key.Organisation, Key.SharingGroup, Key.OrgcUuid, Key.OrgUuid, Key.EventUuid,
-        Key.AttributeUuid, Key.EventCreatorEmail, Key.Email, Key.Info);
+        Key.AttributeUuid, Key.EventCreatorEmail, Key.Email, Key.Info, Key.SqlDump);
 
     public static readonly ItemShape Tag = new ItemShape(ItemKind.Tag, "tag")
         .Scalars(Key.Name, Key.Local, Key.Inherited, Key.Id)

@@ -18,9 +18,6 @@ internal static class UpstreamProxyExtensions
     private static readonly string[] ForwardingHeaders =
         ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Forwarded-Port", "X-Real-IP", "X-Original-URL", "X-Rewrite-URL"];
 
-    /// <summary>What MISP's answers say about MISP's server: a relayed answer and one the gateway made look alike.</summary>
-    private static readonly string[] ServerHeaders = ["Server", "X-Powered-By"];
-
     public static IServiceCollection AddMispUpstream(this IServiceCollection services, GatewayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -57,12 +54,20 @@ internal static class UpstreamProxyExtensions
                 // The filter reads MISP's answers as they are: MISP is never asked to compress them.
                 context.AddRequestHeaderRemove("Accept-Encoding");
 
-                // A MISP session cookie would let MISP act on an identity other than the one the gateway judged; on every answer, MISP's errors included.
-                context.AddResponseHeaderRemove("Set-Cookie", ResponseCondition.Always);
-                foreach (var header in ServerHeaders)
+                // Of MISP's answer only the headers the gateway understands pass, on every answer, MISP's errors
+                // included: not a session cookie (MISP would act on an identity the gateway did not judge), not
+                // what describes the unfiltered answer or MISP's server; and no trailers.
+                context.CopyResponseHeaders = false;
+                context.CopyResponseTrailers = false;
+                context.AddResponseTransform(static transform =>
                 {
-                    context.AddResponseHeaderRemove(header, ResponseCondition.Always);
-                }
+                    if (transform.ProxyResponse is { } answer)
+                    {
+                        AnswerHeaders.Copy(answer, transform.HttpContext.Response.Headers);
+                    }
+
+                    return ValueTask.CompletedTask;
+                });
 
                 context.AddRequestTransform(static request =>
                 {

@@ -186,6 +186,22 @@ public sealed class EgressFilterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Index_OtherOrganisationsEvents_RowsWithoutMispsAttributeCount()
+    {
+        // Event 4 (ORG_C, TLP:CLEAR) holds TLP:AMBER attributes ORG_D (max green) does not receive: its row's count would tell.
+        using var orgD = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        using var orgC = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var toOther = JsonDocument.Parse(await orgD.GetStringAsync("/events/index"));
+        using var toSource = JsonDocument.Parse(await orgC.GetStringAsync("/events/index"));
+
+        var row = Assert.Single(toOther.RootElement.EnumerateArray(), r => r.GetProperty("id").GetString() == "4");
+        Assert.False(row.TryGetProperty("attribute_count", out _));
+        var own = Assert.Single(toSource.RootElement.EnumerateArray(), r => r.GetProperty("id").GetString() == "4");
+        Assert.Equal(_servers.Simulator.FindEvent("4")!["attribute_count"]!.GetValue<string>(), own.GetProperty("attribute_count").GetString());
+    }
+
+    [Fact]
     public async Task MinimalIndex_SyncServer_ListsOnlyReceivableEventsInMinimalShape()
     {
         using var client = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");

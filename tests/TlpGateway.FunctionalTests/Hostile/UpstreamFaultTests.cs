@@ -88,6 +88,26 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
         await AssertStillServesAsync();
     }
 
+    [Theory]
+    [InlineData("/events/restSearch", """{"response":[],"sql_dump":{"log":[{"query":"SELECT `Event`.`id` FROM `events` WHERE `Event`.`uuid` = 'RED'","affected":1}]}}""")]
+    [InlineData("/events/restSearch", """{"response":[],"count":1,"first":"RED"}""")]
+    [InlineData("/events/restSearch", """{"response":["RED"]}""")]
+    [InlineData("/events/restSearch", """{"response":[],"response":["RED"]}""")]
+    [InlineData("/events/index", """["RED"]""")]
+    [InlineData("/events/index", """[["RED"]]""")]
+    [InlineData("/events/view/4", """{"sql_dump":{"log":[{"query":"SELECT `Event`.`id` FROM `events` WHERE `Event`.`uuid` = 'RED'","affected":1}]}}""")]
+    [InlineData("/events/view/4", """{"Event":{"id":"4","uuid":"1bfc1897-b375-497c-9f02-b164e32bc94a","Orgc":{"uuid":"13c7e515-44c2-40dc-bc3e-0e7bcaf6d390"},"Tag":[{"name":"tlp:clear"}]},"sql_dump":{"log":[{"query":"WHERE `Event`.`uuid` = 'RED'"}]}}""")]
+    public async Task EnvelopeHoldingWhatIsNoRecord_NoLeak502(string path, string answer)
+    {
+        // MISP in debug mode appends its SQL log beside "response" (RestResponseComponent, named sql:1).
+        Serve(new RawResponse(200, "application/json; charset=UTF-8", Encoding.UTF8.GetBytes(answer.Replace("RED", RedUuid, StringComparison.Ordinal))));
+
+        var (status, body, _) = await FetchAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        AssertNoSecret(body);
+    }
+
     [Fact]
     public async Task DuplicateTagKey_HarmlessFirst_EventNeverReleased()
     {

@@ -195,6 +195,21 @@ public sealed class RequestModelTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/events/view/4?other=2")]
+    [InlineData("/events/index?page=2&limit=5")]
+    public async Task Query_TheGatewayDoesNotRead_NeverReachesMisp(string path)
+    {
+        // MISP's REST reads no query (a proposal's ?uuid= is refused before, MispRequest.QueryReplacesPassedArguments),
+        // but writes the one it received into the url of its error bodies.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync(path);
+
+        var forwarded = Assert.Single(_servers.Simulator.Requests, r => r.PathAndQuery.StartsWith(path.Split('?')[0], StringComparison.Ordinal));
+        Assert.DoesNotContain('?', forwarded.PathAndQuery);
+    }
+
+    [Theory]
     [InlineData("/events/view/4/excludeLocalTags%3A1")]
     [InlineData("/events/view/4/EXCLUDELOCALTAGS:1")]
     [InlineData("/events/view/4?excludeLocalTags=1")]
@@ -509,6 +524,23 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("eventsExtendingUuid", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Null(Received("/events/"));
+    }
+
+    [Theory]
+    [InlineData("GET", "/events/view/8/sql:2", null)]
+    [InlineData("GET", "/events/view/4/sql[]:1", null)]
+    [InlineData("POST", "/events/restSearch/sql:1", """{"returnFormat":"json"}""")]
+    [InlineData("GET", "/events/index/SQL:1", null)]
+    [InlineData("GET", "/servers/getVersion/sql:1", null)]
+    public async Task DebugSqlLog_AskedInThePath_Refused403NothingForwarded(string method, string path, string? body)
+    {
+        // RestResponseComponent appends (sql:1) or answers instead (sql:2) MISP's SQL log in debug mode: the queries of the unfiltered answer.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain(_servers.Simulator.Requests, r => !r.PathAndQuery.StartsWith("/users/view/me", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -139,6 +139,24 @@ public sealed class ItemRecordTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void GalaxyClusterView_MispsCountOfEventsTaggedWithIt_Removed(bool isOwner)
+    {
+        // GalaxyClustersController::view counts every event MISP shows the user with the cluster's tag, withheld ones too.
+        var json = $$$"""{"GalaxyCluster":{"id":"7","uuid":"77777777-0000-4000-8000-000000000007","value":"Actor X","tag_name":"misp-galaxy:threat-actor=\"Actor X\"","default":true,"distribution":"3","orgc_id":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},"Org":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},"GalaxyElement":[],"tag_count":12,"event_count":"12","tag_id":"41"}}""";
+        var requester = isOwner ? FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3") : FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green);
+
+        var (output, _, withheld, _) = Run(json, _ => throw new InvalidOperationException("no look-up"), requester);
+
+        Assert.False(withheld);
+        var cluster = JsonNode.Parse(output)!["GalaxyCluster"]!.AsObject();
+        Assert.False(cluster.ContainsKey("tag_count"));
+        Assert.False(cluster.ContainsKey("event_count"));
+        Assert.Equal("41", (string?)cluster["tag_id"]);
+    }
+
+    [Theory]
     [InlineData(false, "Amber", true)]
     [InlineData(false, "Green", false)]
     [InlineData(true, "Green", true)]

@@ -287,13 +287,14 @@ public sealed class MetadataAnswerTests
 /// <summary>The shapes are MISP's own: every answer a real MISP 2.5.1 gave passes the strict filter for every kind of requester.</summary>
 public sealed class RealAnswersTests
 {
-    public static TheoryData<string, string> RealAnswers()
+    public static TheoryData<string, string, bool> RealAnswers()
     {
-        var data = new TheoryData<string, string>();
+        var data = new TheoryData<string, string, bool>();
         var directory = Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1");
         foreach (var file in Directory.GetFiles(directory, "*.json").Order())
         {
-            data.Add(Path.GetFileName(file), File.ReadAllText(file));
+            var name = Path.GetFileName(file);
+            data.Add(name, File.ReadAllText(file), name.StartsWith("servers_", StringComparison.Ordinal) || name.StartsWith("users_", StringComparison.Ordinal));
         }
 
         foreach (var line in File.ReadLines(Path.Combine(directory, "sync-trace.jsonl")))
@@ -302,7 +303,10 @@ public sealed class RealAnswersTests
             var root = exchange.RootElement;
             if (root.GetProperty("response_body").GetString() is { Length: > 0 } body && body.TrimStart()[0] is '{' or '[')
             {
-                data.Add("sync-trace seq " + root.GetProperty("seq").GetInt32(), body);
+                // Judged as the gateway judges it: as the answer of the endpoint it came from.
+                var route = TlpGateway.Requests.MispRoute.Parse(root.GetProperty("path").GetString()!, root.GetProperty("method").GetString()!)!;
+                var metadata = TlpGateway.Endpoints.EndpointCatalog.Find(route)!.Answer == TlpGateway.Endpoints.AnswerKind.Metadata;
+                data.Add("sync-trace seq " + root.GetProperty("seq").GetInt32(), body, metadata);
             }
         }
 
@@ -311,7 +315,7 @@ public sealed class RealAnswersTests
 
     [Theory]
     [MemberData(nameof(RealAnswers))]
-    public void RealMispAnswer_EveryRequesterKind_JudgedWithoutEndingTheAnswer(string name, string json)
+    public void RealMispAnswer_EveryRequesterKind_JudgedWithoutEndingTheAnswer(string name, string json, bool metadata)
     {
         TlpGateway.Admission.Requester[] requesters =
         [
@@ -323,7 +327,13 @@ public sealed class RealAnswersTests
         ];
         foreach (var requester in requesters)
         {
-            var (output, _, withheld) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), FilterHarness.Context(requester, lookups: true), lookup: _ => EventAccess.Withheld);
+            var context = FilterHarness.Context(requester, lookups: true);
+            if (metadata)
+            {
+                context = new FilterContext { Requester = requester, Community = context.Community, KnownEvents = context.KnownEvents, MetadataOnly = true };
+            }
+
+            var (output, _, withheld) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), context, lookup: _ => EventAccess.Withheld);
             Assert.True(withheld || output.Length > 0, name);
         }
     }

@@ -21,4 +21,19 @@ public sealed class MispErrorTests
         Assert.Equal("application/json; charset=UTF-8", context.Response.ContentType);
         Assert.Equal(expected, body.ToArray());
     }
+
+    [Theory]
+    [InlineData("/events/view/8/x:a&b'c", "\\/events\\/view\\/8\\/x:a&amp;b&#039;c")]
+    [InlineData("/events/view/8/deleted[]:0", "\\/events\\/view\\/8\\/deleted%5B%5D:0")]
+    [InlineData("/events/view/8", "\\/events\\/view\\/8")]
+    public void Body_PathAsMispReceivedIt_UrlAsCakePhpWritesIt(string path, string url)
+    {
+        // ExceptionRenderer::error400: 'url' => h($this->controller->request->here()), json_encode'd.
+        var context = new DefaultHttpContext();
+        context.Request.Path = path;
+
+        var body = System.Text.Encoding.UTF8.GetString(MispError.Body(context, "Invalid event", "Invalid event"));
+
+        Assert.Equal("{\"name\":\"Invalid event\",\"message\":\"Invalid event\",\"url\":\"" + url + "\"}", body);
+    }
 }

@@ -151,6 +151,19 @@ public sealed class MispResponseFilterTests
     [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001"}}]} trailing""", "after the end")]
     [InlineData("""{"response":[]} {"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:red"}]}}""", "after the end")]
     [InlineData("", "empty")]
+    [InlineData("""{"response":[],"sql_dump":{"log":[{"query":"SELECT * WHERE uuid = '9a5a8fbf-71a6-47b5-b84b-52e55399c2d2'"}]}}""", "beside")]
+    [InlineData("""{"response":[],"count":12}""", "beside")]
+    [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}]}}],"response":[]}""", "second")]
+    [InlineData("""{"response":{"Attribute":[]},"response":[]}""", "second")]
+    [InlineData("""{"response":{"Attribute":[],"Attribute":[]}}""", "second")]
+    [InlineData("""["9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"]""", "not a record")]
+    [InlineData("""[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}]}},12]""", "not a record")]
+    [InlineData("""[null]""", "not a record")]
+    [InlineData("""[["9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"]]""", "not a record")]
+    [InlineData("""{"response":["9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"]}""", "not a record")]
+    [InlineData("""{"response":{"0":"9a5a8fbf-71a6-47b5-b84b-52e55399c2d2"}}""", "not a record")]
+    [InlineData("""{"sql_dump":{"log":[{"query":"SELECT * WHERE uuid = '9a5a8fbf-71a6-47b5-b84b-52e55399c2d2'","affected":1}]}}""", "unknown shape")]
+    [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}]},"sql_dump":{"log":[{"query":"SELECT 9a5a8fbf"}]}}""", "MISP data")]
     public void Filter_InputItCannotJudge_ThrowsAndWritesNothingOfTheEvent(string json, string reason)
     {
         var context = FilterHarness.Context(FilterHarness.Requester());
@@ -193,6 +206,36 @@ public sealed class MispResponseFilterTests
         {
             var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(input, context));
             Assert.Contains("distribution is not a level 0 to 5", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("\"2\"", "\"1\"")]
+    [InlineData("2", "1")]
+    [InlineData("\"\\u0032\"", "\"1\"")]
+    [InlineData("\"2.0\"", null)]
+    [InlineData("2.0", null)]
+    [InlineData("2e0", null)]
+    [InlineData("\" 2\"", null)]
+    [InlineData("\"2 \"", null)]
+    [InlineData("-2", null)]
+    [InlineData("null", null)]
+    [InlineData("\"two\"", null)]
+    public void Filter_AttributeCountOfAnEventWithRemovals_RecomputedOrTheAnswerEnds(string count, string? recomputed)
+    {
+        // MISP's count would tell how many attributes were removed: one the filter cannot read cannot be recomputed.
+        var input = Encoding.UTF8.GetBytes($$$"""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","attribute_count":{{{count}}},"Attribute":[{"uuid":"11111111-0000-4000-8000-000000000002","value":"192.0.2.1"},{"uuid":"11111111-0000-4000-8000-000000000003","value":"192.0.2.2","Tag":[{"name":"tlp:red"}]}],"Tag":[{"name":"tlp:clear"}]}}""");
+        var context = FilterHarness.Context(FilterHarness.Requester());
+
+        if (recomputed is not null)
+        {
+            var (output, _, _) = FilterHarness.Run(input, context);
+            Assert.Contains("\"attribute_count\":" + recomputed + ",", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+        }
+        else
+        {
+            var ex = Assert.Throws<FilterException>(() => FilterHarness.Run(input, context));
+            Assert.Contains("attribute_count", ex.Message, StringComparison.Ordinal);
         }
     }
 
@@ -378,6 +421,42 @@ public sealed class MispResponseFilterTests
         Assert.All(outcomes.Where(o => !o.Released), o => Assert.DoesNotContain(o.EventUuid!, Encoding.UTF8.GetString(output), StringComparison.Ordinal));
     }
 
+    public static TheoryData<string, string> AnswersCountingAttributesTheyDoNotHold() => new()
+    {
+        // An index row, and an event of a metadata search: MISP counts attributes the answer does not hold.
+        { "index row", """[{"id":"4","uuid":"11111111-0000-4000-8000-000000000001","info":"x","attribute_count":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"ORGC"},"EventTag":[{"Tag":{"name":"tlp:clear"}}]}]""" },
+        { "metadata event", """{"response":[{"Event":{"id":"4","uuid":"11111111-0000-4000-8000-000000000001","info":"x","attribute_count":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"ORGC"},"Tag":[{"name":"tlp:clear"}]}}]}""" },
+        { "attribute row's event", """{"response":{"Attribute":[{"id":"9","event_id":"4","uuid":"11111111-0000-4000-8000-000000000002","value":"192.0.2.1","Event":{"id":"4","orgc_id":"3","uuid":"11111111-0000-4000-8000-000000000001","info":"x","attribute_count":"3","Tag":[{"name":"tlp:clear"}]},"Tag":[{"name":"tlp:clear","inherited":1}]}]}}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(AnswersCountingAttributesTheyDoNotHold))]
+    public void Filter_AttributeCountOfAttributesNotInTheAnswer_ToldOnlyToTheSource(string what, string json)
+    {
+        // A TLP:RED attribute among the three is one the requester may not receive: MISP's count would tell it exists.
+        var input = Encoding.UTF8.GetBytes(json.Replace("ORGC", FilterHarness.OrgC, StringComparison.Ordinal));
+        var other = FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Amber, orgId: "4");
+        var source = FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3");
+
+        var (toOther, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(other), chunk: 9);
+        var (toSource, _, _) = FilterHarness.Run(input, FilterHarness.Context(source), chunk: 9);
+
+        Assert.True(outcomes.All(o => o.Released), what);
+        Assert.DoesNotContain("attribute_count", Encoding.UTF8.GetString(toOther), StringComparison.Ordinal);
+        Assert.NotNull(JsonNode.Parse(toOther));
+        Assert.Contains("\"attribute_count\":\"3\"", Encoding.UTF8.GetString(toSource), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_AttributeCountZeroInAnIndexRow_Kept()
+    {
+        var input = Encoding.UTF8.GetBytes($$$"""[{"id":"4","uuid":"11111111-0000-4000-8000-000000000001","info":"x","attribute_count":"0","Orgc":{"uuid":"{{{FilterHarness.OrgC}}}"},"EventTag":[{"Tag":{"name":"tlp:clear"}}]}]""");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.Contains("\"attribute_count\":\"0\"", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Filter_ProposalsAndSightingsWithoutEventTags_Withheld()
     {
@@ -407,6 +486,21 @@ public sealed class MispResponseFilterTests
             filter.Complete(output);
         });
         Assert.DoesNotContain("11111111", Encoding.UTF8.GetString(output.WrittenSpan), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""["4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa","93609343-d094-4903-bb82-4fba52a1838f"]""")]
+    [InlineData("""[]""")]
+    [InlineData("""{"success":true,"message":"Proposal(s) added","counter":1}""")]
+    public void Filter_MetadataAnswerOfUuidsOrScalars_PassesByteForByte(string json)
+    {
+        // A pushing MISP server's negotiation: which of its UUIDs the hub lacks.
+        var context = new FilterContext { Requester = FilterHarness.Requester(sync: true), Community = FilterHarness.Community, MetadataOnly = true };
+        var input = Encoding.UTF8.GetBytes(json);
+
+        var (output, _, _) = FilterHarness.Run(input, context, chunk: 7);
+
+        Assert.Equal(input, output);
     }
 
     [Fact]

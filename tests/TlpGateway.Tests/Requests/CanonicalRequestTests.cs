@@ -65,12 +65,4 @@ public sealed class CanonicalRequestTests
 
         Assert.Equal("""{"request":{"published":1},"published":1}""", model.Body.Root!.ToJsonString());
     }
-
-    [Fact]
-    public void Query_ApiKeyAndControlledNames_Removed()
-    {
-        var model = RequestTestData.Model("GET", "/events/view/4", query: "?apikey=x&excludeLocalTags=1&other=2")!;
-
-        Assert.Equal("?other=2", CanonicalRequest.Query(model).Value);
-    }
 }
