@@ -365,7 +365,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await FailAsync(ex.GetType().Name + ": " + ex.Message);
+            await FailAsync(FilterException.ReasonFor(ex));
         }
 
         return false;

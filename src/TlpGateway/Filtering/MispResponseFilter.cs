@@ -398,7 +398,7 @@ internal sealed partial class MispResponseFilter : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new FilterException("malformed JSON: " + ex.Message);
+            throw new FilterException(FilterException.ReasonFor(ex));
         }
 
         _retryAt = reader.BytesConsumed == 0 ? _bufferBase + _length + (_length - start) : 0;
