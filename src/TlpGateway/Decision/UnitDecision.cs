@@ -92,12 +92,7 @@ internal sealed partial class UnitDecision
             throw new FilterException("MISP data in the answer of an endpoint that answers none");
         }
 
-        if (place == UnitPlace.AttributeRow)
-        {
-            return DecideAttributeRow(unit);
-        }
-
-        return record.Kind switch
+        var outcome = place == UnitPlace.AttributeRow ? DecideAttributeRow(unit) : record.Kind switch
         {
             RecordKind.NoData => UnitOutcome.PassedThrough,
             RecordKind.Event => DecideEvent(record.Item, unit),
@@ -106,6 +101,10 @@ internal sealed partial class UnitDecision
             RecordKind.AnalystDataIndex => DecideAnalystIndex(unit),
             _ => DecideItemRecord(record, unit),
         };
+
+        // The removals are placed while the scanned record is still there (a large one's goes back to the pools once decided).
+        _edits.CompleteRemovals();
+        return outcome;
     }
 
     /// <summary>Writes the record last decided, with its edits, to <paramref name="output"/>.</summary>

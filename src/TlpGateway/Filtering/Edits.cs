@@ -13,12 +13,16 @@ namespace TlpGateway.Filtering;
 internal sealed class Edits
 {
     private readonly List<Edit> _edits = [];
+
+    // The properties to remove, by object: removed at once when the edits are ordered, so that two parts of the
+    // decision removing neighbours of one object take one comma each, not the same one.
+    private readonly Dictionary<Node, KeySet> _propRemovals = new(ReferenceEqualityComparer.Instance);
     private readonly ArrayBufferWriter<byte> _replacements = new(1024);
 
     /// <summary>A removal (no replacement) or a replacement written at <c>ReplacementStart</c> of the replacements buffer.</summary>
     private readonly record struct Edit(int Start, int End, int ReplacementStart, int ReplacementLength);
 
-    public int Count => _edits.Count;
+    public int Count => _edits.Count + _propRemovals.Count;
 
     /// <summary>Where a replacement is composed before <see cref="CommitReplacement"/> takes it (e.g. by a <see cref="Utf8JsonWriter"/>).</summary>
     public IBufferWriter<byte> Scratch => _replacements;
@@ -26,6 +30,7 @@ internal sealed class Edits
     public void Clear()
     {
         _edits.Clear();
+        _propRemovals.Clear();
         _replacements.ResetWrittenCount();
     }
 
@@ -94,8 +99,19 @@ internal sealed class Edits
     {
         if (holder.Keys.Overlaps(keys))
         {
+            _propRemovals[holder] = _propRemovals.TryGetValue(holder, out var earlier) ? earlier.Union(keys) : keys;
+        }
+    }
+
+    /// <summary>Places the properties <see cref="RemoveProps"/> was given, each object's at once, as ranges of the input (the decision's last step).</summary>
+    public void CompleteRemovals()
+    {
+        foreach (var (holder, keys) in _propRemovals)
+        {
             RemoveElements(holder.Source.Span, new PropElements(holder, keys));
         }
+
+        _propRemovals.Clear();
     }
 
     /// <summary>Removes the properties of <paramref name="holder"/> at <paramref name="positions"/> (an object keyed by UUIDs).</summary>
@@ -120,6 +136,11 @@ internal sealed class Edits
     /// </summary>
     public EmitCursor BeginEmit()
     {
+        if (_propRemovals.Count > 0)
+        {
+            throw new InvalidOperationException("The removals of the record were not completed while its scan was there.");
+        }
+
         _edits.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
         var covered = 0;
         foreach (var edit in _edits)

@@ -130,6 +130,8 @@ internal struct KeySet
 
     public readonly bool Overlaps(KeySet other) => ((_low & other._low) | (_high & other._high)) != 0;
 
+    public readonly KeySet Union(KeySet other) => new() { _low = _low | other._low, _high = _high | other._high };
+
     public static KeySet Of(params ReadOnlySpan<Key> keys)
     {
         var set = default(KeySet);

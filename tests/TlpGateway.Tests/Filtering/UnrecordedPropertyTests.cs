@@ -185,6 +185,24 @@ public sealed class UnrecordedPropertyTests
         Assert.Equal(["date_sighting"], released.Select(p => p.Key));
     }
 
+    [Theory]
+    [InlineData("\"attribute_count\":\"6\",\"event_creator_email\":\"a@source.test\"")]
+    [InlineData("\"event_creator_email\":\"a@source.test\",\"attribute_count\":\"6\"")]
+    [InlineData("\"event_creator_email\":\"a@source.test\",\"locked\":false,\"attribute_count\":\"6\"")]
+    public void ThirdParty_IndexRowLosingNeighboursForTwoReasons_BothGoWithOneCommaEach(string tail)
+    {
+        // The count goes (another organisation's row) and the creator goes (a hidden source): two parts of the decision, one object.
+        var input = Encoding.UTF8.GetBytes("""[{"id":"9","uuid":"11111111-0000-4000-8000-000000000001","info":"x","distribution":"1","Orgc":{"id":"2","name":"Source","uuid":"22222222-0000-4000-8000-000000000002"},"EventTag":[{"Tag":{"name":"tlp:clear"}}],""" + tail + "}]");
+        var requester = FilterHarness.Requester("99999999-0000-4000-8000-000000000000", relation: MemberRelation.ThirdParty, orgId: "99");
+
+        var (output, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(requester));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var row = JsonNode.Parse(output)![0]!.AsObject();
+        Assert.False(row.ContainsKey("attribute_count"));
+        Assert.False(row.ContainsKey("event_creator_email"));
+    }
+
     [Fact]
     public void Member_UntaggedEventEndingInUnrecordedProperties_DefaultTagAddedRestKept()
     {
