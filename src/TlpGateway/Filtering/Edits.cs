@@ -14,8 +14,8 @@ internal sealed class Edits
 {
     private readonly List<Edit> _edits = [];
 
-    // The properties to remove, by object: removed at once when the edits are ordered, so that two parts of the
-    // decision removing neighbours of one object take one comma each, not the same one.
+    // The properties to remove, by object: placed at once when the decision ends (CompleteRemovals), so that two
+    // parts of the decision removing neighbours of one object take one comma each, not the same one.
     private readonly Dictionary<Node, KeySet> _propRemovals = new(ReferenceEqualityComparer.Instance);
     private readonly ArrayBufferWriter<byte> _replacements = new(1024);
 
