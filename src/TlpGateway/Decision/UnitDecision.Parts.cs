@@ -246,6 +246,10 @@ internal sealed partial class UnitDecision
                     {
                         _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
                     }
+                    else if (prop.Key == Key.ExtendsUuid)
+                    {
+                        JudgeExtension(item, i);
+                    }
 
                     break;
 

@@ -157,8 +157,15 @@ internal sealed partial class UnitDecision
         }
 
         // :: Step 5 — its parts, then what depends on them.
+        // The related and the extended events are asked in one round.
         JudgeParts(evt, MispShapes.Event, scope);
-        if (JudgeCorrelations(evt, hide) is { } lookups)
+        var lookups = JudgeCorrelations(evt, hide);
+        if (ExtensionLookup(evt, hide) is { } extended)
+        {
+            (lookups ??= []).Add(extended);
+        }
+
+        if (lookups is not null)
         {
             return new UnitOutcome(false, "event", "needs-lookup", null, level, 0, false) { Lookups = lookups, Record = RecordKind.Event };
         }
@@ -245,6 +252,11 @@ internal sealed partial class UnitDecision
         {
             MinimalRow.Replace(_edits, row, hide ? _context.Forwarder.Uuid : _orgc);
             return new UnitOutcome(true, "index-row", null, null, level, 0, true) { Record = RecordKind.IndexRow, OrgcUuid = _orgc, HidesSource = hide };
+        }
+
+        if (ExtensionLookup(row, hide) is { } extended)
+        {
+            return new UnitOutcome(false, "index-row", "needs-lookup", null, level, 0, false) { Lookups = [extended], Record = RecordKind.IndexRow };
         }
 
         var delivered = Requester.IsSyncIdentity && distribution is { } d ? DistributionCap.Deliver(level, d, inherited: null) : distribution;

@@ -216,7 +216,8 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
 
         _signature = headers[Upstream.AnswerHeaders.Signature];
         headers.Remove(Upstream.AnswerHeaders.Signature);
-        if (HttpMethods.IsHead(_context.Request.Method) || response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        // A HEAD was asked of MISP as a GET (RequestModelMiddleware): its answer is judged as that GET's, and Kestrel sends no body.
+        if (response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
         {
             _mode = Mode.PassThrough;
             return;
