@@ -405,7 +405,8 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             ["publish_timestamp"] = "0",
             ["sharing_group_id"] = "0",
             ["disable_correlation"] = false,
-            ["extends_uuid"] = string.Empty,
+            // MISP stores the extended event's UUID lowercased (Event::beforeValidate).
+            ["extends_uuid"] = ((string?)(posted["extends_uuid"] as JsonValue))?.ToLowerInvariant() ?? string.Empty,
             ["protected"] = posted["protected"]?.DeepClone(),
             ["event_creator_email"] = user.Email,
             ["Org"] = org,
