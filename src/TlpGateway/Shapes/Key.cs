@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -240,7 +241,10 @@ internal static class KeyNames
         ("url", Key.Url),
     ];
 
+    // A slot's name is known by its length (0: an empty slot), head and tail without reading its bytes, up to 16 bytes.
     private static readonly ulong[] Heads = new ulong[1 << Bits];
+    private static readonly ulong[] Tails = new ulong[1 << Bits];
+    private static readonly int[] Lengths = new int[1 << Bits];
     private static readonly byte[]?[] Utf8Names = new byte[1 << Bits][];
     private static readonly Key[] Keys = BuildKeys();
 
@@ -253,16 +257,17 @@ internal static class KeyNames
         }
 
         var head = Head(name);
-        for (var slot = Slot(head, name.Length); ; slot = (slot + 1) & Mask)
+        var tail = Tail(name);
+        for (var slot = Slot(head, tail, name.Length); ; slot = (slot + 1) & Mask)
         {
-            var candidate = Utf8Names[slot];
-            if (candidate is null)
+            var length = Lengths[slot];
+            if (length == 0)
             {
                 return Key.Other;
             }
 
-            // The head and length say it all for names of up to eight bytes.
-            if (Heads[slot] == head && candidate.Length == name.Length && (name.Length <= sizeof(ulong) || name.SequenceEqual(candidate)))
+            // The head, tail and length say it all for names of up to sixteen bytes: most of MISP's.
+            if (Heads[slot] == head && Tails[slot] == tail && length == name.Length && (length <= 2 * sizeof(ulong) || name.SequenceEqual(Utf8Names[slot])))
             {
                 return Keys[slot];
             }
@@ -286,14 +291,17 @@ internal static class KeyNames
         {
             var name = Encoding.UTF8.GetBytes(text);
             var head = Head(name);
-            var slot = Slot(head, name.Length);
-            while (Utf8Names[slot] is not null)
+            var tail = Tail(name);
+            var slot = Slot(head, tail, name.Length);
+            while (Lengths[slot] != 0)
             {
                 slot = (slot + 1) & Mask;
             }
 
             Utf8Names[slot] = name;
+            Lengths[slot] = name.Length;
             Heads[slot] = head;
+            Tails[slot] = tail;
             keys[slot] = key;
         }
 
@@ -316,5 +324,10 @@ internal static class KeyNames
         };
     }
 
-    private static int Slot(ulong head, int length) => (int)(((head ^ (ulong)length) * 0x9E3779B97F4A7C15UL) >> (64 - Bits));
+    /// <summary>A longer name's last eight bytes (overlapping its head for nine to fifteen), else 0.</summary>
+    private static ulong Tail(ReadOnlySpan<byte> name) =>
+        name.Length > sizeof(ulong) ? Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(name), name.Length - sizeof(ulong))) : 0;
+
+    // The tail takes part: many names share their first eight bytes and length (related_object_uuid, related_object_type).
+    private static int Slot(ulong head, ulong tail, int length) => (int)(((head ^ BitOperations.RotateLeft(tail, 29) ^ (ulong)length) * 0x9E3779B97F4A7C15UL) >> (64 - Bits));
 }
