@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 
 namespace TlpGateway.Errors;
 
@@ -76,11 +77,15 @@ internal static class MispError
     /// <summary>
     /// The url MISP's error bodies carry: <c>CakeRequest::here()</c>, the path as MISP received it (the gateway's
     /// rewrite, which forwards no query), through <c>h()</c> as <c>ExceptionRenderer</c> writes it; an answer the
-    /// gateway makes in place of MISP's for a missing item must not differ from MISP's in it.
+    /// gateway makes in place of MISP's for a missing item must not differ from MISP's in it. A MISP served
+    /// under a path (<c>https://host/misp</c>) has it in front: CakePHP's <c>here</c> starts with its base.
     /// </summary>
     private static string RequestUrl(HttpContext context)
     {
-        var url = (context.Request.PathBase + context.Request.Path).ToString();
+        var upstreamBase = context.RequestServices?.GetService<IOptions<GatewayOptions>>()?.Value.Upstream is { IsAbsoluteUri: true } upstream
+            ? upstream.AbsolutePath.TrimEnd('/')
+            : string.Empty;
+        var url = upstreamBase + (context.Request.PathBase + context.Request.Path).ToString();
         return url.AsSpan().IndexOfAny("&\"'<>") < 0
             ? url
             : url.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#039;", StringComparison.Ordinal)

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TlpGateway;
 using TlpGateway.Errors;
 
 namespace TlpGateway.Tests.Errors;
@@ -31,6 +34,22 @@ public sealed class MispErrorTests
         // ExceptionRenderer::error400: 'url' => h($this->controller->request->here()), json_encode'd.
         var context = new DefaultHttpContext();
         context.Request.Path = path;
+
+        var body = System.Text.Encoding.UTF8.GetString(MispError.Body(context, "Invalid event", "Invalid event"));
+
+        Assert.Equal("{\"name\":\"Invalid event\",\"message\":\"Invalid event\",\"url\":\"" + url + "\"}", body);
+    }
+
+    [Theory]
+    [InlineData("https://misp.example/misp", "\\/misp\\/events\\/view\\/8")]
+    [InlineData("https://misp.example/misp/", "\\/misp\\/events\\/view\\/8")]
+    [InlineData("https://misp.example/", "\\/events\\/view\\/8")]
+    public void Body_MispUnderAPath_UrlStartsWithItsBaseAsMispsOwn(string upstream, string url)
+    {
+        // A withheld event's 404 must read as MISP's own for a missing one, which names MISP's base path.
+        var services = new ServiceCollection().AddSingleton(Options.Create(new GatewayOptions { Upstream = new Uri(upstream) })).BuildServiceProvider();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Request.Path = "/events/view/8";
 
         var body = System.Text.Encoding.UTF8.GetString(MispError.Body(context, "Invalid event", "Invalid event"));
 
