@@ -16,7 +16,7 @@ internal static class MispShapes
     /// </summary>
     public static readonly KeySet DataKeys = KeySet.Of(
         Key.Event, Key.Attribute, Key.Object, Key.EventReport, Key.ShadowAttribute, Key.Sighting, Key.RelatedEvent,
-        Key.RelatedAttribute, Key.GalaxyCluster, Key.Note, Key.Opinion, Key.Relationship, Key.RelationshipInbound,
+        Key.RelatedAttribute, Key.RelatedTags, Key.GalaxyCluster, Key.Note, Key.Opinion, Key.Relationship, Key.RelationshipInbound,
         Key.RelatedObject, Key.ObjectReference, Key.CryptographicKey, Key.Tag, Key.EventTag, Key.AttributeTag,
         Key.EventReportTag, Key.Orgc, Key.Org, Key.Organisation, Key.SharingGroup, Key.OrgcUuid, Key.OrgUuid, Key.EventUuid,
         Key.AttributeUuid, Key.EventCreatorEmail, Key.Email, Key.Info, Key.SqlDump);
@@ -42,7 +42,11 @@ internal static class MispShapes
         .With(Key.SharingGroupOrg, Role.Items, ItemKind.SharingGroupOrg)
         .Scalars(Key.Uuid, Key.Id, Key.Name, Key.OrgId, Key.OrganisationUuid);
 
-    /// <summary>What tells of other sources or other events, which the gateway cannot judge: feed and server correlations (SPEC section 3), inbound relationships. Never released.</summary>
+    /// <summary>
+    /// What tells of other sources or other events, which the gateway cannot judge: feed and server correlations
+    /// (SPEC section 3), inbound relationships, the tags of the events and attributes an attribute correlates with
+    /// (<c>RelatedTags</c>, <c>includeRelatedTags</c>: confirmed or not). Never released.
+    /// </summary>
     public static readonly ItemShape Hit = new(ItemKind.Hit, "feed-hit");
 
     public static readonly ItemShape CryptographicKey = new ItemShape(ItemKind.CryptographicKey, "cryptographic-key")
@@ -282,6 +286,7 @@ internal static class MispShapes
         .With(Key.ShadowAttribute, Role.Items, ItemKind.Proposal)
         .With(Key.Sighting, Role.Items, ItemKind.Sighting)
         .With(Key.RelatedAttribute, Role.Items, ItemKind.RelatedAttribute)
+        .With(Key.RelatedTags, Role.Items, ItemKind.Hit)
         .With(Key.Feed, Role.Items, ItemKind.Hit)
         .With(Key.Server, Role.Items, ItemKind.Hit)
         .With(Key.Note, Role.Items, ItemKind.AnalystData)

@@ -189,6 +189,30 @@ public sealed class CorrelationTests
         Assert.Equal([Event5, Event6, "2948b31a-b6d9-4f25-b1c6-751b0b46fa10", Event13, Event4], rounds[0]);
     }
 
+    [Fact]
+    public void RelatedTags_CorrelatingEventNotConfirmed_TagsOfOtherEventsRemoved()
+    {
+        // includeRelatedTags (events/view, restSearch): MISP lists the tags of the events and attributes an attribute
+        // correlates with, whether the gateway confirmed them or not; a related event's TLP:RED and actor tags would leave.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7",
+               "RelatedAttribute":[{"id":"60","event_id":"6","org_id":"4","value":"198.51.100.7"}],
+               "RelatedTags":[{"id":"9","name":"tlp:red","colour":"#CC0033","numerical_value":null},{"id":"12","name":"misp-galaxy:threat-actor=\"Secret Bear\"","colour":"#0088cc","numerical_value":null}]}],
+             "RelatedEvent":[{"Event":{"id":"6","uuid":"{{{Event6}}}","org_id":"4","orgc_id":"4"}}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: _ => EventAccess.Withheld);
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var text = Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain("Secret Bear", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("tlp:red", text, StringComparison.Ordinal);
+        Assert.Empty(JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["RelatedTags"]!.AsArray());
+    }
+
     private static JsonArray RelatedEvents(byte[] output) => JsonNode.Parse(output)!["Event"]!["RelatedEvent"]!.AsArray();
 
     private static List<string?> RelatedIds(byte[] output) => [.. RelatedEvents(output).Select(r => (string?)r!["Event"]!["id"])];
