@@ -38,6 +38,8 @@ internal enum Key : byte
     CryptographicKey,
     Feed,
     Server,
+    FeedHit,
+    FeedCount,
 
     // Tags.
     Tag,
@@ -178,6 +180,8 @@ internal static class KeyNames
         ("CryptographicKey", Key.CryptographicKey),
         ("Feed", Key.Feed),
         ("Server", Key.Server),
+        ("FeedHit", Key.FeedHit),
+        ("FeedCount", Key.FeedCount),
         ("Tag", Key.Tag),
         ("EventTag", Key.EventTag),
         ("AttributeTag", Key.AttributeTag),

@@ -119,6 +119,7 @@ internal static class MispShapes
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.Feed, Role.Items, ItemKind.Hit)
         .With(Key.Server, Role.Items, ItemKind.Hit)
+        .With(Key.FeedHit, Role.Withheld)
         .With(Key.Event, Role.Item, ItemKind.EventStub)
         .Scalars(Key.Uuid, Key.Id, Key.OldId, Key.OldUuid, Key.EventId, Key.EventUuid, Key.Type, Key.Category, Key.Value, Key.OrgId, Key.OrgUuid, Key.Email, Key.EventOrgId);
 
@@ -225,6 +226,9 @@ internal static class MispShapes
         .With(Key.RelatedEvent, Role.Items, ItemKind.Correlation)
         .With(Key.Feed, Role.Items, ItemKind.Hit)
         .With(Key.Server, Role.Items, ItemKind.Hit)
+
+        // Past 10,000 feed hits MISP counts them over every attribute of the event in place of listing the feeds.
+        .With(Key.FeedCount, Role.Withheld)
         .With(Key.CryptographicKey, Role.Items, ItemKind.CryptographicKey, Hiding.Remove)
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.EventTag, Role.TagLinks, ItemKind.TagLink)
@@ -289,6 +293,7 @@ internal static class MispShapes
         .With(Key.RelatedTags, Role.Items, ItemKind.Hit)
         .With(Key.Feed, Role.Items, ItemKind.Hit)
         .With(Key.Server, Role.Items, ItemKind.Hit)
+        .With(Key.FeedHit, Role.Withheld)
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)

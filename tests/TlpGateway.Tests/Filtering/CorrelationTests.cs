@@ -213,6 +213,27 @@ public sealed class CorrelationTests
         Assert.Empty(JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["RelatedTags"]!.AsArray());
     }
 
+    [Fact]
+    public void FeedHits_MoreThanMispLists_FlagAndCountRemoved()
+    {
+        // Feed::attachFeedCorrelations past 10,000 hits writes a flag on each attribute a feed holds and the event's
+        // count of hits over all its attributes (a removed TLP:RED one's among them) in place of the feeds.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","FeedCount":12001,"Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7","FeedHit":true},
+               {"id":"2","uuid":"a1a1a1a1-0000-4000-8000-000000000002","type":"ip-dst","value":"198.51.100.8","FeedHit":true,"Tag":[{"name":"tlp:red"}]}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"));
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context);
+
+        Assert.Equal(1, Assert.Single(outcomes).AttributesRemoved);
+        var evt = JsonNode.Parse(output)!["Event"]!.AsObject();
+        Assert.False(evt.ContainsKey("FeedCount"));
+        Assert.False(evt["Attribute"]![0]!.AsObject().ContainsKey("FeedHit"));
+    }
+
     private static JsonArray RelatedEvents(byte[] output) => JsonNode.Parse(output)!["Event"]!["RelatedEvent"]!.AsArray();
 
     private static List<string?> RelatedIds(byte[] output) => [.. RelatedEvents(output).Select(r => (string?)r!["Event"]!["id"])];
