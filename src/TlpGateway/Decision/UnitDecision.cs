@@ -338,6 +338,19 @@ internal sealed partial class UnitDecision
 
         var eventDelivered = Requester.IsSyncIdentity && eventDistribution is { } d ? DistributionCap.Deliver(eventLevel, d, inherited: null) : eventDistribution;
         var eventScope = new ItemScope(eventLevel, eventDistribution, eventDelivered, hide);
+
+        // An object's attribute (MISP's attribute search lists them too) comes with a stub of its object: judged as
+        // in the event, the object first, so that its rules hold and what inherits inherits from it.
+        if (row.Child(Key.Object) is { IsObject: true } obj)
+        {
+            if (!Judge(obj, MispShapes.Object, eventScope, out var objectReason))
+            {
+                return Withheld(RecordKind.AttributeRow, "attribute", objectReason, eventUuid, obj.Scope.Level) with { AttributesRemoved = 1 };
+            }
+
+            eventScope = obj.Scope;
+        }
+
         if (!Judge(row, shape, eventScope, out var reason))
         {
             return Withheld(RecordKind.AttributeRow, "attribute", reason, eventUuid, row.Scope.Level) with { AttributesRemoved = 1 };
