@@ -164,11 +164,16 @@ internal static class MispShapes
 
     /// <summary>
     /// A related event. Its inbound relationships come from items anywhere in the hub, each embedded
-    /// with its own source: they cannot be confirmed, so they never leave (<see cref="ItemKind.Hit"/>).
+    /// with its own source: they cannot be confirmed, so they never leave (<see cref="ItemKind.Hit"/>);
+    /// nor does its own analyst data (<c>Event::find</c> attaches it to every event it finds while a view
+    /// fetches analyst data), which belongs to the related event and is not judged here.
     /// </summary>
     public static readonly ItemShape Correlation = new ItemShape(ItemKind.Correlation, "correlation")
         .With(Key.Event, Role.Item, ItemKind.EventStub)
-        .With(Key.RelationshipInbound, Role.Items, ItemKind.Hit);
+        .With(Key.RelationshipInbound, Role.Items, ItemKind.Hit)
+        .With(Key.Note, Role.Items, ItemKind.Hit)
+        .With(Key.Opinion, Role.Items, ItemKind.Hit)
+        .With(Key.Relationship, Role.Items, ItemKind.Hit);
 
     public static readonly ItemShape Attribute = AttributeShape(ItemKind.Attribute, "attribute");
 

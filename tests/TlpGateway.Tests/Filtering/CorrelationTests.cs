@@ -234,6 +234,30 @@ public sealed class CorrelationTests
         Assert.False(evt["Attribute"]![0]!.AsObject().ContainsKey("FeedHit"));
     }
 
+    [Fact]
+    public void Correlations_RelatedEventWithAnalystData_ReleasedWithoutIt()
+    {
+        // events/view always fetches analyst data, and Event::find attaches it to every event it finds (afterFind):
+        // the related events' notes come with them, written by anyone under the related event's marking.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7"}],
+             "RelatedEvent":[{"Event":{"id":"4","uuid":"{{{Event4}}}","org_id":"3","orgc_id":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"}},
+               "Note":[{"uuid":"b0b0b0b0-0000-4000-8000-000000000001","note":"seen at Secret Site","object_uuid":"{{{Event4}}}","object_type":"Event","distribution":"0","Orgc":{"name":"ORG_B","uuid":"{{{FilterHarness.OrgB}}}"},"Org":{"name":"ORG_B","uuid":"{{{FilterHarness.OrgB}}}"}}],
+               "RelationshipInbound":[]}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: _ => new EventAccess(true, FilterHarness.OrgC, "4", false, []));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        Assert.Equal(["4"], RelatedIds(output));
+        var text = Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain("Secret Site", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgB, text, StringComparison.Ordinal);
+    }
+
     private static JsonArray RelatedEvents(byte[] output) => JsonNode.Parse(output)!["Event"]!["RelatedEvent"]!.AsArray();
 
     private static List<string?> RelatedIds(byte[] output) => [.. RelatedEvents(output).Select(r => (string?)r!["Event"]!["id"])];
