@@ -258,6 +258,29 @@ public sealed class CorrelationTests
         Assert.DoesNotContain(FilterHarness.OrgB, text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Correlations_ViewWithGranularCorrelations_NestedListRemovedEntriesJudged()
+    {
+        // events/view/ID/includeGranularCorrelations:1 appends an attribute's correlations as one list (MISP's own rows,
+        // the related event's id as "id") before the entries JSONConverterTool writes for the same correlations.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7",
+               "RelatedAttribute":[[{"id":"4","attribute_id":"40","value":"198.51.100.7","org_id":"3","info":"four","date":"2026-01-01"},{"id":"6","attribute_id":"60","value":"198.51.100.7","org_id":"4","info":"six","date":"2026-01-01"}],
+                 {"id":"40","value":"198.51.100.7","org_id":"3","info":"four","event_id":"4"},{"id":"60","value":"198.51.100.7","org_id":"4","info":"six","event_id":"6"}]}],
+             "RelatedEvent":[{"Event":{"id":"4","uuid":"{{{Event4}}}","org_id":"3","orgc_id":"3"}},{"Event":{"id":"6","uuid":"{{{Event6}}}","org_id":"4","orgc_id":"4"}}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: uuid => uuid == Event4 ? new EventAccess(true, FilterHarness.OrgC, "4", false, []) : EventAccess.Withheld);
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var correlations = JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["RelatedAttribute"]!.AsArray();
+        Assert.Equal(["40"], correlations.Select(c => (string?)c!["id"]));
+        Assert.DoesNotContain("six", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
     private static JsonArray RelatedEvents(byte[] output) => JsonNode.Parse(output)!["Event"]!["RelatedEvent"]!.AsArray();
 
     private static List<string?> RelatedIds(byte[] output) => [.. RelatedEvents(output).Select(r => (string?)r!["Event"]!["id"])];
