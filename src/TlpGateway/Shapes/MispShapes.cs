@@ -103,6 +103,9 @@ internal static class MispShapes
         }
         .With(Key.Organisation, Role.Item, ItemKind.Organisation, Hiding.Remove)
         .With(Key.Event, Role.Item, ItemKind.EventStub)
+
+        // Sighting::restSearch's includeAttribute: the sighted attribute's own fields, named by attribute_id too.
+        .With(Key.Attribute, Role.Item, ItemKind.ObjectStub)
         .Scalars(Key.Uuid, Key.Id, Key.EventId, Key.EventUuid, Key.AttributeUuid, Key.AttributeId, Key.Value, Key.Type)
         .Hidden(Hiding.Zero, Key.OrgId)
         .Hidden(Hiding.Remove, Key.Source, Key.OrgUuid);
