@@ -40,6 +40,7 @@ internal enum Key : byte
     Server,
     FeedHit,
     FeedCount,
+    Sightingdb,
 
     // Tags.
     Tag,
@@ -182,6 +183,7 @@ internal static class KeyNames
         ("Server", Key.Server),
         ("FeedHit", Key.FeedHit),
         ("FeedCount", Key.FeedCount),
+        ("Sightingdb", Key.Sightingdb),
         ("Tag", Key.Tag),
         ("EventTag", Key.EventTag),
         ("AttributeTag", Key.AttributeTag),

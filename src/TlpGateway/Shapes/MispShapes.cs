@@ -44,8 +44,8 @@ internal static class MispShapes
 
     /// <summary>
     /// What tells of other sources or other events, which the gateway cannot judge: feed and server correlations
-    /// (SPEC section 3), inbound relationships, the tags of the events and attributes an attribute correlates with
-    /// (<c>RelatedTags</c>, <c>includeRelatedTags</c>: confirmed or not). Never released.
+    /// (SPEC section 3) and a SightingDB's (<c>Sightingdb</c>), inbound relationships, the tags of the events and
+    /// attributes an attribute correlates with (<c>RelatedTags</c>, <c>includeRelatedTags</c>: confirmed or not). Never released.
     /// </summary>
     public static readonly ItemShape Hit = new(ItemKind.Hit, "feed-hit");
 
@@ -302,6 +302,7 @@ internal static class MispShapes
         .With(Key.Feed, Role.Items, ItemKind.Hit)
         .With(Key.Server, Role.Items, ItemKind.Hit)
         .With(Key.FeedHit, Role.Withheld)
+        .With(Key.Sightingdb, Role.Items, ItemKind.Hit)
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)

@@ -281,6 +281,24 @@ public sealed class CorrelationTests
         Assert.DoesNotContain("six", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void SightingDbHits_OfReleasedAttribute_Removed()
+    {
+        // includeSightingdb: what an external SightingDB holds of an attribute's value, as feed hits tell what feeds hold.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7",
+               "Sightingdb":[{"first_seen":"1700000000","last_seen":"1700000999","count":"4242","sightingdb_id":"1"}]}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"));
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context);
+
+        Assert.True(Assert.Single(outcomes).Released);
+        Assert.DoesNotContain("4242", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
     private static JsonArray RelatedEvents(byte[] output) => JsonNode.Parse(output)!["Event"]!["RelatedEvent"]!.AsArray();
 
     private static List<string?> RelatedIds(byte[] output) => [.. RelatedEvents(output).Select(r => (string?)r!["Event"]!["id"])];
