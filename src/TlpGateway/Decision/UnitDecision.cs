@@ -158,6 +158,12 @@ internal sealed partial class UnitDecision
 
         // :: Step 5 — its parts, then what depends on them.
         JudgeParts(evt, MispShapes.Event, scope);
+        if (_context.SelectsByContent && _removals.Attributes > 0)
+        {
+            // MISP matched the search on some attribute of the event: released without some, it would tell that one of those matched.
+            return Withheld(RecordKind.Event, "event", "selected-by-content", evt.Text(Key.Uuid), level) with { AttributesRemoved = _removals.Attributes, EventId = evt.Text(Key.Id) };
+        }
+
         if (JudgeCorrelations(evt, hide) is { } lookups)
         {
             return new UnitOutcome(false, "event", "needs-lookup", null, level, 0, false) { Lookups = lookups, Record = RecordKind.Event };

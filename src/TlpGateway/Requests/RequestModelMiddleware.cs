@@ -336,6 +336,7 @@ internal sealed class RequestModelMiddleware(
             StripInheritedTags = endpoint.Parameters.HasFlag(EndpointParameters.EventTags) && !PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Attribute, "includeEventTags")),
             MinimalIndex = endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex) && model.AsksMinimalIndex(),
             SelectsBySource = Provenance.SourceSelection.SelectsBySource(model),
+            SelectsByContent = ContentSelection.SelectsByContent(model),
             HeadOnly = model.HeadOnly,
         };
     }
