@@ -247,6 +247,25 @@ internal sealed partial class UnitDecision
             return Withheld(RecordKind.IndexRow, "index-row", SelectedBySourceReason, row.Text(Key.Uuid), level);
         }
 
+        if (_context.SelectsByContent)
+        {
+            // The index matched some attribute of the row's event, which the row does not hold: its event is judged whole.
+            if (row.Text(Key.Uuid) is not { } uuid || _context.KnownEvents is not { } known)
+            {
+                return Withheld(RecordKind.IndexRow, "index-row", "selected-by-content", row.Text(Key.Uuid), level);
+            }
+
+            if (!known.TryGetValue(uuid, out var access))
+            {
+                return new UnitOutcome(false, "index-row", "needs-lookup", null, level, 0, false) { Lookups = [uuid], Record = RecordKind.IndexRow };
+            }
+
+            if (!access.Receivable || access.RemovedAttributeIds.Length > 0)
+            {
+                return Withheld(RecordKind.IndexRow, "index-row", "selected-by-content", uuid, level);
+            }
+        }
+
         if (_context.MinimalIndex)
         {
             MinimalRow.Replace(_edits, row, hide ? _context.Forwarder.Uuid : _orgc);

@@ -40,6 +40,29 @@ public sealed class SelectedByContentTests
         Assert.Contains(Partial, unchosen, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Index_ChosenByContent_RowsOfEventsWithRemovedAttributesWithheld()
+    {
+        // EventsController::index's searchall, searchattribute and searchvalue match attributes; its rows hold none:
+        // each row's event is looked up and judged whole.
+        var rows = $$$"""[{"id":"9","uuid":"{{{Partial}}}","info":"x","orgc_id":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},"EventTag":[{"Tag":{"name":"tlp:amber"}}]},{"id":"10","uuid":"{{{Whole}}}","info":"y","orgc_id":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},"EventTag":[{"Tag":{"name":"tlp:amber"}}]}]""";
+        var harness = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, orgId: "4"), lookups: true);
+        var context = new TlpGateway.Filtering.FilterContext { Requester = harness.Requester, Community = harness.Community, KnownEvents = harness.KnownEvents, SelectsByContent = true };
+        var asked = new List<string>();
+
+        var (output, outcomes, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(rows), context, lookup: uuid =>
+        {
+            asked.Add(uuid);
+            return new EventAccess(true, FilterHarness.OrgC, uuid == Partial ? "9" : "10", false, uuid == Partial ? ["11111111-0000-4000-8000-0000000000d1"] : []) { RemovedAttributeIds = uuid == Partial ? ["1"] : [] };
+        });
+
+        Assert.Equal([Partial, Whole], asked);
+        var text = Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain(Partial, text, StringComparison.Ordinal);
+        Assert.Contains(Whole, text, StringComparison.Ordinal);
+        Assert.Contains(outcomes, o => o is { Released: false, Reason: "selected-by-content" });
+    }
+
     [Theory]
     [InlineData("POST", "/events/restSearch", """{"value":"198.51.100.7"}""")]
     [InlineData("POST", "/events/restSearch", """{"request":{"Tags":["tlp:red"]}}""")]
@@ -48,6 +71,9 @@ public sealed class SelectedByContentTests
     [InlineData("POST", "/events/restSearch", """{"type":"ip-dst","category":"Network activity"}""")]
     [InlineData("GET", "/events/restSearch/json/198.51.100.7", null)]
     [InlineData("GET", "/events/restSearch/object_relation:ip", null)]
+    [InlineData("POST", "/events/index", """{"searchall":"secret"}""")]
+    [InlineData("POST", "/events/index", """{"Attribute":"198.51.100.7"}""")]
+    [InlineData("GET", "/events/index/searchvalue:198.51.100.7", null)]
     public void SelectsByContent_AnAttributeFilterOnAnEventSearch_True(string method, string path, string? body)
     {
         Assert.True(ContentSelection.SelectsByContent(RequestTestData.Model(method, path, body)!));
@@ -57,6 +83,7 @@ public sealed class SelectedByContentTests
     [InlineData("POST", "/events/restSearch", """{"eventid":"4"}""")]
     [InlineData("POST", "/events/restSearch", """{"uuid":"1bfc1897-b375-497c-9f02-b164e32bc94a","value":""}""")]
     [InlineData("POST", "/attributes/restSearch", """{"value":"198.51.100.7"}""")]
+    [InlineData("POST", "/events/index", """{"searchtag":"tlp:amber","searchorg":"4"}""")]
     public void SelectsByContent_NoAttributeFilterOrAnAttributeSearch_False(string method, string path, string? body)
     {
         Assert.False(ContentSelection.SelectsByContent(RequestTestData.Model(method, path, body)!));
