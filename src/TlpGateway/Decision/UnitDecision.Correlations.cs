@@ -76,6 +76,14 @@ internal sealed partial class UnitDecision
     {
         foreach (var correlation in correlations.Items)
         {
+            if (correlation.IsArray)
+            {
+                // events/view's includeGranularCorrelations appends MISP's own rows of these correlations as one list,
+                // before the entries JSONConverterTool writes for them: the entries are judged, the copy never leaves.
+                correlation.RemovedMark = _mark;
+                continue;
+            }
+
             if (!correlation.IsObject)
             {
                 throw new FilterException("a correlation is not an object");

@@ -289,6 +289,10 @@ internal sealed partial class UnitDecision
 
                     break;
 
+                case Role.Withheld:
+                    removed.Add(prop.Key);
+                    break;
+
                 case Role.Items:
                     if (scope.Hide && role.Hiding == Hiding.Remove)
                     {

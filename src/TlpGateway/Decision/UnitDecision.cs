@@ -157,8 +157,14 @@ internal sealed partial class UnitDecision
         }
 
         // :: Step 5 — its parts, then what depends on them.
-        // The related and the extended events are asked in one round.
         JudgeParts(evt, MispShapes.Event, scope);
+        if (_context.SelectsByContent && _removals.Attributes > 0)
+        {
+            // MISP matched the search on some attribute of the event: released without some, it would tell that one of those matched.
+            return Withheld(RecordKind.Event, "event", "selected-by-content", evt.Text(Key.Uuid), level) with { AttributesRemoved = _removals.Attributes, EventId = evt.Text(Key.Id) };
+        }
+
+        // The related and the extended events are asked in one round.
         var lookups = JudgeCorrelations(evt, hide);
         if (ExtensionLookup(evt, hide) is { } extended)
         {
@@ -246,6 +252,25 @@ internal sealed partial class UnitDecision
         if (SelectedBySource(hide))
         {
             return Withheld(RecordKind.IndexRow, "index-row", SelectedBySourceReason, row.Text(Key.Uuid), level);
+        }
+
+        if (_context.SelectsByContent)
+        {
+            // The index matched some attribute of the row's event, which the row does not hold: its event is judged whole.
+            if (row.Text(Key.Uuid) is not { } uuid || _context.KnownEvents is not { } known)
+            {
+                return Withheld(RecordKind.IndexRow, "index-row", "selected-by-content", row.Text(Key.Uuid), level);
+            }
+
+            if (!known.TryGetValue(uuid, out var access))
+            {
+                return new UnitOutcome(false, "index-row", "needs-lookup", null, level, 0, false) { Lookups = [uuid], Record = RecordKind.IndexRow };
+            }
+
+            if (!access.Receivable || access.RemovedAttributeIds.Length > 0)
+            {
+                return Withheld(RecordKind.IndexRow, "index-row", "selected-by-content", uuid, level);
+            }
         }
 
         if (_context.MinimalIndex)
@@ -350,6 +375,19 @@ internal sealed partial class UnitDecision
 
         var eventDelivered = Requester.IsSyncIdentity && eventDistribution is { } d ? DistributionCap.Deliver(eventLevel, d, inherited: null) : eventDistribution;
         var eventScope = new ItemScope(eventLevel, eventDistribution, eventDelivered, hide);
+
+        // An object's attribute (MISP's attribute search lists them too) comes with a stub of its object: judged as
+        // in the event, the object first, so that its rules hold and what inherits inherits from it.
+        if (row.Child(Key.Object) is { IsObject: true } obj)
+        {
+            if (!Judge(obj, MispShapes.Object, eventScope, out var objectReason))
+            {
+                return Withheld(RecordKind.AttributeRow, "attribute", objectReason, eventUuid, obj.Scope.Level) with { AttributesRemoved = 1 };
+            }
+
+            eventScope = obj.Scope;
+        }
+
         if (!Judge(row, shape, eventScope, out var reason))
         {
             return Withheld(RecordKind.AttributeRow, "attribute", reason, eventUuid, row.Scope.Level) with { AttributesRemoved = 1 };

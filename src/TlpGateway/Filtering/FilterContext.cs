@@ -29,6 +29,12 @@ internal sealed class FilterContext
     public bool SelectsBySource { get; init; }
 
     /// <summary>
+    /// An event search chooses by what attributes hold (a value, a tag): MISP answers an event whole when any
+    /// attribute matches, so an event from which the filter removes attributes is withheld (the match may be one).
+    /// </summary>
+    public bool SelectsByContent { get; init; }
+
+    /// <summary>
     /// What look-ups found about the events that rows and items concern and that events' correlations
     /// name, filled as the filter asks (<see cref="MispResponseFilter.PendingLookups"/>); null where no
     /// look-up is possible (then what needs one is withheld).

@@ -53,6 +53,7 @@ internal sealed class TlpFilterMiddleware(
             StripInheritedTags = expectation.StripInheritedTags,
             MinimalIndex = expectation.MinimalIndex,
             SelectsBySource = expectation.SelectsBySource,
+            SelectsByContent = expectation.SelectsByContent,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
             MaxCorrelationLookups = options.Value.MaxCorrelationLookups,
             MetadataOnly = expectation.Answer == Endpoints.AnswerKind.Metadata,

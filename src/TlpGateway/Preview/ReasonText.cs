@@ -144,7 +144,7 @@ internal static class ReasonText
         RuleNames.BlockedSharingGroups => $"it is shared with a sharing group in {id}'s blockedSharingGroups (or one the gateway cannot name)",
         RuleNames.BlockedAttributeTypes => $"its type is in {id}'s blockedAttributeTypes",
         RuleNames.BlockedAttributeCategories => $"its category is in {id}'s blockedAttributeCategories",
-        RuleNames.BlockedObjectTypes => $"its object template is in {id}'s blockedObjectTypes",
+        RuleNames.BlockedObjectTypes => $"its object template is in {id}'s blockedObjectTypes (or one the answer does not name)",
         _ => $"{id}'s {field}",
     };
 }

@@ -191,6 +191,14 @@ internal sealed class RequestModelMiddleware(
             return;
         }
 
+        if (endpoint.Search is RestSearchScope.Event && model.AllSpellings("flatten").Any(PhpValue.IsTruthy))
+        {
+            // Event::fetchEvent then lists objects' attributes at the event's top and leaves the objects out: the
+            // template, distribution and sharing group their rules and inheritance are judged by go with them.
+            await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "parameter-not-served", "Flattened events leave out the objects their attributes belong to, which the sharing rules judge: search without flatten.");
+            return;
+        }
+
         if (endpoint.Search is not null && HttpMethods.IsPost(askedMethod) && model.Body.Root is null or JsonObject { Count: 0 } or JsonArray { Count: 0 })
         {
             // _harvestParameters refuses a POST without data before it reads the URL: the gateway's parameters must not turn it into a search of everything.
@@ -328,6 +336,7 @@ internal sealed class RequestModelMiddleware(
             StripInheritedTags = endpoint.Parameters.HasFlag(EndpointParameters.EventTags) && !PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Attribute, "includeEventTags")),
             MinimalIndex = endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex) && model.AsksMinimalIndex(),
             SelectsBySource = Provenance.SourceSelection.SelectsBySource(model),
+            SelectsByContent = ContentSelection.SelectsByContent(model),
             HeadOnly = model.HeadOnly,
         };
     }

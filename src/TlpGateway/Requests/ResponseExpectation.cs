@@ -18,6 +18,9 @@ internal sealed record ResponseExpectation
     /// <summary>The request selects or orders by source (<see cref="Provenance.SourceSelection"/>): what hides its source is withheld.</summary>
     public bool SelectsBySource { get; init; }
 
+    /// <summary>An event search chooses by what attributes hold (<see cref="ContentSelection"/>): an event with attributes removed is withheld.</summary>
+    public bool SelectsByContent { get; init; }
+
     /// <summary>The client sent HEAD; forwarded as GET.</summary>
     public bool HeadOnly { get; init; }
 

@@ -90,9 +90,12 @@ internal sealed record MemberRules
         return ItemRule(distribution, sharingGroupUuid) ?? (canonicalTags.Any(BlockedTags.Contains) ? RuleNames.BlockedTags : null);
     }
 
-    /// <summary>The rule an object breaks by its template name, distribution or sharing group, or null.</summary>
+    /// <summary>
+    /// The rule an object breaks by its template name, distribution or sharing group, or null. An object whose
+    /// template is not named (the stub MISP writes beside an attribute row) breaks <c>blockedObjectTypes</c> when any is blocked.
+    /// </summary>
     public string? ObjectRule(string? name, int? distribution, string? sharingGroupUuid) =>
-        name is not null && BlockedObjectTypes.Contains(name) ? RuleNames.BlockedObjectTypes : ItemRule(distribution, sharingGroupUuid);
+        BlockedObjectTypes.Count > 0 && (name is null || BlockedObjectTypes.Contains(name)) ? RuleNames.BlockedObjectTypes : ItemRule(distribution, sharingGroupUuid);
 
     /// <summary>
     /// The rule any item (event report, analyst data, ...) breaks by its distribution or sharing group, or null.

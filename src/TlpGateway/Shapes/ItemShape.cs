@@ -52,6 +52,9 @@ internal enum Role : byte
 
     /// <summary>One object of the key's kind, or <c>null</c>.</summary>
     Item,
+
+    /// <summary>Never released, whatever it holds: it tells of other sources or of what was removed (a feed hit's flag, the event's count of them).</summary>
+    Withheld,
 }
 
 /// <summary>How a property changes when the item's source is hidden (SPEC section 4).</summary>

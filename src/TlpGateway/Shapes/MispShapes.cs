@@ -16,7 +16,7 @@ internal static class MispShapes
     /// </summary>
     public static readonly KeySet DataKeys = KeySet.Of(
         Key.Event, Key.Attribute, Key.Object, Key.EventReport, Key.ShadowAttribute, Key.Sighting, Key.RelatedEvent,
-        Key.RelatedAttribute, Key.GalaxyCluster, Key.Note, Key.Opinion, Key.Relationship, Key.RelationshipInbound,
+        Key.RelatedAttribute, Key.RelatedTags, Key.GalaxyCluster, Key.Note, Key.Opinion, Key.Relationship, Key.RelationshipInbound,
         Key.RelatedObject, Key.ObjectReference, Key.CryptographicKey, Key.Tag, Key.EventTag, Key.AttributeTag,
         Key.EventReportTag, Key.Orgc, Key.Org, Key.Organisation, Key.SharingGroup, Key.OrgcUuid, Key.OrgUuid, Key.EventUuid,
         Key.AttributeUuid, Key.EventCreatorEmail, Key.Email, Key.Info, Key.SqlDump);
@@ -42,7 +42,11 @@ internal static class MispShapes
         .With(Key.SharingGroupOrg, Role.Items, ItemKind.SharingGroupOrg)
         .Scalars(Key.Uuid, Key.Id, Key.Name, Key.OrgId, Key.OrganisationUuid);
 
-    /// <summary>What tells of other sources or other events, which the gateway cannot judge: feed and server correlations (SPEC section 3), inbound relationships. Never released.</summary>
+    /// <summary>
+    /// What tells of other sources or other events, which the gateway cannot judge: feed and server correlations
+    /// (SPEC section 3) and a SightingDB's (<c>Sightingdb</c>), inbound relationships, the tags of the events and
+    /// attributes an attribute correlates with (<c>RelatedTags</c>, <c>includeRelatedTags</c>: confirmed or not). Never released.
+    /// </summary>
     public static readonly ItemShape Hit = new(ItemKind.Hit, "feed-hit");
 
     public static readonly ItemShape CryptographicKey = new ItemShape(ItemKind.CryptographicKey, "cryptographic-key")
@@ -99,6 +103,9 @@ internal static class MispShapes
         }
         .With(Key.Organisation, Role.Item, ItemKind.Organisation, Hiding.Remove)
         .With(Key.Event, Role.Item, ItemKind.EventStub)
+
+        // Sighting::restSearch's includeAttribute: the sighted attribute's own fields, named by attribute_id too.
+        .With(Key.Attribute, Role.Item, ItemKind.ObjectStub)
         .Scalars(Key.Uuid, Key.Id, Key.EventId, Key.EventUuid, Key.AttributeUuid, Key.AttributeId, Key.Value, Key.Type)
         .Hidden(Hiding.Zero, Key.OrgId)
         .Hidden(Hiding.Remove, Key.Source, Key.OrgUuid);
@@ -115,6 +122,7 @@ internal static class MispShapes
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.Feed, Role.Items, ItemKind.Hit)
         .With(Key.Server, Role.Items, ItemKind.Hit)
+        .With(Key.FeedHit, Role.Withheld)
         .With(Key.Event, Role.Item, ItemKind.EventStub)
         .Scalars(Key.Uuid, Key.Id, Key.OldId, Key.OldUuid, Key.EventId, Key.EventUuid, Key.Type, Key.Category, Key.Value, Key.OrgId, Key.OrgUuid, Key.Email, Key.EventOrgId);
 
@@ -159,11 +167,16 @@ internal static class MispShapes
 
     /// <summary>
     /// A related event. Its inbound relationships come from items anywhere in the hub, each embedded
-    /// with its own source: they cannot be confirmed, so they never leave (<see cref="ItemKind.Hit"/>).
+    /// with its own source: they cannot be confirmed, so they never leave (<see cref="ItemKind.Hit"/>);
+    /// nor does its own analyst data (<c>Event::find</c> attaches it to every event it finds while a view
+    /// fetches analyst data), which belongs to the related event and is not judged here.
     /// </summary>
     public static readonly ItemShape Correlation = new ItemShape(ItemKind.Correlation, "correlation")
         .With(Key.Event, Role.Item, ItemKind.EventStub)
-        .With(Key.RelationshipInbound, Role.Items, ItemKind.Hit);
+        .With(Key.RelationshipInbound, Role.Items, ItemKind.Hit)
+        .With(Key.Note, Role.Items, ItemKind.Hit)
+        .With(Key.Opinion, Role.Items, ItemKind.Hit)
+        .With(Key.Relationship, Role.Items, ItemKind.Hit);
 
     public static readonly ItemShape Attribute = AttributeShape(ItemKind.Attribute, "attribute");
 
@@ -221,6 +234,9 @@ internal static class MispShapes
         .With(Key.RelatedEvent, Role.Items, ItemKind.Correlation)
         .With(Key.Feed, Role.Items, ItemKind.Hit)
         .With(Key.Server, Role.Items, ItemKind.Hit)
+
+        // Past 10,000 feed hits MISP counts them over every attribute of the event in place of listing the feeds.
+        .With(Key.FeedCount, Role.Withheld)
         .With(Key.CryptographicKey, Role.Items, ItemKind.CryptographicKey, Hiding.Remove)
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.EventTag, Role.TagLinks, ItemKind.TagLink)
@@ -282,8 +298,11 @@ internal static class MispShapes
         .With(Key.ShadowAttribute, Role.Items, ItemKind.Proposal)
         .With(Key.Sighting, Role.Items, ItemKind.Sighting)
         .With(Key.RelatedAttribute, Role.Items, ItemKind.RelatedAttribute)
+        .With(Key.RelatedTags, Role.Items, ItemKind.Hit)
         .With(Key.Feed, Role.Items, ItemKind.Hit)
         .With(Key.Server, Role.Items, ItemKind.Hit)
+        .With(Key.FeedHit, Role.Withheld)
+        .With(Key.Sightingdb, Role.Items, ItemKind.Hit)
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)

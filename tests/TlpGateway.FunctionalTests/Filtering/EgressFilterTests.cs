@@ -185,6 +185,25 @@ public sealed class EgressFilterTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("/events/restSearch", "{\"value\":\"198.51.100.23\"}")]
+    [InlineData("/events/restSearch", "{\"tags\":[\"tlp:amber\"]}")]
+    [InlineData("/events/index", "{\"searchall\":\"198.51.100\"}")]
+    public async Task Search_ChosenByAttributeContent_LeavesOutTheEventsWithAttributesRemoved(string path, string body)
+    {
+        // Event 4 (ORG_C, TLP:CLEAR) holds TLP:AMBER attributes ORG_D (max green) does not receive: listed for a search
+        // that matches attributes, it would tell that one of those matched.
+        const string Event4 = "1bfc1897-";
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var chosen = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var plain = await client.PostAsync(path, new StringContent("{\"published\":1}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
+        Assert.DoesNotContain(Event4, await chosen.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Event4, await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Index_OtherOrganisationsEvents_RowsWithoutMispsAttributeCount()
     {

@@ -527,6 +527,32 @@ public sealed class RequestModelTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("POST", "/events/restSearch", """{"eventid":"4","flatten":1}""")]
+    [InlineData("POST", "/events/restSearch", """{"request":{"eventid":"4","Flatten":"true"}}""")]
+    [InlineData("GET", "/events/restSearch/eventid:4/flatten:1", null)]
+    public async Task RestSearch_FlattenedEventsWithoutTheirObjects_Refused403NothingForwarded(string method, string path, string? body)
+    {
+        // Event::fetchEvent with flatten lists objects' attributes at the top of the event and leaves the objects out:
+        // their template, distribution and sharing group, which the member rules and the inheritance read, with them.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(Received("/events/"));
+    }
+
+    [Fact]
+    public async Task RestSearch_FlattenOff_Served()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/events/restSearch", Json("""{"eventid":"4","flatten":0}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("GET", "/events/view/8/sql:2", null)]
     [InlineData("GET", "/events/view/4/sql[]:1", null)]
     [InlineData("POST", "/events/restSearch/sql:1", """{"returnFormat":"json"}""")]

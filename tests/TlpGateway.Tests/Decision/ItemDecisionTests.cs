@@ -163,4 +163,24 @@ public sealed class ItemDecisionTests
         Assert.Contains("\"a2\"", rowsOut, StringComparison.Ordinal);
         Assert.Contains(rowOutcomes, o => o.Reason == "rule-blockedTags");
     }
+
+    [Theory]
+    [InlineData("blockedObjectTypes")]
+    [InlineData("blockedDistributionLevels")]
+    public void AttributeRowInObject_ObjectsRules_RowWithheld(string field)
+    {
+        // /attributes/restSearch always lists objects' attributes too (MISP asks fetchAttributes with flatten), each
+        // with a stub of its object that names no template: a member's object rules must still hold, and an attribute
+        // at 5 inherits its object's distribution, not its event's.
+        var rules = field == "blockedObjectTypes"
+            ? new MemberRules { BlockedObjectTypes = new[] { "person" }.ToFrozenSet() }
+            : new MemberRules { BlockedDistributionLevels = new[] { 0 }.ToFrozenSet() };
+        var rows = """{"response":{"Attribute":[{"id":"12","uuid":"a1","object_id":"7","object_relation":"full-name","type":"full-name","value":"Jane Roe","distribution":"5","Event":{"id":"4","uuid":"e4","orgc_id":"3","distribution":"3"},"Object":{"id":"7","distribution":"0","sharing_group_id":"0"},"Tag":[{"name":"tlp:clear","inherited":1}]},{"id":"13","uuid":"a2","object_id":"0","type":"ip-dst","value":"198.51.100.7","distribution":"5","Event":{"id":"4","uuid":"e4","orgc_id":"3","distribution":"3"},"Tag":[{"name":"tlp:clear","inherited":1}]}]}}""";
+
+        var (output, outcomes) = Run(rows, Ruled(rules));
+
+        Assert.DoesNotContain("Jane Roe", output, StringComparison.Ordinal);
+        Assert.Contains("\"a2\"", output, StringComparison.Ordinal);
+        Assert.Contains(outcomes, o => o.Reason == "rule-" + field);
+    }
 }

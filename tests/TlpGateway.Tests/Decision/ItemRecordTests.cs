@@ -127,6 +127,20 @@ public sealed class ItemRecordTests
     }
 
     [Fact]
+    public void SightingRows_WithIncludeAttributeAndIncludeEvent_JudgedByTheAttributeTheyName()
+    {
+        // Sighting::restSearch with includeAttribute writes the sighted attribute beside the sighting, and with
+        // includeEvent the event with its source's name.
+        var json = $$$$$"""{"response":[{"Sighting":{"id":"1","uuid":"bbbbbbbb-0000-4000-8000-000000000001","attribute_id":"81","event_id":"8","org_id":"3","value":"203.0.113.81","Attribute":{"id":"81","value":"203.0.113.81","uuid":"{{{{{AttributeUuid}}}}}","type":"ip-dst","category":"Network activity","to_ids":true},"Event":{"id":"8","uuid":"{{{{{EventUuid}}}}}","orgc_id":"3","org_id":"3","info":"x","Orgc":{"name":"ORG_C"}}}},{"Sighting":{"id":"2","uuid":"bbbbbbbb-0000-4000-8000-000000000002","attribute_id":"82","event_id":"8","org_id":"3","value":"203.0.113.82","Attribute":{"id":"82","value":"203.0.113.82","uuid":"33333333-0000-4000-8000-000000000002","type":"ip-dst","category":"Network activity","to_ids":true},"Event":{"id":"8","uuid":"{{{{{EventUuid}}}}}","orgc_id":"3","org_id":"3","info":"x","Orgc":{"name":"ORG_C"}}}}]}""";
+
+        var (output, _, _, _) = Run(json, _ => Receivable(hides: true, removed: [AttributeUuid], removedIds: ["81"]));
+
+        Assert.DoesNotContain("203.0.113.81", output, StringComparison.Ordinal);
+        Assert.Contains("203.0.113.82", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ProposalView_SourceHidden_WithheldAsProposalsNameTheirProposer()
     {
         var json = $$$"""{"ShadowAttribute":{"id":"1","old_id":"0","uuid":"aaaaaaaa-0000-4000-8000-000000000001","event_id":"8","type":"ip-dst","value":"203.0.113.82","org_id":"4"}}""";

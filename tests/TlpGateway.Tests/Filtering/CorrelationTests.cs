@@ -189,6 +189,116 @@ public sealed class CorrelationTests
         Assert.Equal([Event5, Event6, "2948b31a-b6d9-4f25-b1c6-751b0b46fa10", Event13, Event4], rounds[0]);
     }
 
+    [Fact]
+    public void RelatedTags_CorrelatingEventNotConfirmed_TagsOfOtherEventsRemoved()
+    {
+        // includeRelatedTags (events/view, restSearch): MISP lists the tags of the events and attributes an attribute
+        // correlates with, whether the gateway confirmed them or not; a related event's TLP:RED and actor tags would leave.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7",
+               "RelatedAttribute":[{"id":"60","event_id":"6","org_id":"4","value":"198.51.100.7"}],
+               "RelatedTags":[{"id":"9","name":"tlp:red","colour":"#CC0033","numerical_value":null},{"id":"12","name":"misp-galaxy:threat-actor=\"Secret Bear\"","colour":"#0088cc","numerical_value":null}]}],
+             "RelatedEvent":[{"Event":{"id":"6","uuid":"{{{Event6}}}","org_id":"4","orgc_id":"4"}}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: _ => EventAccess.Withheld);
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var text = Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain("Secret Bear", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("tlp:red", text, StringComparison.Ordinal);
+        Assert.Empty(JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["RelatedTags"]!.AsArray());
+    }
+
+    [Fact]
+    public void FeedHits_MoreThanMispLists_FlagAndCountRemoved()
+    {
+        // Feed::attachFeedCorrelations past 10,000 hits writes a flag on each attribute a feed holds and the event's
+        // count of hits over all its attributes (a removed TLP:RED one's among them) in place of the feeds.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","FeedCount":12001,"Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7","FeedHit":true},
+               {"id":"2","uuid":"a1a1a1a1-0000-4000-8000-000000000002","type":"ip-dst","value":"198.51.100.8","FeedHit":true,"Tag":[{"name":"tlp:red"}]}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"));
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context);
+
+        Assert.Equal(1, Assert.Single(outcomes).AttributesRemoved);
+        var evt = JsonNode.Parse(output)!["Event"]!.AsObject();
+        Assert.False(evt.ContainsKey("FeedCount"));
+        Assert.False(evt["Attribute"]![0]!.AsObject().ContainsKey("FeedHit"));
+    }
+
+    [Fact]
+    public void Correlations_RelatedEventWithAnalystData_ReleasedWithoutIt()
+    {
+        // events/view always fetches analyst data, and Event::find attaches it to every event it finds (afterFind):
+        // the related events' notes come with them, written by anyone under the related event's marking.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7"}],
+             "RelatedEvent":[{"Event":{"id":"4","uuid":"{{{Event4}}}","org_id":"3","orgc_id":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"}},
+               "Note":[{"uuid":"b0b0b0b0-0000-4000-8000-000000000001","note":"seen at Secret Site","object_uuid":"{{{Event4}}}","object_type":"Event","distribution":"0","Orgc":{"name":"ORG_B","uuid":"{{{FilterHarness.OrgB}}}"},"Org":{"name":"ORG_B","uuid":"{{{FilterHarness.OrgB}}}"}}],
+               "RelationshipInbound":[]}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: _ => new EventAccess(true, FilterHarness.OrgC, "4", false, []));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        Assert.Equal(["4"], RelatedIds(output));
+        var text = Encoding.UTF8.GetString(output);
+        Assert.DoesNotContain("Secret Site", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgB, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Correlations_ViewWithGranularCorrelations_NestedListRemovedEntriesJudged()
+    {
+        // events/view/ID/includeGranularCorrelations:1 appends an attribute's correlations as one list (MISP's own rows,
+        // the related event's id as "id") before the entries JSONConverterTool writes for the same correlations.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7",
+               "RelatedAttribute":[[{"id":"4","attribute_id":"40","value":"198.51.100.7","org_id":"3","info":"four","date":"2026-01-01"},{"id":"6","attribute_id":"60","value":"198.51.100.7","org_id":"4","info":"six","date":"2026-01-01"}],
+                 {"id":"40","value":"198.51.100.7","org_id":"3","info":"four","event_id":"4"},{"id":"60","value":"198.51.100.7","org_id":"4","info":"six","event_id":"6"}]}],
+             "RelatedEvent":[{"Event":{"id":"4","uuid":"{{{Event4}}}","org_id":"3","orgc_id":"3"}},{"Event":{"id":"6","uuid":"{{{Event6}}}","org_id":"4","orgc_id":"4"}}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: uuid => uuid == Event4 ? new EventAccess(true, FilterHarness.OrgC, "4", false, []) : EventAccess.Withheld);
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var correlations = JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["RelatedAttribute"]!.AsArray();
+        Assert.Equal(["40"], correlations.Select(c => (string?)c!["id"]));
+        Assert.DoesNotContain("six", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SightingDbHits_OfReleasedAttribute_Removed()
+    {
+        // includeSightingdb: what an external SightingDB holds of an attribute's value, as feed hits tell what feeds hold.
+        var input = Encoding.UTF8.GetBytes($$$"""
+            {"Event":{"id":"13","uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","Orgc":{"id":"4","name":"ORG_D","uuid":"{{{FilterHarness.OrgD}}}"},
+             "Attribute":[{"id":"1","uuid":"a1a1a1a1-0000-4000-8000-000000000001","type":"ip-dst","value":"198.51.100.7",
+               "Sightingdb":[{"first_seen":"1700000000","last_seen":"1700000999","count":"4242","sightingdb_id":"1"}]}],
+             "Tag":[{"name":"tlp:green"}]}}
+            """);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"));
+
+        var (output, outcomes, _) = FilterHarness.Run(input, context);
+
+        Assert.True(Assert.Single(outcomes).Released);
+        Assert.DoesNotContain("4242", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
     private static JsonArray RelatedEvents(byte[] output) => JsonNode.Parse(output)!["Event"]!["RelatedEvent"]!.AsArray();
 
     private static List<string?> RelatedIds(byte[] output) => [.. RelatedEvents(output).Select(r => (string?)r!["Event"]!["id"])];
