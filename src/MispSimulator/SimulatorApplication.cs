@@ -424,7 +424,21 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
         }
 
         state.PutEvent(stored);
-        await WriteJsonAsync(new JsonObject { ["Event"] = stored.DeepClone() }, compact);
+        await WriteJsonAsync(new JsonObject { ["Event"] = EchoFor(user, stored.DeepClone().AsObject()) }, compact);
+    }
+
+    /// <summary>
+    /// The event an add or edit answers with: Event::fetchEvent without <c>excludeLocalTags</c>, which
+    /// for a sync user (perm_sync, not site admin) defaults to excluding local tags.
+    /// </summary>
+    private static JsonObject EchoFor(SimulatedUser user, JsonObject view)
+    {
+        if (user.PermSync && !user.SiteAdmin)
+        {
+            RemoveLocalTags(view);
+        }
+
+        return view;
     }
 
     private async Task EditEventAsync(SimulatedUser user, MispRequest misp, JsonObject? body, bool compact)
@@ -446,9 +460,19 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             }
         }
 
+        // Event::_edit only attaches the pushed tags: the hub's local tags stay.
+        if (posted["Tag"] is JsonArray && stored["Tag"] is JsonArray storedTags)
+        {
+            var kept = (JsonArray)edited["Tag"]!;
+            foreach (var tag in storedTags.Where(t => t?["local"] is JsonValue local && local.TryGetValue<bool>(out var isLocal) && isLocal))
+            {
+                kept.Add(tag!.DeepClone());
+            }
+        }
+
         edited["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         state.PutEvent(edited);
-        await WriteJsonAsync(new JsonObject { ["Event"] = ViewFor(user, edited) }, compact);
+        await WriteJsonAsync(new JsonObject { ["Event"] = EchoFor(user, ViewFor(user, edited)) }, compact);
     }
 
     private async Task DeleteEventAsync(MispRequest misp)

@@ -50,6 +50,9 @@ internal sealed class TlpFilterMiddleware(
             Requester = requester,
             Community = registry.Current.Community,
             ExcludeLocalTags = expectation.ClientExcludesLocalTags,
+
+            // MISP's sync role without site admin (the gateway's sync identities include it) gets event writes echoed without local tags.
+            LocalTagsUnseen = requester.IsSyncIdentity && !requester.IsSiteAdmin && context.Features.Get<MispRequest>()?.Endpoint.Write is { Content: Endpoints.WriteContent.Event },
             StripInheritedTags = expectation.StripInheritedTags,
             MinimalIndex = expectation.MinimalIndex,
             SelectsBySource = expectation.SelectsBySource,

@@ -77,6 +77,32 @@ public sealed class OwnRedEventSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EditPush_OwnEventRedByHubLocalTag_EchoKeepsIdAndUuidOnly()
+    {
+        // The hub marked ORG_B's TLP:GREEN event TLP:RED with a local tag. MISP answers a sync user's
+        // edit without local tags (Event::fetchEvent's default), so the echo alone looks TLP:GREEN.
+        const string uuid = "b0b0b0b0-0000-4000-8000-0000000000b3";
+        var stored = RedEvent(uuid, "31");
+        stored["Tag"] = new JsonArray(
+            new JsonObject { ["name"] = "tlp:green", ["colour"] = "#33FF00", ["exportable"] = true, ["local"] = false },
+            new JsonObject { ["name"] = "tlp:red", ["colour"] = "#CC0033", ["exportable"] = true, ["local"] = true });
+        _servers.Simulator.PutEvent(stored);
+        using var spoke = SpokeB();
+        var pushed = RedEvent(uuid, "12");
+        pushed["Tag"] = new JsonArray(new JsonObject { ["name"] = "tlp:green", ["colour"] = "#33FF00", ["exportable"] = true, ["local"] = false });
+        pushed["info"] = "ORG_B's case, updated";
+
+        using var response = await spoke.PostAsync($"/events/edit/{uuid}", new StringContent(new JsonObject { ["Event"] = pushed }.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["Event"]!;
+        Assert.Equal("31", (string?)echo["id"]);
+        Assert.Equal(uuid, (string?)echo["uuid"]);
+        Assert.DoesNotContain("192.0.2.250", echo.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("updated", echo.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddPush_NewOwnRedEvent_StaysASuccessKeepingIdAndUuidOnly()
     {
         using var spoke = SpokeB();
