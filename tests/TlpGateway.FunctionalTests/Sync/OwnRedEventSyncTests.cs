@@ -103,6 +103,27 @@ public sealed class OwnRedEventSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddPush_UuidOfAnotherOrganisationsRedEvent_AnsweredAsAnEventThatDoesNotExist()
+    {
+        // ORG_C's TLP:RED event: MISP answers a push of its UUID with 404 and its local id in Location.
+        const string uuid = "b0b0b0b0-0000-4000-8000-0000000000c1";
+        var stored = RedEvent(uuid, "32");
+        stored["Orgc"] = new JsonObject { ["id"] = "3", ["name"] = "ORG_C", ["uuid"] = SimulatorOrgs.OrgC };
+        stored["orgc_id"] = "3";
+        _servers.Simulator.PutEvent(stored);
+        using var spoke = SpokeB();
+        var pushed = RedEvent(uuid, "13");
+        pushed["Tag"] = new JsonArray(new JsonObject { ["name"] = "tlp:green", ["colour"] = "#33FF00", ["exportable"] = true, ["local"] = false });
+
+        using var response = await spoke.PostAsync("/events/add/metadata:1", new StringContent(new JsonObject { ["Event"] = pushed }.ToJsonString(), Encoding.UTF8, "application/json"));
+        var answer = await response.Content.ReadAsStringAsync();
+
+        Assert.Null(response.Headers.Location);
+        Assert.DoesNotContain("32", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("already exists", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddPush_NewOwnRedEvent_StaysASuccessKeepingIdAndUuidOnly()
     {
         using var spoke = SpokeB();
