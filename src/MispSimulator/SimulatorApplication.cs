@@ -128,6 +128,9 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             case ("attributes", "view"):
                 await ViewAttributeAsync(user, misp, compact);
                 break;
+            case ("galaxy_clusters", "restsearch"):
+                await WriteJsonAsync(SimulatorViews.ClusterSearch(state, misp.Flag("minimal", json), misp.Flag("custom", json)), compact);
+                break;
             case ("events", "filtereventidsforpush"):
                 // The hub lacks none of the pushed events, as far as the simulator is concerned.
                 await WriteJsonAsync(new JsonArray(), compact: true);

@@ -30,6 +30,12 @@ internal sealed class FilterContext
     public bool MinimalIndex { get; init; }
 
     /// <summary>
+    /// The client asked the galaxy cluster search for the minimal shape (<c>uuid</c>, <c>version</c>),
+    /// which holds nothing to judge by: the gateway asked for whole clusters and answers that shape itself.
+    /// </summary>
+    public bool MinimalClusters { get; init; }
+
+    /// <summary>
     /// The request selects or orders by source (an <c>org</c> filter, an index sorted by <c>orgc_id</c>...):
     /// its answer names the source of all it holds, so what hides its source from the requester is withheld.
     /// </summary>

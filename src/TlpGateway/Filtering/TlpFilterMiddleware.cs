@@ -55,6 +55,7 @@ internal sealed class TlpFilterMiddleware(
             LocalTagsUnseen = requester.IsSyncIdentity && !requester.IsSiteAdmin && context.Features.Get<MispRequest>()?.Endpoint.Write is { Content: Endpoints.WriteContent.Event },
             StripInheritedTags = expectation.StripInheritedTags,
             MinimalIndex = expectation.MinimalIndex,
+            MinimalClusters = expectation.MinimalClusters,
             SelectsBySource = expectation.SelectsBySource,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
             MaxCorrelationLookups = options.Value.MaxCorrelationLookups,
