@@ -332,6 +332,21 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
         {
             Strip(attribute);
         }
+
+        // The clusters local galaxy tags attach go with them (GalaxyCluster::attachClustersToEvent reads the tags fetched).
+        foreach (var galaxy in (evt["Galaxy"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (galaxy["GalaxyCluster"] is JsonArray clusters)
+            {
+                for (var i = clusters.Count - 1; i >= 0; i--)
+                {
+                    if (clusters[i]?["local"] is JsonValue local && local.TryGetValue<bool>(out var isLocal) && isLocal)
+                    {
+                        clusters.RemoveAt(i);
+                    }
+                }
+            }
+        }
     }
 
     private static IEnumerable<JsonObject> AllAttributes(JsonObject evt)

@@ -124,6 +124,40 @@ public sealed class OwnRedEventSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task View_HubLocalGalaxyCluster_LeftOutWhereLocalTagsAre()
+    {
+        // The hub attributed ORG_C's event to an actor with a local galaxy tag: MISP, asked to leave
+        // local tags out, leaves out the cluster the tag attaches too.
+        const string uuid = "b0b0b0b0-0000-4000-8000-0000000000c2";
+        const string clusterUuid = "b0b0b0b0-0000-4000-8000-00000000c1c1";
+        const string tagName = "misp-galaxy:threat-actor=\"Hub's own attribution\"";
+        var stored = RedEvent(uuid, "33");
+        stored["Orgc"] = new JsonObject { ["id"] = "3", ["name"] = "ORG_C", ["uuid"] = SimulatorOrgs.OrgC };
+        stored["orgc_id"] = "3";
+        stored["Tag"] = new JsonArray(
+            new JsonObject { ["name"] = "tlp:clear", ["colour"] = "#FFFFFF", ["exportable"] = true, ["local"] = false },
+            new JsonObject { ["name"] = tagName, ["colour"] = "#0088cc", ["exportable"] = true, ["local"] = true, ["is_galaxy"] = true });
+        stored["Galaxy"] = new JsonArray(new JsonObject
+        {
+            ["id"] = "1", ["uuid"] = "c0c0c0c0-0000-4000-8000-000000000001", ["name"] = "Threat Actor", ["type"] = "threat-actor",
+            ["GalaxyCluster"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "9", ["uuid"] = clusterUuid, ["type"] = "threat-actor", ["value"] = "Hub's own attribution", ["tag_name"] = tagName,
+                ["default"] = true, ["distribution"] = "3", ["local"] = true, ["relationship_type"] = null,
+            }),
+        });
+        _servers.Simulator.PutEvent(stored);
+        using var spoke = SpokeB();
+
+        using var response = await spoke.GetAsync($"/events/view/{uuid}/excludeLocalTags:1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Hub's own attribution", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain(clusterUuid, answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddPush_NewOwnRedEvent_StaysASuccessKeepingIdAndUuidOnly()
     {
         using var spoke = SpokeB();
