@@ -215,6 +215,11 @@ internal static class WriteTargets
                 yield return new TargetRef(TargetKind.ByTypeParameter, id, type);
             }
 
+            foreach (var nested in items.SelectMany(ChildTargets))
+            {
+                yield return nested;
+            }
+
             yield break;
         }
 
@@ -226,6 +231,40 @@ internal static class WriteTargets
             }
 
             yield return new TargetRef(TargetKind.ByTypeParameter, uuid, PhpValue.Text(item["object_type"]));
+            foreach (var nested in ChildTargets(item))
+            {
+                yield return nested;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the items nested in an analyst data item concern, at any depth: AnalystData::captureAnalystData
+    /// saves each on the object its own <c>object_uuid</c> names. One on the item that holds it concerns that item, judged already.
+    /// </summary>
+    private static IEnumerable<TargetRef> ChildTargets(JsonObject item)
+    {
+        var parent = PhpValue.Text(item["uuid"]);
+        foreach (var type in AnalystTypes)
+        {
+            var children = item[type] switch
+            {
+                JsonArray list => list.OfType<JsonObject>(),
+                JsonObject values => values.Select(p => p.Value).OfType<JsonObject>(),
+                _ => [],
+            };
+            foreach (var child in children)
+            {
+                if (PhpValue.Text(child["object_uuid"]) is { } uuid && !string.Equals(uuid, parent, StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return new TargetRef(TargetKind.ByTypeParameter, uuid, PhpValue.Text(child["object_type"]));
+                }
+
+                foreach (var nested in ChildTargets(child))
+                {
+                    yield return nested;
+                }
+            }
         }
     }
 
