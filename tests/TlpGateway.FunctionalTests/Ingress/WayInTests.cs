@@ -215,6 +215,23 @@ public sealed class WayInTests : IAsyncLifetime
         Assert.Null(Received(path));
     }
 
+    [Fact]
+    public async Task EventEdit_AnalystDataNestedInItsNoteConcerningAnEventTheRequesterMayNotReceive_Refused404NothingForwarded()
+    {
+        // Event::captureAnalystData points the event's notes at the event; the opinions nested in them keep their own object_uuid.
+        var red = (string)_servers.Simulator.FindEvent("8")!["uuid"]!;
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        _servers.Simulator.ClearRequests();
+
+        using var response = await client.PostAsync("/events/edit/6", Json($$$"""
+            {"Event":{"Tag":[{"name":"tlp:green"}],"Note":[{"uuid":"b0b0b0b0-0000-4000-8000-0000000a0003","note":"x",
+             "Opinion":[{"uuid":"b0b0b0b0-0000-4000-8000-0000000a0004","object_uuid":"{{{red}}}","object_type":"Event","opinion":"50"}]}]}}
+            """));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Null(Received("/events/edit"));
+    }
+
     [Theory]
     [InlineData("Opinion", "Event", "RED")]
     [InlineData("Note", "Event", "RED")]
