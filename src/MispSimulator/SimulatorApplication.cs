@@ -128,6 +128,9 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             case ("attributes", "view"):
                 await ViewAttributeAsync(user, misp, compact);
                 break;
+            case ("galaxy_clusters", "restsearch"):
+                await WriteJsonAsync(SimulatorViews.ClusterSearch(state, misp.Flag("minimal", json), misp.Flag("custom", json)), compact);
+                break;
             case ("events", "filtereventidsforpush"):
                 // The hub lacks none of the pushed events, as far as the simulator is concerned.
                 await WriteJsonAsync(new JsonArray(), compact: true);
@@ -329,6 +332,21 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
         {
             Strip(attribute);
         }
+
+        // The clusters local galaxy tags attach go with them (GalaxyCluster::attachClustersToEvent reads the tags fetched).
+        foreach (var galaxy in (evt["Galaxy"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (galaxy["GalaxyCluster"] is JsonArray clusters)
+            {
+                for (var i = clusters.Count - 1; i >= 0; i--)
+                {
+                    if (clusters[i]?["local"] is JsonValue local && local.TryGetValue<bool>(out var isLocal) && isLocal)
+                    {
+                        clusters.RemoveAt(i);
+                    }
+                }
+            }
+        }
     }
 
     private static IEnumerable<JsonObject> AllAttributes(JsonObject evt)
@@ -425,7 +443,21 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
         }
 
         state.PutEvent(stored);
-        await WriteJsonAsync(new JsonObject { ["Event"] = stored.DeepClone() }, compact);
+        await WriteJsonAsync(new JsonObject { ["Event"] = EchoFor(user, stored.DeepClone().AsObject()) }, compact);
+    }
+
+    /// <summary>
+    /// The event an add or edit answers with: Event::fetchEvent without <c>excludeLocalTags</c>, which
+    /// for a sync user (perm_sync, not site admin) defaults to excluding local tags.
+    /// </summary>
+    private static JsonObject EchoFor(SimulatedUser user, JsonObject view)
+    {
+        if (user.PermSync && !user.SiteAdmin)
+        {
+            RemoveLocalTags(view);
+        }
+
+        return view;
     }
 
     private async Task EditEventAsync(SimulatedUser user, MispRequest misp, JsonObject? body, bool compact)
@@ -447,9 +479,19 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             }
         }
 
+        // Event::_edit only attaches the pushed tags: the hub's local tags stay.
+        if (posted["Tag"] is JsonArray && stored["Tag"] is JsonArray storedTags)
+        {
+            var kept = (JsonArray)edited["Tag"]!;
+            foreach (var tag in storedTags.Where(t => t?["local"] is JsonValue local && local.TryGetValue<bool>(out var isLocal) && isLocal))
+            {
+                kept.Add(tag!.DeepClone());
+            }
+        }
+
         edited["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         state.PutEvent(edited);
-        await WriteJsonAsync(new JsonObject { ["Event"] = ViewFor(user, edited) }, compact);
+        await WriteJsonAsync(new JsonObject { ["Event"] = EchoFor(user, ViewFor(user, edited)) }, compact);
     }
 
     private async Task DeleteEventAsync(MispRequest misp)

@@ -206,6 +206,21 @@ internal static class SimulatorViews
         return view;
     }
 
+    /// <summary>
+    /// GalaxyCluster::restSearch as JSON: <c>{"response": [...]}</c>; with <c>minimal</c>, MISP fetches
+    /// only the fields <c>uuid</c> and <c>version</c>, with nothing contained.
+    /// </summary>
+    public static JsonObject ClusterSearch(SimulatorState state, bool minimal, bool custom)
+    {
+        var clusters = Clusters(state).Where(c => !custom || !(bool)c["GalaxyCluster"]!["default"]!);
+        return new JsonObject
+        {
+            ["response"] = new JsonArray([.. clusters.Select(c => minimal
+                ? new JsonObject { ["GalaxyCluster"] = new JsonObject { ["uuid"] = c["GalaxyCluster"]!["uuid"]!.DeepClone(), ["version"] = c["GalaxyCluster"]!["version"]!.DeepClone() } }
+                : c)]),
+        };
+    }
+
     private static IEnumerable<JsonObject> Clusters(SimulatorState state)
     {
         var orgC = state.FindEvent("4")?["Orgc"]?.DeepClone();

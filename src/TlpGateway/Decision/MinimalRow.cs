@@ -36,6 +36,25 @@ internal static class MinimalRow
         edits.CommitReplacement(row.Start, row.End, mark);
     }
 
+    /// <summary>The minimal galaxy cluster search's record, <c>{"GalaxyCluster": {"uuid", "version"}}</c>, written from the judged cluster.</summary>
+    public static void ReplaceCluster(Edits edits, Node unit, Node cluster)
+    {
+        ArgumentNullException.ThrowIfNull(edits);
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(cluster);
+        var mark = edits.BeginReplacement();
+        var writer = _writer ??= new Utf8JsonWriter(edits.Scratch, WriterOptions);
+        writer.Reset(edits.Scratch);
+        writer.WriteStartObject();
+        writer.WriteStartObject("GalaxyCluster"u8);
+        WriteText(writer, "uuid"u8, cluster, Key.Uuid);
+        WriteText(writer, "version"u8, cluster, Key.Version);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.Flush();
+        edits.CommitReplacement(unit.Start, unit.End, mark);
+    }
+
     /// <summary>Writes a string or number property of the input as a JSON string; <paramref name="fallback"/> (or null) when it is neither.</summary>
     private static void WriteText(Utf8JsonWriter writer, ReadOnlySpan<byte> name, Node holder, Key key, string? fallback = null)
     {

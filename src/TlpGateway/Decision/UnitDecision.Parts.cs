@@ -58,6 +58,11 @@ internal sealed partial class UnitDecision
         {
             reason = "source-hidden";
         }
+        else if (shape.Kind == ItemKind.GalaxyCluster && _context.ExcludeLocalTags && item.IsSet(Key.Local))
+        {
+            // Attached by a local tag: MISP, asked to leave local tags out, leaves out the cluster too.
+            reason = "local-tag";
+        }
         else if (shape.Kind == ItemKind.TargetingRelation && !item.IsSet(Key.Default))
         {
             // Another organisation's cluster relates itself to this one: its marking and source are not in the answer.

@@ -143,6 +143,14 @@ internal sealed partial class UnitDecision
             return Withheld(RecordKind.GalaxyCluster, "galaxy-cluster", reason, null, level);
         }
 
+        if (_context.MinimalClusters)
+        {
+            // What the judging edited lies inside what the minimal shape replaces.
+            _edits.Clear();
+            MinimalRow.ReplaceCluster(_edits, unit, cluster);
+            return new UnitOutcome(true, "galaxy-cluster", null, null, level, 0, true) { Record = RecordKind.GalaxyCluster, OrgcUuid = _orgc, HidesSource = hide } with { EventUuid = uuid };
+        }
+
         Deliver(cluster, MispShapes.GalaxyCluster, cluster.Scope);
         DeliverRecordBlocks(unit, cluster, scope);
 

@@ -135,6 +135,12 @@ internal sealed partial class UnitDecision
             return Withheld(RecordKind.Event, "event", TlpReasons[(int)level], evt.Text(Key.Uuid), level) with { EventId = evt.Text(Key.Id) };
         }
 
+        if (_context.LocalTagsUnseen)
+        {
+            // Judged without the hub's local tags (a TLP:RED one among them, perhaps): it cannot leave.
+            return Withheld(RecordKind.Event, "event", "local-tags-unseen", evt.Text(Key.Uuid), level) with { EventId = evt.Text(Key.Id) };
+        }
+
         var distribution = ReadDistribution(evt);
         if (RuleBroken(evt, MispShapes.Event, distribution, added) is { } rule)
         {

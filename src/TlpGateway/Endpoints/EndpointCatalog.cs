@@ -70,7 +70,7 @@ internal static class EndpointCatalog
             new("analyst_data", "view", Get, AnswerKind.Data) { Sync = true },
             new("analyst_data", "indexMinimal", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly },
             new("galaxy_clusters", "view", Get, AnswerKind.Data) { Sync = true },
-            new("galaxy_clusters", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.GalaxyCluster },
+            new("galaxy_clusters", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.GalaxyCluster, Parameters = EndpointParameters.MinimalClusters },
 
             // A pushing MISP server asks which of its events, sightings and analyst data the hub lacks: answers of UUIDs.
             new("events", "filterEventIdsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },

@@ -61,4 +61,7 @@ internal enum EndpointParameters
 
     /// <summary>The action renders <c>returnFormat</c> exports.</summary>
     ReturnFormat = 8,
+
+    /// <summary><c>minimal</c> (the galaxy cluster search): removed, the filter answers each released cluster as its <c>uuid</c> and <c>version</c>.</summary>
+    MinimalClusters = 16,
 }

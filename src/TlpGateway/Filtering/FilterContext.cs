@@ -16,11 +16,24 @@ internal sealed class FilterContext
     /// <summary>The client asked MISP to leave local tags out; the gateway judged with them and strips them itself.</summary>
     public bool ExcludeLocalTags { get; init; }
 
+    /// <summary>
+    /// MISP left the hub's local tags out of this answer and cannot be asked otherwise: the event an
+    /// add or edit answers for a sync user (Event::fetchEvent excludes them by default). The event is
+    /// withheld; its owner's push still gets its <c>id</c> and <c>uuid</c>.
+    /// </summary>
+    public bool LocalTagsUnseen { get; init; }
+
     /// <summary>The gateway asked for <c>includeEventTags</c> on its own account: inherited tags are stripped again.</summary>
     public bool StripInheritedTags { get; init; }
 
     /// <summary>The client asked for the minimal index; the gateway asked for full rows and answers in the minimal shape.</summary>
     public bool MinimalIndex { get; init; }
+
+    /// <summary>
+    /// The client asked the galaxy cluster search for the minimal shape (<c>uuid</c>, <c>version</c>),
+    /// which holds nothing to judge by: the gateway asked for whole clusters and answers that shape itself.
+    /// </summary>
+    public bool MinimalClusters { get; init; }
 
     /// <summary>
     /// The request selects or orders by source (an <c>org</c> filter, an index sorted by <c>orgc_id</c>...):

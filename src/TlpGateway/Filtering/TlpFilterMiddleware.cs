@@ -50,8 +50,12 @@ internal sealed class TlpFilterMiddleware(
             Requester = requester,
             Community = registry.Current.Community,
             ExcludeLocalTags = expectation.ClientExcludesLocalTags,
+
+            // MISP's sync role without site admin (the gateway's sync identities include it) gets event writes echoed without local tags.
+            LocalTagsUnseen = requester.IsSyncIdentity && !requester.IsSiteAdmin && context.Features.Get<MispRequest>()?.Endpoint.Write is { Content: Endpoints.WriteContent.Event },
             StripInheritedTags = expectation.StripInheritedTags,
             MinimalIndex = expectation.MinimalIndex,
+            MinimalClusters = expectation.MinimalClusters,
             SelectsBySource = expectation.SelectsBySource,
             SelectsByContent = expectation.SelectsByContent,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),

@@ -57,6 +57,7 @@ internal static class WriteTargets
         if (write.Content is WriteContent.Event or WriteContent.Attributes or WriteContent.Object or WriteContent.Report or WriteContent.AnalystData)
         {
             refs.AddRange(WrittenAnalystData(request.Body.Root).Select(uuid => new TargetRef(TargetKind.WrittenAnalystData, uuid, "all")));
+            refs.AddRange(NestedAnalystTargets(request.Body.Root));
         }
 
         return [.. refs.Distinct()];
@@ -88,6 +89,38 @@ internal static class WriteTargets
             foreach (var uuid in WrittenAnalystData(value))
             {
                 yield return uuid;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the analyst data nested in analyst data concerns, anywhere in a written body: MISP points an
+    /// item in an event, attribute, object or report at that element, but not the items nested in it.
+    /// </summary>
+    private static IEnumerable<TargetRef> NestedAnalystTargets(JsonNode? node)
+    {
+        var children = node switch
+        {
+            JsonObject obj => obj.Select(p => (p.Key, p.Value)),
+            JsonArray list => list.Select(item => (Key: string.Empty, Value: item)),
+            _ => [],
+        };
+        foreach (var (key, value) in children)
+        {
+            if (AnalystTypes.Contains(key) && value is JsonObject or JsonArray)
+            {
+                var items = value is JsonObject single && single.ContainsKey("uuid") ? [single] : (value as JsonObject)?.Select(p => p.Value) ?? value.AsArray();
+                foreach (var target in items.OfType<JsonObject>().SelectMany(ChildTargets))
+                {
+                    yield return target;
+                }
+            }
+            else
+            {
+                foreach (var target in NestedAnalystTargets(value))
+                {
+                    yield return target;
+                }
             }
         }
     }
@@ -215,6 +248,11 @@ internal static class WriteTargets
                 yield return new TargetRef(TargetKind.ByTypeParameter, id, type);
             }
 
+            foreach (var nested in items.SelectMany(ChildTargets))
+            {
+                yield return nested;
+            }
+
             yield break;
         }
 
@@ -226,6 +264,40 @@ internal static class WriteTargets
             }
 
             yield return new TargetRef(TargetKind.ByTypeParameter, uuid, PhpValue.Text(item["object_type"]));
+            foreach (var nested in ChildTargets(item))
+            {
+                yield return nested;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the items nested in an analyst data item concern, at any depth: AnalystData::captureAnalystData
+    /// saves each on the object its own <c>object_uuid</c> names. One on the item that holds it concerns that item, judged already.
+    /// </summary>
+    private static IEnumerable<TargetRef> ChildTargets(JsonObject item)
+    {
+        var parent = PhpValue.Text(item["uuid"]);
+        foreach (var type in AnalystTypes)
+        {
+            var children = item[type] switch
+            {
+                JsonArray list => list.OfType<JsonObject>(),
+                JsonObject values => values.Select(p => p.Value).OfType<JsonObject>(),
+                _ => [],
+            };
+            foreach (var child in children)
+            {
+                if (PhpValue.Text(child["object_uuid"]) is { } uuid && !string.Equals(uuid, parent, StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return new TargetRef(TargetKind.ByTypeParameter, uuid, PhpValue.Text(child["object_type"]));
+                }
+
+                foreach (var nested in ChildTargets(child))
+                {
+                    yield return nested;
+                }
+            }
         }
     }
 

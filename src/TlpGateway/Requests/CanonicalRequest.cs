@@ -46,6 +46,11 @@ internal static class CanonicalRequest
             names.Add("searchminimal");
         }
 
+        if (parameters.HasFlag(EndpointParameters.MinimalClusters))
+        {
+            names.Add("minimal");
+        }
+
         if (search || parameters.HasFlag(EndpointParameters.ReturnFormat))
         {
             names.Add("returnFormat");

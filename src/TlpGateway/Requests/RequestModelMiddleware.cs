@@ -335,6 +335,7 @@ internal sealed class RequestModelMiddleware(
             ClientExcludesLocalTags = excludesLocalTags,
             StripInheritedTags = endpoint.Parameters.HasFlag(EndpointParameters.EventTags) && !PhpValue.IsTruthy(model.SearchValue(RestSearchScope.Attribute, "includeEventTags")),
             MinimalIndex = endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex) && model.AsksMinimalIndex(),
+            MinimalClusters = endpoint.Parameters.HasFlag(EndpointParameters.MinimalClusters) && PhpValue.IsTruthy(model.SearchValue(RestSearchScope.GalaxyCluster, "minimal")),
             SelectsBySource = Provenance.SourceSelection.SelectsBySource(model),
             SelectsByContent = ContentSelection.SelectsByContent(model),
             HeadOnly = model.HeadOnly,

@@ -15,6 +15,9 @@ internal sealed record ResponseExpectation
     /// <summary>The client asked /events/index for the minimal shape.</summary>
     public bool MinimalIndex { get; init; }
 
+    /// <summary>The client asked the galaxy cluster search for the minimal shape.</summary>
+    public bool MinimalClusters { get; init; }
+
     /// <summary>The request selects or orders by source (<see cref="Provenance.SourceSelection"/>): what hides its source is withheld.</summary>
     public bool SelectsBySource { get; init; }
 

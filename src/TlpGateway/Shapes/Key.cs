@@ -105,6 +105,7 @@ internal enum Key : byte
     OrganisationUuid,
     Authors,
     Default,
+    Version,
     User,
 
     // The names of MISP's error and save-failure answers (Shapes/SaveFailure), which are read whole.
@@ -242,6 +243,7 @@ internal static class KeyNames
         ("organisation_uuid", Key.OrganisationUuid),
         ("authors", Key.Authors),
         ("default", Key.Default),
+        ("version", Key.Version),
         ("User", Key.User),
         ("saved", Key.Saved),
         ("errors", Key.Errors),

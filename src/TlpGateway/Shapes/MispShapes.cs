@@ -150,7 +150,7 @@ internal static class MispShapes
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
-        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default, Key.Value, Key.Type)
+        .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default, Key.Value, Key.Type, Key.Version, Key.Local)
         .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
         .With(Key.Authors, Role.Unread, hiding: Hiding.Remove);

@@ -215,6 +215,45 @@ public sealed class WayInTests : IAsyncLifetime
         Assert.Null(Received(path));
     }
 
+    [Fact]
+    public async Task EventEdit_AnalystDataNestedInItsNoteConcerningAnEventTheRequesterMayNotReceive_Refused404NothingForwarded()
+    {
+        // Event::captureAnalystData points the event's notes at the event; the opinions nested in them keep their own object_uuid.
+        var red = (string)_servers.Simulator.FindEvent("8")!["uuid"]!;
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        _servers.Simulator.ClearRequests();
+
+        using var response = await client.PostAsync("/events/edit/6", Json($$$"""
+            {"Event":{"Tag":[{"name":"tlp:green"}],"Note":[{"uuid":"b0b0b0b0-0000-4000-8000-0000000a0003","note":"x",
+             "Opinion":[{"uuid":"b0b0b0b0-0000-4000-8000-0000000a0004","object_uuid":"{{{red}}}","object_type":"Event","opinion":"50"}]}]}}
+            """));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Null(Received("/events/edit"));
+    }
+
+    [Theory]
+    [InlineData("Opinion", "Event", "RED")]
+    [InlineData("Note", "Event", "RED")]
+    [InlineData("Opinion", "Note", "PARENT")]
+    public async Task PushAnalystData_ChildConcerningAnotherObject_JudgedByWhatItConcerns(string childType, string objectType, string target)
+    {
+        // AnalystData::captureAnalystData saves each nested item on the object its own object_uuid names.
+        var red = (string)_servers.Simulator.FindEvent("8")!["uuid"]!;
+        const string parent = "b0b0b0b0-0000-4000-8000-0000000a0001";
+        var concerned = target == "RED" ? red : parent;
+        using var client = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", userAgent: "MISP 2.5.1");
+        _servers.Simulator.ClearRequests();
+
+        using var response = await client.PostAsync("/analyst_data/pushAnalystData", Json($$$"""
+            {"Note":{"uuid":"{{{parent}}}","object_uuid":"93609343-d094-4903-bb82-4fba52a1838f","object_type":"Event","note":"x","modified":"2099-01-01 00:00:00",
+             "{{{childType}}}":[{"uuid":"b0b0b0b0-0000-4000-8000-0000000a0002","object_uuid":"{{{concerned}}}","object_type":"{{{objectType}}}","note":"y","opinion":"50","modified":"2099-01-01 00:00:00"}]}}
+            """));
+
+        Assert.Equal(target == "RED", response.StatusCode == HttpStatusCode.NotFound);
+        Assert.Equal(target != "RED", Received("/analyst_data/pushAnalystData") is not null);
+    }
+
     [Theory]
     [InlineData("11", false)]
     [InlineData("0", true)]

@@ -75,6 +75,36 @@ public sealed class MemberRulesFunctionalTests : IAsyncLifetime
         Assert.DoesNotContain(_servers.Simulator.Requests, r => r.PathAndQuery.StartsWith(path, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task MinimalClusterSearch_ClusterBlockedByDistributionRule_UuidNotListed()
+    {
+        // A MISP server's cluster pull asks for uuid and version only, which say nothing of the distribution the rule judges.
+        await EditMemberAsync("org-b", member => member["blockedDistributionLevels"] = new JsonArray(3));
+        using var server = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
+        using var full = new StringContent("""{"published":1,"custom":1}""", Encoding.UTF8, "application/json");
+        for (var i = 0; i < 60 && (await (await server.PostAsync("/galaxy_clusters/restSearch", full)).Content.ReadAsStringAsync()).Contains(SimulatorViews.CustomClusterUuid, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        using var response = await server.PostAsync("/galaxy_clusters/restSearch", new StringContent("""{"published":1,"minimal":1,"custom":1}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(SimulatorViews.CustomClusterUuid, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MinimalClusterSearch_ReleasedCluster_AnsweredAsUuidAndVersionOnly()
+    {
+        using var server = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", "MISP 2.5.1");
+
+        using var response = await server.PostAsync("/galaxy_clusters/restSearch", new StringContent("""{"published":1,"minimal":1,"custom":1}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cluster = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["response"]!.AsArray().Single()!.AsObject();
+        Assert.Equal("""{"GalaxyCluster":{"uuid":"UUID","version":"1"}}""".Replace("UUID", SimulatorViews.CustomClusterUuid, StringComparison.Ordinal), cluster.ToJsonString());
+    }
+
     private async Task EditMemberAsync(string id, Action<JsonObject> edit)
     {
         var root = JsonNode.Parse(await File.ReadAllTextAsync(_servers.MembersFile))!.AsObject();

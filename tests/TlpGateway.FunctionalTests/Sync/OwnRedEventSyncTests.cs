@@ -77,6 +77,87 @@ public sealed class OwnRedEventSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EditPush_OwnEventRedByHubLocalTag_EchoKeepsIdAndUuidOnly()
+    {
+        // The hub marked ORG_B's TLP:GREEN event TLP:RED with a local tag. MISP answers a sync user's
+        // edit without local tags (Event::fetchEvent's default), so the echo alone looks TLP:GREEN.
+        const string uuid = "b0b0b0b0-0000-4000-8000-0000000000b3";
+        var stored = RedEvent(uuid, "31");
+        stored["Tag"] = new JsonArray(
+            new JsonObject { ["name"] = "tlp:green", ["colour"] = "#33FF00", ["exportable"] = true, ["local"] = false },
+            new JsonObject { ["name"] = "tlp:red", ["colour"] = "#CC0033", ["exportable"] = true, ["local"] = true });
+        _servers.Simulator.PutEvent(stored);
+        using var spoke = SpokeB();
+        var pushed = RedEvent(uuid, "12");
+        pushed["Tag"] = new JsonArray(new JsonObject { ["name"] = "tlp:green", ["colour"] = "#33FF00", ["exportable"] = true, ["local"] = false });
+        pushed["info"] = "ORG_B's case, updated";
+
+        using var response = await spoke.PostAsync($"/events/edit/{uuid}", new StringContent(new JsonObject { ["Event"] = pushed }.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["Event"]!;
+        Assert.Equal("31", (string?)echo["id"]);
+        Assert.Equal(uuid, (string?)echo["uuid"]);
+        Assert.DoesNotContain("192.0.2.250", echo.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("updated", echo.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddPush_UuidOfAnotherOrganisationsRedEvent_AnsweredAsAnEventThatDoesNotExist()
+    {
+        // ORG_C's TLP:RED event: MISP answers a push of its UUID with 404 and its local id in Location.
+        const string uuid = "b0b0b0b0-0000-4000-8000-0000000000c1";
+        var stored = RedEvent(uuid, "32");
+        stored["Orgc"] = new JsonObject { ["id"] = "3", ["name"] = "ORG_C", ["uuid"] = SimulatorOrgs.OrgC };
+        stored["orgc_id"] = "3";
+        _servers.Simulator.PutEvent(stored);
+        using var spoke = SpokeB();
+        var pushed = RedEvent(uuid, "13");
+        pushed["Tag"] = new JsonArray(new JsonObject { ["name"] = "tlp:green", ["colour"] = "#33FF00", ["exportable"] = true, ["local"] = false });
+
+        using var response = await spoke.PostAsync("/events/add/metadata:1", new StringContent(new JsonObject { ["Event"] = pushed }.ToJsonString(), Encoding.UTF8, "application/json"));
+        var answer = await response.Content.ReadAsStringAsync();
+
+        Assert.Null(response.Headers.Location);
+        Assert.DoesNotContain("32", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("already exists", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task View_HubLocalGalaxyCluster_LeftOutWhereLocalTagsAre()
+    {
+        // The hub attributed ORG_C's event to an actor with a local galaxy tag: MISP, asked to leave
+        // local tags out, leaves out the cluster the tag attaches too.
+        const string uuid = "b0b0b0b0-0000-4000-8000-0000000000c2";
+        const string clusterUuid = "b0b0b0b0-0000-4000-8000-00000000c1c1";
+        const string tagName = "misp-galaxy:threat-actor=\"Hub's own attribution\"";
+        var stored = RedEvent(uuid, "33");
+        stored["Orgc"] = new JsonObject { ["id"] = "3", ["name"] = "ORG_C", ["uuid"] = SimulatorOrgs.OrgC };
+        stored["orgc_id"] = "3";
+        stored["Tag"] = new JsonArray(
+            new JsonObject { ["name"] = "tlp:clear", ["colour"] = "#FFFFFF", ["exportable"] = true, ["local"] = false },
+            new JsonObject { ["name"] = tagName, ["colour"] = "#0088cc", ["exportable"] = true, ["local"] = true, ["is_galaxy"] = true });
+        stored["Galaxy"] = new JsonArray(new JsonObject
+        {
+            ["id"] = "1", ["uuid"] = "c0c0c0c0-0000-4000-8000-000000000001", ["name"] = "Threat Actor", ["type"] = "threat-actor",
+            ["GalaxyCluster"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "9", ["uuid"] = clusterUuid, ["type"] = "threat-actor", ["value"] = "Hub's own attribution", ["tag_name"] = tagName,
+                ["default"] = true, ["distribution"] = "3", ["local"] = true, ["relationship_type"] = null,
+            }),
+        });
+        _servers.Simulator.PutEvent(stored);
+        using var spoke = SpokeB();
+
+        using var response = await spoke.GetAsync($"/events/view/{uuid}/excludeLocalTags:1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Hub's own attribution", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain(clusterUuid, answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddPush_NewOwnRedEvent_StaysASuccessKeepingIdAndUuidOnly()
     {
         using var spoke = SpokeB();
