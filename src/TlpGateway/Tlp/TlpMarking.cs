@@ -5,11 +5,17 @@ namespace TlpGateway.Tlp;
 /// <summary>
 /// What the tags of one event or attribute say about its marking (SPEC section 3): the most
 /// restrictive TLP level, whether the Chatham House Rule is tagged, and whether an unknown
-/// <c>tlp:</c> value was seen (it counts as amber and brings CHR, but is not a level).
+/// <c>tlp:</c> value was seen (it counts as amber and brings CHR, but is not a level). A name that
+/// spells a marking only once the whitespace inside it is ignored (<c>"tlp : red"</c>,
+/// <c>"tlp:amber + strict"</c>) is uncertain: an unknown value that counts as the more restrictive of
+/// amber and what it spells: MISP stores it as no marking, while its author most likely meant one.
 /// </summary>
 internal struct TlpMarking
 {
     private const string Prefix = "tlp:";
+
+    /// <summary>The most restrictive level an uncertain name spells, if any.</summary>
+    private TlpLevel? _uncertain;
 
     /// <summary>The most restrictive known level among the tags, if any.</summary>
     public TlpLevel? Level { get; private set; }
@@ -27,9 +33,10 @@ internal struct TlpMarking
     public readonly TlpLevel Effective(TlpLevel defaultLevel)
     {
         TlpLevel? level = Level;
-        if (Unknown && (level is null || level < TlpLevel.Amber))
+        var floor = _uncertain is { } uncertain && uncertain > TlpLevel.Amber ? uncertain : TlpLevel.Amber;
+        if (Unknown && (level is null || level < floor))
         {
-            level = TlpLevel.Amber;
+            level = floor;
         }
 
         return level ?? defaultLevel;
@@ -51,9 +58,10 @@ internal struct TlpMarking
     {
         if (utf8.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0)
         {
-            // Printable ASCII is trimmed of spaces only and compared in place (see Add(ReadOnlySpan<char>)).
+            // Printable ASCII is trimmed of spaces only and compared in place (see Add(ReadOnlySpan<char>));
+            // a name not starting with 't' cannot spell tlp:, even with spaces inside it.
             var name = utf8.TrimStart((byte)' ');
-            if (name.Length < Prefix.Length || !Ascii.EqualsIgnoreCase(name[..Prefix.Length], "tlp:"u8))
+            if (name.IsEmpty || (name[0] | 0x20) != 't')
             {
                 return;
             }
@@ -86,12 +94,68 @@ internal struct TlpMarking
     /// <summary>Takes one tag name, trimmed and free of invisible characters, into account (case-insensitive).</summary>
     private void AddCanonical(ReadOnlySpan<char> name)
     {
-        if (!name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        if (!name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || !AddValue(name[Prefix.Length..].Trim()))
+        {
+            AddUncertain(name);
+        }
+    }
+
+    /// <summary>
+    /// Takes a name that is no TLP tag as written into account: if it is one with its whitespace
+    /// removed, it is an unknown value that counts as at least what it spells (never less than amber).
+    /// </summary>
+    private void AddUncertain(ReadOnlySpan<char> name)
+    {
+        if (!HasWhitespace(name))
+        {
+            if (name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                Unknown = true;
+            }
+
+            return;
+        }
+
+        Span<char> buffer = name.Length <= 128 ? stackalloc char[128] : new char[name.Length];
+        var length = 0;
+        foreach (var c in name)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                buffer[length++] = c;
+            }
+        }
+
+        var compact = buffer[..length];
+        if (!compact.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
 
-        var value = name[Prefix.Length..].Trim();
+        var spelled = default(TlpMarking);
+        Unknown = true;
+        if (spelled.AddValue(compact[Prefix.Length..]) && spelled.Level is { } level && (_uncertain is null || level > _uncertain))
+        {
+            _uncertain = level;
+        }
+    }
+
+    private static bool HasWhitespace(ReadOnlySpan<char> name)
+    {
+        foreach (var c in name)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Takes the value of a <c>tlp:</c> tag into account; false when it is not a value the gateway knows.</summary>
+    private bool AddValue(ReadOnlySpan<char> value)
+    {
         TlpLevel? level = null;
         if (value.Equals("clear", StringComparison.OrdinalIgnoreCase) || value.Equals("white", StringComparison.OrdinalIgnoreCase))
         {
@@ -116,18 +180,19 @@ internal struct TlpMarking
         else if (value.Equals("ex:chr", StringComparison.OrdinalIgnoreCase))
         {
             ChathamHouse = true;
-            return;
+            return true;
         }
         else
         {
-            Unknown = true;
-            return;
+            return false;
         }
 
         if (Level is null || level > Level)
         {
             Level = level;
         }
+
+        return true;
     }
 
     /// <summary>
