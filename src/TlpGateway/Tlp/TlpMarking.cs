@@ -6,9 +6,9 @@ namespace TlpGateway.Tlp;
 /// What the tags of one event or attribute say about its marking (SPEC section 3): the most
 /// restrictive TLP level, whether the Chatham House Rule is tagged, and whether an unknown
 /// <c>tlp:</c> value was seen (it counts as amber and brings CHR, but is not a level). A name that
-/// spells a marking only once the whitespace inside it is ignored (<c>"tlp : red"</c>,
-/// <c>"tlp:amber + strict"</c>) is uncertain: an unknown value that counts as the more restrictive of
-/// amber and what it spells: MISP stores it as no marking, while its author most likely meant one.
+/// spells a marking with other separators (<c>"tlp :red"</c>, <c>"TLP-RED"</c>, <c>"tlp:amber strict"</c>,
+/// <c>"tlp\u2236red"</c>) is such an unknown value too, but counts as the more restrictive of amber and
+/// what it spells: MISP stores it as no marking, while its author most likely meant one.
 /// </summary>
 internal struct TlpMarking
 {
@@ -101,56 +101,46 @@ internal struct TlpMarking
     }
 
     /// <summary>
-    /// Takes a name that is no TLP tag as written into account: if it is one with its whitespace
-    /// removed, it is an unknown value that counts as at least what it spells (never less than amber).
+    /// Takes a name that is no TLP tag as written into account: one that starts with <c>tlp</c> and a
+    /// separator (any but a letter or digit) is an unknown value; the letters of its value, read
+    /// alone, may spell a level it then counts as at least.
     /// </summary>
     private void AddUncertain(ReadOnlySpan<char> name)
     {
-        if (!HasWhitespace(name))
-        {
-            if (name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                Unknown = true;
-            }
-
-            return;
-        }
-
-        Span<char> buffer = name.Length <= 128 ? stackalloc char[128] : new char[name.Length];
-        var length = 0;
-        foreach (var c in name)
-        {
-            if (!char.IsWhiteSpace(c))
-            {
-                buffer[length++] = c;
-            }
-        }
-
-        var compact = buffer[..length];
-        if (!compact.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        if (name.Length <= 3 || !name.StartsWith("tlp", StringComparison.OrdinalIgnoreCase) || char.IsLetterOrDigit(name[3]))
         {
             return;
         }
 
-        var spelled = default(TlpMarking);
         Unknown = true;
-        if (spelled.AddValue(compact[Prefix.Length..]) && spelled.Level is { } level && (_uncertain is null || level > _uncertain))
+        Span<char> letters = stackalloc char[16];
+        var length = 0;
+        foreach (var c in name[4..])
+        {
+            if (char.IsLetter(c))
+            {
+                if (length == letters.Length)
+                {
+                    return;
+                }
+
+                letters[length++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        TlpLevel? level = letters[..length] switch
+        {
+            "clear" or "white" => TlpLevel.Clear,
+            "green" => TlpLevel.Green,
+            "amber" => TlpLevel.Amber,
+            "amberstrict" => TlpLevel.AmberStrict,
+            "red" => TlpLevel.Red,
+            _ => null,
+        };
+        if (level > (_uncertain ?? TlpLevel.Clear))
         {
             _uncertain = level;
         }
-    }
-
-    private static bool HasWhitespace(ReadOnlySpan<char> name)
-    {
-        foreach (var c in name)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Takes the value of a <c>tlp:</c> tag into account; false when it is not a value the gateway knows.</summary>

@@ -248,6 +248,8 @@ public sealed class ShapeStrictnessTests
     [InlineData("\"tlp :red\"")]
     [InlineData("\"TLP : RED\"")]
     [InlineData("\"tlp:\\u3000r ed\"")]
+    [InlineData("\"TLP-RED\"")]
+    [InlineData("\"tlp\\u2236red\"")]
     public void RedTagInAnySpelling_WithheldFromAmberMember(string name)
     {
         var (output, outcomes) = Run(Event(string.Empty, tags: $$"""[{"name":{{name}}}]"""));

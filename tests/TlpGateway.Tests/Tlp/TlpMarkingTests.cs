@@ -67,7 +67,17 @@ public sealed class TlpMarkingTests
     [Theory]
     [InlineData("tlp :red", "Red")]
     [InlineData("TLP : RED", "Red")]
-    [InlineData("t l p:red", "Red")]
+    [InlineData("TLP-RED", "Red")]
+    [InlineData("tlp_red", "Red")]
+    [InlineData("tlp red", "Red")]
+    [InlineData("tlp\u2236red", "Red")]
+    [InlineData("tlp\ua789red", "Red")]
+    [InlineData("tlp:\"red\"", "Red")]
+    [InlineData("tlp=\"red\"", "Red")]
+    [InlineData("tlp:amber strict", "AmberStrict")]
+    [InlineData("tlp:amber-strict", "AmberStrict")]
+    [InlineData("TLP:AMBER_STRICT", "AmberStrict")]
+    [InlineData("tlp-clear", "Amber")]
     [InlineData("tlp:r ed", "Red")]
     [InlineData("tlp\u3000:\u00a0red", "Red")]
     [InlineData("tlp:amber + strict", "AmberStrict")]
@@ -76,7 +86,7 @@ public sealed class TlpMarkingTests
     [InlineData("tlp :green", "Amber")]
     [InlineData("tlp : ex : chr", "Amber")]
     [InlineData("tlp :unheard-of", "Amber")]
-    public void Add_MarkingSpelledWithWhitespaceInside_UnknownValueAtLeastAmberAndAtLeastWhatItSpells(string tag, string expected)
+    public void Add_MarkingSpelledWithOtherSeparators_UnknownValueAtLeastAmberAndAtLeastWhatItSpells(string tag, string expected)
     {
         // MISP stores such a name as no marking: not a level (the default tags are added), but never less than what its author meant.
         foreach (var name in new[] { tag, tag + "\u200b" })
@@ -110,6 +120,9 @@ public sealed class TlpMarkingTests
     [InlineData("type:OSINT")]
     [InlineData("tag with spaces")]
     [InlineData("t lp-ish")]
+    [InlineData("tlpred")]
+    [InlineData("tlp2:red")]
+    [InlineData("tlp")]
     [InlineData("misp-galaxy:threat-actor=\"TLP RED\"")]
     public void Add_OtherNameWithWhitespace_SaysNothing(string tag)
     {
