@@ -17,6 +17,9 @@ internal struct TlpMarking
     /// <summary>The most restrictive level an uncertain name spells, if any.</summary>
     private TlpLevel? _uncertain;
 
+    /// <summary>An uncertain name spells <c>tlp:ex:chr</c>.</summary>
+    private bool _uncertainChathamHouse;
+
     /// <summary>The most restrictive known level among the tags, if any.</summary>
     public TlpLevel? Level { get; private set; }
 
@@ -137,6 +140,7 @@ internal struct TlpMarking
             "red" => TlpLevel.Red,
             _ => null,
         };
+        _uncertainChathamHouse |= letters[..length] is "exchr";
         if (level > (_uncertain ?? TlpLevel.Clear))
         {
             _uncertain = level;
@@ -189,7 +193,10 @@ internal struct TlpMarking
     /// The name to write for a tag the gateway reads as a TLP level or <c>tlp:ex:chr</c> where MISP would not:
     /// <c>Tag::captureTag</c> finds a tag by its lower-cased name, exactly, so <c>" tlp:red"</c>,
     /// <c>"tlp:red\u200b"</c> or a full-width spelling become a tag of their own, or none at all (a user who may
-    /// not create tags). Null when MISP finds the name as written, or it names no level.
+    /// not create tags). An uncertain name is written as what it spells when that is amber or more
+    /// restrictive (<c>"TLP-RED"</c> as <c>tlp:red</c>), or <c>tlp:ex:chr</c>: dropped by MISP, it would
+    /// leave the event less restrictive than judged. Null when MISP finds the name as written, or it
+    /// names no level, or an uncertain one less restrictive than amber (that would loosen it).
     /// </summary>
     public static string? StoredName(string tagName)
     {
@@ -198,7 +205,9 @@ internal struct TlpMarking
         marking.Add(tagName);
         if (!marking.HasLevel && !marking.ChathamHouse)
         {
-            return null;
+            return marking._uncertain is { } level and >= TlpLevel.Amber ? Prefix + Name(level)
+                : marking._uncertainChathamHouse ? Prefix + "ex:chr"
+                : null;
         }
 
         var canonical = TagName.Canonical(tagName);

@@ -59,6 +59,8 @@ public sealed class WrittenContentTests
     [InlineData("""\uff54\uff4c\uff50:red""", "tlp:red")]
     [InlineData("""tlp: amber+strict""", "tlp:amber+strict")]
     [InlineData("""TLP:EX:CHR\u0000""", "tlp:ex:chr")]
+    [InlineData("""TLP-RED""", "tlp:red")]
+    [InlineData("""tlp : amber strict""", "tlp:amber+strict")]
     public void AddEvent_TlpTagMispWouldNotFindAsWritten_ForwardedInMispsSpelling(string name, string stored)
     {
         // Tag::captureTag matches the lower-cased name exactly: any other spelling becomes a tag of its own, or none at all.
@@ -76,6 +78,7 @@ public sealed class WrittenContentTests
     [InlineData("tlp:white")]
     [InlineData("tlp:unclear ")]
     [InlineData(" pap:red")]
+    [InlineData("tlp-clear")]
     public void AddEvent_TagMispFindsAsWrittenOrNoTlpLevel_NameKept(string name)
     {
         var evt = ForwardedEvent(Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"},{"name":"NAME"}]}}""".Replace("NAME", name, StringComparison.Ordinal)));
