@@ -86,6 +86,33 @@ public sealed class WrittenContentTests
         Assert.Contains(name, evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
     }
 
+    [Theory]
+    [InlineData("tlp:unclear", "tlp:amber", true)]
+    [InlineData("tlp-clear", "tlp:amber", true)]
+    [InlineData("TLP-RED", "tlp:red", false)]
+    public void AddEvent_UnknownValueBesideALowerLevel_ThatLevelStoredAsATagOfItsOwn(string unknown, string anchored, bool chathamHouse)
+    {
+        // MISP drops a tag a user may not create (perm_tag_editor): tlp:green alone would then be stored, less restrictive than judged.
+        var body = """{"Event":{"Tag":[{"name":"tlp:green"},{"name":"NAME"}],"Attribute":[{"type":"ip-dst","Tag":[{"name":"tlp:clear"},{"name":"NAME"}]}]}}""".Replace("NAME", unknown, StringComparison.Ordinal);
+
+        var evt = ForwardedEvent(Judge("/events/add", body));
+
+        var names = evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]).ToList();
+        Assert.Contains(anchored, names);
+
+        // An unknown value left brings CHR; one written as the level it spells is that level.
+        Assert.Equal(chathamHouse, names.Contains("tlp:ex:chr"));
+        Assert.Contains(anchored, evt["Attribute"]![0]!["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
+    }
+
+    [Fact]
+    public void AddEvent_UnknownValueBesideAMoreRestrictiveLevel_NothingAdded()
+    {
+        var evt = ForwardedEvent(Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:red"},{"name":"tlp:ex:chr"},{"name":"tlp:unclear"}]}}"""));
+
+        Assert.Equal(["tlp:red", "tlp:ex:chr", "tlp:unclear"], evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
+    }
+
     [Fact]
     public void AddAttributes_TlpTagMispWouldNotFindAsWritten_ForwardedInMispsSpelling()
     {
