@@ -62,9 +62,9 @@ internal struct TlpMarking
         if (utf8.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0)
         {
             // Printable ASCII is trimmed of spaces only and compared in place (see Add(ReadOnlySpan<char>));
-            // a name not starting with 't' cannot spell tlp:, even with spaces inside it.
+            // a name not starting with tlp spells no marking, whatever its separator.
             var name = utf8.TrimStart((byte)' ');
-            if (name.IsEmpty || (name[0] | 0x20) != 't')
+            if (name.Length < 3 || !Ascii.EqualsIgnoreCase(name[..3], "tlp"u8))
             {
                 return;
             }
