@@ -86,6 +86,7 @@ internal sealed class WrittenEvent
             Tags.Add(DefaultMarking.TagObject(DefaultMarking.ChathamHouseTag));
             respelled = true;
         }
+
         foreach (var attribute in Attributes.Concat(Objects.SelectMany(o => o["Attribute"]!.AsArray().OfType<JsonObject>())))
         {
             respelled |= RespellMarkings(attribute);
