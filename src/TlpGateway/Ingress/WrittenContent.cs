@@ -98,7 +98,7 @@ internal static class WrittenContent
             // The signature covers the bytes as sent: a signed event MISP would store as judged is forwarded untouched.
             if (respelled)
             {
-                return ContentVerdict.Refuse("protected-would-change", "Signature", "A signed (protected) event's TLP tags must be spelled as MISP's taxonomy spells them (tlp:red, tlp:ex:chr, ...): MISP would store another spelling as a tag of its own, or drop it.");
+                return ContentVerdict.Refuse("protected-would-change", "Signature", "A signed (protected) event's TLP tags must be spelled as MISP's taxonomy spells them (tlp:red, tlp:ex:chr, ...), with no unknown tlp: value beside a lower level: MISP would store another spelling as a tag of its own, or drop it.");
             }
 
             return claimsSource

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TlpGateway.Defaults;
 using TlpGateway.Requests;
 using TlpGateway.Tlp;
 
@@ -77,6 +78,15 @@ internal sealed class WrittenEvent
     public bool RespellMarkings()
     {
         var respelled = RespellMarkings(Event);
+
+        // An unknown value brings CHR to the event it marks: stored as the tag, should MISP drop the value.
+        var marking = MarkingOf(Event);
+        if (marking.Unknown && marking.HasLevel && !marking.ChathamHouse)
+        {
+            Tags.Add(DefaultMarking.TagObject(DefaultMarking.ChathamHouseTag));
+            respelled = true;
+        }
+
         foreach (var attribute in Attributes.Concat(Objects.SelectMany(o => o["Attribute"]!.AsArray().OfType<JsonObject>())))
         {
             respelled |= RespellMarkings(attribute);
@@ -85,7 +95,12 @@ internal sealed class WrittenEvent
         return respelled;
     }
 
-    /// <summary>Writes the TLP tags of a canonical item's <c>Tag</c> list as MISP finds them; true when one was spelled otherwise.</summary>
+    /// <summary>
+    /// Writes the TLP tags of a canonical item's <c>Tag</c> list as MISP finds them, and where an unknown
+    /// <c>tlp:</c> value makes the item more restrictive than its levels, that level as a tag of its own:
+    /// MISP drops a tag a user may not create, which would store the item less restrictive than judged
+    /// (<c>tlp:green</c> with <c>tlp:unclear</c> gains <c>tlp:amber</c>). True when the tags changed.
+    /// </summary>
     public static bool RespellMarkings(JsonObject item)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -99,7 +114,25 @@ internal sealed class WrittenEvent
             }
         }
 
+        var marking = MarkingOf(item);
+        if (marking.Unknown && marking.Level is { } level && marking.Effective(level) is var effective && effective > level)
+        {
+            (item["Tag"] as JsonArray)!.Add(DefaultMarking.TagObject("tlp:" + TlpMarking.Name(effective)));
+            respelled = true;
+        }
+
         return respelled;
+    }
+
+    private static TlpMarking MarkingOf(JsonObject item)
+    {
+        var marking = default(TlpMarking);
+        foreach (var tag in (item["Tag"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            marking.Add(WrittenShapes.Name(tag));
+        }
+
+        return marking;
     }
 
     /// <summary>The body MISP receives: <c>{"Event": ...}</c>.</summary>

@@ -5,11 +5,20 @@ namespace TlpGateway.Tlp;
 /// <summary>
 /// What the tags of one event or attribute say about its marking (SPEC section 3): the most
 /// restrictive TLP level, whether the Chatham House Rule is tagged, and whether an unknown
-/// <c>tlp:</c> value was seen (it counts as amber and brings CHR, but is not a level).
+/// <c>tlp:</c> value was seen (it counts as amber and brings CHR, but is not a level). A name that
+/// spells a marking with other separators (<c>"tlp :red"</c>, <c>"TLP-RED"</c>, <c>"tlp:amber strict"</c>,
+/// <c>"tlp\u2236red"</c>) is such an unknown value too, but counts as the more restrictive of amber and
+/// what it spells: MISP stores it as no marking, while its author most likely meant one.
 /// </summary>
 internal struct TlpMarking
 {
     private const string Prefix = "tlp:";
+
+    /// <summary>The most restrictive level an uncertain name spells, if any.</summary>
+    private TlpLevel? _uncertain;
+
+    /// <summary>An uncertain name spells <c>tlp:ex:chr</c>.</summary>
+    private bool _uncertainChathamHouse;
 
     /// <summary>The most restrictive known level among the tags, if any.</summary>
     public TlpLevel? Level { get; private set; }
@@ -27,9 +36,10 @@ internal struct TlpMarking
     public readonly TlpLevel Effective(TlpLevel defaultLevel)
     {
         TlpLevel? level = Level;
-        if (Unknown && (level is null || level < TlpLevel.Amber))
+        var floor = _uncertain is { } uncertain && uncertain > TlpLevel.Amber ? uncertain : TlpLevel.Amber;
+        if (Unknown && (level is null || level < floor))
         {
-            level = TlpLevel.Amber;
+            level = floor;
         }
 
         return level ?? defaultLevel;
@@ -51,9 +61,10 @@ internal struct TlpMarking
     {
         if (utf8.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0)
         {
-            // Printable ASCII is trimmed of spaces only and compared in place (see Add(ReadOnlySpan<char>)).
+            // Printable ASCII is trimmed of spaces only and compared in place (see Add(ReadOnlySpan<char>));
+            // a name not starting with tlp spells no marking, whatever its separator.
             var name = utf8.TrimStart((byte)' ');
-            if (name.Length < Prefix.Length || !Ascii.EqualsIgnoreCase(name[..Prefix.Length], "tlp:"u8))
+            if (name.Length < 3 || !Ascii.EqualsIgnoreCase(name[..3], "tlp"u8))
             {
                 return;
             }
@@ -86,12 +97,59 @@ internal struct TlpMarking
     /// <summary>Takes one tag name, trimmed and free of invisible characters, into account (case-insensitive).</summary>
     private void AddCanonical(ReadOnlySpan<char> name)
     {
-        if (!name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        if (!name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || !AddValue(name[Prefix.Length..].Trim()))
+        {
+            AddUncertain(name);
+        }
+    }
+
+    /// <summary>
+    /// Takes a name that is no TLP tag as written into account: one that starts with <c>tlp</c> and a
+    /// separator (any but a letter or digit) is an unknown value; the letters of its value, read
+    /// alone, may spell a level it then counts as at least.
+    /// </summary>
+    private void AddUncertain(ReadOnlySpan<char> name)
+    {
+        if (name.Length <= 3 || !name.StartsWith("tlp", StringComparison.OrdinalIgnoreCase) || char.IsLetterOrDigit(name[3]))
         {
             return;
         }
 
-        var value = name[Prefix.Length..].Trim();
+        Unknown = true;
+        Span<char> letters = stackalloc char[16];
+        var length = 0;
+        foreach (var c in name[4..])
+        {
+            if (char.IsLetter(c))
+            {
+                if (length == letters.Length)
+                {
+                    return;
+                }
+
+                letters[length++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        TlpLevel? level = letters[..length] switch
+        {
+            "clear" or "white" => TlpLevel.Clear,
+            "green" => TlpLevel.Green,
+            "amber" => TlpLevel.Amber,
+            "amberstrict" => TlpLevel.AmberStrict,
+            "red" => TlpLevel.Red,
+            _ => null,
+        };
+        _uncertainChathamHouse |= letters[..length] is "exchr";
+        if (level > (_uncertain ?? TlpLevel.Clear))
+        {
+            _uncertain = level;
+        }
+    }
+
+    /// <summary>Takes the value of a <c>tlp:</c> tag into account; false when it is not a value the gateway knows.</summary>
+    private bool AddValue(ReadOnlySpan<char> value)
+    {
         TlpLevel? level = null;
         if (value.Equals("clear", StringComparison.OrdinalIgnoreCase) || value.Equals("white", StringComparison.OrdinalIgnoreCase))
         {
@@ -116,25 +174,29 @@ internal struct TlpMarking
         else if (value.Equals("ex:chr", StringComparison.OrdinalIgnoreCase))
         {
             ChathamHouse = true;
-            return;
+            return true;
         }
         else
         {
-            Unknown = true;
-            return;
+            return false;
         }
 
         if (Level is null || level > Level)
         {
             Level = level;
         }
+
+        return true;
     }
 
     /// <summary>
     /// The name to write for a tag the gateway reads as a TLP level or <c>tlp:ex:chr</c> where MISP would not:
     /// <c>Tag::captureTag</c> finds a tag by its lower-cased name, exactly, so <c>" tlp:red"</c>,
     /// <c>"tlp:red\u200b"</c> or a full-width spelling become a tag of their own, or none at all (a user who may
-    /// not create tags). Null when MISP finds the name as written, or it names no level.
+    /// not create tags). An uncertain name is written as what it spells when that is amber or more
+    /// restrictive (<c>"TLP-RED"</c> as <c>tlp:red</c>), or <c>tlp:ex:chr</c>: dropped by MISP, it would
+    /// leave the event less restrictive than judged. Null when MISP finds the name as written, or it
+    /// names no level, or an uncertain one less restrictive than amber (that would loosen it).
     /// </summary>
     public static string? StoredName(string tagName)
     {
@@ -143,7 +205,9 @@ internal struct TlpMarking
         marking.Add(tagName);
         if (!marking.HasLevel && !marking.ChathamHouse)
         {
-            return null;
+            return marking._uncertain is { } level and >= TlpLevel.Amber ? Prefix + Name(level)
+                : marking._uncertainChathamHouse ? Prefix + "ex:chr"
+                : null;
         }
 
         var canonical = TagName.Canonical(tagName);

@@ -245,6 +245,11 @@ public sealed class ShapeStrictnessTests
     [InlineData("\"\\uff54\\uff4c\\uff50\\uff1a\\uff52\\uff45\\uff44\"")]
     [InlineData("\" TLP:Red \"")]
     [InlineData("\"tlp:\\u0072ed\"")]
+    [InlineData("\"tlp :red\"")]
+    [InlineData("\"TLP : RED\"")]
+    [InlineData("\"tlp:\\u3000r ed\"")]
+    [InlineData("\"TLP-RED\"")]
+    [InlineData("\"tlp\\u2236red\"")]
     public void RedTagInAnySpelling_WithheldFromAmberMember(string name)
     {
         var (output, outcomes) = Run(Event(string.Empty, tags: $$"""[{"name":{{name}}}]"""));

@@ -59,6 +59,8 @@ public sealed class WrittenContentTests
     [InlineData("""\uff54\uff4c\uff50:red""", "tlp:red")]
     [InlineData("""tlp: amber+strict""", "tlp:amber+strict")]
     [InlineData("""TLP:EX:CHR\u0000""", "tlp:ex:chr")]
+    [InlineData("""TLP-RED""", "tlp:red")]
+    [InlineData("""tlp : amber strict""", "tlp:amber+strict")]
     public void AddEvent_TlpTagMispWouldNotFindAsWritten_ForwardedInMispsSpelling(string name, string stored)
     {
         // Tag::captureTag matches the lower-cased name exactly: any other spelling becomes a tag of its own, or none at all.
@@ -76,11 +78,39 @@ public sealed class WrittenContentTests
     [InlineData("tlp:white")]
     [InlineData("tlp:unclear ")]
     [InlineData(" pap:red")]
+    [InlineData("tlp-clear")]
     public void AddEvent_TagMispFindsAsWrittenOrNoTlpLevel_NameKept(string name)
     {
         var evt = ForwardedEvent(Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:green"},{"name":"NAME"}]}}""".Replace("NAME", name, StringComparison.Ordinal)));
 
         Assert.Contains(name, evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
+    }
+
+    [Theory]
+    [InlineData("tlp:unclear", "tlp:amber", true)]
+    [InlineData("tlp-clear", "tlp:amber", true)]
+    [InlineData("TLP-RED", "tlp:red", false)]
+    public void AddEvent_UnknownValueBesideALowerLevel_ThatLevelStoredAsATagOfItsOwn(string unknown, string anchored, bool chathamHouse)
+    {
+        // MISP drops a tag a user may not create (perm_tag_editor): tlp:green alone would then be stored, less restrictive than judged.
+        var body = """{"Event":{"Tag":[{"name":"tlp:green"},{"name":"NAME"}],"Attribute":[{"type":"ip-dst","Tag":[{"name":"tlp:clear"},{"name":"NAME"}]}]}}""".Replace("NAME", unknown, StringComparison.Ordinal);
+
+        var evt = ForwardedEvent(Judge("/events/add", body));
+
+        var names = evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]).ToList();
+        Assert.Contains(anchored, names);
+
+        // An unknown value left brings CHR; one written as the level it spells is that level.
+        Assert.Equal(chathamHouse, names.Contains("tlp:ex:chr"));
+        Assert.Contains(anchored, evt["Attribute"]![0]!["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
+    }
+
+    [Fact]
+    public void AddEvent_UnknownValueBesideAMoreRestrictiveLevel_NothingAdded()
+    {
+        var evt = ForwardedEvent(Judge("/events/add", """{"Event":{"Tag":[{"name":"tlp:red"},{"name":"tlp:ex:chr"},{"name":"tlp:unclear"}]}}"""));
+
+        Assert.Equal(["tlp:red", "tlp:ex:chr", "tlp:unclear"], evt["Tag"]!.AsArray().Select(t => (string?)t!["name"]));
     }
 
     [Fact]

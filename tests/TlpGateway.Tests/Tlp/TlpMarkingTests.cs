@@ -64,6 +64,89 @@ public sealed class TlpMarkingTests
         Assert.Equal(TlpLevel.Amber, marking.Effective(TlpLevel.Amber));
     }
 
+    [Theory]
+    [InlineData("tlp :red", "Red")]
+    [InlineData("TLP : RED", "Red")]
+    [InlineData("TLP-RED", "Red")]
+    [InlineData("tlp_red", "Red")]
+    [InlineData("tlp red", "Red")]
+    [InlineData("tlp\u2236red", "Red")]
+    [InlineData("tlp\ua789red", "Red")]
+    [InlineData("tlp:\"red\"", "Red")]
+    [InlineData("tlp=\"red\"", "Red")]
+    [InlineData("tlp:amber strict", "AmberStrict")]
+    [InlineData("tlp:amber-strict", "AmberStrict")]
+    [InlineData("TLP:AMBER_STRICT", "AmberStrict")]
+    [InlineData("tlp-clear", "Amber")]
+    [InlineData("tlp:r ed", "Red")]
+    [InlineData("tlp\u3000:\u00a0red", "Red")]
+    [InlineData("tlp:amber + strict", "AmberStrict")]
+    [InlineData("tlp :amber+strict", "AmberStrict")]
+    [InlineData("tlp : clear", "Amber")]
+    [InlineData("tlp :green", "Amber")]
+    [InlineData("tlp : ex : chr", "Amber")]
+    [InlineData("tlp :unheard-of", "Amber")]
+    public void Add_MarkingSpelledWithOtherSeparators_UnknownValueAtLeastAmberAndAtLeastWhatItSpells(string tag, string expected)
+    {
+        // MISP stores such a name as no marking: not a level (the default tags are added), but never less than what its author meant.
+        foreach (var name in new[] { tag, tag + "\u200b" })
+        {
+            var marking = default(TlpMarking);
+            marking.Add(name);
+            var fromUtf8 = default(TlpMarking);
+            fromUtf8.Add(System.Text.Encoding.UTF8.GetBytes(name).AsSpan());
+
+            Assert.False(marking.HasLevel);
+            Assert.False(marking.ChathamHouse);
+            Assert.True(marking.Unknown);
+            Assert.Equal(Enum.Parse<TlpLevel>(expected), marking.Effective(TlpLevel.Clear));
+            Assert.Equal(Enum.Parse<TlpLevel>(expected), fromUtf8.Effective(TlpLevel.Clear));
+        }
+    }
+
+    [Theory]
+    [InlineData("TLP-RED", "tlp:red")]
+    [InlineData("tlp : red\u200b", "tlp:red")]
+    [InlineData("tlp:amber strict", "tlp:amber+strict")]
+    [InlineData("tlp_amber", "tlp:amber")]
+    [InlineData("tlp-ex-chr", "tlp:ex:chr")]
+    [InlineData("tlp-clear", null)]
+    [InlineData("tlp :green", null)]
+    [InlineData("tlp-unheard-of", null)]
+    public void StoredName_UncertainSpelling_WrittenAsWhatItSpellsOnlyWhenThatLoosensNothing(string tag, string? expected)
+    {
+        // MISP drops a tag a user may not create: an uncertain red left as written could be stored as no marking.
+        Assert.Equal(expected, TlpMarking.StoredName(tag));
+    }
+
+    [Fact]
+    public void Add_UncertainRedBesideClear_IsRed()
+    {
+        var marking = default(TlpMarking);
+        marking.Add("tlp:clear");
+        marking.Add("tlp : red");
+
+        Assert.True(marking.HasLevel);
+        Assert.Equal(TlpLevel.Red, marking.Effective(TlpLevel.Clear));
+    }
+
+    [Theory]
+    [InlineData("type:OSINT")]
+    [InlineData("tag with spaces")]
+    [InlineData("t lp-ish")]
+    [InlineData("tlpred")]
+    [InlineData("tlp2:red")]
+    [InlineData("tlp")]
+    [InlineData("misp-galaxy:threat-actor=\"TLP RED\"")]
+    public void Add_OtherNameWithWhitespace_SaysNothing(string tag)
+    {
+        var marking = default(TlpMarking);
+        marking.Add(tag);
+
+        Assert.False(marking.Unknown);
+        Assert.Equal(TlpLevel.Green, marking.Effective(TlpLevel.Green));
+    }
+
     [Fact]
     public void Add_ChathamHouseTag_IsMarkerNotLevel()
     {
