@@ -66,18 +66,11 @@ internal static class WriteTargets
     /// <summary>The UUIDs of the analyst data items in a written body, at any depth (under <c>Note</c>, <c>Opinion</c>, <c>Relationship</c>).</summary>
     private static IEnumerable<string> WrittenAnalystData(JsonNode? node)
     {
-        var children = node switch
-        {
-            JsonObject obj => obj.Select(p => (p.Key, p.Value)),
-            JsonArray list => list.Select(item => (Key: string.Empty, Value: item)),
-            _ => [],
-        };
-        foreach (var (key, value) in children)
+        foreach (var (key, value) in Children(node))
         {
             if (AnalystTypes.Contains(key) && value is JsonObject or JsonArray)
             {
-                var items = value is JsonObject single && single.ContainsKey("uuid") ? [single] : (value as JsonObject)?.Select(p => p.Value) ?? value.AsArray();
-                foreach (var item in items.OfType<JsonObject>())
+                foreach (var item in AnalystItems(value))
                 {
                     if (PhpValue.Text(item["uuid"]) is { Length: > 0 } uuid)
                     {
@@ -99,18 +92,11 @@ internal static class WriteTargets
     /// </summary>
     private static IEnumerable<TargetRef> NestedAnalystTargets(JsonNode? node)
     {
-        var children = node switch
-        {
-            JsonObject obj => obj.Select(p => (p.Key, p.Value)),
-            JsonArray list => list.Select(item => (Key: string.Empty, Value: item)),
-            _ => [],
-        };
-        foreach (var (key, value) in children)
+        foreach (var (key, value) in Children(node))
         {
             if (AnalystTypes.Contains(key) && value is JsonObject or JsonArray)
             {
-                var items = value is JsonObject single && single.ContainsKey("uuid") ? [single] : (value as JsonObject)?.Select(p => p.Value) ?? value.AsArray();
-                foreach (var target in items.OfType<JsonObject>().SelectMany(ChildTargets))
+                foreach (var target in AnalystItems(value).SelectMany(ChildTargets))
                 {
                     yield return target;
                 }
@@ -124,6 +110,17 @@ internal static class WriteTargets
             }
         }
     }
+
+    private static IEnumerable<(string Key, JsonNode? Value)> Children(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj.Select(p => (p.Key, p.Value)),
+        JsonArray list => list.Select(item => (Key: string.Empty, Value: item)),
+        _ => [],
+    };
+
+    /// <summary>The items under a <c>Note</c>, <c>Opinion</c> or <c>Relationship</c> key: one object, a list, or a PHP object-list.</summary>
+    private static IEnumerable<JsonObject> AnalystItems(JsonNode value) =>
+        (value is JsonObject single && single.ContainsKey("uuid") ? [single] : (value as JsonObject)?.Select(p => p.Value) ?? value.AsArray()).OfType<JsonObject>();
 
     /// <summary>The values at <paramref name="paths"/> in the body and in its <c>request</c> and <c>response</c> wrappers.</summary>
     public static IEnumerable<JsonNode> BodyValues(JsonNode? body, IEnumerable<string> paths)
