@@ -56,9 +56,6 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
     private bool _failed;
     private string? _unreadable;
 
-    // Whether the event named by MISP's 404 + Location to an add is the requester's own; null until looked up.
-    private bool? _pushLocationOwned;
-
     // MISP's signature of its answer's bytes, held back until it is known that they leave unchanged.
     private StringValues _signature;
 
@@ -115,8 +112,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         // The real response starts when the filter has something decided to send.
-        await ConfirmPushLocationAsync(cancellationToken);
-        Decide();
+        await DecideAsync(cancellationToken);
         if (_mode == Mode.PassThrough)
         {
             await _inner.StartAsync(cancellationToken);
@@ -132,8 +128,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
 
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
-        await ConfirmPushLocationAsync(cancellationToken);
-        Decide();
+        await DecideAsync(cancellationToken);
         if (_mode == Mode.PassThrough)
         {
             await _inner.Stream.FlushAsync(cancellationToken);
@@ -147,8 +142,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await ConfirmPushLocationAsync(cancellationToken);
-        Decide();
+        await DecideAsync(cancellationToken);
         switch (_mode)
         {
             case Mode.PassThrough:
@@ -171,8 +165,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
     /// <summary>Called when the proxy is done: the filter must have seen a whole document.</summary>
     public async Task FinishAsync()
     {
-        await ConfirmPushLocationAsync(_context.RequestAborted);
-        Decide();
+        await DecideAsync(_context.RequestAborted);
         if (_mode == Mode.Redirected)
         {
             await AnswerAsync(_context.Response.StatusCode, "Redirected", "MISP answered this request with a redirect, which the gateway does not follow: the key may not be accepted for this action.");
@@ -283,39 +276,6 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
             {
                 _unreadable = "MISP sent an answer encoded as '" + encoding + "'";
             }
-        }
-    }
-
-    /// <summary>
-    /// MISP's answer to an add of an event it already has: <c>404</c> and the event's local id in
-    /// <c>Location</c>, found by UUID whoever asks (Event::_add checks no access).
-    /// </summary>
-    private bool IsPushLocation() =>
-        IsWrite && _context.Response.StatusCode == StatusCodes.Status404NotFound && _context.Response.Headers.Location.Count > 0
-        && _context.Features.Get<Requests.MispRequest>()?.Endpoint.Write is { Effect: Endpoints.WriteEffect.Creates, Content: Endpoints.WriteContent.Event };
-
-    /// <summary>
-    /// Whether the event MISP's push answer names is the requester's own (SPEC section 6: that answer
-    /// reaches the owner only), looked up once before the answer is decided; anyone else, or a failed
-    /// look-up, gets the answer for an event that does not exist, so an add is no existence oracle.
-    /// </summary>
-    private async ValueTask ConfirmPushLocationAsync(CancellationToken cancellationToken)
-    {
-        if (_mode != Mode.Undecided || _pushLocationOwned is not null || !IsPushLocation())
-        {
-            return;
-        }
-
-        _pushLocationOwned = false;
-        var path = _context.Response.Headers.Location.ToString();
-        var id = (Uri.TryCreate(path, UriKind.Absolute, out var uri) ? uri.AbsolutePath : path).TrimEnd('/').Split('/')[^1];
-        try
-        {
-            var access = await _events.GetAsync(id, _filterContext.Requester, _filterContext.Community, cancellationToken);
-            _pushLocationOwned = _filterContext.Requester.IsOwner(access.OrgcUuid);
-        }
-        catch (Upstream.MispUnavailableException)
-        {
         }
     }
 
