@@ -270,9 +270,19 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
     }
 
     /// <summary>What MISP shows this user of an event: owners see everything; others lose the creator's e-mail and distribution-0 attributes; sync users see no sightings.</summary>
-    private static JsonObject ViewFor(SimulatedUser user, JsonObject stored)
+    private JsonObject ViewFor(SimulatedUser user, JsonObject stored)
     {
         var view = stored.DeepClone().AsObject();
+
+        // MISP writes a related event's stub from that event as stored now (Event::getRelatedEvents): its timestamp moves with it.
+        foreach (var stub in (view["RelatedEvent"] as JsonArray ?? []).Select(r => r?["Event"]).OfType<JsonObject>())
+        {
+            if ((string?)stub["uuid"] is { } uuid && state.TimestampOf(uuid) is { } timestamp)
+            {
+                stub["timestamp"] = timestamp;
+            }
+        }
+
         if (user.SiteAdmin || string.Equals((string?)view["Orgc"]?["uuid"], user.OrgUuid, StringComparison.OrdinalIgnoreCase))
         {
             return view;

@@ -163,6 +163,15 @@ public sealed class SimulatorState
         }
     }
 
+    /// <summary>A stored event's <c>timestamp</c> by its UUID, or null.</summary>
+    public JsonNode? TimestampOf(string uuid)
+    {
+        lock (_eventsLock)
+        {
+            return _events.FirstOrDefault(e => string.Equals((string?)e["uuid"], uuid, StringComparison.OrdinalIgnoreCase))?["timestamp"]?.DeepClone();
+        }
+    }
+
     public JsonObject? FindEvent(string idOrUuid)
     {
         lock (_eventsLock)

@@ -20,6 +20,9 @@ internal sealed record EventAccess(bool Receivable, string? OrgcUuid, string? Ev
 
     public string? EventUuid { get; init; }
 
+    /// <summary>The event's <c>timestamp</c> when it was judged (MISP moves it on every change, a tag added included).</summary>
+    public long? Timestamp { get; init; }
+
     /// <summary>Its effective TLP, which its parts inherit.</summary>
     public TlpLevel Tlp { get; init; }
 
@@ -74,6 +77,7 @@ internal sealed record EventAccess(bool Receivable, string? OrgcUuid, string? Ev
         return new EventAccess(outcome.Released, outcome.OrgcUuid, outcome.EventId, outcome.HidesSource, [.. parts])
         {
             EventUuid = outcome.EventUuid,
+            Timestamp = long.TryParse(outcome.EventTimestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var timestamp) ? timestamp : null,
             Tlp = outcome.Tlp ?? TlpLevel.Red,
             Distribution = outcome.Distribution,
             RemovedAttributeIds = [.. removals.Where(r => r.Kind == MispShapes.Attribute.Name && r.Id is not null).Select(r => r.Id!)],

@@ -30,7 +30,7 @@ internal sealed partial class UnitDecision
         List<string>? lookups = null;
         for (var i = 0; i < limit; i++)
         {
-            if (RelatedUuid(related.Items[i]) is { } uuid && !known!.ContainsKey(uuid))
+            if (RelatedUuid(related.Items[i]) is { } uuid && _context.Known(uuid, related.Items[i].Child(Key.Event)!.Text(Key.Timestamp)) is null)
             {
                 (lookups ??= []).Add(uuid);
             }

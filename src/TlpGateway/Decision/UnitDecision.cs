@@ -223,6 +223,7 @@ internal sealed partial class UnitDecision
             Record = RecordKind.Event,
             OrgcUuid = _orgc,
             EventId = _context.DescribeEvents ? evt.Text(Key.Id) : null,
+            EventTimestamp = _context.DescribeEvents ? evt.Text(Key.Timestamp) : null,
             HidesSource = hide,
             Distribution = delivered,
             Removals = _removals.Describe(),
@@ -263,12 +264,12 @@ internal sealed partial class UnitDecision
         if (_context.SelectsByContent)
         {
             // The index matched some attribute of the row's event, which the row does not hold: its event is judged whole.
-            if (row.Text(Key.Uuid) is not { } uuid || _context.KnownEvents is not { } known)
+            if (row.Text(Key.Uuid) is not { } uuid || _context.KnownEvents is null)
             {
                 return Withheld(RecordKind.IndexRow, "index-row", "selected-by-content", row.Text(Key.Uuid), level);
             }
 
-            if (!known.TryGetValue(uuid, out var access))
+            if (_context.Known(uuid, row.Text(Key.Timestamp)) is not { } access)
             {
                 return new UnitOutcome(false, "index-row", "needs-lookup", null, level, 0, false) { Lookups = [uuid], Record = RecordKind.IndexRow };
             }

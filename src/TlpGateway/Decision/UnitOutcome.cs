@@ -41,6 +41,9 @@ internal readonly record struct UnitOutcome(bool Released, string Kind, string? 
     /// <summary>The event's source organisation, where the record named one.</summary>
     public string? OrgcUuid { get; init; }
 
+    /// <summary>The event's <c>timestamp</c>, where the record is a released event described for a look-up.</summary>
+    public string? EventTimestamp { get; init; }
+
     /// <summary>The event's local id, where the record named one.</summary>
     public string? EventId { get; init; }
 

@@ -54,6 +54,49 @@ internal sealed class FilterContext
     /// </summary>
     public Dictionary<string, EventAccess>? KnownEvents { get; init; }
 
+    /// <summary>
+    /// The versions (<c>timestamp</c>s) the answer gives the events it asked look-ups for (a
+    /// correlation's stub, an index row): look-ups are keyed by event UUID and timestamp (SPEC
+    /// section 3), so an access cached for an older version is not used.
+    /// </summary>
+    public Dictionary<string, long>? NamedVersions { get; private set; }
+
+    /// <summary>
+    /// What a look-up confirmed of the event <paramref name="uuid"/>, as of the version
+    /// <paramref name="timestamp"/> names where the answer gives one; null when it is to be looked
+    /// up (a version confirmed before a change, a TLP raised since, does not count).
+    /// </summary>
+    public EventAccess? Known(string uuid, string? timestamp)
+    {
+        var named = long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : (long?)null;
+
+        if (KnownEvents!.TryGetValue(uuid, out var access) && IsOfVersion(access, named))
+        {
+            return access;
+        }
+
+        if (named is not null)
+        {
+            NamedVersions ??= new(StringComparer.OrdinalIgnoreCase);
+            NamedVersions[uuid] = Math.Max(named.Value, NamedVersions.GetValueOrDefault(uuid));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Makes known what a look-up found of <paramref name="reference"/>. An event confirmed as of an
+    /// older version than the answer names (or of none) is not confirmed: this answer withholds what needs it.
+    /// </summary>
+    public void Learn(string reference, EventAccess access)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        KnownEvents![reference] = IsOfVersion(access, NamedVersions?.GetValueOrDefault(reference)) ? access : EventAccess.Withheld;
+    }
+
+    // What was withheld is not released by being older: only a confirmed event must be of the version named.
+    private static bool IsOfVersion(EventAccess access, long? named) => named is null or 0 || !access.Receivable || access.Timestamp >= named;
+
     /// <summary>How many related events of one event the filter may look up to confirm its correlations; 0 removes every correlation.</summary>
     public int MaxCorrelationLookups { get; init; }
 

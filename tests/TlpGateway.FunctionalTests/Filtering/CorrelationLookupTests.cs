@@ -108,6 +108,30 @@ public sealed class CorrelationLookupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RestSearch_RelatedEventRaisedToRedAfterItWasConfirmed_NoLongerNamedWhileTheConfirmationIsCached()
+    {
+        SeedData.AddCorrelatedEvents(_servers.Simulator, 20);
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        Assert.Contains(";1004:1001,1002,1003,", ";" + await RelatedEventsAsync(client), StringComparison.Ordinal);
+
+        // ORG_D raises event 1003 to TLP:RED: MISP moves its timestamp, which the stubs naming it show.
+        var red = _servers.Simulator.FindEvent("1003")!;
+        red["Tag"] = new JsonArray(new JsonObject { ["id"] = "99", ["name"] = "tlp:red", ["colour"] = "#FF2B2B", ["exportable"] = true, ["local"] = false });
+        red["timestamp"] = (long.Parse((string)red["timestamp"]!, System.Globalization.CultureInfo.InvariantCulture) + 60).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _servers.Simulator.ClearRequests();
+
+        var body = await RestSearchAsync(client);
+        var related = await RelatedEventsAsync(client);
+
+        Assert.DoesNotContain((string)red["uuid"]!, Encoding.UTF8.GetString(body), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(";1003:", ";" + related, StringComparison.Ordinal);
+        Assert.Contains(";1004:1001,1002,1005,", ";" + related, StringComparison.Ordinal);
+
+        // The other related events' confirmations are of their current versions and still serve: only 1003 is asked again, once.
+        Assert.Equal(1, LookupSearches());
+    }
+
+    [Fact]
     public async Task RestSearch_LookAheadSearchRefused_EachEventAsksItsOwnAndTheSameCorrelationsKept()
     {
         // A search asking more than one paused event's related events and itself (at most five here) is refused.

@@ -144,7 +144,7 @@ public sealed class CorrelationLookAheadTests
             asked.UnionWith(pending);
             foreach (var uuid in pending)
             {
-                context.KnownEvents![uuid] = new EventAccess(true, FilterHarness.OrgC, "1", false, []);
+                context.KnownEvents![uuid] = new EventAccess(true, FilterHarness.OrgC, "1", false, []) { Timestamp = FilterHarness.LatestVersion };
             }
 
             filter.Resume(output);

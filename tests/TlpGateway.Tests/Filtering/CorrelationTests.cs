@@ -29,8 +29,8 @@ public sealed class CorrelationTests
             asked.Add(uuid);
             return uuid switch
             {
-                Event4 => new EventAccess(true, FilterHarness.OrgC, "4", false, []),
-                Event5 => new EventAccess(true, FilterHarness.OrgC, "5", false, ["an-attribute-removed-for-this-requester"]),
+                Event4 => new EventAccess(true, FilterHarness.OrgC, "4", false, []) { Timestamp = FilterHarness.LatestVersion },
+                Event5 => new EventAccess(true, FilterHarness.OrgC, "5", false, ["an-attribute-removed-for-this-requester"]) { Timestamp = FilterHarness.LatestVersion },
                 _ => EventAccess.Withheld,
             };
         });
@@ -43,13 +43,38 @@ public sealed class CorrelationTests
         Assert.Equal(FilterHarness.OrgC, (string?)related["Orgc"]!["uuid"]);
     }
 
+    [Theory]
+    [InlineData(-1, true)]
+    [InlineData(0, false)]
+    public void Correlations_RelatedEventConfirmedEarlier_AskedAgainOnlyWhenItsStubNamesANewerVersion(int confirmedAge, bool askedAgain)
+    {
+        // SPEC section 3: look-ups are keyed by UUID and timestamp. A tag added moves an event's timestamp, so a
+        // confirmation of an older version (event 4 before a TLP:RED tag, say) must not keep its correlation.
+        var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
+        var named = long.Parse((string)JsonNode.Parse(input)!["Event"]!["RelatedEvent"]!.AsArray().Single(r => (string?)r!["Event"]!["uuid"] == Event4)!["Event"]!["timestamp"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
+        context.KnownEvents![Event4] = new EventAccess(true, FilterHarness.OrgC, "4", false, []) { Timestamp = named + confirmedAge };
+        var asked = new List<string>();
+
+        // Asked again, MISP still answers the older version (a replica behind, say): not confirmed, and not an error.
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: uuid =>
+        {
+            asked.Add(uuid);
+            return uuid == Event4 ? new EventAccess(true, FilterHarness.OrgC, "4", false, []) { Timestamp = named - 1 } : EventAccess.Withheld;
+        });
+
+        Assert.True(Assert.Single(outcomes).Released);
+        Assert.Equal(askedAgain, asked.Contains(Event4));
+        Assert.Equal(askedAgain ? [] : ["4"], RelatedIds(output));
+    }
+
     [Fact]
     public void Correlations_RelatedEventHidesItsSource_KeptWithForwarderAsSource()
     {
         var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
         var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
 
-        var (output, _, _) = FilterHarness.Run(input, context, lookup: uuid => new EventAccess(true, FilterHarness.OrgD, "6", HidesSource: uuid == Event6, []));
+        var (output, _, _) = FilterHarness.Run(input, context, lookup: uuid => new EventAccess(true, FilterHarness.OrgD, "6", HidesSource: uuid == Event6, []) { Timestamp = FilterHarness.LatestVersion });
 
         Assert.Equal(["4", "5", "6"], RelatedIds(output));
         var hidden = RelatedEvents(output).Single(r => (string?)r!["Event"]!["id"] == "6")!["Event"]!;
@@ -65,7 +90,7 @@ public sealed class CorrelationTests
         var input = FilterHarness.Capture("events_view_unpublished__syncB.json");
         var context = FilterHarness.Context(FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Green, MemberRelation.ThirdParty, orgId: "99"), lookups: true);
 
-        var (output, _, _) = FilterHarness.Run(input, context, lookup: _ => new EventAccess(true, FilterHarness.OrgC, "4", false, []));
+        var (output, _, _) = FilterHarness.Run(input, context, lookup: _ => new EventAccess(true, FilterHarness.OrgC, "4", false, []) { Timestamp = FilterHarness.LatestVersion });
 
         Assert.Equal(["4", "5", "6"], RelatedIds(output));
         var text = Encoding.UTF8.GetString(output);
@@ -84,7 +109,7 @@ public sealed class CorrelationTests
         var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: uuid =>
         {
             asked.Add(uuid);
-            return new EventAccess(true, FilterHarness.OrgC, "5", false, []);
+            return new EventAccess(true, FilterHarness.OrgC, "5", false, []) { Timestamp = FilterHarness.LatestVersion };
         });
 
         Assert.True(Assert.Single(outcomes).AttributesRemoved > 0);
@@ -102,7 +127,7 @@ public sealed class CorrelationTests
         var (output, _, _) = FilterHarness.Run(input, context, lookup: uuid =>
         {
             asked.Add(uuid);
-            return new EventAccess(true, FilterHarness.OrgC, "4", false, []);
+            return new EventAccess(true, FilterHarness.OrgC, "4", false, []) { Timestamp = FilterHarness.LatestVersion };
         });
 
         Assert.Equal([Event4, Event13], asked);
@@ -119,7 +144,7 @@ public sealed class CorrelationTests
         var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: uuid =>
         {
             asked.Add(uuid);
-            return new EventAccess(true, FilterHarness.OrgC, "4", false, []);
+            return new EventAccess(true, FilterHarness.OrgC, "4", false, []) { Timestamp = FilterHarness.LatestVersion };
         });
 
         Assert.True(Assert.Single(outcomes).Released);
@@ -151,7 +176,7 @@ public sealed class CorrelationTests
             """);
         var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
 
-        var (output, _, _) = FilterHarness.Run(input, context, lookup: uuid => uuid == Event4 ? new EventAccess(true, FilterHarness.OrgC, "4", false, []) : EventAccess.Withheld);
+        var (output, _, _) = FilterHarness.Run(input, context, lookup: uuid => uuid == Event4 ? new EventAccess(true, FilterHarness.OrgC, "4", false, []) { Timestamp = FilterHarness.LatestVersion } : EventAccess.Withheld);
 
         Assert.Equal(["4"], RelatedIds(output));
         var correlations = JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["RelatedAttribute"]!.AsArray();
@@ -175,7 +200,7 @@ public sealed class CorrelationTests
             rounds.Add(pending);
             foreach (var uuid in pending)
             {
-                context.KnownEvents![uuid] = new EventAccess(true, FilterHarness.OrgC, "1", false, []);
+                context.KnownEvents![uuid] = new EventAccess(true, FilterHarness.OrgC, "1", false, []) { Timestamp = FilterHarness.LatestVersion };
             }
 
             filter.Resume(output);
@@ -249,7 +274,7 @@ public sealed class CorrelationTests
             """);
         var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
 
-        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: _ => new EventAccess(true, FilterHarness.OrgC, "4", false, []));
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: _ => new EventAccess(true, FilterHarness.OrgC, "4", false, []) { Timestamp = FilterHarness.LatestVersion });
 
         Assert.True(Assert.Single(outcomes).Released);
         Assert.Equal(["4"], RelatedIds(output));
@@ -273,7 +298,7 @@ public sealed class CorrelationTests
             """);
         var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"), lookups: true);
 
-        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: uuid => uuid == Event4 ? new EventAccess(true, FilterHarness.OrgC, "4", false, []) : EventAccess.Withheld);
+        var (output, outcomes, _) = FilterHarness.Run(input, context, lookup: uuid => uuid == Event4 ? new EventAccess(true, FilterHarness.OrgC, "4", false, []) { Timestamp = FilterHarness.LatestVersion } : EventAccess.Withheld);
 
         Assert.True(Assert.Single(outcomes).Released);
         var correlations = JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["RelatedAttribute"]!.AsArray();

@@ -54,6 +54,9 @@ internal static class FilterHarness
         IsSyncIdentity = requester.IsSyncIdentity,
     };
 
+    /// <summary>An event access confirmed as of any version an answer names (look-ups are keyed by UUID and timestamp).</summary>
+    public const long LatestVersion = long.MaxValue;
+
     public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25, bool selectsBySource = false) => new()
     {
         SelectsBySource = selectsBySource,
@@ -86,7 +89,7 @@ internal static class FilterHarness
 
                 foreach (var uuid in filter.PendingLookups!)
                 {
-                    context.KnownEvents![uuid] = lookup!(uuid);
+                    context.Learn(uuid, lookup!(uuid));
                 }
 
                 filter.Resume(output);
