@@ -349,7 +349,12 @@ internal sealed partial class UnitDecision
                 foreach (var element in list.Items)
                 {
                     var kept = element.JudgedMark == _mark ? element.RemovedMark != _mark : Judge(element, shape, scope, out _);
-                    if (kept)
+                    if (kept && kind == ItemKind.Galaxy && !KeepsAnyCluster(element))
+                    {
+                        // A galaxy is in an answer for the clusters attached: left with none, it would tell that one of it was.
+                        Remove(element, shape, "galaxy-emptied");
+                    }
+                    else if (kept)
                     {
                         Deliver(element, shape, element.Scope);
                     }
@@ -359,6 +364,24 @@ internal sealed partial class UnitDecision
         }
 
         _edits.RemoveMarked(list, _mark);
+    }
+
+    /// <summary>Whether a galaxy listing clusters keeps one of them (judged here, before it is delivered); one listing none is as MISP wrote it.</summary>
+    private bool KeepsAnyCluster(Node galaxy)
+    {
+        var clusters = List(galaxy, Key.GalaxyCluster);
+        if (clusters is null || clusters.Items.Length == 0)
+        {
+            return true;
+        }
+
+        var keeps = false;
+        foreach (var cluster in clusters.Items)
+        {
+            keeps |= cluster.JudgedMark == _mark ? cluster.RemovedMark != _mark : Judge(cluster, MispShapes.GalaxyCluster, galaxy.Scope, out _);
+        }
+
+        return keeps;
     }
 
     private void DeliverTags(Node? child, in Prop prop, Role role, in ItemScope scope, bool check)

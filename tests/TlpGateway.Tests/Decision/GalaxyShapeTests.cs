@@ -29,6 +29,29 @@ public sealed class GalaxyShapeTests
         $$""","Galaxy":[{"id":"1","uuid":"698774c7-8022-42c4-917f-8d6e4f06ada3","name":"Threat Actor","type":"threat-actor","description":"d","version":"3","icon":"user-secret","namespace":"misp","enabled":true,"local_only":false,"kill_chain_order":null,"GalaxyCluster":[{{cluster}}]}]""", tags);
 
     [Fact]
+    public void EventGalaxy_EveryClusterRemoved_RemovedWithThem()
+    {
+        // A galaxy is in an answer for the clusters attached to the event: left with none, it would tell that one of it was.
+        const string Emptied = "698774c7-8022-42c4-917f-8d6e4f06ada3", Kept = "c6c6c6c6-0000-4000-8000-000000000006";
+        // The client asked MISP to leave local tags out: the cluster attached by a local tag goes, and so does its galaxy.
+        var local = Cluster().Replace("\"local\":false", "\"local\":true", StringComparison.Ordinal);
+        var other = Cluster().Replace(ClusterUuid, "c7c7c7c7-0000-4000-8000-000000000007", StringComparison.Ordinal);
+        var json = ShapeStrictnessTests.Event($$""","Galaxy":[{{Galaxy(Emptied, local)}},{{Galaxy(Kept, other)}}]""");
+        var context = FilterHarness.Context(FilterHarness.Requester(maxTlp: TlpLevel.Amber), excludeLocalTags: true);
+
+        var (bytes, outcomes, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), context);
+
+        var output = Encoding.UTF8.GetString(bytes);
+        var galaxies = JsonNode.Parse(output)!["Event"]!["Galaxy"]!.AsArray();
+        Assert.Equal([Kept], galaxies.Select(g => (string?)g!["uuid"]));
+        Assert.DoesNotContain(Emptied, output, StringComparison.Ordinal);
+        Assert.Contains(Assert.Single(outcomes).Removals, r => r is { Kind: "galaxy", Reason: "galaxy-emptied" });
+    }
+
+    private static string Galaxy(string uuid, string cluster) =>
+        $$"""{"id":"1","uuid":"{{uuid}}","name":"Threat Actor","type":"threat-actor","description":"d","version":"3","icon":"user-secret","namespace":"misp","enabled":true,"local_only":false,"kill_chain_order":null,"GalaxyCluster":[{{cluster}}]}""";
+
+    [Fact]
     public void EventGalaxyCluster_WithMispsTaggedRelations_Released()
     {
         var cluster = Cluster(relations: Relation("c2c2c2c2-0000-4000-8000-000000000002", "estimative-language:likelihood-probability=\\\"likely\\\""), targeting: Relation("c3c3c3c3-0000-4000-8000-000000000003", "estimative-language:likelihood-probability=\\\"very-likely\\\""));
