@@ -138,7 +138,7 @@ internal static class EndpointCatalog
                 Sync = true,
                 // SightingsController::bulkSaveSightings: Sighting when set, else the body; every value of it a sighting.
                 Write = Contributes(
-                    WriteContent.None,
+                    WriteContent.SightingList,
                     new TargetSource(TargetKind.Event, 0, "#.event_uuid", "*.Sighting.event_uuid", "Sighting.#.event_uuid"),
                     new TargetSource(TargetKind.Attribute, null, "#.attribute_uuid", "*.Sighting.attribute_uuid", "Sighting.#.attribute_uuid")),
             },

@@ -110,6 +110,9 @@ internal enum WriteContent
 
     /// <summary>Sightings: by attribute only, never by value across events.</summary>
     Sightings,
+
+    /// <summary>Sightings pushed in bulk by a MISP server: each saved in its writer's name.</summary>
+    SightingList,
 }
 
 /// <summary>

@@ -118,6 +118,23 @@ internal static class WriteTargets
         _ => [],
     };
 
+    /// <summary>An analyst data item and those nested in it, at any depth, as <c>captureAnalystData</c> saves each.</summary>
+    public static IEnumerable<JsonObject> WithNestedAnalystData(JsonObject item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        yield return item;
+        foreach (var type in AnalystTypes)
+        {
+            if (item[type] is JsonObject or JsonArray)
+            {
+                foreach (var nested in AnalystItems(item[type]!).SelectMany(WithNestedAnalystData))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
     /// <summary>The items under a <c>Note</c>, <c>Opinion</c> or <c>Relationship</c> key: one object, a list, or a PHP object-list.</summary>
     private static IEnumerable<JsonObject> AnalystItems(JsonNode value) =>
         (value is JsonObject single && single.ContainsKey("uuid") ? [single] : (value as JsonObject)?.Select(p => p.Value) ?? value.AsArray()).OfType<JsonObject>();

@@ -53,10 +53,11 @@ internal static class WrittenContent
             WriteContent.ResolvedFreeText => ResolvedFreeText(body, rules, looseLimit),
             WriteContent.Report => Item(Unwrapped(body, "EventReport"), rules),
             WriteContent.Tag => Tag(request, rules),
-            WriteContent.Proposals => Proposals(request, rules),
+            WriteContent.Proposals => Proposals(request, requester),
             WriteContent.AnalystData => AnalystData(request, rules),
             WriteContent.Clusters => Clusters(body, rules),
             WriteContent.Sightings => Sightings(request),
+            WriteContent.SightingList => SightingList(body),
             _ => ContentVerdict.Pass(),
         };
     }
@@ -345,17 +346,25 @@ internal static class WrittenContent
     /// <c>request</c>, then takes <c>ShadowAttribute</c>, else the body as it stands (its <c>Attribute</c> is not
     /// read); <c>/events/pushProposals</c> saves every value of the body, list or object, as it stands.
     /// </summary>
-    private static ContentVerdict Proposals(MispRequest request, MemberRules rules)
+    /// <remarks>The add and edit actions save a proposal in the writer's name; a pushed one names its proposer, which becomes the requester.</remarks>
+    private static ContentVerdict Proposals(MispRequest request, Requester requester)
     {
         var data = Unwrapped(request.Body.Root, "request");
+        var pushed = MispRequestAction(request) == "pushproposals";
         List<JsonObject> proposals = MispRequestAction(request) switch
         {
             "pushproposals" => WrittenShapes.ForeachList(request.Body.Root, "ShadowAttribute"),
             "edit" => [OneProposal(Unwrapped(data, "ShadowAttribute"))],
             _ => [OneProposal(data is JsonObject obj ? obj["ShadowAttribute"] ?? obj["Attribute"] ?? obj["Proposal"] ?? obj : data)],
         };
-        var broken = proposals.Select(p => WrittenRules.Attribute(p, rules, null)).FirstOrDefault(r => r is not null);
-        return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The proposal breaks this member's sharing rule '{broken}'.");
+        var broken = proposals.Select(p => WrittenRules.Attribute(p, requester.Member.Rules, null)).FirstOrDefault(r => r is not null);
+        if (broken is not null)
+        {
+            return ContentVerdict.Refuse("rule-" + broken, broken, $"The proposal breaks this member's sharing rule '{broken}'.");
+        }
+
+        var renamed = pushed && proposals.Aggregate(false, (changed, p) => WrittenSource.MakeRequesterTheProposer(p, requester) | changed);
+        return ContentVerdict.Pass(renamed ? request.Body.Root : null);
     }
 
     private static JsonObject OneProposal(JsonNode? proposal) => proposal as JsonObject ?? throw new ShapeException("The body must hold one proposal.");
@@ -363,15 +372,40 @@ internal static class WrittenContent
     /// <summary>The analyst data items a write saves (<see cref="WriteTargets.AnalystDataItems"/>): judged by their distribution.</summary>
     private static ContentVerdict AnalystData(MispRequest request, MemberRules rules)
     {
-        var broken = WriteTargets.AnalystDataItems(request).Select(item => WrittenRules.Item(item, rules, null)).FirstOrDefault(r => r is not null);
-        return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The item breaks this member's sharing rule '{broken}'.");
+        var items = WriteTargets.AnalystDataItems(request);
+        var broken = items.Select(item => WrittenRules.Item(item, rules, null)).FirstOrDefault(r => r is not null);
+        if (broken is not null)
+        {
+            return ContentVerdict.Refuse("rule-" + broken, broken, $"The item breaks this member's sharing rule '{broken}'.");
+        }
+
+        // Each item, nested ones too, is saved with a creator of its own.
+        var renamed = items.SelectMany(WriteTargets.WithNestedAnalystData).Aggregate(false, (changed, item) => WrittenSource.MakeWriterTheCreator(item, "Orgc", "orgc_uuid") | changed);
+        return ContentVerdict.Pass(renamed ? request.Body.Root : null);
     }
 
     /// <summary><c>/galaxies/pushCluster</c>: every value of the body, list or object, saved from its <c>GalaxyCluster</c> (<c>Galaxy::importGalaxyAndClusters</c>).</summary>
     private static ContentVerdict Clusters(JsonNode? body, MemberRules rules)
     {
-        var broken = WrittenShapes.ForeachList(body, "GalaxyCluster").Select(c => WrittenRules.Item(c["GalaxyCluster"] as JsonObject ?? c, rules, null)).FirstOrDefault(r => r is not null);
-        return broken is null ? ContentVerdict.Pass() : ContentVerdict.Refuse("rule-" + broken, broken, $"The item breaks this member's sharing rule '{broken}'.");
+        var clusters = WrittenShapes.ForeachList(body, "GalaxyCluster");
+        var broken = clusters.Select(c => WrittenRules.Item(c["GalaxyCluster"] as JsonObject ?? c, rules, null)).FirstOrDefault(r => r is not null);
+        if (broken is not null)
+        {
+            return ContentVerdict.Refuse("rule-" + broken, broken, $"The item breaks this member's sharing rule '{broken}'.");
+        }
+
+        // captureCluster reads the creator beside the cluster (Orgc) and in it (Orgc, orgc_id).
+        var renamed = clusters.Aggregate(false, (changed, c) =>
+            WrittenSource.MakeWriterTheCreator(c, "Orgc") | (c["GalaxyCluster"] is JsonObject inner && WrittenSource.MakeWriterTheCreator(inner, "Orgc", "orgc_id")) | changed);
+        return ContentVerdict.Pass(renamed ? body : null);
+    }
+
+    /// <summary><c>/sightings/bulkSaveSightings</c>: <c>Sighting</c> when set, else the body; every value of it a sighting, saved in its writer's name.</summary>
+    private static ContentVerdict SightingList(JsonNode? body)
+    {
+        var data = body is JsonObject obj && PhpValue.IsTruthy(obj["Sighting"]) ? obj["Sighting"] : body;
+        var renamed = WrittenShapes.ForeachList(data, "Sighting").Aggregate(false, (changed, s) => WrittenSource.MakeWriterTheSighter(s) | changed);
+        return ContentVerdict.Pass(renamed ? body : null);
     }
 
     private static ContentVerdict Item(JsonNode? item, MemberRules rules) =>

@@ -232,6 +232,25 @@ public sealed class WayInTests : IAsyncLifetime
         Assert.Null(Received("/events/edit"));
     }
 
+    [Fact]
+    public async Task PushAnalystData_InAnotherMembersName_ReachesMispInThePushersName()
+    {
+        // ORG_B's MISP server pushes a note on ORG_C's event 6 claiming ORG_C wrote it: MISP would honour that for a sync user.
+        using var client = _servers.CreateClient(SimulatorKeys.SyncB, "127.0.0.3", userAgent: "MISP 2.5.1");
+        _servers.Simulator.ClearRequests();
+
+        using var response = await client.PostAsync("/analyst_data/pushAnalystData", Json("""
+            {"Note":{"uuid":"b0b0b0b0-0000-4000-8000-0000000a0005","object_uuid":"93609343-d094-4903-bb82-4fba52a1838f","object_type":"Event","note":"x","modified":"2099-01-01 00:00:00",
+             "orgc_uuid":"ORGC","Orgc":{"uuid":"ORGC","name":"ORG_C"}}}
+            """.Replace("ORGC", SimulatorOrgs.OrgC, StringComparison.Ordinal)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var note = JsonNode.Parse(Received("/analyst_data/pushAnalystData")!.Body)!["Note"]!;
+        Assert.Equal("x", (string?)note["note"]);
+        Assert.Null(note["orgc_uuid"]);
+        Assert.Null(note["Orgc"]);
+    }
+
     [Theory]
     [InlineData("Opinion", "Event", "RED")]
     [InlineData("Note", "Event", "RED")]
