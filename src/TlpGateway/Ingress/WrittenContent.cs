@@ -350,8 +350,8 @@ internal static class WrittenContent
     private static ContentVerdict Proposals(MispRequest request, Requester requester)
     {
         var data = Unwrapped(request.Body.Root, "request");
-        var pushed = MispRequestAction(request) == "pushproposals";
-        List<JsonObject> proposals = MispRequestAction(request) switch
+        var action = MispRequestAction(request);
+        List<JsonObject> proposals = action switch
         {
             "pushproposals" => WrittenShapes.ForeachList(request.Body.Root, "ShadowAttribute"),
             "edit" => [OneProposal(Unwrapped(data, "ShadowAttribute"))],
@@ -363,7 +363,7 @@ internal static class WrittenContent
             return ContentVerdict.Refuse("rule-" + broken, broken, $"The proposal breaks this member's sharing rule '{broken}'.");
         }
 
-        var renamed = pushed && proposals.Aggregate(false, (changed, p) => WrittenSource.MakeRequesterTheProposer(p, requester) | changed);
+        var renamed = action == "pushproposals" && proposals.Aggregate(false, (changed, p) => WrittenSource.MakeRequesterTheProposer(p, requester) | changed);
         return ContentVerdict.Pass(renamed ? request.Body.Root : null);
     }
 
@@ -396,7 +396,7 @@ internal static class WrittenContent
 
         // captureCluster reads the creator beside the cluster (Orgc) and in it (Orgc, orgc_id).
         var renamed = clusters.Aggregate(false, (changed, c) =>
-            WrittenSource.MakeWriterTheCreator(c, "Orgc") | (c["GalaxyCluster"] is JsonObject inner && WrittenSource.MakeWriterTheCreator(inner, "Orgc", "orgc_id")) | changed);
+            WrittenSource.MakeWriterTheCreator(c, "Orgc") | WrittenSource.MakeWriterTheCreator(c["GalaxyCluster"] as JsonObject ?? c, "Orgc", "orgc_id") | changed);
         return ContentVerdict.Pass(renamed ? body : null);
     }
 

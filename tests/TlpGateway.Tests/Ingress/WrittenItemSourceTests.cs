@@ -40,6 +40,7 @@ public sealed class WrittenItemSourceTests
     [InlineData("""[{"GalaxyCluster":{"uuid":"c1","distribution":"3","Orgc":{"uuid":"OTHER","name":"ORG_D"}}}]""")]
     [InlineData("""[{"GalaxyCluster":{"uuid":"c1","distribution":"3","orgc_id":"4"}}]""")]
     [InlineData("""{"0":{"GalaxyCluster":{"uuid":"c1","distribution":"3"},"Orgc":{"uuid":"OTHER"}}}""")]
+    [InlineData("""[{"uuid":"c1","distribution":"3","orgc_id":"4","Orgc":{"uuid":"OTHER"}}]""")]
     public void PushCluster_NamingAnotherCreator_CreatorLeftToMispAsTheWriter(string body)
     {
         var forwarded = Forwarded("/galaxies/pushCluster", body.Replace("OTHER", OtherOrg, StringComparison.Ordinal)).ToJsonString();
