@@ -289,7 +289,7 @@ internal static class MispShapes
         .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.UserId, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
         .Hidden(Hiding.ForwarderName, Key.OrgcName, Key.OrgName)
-        .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid);
+        .Hidden(Hiding.Remove, Key.EventCreatorEmail, Key.ExtendsUuid, Key.Locked);
 
     private static ItemShape AttributeShape(ItemKind kind, string name) => new ItemShape(kind, name) { Judged = true, Rule = RuleKind.Attribute, CapsDistribution = true }
         .With(Key.Tag, Role.Tags, ItemKind.Tag)

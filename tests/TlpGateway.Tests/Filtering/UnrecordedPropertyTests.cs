@@ -9,7 +9,7 @@ namespace TlpGateway.Tests.Filtering;
 
 /// <summary>
 /// The scan does not record scalars under names no decision reads (an event's <c>date</c>,
-/// <c>analysis</c>, <c>locked</c>...): they stay as written, removals beside them keep the rest valid
+/// <c>analysis</c>, <c>publish_timestamp</c>...): they stay as written, removals beside them keep the rest valid
 /// JSON, and no shape that must know every name of an object takes an object with them.
 /// </summary>
 public sealed class UnrecordedPropertyTests
@@ -17,8 +17,8 @@ public sealed class UnrecordedPropertyTests
     private static readonly CommunitySettings GreenByDefault = FilterHarness.Community with { DefaultTlp = TlpLevel.Green };
 
     // What a hidden source takes out of an event (SPEC section 4), and what stays as written around them.
-    private static readonly string[] Removed = ["event_creator_email", "extends_uuid", "CryptographicKey"];
-    private static readonly string[] Unrecorded = ["date", "threat_level_id", "analysis", "proposal_email_lock", "locked", "publish_timestamp", "disable_correlation"];
+    private static readonly string[] Removed = ["event_creator_email", "extends_uuid", "CryptographicKey", "locked"];
+    private static readonly string[] Unrecorded = ["date", "threat_level_id", "analysis", "proposal_email_lock", "publish_timestamp", "disable_correlation"];
 
     public static TheoryData<string, bool, int> Layouts()
     {
@@ -261,7 +261,7 @@ public sealed class UnrecordedPropertyTests
             case "removed-first":
                 return ["event_creator_email", "date", .. Without("event_creator_email", "date")];
             case "removed-adjacent-last":
-                return [.. Without("locked", "extends_uuid", "event_creator_email"), "locked", "extends_uuid", "event_creator_email"];
+                return [.. Without("analysis", "extends_uuid", "event_creator_email"), "analysis", "extends_uuid", "event_creator_email"];
             case "removed-between-unrecorded-last":
                 return [.. Without("date", "event_creator_email", "analysis"), "date", "event_creator_email", "analysis"];
             case "removed-last-after-unrecorded":
