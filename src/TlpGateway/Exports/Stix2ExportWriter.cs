@@ -71,13 +71,23 @@ internal sealed class Stix2ExportWriter : ExportWriter
         var created = Timestamp(Text(evt, "timestamp")) ?? _now;
         var source = Source(evt.TryGetProperty("Orgc", out var orgc) ? orgc : default, outcome, created);
         _refs.Clear();
-        foreach (var (attribute, obj) in Attributes(evt))
+
+        // Each attribute is marked with the level the filter judged it at: the tags that decided it may not
+        // have left with it (a local tag the client asked MISP to leave out).
+        var levels = outcome.AttributeLevels ?? throw new FilterException("a released event without its attributes' judged TLP");
+        var index = 0;
+        foreach (var (attribute, _) in Attributes(evt))
         {
-            var tlp = Max(Max(eventTlp, OwnLevel(attribute)), obj is { } o ? OwnLevel(o) : TlpLevel.Clear);
+            var tlp = index < levels.Count ? levels[index++] : throw new FilterException("a released event lists more attributes than were judged");
             if (WriteIndicator(attribute, tlp, source) is { } id)
             {
                 _refs.Add(id);
             }
+        }
+
+        if (index != levels.Count)
+        {
+            throw new FilterException("a released event lists fewer attributes than were judged");
         }
 
         if (_refs.Count == 0 || Text(evt, "uuid") is not { } uuid)
@@ -260,20 +270,6 @@ internal sealed class Stix2ExportWriter : ExportWriter
         _json.WriteString("type", "bundle");
         _json.WriteString("id", _bundleId);
     }
-
-    /// <summary>What an item's own tags say of its TLP: an unknown value counts as amber, nothing as the lowest (it inherits its event's).</summary>
-    private static TlpLevel OwnLevel(JsonElement item)
-    {
-        var own = default(TlpMarking);
-        foreach (var name in TagNames(item, ownOnly: true))
-        {
-            own.Add(name);
-        }
-
-        return own.HasLevel || own.Unknown ? own.Effective(TlpLevel.Clear) : TlpLevel.Clear;
-    }
-
-    private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
 
     private static bool IsTrue(JsonElement holder, string name) =>
         holder.TryGetProperty(name, out var value) && (value.ValueKind == JsonValueKind.True || Text(value) is "1");
