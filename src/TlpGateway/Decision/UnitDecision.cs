@@ -41,6 +41,7 @@ internal sealed partial class UnitDecision
     private static readonly string[] TlpReasons = [.. Enum.GetValues<TlpLevel>().Select(level => "tlp-" + TlpMarking.Name(level))];
 
     private readonly FilterContext _context;
+    private readonly bool _attributeLevels;
     private readonly Edits _edits = new();
     private readonly Removals _removals = new();
     private readonly SourceHiding _hiding;
@@ -60,10 +61,13 @@ internal sealed partial class UnitDecision
     private string? _confirmed;
     private bool _confirmedHidesSource;
 
-    public UnitDecision(FilterContext context)
+    /// <param name="context">Who the answer is filtered for.</param>
+    /// <param name="attributeLevels">Whether a released event's outcome lists its attributes' judged levels (<see cref="UnitOutcome.AttributeLevels"/>).</param>
+    public UnitDecision(FilterContext context, bool attributeLevels = false)
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
+        _attributeLevels = attributeLevels;
         _hiding = new SourceHiding(context.Forwarder);
     }
 
@@ -228,6 +232,7 @@ internal sealed partial class UnitDecision
             Distribution = delivered,
             Removals = _removals.Describe(),
             AddedTags = added,
+            AttributeLevels = AttributeLevels(evt),
         };
     }
 
@@ -491,8 +496,12 @@ internal sealed partial class UnitDecision
     /// <summary>An answer the request chose by source names the source of all it holds: nothing that hides its source may be in it.</summary>
     private bool SelectedBySource(bool hide) => hide && _context.SelectsBySource;
 
-    /// <summary>The attributes of an event that stay, its objects' included, counted as MISP counts them (deleted ones not).</summary>
-    private int ReleasedAttributes(Node evt)
+    /// <summary>
+    /// The attributes of an event that stay, its objects' included, counted as MISP counts them
+    /// (deleted ones not); with <paramref name="levels"/>, each one's judged level added to it, in the
+    /// order the event lists them (its own, then each kept object's).
+    /// </summary>
+    private int ReleasedAttributes(Node evt, List<TlpLevel>? levels = null)
     {
         var count = Kept(List(evt, Key.Attribute));
         foreach (var obj in List(evt, Key.Object) is { } objects ? objects.Items : [])
@@ -507,11 +516,31 @@ internal sealed partial class UnitDecision
             var kept = 0;
             foreach (var attribute in attributes is null ? [] : attributes.Items)
             {
-                kept += attribute.RemovedMark != _mark && !attribute.IsSet(Key.Deleted) ? 1 : 0;
+                if (attribute.RemovedMark == _mark)
+                {
+                    continue;
+                }
+
+                // A kept attribute not judged would have no level to be marked with.
+                levels?.Add(attribute.JudgedMark == _mark ? attribute.Scope.Level : throw new FilterException("an attribute of a released event was not judged"));
+                kept += attribute.IsSet(Key.Deleted) ? 0 : 1;
             }
 
             return kept;
         }
+    }
+
+    /// <summary>The judged level of each attribute a released event leaves with (<see cref="UnitOutcome.AttributeLevels"/>), where asked.</summary>
+    private List<TlpLevel>? AttributeLevels(Node evt)
+    {
+        if (!_attributeLevels)
+        {
+            return null;
+        }
+
+        var levels = new List<TlpLevel>();
+        ReleasedAttributes(evt, levels);
+        return levels;
     }
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;

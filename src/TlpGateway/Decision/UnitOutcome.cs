@@ -56,6 +56,13 @@ internal readonly record struct UnitOutcome(bool Released, string Kind, string? 
     /// <summary>The parts removed from the record, each with its reason; empty when nothing was.</summary>
     public IReadOnlyList<Removal> Removals { get; init; } = [];
 
+    /// <summary>
+    /// A released event's judged TLP of each attribute it leaves with, in the order it lists them (its
+    /// own, then each object's); only where the record goes to a sink (an export marks each with it,
+    /// as the tags that decided it may not leave: a stripped local tag).
+    /// </summary>
+    public IReadOnlyList<TlpLevel>? AttributeLevels { get; init; }
+
     /// <summary>The tags the gateway added (the default marking), or none.</summary>
     public IReadOnlyList<string> AddedTags { get; init; } = [];
 

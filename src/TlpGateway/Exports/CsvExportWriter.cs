@@ -78,7 +78,8 @@ internal sealed class CsvExportWriter(IBufferWriter<byte> output, ExportRequest 
         switch (column)
         {
             case "attribute_tag":
-                WriteString(string.Join(',', TagNames(attribute, ownOnly: true)));
+                // A row's tags include its event's, marked inherited; an event's attribute lists only its own (MISP marks none there).
+                WriteString(string.Join(',', TagNames(attribute, ownOnly: row)));
                 return;
             case "object_uuid" or "object_name" or "object_meta-category":
                 WriteField(obj ?? default, column["object_".Length..]);

@@ -41,11 +41,12 @@ internal sealed record ExportRequest
         var columns = DefaultColumns;
         if (format == ExportFormat.Csv && request.SearchValue(scope, "requested_attributes") is { } requested)
         {
-            // _harvestParameters splits "a||b" into a list; any other string is no list CsvExport can iterate.
+            // _harvestParameters trims the string, then splits "a||b" into a list, whose names (as a list's given) it
+            // does not trim: " value" names no field. Any other string is no list CsvExport can iterate.
             var names = requested switch
             {
-                JsonArray list when list.All(n => PhpValue.Text(n) is { Length: > 0 }) => list.Select(n => PhpValue.Text(n)!.Trim()).ToList(),
-                JsonValue when PhpValue.Text(requested) is { } text && text.IndexOf("||", StringComparison.Ordinal) > 0 => [.. text.Split("||").Select(s => s.Trim())],
+                JsonArray list when list.All(n => PhpValue.Text(n) is { Length: > 0 }) => list.Select(n => PhpValue.Text(n)!).ToList(),
+                JsonValue when PhpValue.Text(requested) is { } text && text.IndexOf("||", StringComparison.Ordinal) > 0 => [.. text.Split("||")],
                 _ => null,
             };
             if (names is null)

@@ -120,7 +120,7 @@ internal abstract class ExportWriter(IBufferWriter<byte> output) : IRecordSink
         }
     }
 
-    /// <summary>The names of a tag list (<c>Tag[].name</c>, or <c>AttributeTag[].Tag.name</c>), optionally only those not inherited from the event.</summary>
+    /// <summary>The names of a tag list (<c>Tag[].name</c>, or <c>AttributeTag[].Tag.name</c>), optionally only those not inherited from the event (an attribute row's).</summary>
     protected static IEnumerable<string> TagNames(JsonElement holder, bool ownOnly = false)
     {
         foreach (var tag in Elements(holder, "Tag"))

@@ -10,9 +10,10 @@ namespace TlpGateway.Exports;
 
 /// <summary>
 /// A STIX 2.1 bundle of the released data. Per event: an <c>identity</c> for the source shown (the
-/// filtered <c>Orgc</c>: the forwarder where the source is hidden), once per bundle; an
-/// <c>indicator--{attribute uuid}</c> for each released attribute whose type has a pattern
-/// (<see cref="StixPattern"/>), marked with its effective TLP; then a <c>report--{event uuid}</c>
+/// filtered <c>Orgc</c>: the forwarder where the source is hidden), once per bundle and only where
+/// an object it created is written; an <c>indicator--{attribute uuid}</c> for each released attribute
+/// whose type has a pattern (<see cref="StixPattern"/>), marked with the TLP the filter judged it at;
+/// then a <c>report--{event uuid}</c>
 /// listing them, marked with the event's TLP. Attribute
 /// rows give indicators only. The TLP 2.0 marking definitions used are included, once each.
 /// </summary>
@@ -71,13 +72,23 @@ internal sealed class Stix2ExportWriter : ExportWriter
         var created = Timestamp(Text(evt, "timestamp")) ?? _now;
         var source = Source(evt.TryGetProperty("Orgc", out var orgc) ? orgc : default, outcome, created);
         _refs.Clear();
-        foreach (var (attribute, obj) in Attributes(evt))
+
+        // Each attribute is marked with the level the filter judged it at: the tags that decided it may not
+        // have left with it (a local tag the client asked MISP to leave out).
+        var levels = outcome.AttributeLevels ?? throw new FilterException("a released event without its attributes' judged TLP");
+        var index = 0;
+        foreach (var (attribute, _) in Attributes(evt))
         {
-            var tlp = Max(Max(eventTlp, OwnLevel(attribute)), obj is { } o ? OwnLevel(o) : TlpLevel.Clear);
+            var tlp = index < levels.Count ? levels[index++] : throw new FilterException("a released event lists more attributes than were judged");
             if (WriteIndicator(attribute, tlp, source) is { } id)
             {
                 _refs.Add(id);
             }
+        }
+
+        if (index != levels.Count)
+        {
+            throw new FilterException("a released event lists fewer attributes than were judged");
         }
 
         if (_refs.Count == 0 || Text(evt, "uuid") is not { } uuid)
@@ -88,7 +99,7 @@ internal sealed class Stix2ExportWriter : ExportWriter
 
         var marking = Marking(eventTlp);
         var published = IsTrue(evt, "published") ? Timestamp(Text(evt, "publish_timestamp")) : null;
-        BeginObject("report", StixIds.For("report", uuid), source, created);
+        BeginObject("report", StixIds.For("report", uuid), CreatedBy(source), created);
         _json.WriteString("name", Text(evt, "info") ?? string.Empty);
 
         // A report must say when it was published: an unpublished event says when it last changed, and a label says it is unpublished.
@@ -127,9 +138,11 @@ internal sealed class Stix2ExportWriter : ExportWriter
     /// <summary>
     /// The identity of the source shown: the record's (filtered) <c>Orgc</c>; where a row names none,
     /// the forwarder when the source is hidden, the requester's own organisation when it is its own,
-    /// and otherwise none (a row names its source only by MISP's local id).
+    /// and otherwise none (a row names its source only by MISP's local id). Written only once an
+    /// object it created is (<see cref="CreatedBy"/>): a record none of whose attributes is in the
+    /// bundle names no source (MISP chose the event by an IDS attribute the filter removed).
     /// </summary>
-    private string? Source(JsonElement orgc, in UnitOutcome outcome, string created)
+    private Creator? Source(JsonElement orgc, in UnitOutcome outcome, string created)
     {
         string? uuid = Text(orgc, "uuid"), name = Text(orgc, "name");
         if (uuid is null && outcome.HidesSource)
@@ -146,20 +159,36 @@ internal sealed class Stix2ExportWriter : ExportWriter
             return null;
         }
 
-        var id = StixIds.For("identity", uuid);
-        if (_identities.Add(id))
+        return new Creator(StixIds.For("identity", uuid), name, created);
+    }
+
+    /// <summary>
+    /// The <c>created_by_ref</c> of an object <paramref name="source"/> created (null without one): its
+    /// identity is written the first time the bundle needs it, before the object that names it.
+    /// </summary>
+    private string? CreatedBy(Creator? source)
+    {
+        if (source is not { } creator)
         {
-            BeginObject("identity", id, createdBy: null, created);
-            _json.WriteString("name", name);
+            return null;
+        }
+
+        if (_identities.Add(creator.Id))
+        {
+            BeginObject("identity", creator.Id, createdBy: null, creator.Created);
+            _json.WriteString("name", creator.Name);
             _json.WriteString("identity_class", "organization");
             _json.WriteEndObject();
         }
 
-        return id;
+        return creator.Id;
     }
 
+    /// <summary>The source shown for a record's objects: its identity's identifier and name, and when the record was created.</summary>
+    private readonly record struct Creator(string Id, string Name, string Created);
+
     /// <summary>Writes the indicator of one attribute; its identifier, or null when its type or value has no pattern.</summary>
-    private string? WriteIndicator(JsonElement attribute, TlpLevel tlp, string? source)
+    private string? WriteIndicator(JsonElement attribute, TlpLevel tlp, Creator? source)
     {
         if (Text(attribute, "uuid") is not { } uuid || Text(attribute, "type") is not { } type || Text(attribute, "value") is not { } value
             || StixPattern.For(type, value) is not { } pattern)
@@ -170,7 +199,7 @@ internal sealed class Stix2ExportWriter : ExportWriter
         var marking = Marking(tlp);
         var created = Timestamp(Text(attribute, "timestamp")) ?? _now;
         var id = StixIds.For("indicator", uuid);
-        BeginObject("indicator", id, source, created);
+        BeginObject("indicator", id, CreatedBy(source), created);
         if (Text(attribute, "comment") is { Length: > 0 } comment)
         {
             _json.WriteString("description", comment);
@@ -260,20 +289,6 @@ internal sealed class Stix2ExportWriter : ExportWriter
         _json.WriteString("type", "bundle");
         _json.WriteString("id", _bundleId);
     }
-
-    /// <summary>What an item's own tags say of its TLP: an unknown value counts as amber, nothing as the lowest (it inherits its event's).</summary>
-    private static TlpLevel OwnLevel(JsonElement item)
-    {
-        var own = default(TlpMarking);
-        foreach (var name in TagNames(item, ownOnly: true))
-        {
-            own.Add(name);
-        }
-
-        return own.HasLevel || own.Unknown ? own.Effective(TlpLevel.Clear) : TlpLevel.Clear;
-    }
-
-    private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
 
     private static bool IsTrue(JsonElement holder, string name) =>
         holder.TryGetProperty(name, out var value) && (value.ValueKind == JsonValueKind.True || Text(value) is "1");

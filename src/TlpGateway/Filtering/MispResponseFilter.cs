@@ -85,7 +85,7 @@ internal sealed partial class MispResponseFilter : IDisposable
     /// </param>
     public MispResponseFilter(FilterContext context, int maxUnitBytes, Action<UnitOutcome> onUnit, IRecordSink? sink = null)
     {
-        _decision = new UnitDecision(context);
+        _decision = new UnitDecision(context, attributeLevels: sink is not null);
         _metadataOnly = context.MetadataOnly;
         _maxUnitBytes = maxUnitBytes;
         _onUnit = onUnit;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using TlpGateway.Admission;
 using TlpGateway.Decision;
 using TlpGateway.Members;
@@ -145,7 +146,15 @@ internal static class VerdictText
     }
 
     private static string Name(in UnitOutcome outcome) =>
-        "event " + (outcome.EventUuid ?? "(no uuid)") + (outcome.EventId is { } id ? $" (id {id})" : string.Empty);
+        "event " + (outcome.EventUuid is { } uuid ? Identifier(uuid) : "(no uuid)") + (outcome.EventId is { } id ? $" (id {Identifier(id)})" : string.Empty);
+
+    /// <summary>
+    /// An identifier from the input as the report prints it: as it is when it holds only letters,
+    /// digits and <c>-_.:</c> (MISP's UUIDs and ids), else as a JSON string, quoted, with control and
+    /// non-ASCII characters escaped, so no input writes a line or a terminal sequence of its own.
+    /// </summary>
+    private static string Identifier(string id) =>
+        id.Length > 0 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':') ? id : JsonSerializer.Serialize(id);
 
     private static string Marking(in UnitOutcome outcome) => outcome.Tlp is { } level ? ", " + ReasonText.Marking(level) : string.Empty;
 
@@ -159,7 +168,7 @@ internal static class VerdictText
     /// <summary>An organisation receives the events it created whatever their marking (SPEC section 3): said where that is why.</summary>
     private static string Own(in UnitOutcome outcome, Requester requester) => requester.IsOwner(outcome.OrgcUuid) ? ", its own event" : string.Empty;
 
-    private static string Part(in Removal removal) => removal.Kind + " " + (removal.Uuid ?? "(no uuid)");
+    private static string Part(in Removal removal) => removal.Kind + " " + (removal.Uuid is { } uuid ? Identifier(uuid) : "(no uuid)");
 
     private static (string Kind, string? Uuid) Key(Removal removal) => (removal.Kind, removal.Uuid);
 

@@ -176,6 +176,27 @@ public sealed class ExportTests : IAsyncLifetime
         Assert.DoesNotContain("tlp:red", body, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Stix2_ExcludeLocalTagsOnALocallyRedAttribute_IndicatorStillMarkedRed()
+    {
+        // The hub marked one attribute of ORG_C's green event TLP:RED with a local tag; ORG_C receives it, without the tag it asked MISP to leave out.
+        _servers.Simulator.PutEvent(System.Text.Json.Nodes.JsonNode.Parse($$"""
+            {"id":"93","orgc_id":"3","org_id":"3","info":"green, one part locally red","uuid":"0d0d0d0d-0000-4000-8000-000000000093","distribution":"3","published":true,"timestamp":"1795342533","publish_timestamp":"1795342533","protected":null,
+             "Org":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},"Orgc":{"id":"3","name":"ORG_C","uuid":"{{SimulatorOrgs.OrgC}}"},
+             "Attribute":[{"id":"930","uuid":"0d0d0d0d-0000-4000-8000-000000000930","event_id":"93","type":"domain","category":"Network activity","value":"locally-red.example","to_ids":true,"distribution":"5","timestamp":"1795342533",
+               "Tag":[{"id":"2","name":"tlp:red","local":true}]}],
+             "Object":[],"Tag":[{"id":"1","name":"tlp:green","local":false}]}
+            """)!.AsObject());
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/events/restSearch", Json("""{"returnFormat":"stix2","eventid":"93","excludeLocalTags":1}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var bundle = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var indicator = Assert.Single(bundle.RootElement.GetProperty("objects").EnumerateArray(), o => o.GetProperty("id").GetString() == "indicator--0d0d0d0d-0000-4000-8000-000000000930");
+        Assert.Equal("marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", Assert.Single(indicator.GetProperty("object_marking_refs").EnumerateArray()).GetString());
+    }
+
     [Theory]
     [InlineData("/events/restSearch", """{"returnFormat":"csv","eventid":"5"}""")]
     [InlineData("/events/restSearch/returnFormat:csv", """{"eventid":"5"}""")]

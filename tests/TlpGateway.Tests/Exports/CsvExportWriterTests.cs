@@ -134,6 +134,22 @@ public sealed class CsvExportWriterTests
     }
 
     [Fact]
+    public void Write_EventAttributeTagMarkedInherited_AttributeTagListsItAsTheFilterJudgedIt()
+    {
+        // Only attribute rows carry their event's tags marked inherited: in an event a tag so marked is the attribute's own, which decided it.
+        var answer = Encoding.UTF8.GetBytes($$$"""
+            {"response":[{"Event":{"id":"4","uuid":"1bfc1897-0000-4000-8000-000000000004","distribution":"3","Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},
+             "Attribute":[{"id":"1","uuid":"aaaaaaaa-0000-4000-8000-000000000001","value":"red.example","distribution":"5","Tag":[{"name":"tlp:red","inherited":true}]}],
+             "Object":[],"Tag":[{"name":"tlp:green"}]}}]}
+            """);
+        var owner = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3"));
+
+        var csv = ExportHarness.Filtered(answer, owner, Csv with { Columns = ["value", "attribute_tag"] });
+
+        Assert.Equal("value,attribute_tag\n\"red.example\",\"tlp:red\"\n\n", csv);
+    }
+
+    [Fact]
     public void Write_AttributeRowsWithContextForAThirdParty_ContextColumnsFromTheFilteredRowSourceHidden()
     {
         var context = FilterHarness.Context(FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.Green, MemberRelation.ThirdParty, orgId: "99"));

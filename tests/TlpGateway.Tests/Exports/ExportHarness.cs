@@ -46,11 +46,19 @@ internal static class ExportHarness
             : (response.GetProperty("Attribute").EnumerateArray().ToList(), RecordKind.AttributeRow);
         foreach (var record in records)
         {
-            var outcome = new UnitOutcome(true, "event", null, null, tlp, 0, false) { Record = kind };
+            // Every attribute at the level given, as the filter would have judged them in an event at that level.
+            var levels = kind == RecordKind.Event ? Enumerable.Repeat(tlp, Count(record.GetProperty("Event"))).ToList() : null;
+            var outcome = new UnitOutcome(true, "event", null, null, tlp, 0, false) { Record = kind, AttributeLevels = levels };
             writer.Write(outcome, Encoding.UTF8.GetBytes(record.GetRawText()));
         }
 
         writer.End();
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
+
+    private static int Count(JsonElement evt) =>
+        List(evt, "Attribute").Count() + List(evt, "Object").Sum(o => List(o, "Attribute").Count());
+
+    private static IEnumerable<JsonElement> List(JsonElement holder, string name) =>
+        holder.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray() : [];
 }

@@ -40,6 +40,8 @@ public sealed class ExportRequestTests
     [Theory]
     [InlineData("""{"requested_attributes":["value","uuid"]}""", "value,uuid")]
     [InlineData("""{"requested_attributes":"value||uuid"}""", "value,uuid")]
+    [InlineData("""{"requested_attributes":" value || uuid "}""", "value , uuid")]
+    [InlineData("""{"requested_attributes":[" value","uuid "]}""", " value,uuid ")]
     [InlineData("""{"requested_attributes":["value"],"includeContext":1}""", "value,event_info,event_member_org,event_source_org,event_distribution,event_threat_level_id,event_analysis,event_date,event_tag,event_timestamp")]
     [InlineData("{}", "uuid,event_id,category,type,value,comment,to_ids,timestamp,object_relation,attribute_tag,object_uuid,object_name,object_meta-category")]
     public void Read_CsvColumns_AsCsvExportBuildsThem(string body, string expected)

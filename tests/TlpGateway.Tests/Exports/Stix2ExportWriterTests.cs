@@ -95,6 +95,51 @@ public sealed class Stix2ExportWriterTests
         Assert.Equal(["TLP:AMBER", "TLP:GREEN"], markings);
     }
 
+    [Theory]
+    [InlineData("""{"name":"tlp:red","local":true}""", true)]
+    [InlineData("""{"name":"tlp:red","inherited":true}""", false)]
+    public void Filtered_AttributeJudgedRedWhoseTagDoesNotLeave_IndicatorMarkedAsJudgedRed(string tag, bool excludeLocalTags)
+    {
+        // A local tag the client asked MISP to leave out is stripped after the judgement; a tag marked inherited counts in an event as the attribute's own.
+        var answer = Encoding.UTF8.GetBytes($$$"""
+            {"response":[{"Event":{"id":"5","uuid":"4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa","info":"green event","published":true,"publish_timestamp":"1795342545","timestamp":"1795342533","distribution":"3",
+             "Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},
+             "Attribute":[{"id":"1","uuid":"aaaaaaaa-0000-4000-8000-000000000001","type":"domain","category":"Network activity","value":"green.example","to_ids":true,"timestamp":"1795342533","distribution":"5"}],
+             "Object":[{"id":"7","uuid":"bbbbbbbb-0000-4000-8000-000000000007","name":"domain-ip","meta-category":"network","distribution":"5",
+               "Attribute":[{"id":"2","uuid":"aaaaaaaa-0000-4000-8000-000000000002","type":"domain","category":"Network activity","value":"red.example","to_ids":true,"timestamp":"1795342533","distribution":"5","Tag":[{{{tag}}}]}]}],
+             "Tag":[{"name":"tlp:green"}]}}]}
+            """);
+        var owner = FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.Amber, orgId: "3");
+
+        var text = ExportHarness.Filtered(answer, FilterHarness.Context(owner, excludeLocalTags: excludeLocalTags), Stix);
+
+        using var bundle = JsonDocument.Parse(text);
+        Assert.Empty(StixSchemas.Errors(bundle.RootElement));
+        var indicators = Objects(bundle).Where(o => o.GetProperty("type").GetString() == "indicator").ToDictionary(o => o.GetProperty("id").GetString()!);
+        Assert.Equal([TlpMarkingDefinitions.Id(TlpLevel.Red)], Refs(indicators["indicator--aaaaaaaa-0000-4000-8000-000000000002"], "object_marking_refs"));
+        Assert.Equal([TlpMarkingDefinitions.Id(TlpLevel.Green)], Refs(indicators["indicator--aaaaaaaa-0000-4000-8000-000000000001"], "object_marking_refs"));
+    }
+
+    [Fact]
+    public void Filtered_EventWhoseIdsAttributesWereAllRemoved_BundleNamesNotItsSource()
+    {
+        // MISP answers the export's to_ids 1 search with the events that hold an IDS attribute: here only a TLP:RED one, removed.
+        var answer = Encoding.UTF8.GetBytes($$$"""
+            {"response":[{"Event":{"id":"5","uuid":"4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa","info":"green event","published":true,"publish_timestamp":"1795342545","timestamp":"1795342533","distribution":"3",
+             "Orgc":{"id":"3","name":"ORG_C","uuid":"{{{FilterHarness.OrgC}}}"},
+             "Attribute":[{"id":"2","uuid":"aaaaaaaa-0000-4000-8000-000000000002","type":"domain","category":"Network activity","value":"red.example","to_ids":true,"timestamp":"1795342533","distribution":"5","Tag":[{"name":"tlp:red"}]}],
+             "Object":[],"Tag":[{"name":"tlp:green"}]}}]}
+            """);
+
+        var text = ExportHarness.Filtered(answer, FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Amber)), Stix);
+
+        using var bundle = JsonDocument.Parse(text);
+        Assert.Empty(StixSchemas.Errors(bundle.RootElement));
+        Assert.Empty(Objects(bundle));
+        Assert.DoesNotContain("ORG_C", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgC, text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Unfiltered_UnpublishedEvent_ReportPublishedWhenLastChangedAndLabelledUnpublished()
     {
@@ -133,7 +178,7 @@ public sealed class Stix2ExportWriterTests
         using var bundle = JsonDocument.Parse(ExportHarness.Unfiltered(answer, Stix, FilterHarness.Context(FilterHarness.Requester())));
 
         Assert.Empty(StixSchemas.Errors(bundle.RootElement));
-        Assert.DoesNotContain(Objects(bundle), o => o.GetProperty("type").GetString() is "report" or "indicator");
+        Assert.DoesNotContain(Objects(bundle), o => o.GetProperty("type").GetString() is "report" or "indicator" or "identity");
     }
 
     [Fact]

@@ -205,6 +205,32 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Contains("\u001b[31mwithheld\u001b[0m", coloured.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\n  event e9000000-0000-4000-8000-000000000009 (id 9): released, TLP:CLEAR")]
+    [InlineData("\u001b[2K\r  event e9000000-0000-4000-8000-000000000009: released")]
+    [InlineData("e9000000-0000-4000-8000-000000000009\u202e")]
+    public void Explain_IdentifiersWithLineBreaksOrTerminalCodes_PrintedEscapedOneLineEachNoCodeOfTheirs(string forged)
+    {
+        // An event (and a removed attribute) whose identifiers would write a verdict line of their own, or move the cursor over the real one.
+        var events = _harness.Write("forged", PreviewEvents.RestSearch(
+            PreviewEvents.Event("e8000000-0000-4000-8000-000000000008" + forged, "8" + forged, ["tlp:green"], PreviewEvents.Attribute(RedAttribute + forged, tlp: "tlp:red"))));
+        var members = _harness.MembersFile("tagged", "amber", new PreviewMember("acme", OrgD, "member", "amber"));
+
+        foreach (var args in new[] { new[] { events }, [events, "--diff", _harness.MembersFile("tagged", "amber", new PreviewMember("acme", OrgD, "member", "clear"))] })
+        {
+            var (code, output, error) = _harness.Explain(members, args);
+
+            Assert.True(code == MembersCommand.Ok, error);
+            Assert.DoesNotContain(output, c => char.IsControl(c) && c != '\n' || c == '\u202e');
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Single(lines, l => l.StartsWith("  event ", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => l.Contains("e9000000", StringComparison.Ordinal) && !l.Contains("e8000000", StringComparison.Ordinal) && !l.Contains(RedAttribute, StringComparison.Ordinal));
+        }
+
+        // Written as a JSON string: quoted, its codes escaped.
+        Assert.Contains("  event \"e8000000-0000-4000-8000-000000000008", _harness.Explain(members, events).Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Explain_LongInput_ProgressLinesOnStandardError()
     {
