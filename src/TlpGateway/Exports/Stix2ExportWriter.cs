@@ -197,7 +197,9 @@ internal sealed class Stix2ExportWriter : ExportWriter
         }
 
         var marking = Marking(tlp);
-        var created = Timestamp(Text(attribute, "timestamp")) ?? _now;
+        // One indicator for each attribute: its timestamp is formatted in place, not made a string.
+        Span<char> stamp = stackalloc char[TimestampLength];
+        var created = TryTimestamp(attribute, "timestamp", stamp) ? stamp : _now.AsSpan();
         var id = StixIds.For("indicator", uuid);
         BeginObject("indicator", id, CreatedBy(source), created);
         if (Text(attribute, "comment") is { Length: > 0 } comment)
@@ -221,18 +223,35 @@ internal sealed class Stix2ExportWriter : ExportWriter
         }
 
         _json.WriteStartArray("labels");
-        _json.WriteStringValue("misp:type=\"" + type + "\"");
+        WriteLabel("misp:type=", type);
         if (category is { Length: > 0 })
         {
-            _json.WriteStringValue("misp:category=\"" + category + "\"");
+            WriteLabel("misp:category=", category);
         }
 
-        _json.WriteStringValue("misp:to_ids=\"" + (IsTrue(attribute, "to_ids") ? "True" : "False") + "\"");
+        _json.WriteStringValue(IsTrue(attribute, "to_ids") ? "misp:to_ids=\"True\""u8 : "misp:to_ids=\"False\""u8);
         _json.WriteEndArray();
         WriteMarkingRef(marking);
         _json.WriteEndObject();
         Indicators++;
         return id;
+    }
+
+    /// <summary>A label <c>name="value"</c>, written without making its text (one for each of an answer's indicators).</summary>
+    private void WriteLabel(string name, string value)
+    {
+        var length = name.Length + value.Length + 2;
+        var rented = length > 256 ? System.Buffers.ArrayPool<char>.Shared.Rent(length) : null;
+        var text = rented is null ? stackalloc char[length] : rented.AsSpan(0, length);
+        name.CopyTo(text);
+        text[name.Length] = '"';
+        value.CopyTo(text[(name.Length + 1)..]);
+        text[^1] = '"';
+        _json.WriteStringValue(text);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(rented);
+        }
     }
 
     /// <summary>The marking definition of <paramref name="level"/>, written the first time it is used.</summary>
@@ -254,7 +273,7 @@ internal sealed class Stix2ExportWriter : ExportWriter
         _json.WriteEndArray();
     }
 
-    private void BeginObject(string type, string id, string? createdBy, string created)
+    private void BeginObject(string type, string id, string? createdBy, ReadOnlySpan<char> created)
     {
         Open();
         _json.WriteStartObject();
@@ -291,7 +310,30 @@ internal sealed class Stix2ExportWriter : ExportWriter
     }
 
     private static bool IsTrue(JsonElement holder, string name) =>
-        holder.TryGetProperty(name, out var value) && (value.ValueKind == JsonValueKind.True || Text(value) is "1");
+        holder.TryGetProperty(name, out var value) && (value.ValueKind == JsonValueKind.True
+            || (value.ValueKind == JsonValueKind.String && value.ValueEquals("1"u8))
+            || (value.ValueKind == JsonValueKind.Number && value.GetRawText() == "1"));
+
+    // yyyy-MM-ddTHH:mm:ss.fffZ
+    private const int TimestampLength = 24;
+
+    /// <summary>A MISP timestamp (Unix seconds, a string or a number) as a STIX timestamp, formatted into <paramref name="destination"/>; false when it is none.</summary>
+    private static bool TryTimestamp(JsonElement holder, string name, Span<char> destination)
+    {
+        if (!holder.TryGetProperty(name, out var value) || value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+        {
+            return false;
+        }
+
+        // The value's JSON as written, a string's quotes around it; an escaped one (never MISP's) is read unescaped.
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        var parsed = value.ValueKind == JsonValueKind.String && raw.IndexOf((byte)'\\') < 0
+            ? long.TryParse(raw[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            : long.TryParse(Text(value), NumberStyles.None, CultureInfo.InvariantCulture, out seconds);
+        return parsed && seconds > 0 && seconds < 253402300800
+            && DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.TryFormat(destination, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+            && written == TimestampLength;
+    }
 
     /// <summary>A MISP timestamp (Unix seconds, as text) as a STIX timestamp; null when it is none.</summary>
     private static string? Timestamp(string? seconds) =>

@@ -17,7 +17,8 @@ internal static class StixIds
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(uuid);
-        return type + "--" + (Accepted(uuid) ? uuid.ToLowerInvariant() : Derived(uuid));
+        // MISP writes its UUIDs in lower case: the identifier is one string made from them as they are.
+        return type + "--" + (!Accepted(uuid) ? Derived(uuid) : uuid.AsSpan().ContainsAnyInRange('A', 'F') ? uuid.ToLowerInvariant() : uuid);
     }
 
     /// <summary>Whether STIX's identifier pattern takes <paramref name="uuid"/> as it is.</summary>

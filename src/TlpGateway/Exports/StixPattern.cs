@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Text;
 
 namespace TlpGateway.Exports;
 
@@ -52,18 +51,22 @@ internal static class StixPattern
     public static string Literal(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var text = new StringBuilder(value.Length + 2).Append('\'');
-        foreach (var c in value)
+        return string.Create(value.Length + 2 + value.AsSpan().Count('\\') + value.AsSpan().Count('\''), value, static (text, value) =>
         {
-            if (c is '\\' or '\'')
+            var at = 0;
+            text[at++] = '\'';
+            foreach (var c in value)
             {
-                text.Append('\\');
+                if (c is '\\' or '\'')
+                {
+                    text[at++] = '\\';
+                }
+
+                text[at++] = c;
             }
 
-            text.Append(c);
-        }
-
-        return text.Append('\'').ToString();
+            text[at] = '\'';
+        });
     }
 
     /// <summary><c>ipv4-addr</c> or <c>ipv6-addr</c> for an address or CIDR block written as such; null for anything else.</summary>

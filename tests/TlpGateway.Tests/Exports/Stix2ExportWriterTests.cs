@@ -157,6 +157,34 @@ public sealed class Stix2ExportWriterTests
         Assert.Equal(["misp:published=\"False\""], Refs(report, "labels"));
     }
 
+    [Theory]
+    [InlineData("\"1700000000\"", "\"1\"", "2023-11-14T22:13:20.000Z", "True")]
+    [InlineData("1700000000", "true", "2023-11-14T22:13:20.000Z", "True")]
+    [InlineData("\"\\u0031700000000\"", "1", "2023-11-14T22:13:20.000Z", "True")]
+    [InlineData("\"0\"", "\"0\"", null, "False")]
+    public void Unfiltered_AttributeFieldsInEachShapeMispWrites_IndicatorWritesTheSameValues(string timestamp, string toIds, string? validFrom, string flag)
+    {
+        // A timestamp as a string or a number (an escaped one is read unescaped), none before 1970's first second; to_ids as PHP writes it.
+        var answer = Encoding.UTF8.GetBytes("""
+            {"response":[{"Event":{"uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","published":true,"publish_timestamp":"1795342534","timestamp":"1795342534","Orgc":{"name":"ORG_D","uuid":"d03551b8-8496-4bd2-b178-72fb134e2520"},
+             "Attribute":[{"uuid":"AAAAAAAA-0000-4000-8000-00000000000A","type":"url","category":"Network activity","value":"http://x.test/a'b\\c","to_ids":TO_IDS,"timestamp":TIMESTAMP}],"Object":[]}}]}
+            """.Replace("TIMESTAMP", timestamp, StringComparison.Ordinal).Replace("TO_IDS", toIds, StringComparison.Ordinal));
+
+        using var bundle = JsonDocument.Parse(ExportHarness.Unfiltered(answer, Stix, FilterHarness.Context(FilterHarness.Requester()), TlpLevel.Green));
+
+        Assert.Empty(StixSchemas.Errors(bundle.RootElement));
+        var indicator = Assert.Single(Objects(bundle), o => o.GetProperty("type").GetString() == "indicator");
+        Assert.Equal("indicator--aaaaaaaa-0000-4000-8000-00000000000a", indicator.GetProperty("id").GetString());
+        Assert.Equal(@"[url:value = 'http://x.test/a\'b\\c']", indicator.GetProperty("pattern").GetString());
+        Assert.Equal(["misp:type=\"url\"", "misp:category=\"Network activity\"", $"misp:to_ids=\"{flag}\""], Refs(indicator, "labels"));
+        var created = indicator.GetProperty("created").GetString();
+        Assert.Equal(created, indicator.GetProperty("valid_from").GetString());
+        if (validFrom is not null)
+        {
+            Assert.Equal(validFrom, created);
+        }
+    }
+
     [Fact]
     public void End_NothingReleased_ValidBundleWithoutObjects()
     {
