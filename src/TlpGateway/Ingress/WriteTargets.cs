@@ -63,8 +63,12 @@ internal static class WriteTargets
         return [.. refs.Distinct()];
     }
 
-    /// <summary>The UUIDs of the analyst data items in a written body, at any depth (under <c>Note</c>, <c>Opinion</c>, <c>Relationship</c>).</summary>
-    private static IEnumerable<string> WrittenAnalystData(JsonNode? node)
+    /// <summary>The UUIDs of the analyst data items in a written body, at any depth (<see cref="WrittenAnalystItems"/>).</summary>
+    private static IEnumerable<string> WrittenAnalystData(JsonNode? node) =>
+        WrittenAnalystItems(node).Select(item => PhpValue.Text(item["uuid"])).OfType<string>().Where(uuid => uuid.Length > 0);
+
+    /// <summary>The analyst data items in a written body, at any depth (under <c>Note</c>, <c>Opinion</c>, <c>Relationship</c>): each one MISP may save.</summary>
+    public static IEnumerable<JsonObject> WrittenAnalystItems(JsonNode? node)
     {
         foreach (var (key, value) in Children(node))
         {
@@ -72,16 +76,13 @@ internal static class WriteTargets
             {
                 foreach (var item in AnalystItems(value))
                 {
-                    if (PhpValue.Text(item["uuid"]) is { Length: > 0 } uuid)
-                    {
-                        yield return uuid;
-                    }
+                    yield return item;
                 }
             }
 
-            foreach (var uuid in WrittenAnalystData(value))
+            foreach (var item in WrittenAnalystItems(value))
             {
-                yield return uuid;
+                yield return item;
             }
         }
     }
@@ -117,23 +118,6 @@ internal static class WriteTargets
         JsonArray list => list.Select(item => (Key: string.Empty, Value: item)),
         _ => [],
     };
-
-    /// <summary>An analyst data item and those nested in it, at any depth, as <c>captureAnalystData</c> saves each.</summary>
-    public static IEnumerable<JsonObject> WithNestedAnalystData(JsonObject item)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        yield return item;
-        foreach (var type in AnalystTypes)
-        {
-            if (item[type] is JsonObject or JsonArray)
-            {
-                foreach (var nested in AnalystItems(item[type]!).SelectMany(WithNestedAnalystData))
-                {
-                    yield return nested;
-                }
-            }
-        }
-    }
 
     /// <summary>The items under a <c>Note</c>, <c>Opinion</c> or <c>Relationship</c> key: one object, a list, or a PHP object-list.</summary>
     private static IEnumerable<JsonObject> AnalystItems(JsonNode value) =>

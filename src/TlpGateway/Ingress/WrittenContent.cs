@@ -379,8 +379,8 @@ internal static class WrittenContent
             return ContentVerdict.Refuse("rule-" + broken, broken, $"The item breaks this member's sharing rule '{broken}'.");
         }
 
-        // Each item, nested ones too, is saved with a creator of its own.
-        var renamed = items.SelectMany(WriteTargets.WithNestedAnalystData).Aggregate(false, (changed, item) => WrittenSource.MakeWriterTheCreator(item, "Orgc", "orgc_uuid") | changed);
+        // Each item, nested ones too (captureAnalystData saves each), is saved with a creator of its own.
+        var renamed = items.Concat(WriteTargets.WrittenAnalystItems(request.Body.Root)).Aggregate(false, (changed, item) => WrittenSource.MakeWriterTheCreator(item, "Orgc", "orgc_uuid") | changed);
         return ContentVerdict.Pass(renamed ? request.Body.Root : null);
     }
 
