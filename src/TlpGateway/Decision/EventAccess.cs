@@ -23,6 +23,17 @@ internal sealed record EventAccess(bool Receivable, string? OrgcUuid, string? Ev
     /// <summary>The event's <c>timestamp</c> when it was judged (MISP moves it on every change, a tag added included).</summary>
     public long? Timestamp { get; init; }
 
+    /// <summary>
+    /// Whether this access holds as of the version <paramref name="named"/> (an event's <c>timestamp</c>
+    /// an answer gives, none: any): what was withheld is not released by being older, so only a
+    /// confirmed event must have been judged at that version or later.
+    /// </summary>
+    public bool IsOfVersion(long? named) => named is null || !Receivable || Timestamp >= named;
+
+    /// <summary>An event's <c>timestamp</c> text as a version (digits only), or null.</summary>
+    public static long? Version(string? timestamp) =>
+        long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : null;
+
     /// <summary>Its effective TLP, which its parts inherit.</summary>
     public TlpLevel Tlp { get; init; }
 
@@ -77,7 +88,7 @@ internal sealed record EventAccess(bool Receivable, string? OrgcUuid, string? Ev
         return new EventAccess(outcome.Released, outcome.OrgcUuid, outcome.EventId, outcome.HidesSource, [.. parts])
         {
             EventUuid = outcome.EventUuid,
-            Timestamp = long.TryParse(outcome.EventTimestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var timestamp) ? timestamp : null,
+            Timestamp = Version(outcome.EventTimestamp),
             Tlp = outcome.Tlp ?? TlpLevel.Red,
             Distribution = outcome.Distribution,
             RemovedAttributeIds = [.. removals.Where(r => r.Kind == MispShapes.Attribute.Name && r.Id is not null).Select(r => r.Id!)],

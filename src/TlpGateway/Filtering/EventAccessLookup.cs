@@ -44,7 +44,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
     public async Task<EventAccess[]> GetManyAsync(IReadOnlyList<string> references, Requester requester, CommunitySettings community, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(references);
-        return [.. (await GetManyAsync(references, requester, community, references.Count, versions: null, depth: 0, cancellationToken)).Select(f => f!)];
+        return [.. (await GetManyAsync(references, requester, community, references.Count, versionOf: null, depth: 0, cancellationToken)).Select(f => f!)];
     }
 
     /// <summary>
@@ -98,9 +98,9 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
     /// <remarks>
     /// The references from <paramref name="required"/> on are asked only along (found reading the
     /// answer ahead): where MISP could not answer them they stay null, unknown rather than withheld.
-    /// A cached access older than the version <paramref name="versions"/> names is asked again.
+    /// A cached access older than the version <paramref name="versionOf"/> names is asked again.
     /// </remarks>
-    private async Task<EventAccess?[]> GetManyAsync(IReadOnlyList<string> references, Requester requester, CommunitySettings community, int required, IReadOnlyDictionary<string, long>? versions, int depth, CancellationToken cancellationToken)
+    private async Task<EventAccess?[]> GetManyAsync(IReadOnlyList<string> references, Requester requester, CommunitySettings community, int required, Func<string, long?>? versionOf, int depth, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(references);
         ArgumentNullException.ThrowIfNull(requester);
@@ -108,7 +108,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         List<int> uuids = [], ids = [], views = [];
         for (var i = 0; i < references.Count; i++)
         {
-            found[i] = await CachedAsync(references[i], requester, versions?.GetValueOrDefault(references[i]), cancellationToken);
+            found[i] = await CachedAsync(references[i], requester, versionOf?.Invoke(references[i]), cancellationToken);
             if (found[i] is not null)
             {
                 continue;
@@ -192,8 +192,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
 
     /// <summary>A cached access, unless it confirmed a version of the event older than <paramref name="version"/> (SPEC section 3: keyed by UUID and timestamp).</summary>
     private async Task<EventAccess?> CachedAsync(string reference, Requester requester, long? version, CancellationToken cancellationToken) =>
-        await cache.TryGetJsonAsync<EventAccess>(CacheKey(reference, requester), failed: null, cancellationToken) is { } cached
-            && (version is null || !cached.Receivable || cached.Timestamp >= version)
+        await cache.TryGetJsonAsync<EventAccess>(CacheKey(reference, requester), failed: null, cancellationToken) is { } cached && cached.IsOfVersion(version)
             ? cached
             : null;
 
@@ -290,14 +289,14 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
         {
             var ahead = lookAhead is not null && filter.InputAhead is { } input ? lookAhead.Collect(input.Span, pending, context.KnownEvents!) : [];
             IReadOnlyList<string> asked = ahead.Count == 0 ? pending : [.. pending, .. ahead];
-            var found = await GetManyAsync(asked, context.Requester, context.Community, pending.Count, context.NamedVersions, depth, cancellationToken);
+            var found = await GetManyAsync(asked, context.Requester, context.Community, pending.Count, context.NamedVersion, depth, cancellationToken);
             if (ahead.Count > 0 && Array.IndexOf(found, null, pending.Count) >= 0)
             {
                 // The search with what was found ahead failed (too large an answer, say): asked alone, as
                 // without the look-ahead, the held event's own may still be found; the rest stays unknown.
                 lookAhead!.Failed = true;
                 asked = pending;
-                found = await GetManyAsync(pending, context.Requester, context.Community, pending.Count, context.NamedVersions, depth, cancellationToken);
+                found = await GetManyAsync(pending, context.Requester, context.Community, pending.Count, context.NamedVersion, depth, cancellationToken);
             }
 
             for (var i = 0; i < asked.Count; i++)

@@ -54,12 +54,10 @@ internal sealed class FilterContext
     /// </summary>
     public Dictionary<string, EventAccess>? KnownEvents { get; init; }
 
-    /// <summary>
-    /// The versions (<c>timestamp</c>s) the answer gives the events it asked look-ups for (a
-    /// correlation's stub, an index row): look-ups are keyed by event UUID and timestamp (SPEC
-    /// section 3), so an access cached for an older version is not used.
-    /// </summary>
-    public Dictionary<string, long>? NamedVersions { get; private set; }
+    // The versions (timestamps) the answer gives the events it asked look-ups for (a correlation's stub,
+    // an index row): look-ups are keyed by event UUID and timestamp (SPEC section 3), so an access cached
+    // for an older version is not used (NamedVersion).
+    private Dictionary<string, long>? _namedVersions;
 
     /// <summary>
     /// What a look-up confirmed of the event <paramref name="uuid"/>, as of the version
@@ -68,17 +66,16 @@ internal sealed class FilterContext
     /// </summary>
     public EventAccess? Known(string uuid, string? timestamp)
     {
-        var named = long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : (long?)null;
-
-        if (KnownEvents!.TryGetValue(uuid, out var access) && IsOfVersion(access, named))
+        var named = EventAccess.Version(timestamp);
+        if (KnownEvents!.TryGetValue(uuid, out var access) && access.IsOfVersion(named))
         {
             return access;
         }
 
         if (named is not null)
         {
-            NamedVersions ??= new(StringComparer.OrdinalIgnoreCase);
-            NamedVersions[uuid] = Math.Max(named.Value, NamedVersions.GetValueOrDefault(uuid));
+            _namedVersions ??= new(StringComparer.OrdinalIgnoreCase);
+            _namedVersions[uuid] = Math.Max(named.Value, _namedVersions.GetValueOrDefault(uuid));
         }
 
         return null;
@@ -91,11 +88,11 @@ internal sealed class FilterContext
     public void Learn(string reference, EventAccess access)
     {
         ArgumentNullException.ThrowIfNull(access);
-        KnownEvents![reference] = IsOfVersion(access, NamedVersions?.GetValueOrDefault(reference)) ? access : EventAccess.Withheld;
+        KnownEvents![reference] = access.IsOfVersion(NamedVersion(reference)) ? access : EventAccess.Withheld;
     }
 
-    // What was withheld is not released by being older: only a confirmed event must be of the version named.
-    private static bool IsOfVersion(EventAccess access, long? named) => named is null or 0 || !access.Receivable || access.Timestamp >= named;
+    /// <summary>The version the answer named for <paramref name="reference"/>, or null where it named none.</summary>
+    public long? NamedVersion(string reference) => _namedVersions is { } named && named.TryGetValue(reference, out var version) ? version : null;
 
     /// <summary>How many related events of one event the filter may look up to confirm its correlations; 0 removes every correlation.</summary>
     public int MaxCorrelationLookups { get; init; }
