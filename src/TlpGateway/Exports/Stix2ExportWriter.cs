@@ -69,7 +69,7 @@ internal sealed class Stix2ExportWriter : ExportWriter
     protected override void WriteEvent(JsonElement evt, in UnitOutcome outcome)
     {
         var eventTlp = outcome.Tlp ?? throw new FilterException("a released event without a judged TLP");
-        var created = Timestamp(Text(evt, "timestamp")) ?? _now;
+        var created = Timestamp(evt, "timestamp") ?? _now;
         var source = Source(evt.TryGetProperty("Orgc", out var orgc) ? orgc : default, outcome, created);
         _refs.Clear();
 
@@ -98,7 +98,7 @@ internal sealed class Stix2ExportWriter : ExportWriter
         }
 
         var marking = Marking(eventTlp);
-        var published = IsTrue(evt, "published") ? Timestamp(Text(evt, "publish_timestamp")) : null;
+        var published = IsTrue(evt, "published") ? Timestamp(evt, "publish_timestamp") : null;
         BeginObject("report", StixIds.For("report", uuid), CreatedBy(source), created);
         _json.WriteString("name", Text(evt, "info") ?? string.Empty);
 
@@ -130,7 +130,7 @@ internal sealed class Stix2ExportWriter : ExportWriter
     {
         var tlp = outcome.Tlp ?? throw new FilterException("a released attribute row without a judged TLP");
         var stub = row.TryGetProperty("Event", out var evt) && evt.ValueKind == JsonValueKind.Object && evt.TryGetProperty("Orgc", out var orgc) ? orgc : default;
-        var source = Source(stub, outcome, Timestamp(Text(row, "timestamp")) ?? _now);
+        var source = Source(stub, outcome, Timestamp(row, "timestamp") ?? _now);
         WriteIndicator(row, tlp, source);
         _json.Flush();
     }
@@ -314,32 +314,36 @@ internal sealed class Stix2ExportWriter : ExportWriter
             || (value.ValueKind == JsonValueKind.String && value.ValueEquals("1"u8))
             || (value.ValueKind == JsonValueKind.Number && value.GetRawText() == "1"));
 
-    // yyyy-MM-ddTHH:mm:ss.fffZ
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
     private const int TimestampLength = 24;
 
-    /// <summary>A MISP timestamp (Unix seconds, a string or a number) as a STIX timestamp, formatted into <paramref name="destination"/>; false when it is none.</summary>
+    /// <summary>
+    /// A MISP timestamp (Unix seconds, as text: a string, a number, <c>true</c> as 1) as a STIX timestamp,
+    /// formatted into <paramref name="destination"/>; false when it is none.
+    /// </summary>
     private static bool TryTimestamp(JsonElement holder, string name, Span<char> destination)
     {
-        if (!holder.TryGetProperty(name, out var value) || value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+        if (holder.ValueKind != JsonValueKind.Object || !holder.TryGetProperty(name, out var value))
         {
             return false;
         }
 
-        // The value's JSON as written, a string's quotes around it; an escaped one (never MISP's) is read unescaped.
+        // A plain string (every one MISP writes) is read as written, without making a string of it; anything else as its text.
         var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
         var parsed = value.ValueKind == JsonValueKind.String && raw.IndexOf((byte)'\\') < 0
             ? long.TryParse(raw[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             : long.TryParse(Text(value), NumberStyles.None, CultureInfo.InvariantCulture, out seconds);
         return parsed && seconds > 0 && seconds < 253402300800
-            && DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.TryFormat(destination, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+            && DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.TryFormat(destination, out var written, TimestampFormat, CultureInfo.InvariantCulture)
             && written == TimestampLength;
     }
 
-    /// <summary>A MISP timestamp (Unix seconds, as text) as a STIX timestamp; null when it is none.</summary>
-    private static string? Timestamp(string? seconds) =>
-        long.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value < 253402300800
-            ? Timestamp(DateTimeOffset.FromUnixTimeSeconds(value))
-            : null;
+    /// <summary>A MISP timestamp as a STIX timestamp (<see cref="TryTimestamp"/>); null when it is none.</summary>
+    private static string? Timestamp(JsonElement holder, string name)
+    {
+        Span<char> stamp = stackalloc char[TimestampLength];
+        return TryTimestamp(holder, name, stamp) ? new string(stamp) : null;
+    }
 
-    private static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 }

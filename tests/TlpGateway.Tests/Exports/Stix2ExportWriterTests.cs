@@ -162,9 +162,10 @@ public sealed class Stix2ExportWriterTests
     [InlineData("1700000000", "true", "2023-11-14T22:13:20.000Z", "True")]
     [InlineData("\"\\u0031700000000\"", "1", "2023-11-14T22:13:20.000Z", "True")]
     [InlineData("\"0\"", "\"0\"", null, "False")]
+    [InlineData("true", "false", "1970-01-01T00:00:01.000Z", "False")]
     public void Unfiltered_AttributeFieldsInEachShapeMispWrites_IndicatorWritesTheSameValues(string timestamp, string toIds, string? validFrom, string flag)
     {
-        // A timestamp as a string or a number (an escaped one is read unescaped), none before 1970's first second; to_ids as PHP writes it.
+        // A timestamp as a string or a number (an escaped one is read unescaped, true as its text 1), none before 1970's first second; to_ids as PHP writes it.
         var answer = Encoding.UTF8.GetBytes("""
             {"response":[{"Event":{"uuid":"3697faaf-0000-4000-8000-000000000013","info":"x","published":true,"publish_timestamp":"1795342534","timestamp":"1795342534","Orgc":{"name":"ORG_D","uuid":"d03551b8-8496-4bd2-b178-72fb134e2520"},
              "Attribute":[{"uuid":"AAAAAAAA-0000-4000-8000-00000000000A","type":"url","category":"Network activity","value":"http://x.test/a'b\\c","to_ids":TO_IDS,"timestamp":TIMESTAMP}],"Object":[]}}]}
