@@ -14,9 +14,10 @@ internal sealed class Edits
 {
     private readonly List<Edit> _edits = [];
 
-    // The properties to remove, by object: placed at once when the decision ends (CompleteRemovals), so that two
-    // parts of the decision removing neighbours of one object take one comma each, not the same one.
-    private readonly Dictionary<Node, KeySet> _propRemovals = new(ReferenceEqualityComparer.Instance);
+    // The properties to remove, by object (by key, and by position for names no key stands for): placed at once when the
+    // decision ends (CompleteRemovals), so that two parts of the decision removing neighbours of one object take one comma
+    // each, not the same one.
+    private readonly Dictionary<Node, (KeySet Keys, HashSet<int>? Positions)> _propRemovals = new(ReferenceEqualityComparer.Instance);
     private readonly ArrayBufferWriter<byte> _replacements = new(1024);
 
     /// <summary>A removal (no replacement) or a replacement written at <c>ReplacementStart</c> of the replacements buffer.</summary>
@@ -99,16 +100,25 @@ internal sealed class Edits
     {
         if (holder.Keys.Overlaps(keys))
         {
-            _propRemovals[holder] = _propRemovals.TryGetValue(holder, out var earlier) ? earlier.Union(keys) : keys;
+            _propRemovals[holder] = _propRemovals.TryGetValue(holder, out var earlier) ? (earlier.Keys.Union(keys), earlier.Positions) : (keys, null);
         }
+    }
+
+    /// <summary>Removes property <paramref name="index"/> of <paramref name="holder"/> (one under a name no key stands for), with the others <see cref="RemoveProps"/> was given.</summary>
+    public void RemovePropAt(Node holder, int index)
+    {
+        var (keys, positions) = _propRemovals.TryGetValue(holder, out var earlier) ? earlier : (default, null);
+        positions ??= [];
+        positions.Add(index);
+        _propRemovals[holder] = (keys, positions);
     }
 
     /// <summary>Places the properties <see cref="RemoveProps"/> was given, each object's at once, as ranges of the input (the decision's last step).</summary>
     public void CompleteRemovals()
     {
-        foreach (var (holder, keys) in _propRemovals)
+        foreach (var (holder, (keys, positions)) in _propRemovals)
         {
-            RemoveElements(holder.Source.Span, new PropElements(holder, keys));
+            RemoveElements(holder.Source.Span, new PropElements(holder, keys, positions));
         }
 
         _propRemovals.Clear();
@@ -290,7 +300,7 @@ internal sealed class Edits
         public bool Removed(int index) => positions.Contains(index);
     }
 
-    private readonly struct PropElements(Node holder, KeySet keys) : IElements
+    private readonly struct PropElements(Node holder, KeySet keys, HashSet<int>? positions) : IElements
     {
         public int Count => holder.Props.Length;
 
@@ -298,6 +308,6 @@ internal sealed class Edits
 
         public int End(int index) => holder.Props[index].ValueEnd;
 
-        public bool Removed(int index) => holder.Props[index].Key is not (Key.Other or Key.Index) && keys.Contains(holder.Props[index].Key);
+        public bool Removed(int index) => (holder.Props[index].Key is not (Key.Other or Key.Index) && keys.Contains(holder.Props[index].Key)) || positions?.Contains(index) == true;
     }
 }

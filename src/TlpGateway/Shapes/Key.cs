@@ -43,6 +43,12 @@ internal enum Key : byte
     FeedCount,
     Sightingdb,
 
+    // Containers MISP writes that hold no MISP data: known so that they stay where the source is hidden
+    // (a container under a name no key stands for goes there: UnitDecision.IsUnreadContainer).
+    Meta,
+    DecayScore,
+    SharingGroupServer,
+
     // Tags.
     Tag,
     EventTag,
@@ -187,6 +193,9 @@ internal static class KeyNames
         ("FeedHit", Key.FeedHit),
         ("FeedCount", Key.FeedCount),
         ("Sightingdb", Key.Sightingdb),
+        ("meta", Key.Meta),
+        ("decay_score", Key.DecayScore),
+        ("SharingGroupServer", Key.SharingGroupServer),
         ("Tag", Key.Tag),
         ("EventTag", Key.EventTag),
         ("AttributeTag", Key.AttributeTag),

@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using TlpGateway.Admission;
+using TlpGateway.Decision;
+using TlpGateway.Filtering;
+using TlpGateway.Members;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Fuzz;
+
+/// <summary>
+/// One fuzzing input: its bytes are MISP's answer to a <c>restSearch</c>, filtered for a third party
+/// with <c>maxTlp</c> green (every source hidden, every amber or red item withheld). Throws
+/// <see cref="FuzzFinding"/> when the filter broke a rule the oracle can check from the input alone.
+/// </summary>
+/// <remarks>
+/// The oracle reads the input with <see cref="JsonDocument"/> (strict, as MISP writes JSON) and holds
+/// the filter to three rules:
+/// <list type="number">
+/// <item>an input <see cref="JsonDocument"/> refuses is never answered whole;</item>
+/// <item>a whole answer is JSON;</item>
+/// <item>what was written (whole or not) names no event or attribute the requester may not receive,
+/// and no source organisation: their UUIDs do not appear in it. A UUID that the input also holds in
+/// text the requester may receive (a comment, another item) is not checked.</item>
+/// </list>
+/// Any exception but <see cref="FilterException"/> is a finding too: the gateway ends such an answer
+/// as well, but it means the filter met an input it did not understand.
+/// </remarks>
+internal static class FilterTarget
+{
+    private static readonly CommunitySettings Community = new("Fuzz", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+
+    // An organisation no input names: the requester owns no event.
+    private const string RequesterOrg = "f0f0f0f0-0000-4000-8000-00000000f0f0";
+
+    private static readonly JsonDocumentOptions Strict = new() { MaxDepth = JsonTokenizer.MaxDepth, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
+
+    /// <summary>The requester every input is filtered for.</summary>
+    internal static readonly Requester Requester = new()
+    {
+        Member = new MemberEntry
+        {
+            Id = "fuzz",
+            Name = "Fuzz",
+            OrgUuid = RequesterOrg,
+            Networks = [IPNetwork.Parse("127.0.0.0/8")],
+            Relation = MemberRelation.ThirdParty,
+            MaxTlp = TlpLevel.Green,
+            RedRecipients = FrozenSet<string>.Empty,
+        },
+        OrgUuid = RequesterOrg,
+        OrgId = "9",
+        Email = "fuzz@example.test",
+        IsSyncIdentity = false,
+    };
+
+    /// <summary>Filters one input and checks the answer; returns how many UUIDs the answer was checked not to name.</summary>
+    public static int Run(ReadOnlySpan<byte> input)
+    {
+        var (output, whole) = Filter(input);
+        var document = Parse(input);
+        if (document is null && whole)
+        {
+            throw new FuzzFinding("the filter answered whole an input that is not JSON");
+        }
+
+        // An empty whole answer is a single record withheld: the gateway answers MISP's 404 for it.
+        if (whole && output.Length > 0)
+        {
+            try
+            {
+                using var answer = JsonDocument.Parse(output, Strict);
+            }
+            catch (JsonException ex)
+            {
+                throw new FuzzFinding("the filter's whole answer is not JSON: " + ex.Message);
+            }
+        }
+
+        if (document is null)
+        {
+            return 0;
+        }
+
+        using (document)
+        {
+            var written = Encoding.UTF8.GetString(output);
+            var forbidden = Oracle.Forbidden(document.RootElement, Community.DefaultTlp, Requester);
+            foreach (var uuid in forbidden)
+            {
+                if (written.Contains(uuid, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new FuzzFinding("the filter wrote " + uuid + ", which the requester may not receive");
+                }
+            }
+
+            return forbidden.Count;
+        }
+    }
+
+    /// <summary>The input as MISP writes JSON (UTF-8, which <see cref="JsonDocument"/> checks only when a string is read), or null.</summary>
+    private static JsonDocument? Parse(ReadOnlySpan<byte> input)
+    {
+        if (!Utf8.IsValid(input))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonDocument.Parse(input.ToArray(), Strict);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The filter over the input in chunks of a size the input chooses, as the gateway drives it; whether it finished.</summary>
+    internal static (byte[] Output, bool Whole) Filter(ReadOnlySpan<byte> input)
+    {
+        var context = new FilterContext
+        {
+            Requester = Requester,
+            Community = Community,
+            KnownEvents = new(StringComparer.OrdinalIgnoreCase),
+            MaxCorrelationLookups = 25,
+        };
+        var chunk = 1 + (input.Length == 0 ? 0 : input[^1] * 17 % 4096);
+        var output = new ArrayBufferWriter<byte>();
+        using var filter = new MispResponseFilter(context, 1024 * 1024, _ => { }) { OutputSliceBytes = 97, LargeRecordBytes = 64 * 1024 };
+        try
+        {
+            for (var offset = 0; offset < input.Length; offset += chunk)
+            {
+                filter.Write(input.Slice(offset, Math.Min(chunk, input.Length - offset)), output);
+                Drive(filter, context, output);
+            }
+
+            filter.Complete(output);
+            Drive(filter, context, output);
+            return (output.WrittenSpan.ToArray(), true);
+        }
+        catch (FilterException)
+        {
+            return (output.WrittenSpan.ToArray(), false);
+        }
+    }
+
+    /// <summary>Does what the gateway does while the filter waits: room for a large record, look-ups (every related event withheld), slices sent.</summary>
+    private static void Drive(MispResponseFilter filter, FilterContext context, ArrayBufferWriter<byte> output)
+    {
+        while (true)
+        {
+            if (filter.WantsRoom)
+            {
+                filter.GrantRoom(output);
+            }
+            else if (filter.PendingLookups is { } lookups)
+            {
+                foreach (var uuid in lookups)
+                {
+                    context.Learn(uuid, EventAccess.Withheld);
+                }
+
+                filter.Resume(output);
+            }
+            else if (filter.OutputPending)
+            {
+                filter.ContinueOutput(output);
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+}

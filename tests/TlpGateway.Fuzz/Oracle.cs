@@ -1,0 +1,218 @@
+using System.Text;
+using System.Text.Json;
+using TlpGateway.Admission;
+using TlpGateway.Tlp;
+
+namespace TlpGateway.Fuzz;
+
+/// <summary>
+/// What a requester may not be told, read from a <c>restSearch</c> answer by the rules alone (SPEC
+/// sections 3 and 4), without the filter's scan: the UUIDs of the events and attributes it may not
+/// receive, and of every source organisation (the requester is a third party, so every source is hidden).
+/// </summary>
+/// <remarks>
+/// It reads every duplicate of a name (a second <c>Tag</c> list counts) and PHP's object-lists. UUIDs
+/// that the input also holds in text the requester may receive are dropped, so that an answer is
+/// never faulted for free text MISP lets through (SPEC section 4: free text is not rewritten).
+/// Correlations, object references and reports are not such text: with every related event
+/// withheld and every forbidden attribute removed, what they name goes with them.
+/// </remarks>
+internal static class Oracle
+{
+    private static readonly string[] SourceObjects = ["Orgc", "Org", "Organisation"];
+    private static readonly string[] SourceUuids = ["orgc_uuid", "org_uuid", "organisation_uuid"];
+    private static readonly string[] Removable = ["RelatedEvent", "RelatedAttribute", "Feed", "Server", "ObjectReference", "EventReport"];
+    private const string Forwarder = "00000000-0000-4000-8000-000000000001";
+
+    public static IReadOnlyList<string> Forbidden(JsonElement root, TlpLevel defaultLevel, Requester requester)
+    {
+        var forbidden = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var allowedText = new StringBuilder();
+        foreach (var record in Records(root))
+        {
+            foreach (var evt in Values(record, "Event"))
+            {
+                if (evt.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                var level = Marking(evt).Effective(defaultLevel);
+                if (!EntitlementPolicy.MayReceive(level, null, requester))
+                {
+                    AddUuids(evt, forbidden);
+                    Sources(evt, forbidden);
+                    continue;
+                }
+
+                Walk(evt, level, defaultLevel, requester, forbidden, allowedText);
+            }
+        }
+
+        var text = allowedText.ToString();
+        return forbidden.Where(uuid => !uuid.Equals(Forwarder, StringComparison.OrdinalIgnoreCase) && !text.Contains(uuid, StringComparison.OrdinalIgnoreCase)).ToList();
+    }
+
+    // An allowed item: its attributes judged, its sources noted, its text the requester may read.
+    private static void Walk(JsonElement item, TlpLevel level, TlpLevel defaultLevel, Requester requester, HashSet<string> forbidden, StringBuilder allowedText)
+    {
+        if (item.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var element in item.EnumerateArray())
+            {
+                Walk(element, level, defaultLevel, requester, forbidden, allowedText);
+            }
+
+            return;
+        }
+
+        if (item.ValueKind == JsonValueKind.String)
+        {
+            allowedText.Append(item.GetString()).Append('\n');
+            return;
+        }
+
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in item.EnumerateObject())
+        {
+            allowedText.Append(property.Name).Append('\n');
+            var name = property.Name;
+            if (SourceObjects.Contains(name))
+            {
+                // A source: hidden (its name becomes the forwarder's), so nothing of it is text the requester is known to receive.
+                AddUuids(property.Value, forbidden);
+            }
+            else if (SourceUuids.Contains(name))
+            {
+                AddString(property.Value, forbidden);
+            }
+            else if (name.Contains("uuid", StringComparison.OrdinalIgnoreCase) || Removable.Contains(name))
+            {
+                // What such a name holds may have to go with a removed item: it is no text the requester is known to receive.
+                Sources(property.Value, forbidden);
+            }
+            else if (name == "Attribute")
+            {
+                foreach (var attribute in Elements(property.Value))
+                {
+                    var own = attribute.ValueKind == JsonValueKind.Object ? Marking(attribute) : default;
+                    var attributeLevel = own.HasLevel || own.Unknown ? Max(level, own.Effective(defaultLevel)) : level;
+                    if (!EntitlementPolicy.MayReceive(attributeLevel, null, requester))
+                    {
+                        AddUuids(attribute, forbidden);
+                        Sources(attribute, forbidden);
+                    }
+                    else
+                    {
+                        Walk(attribute, attributeLevel, defaultLevel, requester, forbidden, allowedText);
+                    }
+                }
+            }
+            else
+            {
+                Walk(property.Value, level, defaultLevel, requester, forbidden, allowedText);
+            }
+        }
+    }
+
+    private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
+
+    /// <summary>The TLP marking of every tag in every <c>Tag</c> list of the item; a tag the oracle cannot read counts as unknown.</summary>
+    private static TlpMarking Marking(JsonElement item)
+    {
+        var marking = default(TlpMarking);
+        foreach (var tags in Values(item, "Tag"))
+        {
+            foreach (var tag in Elements(tags))
+            {
+                var named = false;
+                foreach (var name in Values(tag, "name"))
+                {
+                    named = true;
+                    marking.Add(name.ValueKind == JsonValueKind.String ? name.GetString()! : "tlp:unreadable");
+                }
+
+                if (!named && tag.ValueKind != JsonValueKind.Null)
+                {
+                    marking.Add("tlp:unreadable");
+                }
+            }
+        }
+
+        return marking;
+    }
+
+    // The records of an answer: restSearch's response list (or object-list), a bare list, or one record.
+    private static IEnumerable<JsonElement> Records(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            return root.EnumerateArray().ToList();
+        }
+
+        var response = Values(root, "response").ToList();
+        return response.Count == 0 ? [root] : response.SelectMany(Elements).ToList();
+    }
+
+    private static IEnumerable<JsonElement> Values(JsonElement item, string name) =>
+        item.ValueKind == JsonValueKind.Object ? item.EnumerateObject().Where(p => p.Name == name).Select(p => p.Value).ToList() : [];
+
+    // A list as PHP writes one: an array, or an object of its elements.
+    private static IEnumerable<JsonElement> Elements(JsonElement list) => list.ValueKind switch
+    {
+        JsonValueKind.Array => list.EnumerateArray().ToList(),
+        JsonValueKind.Object => list.EnumerateObject().Select(p => p.Value).ToList(),
+        _ => [],
+    };
+
+    private static void AddUuids(JsonElement item, HashSet<string> into)
+    {
+        foreach (var uuid in Values(item, "uuid"))
+        {
+            AddString(uuid, into);
+        }
+    }
+
+    private static void AddString(JsonElement value, HashSet<string> into)
+    {
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: >= 8 } text)
+        {
+            into.Add(text);
+        }
+    }
+
+    // The source organisations named anywhere in a subtree.
+    private static void Sources(JsonElement item, HashSet<string> into)
+    {
+        switch (item.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var element in item.EnumerateArray())
+                {
+                    Sources(element, into);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in item.EnumerateObject())
+                {
+                    if (SourceObjects.Contains(property.Name))
+                    {
+                        AddUuids(property.Value, into);
+                    }
+                    else if (SourceUuids.Contains(property.Name))
+                    {
+                        AddString(property.Value, into);
+                    }
+
+                    Sources(property.Value, into);
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using SharpFuzz;
+using TlpGateway.Fuzz;
+
+// afl-fuzz runs this process once and feeds it inputs (SharpFuzz's out-of-process mode); with a
+// file or folder as argument, it replays those inputs once each and says which one broke a rule.
+// --show FILE: what the filter answers for one input, to read beside the finding.
+if (args is ["--show", var shown])
+{
+    var (output, whole) = FilterTarget.Filter(File.ReadAllBytes(shown));
+    Console.WriteLine(System.Text.Encoding.UTF8.GetString(output));
+    Console.WriteLine(whole ? "(whole)" : "(ended as an error)");
+    return 0;
+}
+
+if (args is [var path])
+{
+    var files = Directory.Exists(path) ? Directory.GetFiles(path) : [path];
+    var failed = 0;
+    var checkedUuids = 0;
+    foreach (var file in files.Order(StringComparer.Ordinal))
+    {
+        try
+        {
+            checkedUuids += FilterTarget.Run(File.ReadAllBytes(file));
+        }
+        catch (Exception ex)
+        {
+            failed++;
+            // One input replayed alone: where it broke, for the one who reads it.
+            Console.WriteLine(files.Length == 1 ? $"{file}: {ex}" : $"{file}: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    Console.WriteLine($"{files.Length} inputs, {failed} broke a rule, {checkedUuids} UUIDs the answers were checked not to name");
+    return failed == 0 ? 0 : 1;
+}
+
+Fuzzer.OutOfProcess.Run(stream =>
+{
+    using var buffer = new MemoryStream();
+    stream.CopyTo(buffer);
+    FilterTarget.Run(buffer.ToArray());
+});
+return 0;

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using TlpGateway.Members;
+using TlpGateway.Tests.Decision;
+using TlpGateway.Tests.Filtering;
+
+namespace TlpGateway.Tests.Provenance;
+
+/// <summary>
+/// SPEC section 4 where the answer holds what the gateway does not read: a container under a name no
+/// key stands for (an organisation under a misspelt <c>Orgc</c>, a block MISP may add one day) goes
+/// where the source is hidden, at any depth, since nothing in it is hidden; where the source is shown,
+/// it stays as MISP wrote it. The coverage-guided fuzzer (tests/TlpGateway.Fuzz) found organisations
+/// passing so under <c>OrPc</c>, <c>Organivation</c> and a dozen other spellings.
+/// </summary>
+public sealed class UnreadContainerTests
+{
+    private const string Attribute = "33333333-0000-4000-8000-00000000aaa1";
+    private const string Stray = $$"""{"id":"3","name":"ORG_C","uuid":"{{FilterHarness.OrgC}}","local":true}""";
+
+    public static TheoryData<string, string> Places => new()
+    {
+        { "event", ShapeStrictnessTests.Event($",\"OrPc\":{Stray}") },
+        { "event, as a list", ShapeStrictnessTests.Event($",\"Orgcs\":[{Stray}]") },
+        { "attribute", ShapeStrictnessTests.Event($",\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute, extra: $",\"Organivation\":{Stray}")}]") },
+        { "sighting", ShapeStrictnessTests.Event($",\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute, extra: $",\"Sighting\":[{{\"id\":\"1\",\"uuid\":\"55555555-0000-4000-8000-000000000001\",\"org_id\":\"3\",\"source\":\"\",\"type\":\"0\",\"Frganisation\":{Stray}}}]")}]") },
+        { "object", ShapeStrictnessTests.Event($",\"Object\":[{{\"id\":\"1\",\"uuid\":\"44444444-0000-4000-8000-000000000001\",\"name\":\"file\",\"distribution\":\"5\",\"[rg\":{Stray},\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute)}]}}]") },
+        { "tag", ShapeStrictnessTests.Event(string.Empty, $$"""[{"name":"tlp:clear","Org_":{{Stray}}}]""") },
+        { "beside the event", ShapeStrictnessTests.Event(string.Empty).TrimEnd('}') + $"}},\"Ore\":{Stray}}}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Places))]
+    public void UnreadContainer_SourceHidden_Removed(string place, string json)
+    {
+        var (output, outcomes) = ShapeStrictnessTests.Run(json, FilterHarness.Requester(FilterHarness.OrgD, relation: MemberRelation.ThirdParty));
+
+        Assert.True(Assert.Single(outcomes).Released, place);
+        Assert.DoesNotContain(FilterHarness.OrgC, output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
+        JsonNode.Parse(output);
+    }
+
+    [Theory]
+    [MemberData(nameof(Places))]
+    public void UnreadContainer_SourceShown_Kept(string place, string json)
+    {
+        var (output, outcomes) = ShapeStrictnessTests.Run(json, FilterHarness.Requester(FilterHarness.OrgD));
+
+        Assert.True(Assert.Single(outcomes).Released, place);
+        Assert.Contains(Stray, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClusterMeta_SourceHidden_Kept()
+    {
+        // A cluster's metadata (refs, synonyms) is a container MISP writes and the shapes do not describe: known, so it stays.
+        var cluster = """{"id":"1","uuid":"66666666-0000-4000-8000-000000000001","type":"threat-actor","value":"APT X","tag_name":"misp-galaxy:threat-actor=\"APT X\"","default":true,"local":false,"meta":{"refs":["https://example.test/apt-x"],"synonyms":["X"]}}""";
+        var json = ShapeStrictnessTests.Event($$$""","Galaxy":[{"id":"1","uuid":"77777777-0000-4000-8000-000000000001","name":"Threat Actor","type":"threat-actor","GalaxyCluster":[{{{cluster}}}]}]""");
+
+        var (output, outcomes) = ShapeStrictnessTests.Run(json, FilterHarness.Requester(FilterHarness.OrgD, relation: MemberRelation.ThirdParty));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        Assert.Equal("https://example.test/apt-x", (string?)JsonNode.Parse(output)!["Event"]!["Galaxy"]![0]!["GalaxyCluster"]![0]!["meta"]!["refs"]![0]);
+    }
+}
