@@ -13,8 +13,10 @@ using TlpGateway.Tlp;
 namespace TlpGateway.Fuzz;
 
 /// <summary>
-/// One fuzzing input: its bytes are MISP's answer to a <c>restSearch</c>, filtered for a third party
-/// with <c>maxTlp</c> green (every source hidden, every amber or red item withheld). Throws
+/// One fuzzing input: its bytes are MISP's answer to a <c>restSearch</c>, filtered for one of three
+/// requesters the input's length chooses (<see cref="Requesters"/>): a third party with <c>maxTlp</c>
+/// green (every source hidden, every amber or red item withheld), a member with <c>maxTlp</c> amber
+/// (sources hidden under CHR), a member's MISP server with amber+strict (never red). Throws
 /// <see cref="FuzzFinding"/> when the filter broke a rule the oracle can check from the input alone.
 /// </summary>
 /// <remarks>
@@ -39,8 +41,17 @@ internal static class FilterTarget
 
     private static readonly JsonDocumentOptions Strict = new() { MaxDepth = JsonTokenizer.MaxDepth, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
 
-    /// <summary>The requester every input is filtered for.</summary>
-    internal static readonly Requester Requester = new()
+    /// <summary>The requesters an input is filtered for, by its length.</summary>
+    internal static readonly Requester[] Requesters =
+    [
+        Make(MemberRelation.ThirdParty, TlpLevel.Green, sync: false),
+        Make(MemberRelation.Member, TlpLevel.Amber, sync: false),
+        Make(MemberRelation.Member, TlpLevel.AmberStrict, sync: true),
+    ];
+
+    internal static Requester RequesterFor(ReadOnlySpan<byte> input) => Requesters[input.Length % Requesters.Length];
+
+    private static Requester Make(MemberRelation relation, TlpLevel maxTlp, bool sync) => new()
     {
         Member = new MemberEntry
         {
@@ -48,14 +59,14 @@ internal static class FilterTarget
             Name = "Fuzz",
             OrgUuid = RequesterOrg,
             Networks = [IPNetwork.Parse("127.0.0.0/8")],
-            Relation = MemberRelation.ThirdParty,
-            MaxTlp = TlpLevel.Green,
+            Relation = relation,
+            MaxTlp = maxTlp,
             RedRecipients = FrozenSet<string>.Empty,
         },
         OrgUuid = RequesterOrg,
         OrgId = "9",
         Email = "fuzz@example.test",
-        IsSyncIdentity = false,
+        IsSyncIdentity = sync,
     };
 
     /// <summary>Filters one input and checks the answer; returns how many UUIDs the answer was checked not to name.</summary>
@@ -89,7 +100,7 @@ internal static class FilterTarget
         using (document)
         {
             var written = Encoding.UTF8.GetString(output);
-            var forbidden = Oracle.Forbidden(document.RootElement, Community.DefaultTlp, Requester);
+            var forbidden = Oracle.Forbidden(document.RootElement, Community.DefaultTlp, RequesterFor(input));
             foreach (var uuid in forbidden)
             {
                 if (written.Contains(uuid, StringComparison.OrdinalIgnoreCase))
@@ -125,7 +136,7 @@ internal static class FilterTarget
     {
         var context = new FilterContext
         {
-            Requester = Requester,
+            Requester = RequesterFor(input),
             Community = Community,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
             MaxCorrelationLookups = 25,

@@ -8,7 +8,8 @@ namespace TlpGateway.Fuzz;
 /// <summary>
 /// What a requester may not be told, read from a <c>restSearch</c> answer by the rules alone (SPEC
 /// sections 3 and 4), without the filter's scan: the UUIDs of the events and attributes it may not
-/// receive, and of every source organisation (the requester is a third party, so every source is hidden).
+/// receive, and of the source organisations hidden from it (every source for a third party; for a
+/// member, those of events under CHR, with the community's <c>chathamHouse: tagged</c>).
 /// </summary>
 /// <remarks>
 /// It reads every duplicate of a name (a second <c>Tag</c> list counts) and PHP's object-lists. UUIDs
@@ -26,6 +27,7 @@ internal static class Oracle
 
     public static IReadOnlyList<string> Forbidden(JsonElement root, TlpLevel defaultLevel, Requester requester)
     {
+        var hidesEverySource = requester.Member.Relation == Members.MemberRelation.ThirdParty;
         var forbidden = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var allowedText = new StringBuilder();
         foreach (var record in Records(root))
@@ -37,7 +39,8 @@ internal static class Oracle
                     continue;
                 }
 
-                var level = Marking(evt).Effective(defaultLevel);
+                var marking = Marking(evt);
+                var level = marking.Effective(defaultLevel);
                 if (!EntitlementPolicy.MayReceive(level, null, requester))
                 {
                     AddUuids(evt, forbidden);
@@ -45,7 +48,9 @@ internal static class Oracle
                     continue;
                 }
 
-                Walk(evt, level, defaultLevel, requester, forbidden, allowedText);
+                // CHR applies to an event tagged so, and to one whose TLP is unknown or defaulted (SPEC section 2).
+                var hide = hidesEverySource || marking.ChathamHouse || marking.Unknown || !marking.HasLevel;
+                Walk(evt, level, hide, defaultLevel, requester, forbidden, allowedText);
             }
         }
 
@@ -53,14 +58,14 @@ internal static class Oracle
         return forbidden.Where(uuid => !uuid.Equals(Forwarder, StringComparison.OrdinalIgnoreCase) && !text.Contains(uuid, StringComparison.OrdinalIgnoreCase)).ToList();
     }
 
-    // An allowed item: its attributes judged, its sources noted, its text the requester may read.
-    private static void Walk(JsonElement item, TlpLevel level, TlpLevel defaultLevel, Requester requester, HashSet<string> forbidden, StringBuilder allowedText)
+    // An allowed item: its attributes judged, its hidden sources noted, its text the requester may read.
+    private static void Walk(JsonElement item, TlpLevel level, bool hide, TlpLevel defaultLevel, Requester requester, HashSet<string> forbidden, StringBuilder allowedText)
     {
         if (item.ValueKind == JsonValueKind.Array)
         {
             foreach (var element in item.EnumerateArray())
             {
-                Walk(element, level, defaultLevel, requester, forbidden, allowedText);
+                Walk(element, level, hide, defaultLevel, requester, forbidden, allowedText);
             }
 
             return;
@@ -81,19 +86,27 @@ internal static class Oracle
         {
             allowedText.Append(property.Name).Append('\n');
             var name = property.Name;
-            if (SourceObjects.Contains(name))
+            if (SourceObjects.Contains(name) && hide)
             {
                 // A source: hidden (its name becomes the forwarder's), so nothing of it is text the requester is known to receive.
                 AddUuids(property.Value, forbidden);
             }
-            else if (SourceUuids.Contains(name))
+            else if (SourceUuids.Contains(name) && hide)
             {
                 AddString(property.Value, forbidden);
+            }
+            else if (SourceObjects.Contains(name) || SourceUuids.Contains(name))
+            {
+                // A source shown: the requester may read who it is.
+                AllowSource(property.Value, allowedText);
             }
             else if (name.Contains("uuid", StringComparison.OrdinalIgnoreCase) || Removable.Contains(name))
             {
                 // What such a name holds may have to go with a removed item: it is no text the requester is known to receive.
-                Sources(property.Value, forbidden);
+                if (hide)
+                {
+                    Sources(property.Value, forbidden);
+                }
             }
             else if (name == "Attribute")
             {
@@ -108,18 +121,27 @@ internal static class Oracle
                     }
                     else
                     {
-                        Walk(attribute, attributeLevel, defaultLevel, requester, forbidden, allowedText);
+                        Walk(attribute, attributeLevel, hide, defaultLevel, requester, forbidden, allowedText);
                     }
                 }
             }
             else
             {
-                Walk(property.Value, level, defaultLevel, requester, forbidden, allowedText);
+                Walk(property.Value, level, hide, defaultLevel, requester, forbidden, allowedText);
             }
         }
     }
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
+
+    private static void AllowSource(JsonElement source, StringBuilder allowedText)
+    {
+        var uuids = source.ValueKind == JsonValueKind.Object ? Values(source, "uuid") : [source];
+        foreach (var uuid in uuids.Where(u => u.ValueKind == JsonValueKind.String))
+        {
+            allowedText.Append(uuid.GetString()).Append('\n');
+        }
+    }
 
     /// <summary>The TLP marking of every tag in every <c>Tag</c> list of the item; a tag the oracle cannot read counts as unknown.</summary>
     private static TlpMarking Marking(JsonElement item)

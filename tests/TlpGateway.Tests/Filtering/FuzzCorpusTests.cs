@@ -26,10 +26,10 @@ public sealed class FuzzCorpusTests
     [MemberData(nameof(Inputs))]
     public void Oracle_CorpusInputPassedThrough_Caught(string name)
     {
-        // The oracle is not vacuous: an answer that were the input itself would name what the requester may not receive.
+        // The oracle is not vacuous: an answer that were the input itself would name what a third party may not receive.
         var input = File.ReadAllBytes(Path.Combine(Corpus, name));
         using var document = JsonDocument.Parse(input);
-        var forbidden = Oracle.Forbidden(document.RootElement, FilterHarness.Community.DefaultTlp, FilterTarget.Requester);
+        var forbidden = Oracle.Forbidden(document.RootElement, FilterHarness.Community.DefaultTlp, FilterTarget.Requesters[0]);
 
         Assert.Contains(forbidden, uuid => Encoding.UTF8.GetString(input).Contains(uuid, StringComparison.OrdinalIgnoreCase));
     }
