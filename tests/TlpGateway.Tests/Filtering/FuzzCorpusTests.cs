@@ -5,14 +5,15 @@ using TlpGateway.Fuzz;
 namespace TlpGateway.Tests.Filtering;
 
 /// <summary>
-/// The coverage-guided fuzzer's corpus (testdata/fuzz/filter: the inputs it started from and those
-/// that broke a rule, kept once fixed), replayed through its target: each must break no rule again.
+/// The coverage-guided fuzzer's corpus (testdata/fuzz/filter: the inputs it starts from, <c>seed-</c>
+/// and <c>shape-</c>, and those that broke a rule, kept once fixed), replayed through its target:
+/// each must break no rule again.
 /// </summary>
 public sealed class FuzzCorpusTests
 {
     private static readonly string Corpus = Path.Combine(AppContext.BaseDirectory, "fuzz", "filter");
 
-    public static TheoryData<string> Inputs() => [.. Directory.GetFiles(Corpus).Select(file => Path.GetFileName(file)).Order(StringComparer.Ordinal)];
+    public static TheoryData<string> Inputs() => [.. Names()];
 
     [Theory]
     [MemberData(nameof(Inputs))]
@@ -22,8 +23,13 @@ public sealed class FuzzCorpusTests
         FilterTarget.Run(File.ReadAllBytes(Path.Combine(Corpus, name)));
     }
 
+    /// <summary>The inputs whose answers hold events (the <c>shape-</c> ones hold rows and items: the oracle checks only that they do not break the filter).</summary>
+    public static TheoryData<string> EventInputs() => [.. Names().Where(name => !name.StartsWith("shape-", StringComparison.Ordinal))];
+
+    private static IEnumerable<string> Names() => Directory.GetFiles(Corpus).Select(file => Path.GetFileName(file)).Order(StringComparer.Ordinal);
+
     [Theory]
-    [MemberData(nameof(Inputs))]
+    [MemberData(nameof(EventInputs))]
     public void Oracle_CorpusInputPassedThrough_Caught(string name)
     {
         // The oracle is not vacuous: an answer that were the input itself would name what a third party may not receive.
