@@ -140,6 +140,9 @@ internal static class FilterTarget
             Community = Community,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
             MaxCorrelationLookups = 25,
+
+            // Asked to leave local tags out, the filter still counts their TLP (SPEC section 3): the oracle does not change.
+            ExcludeLocalTags = input.Length / Requesters.Length % 2 == 1,
         };
         var chunk = 1 + (input.Length == 0 ? 0 : input[^1] * 17 % 4096);
         var output = new ArrayBufferWriter<byte>();
