@@ -96,6 +96,12 @@ internal sealed partial class UnitDecision
             throw new FilterException("MISP data in the answer of an endpoint that answers none");
         }
 
+        // In a data answer, a record of no shape the gateway knows is released only if nothing in it is unread: it is not judged.
+        if (!_context.MetadataOnly && record.OfUnknownShape && Records.HoldsUnread(unit))
+        {
+            throw new FilterException("a record of unknown shape holds a block the gateway does not read");
+        }
+
         var outcome = place == UnitPlace.AttributeRow ? DecideAttributeRow(unit) : record.Kind switch
         {
             RecordKind.NoData => UnitOutcome.PassedThrough,

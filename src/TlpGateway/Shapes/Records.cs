@@ -22,8 +22,8 @@ internal enum RecordKind : byte
     AnalystDataIndex,
 }
 
-/// <summary>A recognised record: its main item, and the event stub MISP may write beside it.</summary>
-internal readonly record struct Record(RecordKind Kind, Node Item, ItemShape Shape, Node? EventStub);
+/// <summary>A recognised record: its main item, and the event stub MISP may write beside it; <paramref name="OfUnknownShape"/>: no data, in no shape the gateway knows.</summary>
+internal readonly record struct Record(RecordKind Kind, Node Item, ItemShape Shape, Node? EventStub, bool OfUnknownShape = false);
 
 /// <summary>
 /// Recognises the records MISP answers with: <c>{"Event": ...}</c>; an item under its kind's name
@@ -51,7 +51,7 @@ internal static class Records
     {
         if (!unit.IsObject)
         {
-            return HoldsData(unit) ? throw new FilterException("a list in place of a record holds MISP data") : new Record(RecordKind.NoData, unit, MispShapes.Event, null);
+            return HoldsData(unit) ? throw new FilterException("a list in place of a record holds MISP data") : new Record(RecordKind.NoData, unit, MispShapes.Event, null, OfUnknownShape: true);
         }
 
         Record? found = null;
@@ -124,7 +124,7 @@ internal static class Records
             return new Record(RecordKind.NoData, unit, MispShapes.Event, null);
         }
 
-        return HoldsData(unit) ? throw new FilterException("a record of unknown shape holds MISP data") : new Record(RecordKind.NoData, unit, MispShapes.Event, null);
+        return HoldsData(unit) ? throw new FilterException("a record of unknown shape holds MISP data") : new Record(RecordKind.NoData, unit, MispShapes.Event, null, OfUnknownShape: true);
     }
 
     /// <summary>Whether a value holds, at any depth, a name that marks MISP data (<see cref="MispShapes.DataKeys"/>).</summary>
@@ -146,6 +146,32 @@ internal static class Records
                 {
                     return true;
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a value holds, at any depth, an object or array under a name no key stands for: what
+    /// such a container holds is not understood, and may name a source under a name MISP does not write.
+    /// </summary>
+    public static bool HoldsUnread(Node node)
+    {
+        foreach (var prop in node.Props)
+        {
+            if (prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray
+                && (prop.Key == Key.Other || (node.ChildOf(prop) is { } child && HoldsUnread(child))))
+            {
+                return true;
+            }
+        }
+
+        foreach (var item in node.Items)
+        {
+            if (item.Token is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray && HoldsUnread(item))
+            {
+                return true;
             }
         }
 

@@ -57,8 +57,9 @@ internal static class FilterHarness
     /// <summary>An event access confirmed as of any version an answer names (look-ups are keyed by UUID and timestamp).</summary>
     public const long LatestVersion = long.MaxValue;
 
-    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25, bool selectsBySource = false) => new()
+    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25, bool selectsBySource = false, bool metadataOnly = false) => new()
     {
+        MetadataOnly = metadataOnly,
         SelectsBySource = selectsBySource,
         KnownEvents = lookups ? new(StringComparer.OrdinalIgnoreCase) : null,
         MaxCorrelationLookups = maxCorrelationLookups,
@@ -105,6 +106,22 @@ internal static class FilterHarness
         filter.Complete(output);
         Resolve();
         return (output.WrittenSpan.ToArray(), outcomes, filter.SingleRecordWithheld is not null);
+    }
+
+    /// <summary>Whether the endpoint a capture was answered by answers no MISP data (its path in captures-index.jsonl), as the gateway then filters it.</summary>
+    public static bool CaptureAnswersMetadata(string name)
+    {
+        foreach (var line in File.ReadLines(Path.Combine(AppContext.BaseDirectory, "misp-samples", "real-2.5.1", "captures-index.jsonl")))
+        {
+            var entry = System.Text.Json.JsonDocument.Parse(line).RootElement;
+            if (entry.GetProperty("file").GetString() == name)
+            {
+                var route = TlpGateway.Requests.MispRoute.Parse(entry.GetProperty("path").GetString()!, entry.GetProperty("method").GetString()!);
+                return route is not null && TlpGateway.Endpoints.EndpointCatalog.Find(route)?.Answer == TlpGateway.Endpoints.AnswerKind.Metadata;
+            }
+        }
+
+        return false;
     }
 
     public static byte[] Capture(string name) =>

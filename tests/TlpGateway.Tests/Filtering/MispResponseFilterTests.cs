@@ -27,7 +27,7 @@ public sealed class MispResponseFilterTests
     public void Filter_EveryCaptureInTinyChunks_SameOutputAsInOnePiece(string capture)
     {
         var input = FilterHarness.Capture(capture);
-        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, orgId: "4"));
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, orgId: "4"), metadataOnly: FilterHarness.CaptureAnswersMetadata(capture));
 
         var whole = FilterHarness.Run(input, context, chunk: input.Length + 1);
         var bytewise = FilterHarness.Run(input, context, chunk: 1);
@@ -51,7 +51,7 @@ public sealed class MispResponseFilterTests
         var input = FilterHarness.Capture(capture);
         foreach (var requester in new[] { FilterHarness.Requester(FilterHarness.OrgD, TlpLevel.Green, MemberRelation.ThirdParty), FilterHarness.Requester(FilterHarness.OrgC, TlpLevel.AmberStrict, orgId: "3") })
         {
-            var context = FilterHarness.Context(requester);
+            var context = FilterHarness.Context(requester, metadataOnly: FilterHarness.CaptureAnswersMetadata(capture));
             var whole = FilterHarness.Run(input, context, chunk: 4096);
 
             // Slices that end inside names, values and edits alike; one byte is the hardest case.

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using TlpGateway.Filtering;
 using TlpGateway.Members;
 using TlpGateway.Tests.Decision;
 using TlpGateway.Tests.Filtering;
@@ -61,5 +63,42 @@ public sealed class UnreadContainerTests
 
         Assert.True(Assert.Single(outcomes).Released);
         Assert.Equal("https://example.test/apt-x", (string?)JsonNode.Parse(output)!["Event"]!["Galaxy"]![0]!["GalaxyCluster"]![0]!["meta"]!["refs"]![0]);
+    }
+
+    [Theory]
+    [InlineData("""{"response":[{"Evnt":{"id":"1","OrPc":{{STRAY}}}}]}""")]
+    [InlineData("""{"Evnt":{"id":"1","comment":"x","Orgcs":[{{STRAY}}]}}""")]
+    [InlineData("""[{"name":"x","errors":{"Evnt":{{STRAY}}}}]""")]
+    public void RecordOfUnknownShape_HoldingAnUnreadBlock_EndsADataAnswer(string json)
+    {
+        // Such a record is not judged: it leaves only if nothing in it is unread (MISP data in it ends the answer already).
+        var input = Encoding.UTF8.GetBytes(json.Replace("{{STRAY}}", Stray, StringComparison.Ordinal));
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, relation: MemberRelation.ThirdParty));
+
+        var exception = Assert.Throws<FilterException>(() => FilterHarness.Run(input, context));
+
+        Assert.Contains("unknown shape holds a block", exception.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RecordOfUnknownShape_ScalarsOnly_PassesAsItCame()
+    {
+        const string Json = """{"response":[{"id":"1","comment":"x","flag":true}]}""";
+
+        var (output, outcomes) = ShapeStrictnessTests.Run(Json, FilterHarness.Requester(FilterHarness.OrgD, relation: MemberRelation.ThirdParty));
+
+        Assert.Equal(Json, output);
+        Assert.True(Assert.Single(outcomes).Released);
+    }
+
+    [Fact]
+    public void RecordOfUnknownShape_InAMetadataAnswer_PassesAsItCame()
+    {
+        // servers/getVersion lists request_encoding, a block no key stands for: metadata answers hold no MISP data to judge.
+        var input = FilterHarness.Capture("servers_getVersion__orgC.json");
+
+        var (output, _, _) = FilterHarness.Run(input, FilterHarness.Context(FilterHarness.Requester(), metadataOnly: true));
+
+        Assert.Equal(input, output);
     }
 }
