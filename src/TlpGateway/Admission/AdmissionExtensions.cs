@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using TlpGateway.Upstream;
 
 namespace TlpGateway.Admission;
@@ -11,6 +12,11 @@ internal static class AdmissionExtensions
         services.AddValidatedOptions<AdmissionOptions>(configuration, AdmissionOptions.SectionName);
         services.AddMispLookups(configuration);
         services.AddSingleton<ClientAddressResolver>();
+
+        // The TCP peer is the client unless it is one of Gateway:TrustedProxies (ClientAddressResolver). ASP.NET Core's
+        // own forwarded headers (ASPNETCORE_FORWARDEDHEADERS_ENABLED=true) would overwrite the peer with the
+        // X-Forwarded-For of any peer before the network gate reads it: they are never applied.
+        services.PostConfigure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.None);
         services.AddSingleton<AdmissionMetrics>();
         services.AddSingleton(provider => new MemberRateLimiter(
             provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdmissionOptions>>(),

@@ -15,7 +15,8 @@ internal enum ApiKeyProblem
 /// <summary>
 /// Reads the MISP API key the way MISP does (SPEC section 1.2): <c>X-MISP-AUTH</c> wins over
 /// <c>Authorization</c>. PHP sees a header as <c>HTTP_</c> + its name upper-cased with <c>-</c> as
-/// <c>_</c>, so <c>X_MISP_AUTH</c> or <c>x-misp_auth</c>, which a web server may pass on, are the
+/// <c>_</c> (the web server's doing) and <c>.</c> as <c>_</c> (PHP's own, for every <c>$_SERVER</c> name), so
+/// <c>X_MISP_AUTH</c>, <c>x-misp_auth</c> or <c>X.MISP.AUTH</c>, which a web server may pass on, are the
 /// same header to MISP. Anything that could make MISP judge a different key than the gateway (two
 /// headers with different keys, a comma-separated list, repeated headers) is refused.
 /// </summary>
@@ -28,7 +29,8 @@ internal static class ApiKey
 
     /// <summary>
     /// Whether PHP gives this header the <c>$_SERVER</c> entry <c>HTTP_</c> + <paramref name="phpName"/>:
-    /// its name upper-cased (invariant) with <c>-</c> as <c>_</c>. Compared a character at a time, as
+    /// its name upper-cased (invariant) with <c>-</c> and <c>.</c> as <c>_</c> (<c>php_register_variable_ex</c>
+    /// writes a <c>.</c> or space of a variable name as <c>_</c>; nginx with <c>ignore_invalid_headers off</c> passes such names on). Compared a character at a time, as
     /// upper-casing the whole name would read it, without building that name for every header of every request.
     /// </summary>
     public static bool HasPhpName(string headerName, string phpName)
@@ -43,7 +45,7 @@ internal static class ApiKey
         for (var i = 0; i < headerName.Length; i++)
         {
             var c = headerName[i];
-            if ((c == '-' ? '_' : char.ToUpperInvariant(c)) != phpName[i])
+            if ((c is '-' or '.' ? '_' : char.ToUpperInvariant(c)) != phpName[i])
             {
                 return false;
             }

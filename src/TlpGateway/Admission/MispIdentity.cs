@@ -18,7 +18,7 @@ internal sealed record MispIdentity(
     [property: JsonPropertyName("permSync")] bool PermSync,
     [property: JsonPropertyName("permSiteAdmin")] bool PermSiteAdmin)
 {
-    /// <summary>Reads MISP's answer; null when it lacks what the gateway judges by.</summary>
+    /// <summary>Reads MISP's answer; null when it lacks what the gateway judges by, or holds it in a shape MISP does not write.</summary>
     public static MispIdentity? Parse(ReadOnlySpan<byte> json)
     {
         try
@@ -31,18 +31,21 @@ internal sealed record MispIdentity(
                 || !root.TryGetProperty("Role", out var role) || role.ValueKind != JsonValueKind.Object
                 || !user.TryGetProperty("email", out var email) || email.ValueKind != JsonValueKind.String
                 || !organisation.TryGetProperty("uuid", out var orgUuid) || orgUuid.ValueKind != JsonValueKind.String
-                || !Guid.TryParse(orgUuid.GetString(), out _))
+                || !Guid.TryParse(orgUuid.GetString(), out _)
+                || Flag(user, "termsaccepted") is not { } termsAccepted
+                || Flag(role, "perm_sync") is not { } permSync
+                || Flag(role, "perm_site_admin") is not { } permSiteAdmin)
             {
                 return null;
             }
 
             return new MispIdentity(
                 email.GetString()!,
-                IsTrue(user, "termsaccepted"),
+                termsAccepted,
                 orgUuid.GetString()!.ToLowerInvariant(),
                 organisation.TryGetProperty("id", out var orgId) ? orgId.ToString() : string.Empty,
-                IsTrue(role, "perm_sync"),
-                IsTrue(role, "perm_site_admin"));
+                permSync,
+                permSiteAdmin);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -51,15 +54,29 @@ internal sealed record MispIdentity(
         }
     }
 
-    // MISP writes these as JSON booleans; older versions wrote "1"/"0" or 1/0.
-    private static bool IsTrue(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind switch
+    // MISP writes these as JSON booleans; older versions wrote "1"/"0" or 1/0. Anything else (absent, null, "false",
+    // which PHP reads as true, 1.0, a list) is a flag the gateway would have to guess at: null, and the answer is refused.
+    private static bool? Flag(JsonElement parent, string name)
+    {
+        if (!parent.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
         {
             JsonValueKind.True => true,
-            JsonValueKind.Number => value.TryGetInt32(out var number) && number != 0,
-            JsonValueKind.String => value.GetString() is "1" or "true",
-            _ => false,
+            JsonValueKind.False => false,
+            JsonValueKind.Number when value.TryGetInt64(out var number) => number != 0,
+            JsonValueKind.String => value.GetString() switch
+            {
+                "1" => true,
+                "0" => false,
+                _ => null,
+            },
+            _ => null,
         };
+    }
 }
 
 /// <summary>The outcome of resolving a key.</summary>

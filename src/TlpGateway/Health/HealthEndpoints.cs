@@ -198,7 +198,8 @@ internal sealed class MispReadiness(IHttpClientFactory clients) : IReadinessChec
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            using var response = await clients.CreateClient(Upstream.MispLookupClient.ProbeClientName).GetAsync("/servers/getVersion", timeout.Token);
+            using var client = clients.CreateClient(Upstream.MispLookupClient.ProbeClientName);
+            using var response = await client.GetAsync(Upstream.MispLookupClient.UriFor(client.BaseAddress, "/servers/getVersion"), timeout.Token);
             return true;
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)

@@ -170,8 +170,10 @@ internal sealed partial class MispRoute
 
             var colon = argument.IndexOf(':', StringComparison.Ordinal);
 
-            // The one named rule MISP connects: attributesPage is named only on events/view, passed elsewhere.
-            if (colon < 0 || (argument[..colon] == "attributesPage" && !(controller == "events" && action == "view")))
+            // The one named rule MISP connects: attributesPage is named only on events/view, passed elsewhere. CakeRoute
+            // compares the route's controller and action as spelled, and MISP is asked for events/view in that spelling
+            // (CanonicalRequest): /Events/View/4/attributesPage:2 is read as MISP reads what it is forwarded as.
+            if (colon < 0 || (argument[..colon] == "attributesPage" && !(Key(controller) == "events" && action.Equals("view", StringComparison.OrdinalIgnoreCase))))
             {
                 passed.Add(argument);
                 continue;

@@ -72,8 +72,9 @@ internal sealed class RequestModelMiddleware(
         }
 
         // :: Step 3 - the endpoint.
+        // The one passed parameter as MISP compares it ("me" === $id in UsersController::view: "ME" is a user id).
         var endpoint = EndpointCatalog.Find(route);
-        if (endpoint is null || (endpoint.OnlyPassed is { } only && (route.Passed.Count != 1 || !string.Equals(route.Passed[0], only, StringComparison.OrdinalIgnoreCase))))
+        if (endpoint is null || (endpoint.OnlyPassed is { } only && (route.Passed.Count != 1 || !string.Equals(route.Passed[0], only, StringComparison.Ordinal))))
         {
             await RefuseAsync(context, requester, StatusCodes.Status403Forbidden, "endpoint-not-served", $"/{route.Controller}/{route.Action} is not served through the gateway.");
             return;
@@ -229,21 +230,6 @@ internal sealed class RequestModelMiddleware(
         }
 
         request.Path = new PathString(path);
-
-        // A web server may hand PHP headers with underscores, which then stand for other headers (X_HTTP_METHOD_OVERRIDE).
-        List<string>? underscored = null;
-        foreach (var header in request.Headers)
-        {
-            if (header.Key.Contains('_', StringComparison.Ordinal))
-            {
-                (underscored ??= []).Add(header.Key);
-            }
-        }
-
-        foreach (var name in underscored ?? [])
-        {
-            request.Headers.Remove(name);
-        }
 
         // MISP's REST reads nothing of the query but for ShadowAttributesController's ?uuid=, which replaces the
         // proposal in the path the gateway judged; and CakeRequest::here() writes it into the url of MISP's error

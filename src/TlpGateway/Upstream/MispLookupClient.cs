@@ -48,10 +48,28 @@ internal sealed class MispLookupClient : IMispLookupClient
         _maxResponseBytes = options.Value.MaxResponseBytes;
     }
 
+    /// <summary>
+    /// The address of <paramref name="pathAndQuery"/> (<c>/users/view/me.json</c>) under MISP's base URL, its path
+    /// included, as YARP forwards requests: HttpClient resolves <c>/users/...</c> against <c>https://host/misp</c> as
+    /// <c>https://host/users/...</c>, another application's answer (or another MISP's) to the gateway's own questions.
+    /// </summary>
+    public static Uri UriFor(Uri? baseAddress, string pathAndQuery)
+    {
+        ArgumentNullException.ThrowIfNull(pathAndQuery);
+        var relative = "." + (pathAndQuery.StartsWith('/') ? pathAndQuery : "/" + pathAndQuery);
+        if (baseAddress is null)
+        {
+            return new Uri(relative, UriKind.Relative);
+        }
+
+        var root = baseAddress.AbsolutePath.EndsWith('/') ? baseAddress : new Uri(baseAddress.GetLeftPart(UriPartial.Path) + "/");
+        return new Uri(root, relative);
+    }
+
     public async Task<MispLookupResponse> GetAsync(string pathAndQuery, string apiKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pathAndQuery);
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        using var request = new HttpRequestMessage(HttpMethod.Get, UriFor(_client.BaseAddress, pathAndQuery));
         return await SendAsync(request, apiKey, cancellationToken);
     }
 
@@ -59,7 +77,7 @@ internal sealed class MispLookupClient : IMispLookupClient
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(body);
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, UriFor(_client.BaseAddress, path)) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return await SendAsync(request, apiKey, cancellationToken);
     }

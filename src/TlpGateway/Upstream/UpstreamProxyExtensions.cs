@@ -14,10 +14,6 @@ internal static class UpstreamProxyExtensions
     public const string RouteId = "misp";
     public const string ClusterId = "misp";
 
-    /// <summary>Headers that would tell MISP about the client or the gateway's host: MISP is told nothing the gateway did not judge.</summary>
-    private static readonly string[] ForwardingHeaders =
-        ["Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Forwarded-Port", "X-Real-IP", "X-Original-URL", "X-Rewrite-URL"];
-
     public static IServiceCollection AddMispUpstream(this IServiceCollection services, GatewayOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -45,14 +41,10 @@ internal static class UpstreamProxyExtensions
             .ConfigureHttpClient((_, handler) => UpstreamCertificate.Configure(handler, options))
             .AddTransforms(context =>
             {
+                // MISP is told nothing the gateway did not judge: not the client's address or the gateway's host
+                // (Forwarded, X-Forwarded-*, X-Real-IP), not a compression of its answers (the filter reads them as
+                // they are), nor any header it could read otherwise (ForwardedRequestHeaders).
                 context.UseDefaultForwarders = false;
-                foreach (var header in ForwardingHeaders)
-                {
-                    context.AddRequestHeaderRemove(header);
-                }
-
-                // The filter reads MISP's answers as they are: MISP is never asked to compress them.
-                context.AddRequestHeaderRemove("Accept-Encoding");
 
                 // Of MISP's answer only the headers the gateway understands pass, on every answer, MISP's errors
                 // included: not a session cookie (MISP would act on an identity the gateway did not judge), not
@@ -71,6 +63,7 @@ internal static class UpstreamProxyExtensions
 
                 context.AddRequestTransform(static request =>
                 {
+                    ForwardedRequestHeaders.KeepUnderstood(request.ProxyRequest);
                     request.ProxyRequest.RequestUri = MispRequestUri.For(request.DestinationPrefix, request.Path, request.Query.QueryString);
                     return ValueTask.CompletedTask;
                 });

@@ -48,6 +48,22 @@ public sealed class AdmissionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("X-Forwarded-For", "127.0.0.1")]
+    [InlineData("X-Forwarded-For", "127.0.0.9, 127.0.0.1")]
+    public async Task Request_SpoofedForwardedForWhereAspNetCoreForwardedHeadersAreSwitchedOn_StillTheTcpPeer(string header, string value)
+    {
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED=true makes ASP.NET Core believe X-Forwarded-For from any peer.
+        await using var servers = await TestServers.StartAsync(settings => settings["FORWARDEDHEADERS_ENABLED"] = "true");
+        using var client = servers.CreateClient(SimulatorKeys.OrgC, "127.0.0.9");
+        client.DefaultRequestHeaders.TryAddWithoutValidation(header, value);
+
+        using var response = await client.GetAsync("/events/view/4");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(servers.Simulator.Requests);
+    }
+
     [Fact]
     public async Task Request_Ipv6Loopback_AdmittedForMemberThatRegisteredIt()
     {

@@ -132,6 +132,25 @@ public sealed class RequestAttackTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("post", "POST")]
+    [InlineData("Post", "POST")]
+    [InlineData("get", "GET")]
+    [InlineData("head", "GET")]
+    public async Task Method_NotInUpperCase_ForwardedAsTheMethodJudged(string sent, string forwarded)
+    {
+        // CakeRequest::is('post') compares REQUEST_METHOD with 'POST' exactly: MISP must see the method the gateway judged.
+        var post = sent.Equals("post", StringComparison.OrdinalIgnoreCase);
+        var body = post ? """{"eventid":"4"}""" : string.Empty;
+        var raw = sent + (post ? " /events/restSearch" : " /events/view/4") + " HTTP/1.1\r\nHost: gw\r\nAuthorization: " + SimulatorKeys.OrgC + "\r\n" +
+                  (post ? "Content-Type: application/json\r\nContent-Length: " + body.Length + "\r\n" : string.Empty) + "Connection: close\r\n\r\n" + body;
+
+        var answer = await SendRawAsync(raw, "127.0.0.1");
+
+        Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
+        Assert.Equal(forwarded, _servers.Simulator.Requests.First(r => r.PathAndQuery.StartsWith("/events/", StringComparison.Ordinal)).Method);
+    }
+
     private async Task<string> SendRawAsync(string raw, string source)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -37,6 +37,8 @@ public sealed class RequestModelTests : IAsyncLifetime
     [InlineData("POST", "/events/upload_stix")]
     [InlineData("GET", "/servers/pull/1")]
     [InlineData("GET", "/users/view/5")]
+    [InlineData("GET", "/users/view/ME")]
+    [InlineData("GET", "/users/view/Me.json")]
     public async Task Route_NotOnTheAllowlist_Refused403ForEveryoneNothingForwarded(string method, string path)
     {
         foreach (var (key, source) in new[] { (SimulatorKeys.OrgC, "127.0.0.1"), (SimulatorKeys.OrgD, "127.0.0.2") })
@@ -361,6 +363,29 @@ public sealed class RequestModelTests : IAsyncLifetime
         Assert.DoesNotContain(received.Headers, h => h.Key.Contains('_', StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task HeadersTheGatewayDoesNotRead_NeverForwarded()
+    {
+        // Dotted names PHP registers as the underscored ones (If-None-Match's ETag oracle, MISP's client IP header,
+        // its request decompression), a header MISP's CustomAuth plugin may be set to log users in by, and the rest.
+        string[] unread = ["If.None.Match", "X.Forwarded.For", "Content.Encoding", "X-Pgp.Signature", "X-Remote-User", "X-Request-ID", "Sec-Fetch-Site", "X-Requested-With"];
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events/view/4");
+        foreach (var name in unread)
+        {
+            request.Headers.TryAddWithoutValidation(name, "1");
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Received("/events/view")!;
+        Assert.All(unread, name => Assert.Null(received.Header(name)));
+        Assert.Equal(SimulatorKeys.OrgC, received.Header("Authorization"));
+        Assert.NotNull(received.Header("User-Agent"));
+        Assert.DoesNotContain(received.Headers, h => h.Key.Contains('.', StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("application/xml", "<Event><info>x</info></Event>", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("text/xml", "<Event/>", HttpStatusCode.UnsupportedMediaType)]
@@ -413,6 +438,8 @@ public sealed class RequestModelTests : IAsyncLifetime
     [Theory]
     [InlineData("X_MISP_AUTH")]
     [InlineData("x-misp_auth")]
+    [InlineData("X.MISP.AUTH")]
+    [InlineData("x-misp.auth")]
     public async Task SecondKeyInAnUnderscoredHeader_Refused403(string header)
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);
@@ -443,6 +470,7 @@ public sealed class RequestModelTests : IAsyncLifetime
     [Theory]
     [InlineData("X_HTTP_METHOD_OVERRIDE")]
     [InlineData("x-http-method_override")]
+    [InlineData("X-HTTP-Method.Override")]
     public async Task MethodOverrideInAnySpelling_Refused403(string header)
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);

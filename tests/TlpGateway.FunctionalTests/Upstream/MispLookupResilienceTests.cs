@@ -9,6 +9,21 @@ public sealed class MispLookupResilienceTests
 {
     private static bool IsIdentityLookup(RecordedRequest request) => request.PathAndQuery.StartsWith("/users/view/me", StringComparison.Ordinal);
 
+    [Theory]
+    [InlineData("misp")]
+    [InlineData("misp/")]
+    public async Task Lookup_UpstreamWithABasePath_AskedUnderItAsProxiedRequestsAre(string basePath)
+    {
+        // MISP served under https://hub/misp: asking https://hub/users/view/me.json would be another application's answer.
+        await using var servers = await TestServers.StartAsync(c => c["Gateway:Upstream"] = c["Gateway:Upstream"]!.TrimEnd('/') + "/" + basePath);
+        using var client = servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync("/servers/getVersion");
+
+        Assert.NotEmpty(servers.Simulator.Requests);
+        Assert.All(servers.Simulator.Requests, r => Assert.StartsWith("/misp/", r.PathAndQuery, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Lookup_OneTransientFailure_RetriedAndAdmitted()
     {

@@ -82,6 +82,8 @@ public sealed class ApiKeyTests
     [InlineData("x_misp_auth")]
     [InlineData("X-MISP_AUTH")]
     [InlineData("x-misp-auth")]
+    [InlineData("X.MISP.AUTH")]
+    [InlineData("x-misp.auth")]
     public void TryRead_AnySpellingPhpReadsAsXMispAuth_DifferentKeyRefused(string name)
     {
         var headers = new HeaderDictionary { ["Authorization"] = "key-a", [name] = "key-b" };
@@ -102,6 +104,7 @@ public sealed class ApiKeyTests
     [InlineData("X_MISP_AUTH", true)]
     [InlineData("authorization", true)]
     [InlineData("X-Misp-Auth", true)]
+    [InlineData("X.MISP.AUTH", true)]
     [InlineData("X-MISP-AUTHX", false)]
     [InlineData("Accept", false)]
     public void CarriesKey_HeaderNames(string name, bool carries)
@@ -118,9 +121,11 @@ public sealed class ApiKeyTests
     [InlineData("author\u0131zation", "AUTHORIZATION")]
     [InlineData("x-mi\u017Fp-auth", "X_MISP_AUTH")]
     [InlineData("x-misp-aut\uD801\uDC28", "X_MISP_AUTH")]
+    [InlineData("X-HTTP-Method.Override", "X_HTTP_METHOD_OVERRIDE")]
     [InlineData("", "")]
     public void HasPhpName_AnyName_SameAsUpperCasingTheWholeName(string name, string phpName)
     {
-        Assert.Equal(name.Replace('-', '_').ToUpperInvariant() == phpName, ApiKey.HasPhpName(name, phpName));
+        // PHP registers $_SERVER names with '.' (and ' ') as '_', as it does for the web server's '-'.
+        Assert.Equal(name.Replace('-', '_').Replace('.', '_').ToUpperInvariant() == phpName, ApiKey.HasPhpName(name, phpName));
     }
 }

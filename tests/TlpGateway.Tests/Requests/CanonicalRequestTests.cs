@@ -32,6 +32,29 @@ public sealed class CanonicalRequestTests
         Assert.Equal("/event_reports/view/3/deleted[]:1", CanonicalRequest.Path(model, []));
     }
 
+    [Theory]
+    [InlineData("GET", "/Events/View/4/attributesPage:2")]
+    [InlineData("GET", "/events/VIEW/4/attributesPage:2/deleted:1")]
+    [InlineData("GET", "/EVENTS/view/4/attributesPage%3A2")]
+    [InlineData("GET", "/events/view/4/attributesPage:2")]
+    [InlineData("GET", "/events/index/attributesPage:2")]
+    [InlineData("GET", "/EventReports/View/3/attributesPage:1/x")]
+    [InlineData("GET", "/sightings/listSightings/5/attribute/attributesPage:2")]
+    [InlineData("GET", "/events/view/4/deleted[]:1/deleted[]:0/a+b:c+d")]
+    [InlineData("GET", "/events/view/4/%C3%A9:%C3%A9/:empty/key:/x;y:1;2")]
+    [InlineData("GET", "/events/view/4/deleted:a%2Fb/x.json/")]
+    [InlineData("GET", "/attributes/view/5/a%20b")]
+    public void Path_ReadBackAsMispReadsIt_SamePassedAndNamedAsJudged(string method, string path)
+    {
+        // MISP routes the forwarded path, not the client's: what the gateway judged must be what MISP reads there.
+        var model = RequestTestData.Model(method, path)!;
+
+        var forwarded = MispRoute.Parse(CanonicalRequest.Path(model, [])!, method)!;
+
+        Assert.Equal(model.Route.Passed, forwarded.Passed);
+        Assert.Equal(model.Route.Named, forwarded.Named);
+    }
+
     [Fact]
     public void Path_LastSegmentWithADot_EndsWithSlashSoMispReadsNoExtension()
     {
