@@ -238,8 +238,9 @@ internal sealed partial class UnitDecision
                     {
                         _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
                     }
-                    else if (scope.Hide && IsUnreadContainer(prop))
+                    else if (scope.Hide && Records.IsUnreadContainer(prop))
                     {
+                        // Where the source is hidden, what is not understood goes: it may name the source.
                         _edits.RemovePropAt(item, i);
                     }
 
@@ -515,14 +516,6 @@ internal sealed partial class UnitDecision
         return holder.ChildOf(holder.Props[i]) is { IsList: true } list ? list : throw new FilterException($"'{KeyNames.NameOf(key)}' is not a list");
     }
 
-    /// <summary>
-    /// A container under a name no key stands for: it goes where the source is hidden, because what it
-    /// holds is not understood. None of its names is one the gateway reads, so nothing in it is hidden,
-    /// yet it may name the source (an organisation under a name MISP does not write). The containers
-    /// MISP writes under names the shapes do not describe (a cluster's <c>meta</c>) have keys, and stay.
-    /// </summary>
-    private static bool IsUnreadContainer(in Prop prop) => prop.Key == Key.Other && prop.ValueKind is JsonTokenType.StartObject or JsonTokenType.StartArray;
-
     /// <summary>The properties of a record beside its main item: the blocks MISP writes there hold no MISP data of their own.</summary>
     private void DeliverRecordBlocks(Node unit, Node item, in ItemScope scope)
     {
@@ -562,7 +555,7 @@ internal sealed partial class UnitDecision
                         throw new FilterException("a record holds MISP data beside its item");
                     }
 
-                    if (scope.Hide && IsUnreadContainer(prop))
+                    if (scope.Hide && Records.IsUnreadContainer(prop))
                     {
                         _edits.RemovePropAt(unit, i);
                     }

@@ -44,7 +44,7 @@ internal enum Key : byte
     Sightingdb,
 
     // Containers MISP writes that hold no MISP data: known so that they stay where the source is hidden
-    // (a container under a name no key stands for goes there: UnitDecision.IsUnreadContainer).
+    // (a container under a name no key stands for goes there: Records.IsUnreadContainer).
     Meta,
     DecayScore,
     SharingGroupServer,

@@ -153,15 +153,19 @@ internal static class Records
     }
 
     /// <summary>
-    /// Whether a value holds, at any depth, an object or array under a name no key stands for: what
-    /// such a container holds is not understood, and may name a source under a name MISP does not write.
+    /// An object or array under a name no key stands for: what it holds is not understood. None of its
+    /// names is one the gateway reads, so nothing in it is hidden or judged, yet it may name a source
+    /// (an organisation under a name MISP does not write). The containers MISP writes under names the
+    /// shapes do not describe (a cluster's <c>meta</c>) have keys.
     /// </summary>
+    public static bool IsUnreadContainer(in Prop prop) => prop.Key == Key.Other && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
+
+    /// <summary>Whether a value holds, at any depth, an unread container (<see cref="IsUnreadContainer"/>).</summary>
     public static bool HoldsUnread(Node node)
     {
         foreach (var prop in node.Props)
         {
-            if (prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray
-                && (prop.Key == Key.Other || (node.ChildOf(prop) is { } child && HoldsUnread(child))))
+            if (IsUnreadContainer(prop) || (node.ChildOf(prop) is { } child && HoldsUnread(child)))
             {
                 return true;
             }
