@@ -79,8 +79,8 @@ internal static class FilterTarget
             throw new FuzzFinding("the filter answered whole an input that is not JSON");
         }
 
-        // An empty whole answer is a single record withheld: the gateway answers MISP's 404 for it.
-        if (whole && output.Length > 0)
+        // An empty whole answer (the whitespace after the document aside) is a single record withheld: the gateway answers MISP's 404 for it.
+        if (whole && output.AsSpan().IndexOfAnyExcept(" \t\r\n"u8) >= 0)
         {
             try
             {

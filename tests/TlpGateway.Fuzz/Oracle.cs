@@ -32,7 +32,14 @@ internal static class Oracle
         var allowedText = new StringBuilder();
         foreach (var record in Records(root))
         {
-            foreach (var evt in Values(record, "Event"))
+            var events = Values(record, "Event").ToList();
+            if (events.Count == 0 && hidesEverySource)
+            {
+                // Any other record (a row, an item): a third party is told no source, whatever the record.
+                Walk(record, TlpLevel.Clear, hide: true, defaultLevel, requester, forbidden, allowedText);
+            }
+
+            foreach (var evt in events)
             {
                 if (evt.ValueKind != JsonValueKind.Object)
                 {
