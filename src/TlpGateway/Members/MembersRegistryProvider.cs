@@ -51,9 +51,9 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
             };
-            _watcher.Changed += (_, _) => Reload();
-            _watcher.Created += (_, _) => Reload();
-            _watcher.Renamed += (_, _) => Reload();
+            _watcher.Changed += (_, _) => ReloadInBackground();
+            _watcher.Created += (_, _) => ReloadInBackground();
+            _watcher.Renamed += (_, _) => ReloadInBackground();
             _watcher.EnableRaisingEvents = true;
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
@@ -142,7 +142,28 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     {
         if (Stamp() != _seen)
         {
+            ReloadInBackground();
+        }
+    }
+
+    /// <summary>
+    /// A reload from the watcher or the poll timer: an exception there would end the process, so
+    /// whatever a version of the file throws refuses that version and the last good registry stays.
+    /// </summary>
+    private void ReloadInBackground()
+    {
+        try
+        {
             Reload();
+        }
+#pragma warning disable CA1031 // Any failure must keep the last good registry, never take the gateway down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            lock (_reloadLock)
+            {
+                Refuse($"unexpected {ex.GetType().Name}: {ex.Message}");
+            }
         }
     }
 

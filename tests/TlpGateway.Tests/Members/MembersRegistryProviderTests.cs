@@ -75,6 +75,23 @@ public sealed class MembersRegistryProviderTests : IDisposable
         Assert.Equal("it is a folder, not a file", provider.LastError);
     }
 
+    [Fact]
+    public void Reload_FileSavedAsLatin1_KeepsLastGoodNamingTheByte()
+    {
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.demo.json"), MembersPath);
+        using var provider = Create();
+        var before = provider.Current;
+
+        // An editor saving "ORG_Ç" as Latin-1: System.Text.Json throws InvalidOperationException for it, which would end the process from the watcher.
+        var bytes = File.ReadAllBytes(MembersPath);
+        bytes[bytes.AsSpan().IndexOf("ORG_C"u8) + 4] = 0xC7;
+        File.WriteAllBytes(MembersPath, bytes);
+
+        Assert.False(provider.Reload());
+        Assert.Same(before, provider.Current);
+        Assert.Contains("byte 0xC7", provider.LastError, StringComparison.Ordinal);
+    }
+
     private MembersRegistryProvider Create() => new(
         Options.Create(new GatewayOptions { MembersFile = MembersPath }),
         TimeProvider.System,
