@@ -241,6 +241,12 @@ internal static class MembersCommand
             {
                 r.AddError("--email names a user of one member: give --member too");
             }
+
+            // An empty or garbled address would be judged silently as "a user not in redRecipients", and printed into the report as typed.
+            if (r.GetResult(email) is not null && r.GetValue(email) is var address && (string.IsNullOrEmpty(address) || !address.Contains('@', StringComparison.Ordinal) || address.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format)))
+            {
+                r.AddError($"--email {JsonSerializer.Serialize(address ?? string.Empty)} is not an e-mail address");
+            }
         });
         command.SetAction(r => EventPreview.Run(
             new PreviewRequest
