@@ -135,6 +135,13 @@ internal static partial class MembersFileParser
                 errors.Member = warnings.Member = null;
             }
 
+            foreach (var (member, warning) in NetworkDiagnosis.Overlaps([.. members.Select(m => (m.Index, m.Entry.Id, m.Entry.Networks))]))
+            {
+                warnings.Member = member;
+                warnings.Add($"member '{members.Single(m => m.Index == member).Entry.Id}': {warning}");
+            }
+
+            warnings.Member = null;
             CheckUnique(members, m => m.Id, "id", errors);
             CheckUnique(members, m => m.OrgUuid, "orgUuid", errors);
             var valid = errors.Count == 0 && community is not null;

@@ -223,4 +223,37 @@ public sealed class MembersFileParserTests
         Assert.Contains(message, error, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error);
     }
+
+    [Theory]
+    [InlineData("198.51.100.0/24", "198.51.100.128/25", "'198.51.100.128/25' overlaps '198.51.100.0/24' of member 'acme'")]
+    [InlineData("198.51.100.7", "198.51.100.0/24", "'198.51.100.0/24' overlaps '198.51.100.7/32' of member 'acme'")]
+    [InlineData("198.51.100.0/24", "::ffff:198.51.100.9", "'198.51.100.9/32' overlaps '198.51.100.0/24' of member 'acme'")]
+    [InlineData("2001:db8::/32", "2001:db8:10::/48", "'2001:db8:10::/48' overlaps '2001:db8::/32' of member 'acme'")]
+    public void Check_NetworksSharedByTwoMembers_WarnedAtTheLaterMember(string first, string second, string message)
+    {
+        var json = $$"""
+            { {{Community}}, "members": [
+              { "id": "acme", "orgUuid": "5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "networks": ["{{first}}"], "relation": "member", "maxTlp": "amber" },
+              { "id": "beta", "orgUuid": "6c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "networks": ["{{second}}"], "relation": "member", "maxTlp": "green" } ] }
+            """;
+
+        var report = MembersFileParser.Check(Encoding.UTF8.GetBytes(json));
+
+        Assert.NotNull(report.Registry);
+        var warning = Assert.Single(report.Warnings);
+        Assert.Equal(1, warning.Member);
+        Assert.Contains("member 'beta': 'networks' entry " + message, warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_MembersInSeparateNetworks_NoOverlapWarning()
+    {
+        var json = $$"""
+            { {{Community}}, "members": [
+              { "id": "acme", "orgUuid": "5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "networks": ["198.51.100.0/25", "::ffff:192.0.2.0/120"], "relation": "member", "maxTlp": "amber" },
+              { "id": "beta", "orgUuid": "6c7e4b3c-0a1b-4c2d-8e3f-123456789abc", "networks": ["198.51.100.128/25", "192.0.3.0/24"], "relation": "member", "maxTlp": "green" } ] }
+            """;
+
+        Assert.Empty(MembersFileParser.Check(Encoding.UTF8.GetBytes(json)).Warnings);
+    }
 }
