@@ -18,7 +18,7 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     private readonly ITimer _poll;
     private readonly Lock _reloadLock = new();
     private volatile MembersRegistry _current;
-    private (DateTime WriteTime, long Length) _seen;
+    private (string Target, DateTime WriteTime, long Length) _seen;
 
     public MembersRegistryProvider(IOptions<GatewayOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory, ILogger<MembersRegistryProvider> logger)
     {
@@ -167,10 +167,28 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
         }
     }
 
-    private (DateTime, long) Stamp()
+    /// <summary>
+    /// The version of the file on disk: its final target's path, time and size. A symbolic link is
+    /// followed: a Kubernetes ConfigMap is <c>members.json -> ..data/members.json</c> and an update
+    /// swaps <c>..data</c>, so the link itself, and what FileInfo says of it, never changes.
+    /// </summary>
+    private (string, DateTime, long) Stamp()
     {
-        var info = new FileInfo(_path);
-        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
+        try
+        {
+            var info = new FileInfo(_path);
+            if (info.LinkTarget is not null)
+            {
+                info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+            }
+
+            return info.Exists ? (info.FullName, info.LastWriteTimeUtc, info.Length) : (string.Empty, DateTime.MinValue, -1);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A loop of links, a folder that cannot be read: the read that follows says what is wrong.
+            return (ex.Message, DateTime.MinValue, -1);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Members file {Path} in force: {Count} members")]
