@@ -67,7 +67,16 @@ internal sealed class MembersFileEditor(MembersFileStore store, TextWriter outpu
             }
 
             // :: Step 5
-            store.Write(edited);
+            try
+            {
+                store.Write(edited, readBefore: original);
+            }
+            catch (MembersFileChangedException ex)
+            {
+                error.WriteLine(ex.Message);
+                return MembersCommand.Invalid;
+            }
+
             _written = text;
             output.WriteLine(change);
             foreach (var warning in Except(after.Warnings, before.Warnings))
