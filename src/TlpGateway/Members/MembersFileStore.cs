@@ -56,6 +56,13 @@ internal sealed class MembersFileStore
     public IDisposable Lock(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
+
+        // A lock beside a file that is not there would stay behind, a stray file the maintainer never asked for.
+        if (!File.Exists(Path))
+        {
+            throw new MembersFileAccessException($"cannot read {Path}: {(Directory.Exists(Path) ? "it is a folder, not a file" : "there is no such file")}");
+        }
+
         var started = timeProvider.GetTimestamp();
         while (true)
         {

@@ -244,6 +244,22 @@ public sealed class MembersCommandEditTests() : MembersCommandTestBase(new DateT
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(FilePath));
     }
 
+    [Theory]
+    [InlineData("revoke", "acme")]
+    [InlineData("allow", "acme", "192.0.2.0/24")]
+    public void Edit_FileMissing_Exit3NoLockLeftBehind(params string[] args)
+    {
+        var missing = Path.Combine(DirectoryPath, "missing.json");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = MembersCommand.Run(["--file", missing, .. args], output, error, Time);
+
+        Assert.Equal(MembersCommand.FileError, code);
+        Assert.Contains("there is no such file", error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(missing + ".lock"));
+    }
+
     [Fact]
     public void Write_Fails_ErrorNamesTheMembersFileNotTheTemporaryOne()
     {
