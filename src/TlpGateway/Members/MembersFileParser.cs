@@ -160,9 +160,9 @@ internal static partial class MembersFileParser
 
         CheckFields(element, MembersFileSchema.CommunityFields, Where, errors);
         var name = RequiredString(element, "name", Where, errors);
-        if (name is not null && string.IsNullOrWhiteSpace(name))
+        if (name is not null && NameProblem(name) is { } nameProblem)
         {
-            errors.Add($"{Where}: 'name' must not be empty");
+            errors.Add($"{Where}: 'name' {nameProblem}");
             name = null;
         }
 
@@ -391,10 +391,10 @@ internal static partial class MembersFileParser
 
         CheckFields(element, MembersFileSchema.OrganisationFields, where, errors);
         var name = RequiredString(element, "name", where, errors);
-        if (name is not null && string.IsNullOrWhiteSpace(name))
+        if (name is not null && NameProblem(name) is { } problem)
         {
             // Shown in place of a hidden source: an empty name would show a source with no name at all.
-            errors.Add($"{where}: 'name' must not be empty");
+            errors.Add($"{where}: 'name' {problem}");
             name = null;
         }
 
@@ -509,7 +509,28 @@ internal static partial class MembersFileParser
             return null;
         }
 
+        if (NameProblem(value.GetString()!) is { } problem)
+        {
+            errors.Add($"{where}: '{field}' {problem}");
+            return null;
+        }
+
         return value.GetString();
+    }
+
+    /// <summary>
+    /// What makes a name unfit to be shown (in place of a source in what members receive, in logs and
+    /// reports): empty, or a control character (a line break, a terminal code); null when it is fit.
+    /// </summary>
+    private static string? NameProblem(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return "must not be empty";
+        }
+
+        var control = name.AsSpan().IndexOfAnyInRange('\0', '\u001f') is >= 0 and var c0 ? c0 : name.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        return control < 0 ? null : $"holds the control character U+{(int)name[control]:X4}: write it on one line, in visible characters";
     }
 
     /// <summary>What makes an id unfit to be typed and read: surrounding spaces, control or invisible characters; null when it is fit.</summary>

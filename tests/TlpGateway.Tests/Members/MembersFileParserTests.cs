@@ -201,6 +201,9 @@ public sealed class MembersFileParserTests
     [InlineData(", \"name\": [\"ACME\"]", "'name' must be a non-empty string")]
     [InlineData(", \"forwardAs\": {\"name\": \" \", \"uuid\": \"00000000-0000-4000-8000-00000000aaaa\"}", "forwardAs: 'name' must not be empty")]
     [InlineData(", \"allowedTags\": {\"tlp\": [\"tlp:clear\"], \"TLP\": [\"tlp:red\"]}", "names taxonomy 'TLP' twice")]
+    [InlineData(", \"name\": \"ACME\\nTelecom\"", "'name' holds the control character U+000A")]
+    [InlineData(", \"name\": \"ACME\\u009b31m\"", "'name' holds the control character U+009B")]
+    [InlineData(", \"forwardAs\": {\"name\": \"Relay\\u001b[2J\", \"uuid\": \"00000000-0000-4000-8000-00000000aaaa\"}", "forwardAs: 'name' holds the control character U+001B")]
     public void Parse_WrongTypeOrSilentOverride_Refused(string extra, string message)
     {
         var ex = Assert.Throws<MembersFileException>(() => Parse(WithMember(extra)));
