@@ -141,6 +141,16 @@ internal static partial class MembersFileParser
                 warnings.Add($"member '{members.Single(m => m.Index == member).Entry.Id}': {warning}");
             }
 
+            foreach (var (index, entry) in members)
+            {
+                // The forwarding organisation may be a member (the hub's host), but not shown to that member itself.
+                if ((entry.ForwardAs ?? community?.Forwarder) is { } shown && string.Equals(shown.Uuid, entry.OrgUuid, StringComparison.OrdinalIgnoreCase))
+                {
+                    warnings.Member = index;
+                    warnings.Add($"member '{entry.Id}': other organisations' events with hidden sources are shown to it as its own ({(entry.ForwardAs is null ? "community.forwarder" : "forwardAs")} has its orgUuid): its MISP would take them for events it created");
+                }
+            }
+
             warnings.Member = null;
             CheckUnique(members, m => m.Id, "id", errors);
             CheckUnique(members, m => m.OrgUuid, "orgUuid", errors);

@@ -259,4 +259,17 @@ public sealed class MembersFileParserTests
 
         Assert.Empty(MembersFileParser.Check(Encoding.UTF8.GetBytes(json)).Warnings);
     }
+
+    [Theory]
+    [InlineData("00000000-0000-4000-8000-000000000001", "", "community.forwarder has its orgUuid")]
+    [InlineData("5c7e4b3c-0a1b-4c2d-8e3f-123456789abc", ", \"forwardAs\": {\"name\": \"Self\", \"uuid\": \"5C7E4B3C-0A1B-4C2D-8E3F-123456789ABC\"}", "forwardAs has its orgUuid")]
+    public void Check_SourceShownToAMemberIsItsOwnOrganisation_Warned(string orgUuid, string extra, string message)
+    {
+        var json = WithMember(extra).Replace("\"orgUuid\": \"5c7e4b3c-0a1b-4c2d-8e3f-123456789abc\"", $"\"orgUuid\": \"{orgUuid}\"", StringComparison.Ordinal);
+
+        var report = MembersFileParser.Check(Encoding.UTF8.GetBytes(json));
+
+        Assert.NotNull(report.Registry);
+        Assert.Contains(report.Warnings, w => w.Member == 0 && w.Message.Contains(message, StringComparison.Ordinal));
+    }
 }
