@@ -245,9 +245,10 @@ internal static partial class MembersFileParser
         var redRecipients = ParseStrings(element, "redRecipients", where, errors);
         foreach (var email in redRecipients)
         {
-            if (!email.Contains('@', StringComparison.Ordinal))
+            // MISP's e-mail addresses hold no space or control character: such an entry would never match anyone, silently.
+            if (!email.Contains('@', StringComparison.Ordinal) || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             {
-                errors.Add($"{where}: 'redRecipients' entry '{email}' is not an e-mail address");
+                errors.Add($"{where}: 'redRecipients' entry {JsonSerializer.Serialize(email)} is not an e-mail address");
             }
         }
 

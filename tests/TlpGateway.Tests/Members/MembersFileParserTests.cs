@@ -202,6 +202,8 @@ public sealed class MembersFileParserTests
     [InlineData(", \"forwardAs\": {\"name\": \" \", \"uuid\": \"00000000-0000-4000-8000-00000000aaaa\"}", "forwardAs: 'name' must not be empty")]
     [InlineData(", \"allowedTags\": {\"tlp\": [\"tlp:clear\"], \"TLP\": [\"tlp:red\"]}", "names taxonomy 'TLP' twice")]
     [InlineData(", \"name\": \"ACME\\nTelecom\"", "'name' holds the control character U+000A")]
+    [InlineData(", \"redRecipients\": [\"analyst@acme.example\\nsoc@acme.example\"]", "'redRecipients' entry \"analyst@acme.example\\nsoc@acme.example\" is not an e-mail address")]
+    [InlineData(", \"redRecipients\": [\"analyst @acme.example\"]", "'redRecipients' entry \"analyst @acme.example\" is not an e-mail address")]
     [InlineData(", \"name\": \"ACME\\u009b31m\"", "'name' holds the control character U+009B")]
     [InlineData(", \"forwardAs\": {\"name\": \"Relay\\u001b[2J\", \"uuid\": \"00000000-0000-4000-8000-00000000aaaa\"}", "forwardAs: 'name' holds the control character U+001B")]
     public void Parse_WrongTypeOrSilentOverride_Refused(string extra, string message)
