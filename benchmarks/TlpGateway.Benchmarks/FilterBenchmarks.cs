@@ -152,6 +152,7 @@ public class FilterBenchmarks
             MaxTlp = maxTlp,
             RedRecipients = FrozenSet<string>.Empty,
         },
+        Community = Community,
         OrgUuid = "99999999-0000-4000-8000-000000000000",
         Email = "bench@example.test",
         IsSyncIdentity = false,

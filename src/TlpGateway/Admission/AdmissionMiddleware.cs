@@ -114,6 +114,7 @@ internal sealed partial class AdmissionMiddleware
         var requester = new Requester
         {
             Member = member,
+            Community = registry.Community,
             OrgUuid = identity.OrgUuid,
             OrgId = identity.OrgId,
             Email = identity.Email,
@@ -168,17 +169,14 @@ internal sealed partial class AdmissionMiddleware
             return false;
         }
 
-        if (member.Revoked)
+        switch (member.RefusalAt(_timeProvider.GetUtcNow()))
         {
-            (reason, message) = ("revoked", "Your organisation's access has been revoked.");
-            return false;
-        }
-
-        var now = _timeProvider.GetUtcNow();
-        if (member.SuspendedUntil is { } until && until > now)
-        {
-            (reason, message) = ("suspended", $"Your organisation's access is suspended until {until.ToString("O", CultureInfo.InvariantCulture)}.");
-            return false;
+            case "revoked":
+                (reason, message) = ("revoked", "Your organisation's access has been revoked.");
+                return false;
+            case "suspended":
+                (reason, message) = ("suspended", $"Your organisation's access is suspended until {member.SuspendedUntil!.Value.ToString("O", CultureInfo.InvariantCulture)}.");
+                return false;
         }
 
         return true;

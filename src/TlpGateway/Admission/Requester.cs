@@ -9,6 +9,14 @@ internal sealed class Requester
     /// <summary>The member entry of the requester's organisation.</summary>
     public required MemberEntry Member { get; init; }
 
+    /// <summary>
+    /// The community settings of the registry <see cref="Member"/> came from: a reload between
+    /// admission and the rules must not judge the request by one file's member and the other's
+    /// community (an old maxTlp amber with a new defaultTlp amber releases untagged events that an
+    /// old defaultTlp red and a new maxTlp clear would each withhold).
+    /// </summary>
+    public required CommunitySettings Community { get; init; }
+
     /// <summary>The requester's MISP organisation UUID, lowercase.</summary>
     public required string OrgUuid { get; init; }
 

@@ -13,6 +13,12 @@ internal sealed class FilterContext
 
     public required CommunitySettings Community { get; init; }
 
+    /// <summary>
+    /// Whether the requester is still admitted (its member neither revoked, suspended nor removed
+    /// since admission), asked before each part of the answer is judged; null (the preview) never ends it.
+    /// </summary>
+    public Func<bool>? StillAdmitted { get; init; }
+
     /// <summary>The client asked MISP to leave local tags out; the gateway judged with them and strips them itself.</summary>
     public bool ExcludeLocalTags { get; init; }
 

@@ -328,6 +328,13 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
             await FailAsync(_unreadable);
         }
 
+        if (!_failed && _filterContext.StillAdmitted?.Invoke() == false)
+        {
+            // Revoked, suspended or removed while its answer streams (access is revocable at any time): nothing more leaves.
+            _audit.Write(AuditRecord.For(_context, _timeProvider, "refused", "refused-during-answer", _filterContext.Requester.Member.Id, null));
+            await FailAsync("the member was revoked, suspended or removed while its answer was sent", refused: true);
+        }
+
         if (_failed)
         {
             return false;
@@ -538,17 +545,21 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         _largeRecordTurn = null;
     }
 
-    private async Task FailAsync(string reason, bool busy = false)
+    private async Task FailAsync(string reason, bool busy = false, bool refused = false)
     {
         _failed = true;
         EndLargeRecordTurn();
         _pending.Reset();
-        _metrics.Failed(busy ? "large-records-busy" : "unjudgeable-response");
+        _metrics.Failed(busy ? "large-records-busy" : refused ? "member-refused" : "unjudgeable-response");
         LogFilterFailed(_logger, _filterContext.Requester.Member.Id, reason);
         var status = _context.Response.StatusCode;
         if (!_context.Response.HasStarted)
         {
-            if (busy)
+            if (refused)
+            {
+                await AnswerAsync(StatusCodes.Status403Forbidden, "Forbidden", "Your organisation's access has been revoked or suspended.");
+            }
+            else if (busy)
             {
                 _context.Response.Headers.RetryAfter = "5";
                 await AnswerAsync(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "The gateway is deciding as many large events as it may at once: ask again in a moment.");

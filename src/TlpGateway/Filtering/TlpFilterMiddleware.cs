@@ -16,6 +16,7 @@ namespace TlpGateway.Filtering;
 internal sealed class TlpFilterMiddleware(
     RequestDelegate next,
     IMembersRegistryProvider registry,
+    IMemberStateOverlay published,
     IOptions<FilterOptions> options,
     EventAccessLookup events,
     LargeRecordLimit largeRecords,
@@ -48,7 +49,8 @@ internal sealed class TlpFilterMiddleware(
         var filterContext = new FilterContext
         {
             Requester = requester,
-            Community = registry.Current.Community,
+            Community = requester.Community,
+            StillAdmitted = () => registry.Current.FindByOrgUuid(requester.OrgUuid) is { } entry && published.Apply(entry).RefusalAt(timeProvider.GetUtcNow()) is null,
             ExcludeLocalTags = expectation.ClientExcludesLocalTags,
 
             // MISP's sync role without site admin (the gateway's sync identities include it) gets event writes echoed without local tags.

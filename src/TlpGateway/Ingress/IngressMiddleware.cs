@@ -30,7 +30,6 @@ namespace TlpGateway.Ingress;
 /// </remarks>
 internal sealed class IngressMiddleware(
     RequestDelegate next,
-    IMembersRegistryProvider registry,
     WriteTargetJudge targets,
     IOptions<CurationOptions> curation,
     IngressMetrics metrics,
@@ -64,7 +63,7 @@ internal sealed class IngressMiddleware(
             return;
         }
 
-        var community = registry.Current.Community;
+        var community = requester.Community;
 
         // :: Step 1 - the targets.
         TargetVerdict verdict;

@@ -97,6 +97,16 @@ internal static class MembersCommand
         var file = new Option<string>("--file", "-f") { Description = "the members file", Required = true, Recursive = true, HelpName = "members.json" };
         var redis = new Option<string>("--publish-redis") { Description = "with suspend, revoke, reinstate, remove: also publish the member's state to every replica sharing this Redis", HelpName = "host:port", Recursive = true };
         var password = new Option<string>("--redis-password") { Description = "the Redis password (with --publish-redis)", Recursive = true };
+        RequireText(file.Validators, "--file");
+
+        // Judged before the edit: an endpoint found unusable only after the file was written would leave a suspension unpublished.
+        redis.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && new Redis.RedisOptions { Endpoint = r.Tokens[0].Value }.ParseEndpoint() is null)
+            {
+                r.AddError($"--publish-redis {JsonSerializer.Serialize(r.Tokens[0].Value)} is not a Redis host:port (for example redis:6379 or [::1]:6379)");
+            }
+        });
         var members = new Command("members", "Reads and edits the members file with the gateway's own validator. " + ExitCodes) { file, redis, password };
         var context = new Context(file, redis, password, output, error, timeProvider);
 
@@ -180,6 +190,15 @@ internal static class MembersCommand
 
     private static Argument<string> IdArgument() => new("id") { Description = "the member's id" };
 
+    /// <summary>A path (or other text) given empty is a usage error: .NET would throw on it, not say what is wrong.</summary>
+    private static void RequireText(List<Action<OptionResult>> validators, string name) => validators.Add(r =>
+    {
+        if (r.Tokens.Count == 1 && string.IsNullOrWhiteSpace(r.Tokens[0].Value))
+        {
+            r.AddError($"{name} is empty: give a path");
+        }
+    });
+
     private static Argument<string> FieldArgument(FieldSpec[] fields)
     {
         var argument = new Argument<string>("field") { Description = "one of: " + string.Join(", ", fields.Select(f => f.Name)) };
@@ -235,11 +254,25 @@ internal static class MembersCommand
             events, member, email, sync, json, diff,
         };
         RefusePublishing(command, context, publishes: false);
+        RequireText(diff.Validators, "--diff");
+        events.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && string.IsNullOrWhiteSpace(r.Tokens[0].Value))
+            {
+                r.AddError("the events file is empty text: give a path, or - for standard input");
+            }
+        });
         command.Validators.Add(r =>
         {
             if (r.GetResult(email) is not null && r.GetResult(member) is null)
             {
                 r.AddError("--email names a user of one member: give --member too");
+            }
+
+            // An empty or garbled address would be judged silently as "a user not in redRecipients", and printed into the report as typed.
+            if (r.GetResult(email) is not null && r.GetValue(email) is var address && (string.IsNullOrEmpty(address) || !address.Contains('@', StringComparison.Ordinal) || address.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format)))
+            {
+                r.AddError($"--email {JsonSerializer.Serialize(address ?? string.Empty)} is not an e-mail address");
             }
         });
         command.SetAction(r => EventPreview.Run(

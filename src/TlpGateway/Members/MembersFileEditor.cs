@@ -67,7 +67,16 @@ internal sealed class MembersFileEditor(MembersFileStore store, TextWriter outpu
             }
 
             // :: Step 5
-            store.Write(edited);
+            try
+            {
+                store.Write(edited, readBefore: original);
+            }
+            catch (MembersFileChangedException ex)
+            {
+                error.WriteLine(ex.Message);
+                return MembersCommand.Invalid;
+            }
+
             _written = text;
             output.WriteLine(change);
             foreach (var warning in Except(after.Warnings, before.Warnings))
@@ -94,7 +103,10 @@ internal sealed class MembersFileEditor(MembersFileStore store, TextWriter outpu
     public int Publish(string endpoint, string? password, string memberId, int code)
     {
         var entry = _written?.Member(memberId);
-        PublishedMemberState? state = entry is null ? null : new PublishedMemberState(
+
+        // A removed member is refused everywhere at once, as a revoked one: replicas whose file still
+        // holds it would otherwise admit it until their copy changes. Once added again, reinstate clears it.
+        var state = entry is null ? new PublishedMemberState(Revoked: true, SuspendedUntil: null) : new PublishedMemberState(
             entry["revoked"] is JsonValue r && r.TryGetValue<bool>(out var revoked) && revoked,
             entry["suspendedUntil"] is JsonValue u && u.TryGetValue<string>(out var text) && MembersFileParser.TryParseTime(text, out var until) ? until : null);
         try

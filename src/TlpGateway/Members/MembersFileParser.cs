@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using TlpGateway.Rules;
 using TlpGateway.Tlp;
@@ -34,7 +35,7 @@ internal sealed class MembersFileReport(MembersRegistry? registry, IReadOnlyList
 /// duplicate key, id or organisation, a bad CIDR or an unknown value is an error, because a typo
 /// must never weaken a rule silently. Every error is collected, not just the first.
 /// </summary>
-internal static class MembersFileParser
+internal static partial class MembersFileParser
 {
     private const string NotAUuid = "is not a UUID as MISP writes one (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)";
 
@@ -87,6 +88,7 @@ internal static class MembersFileParser
         JsonDocument document;
         try
         {
+            Requests.StrictJson.ThrowIfNotUtf8(json);
             Requests.StrictJson.ThrowIfUnreadable(json, DocumentOptions.MaxDepth);
             document = JsonDocument.Parse(json.ToArray(), DocumentOptions);
         }
@@ -133,6 +135,23 @@ internal static class MembersFileParser
                 errors.Member = warnings.Member = null;
             }
 
+            foreach (var (member, warning) in NetworkDiagnosis.Overlaps([.. members.Select(m => (m.Index, m.Entry.Id, m.Entry.Networks))]))
+            {
+                warnings.Member = member;
+                warnings.Add($"member '{members.Single(m => m.Index == member).Entry.Id}': {warning}");
+            }
+
+            foreach (var (index, entry) in members)
+            {
+                // The forwarding organisation may be a member (the hub's host), but not shown to that member itself.
+                if ((entry.ForwardAs ?? community?.Forwarder) is { } shown && string.Equals(shown.Uuid, entry.OrgUuid, StringComparison.OrdinalIgnoreCase))
+                {
+                    warnings.Member = index;
+                    warnings.Add($"member '{entry.Id}': other organisations' events with hidden sources are shown to it as its own ({(entry.ForwardAs is null ? "community.forwarder" : "forwardAs")} has its orgUuid): its MISP would take them for events it created");
+                }
+            }
+
+            warnings.Member = null;
             CheckUnique(members, m => m.Id, "id", errors);
             CheckUnique(members, m => m.OrgUuid, "orgUuid", errors);
             var valid = errors.Count == 0 && community is not null;
@@ -151,6 +170,12 @@ internal static class MembersFileParser
 
         CheckFields(element, MembersFileSchema.CommunityFields, Where, errors);
         var name = RequiredString(element, "name", Where, errors);
+        if (name is not null && NameProblem(name) is { } nameProblem)
+        {
+            errors.Add($"{Where}: 'name' {nameProblem}");
+            name = null;
+        }
+
         var forwarder = element.TryGetProperty("forwarder", out var f) ? ParseOrganisation(f, $"{Where}.forwarder", errors) : Missing<OrganisationRef>($"{Where}: 'forwarder'", errors);
         var defaultTlp = element.TryGetProperty("defaultTlp", out var d) ? ParseTlp(d, $"{Where}: 'defaultTlp'", allowRed: true, errors) : TlpLevel.Amber;
         ChathamHouseMode? chr = null;
@@ -182,7 +207,7 @@ internal static class MembersFileParser
             return null;
         }
 
-        if (element.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String)
+        if (element.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String && Unprintable(idElement.GetString()!) is null)
         {
             where = $"member '{idElement.GetString()}'";
         }
@@ -194,6 +219,13 @@ internal static class MembersFileParser
         {
             errors.Add($"{where}: 'id' must not be empty");
         }
+        else if (id is not null && Unprintable(id) is { } problem)
+        {
+            // The id is what maintainers type (suspend ID), what replicas key published states by, and what logs and metrics name.
+            errors.Add($"{where}: 'id' {JsonSerializer.Serialize(id)} {problem}");
+        }
+
+        var name = OptionalName(element, "name", where, errors);
 
         var orgUuid = RequiredString(element, "orgUuid", where, errors);
         if (orgUuid is not null && !IsUuid(orgUuid))
@@ -213,9 +245,10 @@ internal static class MembersFileParser
         var redRecipients = ParseStrings(element, "redRecipients", where, errors);
         foreach (var email in redRecipients)
         {
-            if (!email.Contains('@', StringComparison.Ordinal))
+            // MISP's e-mail addresses hold no space or control character: such an entry would never match anyone, silently.
+            if (!email.Contains('@', StringComparison.Ordinal) || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             {
-                errors.Add($"{where}: 'redRecipients' entry '{email}' is not an e-mail address");
+                errors.Add($"{where}: 'redRecipients' entry {JsonSerializer.Serialize(email)} is not an e-mail address");
             }
         }
 
@@ -241,7 +274,7 @@ internal static class MembersFileParser
         return new MemberEntry
         {
             Id = id,
-            Name = element.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : id,
+            Name = name ?? id,
             OrgUuid = orgUuid.ToLowerInvariant(),
             Networks = networks,
             Relation = relation.Value,
@@ -302,7 +335,11 @@ internal static class MembersFileParser
                         errors.Add($"{where}: 'allowedTags.{taxonomy.Name}' entry '{tag}' is not a tag of taxonomy '{taxonomy.Name}'");
                     }
 
-                    allowed[TagName.Canonical(taxonomy.Name)] = tags.Select(TagName.Canonical).ToFrozenSet(StringComparer.Ordinal);
+                    // "tlp" and "TLP" are one taxonomy: the second list would silently replace the first.
+                    if (!allowed.TryAdd(TagName.Canonical(taxonomy.Name), tags.Select(TagName.Canonical).ToFrozenSet(StringComparer.Ordinal)))
+                    {
+                        errors.Add($"{where}: 'allowedTags' names taxonomy '{taxonomy.Name}' twice (taxonomies compare as tags do, ignoring case): give it one list");
+                    }
                 }
             }
         }
@@ -365,6 +402,13 @@ internal static class MembersFileParser
 
         CheckFields(element, MembersFileSchema.OrganisationFields, where, errors);
         var name = RequiredString(element, "name", where, errors);
+        if (name is not null && NameProblem(name) is { } problem)
+        {
+            // Shown in place of a hidden source: an empty name would show a source with no name at all.
+            errors.Add($"{where}: 'name' {problem}");
+            name = null;
+        }
+
         var uuid = RequiredString(element, "uuid", where, errors);
         if (uuid is not null && !IsUuid(uuid))
         {
@@ -416,16 +460,22 @@ internal static class MembersFileParser
     private static bool IsUuid(string text) => Guid.TryParseExact(text, "D", out _);
 
     /// <summary>
-    /// An ISO-8601 time with an explicit offset: without one, the time would depend on the reader's time zone.
-    /// The offset follows the time of day: in "2026-12-01" or "2026-12-01 10:00" the only '-' are the date's.
+    /// An ISO-8601 time with an explicit offset (<c>2026-12-01T10:00:00Z</c>, <c>...+01:00</c>,
+    /// <c>...-0500</c>; the seconds and their fraction optional, a space for the 'T' as RFC 3339
+    /// allows): without an offset the time would depend on the reader's time zone, and any other
+    /// form DateTimeOffset reads (<c>01/12/2026 10:00 +01:00</c>, read month first) may not be the
+    /// day the maintainer meant.
     /// </summary>
     public static bool TryParseTime(string text, out DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var timeOfDay = text.AsSpan().IndexOfAny('T', 't', ' ');
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time)
-            && timeOfDay > 0 && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > timeOfDay);
+        time = default;
+        return IsoTime().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex IsoTime();
 
     private static List<string> ParseStrings(JsonElement element, string field, string where, ProblemList errors)
     {
@@ -454,6 +504,63 @@ internal static class MembersFileParser
         }
 
         return values;
+    }
+
+    /// <summary>An optional display name: a string that is not empty when present (a number or an empty text is a typo, not the default).</summary>
+    private static string? OptionalName(JsonElement element, string field, string where, ProblemList errors)
+    {
+        if (!element.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            errors.Add($"{where}: '{field}' must be a non-empty string (leave it out to use the id)");
+            return null;
+        }
+
+        if (NameProblem(value.GetString()!) is { } problem)
+        {
+            errors.Add($"{where}: '{field}' {problem}");
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    /// <summary>
+    /// What makes a name unfit to be shown (in place of a source in what members receive, in logs and
+    /// reports): empty, or a control character (a line break, a terminal code); null when it is fit.
+    /// </summary>
+    private static string? NameProblem(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return "must not be empty";
+        }
+
+        var control = name.AsSpan().IndexOfAnyInRange('\0', '\u001f') is >= 0 and var c0 ? c0 : name.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        return control < 0 ? null : $"holds the control character U+{(int)name[control]:X4}: write it on one line, in visible characters";
+    }
+
+    /// <summary>What makes an id unfit to be typed and read: surrounding spaces, control or invisible characters; null when it is fit.</summary>
+    private static string? Unprintable(string id)
+    {
+        if (id.Trim() != id)
+        {
+            return "has spaces around it";
+        }
+
+        foreach (var rune in id.EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
+            {
+                return $"holds the invisible or control character U+{rune.Value:X4}: write it in visible characters";
+            }
+        }
+
+        return null;
     }
 
     private static string? RequiredString(JsonElement element, string field, string where, ProblemList errors)

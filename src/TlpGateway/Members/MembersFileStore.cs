@@ -5,6 +5,9 @@ namespace TlpGateway.Members;
 /// <summary>The members file could not be read, locked or written; the message names the members file.</summary>
 internal sealed class MembersFileAccessException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>The members file changed between the edit's read and its write; nothing was written.</summary>
+internal sealed class MembersFileChangedException(string message) : Exception(message);
+
 /// <summary>
 /// Reads and writes the members file for the maintainers' command. Edits wait for each other through
 /// a lock file beside the members file (<c>members.json.lock</c>, never removed: removing it would
@@ -53,6 +56,13 @@ internal sealed class MembersFileStore
     public IDisposable Lock(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
+
+        // A lock beside a file that is not there would stay behind, a stray file the maintainer never asked for.
+        if (!File.Exists(Path))
+        {
+            throw new MembersFileAccessException($"cannot read {Path}: {(Directory.Exists(Path) ? "it is a folder, not a file" : "there is no such file")}");
+        }
+
         var started = timeProvider.GetTimestamp();
         while (true)
         {
@@ -72,20 +82,36 @@ internal sealed class MembersFileStore
         }
     }
 
-    /// <summary>Replaces the file whole, keeping its mode and owner.</summary>
-    public void Write(byte[] bytes)
+    /// <summary>
+    /// Replaces the file whole, keeping its mode and owner. With <paramref name="readBefore"/>, only
+    /// if the file still holds those bytes: an edit by hand (which takes no lock) saved while the
+    /// command worked would otherwise be replaced, and lost, without a word.
+    /// </summary>
+    public void Write(byte[] bytes, byte[]? readBefore = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         var temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, $".{System.IO.Path.GetFileName(Path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            // Created with the file's mode, not the umask's: the copy is never readable by more than the file is, even for a moment.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows() && File.Exists(Path))
+            {
+                options.UnixCreateMode = File.GetUnixFileMode(Path);
+            }
+
+            using (var stream = new FileStream(temporary, options))
             {
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
 
             KeepModeAndOwner(temporary);
+            if (readBefore is not null && !File.ReadAllBytes(Path).AsSpan().SequenceEqual(readBefore))
+            {
+                throw new MembersFileChangedException($"{Path} changed while this edit was made (saved by hand, without the command's lock?): nothing written; look at the file and run the command again");
+            }
+
             File.Move(temporary, Path, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)

@@ -32,6 +32,7 @@ internal sealed class MembersFileText
     {
         ArgumentNullException.ThrowIfNull(bytes);
         var json = bytes.AsSpan().StartsWith(ByteOrderMark) ? bytes.AsSpan(ByteOrderMark.Length) : bytes;
+        Requests.StrictJson.ThrowIfNotUtf8(json);
         Requests.StrictJson.ThrowIfUnreadable(json);
 
         // The entries are read as JsonNodes, which take a duplicate key until it is looked up, then throw; an edit would change one of the two.

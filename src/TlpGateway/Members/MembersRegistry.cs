@@ -66,6 +66,9 @@ internal sealed record MemberEntry
     /// <summary>The member's rules on top of TLP (optional fields of its entry).</summary>
     public MemberRules Rules { get; init; } = MemberRules.None;
 
+    /// <summary>Why the member is refused at <paramref name="now"/> (<c>revoked</c>, <c>suspended</c>), or null when it is active.</summary>
+    public string? RefusalAt(DateTimeOffset now) => Revoked ? "revoked" : SuspendedUntil is { } until && until > now ? "suspended" : null;
+
     /// <summary>Whether <paramref name="address"/> lies in one of this member's networks.</summary>
     public bool Owns(IPAddress address)
     {

@@ -18,7 +18,7 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     private readonly ITimer _poll;
     private readonly Lock _reloadLock = new();
     private volatile MembersRegistry _current;
-    private (DateTime WriteTime, long Length) _seen;
+    private (string Target, DateTime WriteTime, long Length) _seen;
 
     public MembersRegistryProvider(IOptions<GatewayOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory, ILogger<MembersRegistryProvider> logger)
     {
@@ -51,9 +51,9 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
             };
-            _watcher.Changed += (_, _) => Reload();
-            _watcher.Created += (_, _) => Reload();
-            _watcher.Renamed += (_, _) => Reload();
+            _watcher.Changed += (_, _) => ReloadInBackground();
+            _watcher.Created += (_, _) => ReloadInBackground();
+            _watcher.Renamed += (_, _) => ReloadInBackground();
             _watcher.EnableRaisingEvents = true;
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
@@ -142,14 +142,53 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     {
         if (Stamp() != _seen)
         {
-            Reload();
+            ReloadInBackground();
         }
     }
 
-    private (DateTime, long) Stamp()
+    /// <summary>
+    /// A reload from the watcher or the poll timer: an exception there would end the process, so
+    /// whatever a version of the file throws refuses that version and the last good registry stays.
+    /// </summary>
+    private void ReloadInBackground()
     {
-        var info = new FileInfo(_path);
-        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
+        try
+        {
+            Reload();
+        }
+#pragma warning disable CA1031 // Any failure must keep the last good registry, never take the gateway down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            lock (_reloadLock)
+            {
+                Refuse($"unexpected {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The version of the file on disk: its final target's path, time and size. A symbolic link is
+    /// followed: a Kubernetes ConfigMap is <c>members.json -> ..data/members.json</c> and an update
+    /// swaps <c>..data</c>, so the link itself, and what FileInfo says of it, never changes.
+    /// </summary>
+    private (string, DateTime, long) Stamp()
+    {
+        try
+        {
+            var info = new FileInfo(_path);
+            if (info.LinkTarget is not null)
+            {
+                info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+            }
+
+            return info.Exists ? (info.FullName, info.LastWriteTimeUtc, info.Length) : (string.Empty, DateTime.MinValue, -1);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A loop of links, a folder that cannot be read: the read that follows says what is wrong.
+            return (ex.Message, DateTime.MinValue, -1);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Members file {Path} in force: {Count} members")]

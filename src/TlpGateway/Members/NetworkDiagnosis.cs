@@ -109,6 +109,46 @@ internal static class NetworkDiagnosis
         }
     }
 
+    /// <summary>
+    /// Networks that two members share (one contains the other's): valid (members behind one NAT),
+    /// but an address there passes the network gate for both, and only the key then says which
+    /// member is asking; each overlap is told once, at the later member.
+    /// </summary>
+    public static IEnumerable<(int Member, string Warning)> Overlaps(IReadOnlyList<(int Index, string Id, IReadOnlyList<IPNetwork> Networks)> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+
+        // Every network that contains another is one of its prefixes: a look-up per prefix length, not a comparison per pair (files of thousands of members).
+        var owners = new Dictionary<IPNetwork, List<int>>();
+        for (var m = 0; m < members.Count; m++)
+        {
+            foreach (var network in members[m].Networks)
+            {
+                (owners.TryGetValue(network, out var list) ? list : owners[network] = []).Add(m);
+            }
+        }
+
+        var told = new HashSet<(int, int, IPNetwork, IPNetwork)>();
+        for (var m = 0; m < members.Count; m++)
+        {
+            foreach (var network in members[m].Networks)
+            {
+                for (var prefix = 0; prefix <= network.PrefixLength; prefix++)
+                {
+                    var container = new IPNetwork(Mask(network.BaseAddress, prefix), prefix);
+                    foreach (var other in owners.GetValueOrDefault(container) ?? [])
+                    {
+                        var (later, earlier, mine, theirs) = other > m ? (other, m, container, network) : (m, other, network, container);
+                        if (other != m && told.Add((later, earlier, mine, theirs)))
+                        {
+                            yield return (members[later].Index, $"'networks' entry '{mine}' overlaps '{theirs}' of member '{members[earlier].Id}': a client there passes the network gate for both, and its key alone says which member it is");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static IPAddress Mask(IPAddress address, int prefix)
     {
         var bytes = address.GetAddressBytes();

@@ -244,7 +244,7 @@ internal static class EventPreview
     }
 
     private static Requester? Requester(MembersRegistry registry, string id, PreviewRequest request) =>
-        registry.Members.FirstOrDefault(m => m.Id == id) is { } member ? PreviewLane.RequesterFor(member, request.Email, request.Sync) : null;
+        registry.Members.FirstOrDefault(m => m.Id == id) is { } member ? PreviewLane.RequesterFor(member, registry.Community, request.Email, request.Sync) : null;
 
     /// <summary>One array, an element per member and event (or per change), members in order.</summary>
     private static void WriteJson(TextWriter output, List<PreviewSection> sections)

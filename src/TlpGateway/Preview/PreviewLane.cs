@@ -50,10 +50,10 @@ internal sealed class PreviewLane : IRecordSink
     public int Released { get; private set; }
 
     /// <summary>The requester a member is judged as: one of its users (with that e-mail, for <c>redRecipients</c>), or its MISP server.</summary>
-    public static Requester RequesterFor(MemberEntry member, string? email, bool sync)
+    public static Requester RequesterFor(MemberEntry member, CommunitySettings community, string? email, bool sync)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return new Requester { Member = member, OrgUuid = member.OrgUuid, Email = email ?? string.Empty, IsSyncIdentity = sync };
+        return new Requester { Member = member, Community = community, OrgUuid = member.OrgUuid, Email = email ?? string.Empty, IsSyncIdentity = sync };
     }
 
     public void Write(ReadOnlySpan<byte> chunk)

@@ -89,15 +89,12 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
             var states = new Dictionary<string, PublishedMemberState>(StringComparer.Ordinal);
             foreach (var entry in entries)
             {
-                if (JsonSerializer.Deserialize<PublishedMemberState>((byte[])entry.Value!) is { } state)
-                {
-                    states[entry.Name.ToString()] = state;
-                }
+                states[entry.Name.ToString()] = Read(entry);
             }
 
             _states = states.ToFrozenDictionary(StringComparer.Ordinal);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             LogRefreshFailed(_logger, ex.Message);
         }
@@ -105,6 +102,29 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
         {
             _refreshing.Release();
         }
+    }
+
+    /// <summary>
+    /// One member's published state. One that cannot be read (written by another version, or by hand)
+    /// refuses that member: it only ever restricts, and it must neither be skipped nor keep every
+    /// other member's state from being read (it made the whole refresh fail, so no later state arrived).
+    /// </summary>
+    private PublishedMemberState Read(HashEntry entry)
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize<PublishedMemberState>((byte[])entry.Value!) is { } state)
+            {
+                return state;
+            }
+        }
+        catch (JsonException)
+        {
+            // Told below, as a state that is null.
+        }
+
+        LogUnreadableState(_logger, entry.Name.ToString());
+        return new PublishedMemberState(Revoked: true, SuspendedUntil: null);
     }
 
     // What was published while the subscription was down is read from the hash.
@@ -145,6 +165,9 @@ internal sealed partial class RedisMemberStateOverlay : IMemberStateOverlay, IHo
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Published member states unreadable ({Error}); the last known ones stay in force")]
     private static partial void LogRefreshFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Published state of member {Member} is unreadable: the member is refused as revoked until it is published again (reinstate or revoke --publish-redis)")]
+    private static partial void LogUnreadableState(ILogger logger, string member);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis subscription to published member states deferred until Redis answers ({Error})")]
     private static partial void LogSubscriptionDeferred(ILogger logger, string error);

@@ -53,6 +53,32 @@ internal static class StrictJson
         }
     }
 
+    /// <summary>
+    /// <see cref="JsonException"/>, with the line and position, when <paramref name="json"/> is not
+    /// UTF-8 (a file saved as Latin-1 by an editor): System.Text.Json parses such bytes and fails only
+    /// when a text is taken, with an <see cref="InvalidOperationException"/> no JSON handler expects.
+    /// </summary>
+    public static void ThrowIfNotUtf8(ReadOnlySpan<byte> json)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return;
+        }
+
+        Span<char> buffer = stackalloc char[1024];
+        var offset = 0;
+        while (System.Text.Unicode.Utf8.ToUtf16(json[offset..], buffer, out var read, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.DestinationTooSmall)
+        {
+            offset += read;
+        }
+
+        var invalid = offset + (System.Text.Unicode.Utf8.ToUtf16(json[offset..], buffer, out var last, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.InvalidData ? last : 0);
+        var before = json[..invalid];
+        var line = before.Count((byte)'\n');
+        var position = before.Length - before.LastIndexOf((byte)'\n') - 1;
+        throw new JsonException($"byte 0x{json[invalid]:X2} (byte {position + 1} of the line) is not UTF-8: save the file as UTF-8", path: null, lineNumber: line, bytePositionInLine: position);
+    }
+
     private static bool CanBeRead(ref Utf8JsonReader reader)
     {
         try

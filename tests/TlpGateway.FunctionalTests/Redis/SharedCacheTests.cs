@@ -150,6 +150,27 @@ public sealed class SharedCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task PublishedRemoval_RefusedByEveryReplicaBeforeItsFileChanges_UntilReinstatedOnceAddedAgain()
+    {
+        await using var servers = await TestServers.StartAsync(Shared);
+        await using var replica = await servers.StartReplicaAsync();
+        using var first = servers.CreateClient(SimulatorKeys.OrgC);
+        using var second = TestServers.CreateClient(replica, SimulatorKeys.OrgC);
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/servers/getVersion")).StatusCode);
+
+        // The replicas' own file still holds org-c: only the published state can refuse it there.
+        Assert.Equal(0, Publish(servers, "remove", "org-c"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, await PollAsync(first, HttpStatusCode.Forbidden));
+        Assert.Equal(HttpStatusCode.Forbidden, await PollAsync(second, HttpStatusCode.Forbidden));
+
+        // Added again (the replicas' file never lost it), it is admitted once reinstated.
+        Assert.Equal(0, Publish(servers, "add", "org-c", "--org-uuid", "13c7e515-44c2-40dc-bc3e-0e7bcaf6d390", "--relation", "member", "--max-tlp", "amber", "--network", "127.0.0.1/32"));
+        Assert.Equal(0, Publish(servers, "reinstate", "org-c"));
+        Assert.Equal(HttpStatusCode.OK, await PollAsync(first, HttpStatusCode.OK));
+    }
+
+    [Fact]
     public async Task TwoReplicas_RateLimitCountedAcrossBoth()
     {
         await using var servers = await TestServers.StartAsync(c =>
@@ -187,7 +208,8 @@ public sealed class SharedCacheTests : IDisposable
 
         using var output = new StringWriter();
         using var error = new StringWriter();
-        return TlpGateway.Members.MembersCommand.Run(["--file", copy, "--publish-redis", _redis.Endpoint, .. command], output, error, TimeProvider.System);
+        string[] publishing = command[0] == "add" ? [] : ["--publish-redis", _redis.Endpoint];
+        return TlpGateway.Members.MembersCommand.Run(["--file", copy, .. publishing, .. command], output, error, TimeProvider.System);
     }
 
     /// <summary>

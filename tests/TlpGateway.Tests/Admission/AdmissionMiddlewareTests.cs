@@ -56,6 +56,21 @@ public sealed class AdmissionMiddlewareTests
     }
 
     [Fact]
+    public async Task Invoke_RegistryReloadedDuringAdmission_RequesterCarriesTheCommunityItsMemberCameFrom()
+    {
+        var context = Context("198.51.100.7");
+        var reloaded = new CommunitySettings("Test", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Red, ChathamHouseMode.Tagged, false);
+
+        await InvokeAsync(context, reloadedCommunity: reloaded);
+
+        // The rules after admission judge by one file: its member entry with its community, never one file's member and the other's defaultTlp.
+        var requester = context.Features.Get<RequesterFeature>()!.Requester;
+        Assert.Equal(TlpLevel.Amber, requester.Member.MaxTlp);
+        Assert.Equal(TlpLevel.Amber, requester.Community.DefaultTlp);
+        Assert.Equal(ChathamHouseMode.Always, requester.Community.ChathamHouse);
+    }
+
+    [Fact]
     public async Task Invoke_AddressInNoMembersNetworks_Refused403WithoutAskingMisp()
     {
         var context = Context("203.0.113.1");
@@ -256,7 +271,7 @@ public sealed class AdmissionMiddlewareTests
         return context;
     }
 
-    private async Task InvokeAsync(HttpContext context, MemberRateLimiter? limiter = null)
+    private async Task InvokeAsync(HttpContext context, MemberRateLimiter? limiter = null, CommunitySettings? reloadedCommunity = null)
     {
         var other = new MemberEntry
         {
@@ -271,7 +286,8 @@ public sealed class AdmissionMiddlewareTests
             new CommunitySettings("Test", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Always, _requireTerms),
             [_member, other]);
         var provider = Substitute.For<IMembersRegistryProvider>();
-        provider.Current.Returns(registry);
+        // A reload after admission read the registry: later reads of Current give the new file.
+        provider.Current.Returns(registry, reloadedCommunity is null ? registry : new MembersRegistry(reloadedCommunity, [_member with { MaxTlp = TlpLevel.Clear }, other]));
         using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var middleware = new AdmissionMiddleware(
             _ => { _nextCalled = true; return Task.CompletedTask; },

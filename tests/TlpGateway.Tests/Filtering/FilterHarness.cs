@@ -38,6 +38,7 @@ internal static class FilterHarness
                 MaxTlp = maxTlp,
                 RedRecipients = redRecipients.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
             },
+            Community = Community,
             OrgUuid = orgUuid,
             OrgId = orgId,
             Email = email,
@@ -48,6 +49,7 @@ internal static class FilterHarness
     public static Requester WithMember(Requester requester, Func<MemberEntry, MemberEntry> change) => new()
     {
         Member = change(requester.Member),
+        Community = requester.Community,
         OrgUuid = requester.OrgUuid,
         OrgId = requester.OrgId,
         Email = requester.Email,

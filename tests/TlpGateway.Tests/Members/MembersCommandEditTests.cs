@@ -194,6 +194,73 @@ public sealed class MembersCommandEditTests() : MembersCommandTestBase(new DateT
     }
 
     [Fact]
+    public void Edit_FileSavedByHandWhileTheEditIsMade_RefusedAndTheHandEditKept()
+    {
+        var byHand = File.ReadAllText(FilePath).Replace("\"maxTlp\": \"amber\"", "\"maxTlp\": \"green\"", StringComparison.Ordinal);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var editor = new MembersFileEditor(new MembersFileStore(FilePath), output, error, Time);
+
+        // A maintainer's editor saves the file (it takes no lock) after the command read it and before it writes.
+        var code = editor.Apply(text =>
+        {
+            File.WriteAllText(FilePath, byHand);
+            return MemberEdit.Revoke(text, "acme");
+        });
+
+        Assert.Equal(MembersCommand.Invalid, code);
+        Assert.Contains("changed while this edit was made", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(output.ToString());
+        Assert.Equal(byHand, File.ReadAllText(FilePath));
+        Assert.Empty(Directory.GetFiles(DirectoryPath, "*.tmp"));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void Write_FileOwnerOnly_TemporaryCopyCreatedOwnerOnly()
+    {
+        File.SetUnixFileMode(FilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var store = new MembersFileStore(FilePath);
+        using var watcher = new FileSystemWatcher(DirectoryPath, "*.tmp") { EnableRaisingEvents = true };
+        var modes = new System.Collections.Concurrent.ConcurrentBag<UnixFileMode>();
+        watcher.Created += (_, e) =>
+        {
+            try
+            {
+                modes.Add(File.GetUnixFileMode(e.FullPath));
+            }
+            catch (IOException)
+            {
+                // Already renamed.
+            }
+        };
+
+        for (var i = 0; i < 20; i++)
+        {
+            store.Write(File.ReadAllBytes(FilePath));
+        }
+
+        Assert.All(modes, mode => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(FilePath));
+    }
+
+    [Theory]
+    [InlineData("revoke", "acme")]
+    [InlineData("allow", "acme", "192.0.2.0/24")]
+    public void Edit_FileMissing_Exit3NoLockLeftBehind(params string[] args)
+    {
+        var missing = Path.Combine(DirectoryPath, "missing.json");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = MembersCommand.Run(["--file", missing, .. args], output, error, Time);
+
+        Assert.Equal(MembersCommand.FileError, code);
+        Assert.Contains("there is no such file", error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(missing + ".lock"));
+    }
+
+    [Fact]
     public void Write_Fails_ErrorNamesTheMembersFileNotTheTemporaryOne()
     {
         var store = new MembersFileStore(Path.Combine(DirectoryPath, "gone", "members.json"));

@@ -138,6 +138,40 @@ public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeO
     }
 
     [Theory]
+    [InlineData("--publish-redis", "revoke", "acme", "--publish-redis", "host:notaport")]
+    [InlineData("--publish-redis", "suspend", "acme", "--for", "2h", "--publish-redis", "")]
+    [InlineData("--publish-redis", "remove", "acme", "--publish-redis", "a b:6379")]
+    [InlineData("--publish-redis", "reinstate", "acme", "--publish-redis", "redis:0")]
+    public void Run_PublishEndpointUnusable_Exit2BeforeAnythingIsWritten(string named, params string[] args)
+    {
+        var before = File.ReadAllBytes(FilePath);
+
+        var (code, output, error) = Run(args);
+
+        Assert.Equal(MembersCommand.Usage, code);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.Empty(output);
+        Assert.Equal(before, File.ReadAllBytes(FilePath));
+    }
+
+    [Theory]
+    [InlineData("--file", "list")]
+    [InlineData("--file", "revoke", "acme")]
+    [InlineData("events file", "explain", "")]
+    [InlineData("--diff", "explain", "-", "--diff", " ")]
+    public void Run_EmptyPath_Exit2NamingIt(string named, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        string[] file = named == "--file" ? ["--file", ""] : ["--file", FilePath];
+
+        var code = MembersCommand.Run([.. file, .. args], output, error, Time);
+
+        Assert.Equal(MembersCommand.Usage, code);
+        Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("suspend", "--until")]
     [InlineData("add", "--org-uuid")]
     [InlineData("set", "forwardAs")]

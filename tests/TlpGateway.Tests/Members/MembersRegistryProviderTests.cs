@@ -75,6 +75,72 @@ public sealed class MembersRegistryProviderTests : IDisposable
         Assert.Equal("it is a folder, not a file", provider.LastError);
     }
 
+    [Fact]
+    public void Reload_FileSavedAsLatin1_KeepsLastGoodNamingTheByte()
+    {
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "deploy", "members.demo.json"), MembersPath);
+        using var provider = Create();
+        var before = provider.Current;
+
+        // An editor saving "ORG_Ç" as Latin-1: System.Text.Json throws InvalidOperationException for it, which would end the process from the watcher.
+        var bytes = File.ReadAllBytes(MembersPath);
+        bytes[bytes.AsSpan().IndexOf("ORG_C"u8) + 4] = 0xC7;
+        File.WriteAllBytes(MembersPath, bytes);
+
+        Assert.False(provider.Reload());
+        Assert.Same(before, provider.Current);
+        Assert.Contains("byte 0xC7", provider.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reload_KubernetesConfigMapSwapsItsDataLink_NewVersionTakesEffect()
+    {
+        // A ConfigMap mounted as a folder: members.json -> ..data/members.json, ..data -> ..<version>; an update swaps ..data.
+        var demo = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "deploy", "members.demo.json"));
+        Directory.CreateDirectory(Path.Combine(_directory.FullName, "..v1"));
+        await File.WriteAllTextAsync(Path.Combine(_directory.FullName, "..v1", "members.json"), demo);
+        File.CreateSymbolicLink(Path.Combine(_directory.FullName, "..data"), "..v1");
+        File.CreateSymbolicLink(MembersPath, Path.Combine("..data", "members.json"));
+        using var provider = Create();
+        var reloaded = new TaskCompletionSource<MembersRegistry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        provider.Reloaded += registry => reloaded.TrySetResult(registry);
+
+        Directory.CreateDirectory(Path.Combine(_directory.FullName, "..v2"));
+        await File.WriteAllTextAsync(Path.Combine(_directory.FullName, "..v2", "members.json"), demo.Replace("\"id\": \"org-c\"", "\"id\": \"org-x\"", StringComparison.Ordinal));
+        File.CreateSymbolicLink(Path.Combine(_directory.FullName, "..data_tmp"), "..v2");
+        Assert.Equal(0, Mono.Unix.Native.Syscall.rename(Path.Combine(_directory.FullName, "..data_tmp"), Path.Combine(_directory.FullName, "..data")));
+
+        var registry = await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("org-x", registry.Members[0].Id);
+    }
+
+    [Fact]
+    public async Task Reload_FileReplacedByALinkLoopThenRestored_KeepsLastGoodThenTakesTheRestoredVersion()
+    {
+        var demo = Path.Combine(AppContext.BaseDirectory, "deploy", "members.demo.json");
+        File.Copy(demo, MembersPath);
+        using var provider = Create();
+        var before = provider.Current;
+
+        File.Delete(MembersPath);
+        File.CreateSymbolicLink(MembersPath, MembersPath);
+
+        Assert.False(provider.Reload());
+        Assert.Same(before, provider.Current);
+        Assert.NotNull(provider.LastError);
+
+        // The poll keeps running over the loop (an exception there would end the process), and sees the file once it is back.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        File.Delete(MembersPath);
+        File.Copy(demo, MembersPath);
+        for (var i = 0; i < 100 && provider.LastError is not null; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Null(provider.LastError);
+    }
+
     private MembersRegistryProvider Create() => new(
         Options.Create(new GatewayOptions { MembersFile = MembersPath }),
         TimeProvider.System,

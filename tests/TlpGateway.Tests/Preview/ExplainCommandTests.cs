@@ -193,7 +193,8 @@ public sealed class ExplainCommandTests : IDisposable
     [Fact]
     public void EventText_PaintOn_ColoursTheDecision()
     {
-        var requester = PreviewLane.RequesterFor(MembersFileParser.Parse(File.ReadAllBytes(_harness.MembersFile(new PreviewMember("acme", OrgD, "member", "amber")))).Members[0], null, false);
+        var registry = MembersFileParser.Parse(File.ReadAllBytes(_harness.MembersFile(new PreviewMember("acme", OrgD, "member", "amber"))));
+        var requester = PreviewLane.RequesterFor(registry.Members[0], registry.Community, null, false);
         var outcome = new UnitOutcome(false, "event", "tlp-red", Red, TlpLevel.Red, 0, false);
         using var plain = new StringWriter();
         using var coloured = new StringWriter();

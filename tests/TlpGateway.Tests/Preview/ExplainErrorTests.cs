@@ -165,6 +165,25 @@ public sealed class ExplainErrorTests : IDisposable
         Assert.Contains(named, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("analyst")]
+    [InlineData("analyst@org-d.test\n  event 00000000-0000-4000-8000-000000000001: released")]
+    [InlineData("analyst\u200b@org-d.test")]
+    [InlineData(" analyst@org-d.test")]
+    public void Explain_EmailNotAnAddress_Exit2NothingJudged(string email)
+    {
+        var events = _harness.Write("events", "{\"response\": []}");
+        var member = MembersFileParser.Parse(File.ReadAllBytes(_members)).Members[0].Id;
+
+        var (code, output, error) = _harness.Explain(_members, [events, "--member", member, "--email", email]);
+
+        Assert.Equal(MembersCommand.Usage, code);
+        Assert.Empty(output);
+        Assert.Contains("is not an e-mail address", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n  event", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Explain_NoEventsArgument_Exit2()
     {

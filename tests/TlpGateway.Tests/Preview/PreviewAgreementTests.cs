@@ -107,7 +107,7 @@ public sealed class PreviewAgreementTests : IDisposable
         var entry = registry.Members.Single();
 
         // The live path: the requester as admission makes it, look-ups possible, no related event confirmed.
-        var requester = new Requester { Member = entry, OrgUuid = entry.OrgUuid, Email = member.Email ?? string.Empty, IsSyncIdentity = member.Sync };
+        var requester = new Requester { Member = entry, Community = registry.Community, OrgUuid = entry.OrgUuid, Email = member.Email ?? string.Empty, IsSyncIdentity = member.Sync };
         var context = new FilterContext { Requester = requester, Community = registry.Community, KnownEvents = new(StringComparer.OrdinalIgnoreCase), MaxCorrelationLookups = 25 };
         var (live, outcomes, _) = FilterHarness.Run(input, context, chunk, lookup: _ => EventAccess.Withheld);
 

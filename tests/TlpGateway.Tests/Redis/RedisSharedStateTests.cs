@@ -165,6 +165,27 @@ public sealed class RedisSharedStateTests : IDisposable
         await overlay.StopAsync(CancellationToken.None);
     }
 
+    [Theory]
+    [InlineData("{\"Revoked\": \"soon\"}")]
+    [InlineData("null")]
+    [InlineData("not json")]
+    public async Task MemberStates_OneStateUnreadable_ThatMemberRefusedAndTheOthersStillRead(string unreadable)
+    {
+        await using var services = RedisTestServices.Build(_server.Endpoint);
+        var overlay = services.GetRequiredService<RedisMemberStateOverlay>();
+        var redis = services.GetRequiredService<IConnectionMultiplexer>();
+        await RedisTestServices.WaitForAsync(() => redis.IsConnected, "the connection");
+        await redis.GetDatabase().HashSetAsync(new RedisOptions().KeyPrefix + RedisMemberStateOverlay.HashKey, "broken", unreadable);
+        await overlay.StartAsync(CancellationToken.None);
+
+        await RedisMemberStateOverlay.PublishAsync(new RedisOptions { Endpoint = _server.Endpoint }, "acme", new PublishedMemberState(true, null));
+
+        await RedisTestServices.WaitForAsync(() => overlay.Apply(Member("acme")).Revoked, "the revocation published after the unreadable state");
+        Assert.True(overlay.Apply(Member("broken")).Revoked);
+        Assert.False(overlay.Apply(Member("other")).Revoked);
+        await overlay.StopAsync(CancellationToken.None);
+    }
+
     [Fact]
     public async Task MemberStates_PublishToUnreachableRedis_Throws()
     {

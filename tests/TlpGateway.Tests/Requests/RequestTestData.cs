@@ -30,6 +30,7 @@ internal static class RequestTestData
             RedRecipients = FrozenSet<string>.Empty,
             Rules = rules ?? MemberRules.None,
         },
+        Community = Community,
         OrgUuid = OwnOrg,
         Email = "user@org-c.test",
         IsSyncIdentity = sync,
