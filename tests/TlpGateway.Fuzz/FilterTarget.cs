@@ -67,6 +67,7 @@ internal static class FilterTarget
         OrgId = "9",
         Email = "fuzz@example.test",
         IsSyncIdentity = sync,
+        Community = Community,
     };
 
     /// <summary>Filters one input and checks the answer; returns how many UUIDs the answer was checked not to name.</summary>

@@ -93,14 +93,7 @@ internal sealed class MembersFileStore
         var temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, $".{System.IO.Path.GetFileName(Path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            // Created with the file's mode, not the umask's: the copy is never readable by more than the file is, even for a moment.
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows() && File.Exists(Path))
-            {
-                options.UnixCreateMode = File.GetUnixFileMode(Path);
-            }
-
-            using (var stream = new FileStream(temporary, options))
+            using (var stream = new FileStream(temporary, TemporaryCopyOptions()))
             {
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
@@ -126,6 +119,18 @@ internal sealed class MembersFileStore
                 File.Delete(temporary);
             }
         }
+    }
+
+    /// <summary>How the temporary copy is created: with the file's mode, not the umask's, so it is never readable by more than the file is, even for a moment.</summary>
+    internal FileStreamOptions TemporaryCopyOptions()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows() && File.Exists(Path))
+        {
+            options.UnixCreateMode = File.GetUnixFileMode(Path);
+        }
+
+        return options;
     }
 
     private void KeepModeAndOwner(string temporary)
