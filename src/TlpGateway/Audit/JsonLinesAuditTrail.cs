@@ -28,6 +28,7 @@ internal sealed partial class JsonLinesAuditTrail : IAuditTrail, IAsyncDisposabl
     private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly string _path;
     private readonly long _maxFileBytes;
+    private readonly TimeSpan _syncInterval;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<JsonLinesAuditTrail> _logger;
     private readonly Counter<long> _failures;
@@ -39,6 +40,7 @@ internal sealed partial class JsonLinesAuditTrail : IAuditTrail, IAsyncDisposabl
         ArgumentNullException.ThrowIfNull(meterFactory);
         _path = System.IO.Path.GetFullPath(options.Value.Path);
         _maxFileBytes = options.Value.MaxFileBytes;
+        _syncInterval = options.Value.SyncInterval;
         _timeProvider = timeProvider;
         _logger = logger;
         _failures = meterFactory.Create("TlpGateway.Audit").CreateCounter<long>("tlpgateway.audit.failures", "{record}", "Audit records the file sink could not write.");
@@ -71,17 +73,43 @@ internal sealed partial class JsonLinesAuditTrail : IAuditTrail, IAsyncDisposabl
 
     /// <summary>
     /// Writes what is queued in batches, on a thread of its own: a batch is serialized into one
-    /// buffer and written with one call, then flushed to disk, so a busy gateway's thousands of
-    /// records a second cost a few writes, not an asynchronous file operation each on the thread
-    /// pool that serves requests. The file is opened per batch, so an external rotation is followed.
+    /// buffer and written with one call, so a busy gateway's thousands of records a second cost a few
+    /// writes, not an asynchronous file operation each on the thread pool that serves requests. The
+    /// file is opened per batch, so an external rotation is followed. What is written is flushed to
+    /// disk at most <see cref="AuditOptions.SyncInterval"/> later: with the next batch once the
+    /// interval is over, else when no record came for the rest of it, and when the trail ends.
     /// </summary>
     private void WriteLoop()
     {
         var reader = _queue.Reader;
         var batch = new ArrayBufferWriter<byte>(BatchBytes);
         using var json = new Utf8JsonWriter(batch, new JsonWriterOptions { Encoder = SerializerOptions.Encoder, SkipValidation = true });
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        var lastSync = _timeProvider.GetTimestamp();
+        var unsynced = false;
+        while (true)
         {
+            var more = reader.WaitToReadAsync().AsTask();
+            if (unsynced && !more.IsCompleted)
+            {
+                // Nothing queued: what was written waits on disk no longer than the rest of the interval.
+                var rest = _syncInterval - _timeProvider.GetElapsedTime(lastSync);
+                if (rest > TimeSpan.Zero)
+                {
+                    Task.WhenAny(more, Task.Delay(rest, _timeProvider)).GetAwaiter().GetResult();
+                }
+
+                if (!more.IsCompleted)
+                {
+                    unsynced = !Append([], sync: true);
+                    lastSync = _timeProvider.GetTimestamp();
+                }
+            }
+
+            if (!more.GetAwaiter().GetResult())
+            {
+                break;
+            }
+
             batch.ResetWrittenCount();
             var records = 0;
             while (batch.WrittenCount < BatchBytes && reader.TryRead(out var record))
@@ -93,16 +121,13 @@ internal sealed partial class JsonLinesAuditTrail : IAuditTrail, IAsyncDisposabl
                 records++;
             }
 
-            try
+            var sync = _timeProvider.GetElapsedTime(lastSync) >= _syncInterval;
+            if (Append(batch.WrittenSpan, sync))
             {
-                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
-                RotateIfFull();
-                using var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
-                file.Write(batch.WrittenSpan);
-                file.Flush(flushToDisk: true);
-                SinkHealthy = true;
+                unsynced = !sync;
+                lastSync = sync ? _timeProvider.GetTimestamp() : lastSync;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            else
             {
                 // What was read is lost to the file but is in the log already.
                 _failures.Add(records);
@@ -110,9 +135,37 @@ internal sealed partial class JsonLinesAuditTrail : IAuditTrail, IAsyncDisposabl
                 {
                     _failures.Add(1);
                 }
-
-                Failed(ex.Message);
             }
+        }
+
+        if (unsynced)
+        {
+            Append([], sync: true);
+        }
+    }
+
+    /// <summary>Appends <paramref name="lines"/> to the file (rotated when full), flushed to disk when <paramref name="sync"/>; false when the file cannot be written.</summary>
+    private bool Append(ReadOnlySpan<byte> lines, bool sync)
+    {
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+            if (!lines.IsEmpty)
+            {
+                // Only a write rotates: a sync alone must reach the file the lines went to.
+                RotateIfFull();
+            }
+
+            using var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            file.Write(lines);
+            file.Flush(flushToDisk: sync);
+            SinkHealthy = true;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Failed(ex.Message);
+            return false;
         }
     }
 

@@ -19,9 +19,9 @@ public sealed class JsonLinesAuditTrailTests : IDisposable
         _directory.Delete(recursive: true);
     }
 
-    private JsonLinesAuditTrail Create(long maxBytes = 100 * 1024 * 1024) => new(
+    private JsonLinesAuditTrail Create(long maxBytes = 100 * 1024 * 1024, TimeProvider? time = null) => new(
         Options.Create(new AuditOptions { Path = Path.Combine(_directory.FullName, "audit.jsonl"), MaxFileBytes = maxBytes }),
-        TimeProvider.System,
+        time ?? TimeProvider.System,
         _services.GetRequiredService<IMeterFactory>(),
         NullLogger<JsonLinesAuditTrail>.Instance);
 
@@ -41,6 +41,33 @@ public sealed class JsonLinesAuditTrailTests : IDisposable
         Assert.Equal("m1", first.RootElement.GetProperty("member").GetString());
         Assert.False(first.RootElement.TryGetProperty("itemUuid", out _));
         Assert.True(trail.SinkHealthy);
+    }
+
+    [Fact]
+    public async Task Write_WithinTheSyncInterval_RecordsReachTheFileAtOnce()
+    {
+        // Only the flush to disk waits for the interval (SyncInterval, 1 s): the time never moves here, yet every record is in the file.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var trail = Create(time: time);
+        var path = Path.Combine(_directory.FullName, "audit.jsonl");
+        for (var i = 0; i < 3; i++)
+        {
+            trail.Write(Record(i));
+            var written = i + 1;
+            await WaitUntil(() => File.Exists(path) && File.ReadAllLines(path).Length == written);
+        }
+
+        await trail.DisposeAsync();
+        Assert.Equal(3, File.ReadAllLines(path).Length);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var tries = 0; !condition(); tries++)
+        {
+            Assert.True(tries < 500, "the record did not reach the file");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]
