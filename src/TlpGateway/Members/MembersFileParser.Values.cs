@@ -1,9 +1,6 @@
-using System.Collections.Frozen;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using TlpGateway.Rules;
 using TlpGateway.Tlp;
 
 namespace TlpGateway.Members;

@@ -1,7 +1,5 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using TlpGateway.Rules;
 using TlpGateway.Tlp;
