@@ -96,10 +96,10 @@ internal sealed partial class UnitDecision
             throw new FilterException("MISP data in the answer of an endpoint that answers none");
         }
 
-        // In a data answer, a record of no shape the gateway knows is released only if nothing in it is unread: it is not judged.
-        if (!_context.MetadataOnly && record.OfUnknownShape && Records.HoldsUnread(unit))
+        // In a data answer, a record of no shape the gateway knows is not judged: it leaves only as one of MISP's messages, with nothing in it unread.
+        if (!_context.MetadataOnly && record.OfUnknownShape && (!Records.IsMessage(unit) || Records.HoldsUnread(unit)))
         {
-            throw new FilterException("a record of unknown shape holds a block the gateway does not read");
+            throw new FilterException("a record of unknown shape in an answer of MISP data");
         }
 
         var outcome = place == UnitPlace.AttributeRow ? DecideAttributeRow(unit) : record.Kind switch

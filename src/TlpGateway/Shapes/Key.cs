@@ -117,6 +117,7 @@ internal enum Key : byte
 
     // The names of MISP's error and save-failure answers (Shapes/SaveFailure), which are read whole.
     Saved,
+    Success,
     Errors,
     Message,
     Url,
@@ -257,6 +258,7 @@ internal static class KeyNames
         ("version", Key.Version),
         ("User", Key.User),
         ("saved", Key.Saved),
+        ("success", Key.Success),
         ("errors", Key.Errors),
         ("message", Key.Message),
         ("url", Key.Url),

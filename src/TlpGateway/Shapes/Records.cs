@@ -160,6 +160,31 @@ internal static class Records
     /// </summary>
     public static bool IsUnreadContainer(in Prop prop) => prop.Key == Key.Other && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
 
+    /// <summary>
+    /// Whether a record of no item's shape is one of MISP's messages: an error or a refusal
+    /// (<c>{"name": ..., "message": ..., "url": ..., "errors": ...}</c>) or a write's success
+    /// (<c>RestResponseComponent::saveSuccessResponse</c>: <c>saved</c>, <c>success</c>, an <c>id</c>),
+    /// every name one of those. A record that names anything else (a <c>uuid</c>, a misspelt
+    /// <c>orgc_uuid</c>) is an item the gateway cannot recognise, so cannot judge.
+    /// </summary>
+    public static bool IsMessage(Node unit)
+    {
+        if (!unit.IsObject || unit.HasUnrecorded)
+        {
+            return false;
+        }
+
+        foreach (var prop in unit.Props)
+        {
+            if (prop.Key is not (Key.Name or Key.Message or Key.Url or Key.Errors or Key.Saved or Key.Success or Key.Id))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Whether a value holds, at any depth, an unread container (<see cref="IsUnreadContainer"/>).</summary>
     public static bool HoldsUnread(Node node)
     {
