@@ -30,6 +30,41 @@ internal static class Oracle
         var hidesEverySource = requester.Member.Relation == Members.MemberRelation.ThirdParty;
         var forbidden = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var allowedText = new StringBuilder();
+        foreach (var row in AttributeRows(root))
+        {
+            // An attribute row is judged by its event's tags when MISP marked some of them inherited, else through its event, looked up (withheld here).
+            var eventMarking = default(TlpMarking);
+            var own = default(TlpMarking);
+            var inherited = false;
+            foreach (var tag in Values(row, "Tag").SelectMany(Elements))
+            {
+                var isInherited = Values(tag, "inherited").Any(Truthy);
+                inherited |= isInherited;
+                foreach (var name in Values(tag, "name"))
+                {
+                    (isInherited ? ref eventMarking : ref own).Add(name.ValueKind == JsonValueKind.String ? name.GetString()! : "tlp:unreadable");
+                }
+            }
+
+            foreach (var name in Values(row, "Event").SelectMany(stub => Values(stub, "Tag")).SelectMany(Elements).SelectMany(tag => Values(tag, "name")))
+            {
+                eventMarking.Add(name.ValueKind == JsonValueKind.String ? name.GetString()! : "tlp:unreadable");
+            }
+
+            var level = eventMarking.Effective(defaultLevel);
+            level = own.HasLevel || own.Unknown ? Max(level, own.Effective(defaultLevel)) : level;
+            if (!inherited || !EntitlementPolicy.MayReceive(level, null, requester))
+            {
+                AddUuids(row, forbidden);
+                Sources(row, forbidden);
+            }
+            else
+            {
+                var hide = hidesEverySource || eventMarking.ChathamHouse || eventMarking.Unknown || !eventMarking.HasLevel;
+                Walk(row, level, hide, defaultLevel, requester, forbidden, allowedText);
+            }
+        }
+
         foreach (var record in Records(root))
         {
             var events = Values(record, "Event").ToList();
@@ -175,6 +210,20 @@ internal static class Oracle
         return marking;
     }
 
+    // The rows of an /attributes/restSearch answer: {"response": {"Attribute": [row, ...]}}.
+    private static IEnumerable<JsonElement> AttributeRows(JsonElement root) =>
+        Values(root, "response").SelectMany(response => Values(response, "Attribute")).SelectMany(Elements).Where(row => row.ValueKind == JsonValueKind.Object).ToList();
+
+    // PHP's truthiness of a flag: false, 0, "0", "" and null are false.
+    private static bool Truthy(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.Number => value.GetRawText() is not ("0" or "0.0" or "-0"),
+        JsonValueKind.String => value.GetString() is not ("" or "0"),
+        JsonValueKind.Array or JsonValueKind.Object => value.GetRawText().Trim() is not ("[]" or "{}"),
+        _ => false,
+    };
+
     // The records of an answer: restSearch's response list (or object-list), a bare list, or one record.
     private static IEnumerable<JsonElement> Records(JsonElement root)
     {
@@ -184,7 +233,7 @@ internal static class Oracle
         }
 
         var response = Values(root, "response").ToList();
-        return response.Count == 0 ? [root] : response.SelectMany(Elements).ToList();
+        return response.Count == 0 ? [root] : response.Where(r => !Values(r, "Attribute").Any()).SelectMany(Elements).ToList();
     }
 
     private static IEnumerable<JsonElement> Values(JsonElement item, string name) =>
