@@ -96,8 +96,9 @@ internal sealed partial class UnitDecision
             throw new FilterException("MISP data in the answer of an endpoint that answers none");
         }
 
-        // In a data answer, a record of no shape the gateway knows is not judged: it leaves only as one of MISP's messages, with nothing in it unread.
-        if (!_context.MetadataOnly && record.OfUnknownShape && (!Records.IsMessage(unit) || Records.HoldsUnread(unit)))
+        // In a data answer, a record of no shape the gateway knows is not judged: it leaves only as one of MISP's messages, with
+        // nothing in it unread, or as a suggestion of a free-text import (the requester's own text, parsed).
+        if (!_context.MetadataOnly && record.OfUnknownShape && !Records.IsFreeTextSuggestion(unit) && (!Records.IsMessage(unit) || Records.HoldsUnread(unit)))
         {
             throw new FilterException("a record of unknown shape in an answer of MISP data");
         }

@@ -185,6 +185,50 @@ internal static class Records
         return true;
     }
 
+    /// <summary>
+    /// Whether a record is one of the attributes <c>/events/freeTextImport</c> suggests for the text
+    /// it was sent (with <c>returnMetaAttributes</c>: <c>{"value", "category", "type", "types":
+    /// {"ip-dst": "ip-dst", ...}, "default_type", "to_ids"}</c>): the requester's own text, parsed,
+    /// and no MISP data. Only that shape: its lists of types and categories hold type names only.
+    /// </summary>
+    public static bool IsFreeTextSuggestion(Node unit)
+    {
+        if (!unit.IsObject || !unit.Has(Key.Value) || !unit.Has(Key.Type))
+        {
+            return false;
+        }
+
+        foreach (var prop in unit.Props)
+        {
+            var scalar = prop.ValueKind is System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.Number or System.Text.Json.JsonTokenType.True or System.Text.Json.JsonTokenType.False or System.Text.Json.JsonTokenType.Null;
+            var known = prop.Key is Key.Value or Key.Type or Key.Category && scalar;
+            var names = prop.Key == Key.Other && (unit.RawName(prop).SequenceEqual("types"u8) || unit.RawName(prop).SequenceEqual("categories"u8))
+                && IsFlatStrings(unit.Source.Span[prop.ValueStart..prop.ValueEnd]);
+            if (!known && !names)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An object or list of strings only: <c>{"ip-dst": "ip-dst"}</c>, <c>["ip-dst"]</c>.</summary>
+    private static bool IsFlatStrings(ReadOnlySpan<byte> json)
+    {
+        var reader = new JsonTokenizer(json, isFinalBlock: true, default);
+        while (reader.Read())
+        {
+            var nested = reader.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray && reader.CurrentDepth > 0;
+            if (nested || reader.TokenType is not (System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.PropertyName or System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray or System.Text.Json.JsonTokenType.EndObject or System.Text.Json.JsonTokenType.EndArray))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Whether a value holds, at any depth, an unread container (<see cref="IsUnreadContainer"/>).</summary>
     public static bool HoldsUnread(Node node)
     {
