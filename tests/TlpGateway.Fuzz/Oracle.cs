@@ -142,6 +142,11 @@ internal static class Oracle
                 // A source shown: the requester may read who it is.
                 AllowSource(property.Value, allowedText);
             }
+            else if (!hide && property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && Shapes.KeyNames.Find(Encoding.UTF8.GetBytes(name)) == Shapes.Key.Other)
+            {
+                // A block under a name the gateway does not read stays as MISP wrote it where the source is shown (docs/behaviour.md, section 4).
+                allowedText.Append(property.Value.GetRawText()).Append('\n');
+            }
             else if (name.Contains("uuid", StringComparison.OrdinalIgnoreCase) || Removable.Contains(name))
             {
                 // What such a name holds may have to go with a removed item: it is no text the requester is known to receive.
@@ -255,9 +260,10 @@ internal static class Oracle
         }
     }
 
+    // Only what has a UUID's length: a shorter value (a UUID cut by a mutation) may stand inside another item's UUID.
     private static void AddString(JsonElement value, HashSet<string> into)
     {
-        if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: >= 8 } text)
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: >= 36 } text)
         {
             into.Add(text);
         }
