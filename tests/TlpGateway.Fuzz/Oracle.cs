@@ -128,7 +128,7 @@ internal static class Oracle
         {
             allowedText.Append(property.Name).Append('\n');
             var name = property.Name;
-            if (SourceObjects.Contains(name) && hide)
+            if ((SourceObjects.Contains(name) || IsOrganisation(property.Value)) && hide)
             {
                 // A source: hidden (its name becomes the forwarder's), so nothing of it is text the requester is known to receive.
                 AddUuids(property.Value, forbidden);
@@ -180,6 +180,11 @@ internal static class Oracle
     }
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
+
+    // An organisation under whatever name: an object of an organisation's fields, with a UUID.
+    private static bool IsOrganisation(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object && Values(value, "uuid").Any()
+        && value.EnumerateObject().All(p => p.Name is "id" or "name" or "uuid" or "local" or "type" or "nationality" or "sector");
 
     private static void AllowSource(JsonElement source, StringBuilder allowedText)
     {
@@ -260,10 +265,10 @@ internal static class Oracle
         }
     }
 
-    // Only what has a UUID's length: a shorter value (a UUID cut by a mutation) may stand inside another item's UUID.
+    // Only what has about a UUID's length: a much shorter value (a UUID cut by a mutation) may stand inside another item's UUID.
     private static void AddString(JsonElement value, HashSet<string> into)
     {
-        if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: >= 36 } text)
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: >= 32 } text)
         {
             into.Add(text);
         }
@@ -284,7 +289,7 @@ internal static class Oracle
             case JsonValueKind.Object:
                 foreach (var property in item.EnumerateObject())
                 {
-                    if (SourceObjects.Contains(property.Name))
+                    if (SourceObjects.Contains(property.Name) || IsOrganisation(property.Value))
                     {
                         AddUuids(property.Value, into);
                     }
