@@ -61,6 +61,7 @@ internal static class Oracle
             else
             {
                 var hide = hidesEverySource || eventMarking.ChathamHouse || eventMarking.Unknown || !eventMarking.HasLevel;
+                AllowUuids(row, allowedText);
                 Walk(row, level, hide, defaultLevel, requester, forbidden, allowedText);
             }
         }
@@ -92,6 +93,7 @@ internal static class Oracle
 
                 // CHR applies to an event tagged so, and to one whose TLP is unknown or defaulted (SPEC section 2).
                 var hide = hidesEverySource || marking.ChathamHouse || marking.Unknown || !marking.HasLevel;
+                AllowUuids(evt, allowedText);
                 Walk(evt, level, hide, defaultLevel, requester, forbidden, allowedText);
             }
         }
@@ -168,6 +170,7 @@ internal static class Oracle
                     }
                     else
                     {
+                        AllowUuids(attribute, allowedText);
                         Walk(attribute, attributeLevel, hide, defaultLevel, requester, forbidden, allowedText);
                     }
                 }
@@ -186,12 +189,24 @@ internal static class Oracle
         value.ValueKind == JsonValueKind.Object && Values(value, "uuid").Any()
         && value.EnumerateObject().All(p => p.Name is "id" or "name" or "uuid" or "local" or "type" or "nationality" or "sector");
 
-    private static void AllowSource(JsonElement source, StringBuilder allowedText)
+    // An item the requester may receive: its UUID may leave, though another item with the same UUID may not (an input that repeats one).
+    private static void AllowUuids(JsonElement item, StringBuilder allowedText)
     {
-        var uuids = source.ValueKind == JsonValueKind.Object ? Values(source, "uuid") : [source];
-        foreach (var uuid in uuids.Where(u => u.ValueKind == JsonValueKind.String))
+        foreach (var uuid in Values(item, "uuid").Where(u => u.ValueKind == JsonValueKind.String))
         {
             allowedText.Append(uuid.GetString()).Append('\n');
+        }
+    }
+
+    private static void AllowSource(JsonElement source, StringBuilder allowedText)
+    {
+        if (source.ValueKind == JsonValueKind.Object)
+        {
+            AllowUuids(source, allowedText);
+        }
+        else if (source.ValueKind == JsonValueKind.String)
+        {
+            allowedText.Append(source.GetString()).Append('\n');
         }
     }
 
