@@ -1,3 +1,4 @@
+using System.Text;
 using TlpGateway.Filtering;
 
 namespace TlpGateway.Shapes;
@@ -45,6 +46,9 @@ internal static class Records
         (Key.Opinion, RecordKind.AnalystData, ItemKind.AnalystData),
         (Key.Relationship, RecordKind.AnalystData, ItemKind.AnalystData),
     ];
+
+    // The names of a free-text import's suggested attribute (IsFreeTextSuggestion).
+    private static readonly HashSet<string> FreeTextSuggestionNames = new(StringComparer.Ordinal) { "types", "default_type", "value", "comment", "original_value", "to_ids" };
 
     /// <exception cref="FilterException">The record holds MISP data in a shape the gateway does not know.</exception>
     public static Record Recognise(Node unit)
@@ -187,46 +191,67 @@ internal static class Records
 
     /// <summary>
     /// Whether a record is one of the attributes <c>/events/freeTextImport</c> suggests for the text
-    /// it was sent (with <c>returnMetaAttributes</c>: <c>{"value", "category", "type", "types":
-    /// {"ip-dst": "ip-dst", ...}, "default_type", "to_ids"}</c>): the requester's own text, parsed,
-    /// and no MISP data. Only that shape: its lists of types and categories hold type names only.
+    /// it was sent, with <c>returnMetaAttributes</c>: the requester's own text, parsed, and no MISP data.
+    /// Only that shape (<c>ComplexTypeTool::checkFreeText</c>, then the controller's <c>to_ids</c> and
+    /// its <c>types</c> keyed by name): <c>{"types": {"ip-dst": "ip-dst", ...}, "default_type", "value",
+    /// "comment", "original_value", "to_ids"}</c>, every name one of those, written plainly, and every
+    /// value a scalar but <c>types</c>, which holds type names only. Its names are read from the bytes:
+    /// the scan does not record scalars under names no key stands for.
     /// </summary>
     public static bool IsFreeTextSuggestion(Node unit)
     {
-        if (!unit.IsObject || !unit.Has(Key.Value) || !unit.Has(Key.Type))
+        if (!unit.IsObject)
         {
             return false;
         }
 
-        foreach (var prop in unit.Props)
-        {
-            var scalar = prop.ValueKind is System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.Number or System.Text.Json.JsonTokenType.True or System.Text.Json.JsonTokenType.False or System.Text.Json.JsonTokenType.Null;
-            var known = prop.Key is Key.Value or Key.Type or Key.Category && scalar;
-            var names = prop.Key == Key.Other && (unit.RawName(prop).SequenceEqual("types"u8) || unit.RawName(prop).SequenceEqual("categories"u8))
-                && IsFlatStrings(unit.Source.Span[prop.ValueStart..prop.ValueEnd]);
-            if (!known && !names)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>An object or list of strings only: <c>{"ip-dst": "ip-dst"}</c>, <c>["ip-dst"]</c>.</summary>
-    private static bool IsFlatStrings(ReadOnlySpan<byte> json)
-    {
-        var reader = new JsonTokenizer(json, isFinalBlock: true, default);
+        var reader = new JsonTokenizer(unit.Source.Span[unit.Start..unit.End], isFinalBlock: true, default);
+        var types = false;
+        var value = false;
+        var inTypes = false;
+        ReadOnlySpan<byte> name = default;
         while (reader.Read())
         {
-            var nested = reader.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray && reader.CurrentDepth > 0;
-            if (nested || reader.TokenType is not (System.Text.Json.JsonTokenType.String or System.Text.Json.JsonTokenType.PropertyName or System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray or System.Text.Json.JsonTokenType.EndObject or System.Text.Json.JsonTokenType.EndArray))
+            var token = reader.TokenType;
+            switch (reader.CurrentDepth)
             {
-                return false;
+                case 0:
+                    break;
+                case 1 when token == System.Text.Json.JsonTokenType.PropertyName:
+                    name = reader.ValueSpan;
+                    if (reader.ValueIsEscaped || !FreeTextSuggestionNames.Contains(Encoding.UTF8.GetString(name)))
+                    {
+                        return false;
+                    }
+
+                    value |= name.SequenceEqual("value"u8);
+                    break;
+                case 1 when token is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray:
+                    if (!name.SequenceEqual("types"u8))
+                    {
+                        return false;
+                    }
+
+                    types = inTypes = true;
+                    break;
+                case 1 when token is System.Text.Json.JsonTokenType.EndObject or System.Text.Json.JsonTokenType.EndArray:
+                    inTypes = false;
+                    break;
+                case 1:
+                    if (name.SequenceEqual("types"u8))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case 2 when inTypes && token is System.Text.Json.JsonTokenType.PropertyName or System.Text.Json.JsonTokenType.String:
+                    break;
+                default:
+                    return false;
             }
         }
 
-        return true;
+        return types && value;
     }
 
     /// <summary>Whether a value holds, at any depth, an unread container (<see cref="IsUnreadContainer"/>).</summary>

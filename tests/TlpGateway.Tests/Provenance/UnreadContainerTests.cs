@@ -84,8 +84,10 @@ public sealed class UnreadContainerTests
     [InlineData("""[{"id":"2","timestamp":"1795342380","published":true,"uuid":"dd3ffb5f-03d1-4c7e-83e5-c55c51433c03","oVgc_uuid":"be0cad1c-0c3b-4735-b85f-668fe79082ef"}]""")]
     [InlineData("""[{"id":"2","timestamp":"1795342380","uuix":"dd3ffb5f-03d1-4c7e-83e5-c55c51433c03"}]""")]
     [InlineData("""{"response":[{"id":"1","comment":"x","flag":true}]}""")]
-    [InlineData("""[{"value":"192.0.2.1","type":"ip-dst","types":{"ip-dst":{"uuid":"be0cad1c-0c3b-4735-b85f-668fe79082ef"}}}]""")]
-    [InlineData("""[{"value":"192.0.2.1","type":"ip-dst","uuid":"dd3ffb5f-03d1-4c7e-83e5-c55c51433c03"}]""")]
+    [InlineData("""[{"value":"192.0.2.1","default_type":"ip-dst","types":{"ip-dst":{"uuid":"be0cad1c-0c3b-4735-b85f-668fe79082ef"}}}]""")]
+    [InlineData("""[{"value":"192.0.2.1","default_type":"ip-dst","types":{"ip-dst":"ip-dst"},"uuid":"dd3ffb5f-03d1-4c7e-83e5-c55c51433c03"}]""")]
+    [InlineData("""[{"value":"192.0.2.1","default_type":"ip-dst","types":{"ip-dst":"ip-dst"},"uuix":"dd3ffb5f-03d1-4c7e-83e5-c55c51433c03"}]""")]
+    [InlineData("""[{"value":"192.0.2.1","category":"Network activity","type":"ip-dst","types":{"ip-dst":"ip-dst"}}]""")]
     public void RecordOfUnknownShape_NotAMispMessage_EndsADataAnswer(string json)
     {
         // The fuzzer's first case: a minimal index row whose orgc_uuid is misspelt is no row the gateway knows, and
@@ -102,7 +104,7 @@ public sealed class UnreadContainerTests
     [InlineData("""{"saved":false,"name":"Could not add Event","message":"Could not add Event","url":"/events/add","errors":"Event could not be saved."}""")]
     [InlineData("""{"saved":true,"success":true,"name":"Sightings saved","message":"Sightings saved","url":"/sightings/add/11","id":"5"}""")]
     [InlineData("""{}""")]
-    [InlineData("""[{"value":"192.0.2.1","category":"Network activity","type":"ip-dst","types":{"ip-dst":"ip-dst","ip-src":"ip-src"},"default_type":"ip-dst","to_ids":true}]""")]
+    [InlineData("""[{"types":{"ip-dst":"ip-dst","ip-src":"ip-src","ip-src/ip-dst":"ip-src/ip-dst"},"default_type":"ip-dst","value":"192.0.2.1","comment":false,"original_value":"192.0.2.1","to_ids":true}]""")]
     public void MispMessage_InADataAnswer_PassesAsItCame(string json)
     {
         var (output, _, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, relation: MemberRelation.ThirdParty)));
