@@ -238,7 +238,7 @@ internal sealed partial class UnitDecision
                     {
                         _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
                     }
-                    else if (scope.Hide && Records.IsUnreadContainer(prop))
+                    else if (scope.Hide && Records.IsUnreadContainer(item, prop))
                     {
                         // Where the source is hidden, what is not understood goes: it may name the source.
                         _edits.RemovePropAt(item, i);
@@ -555,7 +555,7 @@ internal sealed partial class UnitDecision
                         throw new FilterException("a record holds MISP data beside its item");
                     }
 
-                    if (scope.Hide && Records.IsUnreadContainer(prop))
+                    if (scope.Hide && Records.IsUnreadContainer(unit, prop))
                     {
                         _edits.RemovePropAt(unit, i);
                     }

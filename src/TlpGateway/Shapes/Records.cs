@@ -157,12 +157,15 @@ internal static class Records
     }
 
     /// <summary>
-    /// An object or array under a name no key stands for: what it holds is not understood. None of its
-    /// names is one the gateway reads, so nothing in it is hidden or judged, yet it may name a source
-    /// (an organisation under a name MISP does not write). The containers MISP writes under names the
-    /// shapes do not describe (a cluster's <c>meta</c>) have keys.
+    /// An object or array under a name no key stands for, or under a name of digits in an object that
+    /// is no list: what it holds is not understood. None of its names is one the gateway reads, so
+    /// nothing in it is hidden or judged, yet it may name a source (an organisation under a name MISP
+    /// does not write, or under <c>"0"</c> beside an event's fields). The containers MISP writes under
+    /// names the shapes do not describe (a cluster's <c>meta</c>) have keys; a PHP list's elements are
+    /// its items (<see cref="Node.IsList"/>), read as a list's.
     /// </summary>
-    public static bool IsUnreadContainer(in Prop prop) => prop.Key == Key.Other && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
+    public static bool IsUnreadContainer(Node holder, in Prop prop) =>
+        (prop.Key == Key.Other || (prop.Key == Key.Index && !holder.IsList)) && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
 
     /// <summary>
     /// Whether a record of no item's shape is one of MISP's messages: an error or a refusal
@@ -259,7 +262,7 @@ internal static class Records
     {
         foreach (var prop in node.Props)
         {
-            if (IsUnreadContainer(prop) || (node.ChildOf(prop) is { } child && HoldsUnread(child)))
+            if (IsUnreadContainer(node, prop) || (node.ChildOf(prop) is { } child && HoldsUnread(child)))
             {
                 return true;
             }

@@ -23,6 +23,7 @@ public sealed class UnreadContainerTests
     {
         { "event", ShapeStrictnessTests.Event($",\"OrPc\":{Stray}") },
         { "event, as a list", ShapeStrictnessTests.Event($",\"Orgcs\":[{Stray}]") },
+        { "event, under a name of digits", ShapeStrictnessTests.Event($",\"0\":{Stray}") },
         { "attribute", ShapeStrictnessTests.Event($",\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute, extra: $",\"Organivation\":{Stray}")}]") },
         { "sighting", ShapeStrictnessTests.Event($",\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute, extra: $",\"Sighting\":[{{\"id\":\"1\",\"uuid\":\"55555555-0000-4000-8000-000000000001\",\"org_id\":\"3\",\"source\":\"\",\"type\":\"0\",\"Frganisation\":{Stray}}}]")}]") },
         { "object", ShapeStrictnessTests.Event($",\"Object\":[{{\"id\":\"1\",\"uuid\":\"44444444-0000-4000-8000-000000000001\",\"name\":\"file\",\"distribution\":\"5\",\"[rg\":{Stray},\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute)}]}}]") },
