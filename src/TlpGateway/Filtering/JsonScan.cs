@@ -79,6 +79,12 @@ internal sealed class JsonScan
     // The name just read is one whose value, when a scalar, is not recorded (see the remarks).
     private bool _unrecordedName;
 
+    // The names this scanner has learned, and for each open node (as _open) the kind of object it is
+    // or, for an array, holds (the key it is under), and the last name read in it (NameGuesses).
+    private readonly NameGuesses _guesses = new();
+    private readonly Key[] _openKinds = new Key[JsonTokenizer.MaxDepth + 1];
+    private readonly int[] _openNames = new int[JsonTokenizer.MaxDepth + 1];
+
     // The length of a UUID's text: the analyst-data index's entries are named so.
     private const int UuidLength = 36;
 
@@ -106,7 +112,7 @@ internal sealed class JsonScan
         _items.Reset();
         _pendingPropCount = _pendingItemCount = 0;
         Source = default;
-        _root = Open(Rent(0, isArray ? JsonTokenType.StartArray : JsonTokenType.StartObject));
+        _root = Open(Rent(0, isArray ? JsonTokenType.StartArray : JsonTokenType.StartObject), Key.Other);
     }
 
     internal ReadOnlySpan<Prop> PropsOf(Node node) => _props.Get(node.PropAt / ArenaChunkSpan, node.PropAt % ArenaChunkSpan, node.PropCount);
@@ -140,16 +146,35 @@ internal sealed class JsonScan
         var node = _open[^1];
         var skipDepth = _skipDepth;
         var unrecordedName = _unrecordedName;
+        var guess = skipDepth < 0 ? Guess(node) : null;
+        var afterName = false;
         var closed = false;
-        while (!closed && reader.Read())
+        while (!closed)
         {
-            var type = reader.TokenType;
+            // A name as guessed is read by comparing its bytes; anything else, token by token.
+            JsonTokenType type;
+            var guessed = !afterName && guess is not null && reader.TryReadName(guess.Spelled);
+            if (guessed)
+            {
+                type = JsonTokenType.PropertyName;
+            }
+            else if (reader.Read())
+            {
+                type = reader.TokenType;
+            }
+            else
+            {
+                break;
+            }
+
+            afterName = type == JsonTokenType.PropertyName;
             if (skipDepth >= 0)
             {
                 if (type is JsonTokenType.EndObject or JsonTokenType.EndArray && reader.CurrentDepth == skipDepth)
                 {
                     skipDepth = -1;
                     _pendingProps[_pendingPropCount - 1].ValueEnd = offset + (int)reader.BytesConsumed;
+                    guess = Guess(node);
                 }
 
                 continue;
@@ -170,6 +195,7 @@ internal sealed class JsonScan
 
                 var closing = node;
                 node = _open[^1];
+                guess = Guess(node);
                 if (!node.IsArray)
                 {
                     // The property whose value just closed is the parent's last: the child's own are moved out.
@@ -192,7 +218,9 @@ internal sealed class JsonScan
                 PushItem(item);
                 if (type is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    node = Open(item);
+                    // An element is the kind of object its list holds.
+                    node = Open(item, _openKinds[_open.Count - 1]);
+                    guess = Guess(node);
                 }
                 else
                 {
@@ -204,7 +232,22 @@ internal sealed class JsonScan
 
             if (type == JsonTokenType.PropertyName)
             {
-                var key = KeyOf(ref reader);
+                var top = _open.Count - 1;
+                Key key;
+                int name;
+                if (guessed)
+                {
+                    key = guess!.Key;
+                    name = guess.Number;
+                }
+                else
+                {
+                    key = KeyOf(ref reader);
+                    name = _guesses.Learn(ref reader, _openKinds[top], _openNames[top], key);
+                }
+
+                _openNames[top] = name;
+                guess = name == NameGuesses.None ? null : _guesses[_guesses[name]!.Next];
                 if (key is not (Key.Other or Key.Index) && !node.Keys.Add(key))
                 {
                     throw new FilterException($"duplicate key '{KeyNames.NameOf(key)}' in an object the policy reads");
@@ -224,6 +267,7 @@ internal sealed class JsonScan
                 if (isContainer)
                 {
                     skipDepth = reader.CurrentDepth;
+                    guess = null;
                 }
                 else if (unrecordedName)
                 {
@@ -255,7 +299,9 @@ internal sealed class JsonScan
 
             if (isContainer)
             {
-                node = Open(child);
+                // An element of an object-list is the kind of object the list holds.
+                node = Open(child, prop.Key == Key.Index ? _openKinds[_open.Count - 1] : prop.Key);
+                guess = Guess(node);
             }
             else
             {
@@ -313,12 +359,27 @@ internal sealed class JsonScan
     }
 
     /// <summary>Opens a container node: its properties and elements start on the stacks here.</summary>
-    private Node Open(Node node)
+    private Node Open(Node node, Key kind)
     {
         node.PropAt = _pendingPropCount;
         node.ItemAt = _pendingItemCount;
+        _openKinds[_open.Count] = kind;
+        _openNames[_open.Count] = NameGuesses.None;
         _open.Add(node);
         return node;
+    }
+
+    /// <summary>The name likely to come next in the open <paramref name="node"/> (the last one open), or null.</summary>
+    private NameGuesses.Name? Guess(Node node)
+    {
+        if (node.IsArray)
+        {
+            return null;
+        }
+
+        var top = _open.Count - 1;
+        var last = _openNames[top];
+        return _guesses[last == NameGuesses.None ? _guesses.First(_openKinds[top]) : _guesses[last]!.Next];
     }
 
     /// <summary>Moves a closing node's properties and elements from the stacks into the arenas.</summary>

@@ -173,6 +173,44 @@ internal ref struct JsonTokenizer
         }
     }
 
+    /// <summary>
+    /// Reads the next token when it is a property name written exactly as <paramref name="spelled"/>
+    /// (<c>"name":</c>, a name with no escape, quote or control character, as <see cref="NameGuesses"/>
+    /// learns them), with the comma before it; otherwise reads nothing and returns false. The token is
+    /// the one <see cref="Read"/> would give for the same bytes.
+    /// </summary>
+    public bool TryReadName(ReadOnlySpan<byte> spelled)
+    {
+        var buffer = _buffer;
+        var at = _consumed;
+        if (_expect == Expect.CommaOrEnd)
+        {
+            at = SkipWhitespace(buffer, at);
+            if (!InObject || at == buffer.Length || buffer[at] != (byte)',')
+            {
+                return false;
+            }
+
+            at++;
+        }
+        else if (_expect != Expect.NameOrEnd)
+        {
+            return false;
+        }
+
+        at = SkipWhitespace(buffer, at);
+        if (!buffer[at..].StartsWith(spelled))
+        {
+            return false;
+        }
+
+        Token(JsonTokenType.PropertyName, at, at + spelled.Length);
+        _valueStart = at + 1;
+        _valueEnd = at + spelled.Length - 2;
+        _expect = Expect.Value;
+        return true;
+    }
+
     private bool AtEnd()
     {
         if (!_isFinal)

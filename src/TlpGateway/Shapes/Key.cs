@@ -164,6 +164,9 @@ internal struct KeySet
 /// </summary>
 internal static class KeyNames
 {
+    /// <summary>The most keys there may be: a <see cref="KeySet"/> holds 128.</summary>
+    public const int MaxKeys = 128;
+
     private const int Bits = 9;
     private const int Mask = (1 << Bits) - 1;
 
@@ -304,7 +307,7 @@ internal static class KeyNames
     {
         // Every key but Other and Index has exactly one name, and a key set holds at most 128 keys.
         var all = Enum.GetValues<Key>();
-        if (all.Length > 128 || !all.Where(key => key is not (Key.Other or Key.Index)).Order().SequenceEqual(Names.Select(n => n.Key).Order()))
+        if (all.Length > MaxKeys || !all.Where(key => key is not (Key.Other or Key.Index)).Order().SequenceEqual(Names.Select(n => n.Key).Order()))
         {
             throw new InvalidOperationException("Every Key but Other and Index needs exactly one name, and there may be at most 128 keys.");
         }

@@ -5,6 +5,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using MispSimulator;
 using TlpGateway.Filtering;
+using TlpGateway.Shapes;
 
 namespace TlpGateway.Tests.Filtering;
 
@@ -101,6 +102,40 @@ public sealed class JsonTokenizerTests
     }
 
     [Theory]
+    [InlineData("{\"id\":1,\"id\":2}", 3, true)]
+    [InlineData("{ \"id\":1 , \"id\": 2}", 3, true)]
+    [InlineData("[1,\"id\":2]", 2, false)]
+    [InlineData("{\"id\" :1,\"id\" :2}", 3, false)]
+    [InlineData("{\"id\":1,\"idx\":2}", 3, false)]
+    [InlineData("{\"id\":1,\"i\\u0064\":2}", 3, false)]
+    [InlineData("{\"id\":{\"id\":2}}", 2, false)]
+    public void TryReadName_AfterTokens_ReadsOnlyANameSpelledAsGuessed(string json, int tokensBefore, bool reads)
+    {
+        // The guess is tried where a name may come next (after a comma in an object); anywhere else,
+        // or spelled otherwise (whitespace before the colon, a longer name, an escape), nothing is read.
+        var tokenizer = new JsonTokenizer(Encoding.UTF8.GetBytes(json), isFinalBlock: true, default);
+        for (var i = 0; i < tokensBefore; i++)
+        {
+            Assert.True(tokenizer.Read());
+        }
+
+        var consumed = tokenizer.BytesConsumed;
+        Assert.Equal(reads, tokenizer.TryReadName("\"id\":"u8));
+        if (reads)
+        {
+            Assert.Equal(JsonTokenType.PropertyName, tokenizer.TokenType);
+            Assert.Equal("id", Encoding.UTF8.GetString(tokenizer.ValueSpan));
+            Assert.False(tokenizer.ValueIsEscaped);
+            Assert.True(tokenizer.Read());
+            Assert.Equal("2", Encoding.UTF8.GetString(tokenizer.ValueSpan));
+        }
+        else
+        {
+            Assert.Equal(consumed, tokenizer.BytesConsumed);
+        }
+    }
+
+    [Theory]
     [InlineData("[1,]")]
     [InlineData("{\"a\":\"\u0001\"}")]
     [InlineData("{\"a\":\"\\x\"}")]
@@ -170,10 +205,13 @@ public sealed class JsonTokenizerTests
         }
 
         var expected = ReadWithUtf8JsonReader(input, chunk);
-        var actual = ReadWithTokenizer(input, Chunks(input.Length, chunk));
-        Assert.True(
-            expected.Tokens.SequenceEqual(actual.Tokens) && (expected.Error is null) == (actual.Error is null),
-            $"input {Convert.ToBase64String(input)} in chunks of {chunk}: Utf8JsonReader {Describe(expected)}, tokenizer {Describe(actual)}");
+        foreach (var guessNames in (bool[])[false, true])
+        {
+            var actual = ReadWithTokenizer(input, Chunks(input.Length, chunk), guessNames);
+            Assert.True(
+                expected.Tokens.SequenceEqual(actual.Tokens) && (expected.Error is null) == (actual.Error is null),
+                $"input {Convert.ToBase64String(input)} in chunks of {chunk}{(guessNames ? ", names guessed" : "")}: Utf8JsonReader {Describe(expected)}, tokenizer {Describe(actual)}");
+        }
     }
 
     private static string Describe((List<Token> Tokens, string? Error) read) =>
@@ -220,9 +258,13 @@ public sealed class JsonTokenizerTests
         return (tokens, null);
     }
 
-    private static (List<Token> Tokens, string? Error) ReadWithTokenizer(byte[] input, IEnumerable<int> chunks)
+    // guessNames: before each token, the name NameGuesses learned to follow the last one (or to come
+    // first) is tried with TryReadName, as the scan does; a name it reads must be the same token.
+    private static (List<Token> Tokens, string? Error) ReadWithTokenizer(byte[] input, IEnumerable<int> chunks, bool guessNames = false)
     {
         var tokens = new List<Token>();
+        var guesses = new NameGuesses();
+        var last = NameGuesses.None;
         var state = default(JsonTokenizerState);
         var position = 0;
         var end = 0;
@@ -238,8 +280,14 @@ public sealed class JsonTokenizerTests
             {
                 end += length;
                 var tokenizer = new JsonTokenizer(input.AsSpan(position, end - position), end == input.Length, state);
-                while (tokenizer.Read())
+                while (Guessed(ref tokenizer) || tokenizer.Read())
                 {
+                    if (guessNames && tokenizer.TokenType == JsonTokenType.PropertyName)
+                    {
+                        // An escaped name is never learned (and one of half a UTF-16 pair cannot be unescaped to be looked up).
+                        last = guesses.Learn(ref tokenizer, Key.Other, last, tokenizer.ValueIsEscaped ? Key.Other : JsonScan.KeyOf(ref tokenizer));
+                    }
+
                     tokens.Add(new Token(tokenizer.TokenType, position + tokenizer.TokenStartIndex, position + tokenizer.BytesConsumed, tokenizer.CurrentDepth, tokenizer.ValueIsEscaped, Value(tokenizer.TokenType, tokenizer.ValueSpan), tokenizer.ValueIsEscaped ? Unescaped(ref tokenizer) : null));
                 }
 
@@ -255,6 +303,9 @@ public sealed class JsonTokenizerTests
         }
 
         return (tokens, null);
+
+        bool Guessed(ref JsonTokenizer tokenizer) =>
+            guessNames && guesses[last == NameGuesses.None ? guesses.First(Key.Other) : guesses[last]!.Next] is { } guess && tokenizer.TryReadName(guess.Spelled);
     }
 
     private static string? Value(JsonTokenType type, ReadOnlySpan<byte> span) =>

@@ -142,6 +142,9 @@ public sealed class MispResponseFilterTests
 
     [Theory]
     [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}],"Tag":[{"name":"tlp:red"}]}}""", "duplicate key")]
+    // After the names of a first event are learned (NameGuesses), a second Tag written otherwise is still the same key.
+    [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}]}},{"Event":{"uuid":"11111111-0000-4000-8000-000000000002","Tag":[{"name":"tlp:clear"}],"T\u0061g":[{"name":"tlp:red"}]}}]}""", "duplicate key")]
+    [InlineData("""{"response":[{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:clear"}]}},{"Event":{"uuid":"11111111-0000-4000-8000-000000000002","Tag" :[{"name":"tlp:clear"}],"Tag":[{"name":"tlp:red"}]}}]}""", "duplicate key")]
     [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":"tlp:red"}]}""", "malformed")]
     [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":tlp:red}]}}""", "malformed")]
     [InlineData("""{"Event":{"uuid":"11111111-0000-4000-8000-000000000001","Tag":[{"name":7}]}}""", "string name")]
