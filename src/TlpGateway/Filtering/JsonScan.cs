@@ -33,6 +33,11 @@ namespace TlpGateway.Filtering;
 /// A container under such a name is recorded, to be checked for MISP data, and so is a name of a
 /// UUID's length: the analyst-data index names its entries by UUID.
 /// </para>
+/// <para>
+/// Most names are read by a guess (<see cref="NameGuesses"/>): the name that followed the last one
+/// in the same kind of object, compared byte for byte; only a name not guessed is searched for and
+/// looked up. A guess gives the same token and key as reading the name, or nothing.
+/// </para>
 /// </remarks>
 internal sealed class JsonScan
 {
