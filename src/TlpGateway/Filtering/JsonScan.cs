@@ -390,14 +390,15 @@ internal sealed class JsonScan
     /// <summary>Moves a closing node's properties and elements from the stacks into the arenas.</summary>
     private void Close(Node node)
     {
+        // An object has no elements, and an array no properties (but for an object-list's): an empty run is not copied.
         var props = _pendingPropCount - node.PropAt;
-        var propsAt = ArenaPosition(_props.Append(_pendingProps.AsSpan(node.PropAt, props)));
+        var propsAt = props == 0 ? 0 : ArenaPosition(_props.Append(_pendingProps.AsSpan(node.PropAt, props)));
         _pendingPropCount = node.PropAt;
         node.PropAt = propsAt;
         node.PropCount = props;
 
         var items = _pendingItemCount - node.ItemAt;
-        var itemsAt = ArenaPosition(_items.Append(_pendingItems.AsSpan(node.ItemAt, items)));
+        var itemsAt = items == 0 ? 0 : ArenaPosition(_items.Append(_pendingItems.AsSpan(node.ItemAt, items)));
         _pendingItemCount = node.ItemAt;
         node.ItemAt = itemsAt;
         node.ItemCount = items;

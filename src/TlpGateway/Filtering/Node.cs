@@ -93,7 +93,12 @@ internal sealed class Node
 
     internal void Reset(JsonScan owner, int start, JsonTokenType token)
     {
-        _owner = owner;
+        if (!ReferenceEquals(_owner, owner))
+        {
+            // Nodes are rented again and again by the same scanner: a reference stored costs a write barrier.
+            _owner = owner;
+        }
+
         ElementStart = start;
         Start = start;
         End = 0;
