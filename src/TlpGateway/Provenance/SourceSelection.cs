@@ -18,8 +18,12 @@ internal static class SourceSelection
     // EventsController::index: body keys in any case, with or without "search"; named searchorg, searchemail.
     private static readonly string[] IndexFilters = ["org", "searchorg", "email", "searchemail", "sharinggroup", "searchsharinggroup"];
 
-    // EventsController::index sorts by any column of the event: orgc_id, org_id, user_id among them.
+    // EventsController::index sorts by any column of the event (__indexRestResponse: isset($fieldNames[sort])).
     private static readonly string[] IndexOrders = ["sort", "order"];
+
+    // The columns among them that hiding a source rewrites or removes in an index row (MispShapes: orgc_id, org_id, user_id,
+    // sharing_group_id zeroed; extends_uuid, locked removed), whose order tells what the row no longer shows.
+    private static readonly string[] HiddenColumnParts = ["org", "user", "sharing_group", "extends", "locked"];
 
     // Sighting::restSearch and listSightings: the organisation that sighted, and its source text.
     private static readonly string[] SightingFilters = ["org_id", "source"];
@@ -42,7 +46,7 @@ internal static class SourceSelection
             RestSearchScope.GalaxyCluster => AnySet(request, ClusterFilters),
             _ => (endpoint.Controller, endpoint.Action) switch
             {
-                ("events", "index") => AnySet(request, IndexFilters) || IndexOrders.Any(name => request.AllSpellings(name).Any(NamesOrganisationOrUser)),
+                ("events", "index") => AnySet(request, IndexFilters) || IndexOrders.Any(name => request.AllSpellings(name).Any(NamesHiddenSourceColumn)),
 
                 // listSightings($id, $context, $org_id): the third passed segment, or org_id in a POST body.
                 ("sightings", "listSightings") => AnySet(request, ["org_id"]) || (request.Route.Passed.Count > 2 && PhpValue.IsTruthy(request.Route.Passed[2])),
@@ -55,7 +59,11 @@ internal static class SourceSelection
     /// <summary>A filter MISP applies: set under any spelling to a value PHP's <c>empty</c> does not skip.</summary>
     private static bool AnySet(MispRequest request, string[] names) => names.Any(name => request.AllSpellings(name).Any(PhpValue.IsTruthy));
 
-    /// <summary>An order by a column of the source or its creator (<c>orgc_id</c>, <c>Orgc.name</c>, <c>user_id</c>), in any case.</summary>
-    private static bool NamesOrganisationOrUser(System.Text.Json.Nodes.JsonNode? value) =>
-        value?.ToJsonString() is { } text && (text.Contains("org", StringComparison.OrdinalIgnoreCase) || text.Contains("user", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// An order by a column hiding a source rewrites or removes, in any case: the source or its creator (<c>orgc_id</c>,
+    /// <c>Orgc.name</c>, <c>user_id</c>), the sharing group, the event it extends (<c>extends_uuid</c>: rows sorted by it
+    /// tell which extend the same event), <c>locked</c>.
+    /// </summary>
+    private static bool NamesHiddenSourceColumn(System.Text.Json.Nodes.JsonNode? value) =>
+        value?.ToJsonString() is { } text && HiddenColumnParts.Any(part => text.Contains(part, StringComparison.OrdinalIgnoreCase));
 }

@@ -132,7 +132,7 @@ internal sealed class MispBody
                 return (null, new BodyProblem(StatusCodes.Status400BadRequest, "body-not-utf8", "The form body is not valid UTF-8."));
             }
 
-            if (!AddFormField(root, name.TrimStart(' '), value))
+            if (!AddFormField(root, PhpFormName(name), value))
             {
                 return (null, new BodyProblem(StatusCodes.Status400BadRequest, "body-form", $"The form field '{name}' cannot be read unambiguously: send JSON."));
             }
@@ -159,6 +159,19 @@ internal sealed class MispBody
         return (new MispBody(BodyForm.Form, root), null);
     }
 
+    /// <summary>
+    /// A field's name as <c>php_register_variable_ex</c> takes it: a C string, so nothing after a NUL (<c>org%00x</c> is
+    /// <c>org</c>, <c>a[b%00c]</c> the unbalanced <c>a[b</c>), and without its leading spaces.
+    /// </summary>
+    private static string PhpFormName(string name)
+    {
+        var nul = name.IndexOf('\0', StringComparison.Ordinal);
+        return (nul < 0 ? name : name[..nul]).TrimStart(' ');
+    }
+
+    /// <summary>An index PHP reads as <c>[]</c>: empty, or one space, tab, line break, vertical tab, form feed or carriage return (<c>a[ ]</c>).</summary>
+    private static bool IsAppendIndex(string key) => key.Length == 0 || (key.Length == 1 && key[0] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r');
+
     /// <summary>One <c>name=value</c> pair, with PHP's bracket nesting (<c>a[b][]=v</c>); false where PHP's result would be ambiguous.</summary>
     private static bool AddFormField(JsonObject root, string name, string value)
     {
@@ -182,7 +195,7 @@ internal sealed class MispBody
             }
 
             var key = rest[1..close];
-            keys.Add(key.Length == 0 ? null : key);
+            keys.Add(IsAppendIndex(key) ? null : key);
             rest = rest[(close + 1)..];
         }
 

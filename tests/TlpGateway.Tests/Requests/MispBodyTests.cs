@@ -132,4 +132,50 @@ public sealed class MispBodyTests
 
         Assert.Equal("1", (string?)((JsonObject)body.Root!)["a_b"]);
     }
+
+    [Theory]
+    [InlineData("org%00=A", "org")]
+    [InlineData("org%00x=A", "org")]
+    [InlineData("returnFormat%00.json=A", "returnFormat")]
+    [InlineData("a%00[b]=A", "a")]
+    public void Parse_FormNameWithNul_CutThereAsPhpReadsIt(string form, string name)
+    {
+        // php_register_variable_ex takes the name as a C string: what follows a NUL is not part of it.
+        var body = Parse("application/x-www-form-urlencoded", "eventid=4&" + form).Body!;
+
+        Assert.Equal("A", (string?)((JsonObject)body.Root!)[name]);
+        Assert.DoesNotContain(((JsonObject)body.Root!).Select(p => p.Key), key => key.Contains('\0', StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("_method%00=DELETE&id=4", StatusCodes.Status403Forbidden)]
+    [InlineData("a[b%00c]=1", StatusCodes.Status400BadRequest)]
+    [InlineData("%00org=A", StatusCodes.Status400BadRequest)]
+    public void Parse_FormNameWithNul_JudgedAsTheNamePhpKeeps(string form, int status)
+    {
+        // "_method" is a method override, "a[b" an unbalanced bracket PHP reads as "a_b", "" a name PHP drops.
+        Assert.Equal(status, Parse("application/x-www-form-urlencoded", form).Problem!.Value.Status);
+    }
+
+    [Theory]
+    [InlineData("a[%20]=1&a[%09]=2")]
+    [InlineData("a[]=1&a[%0A]=2")]
+    [InlineData("a[%0D]=1&a[+]=2")]
+    public void Parse_FormIndexOfOneWhitespace_AppendsAsPhpDoes(string form)
+    {
+        // PHP reads an index of one space, tab, line break, vertical tab, form feed or carriage return as "[]".
+        var body = Parse("application/x-www-form-urlencoded", form).Body!;
+
+        var list = Assert.IsType<JsonArray>(body.Root!["a"]);
+        Assert.Equal(["1", "2"], list.Select(v => (string?)v));
+    }
+
+    [Fact]
+    public void Parse_FormIndexOfTwoSpaces_IsAName()
+    {
+        var body = Parse("application/x-www-form-urlencoded", "a[%20%20]=1&a[%20x]=2").Body!;
+
+        Assert.Equal("1", (string?)body.Root!["a"]!["  "]);
+        Assert.Equal("2", (string?)body.Root!["a"]![" x"]);
+    }
 }
