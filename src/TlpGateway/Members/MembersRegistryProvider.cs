@@ -13,6 +13,7 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
 
     private readonly string _path;
     private readonly ILogger<MembersRegistryProvider> _logger;
+    private readonly TimeProvider _timeProvider;
     private readonly Counter<long> _reloads;
     private readonly FileSystemWatcher? _watcher;
     private readonly ITimer _poll;
@@ -27,6 +28,7 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
         ArgumentNullException.ThrowIfNull(meterFactory);
         _path = System.IO.Path.GetFullPath(options.Value.MembersFile!);
         _logger = logger;
+        _timeProvider = timeProvider;
         _reloads = meterFactory.Create("TlpGateway.Members").CreateCounter<long>("tlpgateway.members.reloads", "{reload}", "Members file reloads, by result.");
 
         // The gateway does not start on an invalid file: this throws out of the first resolution.
@@ -132,6 +134,14 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
 
     private bool Refuse(string reason)
     {
+        if (_timeProvider.GetUtcNow().UtcDateTime - _seen.WriteTime < PollInterval)
+        {
+            // A version written moments ago may have been read before its writer was done (half written,
+            // or locked: .NET writers lock the file), when its time and size were already the final ones:
+            // no change would follow, so the poll reads it once more, and only then does the refusal stand.
+            _seen = default;
+        }
+
         LastError = reason;
         _reloads.Add(1, new KeyValuePair<string, object?>("tlpgateway.result", "refused"));
         LogRefused(_logger, _path, reason);

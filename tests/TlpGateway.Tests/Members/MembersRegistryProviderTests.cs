@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TlpGateway.Members;
@@ -133,13 +134,37 @@ public sealed class MembersRegistryProviderTests : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         File.Delete(MembersPath);
         File.Copy(demo, MembersPath);
-        // Up to 30 s: under a full parallel test run on a loaded machine the poll's callback can wait long for a thread.
+        for (var i = 0; i < 100 && provider.LastError is not null; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Null(provider.LastError);
+    }
+
+    [Fact]
+    public async Task Reload_VersionReadWhileItsWriterHeldTheFile_IsReadAgainOnceItIsDone()
+    {
+        // A .NET writer (File.Copy, FileShare.None) locks the file while it writes: a reload then fails
+        // to read the version whose time and size are already the final ones, and no change follows.
+        var demo = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "deploy", "members.demo.json"));
+        await File.WriteAllTextAsync(MembersPath, demo);
+        using var provider = Create();
+        using (var writer = new FileStream(MembersPath, FileMode.Truncate, FileAccess.Write, FileShare.None))
+        {
+            writer.Write(Encoding.UTF8.GetBytes(demo.Replace("\"id\": \"org-c\"", "\"id\": \"org-y\"", StringComparison.Ordinal)));
+            writer.Flush();
+            Assert.False(provider.Reload());
+            Assert.Contains("cannot access", provider.LastError, StringComparison.Ordinal);
+        }
+
         for (var i = 0; i < 300 && provider.LastError is not null; i++)
         {
             await Task.Delay(100);
         }
 
         Assert.Null(provider.LastError);
+        Assert.Contains(provider.Current.Members, m => m.Id == "org-y");
     }
 
     private MembersRegistryProvider Create() => new(
