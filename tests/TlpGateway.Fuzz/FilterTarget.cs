@@ -34,7 +34,7 @@ namespace TlpGateway.Fuzz;
 /// </remarks>
 internal static class FilterTarget
 {
-    private static readonly CommunitySettings Community = new("Fuzz", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+    internal static readonly CommunitySettings Community = new("Fuzz", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
 
     // An organisation no input names: the requester owns no event.
     private const string RequesterOrg = "f0f0f0f0-0000-4000-8000-00000000f0f0";
