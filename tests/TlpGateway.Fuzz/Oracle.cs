@@ -37,7 +37,7 @@ internal sealed class Oracle
 {
     private static readonly string[] SourceObjects = ["Orgc", "Org", "Organisation"];
     private static readonly string[] SourceUuids = ["orgc_uuid", "org_uuid", "organisation_uuid"];
-    private static readonly string[] SourceNames = ["orgc_name", "org_name", "event_creator_email", "email"];
+    private static readonly string[] SourceNames = ["orgc", "org", "event_creator_email", "email"];
     private static readonly string[] HiddenBlocks = ["SharingGroup", "CryptographicKey"];
     private static readonly string[] Correlations = ["RelatedEvent", "RelatedAttribute", "Feed", "Server"];
     private static readonly string[] StandaloneItems = ["ShadowAttribute", "Sighting", "Note", "Opinion", "Relationship", "Attribute", "Object", "EventReport"];

@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using TlpGateway.Members;
+using TlpGateway.Tests.Decision;
+using TlpGateway.Tests.Filtering;
+
+namespace TlpGateway.Tests.Provenance;
+
+/// <summary>
+/// SPEC section 4 for a name the gateway reads as a source's (<c>org_uuid</c>, <c>orgc_uuid</c>,
+/// <c>organisation_uuid</c>, <c>orgc</c>, <c>org</c>, <c>Org</c>, <c>email</c>,
+/// <c>event_creator_email</c>, <c>org_id</c>...) written as a scalar in an item whose shape does not
+/// describe it (a tag, an attribute, a report, an object, a reference, a galaxy...): where the source
+/// is hidden it goes, since nothing hides it there; where the source is shown, it stays. The fuzzer's
+/// oracle, judging every item kind, found a source's UUID passing so in a tag and in a report.
+/// </summary>
+public sealed class UndescribedSourceKeyTests
+{
+    private const string Attribute = "33333333-0000-4000-8000-00000000aaa1";
+    private const string Secret = "x@org-c.test";
+
+    public static TheoryData<string, string> Places()
+    {
+        var data = new TheoryData<string, string>();
+        var fields = new[] { $"\"org_uuid\":\"{FilterHarness.OrgC}\"", $"\"orgc_uuid\":\"{FilterHarness.OrgC}\"", $"\"organisation_uuid\":\"{FilterHarness.OrgC}\"", $"\"Org\":\"{FilterHarness.OrgC}\"", $"\"email\":\"{Secret}\"", $"\"event_creator_email\":\"{Secret}\"" };
+        foreach (var field in fields)
+        {
+            var extra = "," + field;
+            data.Add("attribute " + field, ShapeStrictnessTests.Event($",\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute, extra: extra)}]"));
+            data.Add("tag " + field, ShapeStrictnessTests.Event(string.Empty, $$"""[{"name":"tlp:clear"{{extra}}}]"""));
+            data.Add("report " + field, ShapeStrictnessTests.Event($$""","EventReport":[{"id":"1","uuid":"44444444-0000-4000-8000-000000000002","name":"r","content":"c","distribution":"5"{{extra}}}]"""));
+            data.Add("object " + field, ShapeStrictnessTests.Event($",\"Object\":[{{\"id\":\"1\",\"uuid\":\"44444444-0000-4000-8000-000000000001\",\"name\":\"file\",\"distribution\":\"5\"{extra},\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute)}]}}]"));
+            data.Add("galaxy " + field, ShapeStrictnessTests.Event($",\"Galaxy\":[{{\"id\":\"1\",\"uuid\":\"77777777-0000-4000-8000-000000000001\",\"name\":\"Threat Actor\",\"type\":\"threat-actor\"{extra},\"GalaxyCluster\":[]}}]"));
+        }
+
+        data.Add("event organisation_uuid", ShapeStrictnessTests.Event($",\"organisation_uuid\":\"{FilterHarness.OrgC}\""));
+        data.Add("event email", ShapeStrictnessTests.Event($",\"email\":\"{Secret}\""));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Places))]
+    public void UndescribedSourceKey_SourceHidden_Removed(string place, string json)
+    {
+        var (output, outcomes) = ShapeStrictnessTests.Run(json, FilterHarness.Requester(FilterHarness.OrgD, relation: MemberRelation.ThirdParty));
+
+        Assert.True(Assert.Single(outcomes).Released, place);
+        Assert.DoesNotContain(FilterHarness.OrgC, output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Secret, output, StringComparison.OrdinalIgnoreCase);
+        JsonNode.Parse(output);
+    }
+
+    [Theory]
+    [MemberData(nameof(Places))]
+    public void UndescribedSourceKey_SourceShown_Kept(string place, string json)
+    {
+        var (output, outcomes) = ShapeStrictnessTests.Run(json, FilterHarness.Requester(FilterHarness.OrgD));
+
+        Assert.True(Assert.Single(outcomes).Released, place);
+        Assert.True(output.Contains(FilterHarness.OrgC, StringComparison.Ordinal) && (!json.Contains(Secret, StringComparison.Ordinal) || output.Contains(Secret, StringComparison.Ordinal)), place);
+    }
+}
