@@ -6,7 +6,8 @@ namespace TlpGateway.Fuzz;
 
 /// <summary>
 /// What SPEC section 3 removes from an event released because of the attributes removed from it:
-/// an object left with no attribute, an <c>ObjectReference</c> to a removed attribute or object, an
+/// an object left with no attribute, an <c>ObjectReference</c> to a removed attribute or object (by
+/// <c>referenced_uuid</c>, or by <c>referenced_id</c> with its <c>referenced_type</c>), an
 /// <c>EventReport</c> whose content holds a removed attribute's UUID or its value (4 characters or
 /// more), a proposal or sighting on a removed attribute.
 /// </summary>
@@ -21,6 +22,8 @@ internal sealed class EventScope
     private readonly HashSet<string> _removedValues = new(StringComparer.Ordinal);
     private readonly HashSet<string> _keptUuids = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _keptIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removedObjectIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _keptObjectIds = new(StringComparer.Ordinal);
     private readonly Oracle _oracle;
     private readonly TlpLevel _level;
 
@@ -49,10 +52,18 @@ internal sealed class EventScope
             }
         }
 
-        foreach (var obj in Items(evt, "Object").Where(scope.LostEveryAttribute))
+        foreach (var obj in Items(evt, "Object"))
         {
-            scope._removedUuids.UnionWith(Texts(obj, "uuid"));
+            var lost = scope.LostEveryAttribute(obj);
+            if (lost)
+            {
+                scope._removedUuids.UnionWith(Texts(obj, "uuid"));
+            }
+
+            (lost ? scope._removedObjectIds : scope._keptObjectIds).UnionWith(Values(obj, "id").Select(Scalar).OfType<string>());
         }
+
+        scope._removedObjectIds.ExceptWith(scope._keptObjectIds);
 
         scope._removedUuids.ExceptWith(scope._keptUuids);
         scope._removedIds.ExceptWith(scope._keptIds);
@@ -84,10 +95,23 @@ internal sealed class EventScope
     public bool Removes(string list, JsonElement part) => part.ValueKind == JsonValueKind.Object && list switch
     {
         "Object" => LostEveryAttribute(part),
-        "ObjectReference" => Texts(part, "referenced_uuid").Any(_removedUuids.Contains),
+        "ObjectReference" => Texts(part, "referenced_uuid").Any(_removedUuids.Contains) || ReferencesRemovedById(part),
         "EventReport" => Texts(part, "content").Any(content => _removedUuids.Any(uuid => content.Contains(uuid, StringComparison.Ordinal)) || _removedValues.Any(value => content.Contains(value, StringComparison.Ordinal))),
         _ => false,
     };
+
+    // A reference's second pointer: referenced_id with referenced_type 0 (an attribute) or 1 (an object); judged only with its type.
+    private bool ReferencesRemovedById(JsonElement reference)
+    {
+        var ids = Values(reference, "referenced_id").Select(Scalar).OfType<string>().Where(id => id != "0").ToList();
+        var types = Values(reference, "referenced_type").Select(Scalar).ToList();
+        return types.Count == 1 && types[0] switch
+        {
+            "0" => ids.Any(_removedIds.Contains),
+            "1" => ids.Any(_removedObjectIds.Contains),
+            _ => false,
+        };
+    }
 
     /// <summary>Whether a proposal or sighting listed at the event's level is on a removed attribute (by UUID, or by local id).</summary>
     public bool NamesRemovedAttribute(JsonElement part) =>

@@ -204,7 +204,7 @@ internal static class MispShapes
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
-        .Scalars(Key.Uuid, Key.Id, Key.ReferencedUuid, Key.ReferencedId, Key.EventId);
+        .Scalars(Key.Uuid, Key.Id, Key.ReferencedUuid, Key.ReferencedId, Key.ReferencedType, Key.EventId);
 
     public static readonly ItemShape Object = new ItemShape(ItemKind.Object, "object") { Judged = true, Rule = RuleKind.Object, CapsDistribution = true }
         .With(Key.Attribute, Role.Items, ItemKind.Attribute)
