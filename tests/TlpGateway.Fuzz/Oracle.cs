@@ -490,7 +490,7 @@ internal sealed class Oracle
     }
 
     /// <summary>An event's marking: its <c>Tag</c> list, and the <c>EventTag</c> links of index rows.</summary>
-    private static OracleMarking EventMarking(JsonElement evt) => Marking(evt, "Tag", "EventTag");
+    internal static OracleMarking EventMarking(JsonElement evt) => Marking(evt, "Tag", "EventTag");
 
     /// <summary>The TLP marking of every tag in every list of the item under <paramref name="tags"/> or (as links <c>{"Tag": {...}}</c>) <paramref name="links"/>; a tag the oracle cannot read counts as unknown.</summary>
     private static OracleMarking Marking(JsonElement item, string tags, string links)
@@ -520,7 +520,7 @@ internal sealed class Oracle
         Values(root, "response").SelectMany(response => Items(response, "Attribute")).ToList();
 
     // The records of an answer: restSearch's response list (or object-list), a bare list, or one record.
-    private static List<JsonElement> Records(JsonElement root)
+    internal static List<JsonElement> Records(JsonElement root)
     {
         if (root.ValueKind == JsonValueKind.Array)
         {

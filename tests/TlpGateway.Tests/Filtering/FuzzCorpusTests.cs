@@ -40,4 +40,16 @@ public sealed class FuzzCorpusTests
 
         Assert.Contains(forbidden, uuid => Encoding.UTF8.GetString(input).Contains(uuid, StringComparison.OrdinalIgnoreCase));
     }
+
+    [Theory]
+    [InlineData("seed-kinds-event-green-r2.json")]
+    [InlineData("seed-kinds-event-amber-r2.json")]
+    [InlineData("seed-kinds-index-r2.json")]
+    public void OracleSync_CorpusInputPassedThrough_Caught(string name)
+    {
+        // The cap is judged: an answer that were the input itself would give a MISP server the event's distribution 3.
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Corpus, name)));
+
+        Assert.Throws<FuzzFinding>(() => OracleSync.Check(document.RootElement, document.RootElement, FilterHarness.Community.DefaultTlp));
+    }
 }
