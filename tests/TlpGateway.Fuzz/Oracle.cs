@@ -40,6 +40,7 @@ internal sealed class Oracle
     private static readonly string[] SourceNames = ["orgc", "org", "event_creator_email", "email"];
     private static readonly string[] HiddenBlocks = ["SharingGroup", "CryptographicKey"];
     private static readonly string[] Correlations = ["RelatedEvent", "RelatedAttribute", "Feed", "Server"];
+    private static readonly string[] OwnTagged = ["Object", "EventReport", "ShadowAttribute", "Note", "Opinion", "Relationship", "GalaxyCluster", "GalaxyClusterRelation"];
     private static readonly string[] StandaloneItems = ["ShadowAttribute", "Sighting", "Note", "Opinion", "Relationship", "Attribute", "Object", "EventReport"];
     private const string Forwarder = "00000000-0000-4000-8000-000000000001";
 
@@ -218,6 +219,13 @@ internal sealed class Oracle
         }
     }
 
+    /// <summary>The level of a part that carries tags of its own (an object, report, proposal, analyst data, galaxy cluster or its relation): the more restrictive of its own TLP tags and what holds it.</summary>
+    private TlpLevel OwnLevel(JsonElement part, TlpLevel level)
+    {
+        var own = Marking(part, "Tag", "EventReportTag");
+        return own.Counts ? Max(level, own.Effective(_defaultLevel)) : level;
+    }
+
     /// <summary>The level of an attribute: the more restrictive of its own TLP tags and what holds it.</summary>
     internal TlpLevel AttributeLevel(JsonElement attribute, TlpLevel level)
     {
@@ -307,32 +315,24 @@ internal sealed class Oracle
                     }
                 }
             }
-            else if (name is "Object" or "ObjectReference" or "EventReport" && scope is not null)
+            else if (OwnTagged.Contains(name) || name is "ObjectReference" or "Sighting")
             {
                 foreach (var part in Elements(value))
                 {
-                    if (scope.Removes(name, part))
+                    // A part's own TLP tags make it more restrictive than what holds it, as an attribute's do.
+                    var partLevel = part.ValueKind == JsonValueKind.Object ? OwnLevel(part, level) : level;
+                    var removed = !MayReceive(partLevel)
+                        || (scope is not null && name is "Object" or "ObjectReference" or "EventReport" && scope.Removes(name, part))
+
+                        // At the event's level, a proposal or sighting names the attribute it is on.
+                        || (isEvent && name is "ShadowAttribute" or "Sighting" && scope!.NamesRemovedAttribute(part));
+                    if (removed)
                     {
                         Withhold(part);
                     }
                     else
                     {
-                        Walk(part, level, hide, scope);
-                    }
-                }
-            }
-            else if (name is "ShadowAttribute" or "Sighting")
-            {
-                foreach (var part in Elements(value))
-                {
-                    // At the event's level, a proposal or sighting names the attribute it is on.
-                    if (isEvent && scope!.NamesRemovedAttribute(part))
-                    {
-                        Withhold(part);
-                    }
-                    else
-                    {
-                        Walk(part, level, hide, scope, sighting: name == "Sighting");
+                        Walk(part, partLevel, hide, scope, sighting: name == "Sighting");
                     }
                 }
             }

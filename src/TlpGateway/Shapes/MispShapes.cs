@@ -149,7 +149,11 @@ internal static class MispShapes
     /// </summary>
     public static readonly ItemShape TargetingRelation = Relation(ItemKind.TargetingRelation, "galaxy-cluster-targeting-relation");
 
-    public static readonly ItemShape GalaxyCluster = new ItemShape(ItemKind.GalaxyCluster, "galaxy-cluster") { Rule = RuleKind.Item, CapsDistribution = true }
+    /// <summary>
+    /// A galaxy cluster: its own tags count wherever it is (in an event, on an attribute, in an index
+    /// row), as they decide on its own whether it leaves, and as its relations' do.
+    /// </summary>
+    public static readonly ItemShape GalaxyCluster = new ItemShape(ItemKind.GalaxyCluster, "galaxy-cluster") { Judged = true, Rule = RuleKind.Item, CapsDistribution = true }
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
