@@ -176,7 +176,10 @@ internal static class FilterTarget
         }
     }
 
-    /// <summary>Does what the gateway does while the filter waits: room for a large record, look-ups (every related event withheld), slices sent.</summary>
+    // What a look-up of an event or item whose reference holds Oracle.ConfirmedMark answers: receivable, TLP:CLEAR, nothing removed, its source hidden.
+    private static readonly EventAccess ConfirmedAccess = new(true, "cafecafe-0000-4000-8000-00000000cafe", null, true, []) { Tlp = TlpLevel.Clear, Timestamp = long.MaxValue };
+
+    /// <summary>Does what the gateway does while the filter waits: room for a large record, look-ups (withheld, but for a reference holding <see cref="Oracle.ConfirmedMark"/>), slices sent.</summary>
     private static void Drive(MispResponseFilter filter, FilterContext context, ArrayBufferWriter<byte> output)
     {
         while (true)
@@ -189,7 +192,7 @@ internal static class FilterTarget
             {
                 foreach (var uuid in lookups)
                 {
-                    context.Learn(uuid, EventAccess.Withheld);
+                    context.Learn(uuid, Oracle.Confirmed(uuid) ? ConfirmedAccess : EventAccess.Withheld);
                 }
 
                 filter.Resume(output);

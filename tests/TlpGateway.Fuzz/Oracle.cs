@@ -58,6 +58,24 @@ internal sealed class Oracle
         _requester = requester;
     }
 
+    /// <summary>
+    /// The harness confirms a look-up whose reference (an event's UUID, <c>attribute/UUID</c>...) holds
+    /// this mark: the event or item is receivable, TLP:CLEAR, with its source hidden. Whatever names it
+    /// may leave, and then with every source in it hidden.
+    /// </summary>
+    public const string ConfirmedMark = "cafe";
+
+    public static bool Confirmed(string reference) => reference.Contains(ConfirmedMark, StringComparison.OrdinalIgnoreCase);
+
+    // Whether any text of a value (a string, a name) holds the mark: what it concerns may be confirmed.
+    private static bool MayBeConfirmed(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => Confirmed(value.GetString()!),
+        JsonValueKind.Array => value.EnumerateArray().Any(MayBeConfirmed),
+        JsonValueKind.Object => value.EnumerateObject().Any(p => Confirmed(p.Name) || MayBeConfirmed(p.Value)),
+        _ => false,
+    };
+
     private bool HidesEverySource => _requester.Member.Relation == MemberRelation.ThirdParty;
 
     public static IReadOnlyList<string> Forbidden(JsonElement root, TlpLevel defaultLevel, Requester requester)
@@ -96,7 +114,12 @@ internal sealed class Oracle
         {
             // An item answered on its own carries no tags: it is judged by what it concerns, looked up (withheld by the harness).
             // One beside an event stub with tags is left to the filter's reading of that stub.
-            if (Values(record, "Event").Any(stub => Has(stub, "Tag")))
+            if (MayBeConfirmed(record))
+            {
+                // What it concerns may be confirmed: it may leave, its sources hidden (the harness's look-up hides them).
+                Walk(record, TlpLevel.Clear, hide: true, null);
+            }
+            else if (Values(record, "Event").Any(stub => Has(stub, "Tag")))
             {
                 Other(record);
             }
@@ -290,9 +313,24 @@ internal sealed class Oracle
             {
                 Withhold(value);
             }
+            else if (name == "RelatedEvent")
+            {
+                // A related event the harness confirms may stay, its source hidden; every other goes.
+                foreach (var correlation in Elements(value))
+                {
+                    if (MayBeConfirmed(correlation))
+                    {
+                        Walk(correlation, level, hide: true, null);
+                    }
+                    else
+                    {
+                        Withhold(correlation);
+                    }
+                }
+            }
             else if (Correlations.Contains(name))
             {
-                // Every related event is withheld (the harness answers every look-up so): correlations and hits go.
+                // Every other correlation and hit goes.
                 Withhold(value);
             }
             else if (!hide && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && Shapes.KeyNames.Find(Encoding.UTF8.GetBytes(name)) == Shapes.Key.Other)

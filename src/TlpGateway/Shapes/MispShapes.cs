@@ -22,14 +22,15 @@ internal static class MispShapes
         Key.AttributeUuid, Key.EventCreatorEmail, Key.Email, Key.Info, Key.SqlDump);
 
     /// <summary>
-    /// Names that say who a source is (its UUID, name, local id, an e-mail of its people). Where an
-    /// item's shape describes one, the shape says how it is hidden; written as a scalar where the shape
-    /// describes none (a tag's <c>org_uuid</c>, a report's <c>orgc_uuid</c>), nothing would hide it, so it
-    /// goes where the source is hidden (SPEC section 4: for the event and everything inside it).
+    /// Names that say who a source is (its UUID, name, local id, its people and their e-mail, the event
+    /// its event extends). Where an item's shape describes one, the shape says how it is hidden; written
+    /// as a scalar where the shape describes none (a tag's <c>org_uuid</c>, a report's <c>orgc_uuid</c>,
+    /// an <c>extends_uuid</c> beside a correlation), nothing would hide it, so it goes where the source
+    /// is hidden (SPEC section 4: for the event and everything inside it).
     /// </summary>
     public static readonly KeySet SourceKeys = KeySet.Of(
         Key.Orgc, Key.Org, Key.Organisation, Key.OrgcUuid, Key.OrgUuid, Key.OrganisationUuid, Key.OrgcName, Key.OrgName,
-        Key.OrgcId, Key.OrgId, Key.EventOrgId, Key.EventCreatorEmail, Key.Email);
+        Key.OrgcId, Key.OrgId, Key.EventOrgId, Key.EventCreatorEmail, Key.Email, Key.UserId, Key.Authors, Key.ExtendsUuid);
 
     public static readonly ItemShape Tag = new ItemShape(ItemKind.Tag, "tag")
         .Scalars(Key.Name, Key.Local, Key.Inherited, Key.Id)

@@ -1,7 +1,10 @@
+using System.Text;
 using System.Text.Json.Nodes;
+using TlpGateway.Decision;
 using TlpGateway.Members;
 using TlpGateway.Tests.Decision;
 using TlpGateway.Tests.Filtering;
+using TlpGateway.Tlp;
 
 namespace TlpGateway.Tests.Provenance;
 
@@ -17,11 +20,12 @@ public sealed class UndescribedSourceKeyTests
 {
     private const string Attribute = "33333333-0000-4000-8000-00000000aaa1";
     private const string Secret = "x@org-c.test";
+    private const string Related = "cafe0000-0000-4000-8000-000000000005";
 
     public static TheoryData<string, string> Places()
     {
         var data = new TheoryData<string, string>();
-        var fields = new[] { $"\"org_uuid\":\"{FilterHarness.OrgC}\"", $"\"orgc_uuid\":\"{FilterHarness.OrgC}\"", $"\"organisation_uuid\":\"{FilterHarness.OrgC}\"", $"\"Org\":\"{FilterHarness.OrgC}\"", $"\"email\":\"{Secret}\"", $"\"event_creator_email\":\"{Secret}\"" };
+        var fields = new[] { $"\"org_uuid\":\"{FilterHarness.OrgC}\"", $"\"orgc_uuid\":\"{FilterHarness.OrgC}\"", $"\"organisation_uuid\":\"{FilterHarness.OrgC}\"", $"\"Org\":\"{FilterHarness.OrgC}\"", $"\"email\":\"{Secret}\"", $"\"event_creator_email\":\"{Secret}\"", $"\"authors\":\"{Secret}\"", $"\"extends_uuid\":\"{Secret}\"" };
         foreach (var field in fields)
         {
             var extra = "," + field;
@@ -57,5 +61,22 @@ public sealed class UndescribedSourceKeyTests
 
         Assert.True(Assert.Single(outcomes).Released, place);
         Assert.True(output.Contains(FilterHarness.OrgC, StringComparison.Ordinal) && (!json.Contains(Secret, StringComparison.Ordinal) || output.Contains(Secret, StringComparison.Ordinal)), place);
+    }
+
+    [Fact]
+    public void UndescribedSourceKey_BesideAConfirmedCorrelation_RemovedWhereTheSourceIsHidden()
+    {
+        // A correlation the gateway confirmed stays, its related event's source hidden: what names that event's other event beside it goes too.
+        var json = ShapeStrictnessTests.Event($",\"RelatedEvent\":[{{\"Event\":{{\"id\":\"5\",\"uuid\":\"{Related}\",\"info\":\"r\",\"timestamp\":\"1\",\"Orgc\":{{\"id\":\"3\",\"name\":\"ORG_C\",\"uuid\":\"{FilterHarness.OrgC}\"}}}},\"extends_uuid\":\"{Secret}\"}}]");
+        var context = FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD, relation: MemberRelation.ThirdParty), lookups: true);
+        var confirmed = new EventAccess(true, FilterHarness.OrgC, "5", true, []) { Tlp = TlpLevel.Clear, Timestamp = long.MaxValue };
+
+        var (bytes, outcomes, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), context, lookup: uuid => uuid == Related ? confirmed : EventAccess.Withheld);
+        var output = Encoding.UTF8.GetString(bytes);
+
+        Assert.True(Assert.Single(outcomes).Released);
+        Assert.Contains(Related, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(FilterHarness.OrgC, output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Secret, output, StringComparison.Ordinal);
     }
 }
