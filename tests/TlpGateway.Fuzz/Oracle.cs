@@ -17,13 +17,15 @@ namespace TlpGateway.Fuzz;
 /// <remarks>
 /// <para>Items: events (<c>Tag</c> and <c>EventTag</c> links), index rows (by their <c>EventTag</c>;
 /// a row without one is looked up), attribute rows, attributes (their own <c>Tag</c> and
-/// <c>AttributeTag</c> with their event's), objects left with no attribute, object references to a
-/// removed item, reports naming a removed attribute (its UUID, or its value of 4 characters or
+/// <c>AttributeTag</c> with their event's), objects, reports, proposals, analyst data, galaxy clusters
+/// and their relations by their own TLP tags with what holds them, objects left with no attribute,
+/// object references to a removed item, reports naming a removed attribute (its UUID, or its value of 4 characters or
 /// more), proposals and sightings on removed attributes (nested, or at the event's level naming it
 /// by UUID or id), what a withheld item holds (proposals, sightings, analyst data, galaxies,
 /// references), correlations and feed or server hits (every related event is withheld by the
-/// harness), and items answered on their own (proposals, sightings, analyst data, attributes,
-/// objects, reports: looked up, hence withheld by the harness).</para>
+/// harness, but those it confirms: <see cref="ConfirmedMark"/>), and items answered on their own
+/// (proposals, sightings, analyst data, attributes, objects, reports: looked up, withheld by the
+/// harness unless it may confirm them, when only their hidden sources are judged).</para>
 /// <para>Sources hidden: <c>Orgc</c>, <c>Org</c>, <c>Organisation</c> and any organisation-shaped
 /// object (UUID and name), the flat <c>orgc_uuid</c>, <c>org_uuid</c>, <c>orgc_name</c>,
 /// <c>org_name</c>, <c>event_creator_email</c>, a proposal's <c>email</c>, a sighting's
