@@ -43,6 +43,8 @@ internal sealed class Oracle
     private static readonly string[] HiddenBlocks = ["SharingGroup", "CryptographicKey"];
     private static readonly string[] Correlations = ["RelatedEvent", "RelatedAttribute", "Feed", "Server"];
     private static readonly string[] OwnTagged = ["Object", "EventReport", "ShadowAttribute", "Note", "Opinion", "Relationship", "GalaxyCluster", "GalaxyClusterRelation"];
+    // The names of items: what they hold is an item, however few its fields (an organisation has the same few).
+    private static readonly string[] ItemNames = ["Event", "Attribute", "Object", "EventReport", "ShadowAttribute", "Sighting", "Note", "Opinion", "Relationship", "Galaxy", "GalaxyCluster", "GalaxyClusterRelation", "ObjectReference", "Tag", "RelatedEvent"];
     private static readonly string[] StandaloneItems = ["ShadowAttribute", "Sighting", "Note", "Opinion", "Relationship", "Attribute", "Object", "EventReport"];
     private const string Forwarder = "00000000-0000-4000-8000-000000000001";
 
@@ -288,7 +290,7 @@ internal sealed class Oracle
             var name = property.Name;
             var value = property.Value;
             _allowed.Append(name).Append('\n');
-            if (SourceObjects.Contains(name) || IsOrganisation(value))
+            if (SourceObjects.Contains(name) || (IsOrganisation(value) && !ItemNames.Contains(name)))
             {
                 if (hide)
                 {

@@ -32,6 +32,9 @@ internal static class MispShapes
         Key.Orgc, Key.Org, Key.Organisation, Key.OrgcUuid, Key.OrgUuid, Key.OrganisationUuid, Key.OrgcName, Key.OrgName,
         Key.OrgcId, Key.OrgId, Key.EventOrgId, Key.EventCreatorEmail, Key.Email, Key.UserId, Key.Authors, Key.ExtendsUuid);
 
+    /// <summary>The containers MISP 2.5 writes under names the shapes do not describe, which hold no MISP data: they stay where the source is hidden.</summary>
+    public static readonly KeySet KeptContainers = KeySet.Of(Key.Meta, Key.DecayScore, Key.SharingGroupServer);
+
     public static readonly ItemShape Tag = new ItemShape(ItemKind.Tag, "tag")
         .Scalars(Key.Name, Key.Local, Key.Inherited, Key.Id)
         .Hidden(Hiding.Zero, Key.OrgId, Key.UserId);
