@@ -21,20 +21,21 @@ namespace TlpGateway.Fuzz;
 /// </summary>
 /// <remarks>
 /// The oracle reads the input with <see cref="JsonDocument"/> (strict, as MISP writes JSON) and holds
-/// the filter to three rules:
+/// the filter to four rules:
 /// <list type="number">
 /// <item>an input <see cref="JsonDocument"/> refuses is never answered whole;</item>
 /// <item>a whole answer is JSON;</item>
-/// <item>what was written (whole or not) names no event or attribute the requester may not receive,
-/// and no source organisation: their UUIDs do not appear in it. A UUID that the input also holds in
-/// text the requester may receive (a comment, another item) is not checked.</item>
+/// <item>what was written (whole or not) names no item the requester may not receive and no hidden
+/// source (<see cref="Oracle"/>): their UUIDs (and sources' names) do not appear in it. What the input
+/// also holds in text the requester may receive (a comment, another item) is not checked;</item>
+/// <item>a whole answer to a MISP server caps its events' distribution by their TLP (<see cref="OracleSync"/>).</item>
 /// </list>
 /// Any exception but <see cref="FilterException"/> is a finding too: the gateway ends such an answer
 /// as well, but it means the filter met an input it did not understand.
 /// </remarks>
 internal static class FilterTarget
 {
-    private static readonly CommunitySettings Community = new("Fuzz", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+    internal static readonly CommunitySettings Community = new("Fuzz", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
 
     // An organisation no input names: the requester owns no event.
     private const string RequesterOrg = "f0f0f0f0-0000-4000-8000-00000000f0f0";
@@ -83,13 +84,22 @@ internal static class FilterTarget
         // An empty whole answer (the whitespace after the document aside) is a single record withheld: the gateway answers MISP's 404 for it.
         if (whole && output.AsSpan().IndexOfAnyExcept(" \t\r\n"u8) >= 0)
         {
+            JsonDocument answer;
             try
             {
-                using var answer = JsonDocument.Parse(output, Strict);
+                answer = JsonDocument.Parse(output, Strict);
             }
             catch (JsonException ex)
             {
                 throw new FuzzFinding("the filter's whole answer is not JSON: " + ex.Message);
+            }
+
+            using (answer)
+            {
+                if (document is not null && RequesterFor(input).IsSyncIdentity)
+                {
+                    OracleSync.Check(document.RootElement, answer.RootElement, Community.DefaultTlp);
+                }
             }
         }
 
@@ -166,7 +176,10 @@ internal static class FilterTarget
         }
     }
 
-    /// <summary>Does what the gateway does while the filter waits: room for a large record, look-ups (every related event withheld), slices sent.</summary>
+    // What a look-up of an event or item whose reference holds Oracle.ConfirmedMark answers: receivable, TLP:CLEAR, nothing removed, its source hidden.
+    private static readonly EventAccess ConfirmedAccess = new(true, "cafecafe-0000-4000-8000-00000000cafe", null, true, []) { Tlp = TlpLevel.Clear, Timestamp = long.MaxValue };
+
+    /// <summary>Does what the gateway does while the filter waits: room for a large record, look-ups (withheld, but for a reference holding <see cref="Oracle.ConfirmedMark"/>), slices sent.</summary>
     private static void Drive(MispResponseFilter filter, FilterContext context, ArrayBufferWriter<byte> output)
     {
         while (true)
@@ -179,7 +192,7 @@ internal static class FilterTarget
             {
                 foreach (var uuid in lookups)
                 {
-                    context.Learn(uuid, EventAccess.Withheld);
+                    context.Learn(uuid, Oracle.Confirmed(uuid) ? ConfirmedAccess : EventAccess.Withheld);
                 }
 
                 filter.Resume(output);

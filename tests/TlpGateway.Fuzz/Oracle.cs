@@ -1,183 +1,391 @@
 using System.Text;
 using System.Text.Json;
 using TlpGateway.Admission;
+using TlpGateway.Members;
 using TlpGateway.Tlp;
+using static TlpGateway.Fuzz.OracleJson;
 
 namespace TlpGateway.Fuzz;
 
 /// <summary>
-/// What a requester may not be told, read from a <c>restSearch</c> answer by the rules alone (SPEC
-/// sections 3 and 4), without the filter's scan: the UUIDs of the events and attributes it may not
-/// receive, and of the source organisations hidden from it (every source for a third party; for a
-/// member, those of events under CHR, with the community's <c>chathamHouse: tagged</c>).
+/// What a requester may not be told, read from one of MISP's answers by SPEC sections 3 and 4 alone,
+/// with code of its own (<see cref="OracleMarking"/>, <see cref="OracleEntitlement"/>), never the
+/// filter's: the UUIDs of every item the requester may not receive, and the UUIDs and names of the
+/// sources hidden from it (every source for a third party; for a member, those of events under CHR,
+/// with the community's <c>chathamHouse: tagged</c>).
 /// </summary>
 /// <remarks>
-/// It reads every duplicate of a name (a second <c>Tag</c> list counts) and PHP's object-lists. UUIDs
-/// that the input also holds in text the requester may receive are dropped, so that an answer is
-/// never faulted for free text MISP lets through (SPEC section 4: free text is not rewritten).
-/// Correlations, object references and reports are not such text: with every related event
-/// withheld and every forbidden attribute removed, what they name goes with them.
+/// <para>Items: events (<c>Tag</c> and <c>EventTag</c> links), index rows (by their <c>EventTag</c>;
+/// a row without one is looked up), attribute rows, attributes (their own <c>Tag</c> and
+/// <c>AttributeTag</c> with their event's), objects, reports, proposals, analyst data, galaxy clusters
+/// and their relations by their own TLP tags with what holds them, objects left with no attribute,
+/// object references to a removed item, reports naming a removed attribute (its UUID, or its value of 4 characters or
+/// more), proposals and sightings on removed attributes (nested, or at the event's level naming it
+/// by UUID or id), what a withheld item holds (proposals, sightings, analyst data, galaxies,
+/// references), correlations and feed or server hits (every related event is withheld by the
+/// harness, but those it confirms: <see cref="ConfirmedMark"/>), and items answered on their own
+/// (proposals, sightings, analyst data, attributes, objects, reports: looked up, withheld by the
+/// harness unless it may confirm them, when only their hidden sources are judged).</para>
+/// <para>Sources hidden: <c>Orgc</c>, <c>Org</c>, <c>Organisation</c> and any organisation-shaped
+/// object (UUID and name), the flat <c>orgc_uuid</c>, <c>org_uuid</c>, <c>orgc_name</c>,
+/// <c>org_name</c>, <c>event_creator_email</c>, a proposal's <c>email</c>, a sighting's
+/// <c>source</c>, <c>extends_uuid</c>, the <c>SharingGroup</c> and <c>CryptographicKey</c> blocks.</para>
+/// <para>Conservative: a string the input also holds in text the requester may receive (a comment,
+/// an item released, a block under a name the gateway does not read where the source is shown, a
+/// record of no data) is not checked, so that an answer is never faulted for free text MISP lets
+/// through (SPEC section 4); a name is checked only from 5 characters with a letter.</para>
 /// </remarks>
-internal static class Oracle
+internal sealed class Oracle
 {
     private static readonly string[] SourceObjects = ["Orgc", "Org", "Organisation"];
     private static readonly string[] SourceUuids = ["orgc_uuid", "org_uuid", "organisation_uuid"];
-    private static readonly string[] Removable = ["RelatedEvent", "RelatedAttribute", "Feed", "Server", "ObjectReference", "EventReport"];
+    private static readonly string[] SourceNames = ["orgc", "org", "event_creator_email", "email"];
+    private static readonly string[] HiddenBlocks = ["SharingGroup", "CryptographicKey"];
+    private static readonly string[] Correlations = ["RelatedEvent", "RelatedAttribute", "Feed", "Server"];
+    private static readonly string[] OwnTagged = ["Object", "EventReport", "ShadowAttribute", "Note", "Opinion", "Relationship", "GalaxyCluster", "GalaxyClusterRelation"];
+    // The names of items: what they hold is an item, however few its fields (an organisation has the same few).
+    private static readonly string[] ItemNames = ["Event", "Attribute", "Object", "EventReport", "ShadowAttribute", "Sighting", "Note", "Opinion", "Relationship", "Galaxy", "GalaxyCluster", "GalaxyClusterRelation", "ObjectReference", "Tag", "RelatedEvent"];
+    private static readonly string[] StandaloneItems = ["ShadowAttribute", "Sighting", "Note", "Opinion", "Relationship", "Attribute", "Object", "EventReport"];
     private const string Forwarder = "00000000-0000-4000-8000-000000000001";
+
+    // What the filter writes of its own: the default marking's tags, the forwarder.
+    private const string Written = "tlp:amber\ntlp:ex:chr\n#FFC000\nHub\nFuzz\n" + Forwarder + "\n";
+
+    private readonly HashSet<string> _forbidden = new(StringComparer.OrdinalIgnoreCase);
+    private readonly StringBuilder _allowed = new(Written);
+    private readonly TlpLevel _defaultLevel;
+    private readonly Requester _requester;
+
+    private Oracle(TlpLevel defaultLevel, Requester requester)
+    {
+        _defaultLevel = defaultLevel;
+        _requester = requester;
+    }
+
+    /// <summary>
+    /// The harness confirms a look-up whose reference (an event's UUID, <c>attribute/UUID</c>...) holds
+    /// this mark: the event or item is receivable, TLP:CLEAR, with its source hidden. Whatever names it
+    /// may leave, and then with every source in it hidden.
+    /// </summary>
+    public const string ConfirmedMark = "cafe";
+
+    public static bool Confirmed(string reference) => reference.Contains(ConfirmedMark, StringComparison.OrdinalIgnoreCase);
+
+    // Whether any text of a value (a string, a name) holds the mark: what it concerns may be confirmed.
+    private static bool MayBeConfirmed(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => Confirmed(value.GetString()!),
+        JsonValueKind.Array => value.EnumerateArray().Any(MayBeConfirmed),
+        JsonValueKind.Object => value.EnumerateObject().Any(p => Confirmed(p.Name) || MayBeConfirmed(p.Value)),
+        _ => false,
+    };
+
+    private bool HidesEverySource => _requester.Member.Relation == MemberRelation.ThirdParty;
 
     public static IReadOnlyList<string> Forbidden(JsonElement root, TlpLevel defaultLevel, Requester requester)
     {
-        var hidesEverySource = requester.Member.Relation == Members.MemberRelation.ThirdParty;
-        var forbidden = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var allowedText = new StringBuilder();
+        var oracle = new Oracle(defaultLevel, requester);
+        oracle.Answer(root);
+        var text = oracle._allowed.ToString();
+        return oracle._forbidden.Where(s => !s.Equals(requester.OrgUuid, StringComparison.OrdinalIgnoreCase) && !text.Contains(s, StringComparison.OrdinalIgnoreCase)).ToList();
+    }
+
+    private void Answer(JsonElement root)
+    {
         foreach (var row in AttributeRows(root))
         {
-            // An attribute row is judged by its event's tags when MISP marked some of them inherited, else through its event, looked up (withheld here).
-            var eventMarking = default(TlpMarking);
-            var own = default(TlpMarking);
-            var inherited = false;
-            foreach (var tag in Values(row, "Tag").SelectMany(Elements))
-            {
-                var isInherited = Values(tag, "inherited").Any(Truthy);
-                inherited |= isInherited;
-                foreach (var name in Values(tag, "name"))
-                {
-                    (isInherited ? ref eventMarking : ref own).Add(name.ValueKind == JsonValueKind.String ? name.GetString()! : "tlp:unreadable");
-                }
-            }
-
-            foreach (var name in Values(row, "Event").SelectMany(stub => Values(stub, "Tag")).SelectMany(Elements).SelectMany(tag => Values(tag, "name")))
-            {
-                eventMarking.Add(name.ValueKind == JsonValueKind.String ? name.GetString()! : "tlp:unreadable");
-            }
-
-            var level = eventMarking.Effective(defaultLevel);
-            level = own.HasLevel || own.Unknown ? Max(level, own.Effective(defaultLevel)) : level;
-            if (!inherited || !EntitlementPolicy.MayReceive(level, null, requester))
-            {
-                AddUuids(row, forbidden);
-                Sources(row, forbidden);
-            }
-            else
-            {
-                var hide = hidesEverySource || eventMarking.ChathamHouse || eventMarking.Unknown || !eventMarking.HasLevel;
-                AllowUuids(row, allowedText);
-                Walk(row, level, hide, defaultLevel, requester, forbidden, allowedText);
-            }
+            AttributeRow(row);
         }
 
         foreach (var record in Records(root))
         {
-            var events = Values(record, "Event").ToList();
-            if (events.Count == 0 && hidesEverySource)
-            {
-                // Any other record (a row, an item): a third party is told no source, whatever the record.
-                Walk(record, TlpLevel.Clear, hide: true, defaultLevel, requester, forbidden, allowedText);
-            }
-
-            foreach (var evt in events)
-            {
-                if (evt.ValueKind != JsonValueKind.Object)
-                {
-                    continue;
-                }
-
-                var marking = Marking(evt);
-                var level = marking.Effective(defaultLevel);
-                if (!EntitlementPolicy.MayReceive(level, null, requester))
-                {
-                    AddUuids(evt, forbidden);
-                    Sources(evt, forbidden);
-                    continue;
-                }
-
-                // CHR applies to an event tagged so, and to one whose TLP is unknown or defaulted (SPEC section 2).
-                var hide = hidesEverySource || marking.ChathamHouse || marking.Unknown || !marking.HasLevel;
-                AllowUuids(evt, allowedText);
-                Walk(evt, level, hide, defaultLevel, requester, forbidden, allowedText);
-            }
+            Record(record);
         }
 
-        var text = allowedText.ToString();
-        return forbidden.Where(uuid => !uuid.Equals(Forwarder, StringComparison.OrdinalIgnoreCase) && !text.Contains(uuid, StringComparison.OrdinalIgnoreCase)).ToList();
+        // The names of the answer's structure ("response", "Event"...) are no secret.
+        AllowNames(root);
     }
 
-    // An allowed item: its attributes judged, its hidden sources noted, its text the requester may read.
-    private static void Walk(JsonElement item, TlpLevel level, bool hide, TlpLevel defaultLevel, Requester requester, HashSet<string> forbidden, StringBuilder allowedText)
+    private void Record(JsonElement record)
     {
-        if (item.ValueKind == JsonValueKind.Array)
+        if (record.ValueKind != JsonValueKind.Object)
         {
-            foreach (var element in item.EnumerateArray())
-            {
-                Walk(element, level, hide, defaultLevel, requester, forbidden, allowedText);
-            }
-
+            Other(record);
             return;
         }
 
-        if (item.ValueKind == JsonValueKind.String)
+        if (StandaloneItems.Any(name => Values(record, name).Any(v => v.ValueKind is JsonValueKind.Object or JsonValueKind.Array)))
         {
-            allowedText.Append(item.GetString()).Append('\n');
-            return;
-        }
-
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            return;
-        }
-
-        foreach (var property in item.EnumerateObject())
-        {
-            allowedText.Append(property.Name).Append('\n');
-            var name = property.Name;
-            if ((SourceObjects.Contains(name) || IsOrganisation(property.Value)) && hide)
+            // An item answered on its own carries no tags: it is judged by what it concerns, looked up (withheld by the harness).
+            // One beside an event stub with tags is left to the filter's reading of that stub.
+            if (MayBeConfirmed(record))
             {
-                // A source: hidden (its name becomes the forwarder's), so nothing of it is text the requester is known to receive.
-                AddUuids(property.Value, forbidden);
+                // What it concerns may be confirmed: it may leave, its sources hidden (the harness's look-up hides them).
+                Walk(record, TlpLevel.Clear, hide: true, null);
             }
-            else if (SourceUuids.Contains(name) && hide)
+            else if (Values(record, "Event").Any(stub => Has(stub, "Tag")))
             {
-                AddString(property.Value, forbidden);
-            }
-            else if (SourceObjects.Contains(name) || SourceUuids.Contains(name))
-            {
-                // A source shown: the requester may read who it is.
-                AllowSource(property.Value, allowedText);
-            }
-            else if (!hide && property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && Shapes.KeyNames.Find(Encoding.UTF8.GetBytes(name)) == Shapes.Key.Other)
-            {
-                // A block under a name the gateway does not read stays as MISP wrote it where the source is shown (docs/behaviour.md, section 4).
-                allowedText.Append(property.Value.GetRawText()).Append('\n');
-            }
-            else if (name.Contains("uuid", StringComparison.OrdinalIgnoreCase) || Removable.Contains(name))
-            {
-                // What such a name holds may have to go with a removed item: it is no text the requester is known to receive.
-                if (hide)
-                {
-                    Sources(property.Value, forbidden);
-                }
-            }
-            else if (name == "Attribute")
-            {
-                foreach (var attribute in Elements(property.Value))
-                {
-                    var own = attribute.ValueKind == JsonValueKind.Object ? Marking(attribute) : default;
-                    var attributeLevel = own.HasLevel || own.Unknown ? Max(level, own.Effective(defaultLevel)) : level;
-                    if (!EntitlementPolicy.MayReceive(attributeLevel, null, requester))
-                    {
-                        AddUuids(attribute, forbidden);
-                        Sources(attribute, forbidden);
-                    }
-                    else
-                    {
-                        AllowUuids(attribute, allowedText);
-                        Walk(attribute, attributeLevel, hide, defaultLevel, requester, forbidden, allowedText);
-                    }
-                }
+                Other(record);
             }
             else
             {
-                Walk(property.Value, level, hide, defaultLevel, requester, forbidden, allowedText);
+                Withhold(record);
+                foreach (var index in StandaloneItems.SelectMany(name => Values(record, name)))
+                {
+                    // /analyst_data/indexMinimal: analyst data named by UUID, as a name.
+                    foreach (var entry in index.ValueKind == JsonValueKind.Object ? index.EnumerateObject() : default)
+                    {
+                        AddUuid(entry.Name);
+                    }
+                }
+            }
+
+            return;
+        }
+
+        var events = Values(record, "Event");
+        if (events.Count > 0)
+        {
+            foreach (var evt in events.Where(e => e.ValueKind == JsonValueKind.Object))
+            {
+                Event(evt, EventMarking(evt));
+            }
+
+            if (HidesEverySource)
+            {
+                // What lies beside the event (whatever it is) is told no source either.
+                foreach (var property in record.EnumerateObject().Where(p => p.Name != "Event"))
+                {
+                    Walk(property.Value, TlpLevel.Clear, hide: true, null);
+                }
+            }
+
+            return;
+        }
+
+        if (Has(record, "Tag") || (Has(record, "info") && (Has(record, "Attribute") || Has(record, "Object"))))
+        {
+            // A bare event (old restSearch answers).
+            Event(record, EventMarking(record));
+        }
+        else if (Has(record, "EventTag") || (Has(record, "uuid") && (Has(record, "orgc_uuid") || Has(record, "Orgc") || Has(record, "info"))))
+        {
+            // An index row: judged by its tags; a row without them (the minimal index) is looked up, withheld by the harness.
+            if (!Has(record, "EventTag"))
+            {
+                Withhold(record);
+            }
+            else
+            {
+                Event(record, EventMarking(record));
+            }
+        }
+        else
+        {
+            Other(record);
+        }
+    }
+
+    // A record of no item the oracle judges: a third party is told no source in it; the rest is text MISP lets through.
+    private void Other(JsonElement record)
+    {
+        if (HidesEverySource)
+        {
+            Walk(record, TlpLevel.Clear, hide: true, null);
+        }
+        else
+        {
+            AllowAll(record);
+        }
+    }
+
+    private void Event(JsonElement evt, OracleMarking marking)
+    {
+        var level = marking.Effective(_defaultLevel);
+        if (!OracleEntitlement.MayReceive(level, null, _requester))
+        {
+            Withhold(evt);
+            return;
+        }
+
+        var hide = HidesEverySource || marking.BringsChathamHouse;
+        var scope = EventScope.Of(evt, level, this);
+        Walk(evt, level, hide, scope);
+    }
+
+    // A row of /attributes/restSearch: judged by its event's tags when MISP marked some inherited, else through its event, looked up (withheld here).
+    private void AttributeRow(JsonElement row)
+    {
+        var eventMarking = default(OracleMarking);
+        var own = default(OracleMarking);
+        var inherited = false;
+        foreach (var tag in Items(row, "Tag"))
+        {
+            var isInherited = Values(tag, "inherited").Any(Truthy);
+            inherited |= isInherited;
+            foreach (var name in Values(tag, "name"))
+            {
+                AddName(ref isInherited ? ref eventMarking : ref own, name);
+            }
+        }
+
+        foreach (var name in Values(row, "Event").SelectMany(stub => Items(stub, "Tag")).SelectMany(tag => Values(tag, "name")))
+        {
+            AddName(ref eventMarking, name);
+        }
+
+        var level = eventMarking.Effective(_defaultLevel);
+        level = own.Counts ? Max(level, own.Effective(_defaultLevel)) : level;
+        if (!inherited || !OracleEntitlement.MayReceive(level, null, _requester))
+        {
+            Withhold(row);
+        }
+        else
+        {
+            Walk(row, level, HidesEverySource || eventMarking.BringsChathamHouse, null);
+        }
+    }
+
+    /// <summary>The level of a part that carries tags of its own (an object, report, proposal, analyst data, galaxy cluster or its relation): the more restrictive of its own TLP tags and what holds it.</summary>
+    private TlpLevel OwnLevel(JsonElement part, TlpLevel level)
+    {
+        var own = Marking(part, "Tag", "EventReportTag");
+        return own.Counts ? Max(level, own.Effective(_defaultLevel)) : level;
+    }
+
+    /// <summary>The level of an attribute: the more restrictive of its own TLP tags and what holds it.</summary>
+    internal TlpLevel AttributeLevel(JsonElement attribute, TlpLevel level)
+    {
+        var own = Marking(attribute, "Tag", "AttributeTag");
+        return own.Counts ? Max(level, own.Effective(_defaultLevel)) : level;
+    }
+
+    internal bool MayReceive(TlpLevel level) => OracleEntitlement.MayReceive(level, null, _requester);
+
+    // An item released: its parts judged, its hidden sources noted, its text what the requester may read.
+    private void Walk(JsonElement item, TlpLevel level, bool hide, EventScope? scope, bool sighting = false)
+    {
+        switch (item.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var element in item.EnumerateArray())
+                {
+                    Walk(element, level, hide, scope, sighting);
+                }
+
+                return;
+            case JsonValueKind.String:
+                _allowed.Append(item.GetString()).Append('\n');
+                return;
+            case JsonValueKind.Object:
+                break;
+            default:
+                return;
+        }
+
+        AllowUuids(item);
+        var isEvent = scope is not null && scope.Event.Equals(item);
+        foreach (var property in item.EnumerateObject())
+        {
+            var name = property.Name;
+            var value = property.Value;
+            _allowed.Append(name).Append('\n');
+            if (SourceObjects.Contains(name) || (IsOrganisation(value) && !ItemNames.Contains(name)))
+            {
+                if (hide)
+                {
+                    // A source: hidden (it becomes the forwarder), so nothing of it is text the requester is known to receive.
+                    ForbidSource(value);
+                }
+                else
+                {
+                    AllowAll(value);
+                }
+            }
+            else if (SourceUuids.Contains(name) || SourceNames.Contains(name) || (name == "source" && sighting) || name == "extends_uuid")
+            {
+                if (hide)
+                {
+                    AddString(value);
+                }
+                else
+                {
+                    AllowAll(value);
+                }
+            }
+            else if (HiddenBlocks.Contains(name) && hide)
+            {
+                Withhold(value);
+            }
+            else if (name == "RelatedEvent")
+            {
+                // A related event the harness confirms may stay, its source hidden; every other goes.
+                foreach (var correlation in Elements(value))
+                {
+                    if (MayBeConfirmed(correlation))
+                    {
+                        Walk(correlation, level, hide: true, null);
+                    }
+                    else
+                    {
+                        Withhold(correlation);
+                    }
+                }
+            }
+            else if (Correlations.Contains(name))
+            {
+                // Every other correlation and hit goes.
+                Withhold(value);
+            }
+            else if (!hide && value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && Shapes.KeyNames.Find(Encoding.UTF8.GetBytes(name)) == Shapes.Key.Other)
+            {
+                // A block under a name the gateway does not read stays as MISP wrote it where the source is shown (docs/behaviour.md, section 4).
+                AllowAll(value);
+            }
+            else if (name == "Attribute")
+            {
+                foreach (var attribute in Elements(value))
+                {
+                    var attributeLevel = attribute.ValueKind == JsonValueKind.Object ? AttributeLevel(attribute, level) : level;
+                    if (!MayReceive(attributeLevel))
+                    {
+                        Withhold(attribute);
+                    }
+                    else
+                    {
+                        Walk(attribute, attributeLevel, hide, scope);
+                    }
+                }
+            }
+            else if (OwnTagged.Contains(name) || name is "ObjectReference" or "Sighting")
+            {
+                foreach (var part in Elements(value))
+                {
+                    // A part's own TLP tags make it more restrictive than what holds it, as an attribute's do.
+                    var partLevel = part.ValueKind == JsonValueKind.Object ? OwnLevel(part, level) : level;
+                    var removed = !MayReceive(partLevel)
+                        || (scope is not null && name is "Object" or "ObjectReference" or "EventReport" && scope.Removes(name, part))
+
+                        // At the event's level, a proposal or sighting names the attribute it is on.
+                        || (isEvent && name is "ShadowAttribute" or "Sighting" && scope!.NamesRemovedAttribute(part));
+                    if (removed)
+                    {
+                        Withhold(part);
+                    }
+                    else
+                    {
+                        Walk(part, partLevel, hide, scope, sighting: name == "Sighting");
+                    }
+                }
+            }
+            else if (name.EndsWith("uuid", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another item's UUID named by one released: text the requester receives unless SPEC removes it (judged above).
+                AllowAll(value);
+            }
+            else
+            {
+                Walk(value, level, hide, scope);
             }
         }
     }
@@ -186,49 +394,163 @@ internal static class Oracle
 
     // An organisation under whatever name: an object of an organisation's fields, with a UUID.
     private static bool IsOrganisation(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Object && Values(value, "uuid").Any()
+        value.ValueKind == JsonValueKind.Object && Has(value, "uuid")
         && value.EnumerateObject().All(p => p.Name is "id" or "name" or "uuid" or "local" or "type" or "nationality" or "sector");
 
-    // An item the requester may receive: its UUID may leave, though another item with the same UUID may not (an input that repeats one).
-    private static void AllowUuids(JsonElement item, StringBuilder allowedText)
+    private void AllowUuids(JsonElement item)
     {
-        foreach (var uuid in Values(item, "uuid").Where(u => u.ValueKind == JsonValueKind.String))
+        foreach (var uuid in Texts(item, "uuid"))
         {
-            allowedText.Append(uuid.GetString()).Append('\n');
+            _allowed.Append(uuid).Append('\n');
         }
     }
 
-    private static void AllowSource(JsonElement source, StringBuilder allowedText)
+    // Everything in a value is text the requester may read.
+    private void AllowAll(JsonElement value)
     {
-        if (source.ValueKind == JsonValueKind.Object)
+        switch (value.ValueKind)
         {
-            AllowUuids(source, allowedText);
-        }
-        else if (source.ValueKind == JsonValueKind.String)
-        {
-            allowedText.Append(source.GetString()).Append('\n');
+            case JsonValueKind.String:
+                _allowed.Append(value.GetString()).Append('\n');
+                break;
+            case JsonValueKind.Array:
+                foreach (var element in value.EnumerateArray())
+                {
+                    AllowAll(element);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    _allowed.Append(property.Name).Append('\n');
+                    AllowAll(property.Value);
+                }
+
+                break;
         }
     }
 
-    /// <summary>The TLP marking of every tag in every <c>Tag</c> list of the item; a tag the oracle cannot read counts as unknown.</summary>
-    private static TlpMarking Marking(JsonElement item)
+    private void AllowNames(JsonElement value)
     {
-        var marking = default(TlpMarking);
-        foreach (var tags in Values(item, "Tag"))
+        if (value.ValueKind == JsonValueKind.Object)
         {
-            foreach (var tag in Elements(tags))
+            foreach (var property in value.EnumerateObject())
             {
-                var named = false;
-                foreach (var name in Values(tag, "name"))
+                if (property.Name.Length < 32)
                 {
-                    named = true;
-                    marking.Add(name.ValueKind == JsonValueKind.String ? name.GetString()! : "tlp:unreadable");
+                    _allowed.Append(property.Name).Append('\n');
                 }
 
-                if (!named && tag.ValueKind != JsonValueKind.Null)
+                AllowNames(property.Value);
+            }
+        }
+        else if (value.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var element in value.EnumerateArray())
+            {
+                AllowNames(element);
+            }
+        }
+    }
+
+    /// <summary>An item withheld: the UUIDs of it and of every item it holds, and every source named in it.</summary>
+    internal void Withhold(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var element in value.EnumerateArray())
                 {
-                    marking.Add("tlp:unreadable");
+                    Withhold(element);
                 }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (SourceObjects.Contains(property.Name) || IsOrganisation(property.Value))
+                    {
+                        ForbidSource(property.Value);
+                    }
+                    else if (property.Name == "uuid" || SourceUuids.Contains(property.Name) || SourceNames.Contains(property.Name))
+                    {
+                        AddString(property.Value);
+                    }
+
+                    Withhold(property.Value);
+                }
+
+                break;
+        }
+    }
+
+    private void ForbidSource(JsonElement source)
+    {
+        if (source.ValueKind == JsonValueKind.String)
+        {
+            AddString(source);
+            return;
+        }
+
+        foreach (var field in Values(source, "uuid").Concat(Values(source, "name")))
+        {
+            AddString(field);
+        }
+    }
+
+    // Only what is long enough not to stand inside other text by chance: a UUID (a much shorter value, a UUID cut by a mutation, may stand inside another item's), a name of 5 characters with a letter.
+    private void AddString(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text)
+        {
+            if (text.Length >= 32 || (text.Trim().Length >= 5 && text.Any(char.IsLetter)))
+            {
+                _forbidden.Add(text);
+            }
+        }
+    }
+
+    private void AddUuid(string text)
+    {
+        if (text.Length >= 32)
+        {
+            _forbidden.Add(text);
+        }
+    }
+
+    private static void AddName(ref OracleMarking marking, JsonElement name)
+    {
+        if (name.ValueKind == JsonValueKind.String)
+        {
+            marking.Add(name.GetString()!);
+        }
+        else
+        {
+            marking.AddUnreadable();
+        }
+    }
+
+    /// <summary>An event's marking: its <c>Tag</c> list, and the <c>EventTag</c> links of index rows.</summary>
+    internal static OracleMarking EventMarking(JsonElement evt) => Marking(evt, "Tag", "EventTag");
+
+    /// <summary>The TLP marking of every tag in every list of the item under <paramref name="tags"/> or (as links <c>{"Tag": {...}}</c>) <paramref name="links"/>; a tag the oracle cannot read counts as unknown.</summary>
+    private static OracleMarking Marking(JsonElement item, string tags, string links)
+    {
+        var marking = default(OracleMarking);
+        var all = Values(item, tags).SelectMany(Elements).Concat(Values(item, links).SelectMany(Elements).SelectMany(link => Values(link, "Tag")));
+        foreach (var tag in all)
+        {
+            var named = false;
+            foreach (var name in Values(tag, "name"))
+            {
+                named = true;
+                AddName(ref marking, name);
+            }
+
+            if (!named && tag.ValueKind != JsonValueKind.Null)
+            {
+                marking.AddUnreadable();
             }
         }
 
@@ -236,87 +558,18 @@ internal static class Oracle
     }
 
     // The rows of an /attributes/restSearch answer: {"response": {"Attribute": [row, ...]}}.
-    private static IEnumerable<JsonElement> AttributeRows(JsonElement root) =>
-        Values(root, "response").SelectMany(response => Values(response, "Attribute")).SelectMany(Elements).Where(row => row.ValueKind == JsonValueKind.Object).ToList();
-
-    // PHP's truthiness of a flag: false, 0, "0", "" and null are false.
-    private static bool Truthy(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.Number => value.GetRawText() is not ("0" or "0.0" or "-0"),
-        JsonValueKind.String => value.GetString() is not ("" or "0"),
-        JsonValueKind.Array or JsonValueKind.Object => value.GetRawText().Trim() is not ("[]" or "{}"),
-        _ => false,
-    };
+    private static List<JsonElement> AttributeRows(JsonElement root) =>
+        Values(root, "response").SelectMany(response => Items(response, "Attribute")).ToList();
 
     // The records of an answer: restSearch's response list (or object-list), a bare list, or one record.
-    private static IEnumerable<JsonElement> Records(JsonElement root)
+    internal static List<JsonElement> Records(JsonElement root)
     {
         if (root.ValueKind == JsonValueKind.Array)
         {
             return root.EnumerateArray().ToList();
         }
 
-        var response = Values(root, "response").ToList();
-        return response.Count == 0 ? [root] : response.Where(r => !Values(r, "Attribute").Any()).SelectMany(Elements).ToList();
-    }
-
-    private static IEnumerable<JsonElement> Values(JsonElement item, string name) =>
-        item.ValueKind == JsonValueKind.Object ? item.EnumerateObject().Where(p => p.Name == name).Select(p => p.Value).ToList() : [];
-
-    // A list as PHP writes one: an array, or an object of its elements.
-    private static IEnumerable<JsonElement> Elements(JsonElement list) => list.ValueKind switch
-    {
-        JsonValueKind.Array => list.EnumerateArray().ToList(),
-        JsonValueKind.Object => list.EnumerateObject().Select(p => p.Value).ToList(),
-        _ => [],
-    };
-
-    private static void AddUuids(JsonElement item, HashSet<string> into)
-    {
-        foreach (var uuid in Values(item, "uuid"))
-        {
-            AddString(uuid, into);
-        }
-    }
-
-    // Only what has about a UUID's length: a much shorter value (a UUID cut by a mutation) may stand inside another item's UUID.
-    private static void AddString(JsonElement value, HashSet<string> into)
-    {
-        if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: >= 32 } text)
-        {
-            into.Add(text);
-        }
-    }
-
-    // The source organisations named anywhere in a subtree.
-    private static void Sources(JsonElement item, HashSet<string> into)
-    {
-        switch (item.ValueKind)
-        {
-            case JsonValueKind.Array:
-                foreach (var element in item.EnumerateArray())
-                {
-                    Sources(element, into);
-                }
-
-                break;
-            case JsonValueKind.Object:
-                foreach (var property in item.EnumerateObject())
-                {
-                    if (SourceObjects.Contains(property.Name) || IsOrganisation(property.Value))
-                    {
-                        AddUuids(property.Value, into);
-                    }
-                    else if (SourceUuids.Contains(property.Name))
-                    {
-                        AddString(property.Value, into);
-                    }
-
-                    Sources(property.Value, into);
-                }
-
-                break;
-        }
+        var response = Values(root, "response");
+        return response.Count == 0 ? [root] : response.Where(r => !Has(r, "Attribute")).SelectMany(Elements).ToList();
     }
 }

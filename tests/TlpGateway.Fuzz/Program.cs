@@ -12,6 +12,21 @@ if (args is ["--show", var shown])
     return 0;
 }
 
+// --oracle FILE: what the oracle holds the answer to not name, for the requester the input's length chooses.
+if (args is ["--oracle", var judged])
+{
+    var input = File.ReadAllBytes(judged);
+    using var document = System.Text.Json.JsonDocument.Parse(input);
+    var requester = FilterTarget.RequesterFor(input);
+    Console.WriteLine($"requester: {requester.Member.Relation} {requester.Member.MaxTlp}{(requester.IsSyncIdentity ? " sync" : string.Empty)}");
+    foreach (var forbidden in Oracle.Forbidden(document.RootElement, FilterTarget.Community.DefaultTlp, requester))
+    {
+        Console.WriteLine(forbidden);
+    }
+
+    return 0;
+}
+
 if (args is [var path])
 {
     var files = Directory.Exists(path) ? Directory.GetFiles(path) : [path];

@@ -21,6 +21,7 @@ internal sealed class Removals
     private readonly List<(Node Item, ItemShape Shape, string Reason)> _items = [];
     private readonly HashSet<string> _uuids = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _attributeIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _objectIds = new(StringComparer.Ordinal);
     private readonly List<string> _values = [];
     private int _textsRead;
 
@@ -34,6 +35,7 @@ internal sealed class Removals
         _items.Clear();
         _uuids.Clear();
         _attributeIds.Clear();
+        _objectIds.Clear();
         _values.Clear();
         _textsRead = 0;
         Attributes = 0;
@@ -57,6 +59,11 @@ internal sealed class Removals
         }
 
         ReadTexts();
+        if (shape.Kind == ItemKind.ObjectReference && ReferencesRemovedById(item))
+        {
+            return true;
+        }
+
         foreach (var prop in item.Props)
         {
             if (shape.NamesUuid.Contains(prop.Key) && item.TextAt(item.IndexOf(prop.Key)) is { } uuid && _uuids.Contains(uuid))
@@ -71,6 +78,26 @@ internal sealed class Removals
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether a reference points at a removed item by its second pointer, <c>referenced_id</c> with
+    /// <c>referenced_type</c> (0 an attribute, 1 an object: they number apart); without a type, an id
+    /// of either kind removed counts. MISP writes both pointers: either at a removed item removes it.
+    /// </summary>
+    private bool ReferencesRemovedById(Node reference)
+    {
+        if (reference.Text(Key.ReferencedId) is not { } id || id == "0")
+        {
+            return false;
+        }
+
+        return reference.Text(Key.ReferencedType) switch
+        {
+            "0" => _attributeIds.Contains(id),
+            "1" => _objectIds.Contains(id),
+            _ => _attributeIds.Contains(id) || _objectIds.Contains(id),
+        };
     }
 
     /// <summary>Whether an event report's content quotes a removed item's UUID, or a value (or part of one) of a removed attribute of at least four characters.</summary>
@@ -136,6 +163,11 @@ internal sealed class Removals
             if (item.Text(Key.Uuid) is { } uuid)
             {
                 _uuids.Add(uuid);
+            }
+
+            if (shape.Kind == ItemKind.Object && item.Text(Key.Id) is { } objectId)
+            {
+                _objectIds.Add(objectId);
             }
 
             if (shape.Kind is ItemKind.Attribute or ItemKind.AttributeRow)

@@ -43,9 +43,10 @@ internal static class DefaultTags
 
         if (tags is null && evt.Props.Length > 0)
         {
-            // After the last recorded value (the properties the scan did not record may follow it).
+            // After the last recorded value (the properties the scan did not record may follow it);
+            // with no comma where every property goes (a hidden source's event of unread blocks only).
             at = evt.Props[^1].ValueEnd;
-            output.Write(",\"Tag\":["u8);
+            output.Write(edits.RemovesEveryProperty(evt) ? "\"Tag\":["u8 : ",\"Tag\":["u8);
             WriteTags(output, names, indexFrom: -1);
             output.Write("]"u8);
         }

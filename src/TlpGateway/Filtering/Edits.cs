@@ -113,6 +113,29 @@ internal sealed class Edits
         _propRemovals[holder] = (keys, positions);
     }
 
+    /// <summary>
+    /// Whether the removals given so far (<see cref="RemoveProps"/>, <see cref="RemovePropAt"/>) leave
+    /// <paramref name="holder"/> with no property: every one the scan recorded goes, and it recorded them all.
+    /// </summary>
+    public bool RemovesEveryProperty(Node holder)
+    {
+        if (holder.HasUnrecorded || holder.Props.Length == 0 || !_propRemovals.TryGetValue(holder, out var removal))
+        {
+            return false;
+        }
+
+        var elements = new PropElements(holder, removal.Keys, removal.Positions);
+        for (var i = 0; i < elements.Count; i++)
+        {
+            if (!elements.Removed(i))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Places the properties <see cref="RemoveProps"/> was given, each object's at once, as ranges of the input (the decision's last step).</summary>
     public void CompleteRemovals()
     {

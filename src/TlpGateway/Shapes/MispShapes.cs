@@ -21,6 +21,20 @@ internal static class MispShapes
         Key.EventReportTag, Key.Orgc, Key.Org, Key.Organisation, Key.SharingGroup, Key.OrgcUuid, Key.OrgUuid, Key.EventUuid,
         Key.AttributeUuid, Key.EventCreatorEmail, Key.Email, Key.Info, Key.SqlDump);
 
+    /// <summary>
+    /// Names that say who a source is (its UUID, name, local id, its people and their e-mail, the event
+    /// its event extends). Where an item's shape describes one, the shape says how it is hidden; written
+    /// as a scalar where the shape describes none (a tag's <c>org_uuid</c>, a report's <c>orgc_uuid</c>,
+    /// an <c>extends_uuid</c> beside a correlation), nothing would hide it, so it goes where the source
+    /// is hidden (SPEC section 4: for the event and everything inside it).
+    /// </summary>
+    public static readonly KeySet SourceKeys = KeySet.Of(
+        Key.Orgc, Key.Org, Key.Organisation, Key.OrgcUuid, Key.OrgUuid, Key.OrganisationUuid, Key.OrgcName, Key.OrgName,
+        Key.OrgcId, Key.OrgId, Key.EventOrgId, Key.EventCreatorEmail, Key.Email, Key.UserId, Key.Authors, Key.ExtendsUuid);
+
+    /// <summary>The containers MISP 2.5 writes under names the shapes do not describe, which hold no MISP data: they stay where the source is hidden.</summary>
+    public static readonly KeySet KeptContainers = KeySet.Of(Key.Meta, Key.DecayScore, Key.SharingGroupServer);
+
     public static readonly ItemShape Tag = new ItemShape(ItemKind.Tag, "tag")
         .Scalars(Key.Name, Key.Local, Key.Inherited, Key.Id)
         .Hidden(Hiding.Zero, Key.OrgId, Key.UserId);
@@ -139,7 +153,11 @@ internal static class MispShapes
     /// </summary>
     public static readonly ItemShape TargetingRelation = Relation(ItemKind.TargetingRelation, "galaxy-cluster-targeting-relation");
 
-    public static readonly ItemShape GalaxyCluster = new ItemShape(ItemKind.GalaxyCluster, "galaxy-cluster") { Rule = RuleKind.Item, CapsDistribution = true }
+    /// <summary>
+    /// A galaxy cluster: its own tags count wherever it is (in an event, on an attribute, in an index
+    /// row), as they decide on its own whether it leaves, and as its relations' do.
+    /// </summary>
+    public static readonly ItemShape GalaxyCluster = new ItemShape(ItemKind.GalaxyCluster, "galaxy-cluster") { Judged = true, Rule = RuleKind.Item, CapsDistribution = true }
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
@@ -194,7 +212,7 @@ internal static class MispShapes
         .With(Key.Note, Role.Items, ItemKind.AnalystData)
         .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
         .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
-        .Scalars(Key.Uuid, Key.Id, Key.ReferencedUuid, Key.ReferencedId, Key.EventId);
+        .Scalars(Key.Uuid, Key.Id, Key.ReferencedUuid, Key.ReferencedId, Key.ReferencedType, Key.EventId);
 
     public static readonly ItemShape Object = new ItemShape(ItemKind.Object, "object") { Judged = true, Rule = RuleKind.Object, CapsDistribution = true }
         .With(Key.Attribute, Role.Items, ItemKind.Attribute)

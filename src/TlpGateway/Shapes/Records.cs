@@ -168,6 +168,16 @@ internal static class Records
         (prop.Key == Key.Other || (prop.Key == Key.Index && !holder.IsList)) && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
 
     /// <summary>
+    /// A container under a name the gateway reads in other shapes (<c>name</c>, <c>version</c>,
+    /// <c>url</c>...), where the holder's shape does not describe it (the callers ask only of such
+    /// properties): what it holds is no more understood than under a name no key stands for. The
+    /// containers MISP writes under names the shapes do not describe (<see cref="MispShapes.KeptContainers"/>) are known.
+    /// </summary>
+    public static bool IsUndescribedContainer(in Prop prop) =>
+        prop.Key is not (Key.Other or Key.Index) && !MispShapes.KeptContainers.Contains(prop.Key)
+            && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
+
+    /// <summary>
     /// Whether a record of no item's shape is one of MISP's messages: an error or a refusal
     /// (<c>{"name": ..., "message": ..., "url": ..., "errors": ...}</c>) or a write's success
     /// (<c>RestResponseComponent::saveSuccessResponse</c>: <c>saved</c>, <c>success</c>, an <c>id</c>),
