@@ -79,38 +79,4 @@ public sealed class UndescribedSourceKeyTests
         Assert.DoesNotContain(FilterHarness.OrgC, output, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(Secret, output, StringComparison.Ordinal);
     }
-
-    private const string Stray = $$"""{"id":"3","name":"ORG_C","uuid":"{{FilterHarness.OrgC}}","local":true}""";
-
-    /// <summary>A container under a name the gateway reads elsewhere, but that this item's shape does not describe.</summary>
-    public static TheoryData<string, string> Containers() => new()
-    {
-        { "event, under name", ShapeStrictnessTests.Event($",\"name\":{Stray}") },
-        { "event, under version, as a list", ShapeStrictnessTests.Event($",\"version\":[{Stray}]") },
-        { "attribute, under default", ShapeStrictnessTests.Event($",\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute, extra: $",\"default\":{Stray}")}]") },
-        { "tag, under url", ShapeStrictnessTests.Event(string.Empty, $$"""[{"name":"tlp:clear","url":{{Stray}}}]""") },
-        { "object, under message", ShapeStrictnessTests.Event($",\"Object\":[{{\"id\":\"1\",\"uuid\":\"44444444-0000-4000-8000-000000000001\",\"name\":\"file\",\"distribution\":\"5\",\"message\":{Stray},\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute)}]}}]") },
-    };
-
-    [Theory]
-    [MemberData(nameof(Containers))]
-    public void UndescribedContainerUnderAKnownName_SourceHidden_Removed(string place, string json)
-    {
-        var (output, outcomes) = ShapeStrictnessTests.Run(json, FilterHarness.Requester(FilterHarness.OrgD, relation: MemberRelation.ThirdParty));
-
-        Assert.True(Assert.Single(outcomes).Released, place);
-        Assert.DoesNotContain(FilterHarness.OrgC, output, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
-        JsonNode.Parse(output);
-    }
-
-    [Theory]
-    [MemberData(nameof(Containers))]
-    public void UndescribedContainerUnderAKnownName_SourceShown_Kept(string place, string json)
-    {
-        var (output, outcomes) = ShapeStrictnessTests.Run(json, FilterHarness.Requester(FilterHarness.OrgD));
-
-        Assert.True(Assert.Single(outcomes).Released, place);
-        Assert.Contains(Stray, output, StringComparison.Ordinal);
-    }
 }

@@ -9,7 +9,8 @@ namespace TlpGateway.Tests.Provenance;
 
 /// <summary>
 /// SPEC section 4 where the answer holds what the gateway does not read: a container under a name no
-/// key stands for (an organisation under a misspelt <c>Orgc</c>, a block MISP may add one day) goes
+/// key stands for (an organisation under a misspelt <c>Orgc</c>, a block MISP may add one day), or
+/// under a name the gateway reads elsewhere that the holder's shape does not describe, goes
 /// where the source is hidden, at any depth, since nothing in it is hidden; where the source is shown,
 /// it stays as MISP wrote it. The coverage-guided fuzzer (tests/TlpGateway.Fuzz) found organisations
 /// passing so under <c>OrPc</c>, <c>Organivation</c> and a dozen other spellings.
@@ -29,6 +30,13 @@ public sealed class UnreadContainerTests
         { "object", ShapeStrictnessTests.Event($",\"Object\":[{{\"id\":\"1\",\"uuid\":\"44444444-0000-4000-8000-000000000001\",\"name\":\"file\",\"distribution\":\"5\",\"[rg\":{Stray},\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute)}]}}]") },
         { "tag", ShapeStrictnessTests.Event(string.Empty, $$"""[{"name":"tlp:clear","Org_":{{Stray}}}]""") },
         { "beside the event", ShapeStrictnessTests.Event(string.Empty).TrimEnd('}') + $"}},\"Ore\":{Stray}}}" },
+
+        // Under a name the gateway reads in other shapes, where this item's shape describes none: no better understood.
+        { "event, under name", ShapeStrictnessTests.Event($",\"name\":{Stray}") },
+        { "event, under version, as a list", ShapeStrictnessTests.Event($",\"version\":[{Stray}]") },
+        { "attribute, under default", ShapeStrictnessTests.Event($",\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute, extra: $",\"default\":{Stray}")}]") },
+        { "tag, under url", ShapeStrictnessTests.Event(string.Empty, $$"""[{"name":"tlp:clear","url":{{Stray}}}]""") },
+        { "object, under message", ShapeStrictnessTests.Event($",\"Object\":[{{\"id\":\"1\",\"uuid\":\"44444444-0000-4000-8000-000000000001\",\"name\":\"file\",\"distribution\":\"5\",\"message\":{Stray},\"Attribute\":[{ShapeStrictnessTests.Attribute(Attribute)}]}}]") },
     };
 
     [Theory]
