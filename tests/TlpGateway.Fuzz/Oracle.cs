@@ -74,7 +74,7 @@ internal sealed class Oracle
     // Whether any text of a value (a string, a name) holds the mark: what it concerns may be confirmed.
     private static bool MayBeConfirmed(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => Confirmed(value.GetString()!),
+        JsonValueKind.String => Confirmed(OracleJson.Text(value)),
         JsonValueKind.Array => value.EnumerateArray().Any(MayBeConfirmed),
         JsonValueKind.Object => value.EnumerateObject().Any(p => Confirmed(p.Name) || MayBeConfirmed(p.Value)),
         _ => false,
@@ -275,7 +275,7 @@ internal sealed class Oracle
 
                 return;
             case JsonValueKind.String:
-                _allowed.Append(item.GetString()).Append('\n');
+                AllowText(item);
                 return;
             case JsonValueKind.Object:
                 break;
@@ -405,13 +405,18 @@ internal sealed class Oracle
         }
     }
 
+    // A string the requester may read, decoded and as written: the filter passes free text on as
+    // written, so what its escapes spell (a UUID after "\u5e5e") is as allowed as what they mean.
+    private void AllowText(JsonElement value) =>
+        _allowed.Append(OracleJson.Text(value)).Append('\n').Append(value.GetRawText()).Append('\n');
+
     // Everything in a value is text the requester may read.
     private void AllowAll(JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                _allowed.Append(value.GetString()).Append('\n');
+                AllowText(value);
                 break;
             case JsonValueKind.Array:
                 foreach (var element in value.EnumerateArray())
@@ -502,7 +507,7 @@ internal sealed class Oracle
     // Only what is long enough not to stand inside other text by chance: a UUID (a much shorter value, a UUID cut by a mutation, may stand inside another item's), a name of 5 characters with a letter.
     private void AddString(JsonElement value)
     {
-        if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text)
+        if (value.ValueKind == JsonValueKind.String && OracleJson.Text(value) is { } text)
         {
             if (text.Length >= 32 || (text.Trim().Length >= 5 && text.Any(char.IsLetter)))
             {
@@ -523,7 +528,7 @@ internal sealed class Oracle
     {
         if (name.ValueKind == JsonValueKind.String)
         {
-            marking.Add(name.GetString()!);
+            marking.Add(OracleJson.Text(name));
         }
         else
         {

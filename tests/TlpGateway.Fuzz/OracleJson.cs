@@ -27,7 +27,7 @@ internal static class OracleJson
     {
         JsonValueKind.True => true,
         JsonValueKind.Number => value.GetRawText() is not ("0" or "0.0" or "-0"),
-        JsonValueKind.String => value.GetString() is not ("" or "0"),
+        JsonValueKind.String => Text(value) is not ("" or "0"),
         JsonValueKind.Array or JsonValueKind.Object => value.GetRawText().Trim() is not ("[]" or "{}"),
         _ => false,
     };
@@ -35,11 +35,27 @@ internal static class OracleJson
     /// <summary>A scalar as PHP compares it loosely with a local id: a string, or a number's digits.</summary>
     public static string? Scalar(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => Text(value),
         JsonValueKind.Number => value.GetRawText(),
         _ => null,
     };
 
     public static IEnumerable<string> Texts(JsonElement item, string name) =>
-        Values(item, name).Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!);
+        Values(item, name).Where(v => v.ValueKind == JsonValueKind.String).Select(Text);
+
+    /// <summary>
+    /// A string's text; one escaping half a UTF-16 pair (<c>"\uD800"</c>) cannot be decoded, and is
+    /// read as written (the filter passes such a string on as it is, unless it reads it).
+    /// </summary>
+    public static string Text(JsonElement value)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return value.GetRawText();
+        }
+    }
 }
