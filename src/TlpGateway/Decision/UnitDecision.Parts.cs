@@ -238,10 +238,9 @@ internal sealed partial class UnitDecision
                     {
                         _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
                     }
-                    else if (scope.Hide && (Records.IsUnreadContainer(item, prop) || Records.IsUndescribedContainer(prop) || MispShapes.SourceKeys.Contains(prop.Key)))
+                    else if (scope.Hide && Records.GoesWhereSourceIsHidden(item, prop))
                     {
-                        // Where the source is hidden, what is not understood goes: it may name the source (a container
-                        // under a name this shape does not describe), as a source's name the shape does not describe surely does.
+                        // Where the source is hidden, what is not understood goes: it may name the source.
                         _edits.RemovePropAt(item, i);
                     }
 
@@ -556,7 +555,7 @@ internal sealed partial class UnitDecision
                         throw new FilterException("a record holds MISP data beside its item");
                     }
 
-                    if (scope.Hide && (Records.IsUnreadContainer(unit, prop) || Records.IsUndescribedContainer(prop) || MispShapes.SourceKeys.Contains(prop.Key)))
+                    if (scope.Hide && Records.GoesWhereSourceIsHidden(unit, prop))
                     {
                         _edits.RemovePropAt(unit, i);
                     }

@@ -19,7 +19,7 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     private readonly ITimer _poll;
     private readonly Lock _reloadLock = new();
     private volatile MembersRegistry _current;
-    private (string Target, DateTime WriteTime, long Length) _seen;
+    private (string Target, DateTime WriteTime, long Length, DateTime Changed) _seen;
 
     public MembersRegistryProvider(IOptions<GatewayOptions> options, TimeProvider timeProvider, IMeterFactory meterFactory, ILogger<MembersRegistryProvider> logger)
     {
@@ -134,11 +134,12 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
 
     private bool Refuse(string reason)
     {
-        if (_timeProvider.GetUtcNow().UtcDateTime - _seen.WriteTime < PollInterval)
+        if (_timeProvider.GetUtcNow().UtcDateTime - _seen.Changed < PollInterval)
         {
-            // A version written moments ago may have been read before its writer was done (half written,
+            // A version changed moments ago may have been read before its writer was done (half written,
             // or locked: .NET writers lock the file), when its time and size were already the final ones:
             // no change would follow, so the poll reads it once more, and only then does the refusal stand.
+            // The status change time, not the write time, which a copy sets to its source's.
             _seen = default;
         }
 
@@ -178,11 +179,12 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
     }
 
     /// <summary>
-    /// The version of the file on disk: its final target's path, time and size. A symbolic link is
+    /// The version of the file on disk: its final target's path, write time and size, and when its
+    /// inode last changed (what no writer sets back; the write time where there are no inodes). A symbolic link is
     /// followed: a Kubernetes ConfigMap is <c>members.json -> ..data/members.json</c> and an update
     /// swaps <c>..data</c>, so the link itself, and what FileInfo says of it, never changes.
     /// </summary>
-    private (string, DateTime, long) Stamp()
+    private (string, DateTime, long, DateTime) Stamp()
     {
         try
         {
@@ -192,12 +194,18 @@ internal sealed partial class MembersRegistryProvider : IMembersRegistryProvider
                 info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
             }
 
-            return info.Exists ? (info.FullName, info.LastWriteTimeUtc, info.Length) : (string.Empty, DateTime.MinValue, -1);
+            if (!info.Exists)
+            {
+                return (string.Empty, DateTime.MinValue, -1, DateTime.MinValue);
+            }
+
+            var changed = OperatingSystem.IsWindows() ? info.LastWriteTimeUtc : new Mono.Unix.UnixFileInfo(info.FullName).LastStatusChangeTimeUtc;
+            return (info.FullName, info.LastWriteTimeUtc, info.Length, changed);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A loop of links, a folder that cannot be read: the read that follows says what is wrong.
-            return (ex.Message, DateTime.MinValue, -1);
+            return (ex.Message, DateTime.MinValue, -1, DateTime.MinValue);
         }
     }
 

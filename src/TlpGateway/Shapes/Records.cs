@@ -168,12 +168,21 @@ internal static class Records
         (prop.Key == Key.Other || (prop.Key == Key.Index && !holder.IsList)) && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
 
     /// <summary>
+    /// Whether a property the holder's shape does not describe goes where the source is hidden: a
+    /// container not understood (<see cref="IsUnreadContainer"/>, or under a name the gateway reads
+    /// only in other shapes) may name the source, and a source's key written as a scalar there
+    /// (<see cref="MispShapes.SourceKeys"/>) surely does, with nothing in this shape to hide it.
+    /// </summary>
+    public static bool GoesWhereSourceIsHidden(Node holder, in Prop prop) =>
+        IsUnreadContainer(holder, prop) || IsUndescribedContainer(prop) || MispShapes.SourceKeys.Contains(prop.Key);
+
+    /// <summary>
     /// A container under a name the gateway reads in other shapes (<c>name</c>, <c>version</c>,
     /// <c>url</c>...), where the holder's shape does not describe it (the callers ask only of such
     /// properties): what it holds is no more understood than under a name no key stands for. The
     /// containers MISP writes under names the shapes do not describe (<see cref="MispShapes.KeptContainers"/>) are known.
     /// </summary>
-    public static bool IsUndescribedContainer(in Prop prop) =>
+    private static bool IsUndescribedContainer(in Prop prop) =>
         prop.Key is not (Key.Other or Key.Index) && !MispShapes.KeptContainers.Contains(prop.Key)
             && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
 
