@@ -5,7 +5,8 @@
 # egress filter (a benchmark host: admission, request model, ingress rules), and the gateway
 # (Release); wrk against each. Installs nginx and wrk from Debian when missing; stops by PID
 # everything it starts. Usage: [WARMUP=seconds per path, default 10] [ROWS=large: only the 20 MB event's
-# rows, on a fresh gateway; ROWS=memory: only the gateway's idle RSS and its peaks streaming 200 MB]
+# rows, on a fresh gateway; ROWS=memory: only the gateway's idle RSS and its peaks streaming 200 MB;
+# ROWS=small: only the small event view's rows, after their warm-up]
 # benchmarks/load/run.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -139,6 +140,14 @@ echo "gateway RSS idle: $(rss $GW_PID) MB"
 echo "gateway peak RSS, 200 MB to a fast reader: $(stream_peak)"
 echo "gateway peak RSS, 200 MB to a slow reader (20 MB/s): $(stream_peak --limit-rate 20M)"
 [ "$ROWS" = memory ] && exit 0
+fi
+if [ "$ROWS" = small ]; then
+  for port in $YA $NF; do wrk -t2 -c8 -d"${WARMUP}s" --timeout 30s -H "Authorization: $KEY_C" "http://127.0.0.1:$port/events/view/small" >/dev/null; done
+  wrk -t2 -c8 -d"${WARMUP}s" --timeout 30s -H "Authorization: $KEY_C" "http://127.0.0.1:$GW/events/view/small" >/dev/null
+  echo "| run | req/s | MB/s | p50 | p99 | idle RSS | peak RSS |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  rows "small event view" /events/view/small 32
+  exit 0
 fi
 if [ "$ROWS" = all ]; then
 
