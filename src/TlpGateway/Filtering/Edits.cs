@@ -331,6 +331,6 @@ internal sealed class Edits
 
         public int End(int index) => holder.Props[index].ValueEnd;
 
-        public bool Removed(int index) => (holder.Props[index].Key is not (Key.Other or Key.Index) && keys.Contains(holder.Props[index].Key)) || positions?.Contains(index) == true;
+        public bool Removed(int index) => (holder.Props[index].Key is not (Key.Other or Key.Index or Key.Undescribed) && keys.Contains(holder.Props[index].Key)) || positions?.Contains(index) == true;
     }
 }

@@ -30,8 +30,9 @@ namespace TlpGateway.Filtering;
 /// <c>to_ids</c>, <c>first_seen</c>... eight of its twenty) is not recorded: no decision reads it, and
 /// the object only notes that it has such properties (<see cref="Node.HasUnrecorded"/>), which stay
 /// as written and are passed over by removals (<see cref="Edits"/> finds separators in the bytes).
-/// A container under such a name is recorded, to be checked for MISP data, and so is a name of a
-/// UUID's length: the analyst-data index names its entries by UUID.
+/// A container under such a name is recorded, to be checked for MISP data. A value under a name no
+/// MISP shape holds (<see cref="Key.Undescribed"/>: a misspelt field, an analyst-data index's UUID)
+/// is recorded, scalar or not: it goes where the source is hidden.
 /// </para>
 /// <para>
 /// Most names are read by a guess (<see cref="NameGuesses"/>): the name that followed the last one
@@ -89,9 +90,6 @@ internal sealed class JsonScan
     private readonly NameGuesses _guesses = new();
     private readonly Key[] _openKinds = new Key[JsonTokenizer.MaxDepth + 1];
     private readonly int[] _openNames = new int[JsonTokenizer.MaxDepth + 1];
-
-    // The length of a UUID's text: the analyst-data index's entries are named so.
-    private const int UuidLength = 36;
 
     /// <summary>The bytes of the value being decided, set once it is whole.</summary>
     public ReadOnlyMemory<byte> Source { get; private set; }
@@ -253,12 +251,12 @@ internal sealed class JsonScan
 
                 _openNames[top] = name;
                 guess = name == NameGuesses.None ? null : _guesses[_guesses[name]!.Next];
-                if (key is not (Key.Other or Key.Index) && !node.Keys.Add(key))
+                if (key is not (Key.Other or Key.Index or Key.Undescribed) && !node.Keys.Add(key))
                 {
                     throw new FilterException($"duplicate key '{KeyNames.NameOf(key)}' in an object the policy reads");
                 }
 
-                unrecordedName = key == Key.Other && reader.ValueSpan.Length != UuidLength;
+                unrecordedName = key == Key.Other;
                 PushProp(Prop.Named(start, key));
                 continue;
             }
@@ -267,7 +265,7 @@ internal sealed class JsonScan
             var nameStart = prop.ValueStart;
             prop.SetValue(start, type, reader.ValueIsEscaped);
             var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
-            if (prop.Key == Key.Other)
+            if (prop.Key is Key.Other or Key.Undescribed)
             {
                 if (isContainer)
                 {

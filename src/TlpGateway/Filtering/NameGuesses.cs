@@ -56,7 +56,7 @@ internal sealed class NameGuesses
     public int Learn(ref readonly JsonTokenizer reader, Key kind, int previous, Key key)
     {
         var name = reader.ValueSpan;
-        if (key == Key.Index || reader.ValueIsEscaped || name.Length > MaxNameBytes || (key == Key.Other && name.Length == UuidLength)
+        if (key == Key.Index || reader.ValueIsEscaped || name.Length > MaxNameBytes || name.Length == UuidLength
             || reader.BytesConsumed - reader.TokenStartIndex != name.Length + 3)
         {
             // Not learned: varies, or is not written as "name": (an escape, whitespace before the colon).

@@ -35,7 +35,7 @@ internal enum ItemKind : byte
 /// <summary>What a property of an item holds, as far as the policy is concerned.</summary>
 internal enum Role : byte
 {
-    /// <summary>Not described: a scalar is part of the item; a container must hold no MISP data (else the answer ends).</summary>
+    /// <summary>Not described: a scalar is part of the item (but under a name no MISP shape holds, <see cref="Key.Undescribed"/>, it goes where the source is hidden); a container must hold no MISP data (else the answer ends).</summary>
     Unread,
 
     /// <summary>A string, number, <c>true</c>/<c>false</c> or <c>null</c>; anything else ends the answer.</summary>

@@ -6,15 +6,23 @@ using System.Text;
 namespace TlpGateway.Shapes;
 
 /// <summary>
-/// The property names the gateway reads in MISP's answers. Every other name is <see cref="Other"/>:
-/// its value is only skipped over (and, when it is a container, checked to hold no MISP data).
-/// <see cref="Index"/> is any all-digit name: PHP writes a list with gaps as an object keyed
-/// <c>"0"</c>, <c>"2"</c>, ... (<c>json_encode</c> of an array that is not 0..n-1).
+/// The property names the gateway reads in MISP's answers. Every other name MISP writes is
+/// <see cref="Other"/>: its value is only skipped over (and, when it is a container, checked to hold
+/// no MISP data). <see cref="Index"/> is any all-digit name: PHP writes a list with gaps as an object
+/// keyed <c>"0"</c>, <c>"2"</c>, ... (<c>json_encode</c> of an array that is not 0..n-1). A name MISP
+/// writes nowhere is <see cref="Undescribed"/>.
 /// </summary>
 internal enum Key : byte
 {
     Other,
     Index,
+
+    /// <summary>
+    /// A name no MISP shape holds (not in <c>Shapes/MispFieldNames.txt</c>, not a key): its value is
+    /// recorded, scalar or not, so that it goes where the source is hidden (it may name the source),
+    /// and two of them are no duplicate (their names differ, or PHP would not have written both).
+    /// </summary>
+    Undescribed,
 
     // Items and lists of items.
     Event,
@@ -168,7 +176,8 @@ internal static class KeyNames
     /// <summary>The most keys there may be: a <see cref="KeySet"/> holds 128.</summary>
     public const int MaxKeys = 128;
 
-    private const int Bits = 9;
+    // About 600 names (the keys' and MISP's other fields) in 2,048 slots: most found at the first probe.
+    private const int Bits = 11;
     private const int Mask = (1 << Bits) - 1;
 
     private static readonly (string Name, Key Key)[] Names =
@@ -276,7 +285,7 @@ internal static class KeyNames
     private static readonly byte[]?[] Utf8Names = new byte[1 << Bits][];
     private static readonly Key[] Keys = BuildKeys();
 
-    /// <summary>The key of a property name (its UTF-8 bytes, unescaped).</summary>
+    /// <summary>The key of a property name (its UTF-8 bytes, unescaped): <see cref="Key.Other"/> for a name of MISP's the gateway does not read, <see cref="Key.Undescribed"/> for any other.</summary>
     public static Key Find(ReadOnlySpan<byte> name)
     {
         if (name.Length is > 0 and <= 19 && char.IsAsciiDigit((char)name[0]) && name.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
@@ -291,7 +300,7 @@ internal static class KeyNames
             var length = Lengths[slot];
             if (length == 0)
             {
-                return Key.Other;
+                return Key.Undescribed;
             }
 
             // The head, tail and length say it all for names of up to sixteen bytes: most of MISP's.
@@ -305,17 +314,35 @@ internal static class KeyNames
     /// <summary>The name of a key, as MISP spells it (for the keys the gateway writes).</summary>
     public static string NameOf(Key key) => Names.First(n => n.Key == key).Name;
 
+    /// <summary>MISP's other property names (<c>Shapes/MispFieldNames.txt</c>, embedded), each <see cref="Key.Other"/>.</summary>
+    internal static IEnumerable<string> MispFieldNames()
+    {
+        using var stream = typeof(KeyNames).Assembly.GetManifestResourceStream("TlpGateway.Shapes.MispFieldNames.txt")
+            ?? throw new InvalidOperationException("The list of MISP's field names is not embedded.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var names = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && line[0] != '#')
+            {
+                names.Add(line);
+            }
+        }
+
+        return names;
+    }
+
     private static Key[] BuildKeys()
     {
-        // Every key but Other and Index has exactly one name, and a key set holds at most 128 keys.
+        // Every key but Other, Index and Undescribed has exactly one name, and a key set holds at most 128 keys.
         var all = Enum.GetValues<Key>();
-        if (all.Length > MaxKeys || !all.Where(key => key is not (Key.Other or Key.Index)).Order().SequenceEqual(Names.Select(n => n.Key).Order()))
+        if (all.Length > MaxKeys || !all.Where(key => key is not (Key.Other or Key.Index or Key.Undescribed)).Order().SequenceEqual(Names.Select(n => n.Key).Order()))
         {
-            throw new InvalidOperationException("Every Key but Other and Index needs exactly one name, and there may be at most 128 keys.");
+            throw new InvalidOperationException("Every Key but Other, Index and Undescribed needs exactly one name, and there may be at most 128 keys.");
         }
 
         var keys = new Key[1 << Bits];
-        foreach (var (text, key) in Names)
+        foreach (var (text, key) in Names.Concat(MispFieldNames().Select(name => (name, Key.Other))))
         {
             var name = Encoding.UTF8.GetBytes(text);
             var head = Head(name);
@@ -323,6 +350,11 @@ internal static class KeyNames
             var slot = Slot(head, tail, name.Length);
             while (Lengths[slot] != 0)
             {
+                if (Lengths[slot] == name.Length && name.AsSpan().SequenceEqual(Utf8Names[slot]))
+                {
+                    throw new InvalidOperationException($"The property name '{text}' is listed twice.");
+                }
+
                 slot = (slot + 1) & Mask;
             }
 

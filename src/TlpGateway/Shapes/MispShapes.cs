@@ -4,7 +4,8 @@ namespace TlpGateway.Shapes;
 /// The MISP shapes the gateway releases, as MISP 2.5 writes them (<c>JSONConverterTool</c>,
 /// <c>Event::fetchEvent</c>, the item controllers; <c>misp-samples/real-2.5.1</c>). A property
 /// not described here is part of its item: a scalar is released with it, a container only when it
-/// holds no MISP data at any depth (<see cref="DataKeys"/>).
+/// holds no MISP data at any depth (<see cref="DataKeys"/>); where the source is hidden, what is not
+/// understood goes (<see cref="Records.GoesWhereSourceIsHidden"/>).
 /// </summary>
 internal static class MispShapes
 {

@@ -165,16 +165,17 @@ internal static class Records
     /// its items (<see cref="Node.IsList"/>), read as a list's.
     /// </summary>
     public static bool IsUnreadContainer(Node holder, in Prop prop) =>
-        (prop.Key == Key.Other || (prop.Key == Key.Index && !holder.IsList)) && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
+        (prop.Key is Key.Other or Key.Undescribed || (prop.Key == Key.Index && !holder.IsList)) && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
 
     /// <summary>
     /// Whether a property the holder's shape does not describe goes where the source is hidden: a
     /// container not understood (<see cref="IsUnreadContainer"/>, or under a name the gateway reads
-    /// only in other shapes) may name the source, and a source's key written as a scalar there
+    /// only in other shapes) or a value under a name no MISP shape holds (<see cref="Key.Undescribed"/>)
+    /// may name the source, and a source's key written as a scalar there
     /// (<see cref="MispShapes.SourceKeys"/>) surely does, with nothing in this shape to hide it.
     /// </summary>
     public static bool GoesWhereSourceIsHidden(Node holder, in Prop prop) =>
-        IsUnreadContainer(holder, prop) || IsUndescribedContainer(prop) || MispShapes.SourceKeys.Contains(prop.Key);
+        prop.Key == Key.Undescribed || IsUnreadContainer(holder, prop) || IsUndescribedContainer(prop) || MispShapes.SourceKeys.Contains(prop.Key);
 
     /// <summary>
     /// A container under a name the gateway reads in other shapes (<c>name</c>, <c>version</c>,
@@ -183,7 +184,7 @@ internal static class Records
     /// containers MISP writes under names the shapes do not describe (<see cref="MispShapes.KeptContainers"/>) are known.
     /// </summary>
     private static bool IsUndescribedContainer(in Prop prop) =>
-        prop.Key is not (Key.Other or Key.Index) && !MispShapes.KeptContainers.Contains(prop.Key)
+        prop.Key is not (Key.Other or Key.Index or Key.Undescribed) && !MispShapes.KeptContainers.Contains(prop.Key)
             && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
 
     /// <summary>
@@ -330,7 +331,7 @@ internal static class Records
     /// <summary><c>{"Note": {"uuid": "modified", ...}}</c>: names that are UUIDs, string values.</summary>
     private static bool AnalystIndex(Node child)
     {
-        // A name of another length than a UUID's holds a scalar the scan did not record.
+        // A name of MISP's (not a UUID) holds a scalar the scan did not record.
         if (child.Props.Length == 0 || child.HasUnrecorded)
         {
             return false;
@@ -338,7 +339,7 @@ internal static class Records
 
         foreach (var prop in child.Props)
         {
-            if (prop.Key != Key.Other || prop.ValueKind != System.Text.Json.JsonTokenType.String || !IsUuid(child.RawName(prop)))
+            if (prop.Key != Key.Undescribed || prop.ValueKind != System.Text.Json.JsonTokenType.String || !IsUuid(child.RawName(prop)))
             {
                 return false;
             }

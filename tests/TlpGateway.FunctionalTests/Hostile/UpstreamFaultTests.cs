@@ -267,6 +267,34 @@ public sealed class UpstreamFaultTests : IAsyncLifetime
         Assert.DoesNotContain(RedUuid, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NamesNoMispShapeHolds_NamingTheSource_GoWhereItIsHiddenStayForTheOwner()
+    {
+        // MISP writes no such names: what they hold may name the source, so where it is hidden they go.
+        var evt = _servers.Simulator.FindEvent("4")!;
+        evt["x_source_org"] = "ORG_C";
+        foreach (var attribute in evt["Attribute"]!.AsArray())
+        {
+            attribute!["x_reported_by"] = "user@org-c.test";
+        }
+
+        using var thirdParty = _servers.CreateClient(SimulatorKeys.ThirdParty, "127.0.0.4");
+        using var owner = _servers.CreateClient(SimulatorKeys.OrgC, "127.0.0.1");
+
+        var hidden = await thirdParty.GetStringAsync("/events/view/4");
+        var shown = await owner.GetStringAsync("/events/view/4");
+
+        using var released = JsonDocument.Parse(hidden);
+        Assert.NotEmpty(released.RootElement.GetProperty("Event").GetProperty("Attribute").EnumerateArray());
+        Assert.DoesNotContain("x_source_org", hidden, StringComparison.Ordinal);
+        Assert.DoesNotContain("x_reported_by", hidden, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORG_C", hidden, StringComparison.Ordinal);
+        using var owned = JsonDocument.Parse(shown);
+        var ownEvent = owned.RootElement.GetProperty("Event");
+        Assert.Equal("ORG_C", ownEvent.GetProperty("x_source_org").GetString());
+        Assert.All(ownEvent.GetProperty("Attribute").EnumerateArray(), a => Assert.Equal("user@org-c.test", a.GetProperty("x_reported_by").GetString()));
+    }
+
     private void Serve(RawResponse response) =>
         _servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/events/", StringComparison.Ordinal) ? response : null;
 

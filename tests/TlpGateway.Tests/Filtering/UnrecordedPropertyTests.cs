@@ -20,6 +20,10 @@ public sealed class UnrecordedPropertyTests
     private static readonly string[] Removed = ["event_creator_email", "extends_uuid", "CryptographicKey", "locked"];
     private static readonly string[] Unrecorded = ["date", "threat_level_id", "analysis", "proposal_email_lock", "publish_timestamp", "disable_correlation"];
 
+    // Names MISP writes (Shapes/MispFieldNames.txt) that no decision reads and no sample holds; and names no MISP shape holds.
+    private static readonly string[] UnreadNames = ["accept_lang", "cache_timestamp", "geoip", "fixed_event", "infected", "caching_enabled", "charset", "delta_merge", "baseurl"];
+    private static readonly string[] UndescribedNames = [.. Enumerable.Range(0, 9).Select(i => $"x_undescribed_{i}")];
+
     public static TheoryData<string, bool, int> Layouts()
     {
         var data = new TheoryData<string, bool, int>();
@@ -69,12 +73,53 @@ public sealed class UnrecordedPropertyTests
     [MemberData(nameof(Samples))]
     public void Filter_UnreadScalarsAddedAnywhere_ChangeNothingElse(string sample, int seed, bool thirdParty)
     {
-        // Scalars under names no decision reads, in every object but PHP's object-lists, at random places
-        // and with random whitespace: the answer must be the one without them, with them as written.
+        // Scalars under names of MISP's no decision reads, in every object but PHP's object-lists, at random
+        // places and with random whitespace: the answer must be the one without them, with them as written.
+        var (added, released, expected) = FilterWithScalarsAdded(sample, seed, thirdParty, UnreadNames);
+
+        var inputByUuid = Objects(added).Where(o => o["uuid"] is JsonValue).ToLookup(o => (string?)o["uuid"]);
+        foreach (var obj in Objects(released).Where(o => o["uuid"] is JsonValue && inputByUuid.Contains((string?)o["uuid"])))
+        {
+            // An item released whole keeps every scalar added to it, as written.
+            Assert.Contains(inputByUuid[(string?)obj["uuid"]], source => Added(source, UnreadNames).All(p => obj.TryGetPropertyValue(p.Key, out var value) && JsonNode.DeepEquals(value, p.Value)));
+        }
+
+        StripScalars(released, UnreadNames);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), released), $"{sample}, seed {seed}: the answer changed");
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Filter_UndescribedScalarsAddedAnywhere_GoWhereTheSourceIsHiddenChangeNothingElse(string sample, int seed, bool thirdParty)
+    {
+        // Scalars under names no MISP shape holds may name the source: a third party (every source hidden)
+        // receives none of them; anyone else receives them as written where the source is shown. Either
+        // way the rest of the answer is the one without them.
+        var (added, released, expected) = FilterWithScalarsAdded(sample, seed, thirdParty, UndescribedNames);
+
+        if (thirdParty)
+        {
+            // But in a galaxy cluster's meta, whose names are the galaxy's own (free-form, as MISP's galaxies define them), kept whole.
+            Assert.Empty(Objects(released).Where(o => !o.GetPath().Contains(".meta", StringComparison.Ordinal)).SelectMany(o => Added(o, UndescribedNames)));
+        }
+        else
+        {
+            var inputByUuid = Objects(added).Where(o => o["uuid"] is JsonValue).ToLookup(o => (string?)o["uuid"]);
+            Assert.All(Objects(released).Where(o => o["uuid"] is JsonValue && inputByUuid.Contains((string?)o["uuid"])), obj => Assert.Contains(
+                inputByUuid[(string?)obj["uuid"]],
+                source => Added(obj, UndescribedNames).All(p => source.TryGetPropertyValue(p.Key, out var value) && JsonNode.DeepEquals(value, p.Value))));
+        }
+
+        StripScalars(released, UndescribedNames);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), released), $"{sample}, seed {seed}: the answer changed");
+    }
+
+    private static (JsonNode Added, JsonNode Released, byte[] Expected) FilterWithScalarsAdded(string sample, int seed, bool thirdParty, string[] names)
+    {
         var random = new Random(seed);
         var plain = JsonNode.Parse(FilterHarness.Sample(sample))!;
         var added = plain.DeepClone();
-        AddUnreadScalars(added, random);
+        AddScalars(added, random, names);
         var options = new JsonSerializerOptions { WriteIndented = random.Next(2) == 0 };
         var requester = thirdParty
             ? FilterHarness.Requester("99999999-0000-4000-8000-000000000000", TlpLevel.AmberStrict, MemberRelation.ThirdParty, orgId: "99")
@@ -83,20 +128,10 @@ public sealed class UnrecordedPropertyTests
 
         var expected = FilterHarness.Run(Encoding.UTF8.GetBytes(plain.ToJsonString(options)), context).Output;
         var actual = FilterHarness.Run(Encoding.UTF8.GetBytes(added.ToJsonString(options)), FilterHarness.Context(requester, community: GreenByDefault), chunk: 1 + random.Next(3000)).Output;
-
-        var released = JsonNode.Parse(actual)!;
-        var inputByUuid = Objects(added).Where(o => o["uuid"] is JsonValue).ToLookup(o => (string?)o["uuid"]);
-        foreach (var obj in Objects(released).Where(o => o["uuid"] is JsonValue && inputByUuid.Contains((string?)o["uuid"])))
-        {
-            // An item released whole keeps every scalar added to it, as written.
-            Assert.Contains(inputByUuid[(string?)obj["uuid"]], source => Unread(source).All(p => obj.TryGetPropertyValue(p.Key, out var value) && JsonNode.DeepEquals(value, p.Value)));
-        }
-
-        StripUnreadScalars(released);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), released), $"{sample}, seed {seed}: the answer changed");
+        return (added, JsonNode.Parse(actual)!, expected);
     }
 
-    private static void AddUnreadScalars(JsonNode node, Random random)
+    private static void AddScalars(JsonNode node, Random random, string[] names)
     {
         foreach (var obj in Objects(node).ToList())
         {
@@ -110,9 +145,9 @@ public sealed class UnrecordedPropertyTests
             var inserted = 0;
             foreach (var (name, value) in properties)
             {
-                while (random.Next(3) == 0)
+                while (inserted < names.Length - 1 && random.Next(3) == 0)
                 {
-                    obj[$"x_unread_{inserted++}"] = Scalar(random);
+                    obj[names[inserted++]] = Scalar(random);
                 }
 
                 obj[name] = value;
@@ -120,7 +155,7 @@ public sealed class UnrecordedPropertyTests
 
             if (random.Next(2) == 0)
             {
-                obj[$"x_unread_{inserted}"] = Scalar(random);
+                obj[names[inserted]] = Scalar(random);
             }
         }
     }
@@ -134,13 +169,13 @@ public sealed class UnrecordedPropertyTests
         _ => null,
     };
 
-    private static IEnumerable<KeyValuePair<string, JsonNode?>> Unread(JsonObject obj) => obj.Where(p => p.Key.StartsWith("x_unread_", StringComparison.Ordinal));
+    private static IEnumerable<KeyValuePair<string, JsonNode?>> Added(JsonObject obj, string[] names) => obj.Where(p => names.Contains(p.Key));
 
-    private static void StripUnreadScalars(JsonNode node)
+    private static void StripScalars(JsonNode node, string[] names)
     {
         foreach (var obj in Objects(node).ToList())
         {
-            foreach (var name in Unread(obj).Select(p => p.Key).ToList())
+            foreach (var name in Added(obj, names).Select(p => p.Key).ToList())
             {
                 obj.Remove(name);
             }

@@ -14,7 +14,9 @@ namespace TlpGateway.Tests.Provenance;
 /// <c>event_creator_email</c>, <c>org_id</c>...) written as a scalar in an item whose shape does not
 /// describe it (a tag, an attribute, a report, an object, a reference, a galaxy...): where the source
 /// is hidden it goes, since nothing hides it there; where the source is shown, it stays. The fuzzer's
-/// oracle, judging every item kind, found a source's UUID passing so in a tag and in a report.
+/// oracle, judging every item kind, found a source's UUID passing so in a tag and in a report. So does
+/// a value under a name no MISP shape holds (<c>event_orgc</c>, <c>username</c>, <c>x_source</c>:
+/// <see cref="TlpGateway.Shapes.Key.Undescribed"/>), scalar or not.
 /// </summary>
 public sealed class UndescribedSourceKeyTests
 {
@@ -25,7 +27,8 @@ public sealed class UndescribedSourceKeyTests
     public static TheoryData<string, string> Places()
     {
         var data = new TheoryData<string, string>();
-        var fields = new[] { $"\"org_uuid\":\"{FilterHarness.OrgC}\"", $"\"orgc_uuid\":\"{FilterHarness.OrgC}\"", $"\"organisation_uuid\":\"{FilterHarness.OrgC}\"", $"\"Org\":\"{FilterHarness.OrgC}\"", $"\"email\":\"{Secret}\"", $"\"event_creator_email\":\"{Secret}\"", $"\"authors\":\"{Secret}\"", $"\"extends_uuid\":\"{Secret}\"" };
+        var fields = new[] { $"\"org_uuid\":\"{FilterHarness.OrgC}\"", $"\"orgc_uuid\":\"{FilterHarness.OrgC}\"", $"\"organisation_uuid\":\"{FilterHarness.OrgC}\"", $"\"Org\":\"{FilterHarness.OrgC}\"", $"\"email\":\"{Secret}\"", $"\"event_creator_email\":\"{Secret}\"", $"\"authors\":\"{Secret}\"", $"\"extends_uuid\":\"{Secret}\"",
+            $"\"event_orgc\":\"{FilterHarness.OrgC}\"", $"\"username\":\"{Secret}\"", $"\"x_source\":\"{Secret}\"", $"\"x_source\":[\"{Secret}\"]" };
         foreach (var field in fields)
         {
             var extra = "," + field;
