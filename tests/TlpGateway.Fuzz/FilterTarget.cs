@@ -30,6 +30,7 @@ namespace TlpGateway.Fuzz;
 /// also holds in text the requester may receive (a comment, another item) is not checked;</item>
 /// <item>a whole answer to a MISP server caps its events' distribution by their TLP (<see cref="OracleSync"/>).</item>
 /// </list>
+/// Then the input's <c>csv</c>, <c>text</c> and <c>stix2</c> exports are held to the JSON answer (<see cref="ExportTarget"/>).
 /// Any exception but <see cref="FilterException"/> is a finding too: the gateway ends such an answer
 /// as well, but it means the filter met an input it did not understand.
 /// </remarks>
