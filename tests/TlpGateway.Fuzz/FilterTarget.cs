@@ -30,6 +30,7 @@ namespace TlpGateway.Fuzz;
 /// also holds in text the requester may receive (a comment, another item) is not checked;</item>
 /// <item>a whole answer to a MISP server caps its events' distribution by their TLP (<see cref="OracleSync"/>).</item>
 /// </list>
+/// Then the input's <c>csv</c>, <c>text</c> and <c>stix2</c> exports are held to the JSON answer (<see cref="ExportTarget"/>).
 /// Any exception but <see cref="FilterException"/> is a finding too: the gateway ends such an answer
 /// as well, but it means the filter met an input it did not understand.
 /// </remarks>
@@ -105,6 +106,7 @@ internal static class FilterTarget
 
         if (document is null)
         {
+            ExportTarget.Check(input, null, whole ? output : null, []);
             return 0;
         }
 
@@ -120,12 +122,13 @@ internal static class FilterTarget
                 }
             }
 
+            ExportTarget.Check(input, document.RootElement, whole ? output : null, forbidden);
             return forbidden.Count;
         }
     }
 
     /// <summary>The input as MISP writes JSON (UTF-8, which <see cref="JsonDocument"/> checks only when a string is read), or null.</summary>
-    private static JsonDocument? Parse(ReadOnlySpan<byte> input)
+    internal static JsonDocument? Parse(ReadOnlySpan<byte> input)
     {
         if (!Utf8.IsValid(input))
         {
@@ -142,8 +145,11 @@ internal static class FilterTarget
         }
     }
 
-    /// <summary>The filter over the input in chunks of a size the input chooses, as the gateway drives it; whether it finished.</summary>
-    internal static (byte[] Output, bool Whole) Filter(ReadOnlySpan<byte> input)
+    /// <summary>
+    /// The filter over the input in chunks of a size the input chooses, as the gateway drives it; whether it finished.
+    /// With <paramref name="sink"/> (an export writer made for the requester's context), the released records go to it, as the gateway hands them to an export.
+    /// </summary>
+    internal static (byte[] Output, bool Whole) Filter(ReadOnlySpan<byte> input, Func<FilterContext, IRecordSink>? sink = null)
     {
         var context = new FilterContext
         {
@@ -157,7 +163,7 @@ internal static class FilterTarget
         };
         var chunk = 1 + (input.Length == 0 ? 0 : input[^1] * 17 % 4096);
         var output = new ArrayBufferWriter<byte>();
-        using var filter = new MispResponseFilter(context, 1024 * 1024, _ => { }) { OutputSliceBytes = 97, LargeRecordBytes = 64 * 1024 };
+        using var filter = new MispResponseFilter(context, 1024 * 1024, _ => { }, sink?.Invoke(context)) { OutputSliceBytes = 97, LargeRecordBytes = 64 * 1024 };
         try
         {
             for (var offset = 0; offset < input.Length; offset += chunk)

@@ -540,7 +540,7 @@ internal sealed class Oracle
     internal static OracleMarking EventMarking(JsonElement evt) => Marking(evt, "Tag", "EventTag");
 
     /// <summary>The TLP marking of every tag in every list of the item under <paramref name="tags"/> or (as links <c>{"Tag": {...}}</c>) <paramref name="links"/>; a tag the oracle cannot read counts as unknown.</summary>
-    private static OracleMarking Marking(JsonElement item, string tags, string links)
+    internal static OracleMarking Marking(JsonElement item, string tags, string links)
     {
         var marking = default(OracleMarking);
         var all = Values(item, tags).SelectMany(Elements).Concat(Values(item, links).SelectMany(Elements).SelectMany(link => Values(link, "Tag")));

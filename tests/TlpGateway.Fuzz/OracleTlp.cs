@@ -84,7 +84,8 @@ internal struct OracleMarking
         var builder = new StringBuilder(text.Length);
         foreach (var c in text)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) is not (UnicodeCategory.Format or UnicodeCategory.Control) || char.IsWhiteSpace(c))
+            // Every control character goes, a line break or TAB as much as NUL (SPEC section 3): "tlp\n:green" is tlp:green.
+            if (CharUnicodeInfo.GetUnicodeCategory(c) is not (UnicodeCategory.Format or UnicodeCategory.Control))
             {
                 builder.Append(c);
             }

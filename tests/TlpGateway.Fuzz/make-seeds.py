@@ -134,3 +134,46 @@ for r in range(3):
     x=t+"\n"
     while len(x.encode())%3!=r: x+=" "
     open(f'{out}/seed-kinds-correlations-confirmed-r{r}.json','w').write(x)
+
+# The exports' seeds (ExportTarget): restSearch answers of every TLP, values a CSV or a line-based reader could
+# mistake (commas, quotes, CR, LF, CRLF, U+2028, NEL, form feed, a YARA rule), each type with a STIX pattern,
+# object, attribute and local tags, an untagged event, and attribute rows with their event's tags inherited.
+base=load('events_restSearch_json__orgC.json')['response'][0]['Event']
+def attr(i, typ, value, tags=(), comment="", cat="Network activity"):
+    a=dict(base['Attribute'][0]); a.update(id=str(i), uuid="e0e0e0e0-0000-4000-8000-%012d"%i, type=typ, value=value, comment=comment, category=cat)
+    a['Tag']=[dict(tag(t.rstrip('!')), local=int(t.endswith('!'))) for t in tags]  # a trailing ! marks a local tag
+    return a
+def ev(n, tags, attrs, objects=(), orgc=None):
+    e={k:v for k,v in base.items() if k not in ('Attribute','Object','Tag','RelatedEvent','ShadowAttribute','Galaxy','EventReport','CryptographicKey')}
+    e.update(id=str(n), uuid="e0e0e0e0-0000-4000-8000-%012d"%(9000+n), info="export seed %d, with \"quotes\", commas\nand a line break"%n)
+    if orgc: e['Orgc']=dict(orgc); e['Org']=dict(orgc)
+    e['Attribute']=list(attrs); e['Object']=list(objects); e['ShadowAttribute']=[]; e['RelatedEvent']=[]; e['Galaxy']=[]; e['EventReport']=[]
+    if tags is not None: e['Tag']=[tag(t) for t in tags]
+    return {"Event":e}
+def obj(i, tags, attrs):
+    return {"id":str(i),"name":"file","meta-category":"file","description":"File object","template_uuid":"688c46fb-5edb-40a3-8273-1af7923e2215","template_version":"24","event_id":"1","uuid":"e0e0e0e0-0000-4000-8000-%012d"%(5000+i),"timestamp":"1795342340","distribution":"5","sharing_group_id":"0","comment":"","deleted":False,"first_seen":None,"last_seen":None,"ObjectReference":[],"Attribute":list(attrs),"Tag":[tag(t) for t in tags]}
+tricky=[attr(1,"domain","evil.example"),attr(2,"url","http://bad.example/a,b\"c'd\\e"),attr(3,"text","line\nbreak"),attr(4,"text","carriage\rreturn"),
+        attr(5,"text","crlf\r\nvalue"),attr(6,"domain","sep\u2028arated.example"),attr(7,"domain","nel\u0085.example"),attr(8,"text","form\ffeed"),
+        attr(9,"yara","rule x {\n condition: true\n}",cat="Payload installation"),attr(10,"ip-dst","198.51.100.7",comment="a comment, \"quoted\"\r\nover lines"),
+        attr(11,"ip-src","2001:db8::1"),attr(12,"sha256","e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",cat="Payload delivery"),
+        attr(13,"filename|md5","a,b.exe|d41d8cd98f00b204e9800998ecf8427e",cat="Payload delivery"),attr(14,"domain|ip","pair.example|192.0.2.1"),
+        attr(15,"email-src","from@bad.example",cat="Payload delivery"),attr(16,"mutex","Global\\m'x",cat="Artifacts dropped"),attr(17,"domain","red.example",tags=["tlp:red"]),
+        attr(18,"domain","amber.example",tags=["tlp:amber"]),attr(19,"domain","local-amber.example",tags=["tlp:amber!"]),attr(20,"domain","evil.example"),
+        attr(21,"hostname","12345"),attr(22,"ip-dst","not an address")]
+secret={"id":"7","name":"ORG_SECRETSRC","uuid":"5e5e5e5e-0000-4000-8000-00000000e5e5","local":True}
+events=[ev(1,["tlp:clear"],tricky,[obj(1,["tlp:green"],[attr(30,"md5","d41d8cd98f00b204e9800998ecf8427e",cat="Payload delivery"),attr(31,"filename","dropper,\"x\".exe",cat="Payload delivery")]),
+                                   obj(2,["tlp:amber"],[attr(32,"sha1","da39a3ee5e6b4b0d3255bfef95601890afd80709",cat="Payload delivery")])]),
+        ev(2,["tlp:green","tlp:ex:chr"],[attr(40,"domain","chr.example"),attr(41,"url","http://chr.example/\u2029x")],orgc=secret),
+        ev(3,["tlp:green"],[attr(50,"domain","green.example"),attr(51,"ip-dst","203.0.113.9",tags=["tlp:red"])],orgc=secret),
+        ev(4,["tlp:amber"],[attr(60,"domain","amber-event.example")]),
+        ev(5,None,[attr(70,"domain","untagged.example")],orgc=secret),
+        ev(6,["tlp:amber+strict"],[attr(80,"domain","strict.example")]),
+        ev(7,["tlp:red"],[attr(90,"domain","red-event.example")],orgc=secret)]
+write("exports-events", {"response":events})
+rows=json.load(open('testdata/fuzz/filter/shape-attributes_restSearch_includeEventTags__orgC.json'))
+extra=[dict(rows['response']['Attribute'][-1]) for _ in range(3)]
+for i,(v,t) in enumerate([("row,with\"quote","tlp:clear"),("row\nwith a break","tlp:clear"),("row.example","tlp:green")]):
+    extra[i].update(uuid="e0e0e0e0-0000-4000-8000-%012d"%(7000+i), value=v, type="domain", Tag=[dict(tag(t), inherited=1)])
+    extra[i]['Event']=dict(extra[i]['Event'], Orgc=secret if i==2 else {"id":"3","name":"ORG_C","uuid":"5c7e4b3c-0a1b-4c2d-8e3f-123456789abc"})
+rows['response']['Attribute']+=extra
+write("exports-rows", rows)

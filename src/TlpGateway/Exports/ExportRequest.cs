@@ -54,6 +54,13 @@ internal sealed record ExportRequest
                 return (null, "requested_attributes must be a list of field names (or names joined by ||).");
             }
 
+            // CsvExport writes the names into the header as they are: one holding a comma, a quote or a line break would
+            // add a header field or line (and names no field of MISP's, whose names hold none).
+            if (names.Find(n => n.AsSpan().IndexOfAny(',', '"') >= 0 || ExportWriter.BreaksLine(n)) is { } name)
+            {
+                return (null, "requested_attributes names a field holding a comma, a quote or a line break: " + System.Text.Json.JsonSerializer.Serialize(name) + ".");
+            }
+
             columns = names;
         }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using TlpGateway.Decision;
 using TlpGateway.Filtering;
@@ -138,6 +139,24 @@ internal abstract class ExportWriter(IBufferWriter<byte> output) : IRecordSink
                 yield return name;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether text holds a character a line-based reader may split a line on (LF, CR, VT, FF, NEL,
+    /// U+2028, U+2029, the file, group and record separators), or any other control character but TAB:
+    /// it cannot stand on one line of a text export or as a bare CSV header name.
+    /// </summary>
+    internal static bool BreaksLine(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (c != '\t' && (char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Writes UTF-8 text to the output.</summary>

@@ -11,10 +11,16 @@ namespace TlpGateway.Exports;
 /// once, in the order first seen; an export without any is one empty line.
 /// </summary>
 /// <remarks>
+/// <para>A value holding a line break (LF, CR, VT, FF, NEL, U+2028, U+2029, the file, group and
+/// record separators) or any other control character but TAB is left out whole: MISP writes it as it
+/// is, and a blocklist reader that splits lines on any of them would take each part for a value of
+/// its own (a YARA rule's lines, <c>evil.example</c> after a comment's line break). Less, never a
+/// value that was not released.</para>
+/// <para>
 /// MISP collects the values and writes them at the end; here each is written when its record is
 /// released, and only a 128-bit hash of each value written is kept to leave out repeats (16 bytes a
 /// distinct value, not the values themselves). Two values of one answer with the same hash would
-/// leave the second out: less, never more.
+/// leave the second out: less, never more.</para>
 /// </remarks>
 internal sealed class TextExportWriter(IBufferWriter<byte> output) : ExportWriter(output)
 {
@@ -40,7 +46,7 @@ internal sealed class TextExportWriter(IBufferWriter<byte> output) : ExportWrite
 
     private void WriteValue(JsonElement attribute)
     {
-        if (Text(attribute, "value") is not { } value)
+        if (Text(attribute, "value") is not { } value || BreaksLine(value))
         {
             return;
         }

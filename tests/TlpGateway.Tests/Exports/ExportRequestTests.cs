@@ -73,6 +73,21 @@ public sealed class ExportRequestTests
     }
 
     [Theory]
+    [InlineData("""{"requested_attributes":["value","uuid,event_id"]}""")]
+    [InlineData("""{"requested_attributes":"value||uu\"id"}""")]
+    [InlineData("""{"requested_attributes":["value\nuuid"]}""")]
+    [InlineData("""{"requested_attributes":["value\r"]}""")]
+    [InlineData("""{"requested_attributes":["value\u2028"]}""")]
+    public void Read_RequestedAttributeHoldingACommaQuoteOrLineBreak_Problem(string body)
+    {
+        // CsvExport writes the names into the header as they are: "uuid,event_id" would be two header fields over one column.
+        var (export, problem) = ExportRequest.Read(RequestTestData.Model("POST", "/events/restSearch", body)!, ExportFormat.Csv);
+
+        Assert.Null(export);
+        Assert.Contains("comma, a quote or a line break", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("/events/restSearch", "{}", "csv", "misp.event.list.csv")]
     [InlineData("/events/restSearch", """{"eventid":"12"}""", "text", "misp.event.12.text")]
     [InlineData("/events/restSearch", """{"eventid":"4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa"}""", "stix2", "misp.event.4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa.json")]

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using TlpGateway.Exports;
 using TlpGateway.Requests;
 using TlpGateway.Tests.Filtering;
@@ -18,12 +19,37 @@ public sealed class TextExportWriterTests
             {"response":[
              {"Event":{"uuid":"1bfc1897-0000-4000-8000-000000000001","Attribute":[{"value":"198.51.100.7"},{"value":"evil.example"}],
                "Object":[{"name":"file","Attribute":[{"value":"d41d8cd98f00b204e9800998ecf8427e"},{"value":"198.51.100.7"}]}]}},
-             {"Event":{"uuid":"1bfc1897-0000-4000-8000-000000000002","Attribute":[{"value":"evil.example"},{"value":"line\nbreak"}],"Object":[]}}]}
+             {"Event":{"uuid":"1bfc1897-0000-4000-8000-000000000002","Attribute":[{"value":"evil.example"},{"value":"203.0.113.5"}],"Object":[]}}]}
             """);
 
         var text = ExportHarness.Unfiltered(answer, Text, FilterHarness.Context(FilterHarness.Requester()));
 
-        Assert.Equal("198.51.100.7\nevil.example\nd41d8cd98f00b204e9800998ecf8427e\nline\nbreak\n", text);
+        Assert.Equal("198.51.100.7\nevil.example\nd41d8cd98f00b204e9800998ecf8427e\n203.0.113.5\n", text);
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r")]
+    [InlineData("\r\n")]
+    [InlineData("\u000b")]
+    [InlineData("\u000c")]
+    [InlineData("\u001c")]
+    [InlineData("\u001e")]
+    [InlineData("\u0085")]
+    [InlineData("\u2028")]
+    [InlineData("\u2029")]
+    [InlineData("\u0000")]
+    public void Write_ValueHoldingALineSeparator_LeftOutWholeNeverSplit(string separator)
+    {
+        // MISP writes "kept.example\nevil.example" as two lines: a blocklist reader would take evil.example for a value.
+        var value = JsonSerializer.Serialize("kept.example" + separator + "evil.example");
+        var answer = Encoding.UTF8.GetBytes($$$"""
+            {"response":[{"Event":{"uuid":"1bfc1897-0000-4000-8000-000000000001","Attribute":[{"value":"a.example"},{"value":{{{value}}}},{"value":"tab\tseparated"}],"Object":[]}}]}
+            """);
+
+        var text = ExportHarness.Unfiltered(answer, Text, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.Equal("a.example\ntab\tseparated\n", text);
     }
 
     [Fact]
