@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using TlpGateway.Redis;
+using TlpGateway.Shapes;
 using TlpGateway.Upstream;
 
 namespace TlpGateway.Admission;
@@ -31,7 +32,7 @@ internal sealed record MispIdentity(
                 || !root.TryGetProperty("Role", out var role) || role.ValueKind != JsonValueKind.Object
                 || !user.TryGetProperty("email", out var email) || email.ValueKind != JsonValueKind.String
                 || !organisation.TryGetProperty("uuid", out var orgUuid) || orgUuid.ValueKind != JsonValueKind.String
-                || !Guid.TryParse(orgUuid.GetString(), out _)
+                || !MispUuid.IsWellFormed(orgUuid.GetString())
                 || Flag(user, "termsaccepted") is not { } termsAccepted
                 || Flag(role, "perm_sync") is not { } permSync
                 || Flag(role, "perm_site_admin") is not { } permSiteAdmin)

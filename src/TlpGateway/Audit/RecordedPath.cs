@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using TlpGateway.Shapes;
 
 namespace TlpGateway.Audit;
 
@@ -95,7 +96,7 @@ internal static class RecordedPath
     private static bool IsId(ReadOnlySpan<char> segment)
     {
         segment = WithoutExtension(segment);
-        return (segment.Length is > 0 and <= 20 && !segment.ContainsAnyExceptInRange('0', '9')) || Guid.TryParseExact(segment, "D", out _);
+        return (segment.Length is > 0 and <= 20 && !segment.ContainsAnyExceptInRange('0', '9')) || MispUuid.IsWellFormed(segment);
     }
 
     private static ReadOnlySpan<char> WithoutExtension(ReadOnlySpan<char> segment)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TlpGateway.Requests;
+using TlpGateway.Shapes;
 
 namespace TlpGateway.Exports;
 
@@ -119,7 +120,7 @@ internal sealed record ExportRequest
         var name = "list";
         if (eventId is JsonValue && PhpValue.Text(eventId) is { Length: > 0 } id)
         {
-            if (Guid.TryParseExact(id, "D", out _))
+            if (MispUuid.IsWellFormed(id))
             {
                 name = id;
             }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using TlpGateway.Shapes;
 
 namespace TlpGateway.Exports;
 
@@ -21,28 +22,9 @@ internal static class StixIds
         return type + "--" + (!Accepted(uuid) ? Derived(uuid) : uuid.AsSpan().ContainsAnyInRange('A', 'F') ? uuid.ToLowerInvariant() : uuid);
     }
 
-    /// <summary>
-    /// Whether STIX's identifier pattern takes <paramref name="uuid"/> as it is: character by character,
-    /// as the pattern reads it (<see cref="Guid.TryParseExact(string, string, out Guid)"/> also takes a
-    /// sign or <c>0x</c> in a group, which the pattern does not).
-    /// </summary>
-    public static bool Accepted(string uuid)
-    {
-        if (uuid.Length != 36 || uuid[14] is < '1' or > '5' || uuid[19] is not ('8' or '9' or 'a' or 'b' or 'A' or 'B'))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < uuid.Length; i++)
-        {
-            if (i is 8 or 13 or 18 or 23 ? uuid[i] != '-' : !char.IsAsciiHexDigit(uuid[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Whether STIX's identifier pattern takes <paramref name="uuid"/> as it is: well formed, RFC 4122's variant, version 1 to 5.</summary>
+    public static bool Accepted(string uuid) =>
+        MispUuid.IsWellFormed(uuid) && uuid[14] is >= '1' and <= '5' && uuid[19] is '8' or '9' or 'a' or 'b' or 'A' or 'B';
 
     /// <summary>RFC 4122's name-based UUID (version 5, SHA-1) of <paramref name="name"/> in the gateway's namespace.</summary>
     private static string Derived(string name)

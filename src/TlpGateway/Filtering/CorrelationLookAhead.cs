@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TlpGateway.Decision;
+using TlpGateway.Shapes;
 
 namespace TlpGateway.Filtering;
 
@@ -46,7 +47,7 @@ internal sealed class CorrelationLookAhead(int maxEvents, int perEvent)
         void Add(string? uuid)
         {
             // Only an event's UUID: anything else would be looked up through a view of its own.
-            if (found.Count < maxEvents && Guid.TryParseExact(uuid, "D", out _) && !known.ContainsKey(uuid!) && seen.Add(uuid!))
+            if (found.Count < maxEvents && MispUuid.IsWellFormed(uuid) && !known.ContainsKey(uuid!) && seen.Add(uuid!))
             {
                 found.Add(uuid!);
             }

@@ -114,7 +114,7 @@ internal sealed class EventAccessLookup(IMispLookupClient misp, IDistributedCach
                 continue;
             }
 
-            var batch = depth >= MaxDepth ? views : Guid.TryParseExact(references[i], "D", out _) ? uuids : IsEventId(references[i]) ? ids : views;
+            var batch = depth >= MaxDepth ? views : MispUuid.IsWellFormed(references[i]) ? uuids : IsEventId(references[i]) ? ids : views;
             batch.Add(i);
         }
 

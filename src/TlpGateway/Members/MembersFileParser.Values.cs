@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using TlpGateway.Shapes;
 using TlpGateway.Tlp;
 
 namespace TlpGateway.Members;
@@ -44,9 +45,9 @@ internal static partial class MembersFileParser
 
     /// <summary>
     /// A UUID in the one form MISP writes and the gateway compares (as text, ignoring case): Guid also
-    /// reads "{...}" and 32 bare digits, which would never match an organisation or sharing group.
+    /// reads "{...}", 32 bare digits and signs in a group, which would never match an organisation or sharing group.
     /// </summary>
-    private static bool IsUuid(string text) => Guid.TryParseExact(text, "D", out _);
+    private static bool IsUuid(string text) => MispUuid.IsWellFormed(text);
 
     /// <summary>
     /// An ISO-8601 time with an explicit offset (<c>2026-12-01T10:00:00Z</c>, <c>...+01:00</c>,

@@ -350,5 +350,5 @@ internal static class Records
 
     /// <summary>Whether a name as written is a plain UUID.</summary>
     private static bool IsUuid(ReadOnlySpan<byte> name) =>
-        name.Length == 36 && Guid.TryParseExact(System.Text.Encoding.ASCII.GetString(name), "D", out _);
+        MispUuid.IsWellFormed(name);
 }

@@ -36,6 +36,8 @@ public sealed class RecordedPathTests
     [InlineData("/198.51.100.7/view", "/*/view")]
     [InlineData("/events/view/12345678901234567890123", "/events/view/*")]
     [InlineData("/events/view/9a5a8fbf-71a6-47b5-b84b-52e55399c2d2x", "/events/view/*")]
+    [InlineData("/events/view/+a5a8fbf-71a6-47b5-b84b-52e55399c2d2", "/events/view/*")]
+    [InlineData("/events/view/9a5a8fbf-0x16-47b5-b84b-52e55399c2d2", "/events/view/*")]
     [InlineData("/attributes/restSearch/json/4111111111111111", "/attributes/restSearch/*/*")]
     [InlineData("/attributes/RESTSEARCH.json/json/null/null/null/4", "/attributes/RESTSEARCH.json/*/*/*/*/*")]
     [InlineData("/events/restSearch/json/9a5a8fbf-71a6-47b5-b84b-52e55399c2d2", "/events/restSearch/*/*")]

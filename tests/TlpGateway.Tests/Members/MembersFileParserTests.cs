@@ -53,6 +53,7 @@ public sealed class MembersFileParserTests
     [InlineData(", \"forwardAs\": {\"name\": \"X\", \"uuid\": \"nope\"}", "is not a UUID")]
     [InlineData(", \"forwardAs\": {\"name\": \"X\", \"uuid\": \"{00000000-0000-4000-8000-00000000aaaa}\"}", "is not a UUID as MISP writes one")]
     [InlineData(", \"blockedSharingGroups\": [\"00000000000040008000000000000aaa\"]", "is not a UUID as MISP writes one")]
+    [InlineData(", \"blockedSharingGroups\": [\"+0000000-0000-4000-8000-00000000aaaa\"]", "is not a UUID as MISP writes one")]
     public void Parse_BadMemberField_RefusedNamingMemberAndField(string extra, string message)
     {
         var ex = Assert.ThrowsAny<Exception>(() => Parse(WithMember(extra)));
