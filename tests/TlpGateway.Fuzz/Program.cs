@@ -4,6 +4,12 @@ using TlpGateway.Fuzz;
 // afl-fuzz runs this process once and feeds it inputs (SharpFuzz's out-of-process mode); with a
 // file or folder as argument, it replays those inputs once each and says which one broke a rule.
 // --show FILE: what the filter answers for one input, to read beside the finding.
+// --target request (first): the way in instead of the filter (RequestProgram), with the same arguments after it.
+if (args is ["--target", "request", .. var rest])
+{
+    return RequestProgram.Run(rest);
+}
+
 if (args is ["--show", var shown])
 {
     var (output, whole) = FilterTarget.Filter(File.ReadAllBytes(shown));
