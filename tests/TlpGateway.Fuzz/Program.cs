@@ -1,4 +1,3 @@
-using SharpFuzz;
 using TlpGateway.Fuzz;
 
 // afl-fuzz runs this process once and feeds it inputs (SharpFuzz's out-of-process mode); with a
@@ -35,31 +34,7 @@ if (args is ["--oracle", var judged])
 
 if (args is [var path])
 {
-    var files = Directory.Exists(path) ? Directory.GetFiles(path) : [path];
-    var failed = 0;
-    var checkedUuids = 0;
-    foreach (var file in files.Order(StringComparer.Ordinal))
-    {
-        try
-        {
-            checkedUuids += FilterTarget.Run(File.ReadAllBytes(file));
-        }
-        catch (Exception ex)
-        {
-            failed++;
-            // One input replayed alone: where it broke, for the one who reads it.
-            Console.WriteLine(files.Length == 1 ? $"{file}: {ex}" : $"{file}: {ex.GetType().Name}: {ex.Message}");
-        }
-    }
-
-    Console.WriteLine($"{files.Length} inputs, {failed} broke a rule, {checkedUuids} UUIDs the answers were checked not to name");
-    return failed == 0 ? 0 : 1;
+    return FuzzInputs.Replay(path, input => FilterTarget.Run(input), "UUIDs the answers were checked not to name");
 }
 
-Fuzzer.OutOfProcess.Run(stream =>
-{
-    using var buffer = new MemoryStream();
-    stream.CopyTo(buffer);
-    FilterTarget.Run(buffer.ToArray());
-});
-return 0;
+return FuzzInputs.Fuzz(input => FilterTarget.Run(input));

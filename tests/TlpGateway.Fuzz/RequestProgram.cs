@@ -1,5 +1,3 @@
-using SharpFuzz;
-
 namespace TlpGateway.Fuzz;
 
 /// <summary>
@@ -25,32 +23,9 @@ internal static class RequestProgram
 
         if (args is [var path])
         {
-            var files = Directory.Exists(path) ? Directory.GetFiles(path) : [path];
-            var failed = 0;
-            var forwarded = 0;
-            foreach (var file in files.Order(StringComparer.Ordinal))
-            {
-                try
-                {
-                    forwarded += RequestTarget.Run(File.ReadAllBytes(file)) ? 1 : 0;
-                }
-                catch (Exception ex)
-                {
-                    failed++;
-                    Console.WriteLine(files.Length == 1 ? $"{file}: {ex}" : $"{file}: {ex.GetType().Name}: {ex.Message}");
-                }
-            }
-
-            Console.WriteLine($"{files.Length} inputs, {failed} broke a rule, {forwarded} forwarded (and read again)");
-            return failed == 0 ? 0 : 1;
+            return FuzzInputs.Replay(path, input => RequestTarget.Run(input) ? 1 : 0, "forwarded (and read again)");
         }
 
-        Fuzzer.OutOfProcess.Run(stream =>
-        {
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            RequestTarget.Run(buffer.ToArray());
-        });
-        return 0;
+        return FuzzInputs.Fuzz(input => RequestTarget.Run(input));
     }
 }

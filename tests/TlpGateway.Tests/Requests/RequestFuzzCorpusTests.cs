@@ -75,6 +75,14 @@ public sealed class RequestFuzzCorpusTests
         RequestTarget.CheckFixedPoint(FuzzRequester.Sync, forwarded);
     }
 
+    [Fact]
+    public void FuzzRequest_DecodedPathWithNul_NoRequest()
+    {
+        // Kestrel hands on no request whose decoded path holds a NUL (PathString refuses one); kept here, not in the
+        // corpus: it runs no gateway code, and afl-fuzz stops on a seed without instrumentation.
+        Assert.Null(FuzzRequest.Decode("third POST /events/ind%00ex\nContent-Type: application/json\n\n{}"u8));
+    }
+
     private static KeyValuePair<string, string>[] Headers(string body) =>
         body.Length == 0 ? [new("Accept", "application/json")] : [new("Accept", "application/json"), new("Content-Type", "application/json")];
 }
