@@ -22,6 +22,23 @@ internal static class RequestOracle
         "analyst_data/add", "analyst_data/edit", "analyst_data/delete", "analyst_data/pushAnalystData", "galaxies/pushCluster",
     ];
 
+    // SPEC section 6: changes to an event (its attributes, objects, references, reports, tags, clusters, proposals
+    // accepted) need its owner; contributions (proposals, sightings, analyst data) an event the requester may receive.
+    private static readonly HashSet<string> Changes =
+    [
+        "events/edit", "events/populate", "events/delete", "events/publish", "events/unpublish", "events/alert", "events/addTag", "events/removeTag",
+        "events/freeTextImport", "events/saveFreeText", "attributes/add", "attributes/edit", "attributes/delete", "attributes/deleteSelected",
+        "attributes/restore", "attributes/addTag", "attributes/removeTag", "objects/add", "objects/edit", "objects/delete", "object_references/add",
+        "object_references/delete", "event_reports/add", "event_reports/edit", "event_reports/delete", "tags/attachTagToObject",
+        "tags/removeTagFromObject", "galaxies/attachCluster", "galaxies/attachMultipleClusters", "shadow_attributes/accept", "shadow_attributes/discard",
+    ];
+
+    private static readonly HashSet<string> Contributions =
+    [
+        "shadow_attributes/add", "shadow_attributes/edit", "shadow_attributes/delete", "events/pushProposals", "sightings/add", "sightings/delete",
+        "sightings/bulkSaveSightings", "sightings/filterSightingUuidsForPush",
+    ];
+
     // What the gateway writes itself on the way in (docs/way-in.md, step 8): exactly these, once, and no other spelling of their names.
     private static readonly Dictionary<string, (string Name, string Value)[]> Written = new(StringComparer.Ordinal)
     {
@@ -133,6 +150,7 @@ internal static class RequestOracle
             CheckSearchNames(route, scope, segments, named, body);
         }
 
+        CheckTarget(route, segments);
         if (route is "events/add" or "events/edit" && body is { } written)
         {
             CheckWrittenEvent(route, requester, written.RootElement);
@@ -257,6 +275,25 @@ internal static class RequestOracle
             {
                 throw new FuzzFinding($"{route}: the body's '{unknown.Name}' forwarded, which is not one of the scope's filters");
             }
+        }
+    }
+
+    /// <summary>
+    /// SPEC section 6 in <see cref="FuzzMisp"/>'s world, where the last character of a reference decides whose event it
+    /// is (<c>8</c> another organisation's, <c>9</c> one the requester may not receive): the event or item the path names
+    /// first is the requester's own for a change, and one it may receive for a contribution.
+    /// </summary>
+    private static void CheckTarget(string route, List<string> segments)
+    {
+        if (segments.Count < 3 || segments[2].Contains(':', StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var last = segments[2][^1];
+        if ((Changes.Contains(route) && last is '8' or '9') || (Contributions.Contains(route) && last == '9'))
+        {
+            throw new FuzzFinding($"{route}/{segments[2]} forwarded: {(last == '8' ? "another organisation's event" : "an event the requester may not receive")}");
         }
     }
 

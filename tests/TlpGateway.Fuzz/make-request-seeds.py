@@ -46,7 +46,7 @@ seed("seed-event-edit-member", "member", "POST", f"/events/edit/{OWN}", event)
 untagged = json.loads(json.dumps(event))
 untagged["Event"].pop("Tag", None)
 untagged["Event"]["Orgc"] = {"name": "ORG_C", "uuid": "699a69b5-3603-4906-bb08-7be821f84189"}
-seed("seed-event-add-untagged-other-source", "member", "POST", "/events/add/metadata:1", untagged)
+seed("seed-event-add-untagged-foreign-source", "member", "POST", "/events/add/metadata:1", untagged)
 seed("seed-event-edit-other-org", "member", "PUT", f"/events/{OTHER}", event)
 
 # PyMISP's searches.
@@ -73,7 +73,7 @@ seed("seed-users-view-me", "member", "GET", "/users/view/me", content_type=None)
 # PyMISP's writes.
 seed("seed-pymisp-add-attribute", "member", "POST", "/attributes/add/5", {"type": "ip-dst", "value": "198.51.100.7", "to_ids": True, "Tag": [{"name": "tlp:green"}]})
 seed("seed-pymisp-add-attributes-list", "member", "POST", "/attributes/add/5", [{"type": "domain", "value": "a.example"}, {"type": "domain", "value": "b.example"}])
-seed("seed-pymisp-edit-attribute", "member", "PUT", "/attributes/edit/28", {"Attribute": {"comment": "false positive", "to_ids": False}})
+seed("seed-pymisp-edit-attribute", "member", "PUT", "/attributes/edit/25", {"Attribute": {"comment": "false positive", "to_ids": False}})
 seed("seed-pymisp-add-object", "member", "POST", "/objects/add/5", {"Object": {"name": "domain-ip", "meta-category": "network", "template_uuid": "43b3b146-77eb-4931-b4cc-b66c60f28734", "template_version": "9",
      "Attribute": [{"object_relation": "domain", "type": "domain", "value": "c.example"}, {"object_relation": "ip", "type": "ip-dst", "value": "203.0.113.9"}]}})
 seed("seed-pymisp-tag", "member", "POST", "/tags/attachTagToObject", {"uuid": OWN, "tag": "tlp:green", "local": 0})
@@ -81,13 +81,23 @@ seed("seed-pymisp-add-tag-event", "third", "POST", "/events/addTag/15", {"tag": 
 seed("seed-pymisp-proposal", "third", "POST", f"/shadow_attributes/add/{OTHER}", {"ShadowAttribute": {"type": "ip-src", "value": "192.0.2.1", "category": "Network activity"}})
 seed("seed-pymisp-sighting", "member", "POST", "/sightings/add", {"uuid": "bce90176-e5d7-4cb4-b433-e6dc2785e6e8", "type": "0", "source": "sensor"})
 seed("seed-pymisp-report", "member", "POST", "/event_reports/add/5", {"EventReport": {"name": "Report", "content": "See @[attribute](bce90176-e5d7-4cb4-b433-e6dc2785e6e8)", "distribution": "5"}})
-seed("seed-pymisp-note", "member", "POST", f"/analyst_data/add/Note/Event/{OWN}", {"note": "seen in our network", "language": "en"})
+seed("seed-pymisp-note", "member", "POST", f"/analyst_data/add/Note/{OWN}/Event", {"note": "seen in our network", "language": "en"})
 seed("seed-pymisp-publish", "member", "POST", "/events/publish/15", content_type=None)
 seed("seed-pymisp-delete-other", "member", "DELETE", "/events/delete/18", content_type=None)
 seed("seed-pymisp-freetext", "member", "POST", "/events/freeTextImport/5", {"value": "198.51.100.1 evil.example", "adhereToWarninglists": True})
 seed("seed-sync-publish-refused", "sync", "POST", "/events/publish/15", content_type=None)
 seed("seed-form-attribute-add", "member", "POST", "/attributes/add/5", "data[Attribute][type]=ip-dst&data[Attribute][value]=198.51.100.3",
      "application/x-www-form-urlencoded")
+
+# Whose event a write names (FuzzMisp: a reference ending in 8 is another organisation's, in 9 withheld), in the path and in the body.
+# Seeds the gateway refuses say so in their names (-other: a change to another organisation's event, -withheld,
+# -refused); a contribution to another organisation's event (-foreign) is forwarded.
+for end, whose in (("5", "own"), ("8", "other"), ("9", "withheld")):
+    contributed = "foreign" if whose == "other" else whose
+    seed(f"seed-target-{whose}-edit-attribute", "member", "POST", f"/attributes/edit/2{end}", {"Attribute": {"comment": "x"}})
+    seed(f"seed-target-{contributed}-proposal", "third", "POST", f"/shadow_attributes/add/1{end}", {"ShadowAttribute": {"type": "ip-dst", "value": "192.0.2.9"}})
+    seed(f"seed-target-{whose}-delete-by-body", "member", "POST", "/events/delete", {"id": f"1{end}"})
+    seed(f"seed-target-{contributed}-sighting-by-body", "member", "POST", "/sightings/add", {"uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}"})
 
 os.makedirs(out, exist_ok=True)
 for name, data in seeds.items():
