@@ -45,6 +45,7 @@ internal static class RequestOracle
         ["events/restSearch"] = [("excludeLocalTags", "0"), ("returnFormat", "json")],
         ["attributes/restSearch"] = [("includeEventTags", "1"), ("returnFormat", "json")],
         ["sightings/restSearch"] = [("returnFormat", "json")],
+        ["galaxy_clusters/restSearch"] = [("minimal", "0")],
     };
 
     // Names the gateway removes (the filter answers these itself, or MISP's default applies): in no spelling, anywhere.
@@ -52,7 +53,6 @@ internal static class RequestOracle
     {
         ["events/view"] = ["excludeLocalTags"],
         ["events/index"] = ["minimal", "searchminimal"],
-        ["galaxy_clusters/restSearch"] = ["minimal"],
     };
 
     // Parameters that merge or list what the requester may not receive: never truthy where MISP reads them.

@@ -293,6 +293,13 @@ internal sealed class RequestModelMiddleware(
             parameters.Add(new("includeEventTags", "1"));
         }
 
+        if (endpoint.Parameters.HasFlag(EndpointParameters.MinimalClusters))
+        {
+            // Whole clusters, said as MISP's own filter ('0' is empty(): full clusters): a GET whose only filter was
+            // minimal stays a search MISP answers, not one it refuses for having no parameters.
+            parameters.Add(new("minimal", "0"));
+        }
+
         if (endpoint.Search is RestSearchScope.Event or RestSearchScope.Attribute or RestSearchScope.Sighting)
         {
             parameters.Add(new("returnFormat", "json"));

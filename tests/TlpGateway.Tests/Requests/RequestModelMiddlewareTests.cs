@@ -44,6 +44,19 @@ public sealed class RequestModelMiddlewareTests
     }
 
     [Theory]
+    [InlineData("GET", "/galaxy_clusters/restSearch/minimal:1", "")]
+    [InlineData("GET", "/galaxy_clusters/restSearch/value:a/minimal[]:1", "")]
+    [InlineData("POST", "/galaxy_clusters/restSearch", """{"minimal":true,"published":true}""")]
+    public void RequestModelMiddleware_ClusterSearchWhoseOnlyFilterIsMinimal_AskedForWholeClustersAsMispsFilter(string method, string path, string body)
+    {
+        // MISP answers a GET search whose filters are empty with 400: minimal, removed, is said again as minimal:0.
+        var forwarded = Forward(method, path, body);
+
+        Assert.Equal("/galaxy_clusters/restSearch/minimal:0", forwarded.Target);
+        RequestTarget.CheckFixedPoint(FuzzRequester.Member, forwarded);
+    }
+
+    [Theory]
     [InlineData("/events/restSearch", new byte[] { 0x7B, 0x22, 0x76, 0x61, 0x6C, 0x75, 0x65, 0x22, 0x3A, 0x22, 0xC3, 0x22, 0x7D })]
     [InlineData("/events/add", new byte[] { 0x7B, 0x22, 0x45, 0x76, 0x65, 0x6E, 0x74, 0x22, 0x3A, 0x7B, 0x22, 0x69, 0xFF, 0x22, 0x3A, 0x31, 0x7D, 0x7D })]
     [InlineData("/attributes/add/5", new byte[] { 0x7B, 0x22, 0x74, 0x79, 0x70, 0x65, 0x22, 0x3A, 0x22, 0x69, 0x70, 0x2D, 0x64, 0x73, 0x74, 0x22, 0x2C, 0x22, 0x76, 0x61, 0x6C, 0x75, 0x65, 0x22, 0x3A, 0x22, 0x80, 0x22, 0x7D })]
