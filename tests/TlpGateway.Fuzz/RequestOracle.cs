@@ -297,11 +297,29 @@ internal static class RequestOracle
         }
     }
 
-    /// <summary>SPEC sections 5 and 6: an event added or edited is written in the writer's name, and with a TLP level.</summary>
+    /// <summary>
+    /// SPEC sections 5 and 6: an event added or edited is written in the writer's name, and with a TLP level. The event
+    /// is found as <c>EventsController</c> finds it (add: <c>response</c>, then <c>request</c>, then <c>Event</c> or the
+    /// whole; edit: <c>response</c>, then <c>Event</c> or the whole); its source is what <c>Event::_add</c> reads
+    /// (<c>Orgc</c>, <c>orgc</c>, <c>orgc_id</c>: an <c>orgc_uuid</c> beside them is not read).
+    /// </summary>
     private static void CheckWrittenEvent(string route, FuzzRequester requester, JsonElement body)
     {
-        var writer = RequestTarget.RequesterOf(requester).OrgUuid;
-        var holder = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("Event", out var wrapped) && wrapped.ValueKind == JsonValueKind.Object ? wrapped : body;
+        var writer = RequestTarget.RequesterOf(requester);
+        var holder = body;
+        foreach (var wrapper in route == "events/add" ? new[] { "response", "request" } : ["response"])
+        {
+            if (holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty(wrapper, out var inner) && inner.ValueKind != JsonValueKind.Null)
+            {
+                holder = inner;
+            }
+        }
+
+        if (holder.ValueKind == JsonValueKind.Object && holder.TryGetProperty("Event", out var wrapped) && wrapped.ValueKind != JsonValueKind.Null)
+        {
+            holder = wrapped;
+        }
+
         if (holder.ValueKind != JsonValueKind.Object)
         {
             return;
@@ -309,25 +327,26 @@ internal static class RequestOracle
 
         foreach (var name in new[] { "Orgc", "orgc" })
         {
-            if (holder.TryGetProperty(name, out var source) && !(source.ValueKind == JsonValueKind.Object && source.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String && uuid.GetString()!.Equals(writer, StringComparison.OrdinalIgnoreCase)))
+            if (holder.TryGetProperty(name, out var source) && !(source.ValueKind == JsonValueKind.Object && source.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String && uuid.GetString()!.Equals(writer.OrgUuid, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new FuzzFinding($"{route}: the event's {name} is not the writer's organisation: {source.GetRawText()}");
             }
         }
 
-        if (holder.TryGetProperty("orgc_uuid", out var orgcUuid) && !(orgcUuid.ValueKind == JsonValueKind.String && orgcUuid.GetString()!.Equals(writer, StringComparison.OrdinalIgnoreCase)))
+        if (holder.TryGetProperty("orgc_id", out var orgcId) && !(orgcId.ValueKind is JsonValueKind.String or JsonValueKind.Number && orgcId.ToString() == writer.OrgId))
         {
-            throw new FuzzFinding($"{route}: the event's orgc_uuid is not the writer's organisation: {orgcUuid.GetRawText()}");
+            throw new FuzzFinding($"{route}: the event's orgc_id is not the writer's organisation: {orgcId.GetRawText()}");
         }
 
         if (route == "events/add" && !TagNames(holder).Any(IsTlpLevel))
         {
-            throw new FuzzFinding("events/add: an event forwarded with no TLP level: " + holder.GetRawText()[..Math.Min(200, holder.GetRawText().Length)]);
+            var text = holder.GetRawText();
+            throw new FuzzFinding("events/add: an event forwarded with no TLP level: " + text[..Math.Min(200, text.Length)]);
         }
     }
 
-    // MISP finds a level only by its exact lower-case name (Tag::captureTag).
-    private static bool IsTlpLevel(string name) => name is "tlp:clear" or "tlp:white" or "tlp:green" or "tlp:amber" or "tlp:amber+strict" or "tlp:red";
+    // MISP finds a tag by its name lower-cased (Tag::captureTag: LOWER(name) = mb_strtolower), and nothing else.
+    private static bool IsTlpLevel(string name) => name.ToLowerInvariant() is "tlp:clear" or "tlp:white" or "tlp:green" or "tlp:amber" or "tlp:amber+strict" or "tlp:red";
 
     private static IEnumerable<string> TagNames(JsonElement holder)
     {
