@@ -133,15 +133,12 @@ internal static class RequestOracle
             throw new FuzzFinding("a MISP server reached " + route);
         }
 
-        var body = Body(forwarded);
+        using var document = Body(forwarded);
 
         // MISP refuses a POST search with no data (400): where the gateway removed all of it, it says returnFormat json
         // instead, as its own parameter does (a name the galaxy cluster scope does not read, which then answers JSON).
-        var placeholder = endpoint.Search is not null && body?.RootElement.GetRawText() == "{\"returnFormat\":\"json\"}";
-        if (placeholder)
-        {
-            body = null;
-        }
+        var placeholder = endpoint.Search is not null && document?.RootElement.GetRawText() == "{\"returnFormat\":\"json\"}";
+        var body = placeholder ? null : document;
         var named = segments.Skip(2).Where(s => s.Contains(':', StringComparison.Ordinal)).Select(s => (Name: s[..s.IndexOf(':', StringComparison.Ordinal)], Value: s[(s.IndexOf(':', StringComparison.Ordinal) + 1)..])).ToList();
         CheckIdentity(named);
         CheckWrittenAndRemoved(route, named, body);
