@@ -1,9 +1,14 @@
-using SharpFuzz;
 using TlpGateway.Fuzz;
 
 // afl-fuzz runs this process once and feeds it inputs (SharpFuzz's out-of-process mode); with a
 // file or folder as argument, it replays those inputs once each and says which one broke a rule.
 // --show FILE: what the filter answers for one input, to read beside the finding.
+// --target request (first): the way in instead of the filter (RequestProgram), with the same arguments after it.
+if (args is ["--target", "request", .. var rest])
+{
+    return RequestProgram.Run(rest);
+}
+
 if (args is ["--show", var shown])
 {
     var (output, whole) = FilterTarget.Filter(File.ReadAllBytes(shown));
@@ -29,31 +34,7 @@ if (args is ["--oracle", var judged])
 
 if (args is [var path])
 {
-    var files = Directory.Exists(path) ? Directory.GetFiles(path) : [path];
-    var failed = 0;
-    var checkedUuids = 0;
-    foreach (var file in files.Order(StringComparer.Ordinal))
-    {
-        try
-        {
-            checkedUuids += FilterTarget.Run(File.ReadAllBytes(file));
-        }
-        catch (Exception ex)
-        {
-            failed++;
-            // One input replayed alone: where it broke, for the one who reads it.
-            Console.WriteLine(files.Length == 1 ? $"{file}: {ex}" : $"{file}: {ex.GetType().Name}: {ex.Message}");
-        }
-    }
-
-    Console.WriteLine($"{files.Length} inputs, {failed} broke a rule, {checkedUuids} UUIDs the answers were checked not to name");
-    return failed == 0 ? 0 : 1;
+    return FuzzInputs.Replay(path, input => FilterTarget.Run(input), "UUIDs the answers were checked not to name");
 }
 
-Fuzzer.OutOfProcess.Run(stream =>
-{
-    using var buffer = new MemoryStream();
-    stream.CopyTo(buffer);
-    FilterTarget.Run(buffer.ToArray());
-});
-return 0;
+return FuzzInputs.Fuzz(input => FilterTarget.Run(input));

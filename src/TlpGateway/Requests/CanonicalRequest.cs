@@ -90,7 +90,10 @@ internal static class CanonicalRequest
             segments.AddRange(request.Route.Passed);
         }
 
-        named.AddRange(request.Route.Named.Where(p => !controlled.Contains(p.Key)).Select(p => p.RawKey + ":" + p.Value));
+        // A search's named parameter outside its paramArray is none of its filters (_harvestParameters reads them by
+        // exact name), but AppController reads some on any action (disable_background_processing): not forwarded unjudged.
+        var filters = endpoint.Search is { } searched ? RestSearchParameters.Of(searched) : null;
+        named.AddRange(request.Route.Named.Where(p => !controlled.Contains(p.Key) && (filters is null || filters.Contains(p.Key))).Select(p => p.RawKey + ":" + p.Value));
         named.AddRange(gatewayNamed.Select(p => p.Key + ":" + p.Value));
         segments.AddRange(named);
         if (segments.Any(s => s.Contains('%', StringComparison.Ordinal) || s is "." or ".."))
@@ -125,6 +128,28 @@ internal static class CanonicalRequest
         }
 
         return removed;
+    }
+
+    /// <summary>
+    /// A search body as <c>_harvestParameters</c> reads it: only the scope's filters, by exact name (in MISP 2.5.1 the
+    /// body is read through <c>paramArray</c>; its <c>galaxy.*</c> pattern matches no key, PCRE refusing the class
+    /// <c>[\w_-. ]</c>), from the <c>request</c> wrapper when the body has one (the rest of the top level is not read, and
+    /// a wrapper that is not an object gives nothing). What MISP would not read is not forwarded unjudged.
+    /// </summary>
+    public static void KeepSearchFilters(JsonNode? root, RestSearchScope scope)
+    {
+        if (root is not JsonObject top)
+        {
+            return;
+        }
+
+        var filters = RestSearchParameters.Of(scope);
+        var wrapper = top["request"];
+        RemoveKeys(top, key => wrapper is null ? !filters.Contains(key, StringComparer.Ordinal) || key == "galaxy.*" : key != "request" || wrapper is not JsonObject);
+        if (wrapper is JsonObject inner)
+        {
+            RemoveKeys(inner, key => !filters.Contains(key, StringComparer.Ordinal) || key == "galaxy.*");
+        }
     }
 
     private static bool RemoveKeys(JsonObject holder, Func<string, bool> drop)

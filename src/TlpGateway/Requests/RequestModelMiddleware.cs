@@ -218,8 +218,9 @@ internal sealed class RequestModelMiddleware(
         var gatewayParameters = GatewayParameters(endpoint);
         if (exportRequest is not null)
         {
-            // MISP is asked for JSON with the defaults it would have applied to this export.
-            gatewayParameters.AddRange(exportRequest.DefaultFilters(model));
+            // MISP is asked for JSON with the defaults it would have applied to this export, written before the
+            // gateway's own parameters, where the same request read again has them (as the client's).
+            gatewayParameters.InsertRange(0, exportRequest.DefaultFilters(model));
         }
 
         var path = CanonicalRequest.Path(model, gatewayParameters);
@@ -240,6 +241,11 @@ internal sealed class RequestModelMiddleware(
         {
             // A search body without the parameters the gateway writes itself; a form as the JSON it was read as.
             // (A write's body is rewritten by the rules on the way in, which may have to leave a signed event's bytes alone.)
+            if (endpoint.Search is { } scope)
+            {
+                CanonicalRequest.KeepSearchFilters(root, scope);
+            }
+
             CanonicalRequest.RemoveControlled(root, endpoint);
             if (endpoint.Search is not null && root is JsonObject { Count: 0 } emptied)
             {
@@ -285,6 +291,13 @@ internal sealed class RequestModelMiddleware(
         if (endpoint.Parameters.HasFlag(EndpointParameters.EventTags))
         {
             parameters.Add(new("includeEventTags", "1"));
+        }
+
+        if (endpoint.Parameters.HasFlag(EndpointParameters.MinimalClusters))
+        {
+            // Whole clusters, said as MISP's own filter ('0' is empty(): full clusters): a GET whose only filter was
+            // minimal stays a search MISP answers, not one it refuses for having no parameters.
+            parameters.Add(new("minimal", "0"));
         }
 
         if (endpoint.Search is RestSearchScope.Event or RestSearchScope.Attribute or RestSearchScope.Sighting)

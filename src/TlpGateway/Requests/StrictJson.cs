@@ -16,7 +16,10 @@ internal static class StrictJson
     public static JsonNode? Parse(byte[] utf8, JsonDocumentOptions options = default)
     {
         ArgumentNullException.ThrowIfNull(utf8);
-        // Checked first: System.Text.Json takes a name's text while it parses, and would throw something else.
+        // Checked first: System.Text.Json takes a name's text while it parses, and would throw something else. Bytes
+        // that are not UTF-8 it parses, and throws only where a text is taken (or writes U+FFFD for them): PHP's
+        // json_decode refuses them (JSON_ERROR_UTF8).
+        ThrowIfNotUtf8(utf8);
         ThrowIfUnreadable(utf8, options.MaxDepth);
         return JsonNode.Parse(utf8, documentOptions: options);
     }

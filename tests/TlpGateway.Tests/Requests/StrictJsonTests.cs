@@ -6,6 +6,13 @@ namespace TlpGateway.Tests.Requests;
 public sealed class StrictJsonTests
 {
     [Theory]
+    [InlineData(new byte[] { 0x5B, 0x22, 0xC3, 0x22, 0x5D })]
+    [InlineData(new byte[] { 0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D })]
+    [InlineData(new byte[] { 0x5B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x5D })]
+    public void Parse_BytesNotUtf8_ThrowsJsonException(byte[] json) =>
+        Assert.Throws<JsonException>(() => StrictJson.Parse(json));
+
+    [Theory]
     [InlineData("[\"\\uD800\"]")]
     [InlineData("[\"a\\uDC00\"]")]
     [InlineData("{\"\\uD83Dx\":1}")]

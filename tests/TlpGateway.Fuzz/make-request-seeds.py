@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Writes the request target's seeds (testdata/fuzz/request/seed-*) from real request shapes: MISP 2.5.1's
+MISP-to-MISP requests of the sync trace (misp-samples/real-2.5.1/sync-trace.jsonl), an event as MISP writes it
+(events_add__orgC.json), and PyMISP's calls (restSearch bodies, form bodies, named and ordered URL parameters,
+writes). Framing: tests/TlpGateway.Fuzz/FuzzRequest.cs. Usage: make-request-seeds.py SAMPLES_DIR OUT_DIR"""
+import json, os, sys
+
+samples, out = sys.argv[1], sys.argv[2]
+UA = {"member": "PyMISP 2.5.1 - Python 3.11", "third": "PyMISP 2.5.1 - Python 3.11", "sync": "MISP 2.5.1"}
+OWN = "1bfc1897-b375-497c-9f02-b164e32bc94a"      # FuzzMisp: ends in 'a', the requester's own
+OTHER = "65aa614a-bd60-46db-96d8-ae207ba58738"    # ends in '8': another organisation's
+seeds = {}
+
+
+def seed(name, who, method, target, body=b"", content_type="application/json", extra=()):
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body, separators=(",", ":")).encode()
+    elif isinstance(body, str):
+        body = body.encode()
+    head = [f"{who} {method} {target}", f"User-Agent: {UA[who]}", "Accept: application/json"]
+    if content_type:
+        head.append(f"Content-Type: {content_type}")
+    head += list(extra)
+    seeds[name] = ("\n".join(head) + "\n\n").encode() + body
+
+
+# MISP's own pull and push (one of each shape), as the member's MISP server.
+with open(os.path.join(samples, "sync-trace.jsonl")) as trace:
+    seen = set()
+    for line in trace:
+        x = json.loads(line)
+        shape = (x["method"], "/".join(x["path"].split("/")[:3]))
+        if shape in seen:
+            continue
+        seen.add(shape)
+        headers = {k.lower(): v for k, v in x["request_headers"]}
+        extra = ["X-Fuzz-Encode: gzip"] if headers.get("content-encoding") == "gzip" else []
+        name = "seed-sync-%02d-%s-%s" % (x["seq"], x["method"].lower(), x["path"].split("/")[1] + "-" + x["path"].split("/")[2].split(".")[0])
+        seed(name, "sync", x["method"], x["path"], x.get("request_body") or b"", headers.get("content-type"), extra)
+
+# An event as MISP 2.5.1 writes it, added by a member and edited by its owner; the same claiming another source.
+with open(os.path.join(samples, "events_add__orgC.json")) as f:
+    event = json.load(f)
+seed("seed-event-add-member", "member", "POST", "/events/add", event)
+seed("seed-event-edit-member", "member", "POST", f"/events/edit/{OWN}", event)
+untagged = json.loads(json.dumps(event))
+untagged["Event"].pop("Tag", None)
+untagged["Event"]["Orgc"] = {"name": "ORG_C", "uuid": "699a69b5-3603-4906-bb08-7be821f84189"}
+seed("seed-event-add-untagged-foreign-source", "member", "POST", "/events/add/metadata:1", untagged)
+seed("seed-event-edit-other-org", "member", "PUT", f"/events/{OTHER}", event)
+
+# PyMISP's searches.
+seed("seed-pymisp-events-search", "member", "POST", "/events/restSearch",
+     {"returnFormat": "json", "value": "8.8.8.8", "tags": ["tlp:green", "!tlp:red"], "published": 1, "limit": 10, "page": 1, "includeEventUuid": 1})
+seed("seed-pymisp-events-search-request", "third", "POST", "/events/restSearch",
+     {"request": {"returnFormat": "json", "eventid": [1, 2], "excludeLocalTags": 1, "metadata": True}})
+seed("seed-pymisp-attributes-search", "member", "POST", "/attributes/restSearch",
+     {"returnFormat": "json", "type": ["ip-dst", "domain"], "to_ids": True, "includeEventTags": False, "last": "7d"})
+seed("seed-pymisp-attributes-csv", "member", "POST", "/attributes/restSearch", {"returnFormat": "csv", "type": "ip-dst"})
+seed("seed-url-named-search", "member", "GET", "/events/restSearch/returnFormat:json/value:8.8.8.8/tags:tlp%3Agreen/limit:5", content_type=None)
+seed("seed-url-ordered-search", "sync", "GET", "/attributes/restSearch/json/null/ip-dst/Network%20activity", content_type=None)
+seed("seed-form-search", "member", "POST", "/events/restSearch", "value=1.2.3.4&returnFormat=json&tags[]=tlp:green&tags[]=tlp:clear",
+     "application/x-www-form-urlencoded")
+seed("seed-form-data-search", "third", "POST", "/attributes/restSearch", "data[value]=evil.example&data[type]=domain",
+     "application/x-www-form-urlencoded; charset=utf-8")
+seed("seed-pymisp-sightings-search", "member", "POST", "/sightings/restSearch/attribute", {"returnFormat": "json", "id": "28"})
+seed("seed-pymisp-clusters-search", "sync", "POST", "/galaxy_clusters/restSearch", {"minimal": True, "published": True})
+seed("seed-pymisp-index", "third", "POST", "/events/index", {"minimal": 0, "searchpublished": 1, "searchinfo": "phish"})
+seed("seed-pymisp-get-event", "member", "POST", f"/events/view/{OWN}", {"deleted": [0, 1], "extended": 0, "includeGranularCorrelations": 1})
+seed("seed-events-view-named", "third", "HEAD", "/Events/View/5/excludeLocalTags:1/includeWarninglistHits:1.json", content_type=None)
+seed("seed-users-view-me", "member", "GET", "/users/view/me", content_type=None)
+
+# PyMISP's writes.
+seed("seed-pymisp-add-attribute", "member", "POST", "/attributes/add/5", {"type": "ip-dst", "value": "198.51.100.7", "to_ids": True, "Tag": [{"name": "tlp:green"}]})
+seed("seed-pymisp-add-attributes-list", "member", "POST", "/attributes/add/5", [{"type": "domain", "value": "a.example"}, {"type": "domain", "value": "b.example"}])
+seed("seed-pymisp-edit-attribute", "member", "PUT", "/attributes/edit/25", {"Attribute": {"comment": "false positive", "to_ids": False}})
+seed("seed-pymisp-add-object", "member", "POST", "/objects/add/5", {"Object": {"name": "domain-ip", "meta-category": "network", "template_uuid": "43b3b146-77eb-4931-b4cc-b66c60f28734", "template_version": "9",
+     "Attribute": [{"object_relation": "domain", "type": "domain", "value": "c.example"}, {"object_relation": "ip", "type": "ip-dst", "value": "203.0.113.9"}]}})
+seed("seed-pymisp-tag", "member", "POST", "/tags/attachTagToObject", {"uuid": OWN, "tag": "tlp:green", "local": 0})
+seed("seed-pymisp-add-tag-event", "third", "POST", "/events/addTag/15", {"tag": "tlp:clear"})
+seed("seed-pymisp-proposal", "third", "POST", f"/shadow_attributes/add/{OTHER}", {"ShadowAttribute": {"type": "ip-src", "value": "192.0.2.1", "category": "Network activity"}})
+seed("seed-pymisp-sighting", "member", "POST", "/sightings/add", {"uuid": "bce90176-e5d7-4cb4-b433-e6dc2785e6e8", "type": "0", "source": "sensor"})
+seed("seed-pymisp-report", "member", "POST", "/event_reports/add/5", {"EventReport": {"name": "Report", "content": "See @[attribute](bce90176-e5d7-4cb4-b433-e6dc2785e6e8)", "distribution": "5"}})
+seed("seed-pymisp-note", "member", "POST", f"/analyst_data/add/Note/{OWN}/Event", {"note": "seen in our network", "language": "en"})
+seed("seed-pymisp-publish", "member", "POST", "/events/publish/15", content_type=None)
+seed("seed-pymisp-delete-other", "member", "DELETE", "/events/delete/18", content_type=None)
+seed("seed-pymisp-freetext", "member", "POST", "/events/freeTextImport/5", {"value": "198.51.100.1 evil.example", "adhereToWarninglists": True})
+seed("seed-sync-publish-refused", "sync", "POST", "/events/publish/15", content_type=None)
+seed("seed-form-attribute-add", "member", "POST", "/attributes/add/5", "data[Attribute][type]=ip-dst&data[Attribute][value]=198.51.100.3",
+     "application/x-www-form-urlencoded")
+
+# Whose event a write names (FuzzMisp: a reference ending in 8 is another organisation's, in 9 withheld), in the path and in the body.
+# Seeds the gateway refuses say so in their names (-other: a change to another organisation's event, -withheld,
+# -refused); a contribution to another organisation's event (-foreign) is forwarded.
+for end, whose in (("5", "own"), ("8", "other"), ("9", "withheld")):
+    contributed = "foreign" if whose == "other" else whose
+    seed(f"seed-target-{whose}-edit-attribute", "member", "POST", f"/attributes/edit/2{end}", {"Attribute": {"comment": "x"}})
+    seed(f"seed-target-{contributed}-proposal", "third", "POST", f"/shadow_attributes/add/1{end}", {"ShadowAttribute": {"type": "ip-dst", "value": "192.0.2.9"}})
+    seed(f"seed-target-{whose}-delete-by-body", "member", "POST", "/events/delete", {"id": f"1{end}"})
+    seed(f"seed-target-{contributed}-sighting-by-body", "member", "POST", "/sightings/add", {"uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}"})
+
+os.makedirs(out, exist_ok=True)
+for name, data in seeds.items():
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(data)
+print(len(seeds), "seeds in", out)

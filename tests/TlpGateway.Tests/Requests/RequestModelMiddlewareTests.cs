@@ -1,0 +1,77 @@
+using System.Text;
+using TlpGateway.Fuzz;
+
+namespace TlpGateway.Tests.Requests;
+
+/// <summary>
+/// The request model and the way in, driven whole (the request fuzzer's harness: the real middleware with a
+/// <c>DefaultHttpContext</c>, look-ups answered in process), for what the request fuzzer found.
+/// </summary>
+public sealed class RequestModelMiddlewareTests
+{
+    [Theory]
+    [InlineData("/events/restSearch", """{"value":"x","includeEventUuid":1,"disable_background_processing":1}""", """{"value":"x"}""")]
+    [InlineData("/galaxy_clusters/restSearch", """{"published":true,"uuid":"u"}""", """{"uuid":"u"}""")]
+    [InlineData("/events/restSearch", """{"request":{"value":"x","Value":"y"},"eventid":5}""", """{"request":{"value":"x"}}""")]
+    [InlineData("/events/restSearch", """{"request":"value","eventid":5}""", """{"returnFormat":"json"}""")]
+    [InlineData("/events/restSearch", """{"galaxy.*":"x","value":"y"}""", """{"value":"y"}""")]
+    public void RequestModelMiddleware_SearchBodyNamesMispDoesNotRead_NotForwarded(string path, string body, string expected)
+    {
+        // _harvestParameters reads a search body through the scope's paramArray, by exact name, from the request wrapper when there is one.
+        var forwarded = Forward("POST", path, body);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(forwarded.Body));
+    }
+
+    [Fact]
+    public void RequestModelMiddleware_SearchNamedParametersMispDoesNotRead_NotForwarded()
+    {
+        // Named parameters outside paramArray are no filter; AppController reads disable_background_processing on any action.
+        var forwarded = Forward("GET", "/events/restSearch/value:x/disable_background_processing:1/Value:y/deleted[]:1/foo:bar", string.Empty);
+
+        Assert.Equal("/events/restSearch/value:x/deleted[]:1/excludeLocalTags:0/returnFormat:json", Uri.UnescapeDataString(forwarded.Target));
+    }
+
+    [Fact]
+    public void RequestModelMiddleware_ExportSearchReadAgain_ForwardedUnchanged()
+    {
+        // An export asks MISP for JSON with the export's defaults (to_ids, published) before the gateway's parameters,
+        // where the same request read again has them: canonical once, canonical for good.
+        var forwarded = Forward("POST", "/attributes/restSearch", """{"returnFormat":"csv","type":"ip-dst"}""");
+
+        Assert.Equal("/attributes/restSearch/to_ids:1/published:1/includeEventTags:1/returnFormat:json", forwarded.Target);
+        RequestTarget.CheckFixedPoint(FuzzRequester.Member, forwarded);
+    }
+
+    [Theory]
+    [InlineData("GET", "/galaxy_clusters/restSearch/minimal:1", "")]
+    [InlineData("GET", "/galaxy_clusters/restSearch/value:a/minimal[]:1", "")]
+    [InlineData("POST", "/galaxy_clusters/restSearch", """{"minimal":true,"published":true}""")]
+    public void RequestModelMiddleware_ClusterSearchWhoseOnlyFilterIsMinimal_AskedForWholeClustersAsMispsFilter(string method, string path, string body)
+    {
+        // MISP answers a GET search whose filters are empty with 400: minimal, removed, is said again as minimal:0.
+        var forwarded = Forward(method, path, body);
+
+        Assert.Equal("/galaxy_clusters/restSearch/minimal:0", forwarded.Target);
+        RequestTarget.CheckFixedPoint(FuzzRequester.Member, forwarded);
+    }
+
+    [Theory]
+    [InlineData("/events/restSearch", new byte[] { 0x7B, 0x22, 0x76, 0x61, 0x6C, 0x75, 0x65, 0x22, 0x3A, 0x22, 0xC3, 0x22, 0x7D })]
+    [InlineData("/events/add", new byte[] { 0x7B, 0x22, 0x45, 0x76, 0x65, 0x6E, 0x74, 0x22, 0x3A, 0x7B, 0x22, 0x69, 0xFF, 0x22, 0x3A, 0x31, 0x7D, 0x7D })]
+    [InlineData("/attributes/add/5", new byte[] { 0x7B, 0x22, 0x74, 0x79, 0x70, 0x65, 0x22, 0x3A, 0x22, 0x69, 0x70, 0x2D, 0x64, 0x73, 0x74, 0x22, 0x2C, 0x22, 0x76, 0x61, 0x6C, 0x75, 0x65, 0x22, 0x3A, 0x22, 0x80, 0x22, 0x7D })]
+    public void RequestModelMiddleware_JsonBodyNotUtf8_Refused400(string path, byte[] body)
+    {
+        // PHP's json_decode refuses what is not UTF-8; System.Text.Json parsed it and threw where a text was read, or wrote U+FFFD.
+        var outcome = RequestTarget.Send(new FuzzRequest(FuzzRequester.Member, "POST", path, [new("Content-Type", "application/json")], body));
+
+        Assert.Null(outcome.Forwarded);
+        Assert.Equal(400, outcome.Status);
+    }
+
+    private static ForwardedRequest Forward(string method, string path, string body)
+    {
+        var outcome = RequestTarget.Send(new FuzzRequest(FuzzRequester.Member, method, path, body.Length == 0 ? [] : [new("Content-Type", "application/json")], Encoding.UTF8.GetBytes(body)));
+        return outcome.Forwarded ?? throw new InvalidOperationException($"refused {outcome.Status}: {outcome.Answer}");
+    }
+}
