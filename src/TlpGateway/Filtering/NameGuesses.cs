@@ -28,9 +28,6 @@ internal sealed class NameGuesses
     // A name longer than this is read the ordinary way (MISP's longest field names have about 30 bytes).
     private const int MaxNameBytes = 64;
 
-    // The length of a UUID's text: the analyst-data index's entries are named so.
-    private const int UuidLength = 36;
-
     // Names by number (Name.Number), so the scan keeps numbers, not references, for each open object:
     // storing a number costs no write barrier, and a name is read for every property of an answer.
     private readonly List<Name> _names = [];
@@ -56,7 +53,7 @@ internal sealed class NameGuesses
     public int Learn(ref readonly JsonTokenizer reader, Key kind, int previous, Key key)
     {
         var name = reader.ValueSpan;
-        if (key == Key.Index || reader.ValueIsEscaped || name.Length > MaxNameBytes || name.Length == UuidLength
+        if (key == Key.Index || reader.ValueIsEscaped || name.Length > MaxNameBytes || name.Length == MispUuid.Length
             || reader.BytesConsumed - reader.TokenStartIndex != name.Length + 3)
         {
             // Not learned: varies, or is not written as "name": (an escape, whitespace before the colon).
