@@ -339,7 +339,7 @@ internal static class Records
 
         foreach (var prop in child.Props)
         {
-            if (prop.Key != Key.Undescribed || prop.ValueKind != System.Text.Json.JsonTokenType.String || !IsUuid(child.RawName(prop)))
+            if (prop.Key != Key.Undescribed || prop.ValueKind != System.Text.Json.JsonTokenType.String || !MispUuid.IsWellFormed(child.RawName(prop)))
             {
                 return false;
             }
@@ -347,8 +347,4 @@ internal static class Records
 
         return true;
     }
-
-    /// <summary>Whether a name as written is a plain UUID.</summary>
-    private static bool IsUuid(ReadOnlySpan<byte> name) =>
-        MispUuid.IsWellFormed(name);
 }
