@@ -13,9 +13,10 @@ internal static class ExportResponse
     /// <summary>
     /// Sets the export's headers on <paramref name="response"/> and returns its writer, its header
     /// already written to <paramref name="output"/>. <c>X-Result-Count</c> stays dropped: the count is
-    /// known only once the body has streamed.
+    /// known only once the body has streamed. <paramref name="leftOut"/> hears of each released value
+    /// the export cannot write (event and attribute UUIDs).
     /// </summary>
-    public static ExportWriter Start(HttpResponse response, ExportRequest export, FilterContext context, IBufferWriter<byte> output, TimeProvider timeProvider)
+    public static ExportWriter Start(HttpResponse response, ExportRequest export, FilterContext context, IBufferWriter<byte> output, TimeProvider timeProvider, Action<string?, string?>? leftOut = null)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(export);
@@ -25,19 +26,19 @@ internal static class ExportResponse
             response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = "\"" + name + "\"" }.ToString();
         }
 
-        var writer = Writer(export, context, output, timeProvider);
+        var writer = Writer(export, context, output, timeProvider, leftOut);
         writer.Begin();
         return writer;
     }
 
     /// <summary>The writer of <paramref name="export"/>'s format, writing to <paramref name="output"/>.</summary>
-    public static ExportWriter Writer(ExportRequest export, FilterContext context, IBufferWriter<byte> output, TimeProvider timeProvider)
+    public static ExportWriter Writer(ExportRequest export, FilterContext context, IBufferWriter<byte> output, TimeProvider timeProvider, Action<string?, string?>? leftOut = null)
     {
         ArgumentNullException.ThrowIfNull(export);
         return export.Format switch
         {
             ExportFormat.Csv => new CsvExportWriter(output, export),
-            ExportFormat.Text => new TextExportWriter(output),
+            ExportFormat.Text => new TextExportWriter(output, leftOut),
             _ => new Stix2ExportWriter(output, context, timeProvider),
         };
     }

@@ -15,14 +15,15 @@ namespace TlpGateway.Exports;
 /// record separators) or any other control character but TAB is left out whole: MISP writes it as it
 /// is, and a blocklist reader that splits lines on any of them would take each part for a value of
 /// its own (a YARA rule's lines, <c>evil.example</c> after a comment's line break). Less, never a
-/// value that was not released.</para>
+/// value that was not released; each value left out is told to <c>leftOut</c> (the audit trail),
+/// by its attribute's and event's UUIDs, so the feed's operator learns what it lacks.</para>
 /// <para>
 /// MISP collects the values and writes them at the end; here each is written when its record is
 /// released, and only a 128-bit hash of each value written is kept to leave out repeats (16 bytes a
 /// distinct value, not the values themselves). Two values of one answer with the same hash would
 /// leave the second out: less, never more.</para>
 /// </remarks>
-internal sealed class TextExportWriter(IBufferWriter<byte> output) : ExportWriter(output)
+internal sealed class TextExportWriter(IBufferWriter<byte> output, Action<string?, string?>? leftOut = null) : ExportWriter(output)
 {
     private readonly HashSet<UInt128> _written = [];
 
@@ -36,18 +37,25 @@ internal sealed class TextExportWriter(IBufferWriter<byte> output) : ExportWrite
 
     protected override void WriteEvent(JsonElement evt, in UnitOutcome outcome)
     {
+        var eventUuid = Text(evt, "uuid");
         foreach (var (attribute, _) in Attributes(evt))
         {
-            WriteValue(attribute);
+            WriteValue(attribute, eventUuid);
         }
     }
 
-    protected override void WriteAttributeRow(JsonElement row, in UnitOutcome outcome) => WriteValue(row);
+    protected override void WriteAttributeRow(JsonElement row, in UnitOutcome outcome) => WriteValue(row, outcome.EventUuid);
 
-    private void WriteValue(JsonElement attribute)
+    private void WriteValue(JsonElement attribute, string? eventUuid)
     {
-        if (Text(attribute, "value") is not { } value || BreaksLine(value))
+        if (Text(attribute, "value") is not { } value)
         {
+            return;
+        }
+
+        if (BreaksLine(value))
+        {
+            leftOut?.Invoke(eventUuid, Text(attribute, "uuid"));
             return;
         }
 

@@ -259,7 +259,7 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         if (Export is not null && response.StatusCode is >= 200 and < 300)
         {
             // MISP's errors stay JSON; its data leaves in the export's format, the JSON envelope dropped.
-            _export = Exports.ExportResponse.Start(response, Export, _filterContext, _pending, _timeProvider);
+            _export = Exports.ExportResponse.Start(response, Export, _filterContext, _pending, _timeProvider, ExportValueLeftOut);
             _filterOutput = new Exports.DiscardingBufferWriter();
         }
 
@@ -417,6 +417,10 @@ internal sealed partial class FilteringBody : WriteOnlyStream, IHttpResponseBody
         _lookAhead is not null && _options.CorrelationLookAheadBytes > 0 && _filter!.InputAhead is { } ahead
         && ahead.Length + next <= _options.CorrelationLookAheadBytes
         && _filter.BytesHeld + next <= _options.MaxEventBytes && _filter.BytesHeld + next < _largeRecords.Bytes;
+
+    /// <summary>A released value the export cannot write (a text export's value holding a line break) is a removal of its own.</summary>
+    private void ExportValueLeftOut(string? eventUuid, string? attributeUuid) =>
+        _audit.Write(AuditRecord.For(_context, _timeProvider, "removed", "export-value-breaks-line", _filterContext.Requester.Member.Id, eventUuid) with { ItemKind = "attribute", ItemUuid = attributeUuid });
 
     private void OnUnit(UnitOutcome outcome)
     {

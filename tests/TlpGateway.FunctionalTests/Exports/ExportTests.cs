@@ -77,6 +77,30 @@ public sealed class ExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Text_ValueHoldingALineBreak_LeftOutAndAuditedByUuidNeverSplit()
+    {
+        // A released value on two lines would be two blocklist entries: it is left out, and the audit trail says which.
+        var evt = _servers.Simulator.FindEvent("5")!;
+        var attribute = evt["Attribute"]!.AsArray().First(a => (string?)a!["uuid"] != StrictAttribute)!;
+        attribute["value"] = "kept.example\nsplit-off.example";
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/events/restSearch", Json("""{"returnFormat":"text"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("kept.example", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("split-off.example", text, StringComparison.Ordinal);
+        Assert.Contains("0cc175b9c0f1b6a831c399e269772661\n", text, StringComparison.Ordinal);
+        var lines = await _servers.WaitForAuditLinesAsync(1, l => l.Contains("export-value-breaks-line", StringComparison.Ordinal));
+        var record = JsonDocument.Parse(Assert.Single(lines, l => l.Contains("export-value-breaks-line", StringComparison.Ordinal))).RootElement;
+        Assert.Equal("org-c", record.GetProperty("member").GetString());
+        Assert.Equal(GreenEventUuid, record.GetProperty("eventUuid").GetString());
+        Assert.Equal((string?)attribute["uuid"], record.GetProperty("itemUuid").GetString());
+        Assert.DoesNotContain("split-off.example", string.Join('\n', lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stix2_ThirdParty_BundleNamesOnlyTheForwarderNeverTheSource()
     {
         using var client = _servers.CreateClient(SimulatorKeys.ThirdParty, "127.0.0.4");

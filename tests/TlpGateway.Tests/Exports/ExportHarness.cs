@@ -34,10 +34,10 @@ internal static class ExportHarness
     }
 
     /// <summary>The export of MISP's own events of a <c>/events/restSearch</c> answer, unfiltered, each handed over as released with <paramref name="tlp"/>.</summary>
-    public static string Unfiltered(byte[] restSearch, ExportRequest export, FilterContext context, TlpLevel tlp = TlpLevel.Clear)
+    public static string Unfiltered(byte[] restSearch, ExportRequest export, FilterContext context, TlpLevel tlp = TlpLevel.Clear, Action<string?, string?>? leftOut = null)
     {
         var output = new ArrayBufferWriter<byte>();
-        var writer = ExportResponse.Writer(export, context, output, TimeProvider.System);
+        var writer = ExportResponse.Writer(export, context, output, TimeProvider.System, leftOut);
         writer.Begin();
         using var answer = JsonDocument.Parse(restSearch);
         var response = answer.RootElement.GetProperty("response");

@@ -53,6 +53,18 @@ public sealed class TextExportWriterTests
     }
 
     [Fact]
+    public void Write_ValueHoldingALineBreak_ToldByItsEventAndAttributeUuids()
+    {
+        // What the feed lacks is told (the audit trail), by UUIDs only: never the value itself.
+        var answer = """{"response":[{"Event":{"uuid":"1bfc1897-0000-4000-8000-000000000001","Attribute":[{"uuid":"1bfc1897-0000-4000-8000-0000000000a1","value":"a.example"},{"uuid":"1bfc1897-0000-4000-8000-0000000000a2","value":"kept.example\nevil.example"}],"Object":[]}}]}"""u8.ToArray();
+        var told = new List<(string? Event, string? Attribute)>();
+
+        ExportHarness.Unfiltered(answer, Text, FilterHarness.Context(FilterHarness.Requester()), leftOut: (evt, attribute) => told.Add((evt, attribute)));
+
+        Assert.Equal([("1bfc1897-0000-4000-8000-000000000001", "1bfc1897-0000-4000-8000-0000000000a2")], told);
+    }
+
+    [Fact]
     public void End_NothingReleased_OneEmptyLineAsMispWrites()
     {
         var text = ExportHarness.Unfiltered("""{"response":[]}"""u8.ToArray(), Text, FilterHarness.Context(FilterHarness.Requester()));
