@@ -43,9 +43,11 @@ internal static class DefaultTags
 
         if (tags is null && evt.Props.Length > 0)
         {
-            // After the last recorded value (the properties the scan did not record may follow it);
-            // with no comma where every property goes (a hidden source's event of unread blocks only).
-            at = evt.Props[^1].ValueEnd;
+            // After the event's last value, recorded or not: no removal reaches past it (one that ends
+            // after a comma ends where a kept property starts), so nothing written there is lost inside
+            // one. With no comma where every property goes (a hidden source's event of unread blocks only).
+            var source = evt.Source.Span;
+            at = source[..(evt.End - 1)].LastIndexOfAnyExcept(JsonTokenizer.Whitespace) + 1;
             output.Write(edits.RemovesEveryProperty(evt) ? "\"Tag\":["u8 : ",\"Tag\":["u8);
             WriteTags(output, names, indexFrom: -1);
             output.Write("]"u8);
@@ -56,6 +58,16 @@ internal static class DefaultTags
             output.Write("\"Tag\":["u8);
             WriteTags(output, names, indexFrom: -1);
             output.Write(evt.HasUnrecorded ? "],"u8 : "]"u8);
+        }
+        else if (keptTags == 0 && tags.Items.Length > 0)
+        {
+            // Every tag goes (local tags left out as asked): the list is written anew with the default
+            // marking alone, in place of its removals (a PHP object-list becomes a list, as MISP writes one).
+            output.Write("["u8);
+            WriteTags(output, names, indexFrom: -1);
+            output.Write("]"u8);
+            edits.CommitReplacementOver(tags.Start, tags.End, mark);
+            return;
         }
         else if (tags.IsArray)
         {

@@ -42,6 +42,16 @@ internal sealed class Edits
     public void CommitReplacement(int start, int end, int mark) =>
         _edits.Add(new Edit(start, end, mark, _replacements.WrittenCount - mark));
 
+    /// <summary>
+    /// Replaces the whole value <c>[start, end)</c>, written anew, in place of the edits made inside it
+    /// so far (a list emptied to <c>[]</c>): an edit of the same range would leave which one is written to chance.
+    /// </summary>
+    public void CommitReplacementOver(int start, int end, int mark)
+    {
+        _edits.RemoveAll(edit => edit.Start >= start && edit.End <= end);
+        CommitReplacement(start, end, mark);
+    }
+
     public void Replace(int start, int end, ReadOnlySpan<byte> replacement)
     {
         _edits.Add(new Edit(start, end, _replacements.WrittenCount, replacement.Length));
