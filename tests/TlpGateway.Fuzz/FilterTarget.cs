@@ -101,6 +101,11 @@ internal static class FilterTarget
                 {
                     OracleSync.Check(document.RootElement, answer.RootElement, Community.DefaultTlp);
                 }
+
+                if (document is not null)
+                {
+                    OracleDefault.Check(document.RootElement, answer.RootElement);
+                }
             }
         }
 

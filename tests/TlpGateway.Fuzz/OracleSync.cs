@@ -20,7 +20,7 @@ internal static class OracleSync
     public static void Check(JsonElement input, JsonElement output, TlpLevel defaultLevel)
     {
         var levels = new Dictionary<string, TlpLevel?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var evt in Events(input))
+        foreach (var (evt, _) in EventsAndRows(input))
         {
             foreach (var uuid in Texts(evt, "uuid"))
             {
@@ -29,7 +29,7 @@ internal static class OracleSync
             }
         }
 
-        foreach (var evt in Events(output))
+        foreach (var (evt, _) in EventsAndRows(output))
         {
             if (Texts(evt, "uuid").ToList() is not [var uuid] || levels.GetValueOrDefault(uuid) is not { } level || Cap(level) is not { } cap)
             {
@@ -67,7 +67,8 @@ internal static class OracleSync
     };
 
     // The events and index rows of an answer, as the oracle reads its records.
-    private static IEnumerable<JsonElement> Events(JsonElement root)
+    /// <summary>The events of an answer (records that are an event, not an item beside its event stub), and its index rows.</summary>
+    internal static IEnumerable<(JsonElement Event, bool IsRow)> EventsAndRows(JsonElement root)
     {
         foreach (var record in Oracle.Records(root).Where(r => r.ValueKind == JsonValueKind.Object))
         {
@@ -76,12 +77,12 @@ internal static class OracleSync
             {
                 foreach (var evt in events)
                 {
-                    yield return evt;
+                    yield return (evt, false);
                 }
             }
             else if (events.Count == 0 && (Has(record, "EventTag") || Has(record, "Tag")))
             {
-                yield return record;
+                yield return (record, true);
             }
         }
     }
