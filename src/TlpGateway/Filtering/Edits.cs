@@ -341,6 +341,6 @@ internal sealed class Edits
 
         public int End(int index) => holder.Props[index].ValueEnd;
 
-        public bool Removed(int index) => (holder.Props[index].Key is not (Key.Other or Key.Index or Key.Undescribed) && keys.Contains(holder.Props[index].Key)) || positions?.Contains(index) == true;
+        public bool Removed(int index) => (KeyNames.IsNamed(holder.Props[index].Key) && keys.Contains(holder.Props[index].Key)) || positions?.Contains(index) == true;
     }
 }

@@ -251,7 +251,7 @@ internal sealed class JsonScan
 
                 _openNames[top] = name;
                 guess = name == NameGuesses.None ? null : _guesses[_guesses[name]!.Next];
-                if (key is not (Key.Other or Key.Index or Key.Undescribed) && !node.Keys.Add(key))
+                if (KeyNames.IsNamed(key) && !node.Keys.Add(key))
                 {
                     throw new FilterException($"duplicate key '{KeyNames.NameOf(key)}' in an object the policy reads");
                 }
@@ -265,7 +265,7 @@ internal sealed class JsonScan
             var nameStart = prop.ValueStart;
             prop.SetValue(start, type, reader.ValueIsEscaped);
             var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
-            if (prop.Key is Key.Other or Key.Undescribed)
+            if (KeyNames.IsUnread(prop.Key))
             {
                 if (isContainer)
                 {

@@ -48,7 +48,7 @@ internal struct Prop
     /// <c>Galaxy</c> and <c>ShadowAttribute</c> lists are nearly always empty (90k of a held event's
     /// 160k nodes). It delivers nothing; <see cref="Node.ChildOf"/> makes its node when one is asked for.
     /// </summary>
-    public readonly bool IsEmptyArray => ChildNumber == 0 && ValueKind == JsonTokenType.StartArray && Key is not (Key.Other or Key.Undescribed);
+    public readonly bool IsEmptyArray => ChildNumber == 0 && ValueKind == JsonTokenType.StartArray && !KeyNames.IsUnread(Key);
 
     /// <summary>A property whose name starts at <paramref name="nameStart"/>, its value not read yet.</summary>
     internal static Prop Named(int nameStart, Key key) => new() { ValueStart = nameStart, _packed = (uint)key };

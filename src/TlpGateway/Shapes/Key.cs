@@ -311,6 +311,12 @@ internal static class KeyNames
         }
     }
 
+    /// <summary>Whether <paramref name="key"/> stands for one name the gateway reads (not <see cref="Key.Other"/>, <see cref="Key.Index"/> or <see cref="Key.Undescribed"/>): an object holds it once.</summary>
+    public static bool IsNamed(Key key) => key is not (Key.Other or Key.Index or Key.Undescribed);
+
+    /// <summary>Whether no key stands for the name (<see cref="Key.Other"/>, <see cref="Key.Undescribed"/>): no decision reads its value.</summary>
+    public static bool IsUnread(Key key) => key is Key.Other or Key.Undescribed;
+
     /// <summary>The name of a key, as MISP spells it (for the keys the gateway writes).</summary>
     public static string NameOf(Key key) => Names.First(n => n.Key == key).Name;
 
@@ -336,7 +342,7 @@ internal static class KeyNames
     {
         // Every key but Other, Index and Undescribed has exactly one name, and a key set holds at most 128 keys.
         var all = Enum.GetValues<Key>();
-        if (all.Length > MaxKeys || !all.Where(key => key is not (Key.Other or Key.Index or Key.Undescribed)).Order().SequenceEqual(Names.Select(n => n.Key).Order()))
+        if (all.Length > MaxKeys || !all.Where(IsNamed).Order().SequenceEqual(Names.Select(n => n.Key).Order()))
         {
             throw new InvalidOperationException("Every Key but Other, Index and Undescribed needs exactly one name, and there may be at most 128 keys.");
         }

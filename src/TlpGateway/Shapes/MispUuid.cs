@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+
 namespace TlpGateway.Shapes;
 
 /// <summary>
@@ -29,22 +32,10 @@ internal static class MispUuid
         return true;
     }
 
-    /// <summary>The same test over a name as written in MISP's answer (UTF-8 bytes).</summary>
+    /// <summary>The same test over a name as written in MISP's answer (UTF-8 bytes: a UUID is ASCII).</summary>
     public static bool IsWellFormed(ReadOnlySpan<byte> text)
     {
-        if (text.Length != Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < Length; i++)
-        {
-            if (i is 8 or 13 or 18 or 23 ? text[i] != (byte)'-' : !char.IsAsciiHexDigit((char)text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        Span<char> chars = stackalloc char[Length];
+        return text.Length == Length && Ascii.ToUtf16(text, chars, out _) == OperationStatus.Done && IsWellFormed(chars);
     }
 }

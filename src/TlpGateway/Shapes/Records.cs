@@ -165,7 +165,7 @@ internal static class Records
     /// its items (<see cref="Node.IsList"/>), read as a list's.
     /// </summary>
     public static bool IsUnreadContainer(Node holder, in Prop prop) =>
-        (prop.Key is Key.Other or Key.Undescribed || (prop.Key == Key.Index && !holder.IsList)) && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
+        (KeyNames.IsUnread(prop.Key) || (prop.Key == Key.Index && !holder.IsList)) && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
 
     /// <summary>
     /// Whether a property the holder's shape does not describe goes where the source is hidden: a
@@ -184,7 +184,7 @@ internal static class Records
     /// containers MISP writes under names the shapes do not describe (<see cref="MispShapes.KeptContainers"/>) are known.
     /// </summary>
     private static bool IsUndescribedContainer(in Prop prop) =>
-        prop.Key is not (Key.Other or Key.Index or Key.Undescribed) && !MispShapes.KeptContainers.Contains(prop.Key)
+        KeyNames.IsNamed(prop.Key) && !MispShapes.KeptContainers.Contains(prop.Key)
             && prop.ValueKind is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray;
 
     /// <summary>

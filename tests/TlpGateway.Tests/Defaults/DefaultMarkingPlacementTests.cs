@@ -41,6 +41,7 @@ public sealed class DefaultMarkingPlacementTests
     [Theory]
     [InlineData("""[{"name":"workflow:state=\"draft\"","local":true}]""")]
     [InlineData("""[{"name":"workflow:state=\"draft\"","local":true},{"name":"internal","local":1}]""")]
+    [InlineData("""{"0":{"name":"workflow:state=\"draft\"","local":true},"2":{"name":"internal","local":true}}""")]
     public void LocalTagsLeftOut_EveryTagGoes_DefaultMarkingWrittenIntoTheList(string tags)
     {
         // The client asked MISP to leave local tags out: the gateway strips them itself, and the event, with no TLP level, gets the default.
