@@ -39,15 +39,21 @@ public sealed class RedisConnectionTests
         var redis = services.GetRequiredService<IConnectionMultiplexer>();
         using var events = new MetricCollector<long>(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), RedisMetrics.MeterName, "tlpgateway.redis.connection.events");
 
-        // The connection is made in the background (a start never waits for Redis): on a loaded machine, not yet at the first question.
+        // The connection is made in the background (a start never waits for Redis): on a loaded machine, not yet at the
+        // first question, and a first attempt that failed is counted too. So each step waits for an event after it.
         await RedisTestServices.WaitForAsync(() => ReadyAsync(services), "readiness at start");
+        int Count(string name, string? connection = null) =>
+            events.GetMeasurementSnapshot().Count(m => (string?)m.Tags["tlpgateway.event"] == name && (connection is null || (string?)m.Tags["tlpgateway.connection"] == connection));
 
+        var failedBefore = Count("failed");
         server.Stop();
-        await RedisTestServices.WaitForAsync(() => events.GetMeasurementSnapshot().Any(m => (string?)m.Tags["tlpgateway.event"] == "failed"), "a lost connection counted");
+        await RedisTestServices.WaitForAsync(() => Count("failed") > failedBefore, "a lost connection counted");
         Assert.False(await ReadyAsync(services));
+        var restoredBefore = Count("restored", "interactive");
         server.Start();
-        await RedisTestServices.WaitForAsync(() => events.GetMeasurementSnapshot().Any(m => (string?)m.Tags["tlpgateway.event"] == "restored" && (string?)m.Tags["tlpgateway.connection"] == "interactive"), "a restored connection counted");
+        await RedisTestServices.WaitForAsync(() => Count("restored", "interactive") > restoredBefore, "a restored connection counted");
 
+        await RedisTestServices.WaitForAsync(() => ReadyAsync(services), "readiness after Redis returned");
         Assert.True(redis.IsConnected);
         var logs = services.GetFakeLogCollector().GetSnapshot();
         Assert.Contains(logs, r => r.Level == LogLevel.Warning && r.Message.Contains("connection lost", StringComparison.Ordinal));
