@@ -259,18 +259,19 @@ internal sealed class Edits
         var keptLater = false;
         for (var i = elements.Count - 1; i >= 0; i--)
         {
+            if (!elements.Removed(i))
+            {
+                keptLater = true;
+                continue;
+            }
+
             // Where what follows this element's comma starts; -1 where the container closes after it.
+            // (Read only for a removed element: the bytes of a held event's kept ones are far apart.)
             var next = AfterComma(source, elements.End(i));
             if (next >= 0 && (i == elements.Count - 1 || next != elements.Start(i + 1)))
             {
                 // An unrecorded property follows.
                 keptLater = true;
-            }
-
-            if (!elements.Removed(i))
-            {
-                keptLater = true;
-                continue;
             }
 
             _edits.Add(keptLater

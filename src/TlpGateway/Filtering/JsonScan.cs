@@ -256,26 +256,38 @@ internal sealed class JsonScan
                     throw new FilterException($"duplicate key '{KeyNames.NameOf(key)}' in an object the policy reads");
                 }
 
+                // A name whose scalar value is not recorded is pushed only if its value is a container.
                 unrecordedName = key == Key.Other;
-                PushProp(Prop.Named(start, key));
+                if (!unrecordedName)
+                {
+                    PushProp(Prop.Named(start, key));
+                }
+
                 continue;
+            }
+
+            var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
+            if (unrecordedName)
+            {
+                unrecordedName = false;
+                if (!isContainer)
+                {
+                    node.HasUnrecorded = true;
+                    continue;
+                }
+
+                PushProp(Prop.Named(start, Key.Other));
             }
 
             ref var prop = ref _pendingProps[_pendingPropCount - 1];
             var nameStart = prop.ValueStart;
             prop.SetValue(start, type, reader.ValueIsEscaped);
-            var isContainer = type is JsonTokenType.StartObject or JsonTokenType.StartArray;
             if (KeyNames.IsUnread(prop.Key))
             {
                 if (isContainer)
                 {
                     skipDepth = reader.CurrentDepth;
                     guess = null;
-                }
-                else if (unrecordedName)
-                {
-                    _pendingPropCount--;
-                    node.HasUnrecorded = true;
                 }
                 else
                 {
