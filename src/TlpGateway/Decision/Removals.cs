@@ -53,7 +53,8 @@ internal sealed class Removals
     /// <summary>Whether <paramref name="item"/> names a removed item through the keys its shape names others by.</summary>
     public bool NamedBy(Node item, ItemShape shape)
     {
-        if (_items.Count == 0)
+        // Most items (every attribute) have none of the keys that name others: their properties are not read.
+        if (_items.Count == 0 || (shape.Kind != ItemKind.ObjectReference && !item.Keys.Overlaps(shape.NamesUuid) && !item.Keys.Overlaps(shape.NamesAttributeId)))
         {
             return false;
         }
