@@ -242,15 +242,16 @@ internal sealed class JsonScan
                 {
                     key = guess!.Key;
                     name = guess.Number;
+                    guess = guess.Next;
                 }
                 else
                 {
                     key = KeyOf(ref reader);
                     name = _guesses.Learn(ref reader, _openKinds[top], _openNames[top], key);
+                    guess = _guesses[name]?.Next;
                 }
 
                 _openNames[top] = name;
-                guess = name == NameGuesses.None ? null : _guesses[_guesses[name]!.Next];
                 if (KeyNames.IsNamed(key) && !node.Keys.Add(key))
                 {
                     throw new FilterException($"duplicate key '{KeyNames.NameOf(key)}' in an object the policy reads");
@@ -394,7 +395,7 @@ internal sealed class JsonScan
 
         var top = _open.Count - 1;
         var last = _openNames[top];
-        return _guesses[last == NameGuesses.None ? _guesses.First(_openKinds[top]) : _guesses[last]!.Next];
+        return last == NameGuesses.None ? _guesses[_guesses.First(_openKinds[top])] : _guesses[last]!.Next;
     }
 
     /// <summary>Moves a closing node's properties and elements from the stacks into the arenas.</summary>

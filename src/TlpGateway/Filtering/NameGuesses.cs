@@ -84,13 +84,13 @@ internal sealed class NameGuesses
         }
         else
         {
-            _names[previous].Next = entry.Number;
+            _names[previous].Next = entry;
         }
 
         return entry.Number;
     }
 
-    /// <summary>A learned name: its bytes as written (<c>"name":</c>), its key, its number, and the number of the name that followed it last.</summary>
+    /// <summary>A learned name: its bytes as written (<c>"name":</c>), its key, its number, and the name that followed it last.</summary>
     internal sealed class Name(byte[] spelled, Key key, int number)
     {
         public byte[] Spelled { get; } = spelled;
@@ -99,6 +99,7 @@ internal sealed class NameGuesses
 
         public int Number { get; } = number;
 
-        public int Next { get; set; } = None;
+        // A reference, not a number: read for every property guessed, written only when a name is learned.
+        public Name? Next { get; set; }
     }
 }

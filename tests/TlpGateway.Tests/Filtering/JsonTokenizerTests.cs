@@ -305,7 +305,7 @@ public sealed class JsonTokenizerTests
         return (tokens, null);
 
         bool Guessed(ref JsonTokenizer tokenizer) =>
-            guessNames && guesses[last == NameGuesses.None ? guesses.First(Key.Other) : guesses[last]!.Next] is { } guess && tokenizer.TryReadName(guess.Spelled);
+            guessNames && (last == NameGuesses.None ? guesses[guesses.First(Key.Other)] : guesses[last]!.Next) is { } guess && tokenizer.TryReadName(guess.Spelled);
     }
 
     private static string? Value(JsonTokenType type, ReadOnlySpan<byte> span) =>
