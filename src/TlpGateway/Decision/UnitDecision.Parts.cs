@@ -497,6 +497,11 @@ internal sealed partial class UnitDecision
     /// <summary>An item's own distribution: a number or numeric string; absent or <c>null</c> is none; anything else ends the answer.</summary>
     private static int? ReadDistribution(Node item)
     {
+        if (item.ScannedDistribution != Node.NoScannedDistribution)
+        {
+            return item.ScannedDistribution;
+        }
+
         if (item.IndexOf(Key.Distribution) is not (>= 0 and var i) || item.Props[i].ValueKind == JsonTokenType.Null)
         {
             return null;

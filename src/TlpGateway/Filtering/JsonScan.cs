@@ -301,6 +301,12 @@ internal sealed class JsonScan
             if (!isContainer && prop.Key != Key.Index)
             {
                 prop.ValueEnd = offset + (int)reader.BytesConsumed;
+                if (prop.Key == Key.Distribution && reader.ValueSpan is [var digit and >= (byte)'0' and <= (byte)'5'])
+                {
+                    // Read now, while its bytes are in the cache: the decision reads every item's.
+                    node.ScannedDistribution = (byte)(digit - '0');
+                }
+
                 continue;
             }
 

@@ -50,6 +50,15 @@ internal sealed class Node
     /// <summary>Set by the decision that judged this item (the same way as <see cref="RemovedMark"/>).</summary>
     public int JudgedMark;
 
+    /// <summary>
+    /// The object's <c>distribution</c> when the scan found it written as one digit 0 to 5 (a string or
+    /// a number), else <see cref="NoScannedDistribution"/>: the same level <see cref="IntAt"/> reads,
+    /// taken while the bytes were in the cache (a held event's are far apart when the decision walks it).
+    /// </summary>
+    public byte ScannedDistribution;
+
+    public const byte NoScannedDistribution = byte.MaxValue;
+
     // The scope, packed: a node is one of hundreds of thousands in a held event.
     private const int NoDistribution = int.MinValue;
     private int _distribution;
@@ -107,6 +116,7 @@ internal sealed class Node
         HasUnrecorded = false;
         RemovedMark = 0;
         JudgedMark = 0;
+        ScannedDistribution = NoScannedDistribution;
         Scope = default;
         PropAt = PropCount = ItemAt = ItemCount = 0;
     }
