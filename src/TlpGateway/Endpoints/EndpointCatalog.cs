@@ -36,6 +36,10 @@ internal static class EndpointCatalog
         "includeGranularCorrelations", "includeServerCorrelations", "includeEventCorrelations", "includeFeedCorrelations", "includeWarninglistHits",
         "noEventReports", "noShadowAttributes");
 
+    // EventsController::add, edit and populate echo the event written without its attributes (a MISP server pushes with
+    // metadata:1): a shape the filter judges. Not edit's 'fast_update', which skips MISP's own checks of the attributes.
+    private static readonly NamedParameters EchoNamed = NamedParameters.Of("metadata");
+
     // Tags attached locally (not synchronised): the gateway judges local tags as any other (it asks with excludeLocalTags:0).
     private static readonly NamedParameters LocalNamed = NamedParameters.Of("local");
 
@@ -94,13 +98,14 @@ internal static class EndpointCatalog
             new("analyst_data", "filterAnalystDataForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
 
             // Events: created, changed by their owner only.
-            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, [WrittenReferences]) { TargetRequired = false } },
+            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, [WrittenReferences]) { TargetRequired = false }, Named = EchoNamed },
             new("events", "edit", PostPut, AnswerKind.Data)
             {
                 Sync = true,
+                Named = EchoNamed,
                 Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0, "Event.uuid", "uuid"), new TargetSource(TargetKind.WrittenReport, null, "Event.EventReport.#.uuid", "EventReport.#.uuid"), WrittenReferences),
             },
-            new("events", "populate", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)) },
+            new("events", "populate", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)), Named = EchoNamed },
             new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")) },
             new("events", "publish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
             new("events", "unpublish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },

@@ -42,6 +42,7 @@ public sealed class RequestModelMiddlewareTests
     [InlineData("POST", "/attributes/add/5/breakOnDuplicate:0/disable_background_processing:1", "/attributes/add/5/breakOnDuplicate:0")]
     [InlineData("POST", "/attributes/delete/7/hard:1/disable_background_processing:1", "/attributes/delete/7/hard:1")]
     [InlineData("POST", "/events/publish/5/disable_background_processing:1", "/events/publish/5")]
+    [InlineData("POST", "/events/edit/5/metadata:1/fast_update:1", "/events/edit/5/metadata:1")]
     [InlineData("POST", "/sightings/add/7/disable_background_processing:1", "/sightings/add/7")]
     public void RequestModelMiddleware_NamedParameterTheActionDoesNotReadOrTheGatewayDoesNotUnderstand_NotForwarded(string method, string path, string expected)
     {
