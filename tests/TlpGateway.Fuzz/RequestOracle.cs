@@ -62,6 +62,49 @@ internal static class RequestOracle
         ["events/restSearch"] = ["extended", "extensionList", "flatten"],
     };
 
+    // Off the searches, the named parameters MISP 2.5.1's action reads and the oracle accepts (read from its controllers):
+    // every other is none the action reads, or one that changes whom MISP answers as, or a raw SQL order. None elsewhere.
+    private static readonly Dictionary<string, string[]> NamedRead = new(StringComparer.Ordinal)
+    {
+        ["events/index"] = ["page", "limit", "sort", "direction"],
+        ["events/view"] =
+        [
+            "deleted", "toIDS", "includeAttachments", "includeRelatedTags", "includeDecayScore", "public", "excludeGalaxy", "includeCustomGalaxyCluster",
+            "includeGranularCorrelations", "includeServerCorrelations", "includeEventCorrelations", "includeFeedCorrelations", "includeWarninglistHits",
+            "noEventReports", "noShadowAttributes",
+        ],
+        ["event_reports/index"] = ["event_id", "value", "context"],
+        ["shadow_attributes/index"] = ["all", "searchall", "deleted", "timestamp", "limit", "page"],
+        ["analyst_data/index"] = ["uuid", "target_object", "quickFilter", "limit", "page"],
+        ["events/add"] = ["metadata"],
+        ["events/edit"] = ["metadata"],
+        ["events/populate"] = ["metadata"],
+        ["attributes/add"] = ["enforceWarninglist", "breakOnDuplicate"],
+        ["attributes/delete"] = ["hard"],
+        ["attributes/addTag"] = ["local"],
+        ["objects/add"] = ["breakOnDuplicate"],
+        ["galaxies/attachCluster"] = ["local"],
+        ["galaxies/attachMultipleClusters"] = ["local"],
+    };
+
+    // EventsController::__setIndexFilterConditions: 'search' then one of these in any case. Not 'email' (the creator).
+    private static readonly string[] IndexFilters =
+    [
+        "all", "attribute", "published", "hasproposal", "eventid", "datefrom", "dateuntil", "timestamp", "publish_timestamp", "publishtimestamp",
+        "org", "sharinggroup", "eventinfo", "tag", "tags", "distribution", "analysis", "threatlevel", "value",
+    ];
+
+    // Where MISP reads a write's target from the body (the path's missing, or read beside it): the body paths the oracle holds to SPEC section 6.
+    private static readonly Dictionary<string, string[]> BodyTargets = new(StringComparer.Ordinal)
+    {
+        ["tags/attachTagToObject"] = ["uuid"],
+        ["tags/removeTagFromObject"] = ["uuid"],
+        ["object_references/add"] = ["object_uuid", "ObjectReference.object_uuid"],
+        ["sightings/add"] = ["uuid", "id", "Sighting.uuid", "Sighting.id"],
+        ["events/delete"] = ["id", "Event.id"],
+        ["analyst_data/add"] = ["Note.object_uuid", "Opinion.object_uuid", "Relationship.object_uuid", "object_uuid"],
+    };
+
     /// <summary>A refusal is MISP's error shape with a 4xx status (or 503: MISP could not be asked).</summary>
     public static void CheckRefusal(RequestOutcome outcome)
     {
@@ -147,7 +190,13 @@ internal static class RequestOracle
             CheckSearchNames(route, scope, segments, named, body);
         }
 
+        else
+        {
+            CheckNamedRead(route, named, body);
+        }
+
         CheckTarget(route, segments);
+        CheckBodyTargets(route, segments, body);
         if (route is "events/add" or "events/edit" && body is { } written)
         {
             CheckWrittenEvent(route, requester, written.RootElement);
@@ -271,6 +320,75 @@ internal static class RequestOracle
             if (read.EnumerateObject().FirstOrDefault(p => !Known(p.Name) || p.Name == "galaxy.*") is { Value.ValueKind: not JsonValueKind.Undefined } unknown)
             {
                 throw new FuzzFinding($"{route}: the body's '{unknown.Name}' forwarded, which is not one of the scope's filters");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Off the searches: every named parameter one the action reads and the oracle accepts, by exact name (an array form
+    /// <c>deleted[]</c> names <c>deleted</c>); the events index's <c>search</c> filters in any case after the prefix, and its body
+    /// (or the <c>request</c> wrapper that replaces it) the same filters with or without the prefix, and its pagination.
+    /// </summary>
+    private static void CheckNamedRead(string route, List<(string Name, string Value)> named, JsonDocument? body)
+    {
+        var read = NamedRead.GetValueOrDefault(route, []);
+        bool IndexFilter(string name) => route == "events/index" && name.StartsWith("search", StringComparison.Ordinal) && IndexFilters.Contains(name[6..].ToLowerInvariant());
+        if (named.FirstOrDefault(p => !read.Contains(BareName(p.Name)) && !IndexFilter(BareName(p.Name))) is { Name: not null } unread)
+        {
+            throw new FuzzFinding($"{route}: the named parameter '{unread.Name}' forwarded, which the action does not read or the oracle does not accept");
+        }
+
+        if (route == "events/index" && body?.RootElement is { ValueKind: JsonValueKind.Object } top)
+        {
+            var wrapped = top.TryGetProperty("request", out var inner) && inner.ValueKind != JsonValueKind.Null;
+            var keys = (wrapped ? inner : top).ValueKind == JsonValueKind.Object ? (wrapped ? inner : top).EnumerateObject().Select(p => p.Name) : [];
+            if (wrapped && top.EnumerateObject().Count() != 1)
+            {
+                throw new FuzzFinding($"{route}: a body forwarded with its request wrapper beside other keys");
+            }
+
+            if (keys.FirstOrDefault(k => !read.Contains(k) && !IndexFilter(k) && !IndexFilters.Contains(k.ToLowerInvariant())) is { } key)
+            {
+                throw new FuzzFinding($"{route}: the body's '{key}' forwarded, which the index does not read or the oracle does not accept");
+            }
+        }
+    }
+
+    /// <summary>
+    /// SPEC section 6 for a target MISP reads from the body (<see cref="BodyTargets"/>), in <see cref="FuzzMisp"/>'s world:
+    /// at the top level, in the <c>request</c> wrapper, as text or a number, no reference to another organisation's event
+    /// for a change or to one the requester may not receive for any write.
+    /// </summary>
+    private static void CheckBodyTargets(string route, List<string> segments, JsonDocument? body)
+    {
+        // AnalystDataController::add writes a passed object_uuid over the body's: the body's is read only when none is passed.
+        var passedUuid = route == "analyst_data/add" && segments.Count > 3 && !segments[3].Contains(':', StringComparison.Ordinal);
+        if (passedUuid || !BodyTargets.TryGetValue(route, out var paths) || body?.RootElement is not { ValueKind: JsonValueKind.Object } top)
+        {
+            return;
+        }
+
+        var holders = new List<JsonElement> { top };
+        if (top.TryGetProperty("request", out var inner) && inner.ValueKind == JsonValueKind.Object)
+        {
+            holders.Add(inner);
+        }
+
+        foreach (var holder in holders)
+        {
+            foreach (var path in paths)
+            {
+                var value = holder;
+                foreach (var part in path.Split('.'))
+                {
+                    value = value.ValueKind == JsonValueKind.Object && value.TryGetProperty(part, out var next) ? next : default;
+                }
+
+                var reference = value.ValueKind switch { JsonValueKind.String => value.GetString()!, JsonValueKind.Number => value.GetRawText(), _ => string.Empty };
+                if (reference.Length > 0 && ((Changes.Contains(route) && reference[^1] is '8' or '9') || reference[^1] == '9'))
+                {
+                    throw new FuzzFinding($"{route}: the body's {path} '{reference}' forwarded: {(reference[^1] == '8' ? "another organisation's event" : "an event the requester may not receive")}");
+                }
             }
         }
     }

@@ -99,6 +99,22 @@ for end, whose in (("5", "own"), ("8", "other"), ("9", "withheld")):
     seed(f"seed-target-{whose}-delete-by-body", "member", "POST", "/events/delete", {"id": f"1{end}"})
     seed(f"seed-target-{contributed}-sighting-by-body", "member", "POST", "/sightings/add", {"uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}"})
 
+# Named parameters off the searches: those the action reads and the gateway understands are forwarded, the rest not
+# (AppController's disable_background_processing, a site admin's viewAs, the index's raw SQL order, its creator filter).
+seed("seed-named-view-read-and-unread", "member", "GET", f"/events/view/{OWN}/deleted[]:0/deleted[]:1/includeGranularCorrelations:1/viewAs:1/disable_background_processing:1", content_type=None)
+seed("seed-named-index-filters", "member", "GET", "/events/index/searchAll:x/searcheventinfo:y/searchemail:a@b.c/order:Event.user_id/page:1/limit:5", content_type=None)
+seed("seed-named-index-body", "sync", "POST", "/events/index", {"request": {"searchpublished": 1, "Org": "x", "order": "Event.id", "includeAnalystData": 1, "limit": 10}})
+seed("seed-named-proposal-index", "sync", "GET", "/shadow_attributes/index/all:1/timestamp:1/deleted[]:0/deleted[]:1/sort:value1/page:1", content_type=None)
+seed("seed-named-write", "member", "POST", "/attributes/add/5/breakOnDuplicate:0/disable_background_processing:1", {"type": "comment", "value": "x"})
+seed("seed-named-delete-hard", "member", "POST", "/attributes/delete/25/hard:1", content_type=None)
+
+# Targets MISP reads from the body: the path's absent (analyst data, a tag by uuid, an object reference's object_uuid).
+for end, whose in (("5", "own"), ("8", "other"), ("9", "withheld")):
+    contributed = "foreign" if whose == "other" else whose
+    seed(f"seed-body-target-{contributed}-note", "member", "POST", "/analyst_data/add/Note", {"Note": {"note": "x", "object_uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}", "object_type": "Attribute"}})
+    seed(f"seed-body-target-{whose}-tag", "member", "POST", "/tags/attachTagToObject", {"uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}", "tag": "tlp:green"})
+    seed(f"seed-body-target-{whose}-reference", "member", "POST", "/object_references/add/25", {"ObjectReference": {"object_uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}", "referenced_uuid": OTHER, "relationship_type": "related-to"}})
+
 os.makedirs(out, exist_ok=True)
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:

@@ -23,6 +23,26 @@ internal static class EndpointCatalog
     // Event::_add and _edit capture each object's references, updating one found by its uuid in any event.
     private static readonly TargetSource WrittenReferences = new(TargetKind.WrittenReference, null, "Event.Object.#.ObjectReference.#.uuid", "Object.#.ObjectReference.#.uuid");
 
+    // EventsController::index: passedArgs' search filters (any case after the prefix) and pagination. Not 'email' (a filter on
+    // the creator, whom the filter never releases), 'order' (a raw SQL order), 'includeAnalystData' (a row shape the index lacks).
+    private static readonly NamedParameters EventIndexNamed = NamedParameters.WithSearchPrefix(
+        ["page", "limit", "sort", "direction"],
+        ["all", "attribute", "published", "hasproposal", "eventid", "datefrom", "dateuntil", "timestamp", "publish_timestamp", "publishtimestamp", "org", "sharinggroup", "eventinfo", "tag", "tags", "distribution", "analysis", "threatlevel", "value"]);
+
+    // EventsController::view, REST: what narrows or adds shapes the filter judges. Not 'viewAs' (a site admin's view as another
+    // user), 'extended' (refused), 'excludeLocalTags' (the gateway's), 'overrideLimit' (not REST).
+    private static readonly NamedParameters EventViewNamed = NamedParameters.Of(
+        "deleted", "toIDS", "includeAttachments", "includeRelatedTags", "includeDecayScore", "public", "excludeGalaxy", "includeCustomGalaxyCluster",
+        "includeGranularCorrelations", "includeServerCorrelations", "includeEventCorrelations", "includeFeedCorrelations", "includeWarninglistHits",
+        "noEventReports", "noShadowAttributes");
+
+    // EventsController::add, edit and populate echo the event written without its attributes (a MISP server pushes with
+    // metadata:1): a shape the filter judges. Not edit's 'fast_update', which skips MISP's own checks of the attributes.
+    private static readonly NamedParameters EchoNamed = NamedParameters.Of("metadata");
+
+    // Tags attached locally (not synchronised): the gateway judges local tags as any other (it asks with excludeLocalTags:0).
+    private static readonly NamedParameters LocalNamed = NamedParameters.Of("local");
+
     private static readonly FrozenDictionary<(string Controller, string Action), MispEndpoint> ByRoute = Build();
 
     /// <summary>All served endpoints, for the documentation and its test.</summary>
@@ -51,22 +71,22 @@ internal static class EndpointCatalog
             new("users", "view", Get, AnswerKind.Metadata) { Sync = true, OnlyPassed = "me" },
 
             // Reads of MISP data, judged by what the answer contains.
-            new("events", "index", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex },
+            new("events", "index", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex, Named = EventIndexNamed },
             // PyMISP's get_event POSTs {"deleted": ..., "extended": ...} to the view.
-            new("events", "view", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.LocalTags },
+            new("events", "view", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.LocalTags, Named = EventViewNamed },
             new("events", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Event, Parameters = EndpointParameters.LocalTags | EndpointParameters.ReturnFormat },
             new("attributes", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Attribute, Parameters = EndpointParameters.EventTags | EndpointParameters.ReturnFormat },
             new("attributes", "view", Get, AnswerKind.Data),
             new("objects", "view", Get, AnswerKind.Data),
             new("event_reports", "view", Get, AnswerKind.Data),
-            new("event_reports", "index", Get, AnswerKind.Data),
-            new("shadow_attributes", "index", Get, AnswerKind.Data) { Sync = true },
+            new("event_reports", "index", Get, AnswerKind.Data) { Named = NamedParameters.Of("event_id", "value", "context") },
+            new("shadow_attributes", "index", Get, AnswerKind.Data) { Sync = true, Named = NamedParameters.Of("all", "searchall", "deleted", "timestamp", "limit", "page") },
             new("shadow_attributes", "view", Get, AnswerKind.Data),
             new("sightings", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Sighting },
             new("sightings", "index", GetPost, AnswerKind.Data) { Write = readOnly },
             new("sightings", "listSightings", GetPost, AnswerKind.Data) { Write = readOnly },
             new("sightings", "view", Get, AnswerKind.Data),
-            new("analyst_data", "index", Get, AnswerKind.Data) { Sync = true },
+            new("analyst_data", "index", Get, AnswerKind.Data) { Sync = true, Named = NamedParameters.Of("uuid", "target_object", "quickFilter", "limit", "page") },
             new("analyst_data", "view", Get, AnswerKind.Data) { Sync = true },
             new("analyst_data", "indexMinimal", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly },
             new("galaxy_clusters", "view", Get, AnswerKind.Data) { Sync = true },
@@ -78,13 +98,14 @@ internal static class EndpointCatalog
             new("analyst_data", "filterAnalystDataForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
 
             // Events: created, changed by their owner only.
-            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, [WrittenReferences]) { TargetRequired = false } },
+            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, [WrittenReferences]) { TargetRequired = false }, Named = EchoNamed },
             new("events", "edit", PostPut, AnswerKind.Data)
             {
                 Sync = true,
+                Named = EchoNamed,
                 Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0, "Event.uuid", "uuid"), new TargetSource(TargetKind.WrittenReport, null, "Event.EventReport.#.uuid", "EventReport.#.uuid"), WrittenReferences),
             },
-            new("events", "populate", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)) },
+            new("events", "populate", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)), Named = EchoNamed },
             new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")) },
             new("events", "publish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
             new("events", "unpublish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
@@ -97,9 +118,9 @@ internal static class EndpointCatalog
             new("events", "saveFreeText", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.ResolvedFreeText, new TargetSource(TargetKind.Event, 0)) },
 
             // Attributes, objects, references, reports and tags: changes to their event.
-            new("attributes", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Event, 0)) },
+            new("attributes", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Event, 0)), Named = NamedParameters.Of("enforceWarninglist", "breakOnDuplicate") },
             new("attributes", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Attribute, 0)) },
-            new("attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)) },
+            new("attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)), Named = NamedParameters.Of("hard") },
             new("attributes", "deleteSelected", Post, AnswerKind.Metadata)
             {
                 Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "Attribute.event_id", "event_id"), new TargetSource(TargetKind.Attribute, null, "Attribute.id", "Attribute.*", "id", "*")),
@@ -107,9 +128,9 @@ internal static class EndpointCatalog
 
             // MISP restores an attribute on a GET as well.
             new("attributes", "restore", GetPost, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)) },
-            new("attributes", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)) },
+            new("attributes", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)), Named = LocalNamed },
             new("attributes", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)) },
-            new("objects", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Event, 0)) },
+            new("objects", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Event, 0)), Named = NamedParameters.Of("breakOnDuplicate") },
             new("objects", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Object, 0)) },
             new("objects", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0)) },
             new("object_references", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0, "object_uuid", "ObjectReference.object_uuid")) },
@@ -119,8 +140,8 @@ internal static class EndpointCatalog
             new("event_reports", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventReport, 0)) },
             new("tags", "attachTagToObject", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")) },
             new("tags", "removeTagFromObject", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")) },
-            new("galaxies", "attachCluster", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)) },
-            new("galaxies", "attachMultipleClusters", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)) },
+            new("galaxies", "attachCluster", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)), Named = LocalNamed },
+            new("galaxies", "attachMultipleClusters", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)), Named = LocalNamed },
 
             // Contributions on any event the requester may receive (SPEC section 6).
             new("shadow_attributes", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },

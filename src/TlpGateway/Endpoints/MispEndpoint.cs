@@ -38,6 +38,9 @@ internal sealed record MispEndpoint(string Controller, string Action, IReadOnlyL
     /// <summary>The parameters the action reads from the path, the body and the <c>request</c> wrapper that the gateway controls.</summary>
     public EndpointParameters Parameters { get; init; } = EndpointParameters.None;
 
+    /// <summary>The named URL parameters forwarded on an endpoint that is no search (a search forwards its scope's <c>paramArray</c>).</summary>
+    public NamedParameters Named { get; init; } = NamedParameters.None;
+
     public bool Allows(string method) =>
         Methods.Contains(method, StringComparer.OrdinalIgnoreCase) || (HttpMethods.IsHead(method) && Methods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase));
 

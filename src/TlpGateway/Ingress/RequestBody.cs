@@ -23,6 +23,9 @@ internal static class RequestBody
         // Content-Length, and one left unread here would be forwarded to MISP unjudged.
         if (request.ContentLength is 0 || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
+            // No body follows: a coding said of none is no marking of what is forwarded either.
+            request.Headers.Remove(HeaderNames.ContentEncoding);
+            request.Headers.Remove(HeaderNames.TransferEncoding);
             return (null, null);
         }
 

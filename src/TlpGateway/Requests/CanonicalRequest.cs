@@ -91,9 +91,10 @@ internal static class CanonicalRequest
         }
 
         // A search's named parameter outside its paramArray is none of its filters (_harvestParameters reads them by
-        // exact name), but AppController reads some on any action (disable_background_processing): not forwarded unjudged.
+        // exact name), and elsewhere only those the action reads and the gateway understands are forwarded: AppController
+        // reads some on any action (disable_background_processing), an action some the filter cannot see (viewAs).
         var filters = endpoint.Search is { } searched ? RestSearchParameters.Of(searched) : null;
-        named.AddRange(request.Route.Named.Where(p => !controlled.Contains(p.Key) && (filters is null || filters.Contains(p.Key))).Select(p => p.RawKey + ":" + p.Value));
+        named.AddRange(request.Route.Named.Where(p => !controlled.Contains(p.Key) && (filters?.Contains(p.Key) ?? endpoint.Named.Forwards(p.Key))).Select(p => p.RawKey + ":" + p.Value));
         named.AddRange(gatewayNamed.Select(p => p.Key + ":" + p.Value));
         segments.AddRange(named);
         if (segments.Any(s => s.Contains('%', StringComparison.Ordinal) || s is "." or ".."))
@@ -149,6 +150,26 @@ internal static class CanonicalRequest
         if (wrapper is JsonObject inner)
         {
             RemoveKeys(inner, key => !filters.Contains(key, StringComparer.Ordinal) || key == "galaxy.*");
+        }
+    }
+
+    /// <summary>
+    /// An events index body as <c>EventsController::index</c> reads it: the <c>request</c> wrapper alone when there is one
+    /// (it replaces the data), and of it only the keys the endpoint forwards as named parameters (<see cref="NamedParameters.ForwardsIndexKey"/>).
+    /// </summary>
+    public static void KeepIndexFilters(JsonNode? root, NamedParameters named)
+    {
+        ArgumentNullException.ThrowIfNull(named);
+        if (root is not JsonObject top)
+        {
+            return;
+        }
+
+        var wrapper = top["request"];
+        RemoveKeys(top, key => wrapper is null ? !named.ForwardsIndexKey(key) : key != "request" || wrapper is not JsonObject);
+        if (wrapper is JsonObject inner)
+        {
+            RemoveKeys(inner, key => !named.ForwardsIndexKey(key));
         }
     }
 

@@ -245,6 +245,10 @@ internal sealed class RequestModelMiddleware(
             {
                 CanonicalRequest.KeepSearchFilters(root, scope);
             }
+            else if (endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex))
+            {
+                CanonicalRequest.KeepIndexFilters(root, endpoint.Named);
+            }
 
             CanonicalRequest.RemoveControlled(root, endpoint);
             if (endpoint.Search is not null && root is JsonObject { Count: 0 } emptied)

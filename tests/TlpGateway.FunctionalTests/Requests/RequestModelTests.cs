@@ -226,6 +226,21 @@ public sealed class RequestModelTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/events/view/4/viewAs:1/disable_background_processing:1/deleted[]:0/deleted[]:1/foo:bar", "/events/view/4/deleted[]:0/deleted[]:1")]
+    [InlineData("/events/index/searchemail:a@example.test/order:Event.user_id/searchinfo:x/page:1", "/events/index/page:1")]
+    public async Task NonSearch_NamedParameterTheActionDoesNotReadOrTheGatewayDoesNotUnderstand_NeverReachesMisp(string path, string expected)
+    {
+        // Off the searches MISP is asked with only the named parameters the action reads and the gateway understands:
+        // not AppController's disable_background_processing, a site admin's viewAs, the index's raw SQL order.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, Uri.UnescapeDataString(Received(path[..path.IndexOf('/', 8)])!.PathAndQuery));
+    }
+
+    [Theory]
     [InlineData("""{"Minimal":1,"published":1}""")]
     [InlineData("""{"request":{"searchminimal":1,"published":1}}""")]
     public async Task Index_MinimalInAnySpelling_RemovedFromWhatMispIsAsked(string body)

@@ -27,9 +27,11 @@ public sealed class CanonicalRequestTests
     [Fact]
     public void Path_MispSpellingOfControllerAndAction_ArrayNamedKept()
     {
-        var model = RequestTestData.Model("GET", "/EventReports/VIEW/3/deleted[]:1")!;
+        var report = RequestTestData.Model("GET", "/EventReports/VIEW/3")!;
+        var view = RequestTestData.Model("GET", "/Events/VIEW/4/deleted[]:1")!;
 
-        Assert.Equal("/event_reports/view/3/deleted[]:1", CanonicalRequest.Path(model, []));
+        Assert.Equal("/event_reports/view/3", CanonicalRequest.Path(report, []));
+        Assert.Equal("/events/view/4/deleted[]:1", CanonicalRequest.Path(view, []));
     }
 
     [Theory]
@@ -52,7 +54,18 @@ public sealed class CanonicalRequestTests
         var forwarded = MispRoute.Parse(CanonicalRequest.Path(model, [])!, method)!;
 
         Assert.Equal(model.Route.Passed, forwarded.Passed);
-        Assert.Equal(model.Route.Named, forwarded.Named);
+        Assert.Equal(model.Route.Named.Where(p => model.Endpoint.Named.Forwards(p.Key)), forwarded.Named);
+    }
+
+    [Theory]
+    [InlineData("/events/view/4/attributesPage:2/deleted:1", "/events/view/4/deleted:1")]
+    [InlineData("/events/view/4/%C3%A9:%C3%A9/:empty/key:/x;y:1;2/toIDS:1", "/events/view/4/toIDS:1")]
+    [InlineData("/events/view/4/viewAs:1/disable_background_processing:1", "/events/view/4")]
+    [InlineData("/event_reports/view/3/deleted:1", "/event_reports/view/3")]
+    public void Path_NamedParameterTheEndpointDoesNotForward_Removed(string path, string expected)
+    {
+        // Off the searches, only the named parameters the action reads and the gateway understands are forwarded.
+        Assert.Equal(expected, CanonicalRequest.Path(RequestTestData.Model("GET", path)!, []));
     }
 
     [Fact]

@@ -53,6 +53,12 @@ public sealed class RequestFuzzCorpusTests
     [InlineData("member", "GET", "/users/view/me/apiKey:abc", "", "apiKey")]
     [InlineData("member", "POST", "/events/delete/18", "", "another organisation's event")]
     [InlineData("third", "POST", "/shadow_attributes/add/19", """{"ShadowAttribute":{"type":"ip-dst","value":"192.0.2.9"}}""", "may not receive")]
+    [InlineData("member", "GET", "/events/view/5/viewAs:1", "", "'viewAs' forwarded")]
+    [InlineData("member", "POST", "/events/publish/15/disable_background_processing:1", "", "'disable_background_processing' forwarded")]
+    [InlineData("member", "GET", "/events/index/searchemail:a@b.c", "", "'searchemail' forwarded")]
+    [InlineData("member", "POST", "/events/index", """{"order":"Event.user_id"}""", "the body's 'order' forwarded")]
+    [InlineData("member", "POST", "/tags/attachTagToObject", """{"uuid":"bce90176-e5d7-4cb4-b433-e6dc2785e6e8","tag":"x"}""", "another organisation's event")]
+    [InlineData("member", "POST", "/analyst_data/add/Note", """{"Note":{"object_uuid":"bce90176-e5d7-4cb4-b433-e6dc2785e6e9"}}""", "may not receive")]
     public void RequestOracle_WrongForwardedRequest_Caught(string who, string method, string target, string body, string rule)
     {
         var requester = Enum.Parse<FuzzRequester>(who, ignoreCase: true);

@@ -32,6 +32,40 @@ public sealed class RequestModelMiddlewareTests
         Assert.Equal("/events/restSearch/value:x/deleted[]:1/excludeLocalTags:0/returnFormat:json", Uri.UnescapeDataString(forwarded.Target));
     }
 
+    [Theory]
+    [InlineData("GET", "/events/view/5/disable_background_processing:1/viewAs:1/deleted:1/foo:bar/Deleted:1", "/events/view/5/deleted:1")]
+    [InlineData("GET", "/events/view/5/includeGranularCorrelations:1/extendedView:1/overrideLimit:1", "/events/view/5/includeGranularCorrelations:1")]
+    [InlineData("GET", "/events/index/searchAll:x/searchemail:a@b.c/order:Event.user_id/includeAnalystData:1/page:2", "/events/index/searchAll:x/page:2")]
+    [InlineData("GET", "/shadow_attributes/index/all:1/sort:value1/direction:asc/deleted:0", "/shadow_attributes/index/all:1/deleted:0")]
+    [InlineData("GET", "/attributes/view/7/disable_background_processing:1", "/attributes/view/7")]
+    [InlineData("GET", "/analyst_data/index/Note/uuid:x/foo:1", "/analyst_data/index/Note/uuid:x")]
+    [InlineData("POST", "/attributes/add/5/breakOnDuplicate:0/disable_background_processing:1", "/attributes/add/5/breakOnDuplicate:0")]
+    [InlineData("POST", "/attributes/delete/7/hard:1/disable_background_processing:1", "/attributes/delete/7/hard:1")]
+    [InlineData("POST", "/events/publish/5/disable_background_processing:1", "/events/publish/5")]
+    [InlineData("POST", "/events/edit/5/metadata:1/fast_update:1", "/events/edit/5/metadata:1")]
+    [InlineData("POST", "/sightings/add/7/disable_background_processing:1", "/sightings/add/7")]
+    public void RequestModelMiddleware_NamedParameterTheActionDoesNotReadOrTheGatewayDoesNotUnderstand_NotForwarded(string method, string path, string expected)
+    {
+        // Off the searches, only what the action reads and the gateway understands: not AppController's
+        // disable_background_processing, a site admin's viewAs, the index's raw SQL order, a proposal index's sort.
+        var body = method == "POST" ? path.Contains("/attributes/add/", StringComparison.Ordinal) ? """{"type":"comment","value":"x"}""" : "{}" : string.Empty;
+        var forwarded = Forward(method, path, body);
+
+        Assert.Equal(expected, Uri.UnescapeDataString(forwarded.Target));
+        RequestTarget.CheckFixedPoint(FuzzRequester.Member, forwarded);
+    }
+
+    [Theory]
+    [InlineData("""{"searchall":"x","order":"Event.user_id","email":"a@b.c","includeAnalystData":1,"limit":5}""", """{"searchall":"x","limit":5}""")]
+    [InlineData("""{"request":{"Org":"x","searchEmail":"a"},"order":"id"}""", """{"request":{"Org":"x"}}""")]
+    public void RequestModelMiddleware_EventIndexBodyKeyTheIndexDoesNotReadOrTheGatewayDoesNotUnderstand_NotForwarded(string body, string expected)
+    {
+        // EventsController::index reads the request wrapper alone when there is one, its filters in any case, and a raw 'order'.
+        var forwarded = Forward("POST", "/events/index", body);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(forwarded.Body));
+    }
+
     [Fact]
     public void RequestModelMiddleware_ExportSearchReadAgain_ForwardedUnchanged()
     {
