@@ -10,13 +10,13 @@ namespace TlpGateway.Endpoints;
 /// </summary>
 internal sealed class NamedParameters
 {
-    private readonly FrozenSet<string> exact;
-    private readonly FrozenSet<string> searchPrefixed;
+    private readonly FrozenSet<string> _exact;
+    private readonly FrozenSet<string> _searchPrefixed;
 
     private NamedParameters(IEnumerable<string> exact, IEnumerable<string> searchPrefixed)
     {
-        this.exact = exact.ToFrozenSet(StringComparer.Ordinal);
-        this.searchPrefixed = searchPrefixed.ToFrozenSet(StringComparer.Ordinal);
+        _exact = exact.ToFrozenSet(StringComparer.Ordinal);
+        _searchPrefixed = searchPrefixed.ToFrozenSet(StringComparer.Ordinal);
     }
 
     /// <summary>None forwarded (the action reads none the gateway understands).</summary>
@@ -35,13 +35,13 @@ internal sealed class NamedParameters
     public bool Forwards(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return exact.Contains(key) || (key.StartsWith("search", StringComparison.Ordinal) && searchPrefixed.Contains(key[6..].ToLowerInvariant()));
+        return _exact.Contains(key) || (key.StartsWith("search", StringComparison.Ordinal) && _searchPrefixed.Contains(key[6..].ToLowerInvariant()));
     }
 
     /// <summary>Whether a body key of the events index is kept: a suffix with or without the prefix, in any case, or an exact name.</summary>
     public bool ForwardsIndexKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Forwards(key) || searchPrefixed.Contains(key.ToLowerInvariant());
+        return Forwards(key) || _searchPrefixed.Contains(key.ToLowerInvariant());
     }
 }
