@@ -139,18 +139,8 @@ internal static class CanonicalRequest
     /// </summary>
     public static void KeepSearchFilters(JsonNode? root, RestSearchScope scope)
     {
-        if (root is not JsonObject top)
-        {
-            return;
-        }
-
         var filters = RestSearchParameters.Of(scope);
-        var wrapper = top["request"];
-        RemoveKeys(top, key => wrapper is null ? !filters.Contains(key, StringComparer.Ordinal) || key == "galaxy.*" : key != "request" || wrapper is not JsonObject);
-        if (wrapper is JsonObject inner)
-        {
-            RemoveKeys(inner, key => !filters.Contains(key, StringComparer.Ordinal) || key == "galaxy.*");
-        }
+        KeepRead(root, key => filters.Contains(key, StringComparer.Ordinal) && key != "galaxy.*");
     }
 
     /// <summary>
@@ -160,16 +150,25 @@ internal static class CanonicalRequest
     public static void KeepIndexFilters(JsonNode? root, NamedParameters named)
     {
         ArgumentNullException.ThrowIfNull(named);
+        KeepRead(root, named.ForwardsIndexKey);
+    }
+
+    /// <summary>
+    /// Keeps of a body only the keys <paramref name="read"/> says MISP reads: of the <c>request</c> wrapper when there is
+    /// one, which replaces the data (the rest of the top level goes, and a wrapper that is not an object gives nothing).
+    /// </summary>
+    private static void KeepRead(JsonNode? root, Func<string, bool> read)
+    {
         if (root is not JsonObject top)
         {
             return;
         }
 
         var wrapper = top["request"];
-        RemoveKeys(top, key => wrapper is null ? !named.ForwardsIndexKey(key) : key != "request" || wrapper is not JsonObject);
+        RemoveKeys(top, key => wrapper is null ? !read(key) : key != "request" || wrapper is not JsonObject);
         if (wrapper is JsonObject inner)
         {
-            RemoveKeys(inner, key => !named.ForwardsIndexKey(key));
+            RemoveKeys(inner, key => !read(key));
         }
     }
 
