@@ -12,10 +12,12 @@ internal static class RedisTestServices
         {
             ["Gateway:Redis"] = endpoint,
 
-            // Short backoffs: the tests stop and start Redis and wait for the client to come back. A long
-            // connect timeout: a Redis that is up is connected before the services are used, however
-            // loaded the machine (one that is down refuses at once).
+            // Short backoffs: the tests stop and start Redis and wait for the client to come back. Long
+            // connect and command timeouts: a Redis that is up is connected before the services are used,
+            // and answers, however loaded the machine (one that is down refuses at once; no test waits
+            // for a command to time out).
             ["Gateway:RedisOptions:ConnectTimeout"] = "00:00:10",
+            ["Gateway:RedisOptions:CommandTimeout"] = "00:00:05",
             ["Gateway:RedisOptions:ReconnectBackoff"] = "00:00:00.050",
             ["Gateway:RedisOptions:MaxReconnectBackoff"] = "00:00:01",
         };
