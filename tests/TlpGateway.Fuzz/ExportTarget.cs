@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using TlpGateway.Admission;
 using TlpGateway.Exports;
@@ -11,8 +12,11 @@ namespace TlpGateway.Fuzz;
 
 /// <summary>
 /// The exports of one fuzzing input (SPEC section 7, docs/exports.md): the same answer, for the same
-/// requester, rendered as the gateway renders <c>csv</c> (with <c>includeContext</c> for half the
-/// inputs, by their length), <c>text</c> and <c>stix2</c> behind the filter, each held by an oracle
+/// requester, rendered as the gateway renders <c>csv</c>, <c>text</c> and <c>stix2</c> behind the
+/// filter for the restSearch the input asks (<see cref="ExportParameters"/>: its CSV columns,
+/// <c>headerless</c>, <c>includeContext</c>, <c>includeDecayScore</c>, <c>excludeDecayed</c>, read by
+/// <c>ExportRequest</c> as the gateway reads a request and by <see cref="OracleCsvRequest"/> as MISP
+/// does, which must agree on what is refused and on the columns), each held by an oracle
 /// of its own (<see cref="OracleCsv"/>, <see cref="OracleText"/>, <see cref="OracleStix"/>, which read
 /// the exports with parsers of their own, never the gateway's writers) to the filtered JSON answer:
 /// </summary>
@@ -22,7 +26,9 @@ namespace TlpGateway.Fuzz;
 /// never exported whole), and a whole one is UTF-8;</item>
 /// <item>an export, whole or not, names nothing the JSON oracle holds the requester may not receive
 /// (<see cref="Oracle.Forbidden"/>);</item>
-/// <item>a whole export names only what the filtered JSON answer releases, in its format's shape.</item>
+/// <item>a whole export names only what the filtered JSON answer releases, in its format's shape: a
+/// CSV column, whatever field it names (a source's, one the writer maps, a key the input invents), holds
+/// the filtered JSON's field there, so nothing the JSON answer withholds or hides.</item>
 /// </list>
 /// </remarks>
 internal static class ExportTarget
@@ -40,7 +46,7 @@ internal static class ExportTarget
 
     private static readonly ExportFormat[] Formats = [ExportFormat.Csv, ExportFormat.Text, ExportFormat.Stix2];
 
-    /// <summary>Whether the CSV of this input asks for <c>includeContext</c> (its event's columns).</summary>
+    /// <summary>Whether the CSV of an input that asks nothing else asks for <c>includeContext</c> (its event's columns).</summary>
     internal static bool IncludeContext(ReadOnlySpan<byte> input) => input.Length / 6 % 2 == 1;
 
     /// <summary>
@@ -53,12 +59,15 @@ internal static class ExportTarget
         using var judge = new Judge(input, root, filtered, forbidden);
         foreach (var format in Formats)
         {
-            var (written, whole) = Render(input, judge.Request(format));
-            judge.Check(format, written, whole);
+            if (judge.Read(format) is { } export)
+            {
+                var (written, whole) = Render(input, export);
+                judge.Check(format, written, whole);
+            }
         }
     }
 
-    /// <summary>What the exports of one input are held to: the requester's forbidden strings, the filtered JSON, the input's levels.</summary>
+    /// <summary>What the exports of one input are held to: the requester's forbidden strings, the filtered JSON, the input's levels, the request it asks.</summary>
     internal sealed class Judge : IDisposable
     {
         private readonly JsonElement? _root;
@@ -66,6 +75,7 @@ internal static class ExportTarget
         private readonly OracleReleased? _released;
         private readonly RestSearchScope _scope;
         private readonly Requester _requester;
+        private readonly MispRequest _request;
 
         public Judge(ReadOnlySpan<byte> input, JsonElement? root, byte[]? filtered, IReadOnlyList<string> forbidden)
         {
@@ -75,22 +85,54 @@ internal static class ExportTarget
             _released = filtered is null ? null : OracleReleased.Of(filtered);
             _scope = root is { } r && OracleJson.Values(r, "response").Any(response => OracleJson.Has(response, "Attribute")) ? RestSearchScope.Attribute : RestSearchScope.Event;
             _requester = FilterTarget.RequesterFor(input);
-            Columns = IncludeContext(input) ? [.. OracleCsv.DefaultColumns, .. OracleCsv.ContextColumns] : OracleCsv.DefaultColumns;
+            Body = ExportParameters.Body(input, root);
+            _request = ExportParameters.Request(Body, _scope);
+            using var body = JsonDocument.Parse(Body.ToJsonString());
+            Csv = OracleCsvRequest.Of(body.RootElement, _scope == RestSearchScope.Attribute);
         }
 
-        /// <summary>The CSV columns asked.</summary>
-        public string[] Columns { get; }
+        /// <summary>The restSearch body that asked for the exports.</summary>
+        public JsonObject Body { get; }
 
-        /// <summary>The export of <paramref name="format"/> asked of this input.</summary>
-        public ExportRequest Request(ExportFormat format) => new() { Format = format, Scope = _scope, Columns = Columns };
+        /// <summary>The CSV asked, as MISP reads the body (no columns: the gateway refuses it).</summary>
+        public OracleCsvRequest Csv { get; }
 
-        /// <summary>Holds one export (<paramref name="whole"/>: it was ended as the gateway ends an export it finished) to the rules.</summary>
+        /// <summary>
+        /// The export of <paramref name="format"/> as the gateway reads the request (<c>ExportRequest.Read</c>); null
+        /// where it refuses it, which it must exactly where the oracle does.
+        /// </summary>
+        public ExportRequest? Read(ExportFormat format)
+        {
+            var (export, problem) = ExportRequest.Read(_request, format);
+            var refused = format == ExportFormat.Csv && Csv.Columns is null;
+            if ((export is null) != refused)
+            {
+                throw new FuzzFinding(export is null
+                    ? $"the gateway refused the {format} export of {Body.ToJsonString()}, which MISP serves and the gateway's rules do not refuse: {problem}"
+                    : $"the gateway serves the {format} export of {Body.ToJsonString()}, which its rules refuse");
+            }
+
+            if (export is not null && format == ExportFormat.Csv && (!export.Columns.SequenceEqual(Csv.Columns!) || export.Headerless != Csv.Headerless))
+            {
+                throw new FuzzFinding($"the gateway reads the CSV of {Body.ToJsonString()} as columns {string.Join(',', export.Columns)}{(export.Headerless ? ", headerless" : string.Empty)}, MISP as {string.Join(',', Csv.Columns!)}{(Csv.Headerless ? ", headerless" : string.Empty)}");
+            }
+
+            return export;
+        }
+
+        /// <summary>The export of <paramref name="format"/> asked of this input (one the gateway serves).</summary>
+        public ExportRequest Request(ExportFormat format) => Read(format) ?? throw new InvalidOperationException("the gateway refuses this input's " + format + " export");
+
+    /// <summary>Holds one export (<paramref name="whole"/>: it was ended as the gateway ends an export it finished) to the rules.</summary>
         public void Check(ExportFormat format, byte[] written, bool whole)
         {
             var text = Encoding.UTF8.GetString(written);
+
+            // The columns' names are the client's own words, written back in the header.
+            var asked = format == ExportFormat.Csv ? string.Join('\n', Csv.Columns ?? []) : string.Empty;
             foreach (var secret in _forbidden)
             {
-                if (text.Contains(secret, StringComparison.OrdinalIgnoreCase) && !Vocabulary.Contains(secret, StringComparison.OrdinalIgnoreCase))
+                if (text.Contains(secret, StringComparison.OrdinalIgnoreCase) && !Vocabulary.Contains(secret, StringComparison.OrdinalIgnoreCase) && !asked.Contains(secret, StringComparison.OrdinalIgnoreCase))
                 {
                     throw new FuzzFinding($"the {format} export wrote {secret}, which the requester may not receive");
                 }
@@ -114,7 +156,7 @@ internal static class ExportTarget
             switch (format)
             {
                 case ExportFormat.Csv:
-                    OracleCsv.Check(text, Columns, _released);
+                    OracleCsv.Check(text, Csv, _released);
                     break;
                 case ExportFormat.Text:
                     OracleText.Check(text, _released);

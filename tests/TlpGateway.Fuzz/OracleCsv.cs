@@ -15,21 +15,20 @@ namespace TlpGateway.Fuzz;
 /// </summary>
 internal static class OracleCsv
 {
-    /// <summary>MISP's columns (<c>CsvExport::$default_fields</c>, then <c>$default_obj_fields</c>).</summary>
-    public static readonly string[] DefaultColumns =
-        ["uuid", "event_id", "category", "type", "value", "comment", "to_ids", "timestamp", "object_relation", "attribute_tag", "object_uuid", "object_name", "object_meta-category"];
-
     /// <summary>What <c>includeContext</c> appends (<c>CsvExport::$event_context_fields</c>).</summary>
     public static readonly string[] ContextColumns =
         ["event_info", "event_member_org", "event_source_org", "event_distribution", "event_threat_level_id", "event_analysis", "event_date", "event_tag", "event_timestamp"];
 
     private static readonly string[] ThreatLevels = ["High", "Medium", "Low", "Undefined"];
 
-    public static void Check(string csv, IReadOnlyList<string> columns, OracleReleased released)
+    /// <summary>Holds <paramref name="csv"/> to the export <paramref name="asked"/> (its columns given: a request the gateway serves) of what <paramref name="released"/> releases.</summary>
+    public static void Check(string csv, OracleCsvRequest asked, OracleReleased released)
     {
+        var columns = asked.Columns!;
         var records = Parse(csv);
+        var first = asked.Headerless ? 0 : 1;
         var header = columns.Select(c => c == "timestamp" ? "date" : c.Replace('-', '_')).ToList();
-        if (records.Count < 2 || !records[0].SequenceEqual(header))
+        if (records.Count < first + 1 || (!asked.Headerless && !records[0].SequenceEqual(header)))
         {
             throw new FuzzFinding("the CSV export does not begin with its one header: " + string.Join(',', records.FirstOrDefault() ?? []));
         }
@@ -39,8 +38,8 @@ internal static class OracleCsv
             throw new FuzzFinding("the CSV export does not end with an empty line");
         }
 
-        var rows = records.Count - 2;
-        for (var i = 1; i <= rows; i++)
+        var rows = records.Count - 1 - first;
+        for (var i = first; i < first + rows; i++)
         {
             if (records[i].Count != columns.Count)
             {
@@ -58,9 +57,9 @@ internal static class OracleCsv
             for (var c = 0; c < columns.Count; c++)
             {
                 var expected = Expected(columns[c], released.Attributes[i]);
-                if (records[i + 1][c] != expected)
+                if (records[i + first][c] != expected)
                 {
-                    throw new FuzzFinding($"CSV row {i + 1}, column {columns[c]}: '{records[i + 1][c]}' where the filtered JSON releases '{expected}'");
+                    throw new FuzzFinding($"CSV row {i + 1}, column {columns[c]}: '{records[i + first][c]}' where the filtered JSON releases '{expected}'");
                 }
             }
         }
@@ -151,8 +150,23 @@ internal static class OracleCsv
         "event_date" => Field(a.Event, "date"),
         "event_tag" => string.Join(',', TagNames(a.Event, ownOnly: false)),
         "event_timestamp" => Field(a.Event, "timestamp"),
+
+        // CsvExport sets them on attribute rows only: the mean of the scores (0 without any), whether any is decayed (array_intersect([true], ...)).
+        "decay_score_score" when a.Record < 0 => Items(a.Attribute, "decay_score") is { Count: > 0 } scores ? OracleCsvRequest.PhpFloat(Mean(scores)) : "0",
+        "decay_score_decayed" when a.Record < 0 => Items(a.Attribute, "decay_score").Any(s => OracleReleased.Scalar(s, "decayed") == "1") ? "1" : "0",
         _ => Field(a.Attribute, column),
     };
+
+    private static double Mean(List<JsonElement> scores)
+    {
+        var sum = 0.0;
+        foreach (var score in scores)
+        {
+            sum += score.TryGetProperty("score", out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
+        }
+
+        return sum / scores.Count;
+    }
 
     private static string Field(JsonElement holder, string name) => OracleReleased.Scalar(holder, name) ?? string.Empty;
 

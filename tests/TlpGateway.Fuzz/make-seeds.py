@@ -6,8 +6,8 @@ S='testdata/misp-samples/real-2.5.1/'
 out=sys.argv[1]
 def load(n): return json.load(open(S+n))
 def tag(n): return {"id":"99","name":n,"colour":"#CC0033","exportable":True,"user_id":"0","hide_tag":False,"numerical_value":None,"is_galaxy":False,"is_custom_galaxy":False,"local_only":False,"local":0,"relationship_type":None}
-def write(name, doc):
-    text=json.dumps(doc, indent=4, ensure_ascii=True)
+def write(name, doc, trailer=""):
+    text=json.dumps(doc, indent=4, ensure_ascii=True)+trailer
     for r in range(3):
         t=text+"\n"
         while len(t.encode())%3!=r: t+=" "
@@ -177,3 +177,50 @@ for i,(v,t) in enumerate([("row,with\"quote","tlp:clear"),("row\nwith a break","
     extra[i]['Event']=dict(extra[i]['Event'], Orgc=secret if i==2 else {"id":"3","name":"ORG_C","uuid":"5c7e4b3c-0a1b-4c2d-8e3f-123456789abc"})
 rows['response']['Attribute']+=extra
 write("exports-rows", rows)
+
+# The exports' request (ExportParameters.cs): the whitespace after the document, a tab a 0 bit, a CR a 1. Bits: the form of
+# requested_attributes (2: none, list, "||"-joined, list in the request wrapper), the spelling of headerless, includeContext,
+# includeDecayScore, excludeDecayed (3 each, SPELLINGS), the number of columns (4), each column's index in NAMES (6; 54-63:
+# the input's first attribute's own keys). Both lists are ExportParameters' own, in its order.
+SPELLINGS=[None,"1","true",'"1"','"false"',"0",'" 0 "',"null"]
+NAMES=["uuid","event_id","category","type","value","comment","to_ids","timestamp","object_relation","attribute_tag","object_uuid","object_name","object_meta-category",
+  "event_info","event_member_org","event_source_org","event_distribution","event_threat_level_id","event_analysis","event_date","event_tag","event_timestamp",
+  "decay_score_score","decay_score_decayed",
+  "id","object_id","distribution","sharing_group_id","deleted","disable_correlation","first_seen","last_seen","event_uuid","date",
+  "Event","Object","Tag","AttributeTag","Orgc","Org","orgc","org_name","orgc_uuid","org_id","event_creator_email","object_meta_category",
+  " value","value ","Value","1",
+  "uuid,value","va\"lue","value\n",""]
+def asked(form=0, headerless=None, context=None, decay=None, exclude=None, columns=()):
+    def bits(v, n): return [(v>>(n-1-i))&1 for i in range(n)]
+    b=bits(form,2)
+    for flag in (headerless, context, decay, exclude): b+=bits(SPELLINGS.index(flag),3)
+    b+=bits(len(columns),4)
+    for c in columns: b+=bits(c if isinstance(c,int) else NAMES.index(c),6)
+    return "".join("\r" if x else "\t" for x in b)
+requests={
+  # columns that name the source's fields, the writer's mapped ones and the event's context, as a list
+  "sources":asked(1, columns=["value","event_source_org","event_member_org","Orgc","org_name","orgc_uuid","event_creator_email","event_info","event_tag","uuid"]),
+  # names joined by ||, header renamed (timestamp: date, - to _), object columns, keys of the input's own attribute
+  "joined":asked(2, columns=["timestamp","object_meta-category","object_uuid","attribute_tag","id","distribution",54,55,57,60]),
+  # headerless as "1", includeContext as true, in the request wrapper
+  "headerless-context":asked(3, headerless='"1"', context="true", columns=["value","event_threat_level_id","event_date"]),
+  # the default columns, headerless written "false" (a non-empty string: true), includeContext " 0 " (trimmed: false)
+  "flags":asked(0, headerless='"false"', context='" 0 "', decay="0", exclude="null"),
+  # includeDecayScore (rows: the decay columns before the object ones; events: none) with the context
+  "decay":asked(0, context="1", decay="1"),
+  # excludeDecayed alone: MISP sets includeDecayScore for it
+  "exclude-decayed":asked(0, exclude="true"),
+  # the decay fields asked by name
+  "decay-columns":asked(1, columns=["value","decay_score_score","decay_score_decayed"]),
+  # refused: a name holding a comma; a name empty; no column at all
+  "refused-comma":asked(1, columns=["value","uuid,value"]),
+  "refused-empty":asked(2, columns=["value",""]),
+  "refused-none":asked(1),
+}
+decayed=copy.deepcopy(rows)
+for i,a in enumerate(decayed['response']['Attribute']):
+    a['decay_score']=[{"DecayingModel":{"id":"1","name":"NIDS Simple Decaying Model"},"score":[1.2e-05,73.48,0.0001,1e15][i%4],"base_score":80,"decayed":False},
+                      {"DecayingModel":{"id":"2","name":"Phishing model"},"score":[0,12.5,33.333333333333336,2][i%4],"base_score":60,"decayed":i%2==1}][:1+i%2]
+for name,trailer in requests.items():
+    write("exports-events-asks-"+name, {"response":events}, trailer)
+    write("exports-rows-asks-"+name, decayed if "decay" in name else rows, trailer)

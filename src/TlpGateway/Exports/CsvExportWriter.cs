@@ -115,7 +115,8 @@ internal sealed class CsvExportWriter(IBufferWriter<byte> output, ExportRequest 
                 WriteText(DecayScore(attribute));
                 return;
             case "decay_score_decayed" when row:
-                Output.Write(Elements(attribute, "decay_score").Any(s => s.TryGetProperty("decayed", out var d) && d.ValueKind == JsonValueKind.True) ? "1"u8 : "0"u8);
+                // array_intersect([true], $decayed) compares as strings: true, 1 and "1" are "1".
+                Output.Write(Elements(attribute, "decay_score").Any(s => Text(s, "decayed") == "1") ? "1"u8 : "0"u8);
                 return;
             default:
                 WriteField(attribute, column);
@@ -130,7 +131,25 @@ internal sealed class CsvExportWriter(IBufferWriter<byte> output, ExportRequest 
     private static string DecayScore(JsonElement row)
     {
         var scores = Elements(row, "decay_score").Select(s => s.TryGetProperty("score", out var v) && v.TryGetDouble(out var d) ? d : 0).ToList();
-        return scores.Count == 0 ? "0" : scores.Average().ToString("G14", CultureInfo.InvariantCulture);
+        return scores.Count == 0 ? "0" : PhpFloat(scores.Average());
+    }
+
+    /// <summary>
+    /// A float as PHP writes it into a string (<c>precision</c> 14, <c>%.14G</c>): .NET's <c>G14</c> but for the
+    /// exponent, which PHP writes with a fraction and without padding (<c>1.0E-5</c>, <c>5.0E+14</c>, where .NET writes <c>1E-05</c>).
+    /// </summary>
+    internal static string PhpFloat(double value)
+    {
+        var text = value.ToString("G14", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0)
+        {
+            return text;
+        }
+
+        var mantissa = text[..e];
+        var exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return (mantissa.Contains('.', StringComparison.Ordinal) ? mantissa : mantissa + ".0") + "E" + (exponent < 0 ? "-" : "+") + Math.Abs(exponent).ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>A property's field: <c>1</c>/<c>0</c>, a number as MISP wrote it, a string escaped; <c>""</c> when absent, null, a list or an object.</summary>

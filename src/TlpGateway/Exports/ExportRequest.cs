@@ -46,13 +46,14 @@ internal sealed record ExportRequest
             // does not trim: " value" names no field. Any other string is no list CsvExport can iterate.
             var names = requested switch
             {
-                JsonArray list when list.All(n => PhpValue.Text(n) is { Length: > 0 }) => list.Select(n => PhpValue.Text(n)!).ToList(),
+                JsonArray list when list.All(n => PhpValue.Text(n) is not null) => list.Select(n => PhpValue.Text(n)!).ToList(),
                 JsonValue when PhpValue.Text(requested) is { } text && text.IndexOf("||", StringComparison.Ordinal) > 0 => [.. text.Split("||")],
                 _ => null,
             };
-            if (names is null)
+            if (names is null || names.Contains(string.Empty))
             {
-                return (null, "requested_attributes must be a list of field names (or names joined by ||).");
+                // An empty name ("a||", false) names no field, as a list's name the gateway refuses.
+                return (null, "requested_attributes must be a list of field names (or names joined by ||), none empty.");
             }
 
             // CsvExport writes the names into the header as they are: one holding a comma, a quote or a line break would
@@ -68,15 +69,23 @@ internal sealed record ExportRequest
         if (format == ExportFormat.Csv)
         {
             var all = new List<string>(columns);
-            if (scope == RestSearchScope.Attribute && PhpValue.IsTruthy(request.SearchValue(scope, "includeDecayScore")) && ReferenceEquals(columns, DefaultColumns))
+            var decayScore = PhpValue.IsTruthy(request.SearchValue(scope, "includeDecayScore")) || PhpValue.IsTruthy(request.SearchValue(scope, "excludeDecayed"));
+            if (scope == RestSearchScope.Attribute && decayScore && ReferenceEquals(columns, DefaultColumns))
             {
-                // CsvExport::enable_decaying appends to the default fields, before the object fields.
+                // CsvExport::enable_decaying appends to the default fields, before the object fields; MispAttribute::restSearch
+                // sets includeDecayScore for excludeDecayed before modify_params reads it.
                 all.InsertRange(10, ["decay_score_score", "decay_score_decayed"]);
             }
 
             if (PhpValue.IsTruthy(request.SearchValue(scope, "includeContext")))
             {
                 all.AddRange(ContextColumns);
+            }
+
+            if (all.Count == 0)
+            {
+                // A CSV of no columns would be blank lines, no rows (MISP's header fails on it).
+                return (null, "requested_attributes names no field: ask for at least one.");
             }
 
             columns = all;

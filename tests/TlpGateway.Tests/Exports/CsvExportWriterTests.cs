@@ -159,5 +159,20 @@ public sealed class CsvExportWriterTests
         Assert.Equal("value,event_info,event_source_org,event_threat_level_id,event_tag\n\"198.51.100.7\",\"report\",\"Hub\",\"Medium\",\"tlp:clear\"\n\n", csv);
     }
 
+    [Theory]
+    [InlineData("""[{"score":0.00001,"decayed":false}]""", "1.0E-5", "0")]
+    [InlineData("""[{"score":1e15,"decayed":false},{"score":2,"decayed":1}]""", "5.0E+14", "1")]
+    [InlineData("""[{"score":73.48,"decayed":"1"},{"score":12.5,"decayed":false}]""", "42.99", "1")]
+    [InlineData("[]", "0", "0")]
+    public void Write_AttributeRowDecayScores_MeanAsPhpWritesAFloatDecayedAsArrayIntersectReadsIt(string scores, string score, string decayed)
+    {
+        // PHP writes a float with precision 14 and its own exponent form (1.0E-5, where .NET's G14 is 1E-05); array_intersect([true], ...) compares as strings.
+        var answer = Encoding.UTF8.GetBytes($$$"""{"response":{"Attribute":[{"uuid":"aaaaaaaa-0000-4000-8000-000000000001","value":"x","decay_score":{{{scores}}}}]}}""");
+
+        var csv = ExportHarness.Unfiltered(answer, Csv with { Scope = RestSearchScope.Attribute, Columns = ["value", "decay_score_score", "decay_score_decayed"] }, FilterHarness.Context(FilterHarness.Requester()));
+
+        Assert.Equal($"value,decay_score_score,decay_score_decayed\n\"x\",{score},{decayed}\n\n", csv);
+    }
+
     private static byte[] RestSearch(string attribute) => Encoding.UTF8.GetBytes($$$"""{"response":[{"Event":{"id":"7","uuid":"1bfc1897-0000-4000-8000-000000000007","Attribute":[{{{attribute}}}],"Object":[]}}]}""");
 }

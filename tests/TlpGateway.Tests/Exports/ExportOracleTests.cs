@@ -25,7 +25,10 @@ public sealed class ExportOracleTests
 
     public static TheoryData<string> Inputs() => [.. Directory.GetFiles(Corpus).Select(file => Path.GetFileName(file)).Order(StringComparer.Ordinal)];
 
-    public static TheoryData<string> ExportSeeds() => [.. Directory.GetFiles(Corpus, "seed-kinds-exports-*").Select(file => Path.GetFileName(file)).Order(StringComparer.Ordinal)];
+    // The export seeds whose request the gateway serves (the -refused- ones ask what it refuses).
+    public static TheoryData<string> ExportSeeds() => [.. Directory.GetFiles(Corpus, "seed-kinds-exports-*").Select(file => Path.GetFileName(file)!).Where(name => !name.Contains("-refused-", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    public static TheoryData<string> RefusedSeeds() => [.. Directory.GetFiles(Corpus, "seed-kinds-exports-*-refused-*").Select(file => Path.GetFileName(file)!).Order(StringComparer.Ordinal)];
 
     [Theory]
     [MemberData(nameof(Inputs))]
@@ -86,6 +89,45 @@ public sealed class ExportOracleTests
         var unfiltered = ExportHarness.Unfiltered(input, judge.Request(format), FilterHarness.Context(FilterTarget.RequesterFor(input)));
 
         Assert.Throws<FuzzFinding>(() => judge.Check(format, Encoding.UTF8.GetBytes(unfiltered), whole: true));
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedSeeds))]
+    public void Judge_RefusedSeed_GatewayAndOracleBothRefuseTheCsvOnly(string name)
+    {
+        var input = File.ReadAllBytes(Path.Combine(Corpus, name));
+        using var judge = Judge(input);
+
+        Assert.Null(judge.Csv.Columns);
+        Assert.Null(judge.Read(ExportFormat.Csv));
+        Assert.NotNull(judge.Read(ExportFormat.Text));
+    }
+
+    [Fact]
+    public void Judge_SourceColumnNamingTheHiddenSource_Caught()
+    {
+        // The third party asks event_source_org and event_member_org: the forwarder is shown, never ORG_SECRETSRC.
+        var input = File.ReadAllBytes(Path.Combine(Corpus, "seed-kinds-exports-events-asks-sources-r0.json"));
+        using var judge = Judge(input);
+        var csv = Export(input, judge, ExportFormat.Csv);
+        Assert.StartsWith("value,event_source_org,event_member_org,Orgc,org_name,orgc_uuid,event_creator_email,event_info,event_tag,uuid\n", csv, StringComparison.Ordinal);
+        Assert.Contains(",\"Hub\",\"Hub\",", csv, StringComparison.Ordinal);
+
+        var leaked = csv.Replace(",\"Hub\",\"Hub\",", ",\"ORG_SECRETSRC\",\"Hub\",", StringComparison.Ordinal);
+
+        var finding = Assert.Throws<FuzzFinding>(() => judge.Check(ExportFormat.Csv, Encoding.UTF8.GetBytes(leaked), whole: true));
+        Assert.Contains("ORG_SECRETSRC", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Judge_HeaderlessCsvWithItsHeader_Caught()
+    {
+        var input = File.ReadAllBytes(Path.Combine(Corpus, "seed-kinds-exports-events-asks-headerless-context-r0.json"));
+        using var judge = Judge(input);
+        var csv = Export(input, judge, ExportFormat.Csv);
+        Assert.True(judge.Csv.Headerless);
+
+        Assert.Throws<FuzzFinding>(() => judge.Check(ExportFormat.Csv, Encoding.UTF8.GetBytes(string.Join(',', judge.Csv.Columns!) + "\n" + csv), whole: true));
     }
 
     [Fact]
@@ -177,7 +219,7 @@ public sealed class ExportOracleTests
         using var document = JsonDocument.Parse(input);
         using var judge = new ExportTarget.Judge(input, document.RootElement, filtered: null, []);
 
-        var finding = Assert.Throws<FuzzFinding>(() => judge.Check(ExportFormat.Csv, Encoding.UTF8.GetBytes(string.Join(',', OracleCsv.DefaultColumns) + "\n\n"), whole: true));
+        var finding = Assert.Throws<FuzzFinding>(() => judge.Check(ExportFormat.Csv, Encoding.UTF8.GetBytes("uuid\n\n"), whole: true));
         Assert.Contains("ended as an error", finding.Message, StringComparison.Ordinal);
     }
 

@@ -52,12 +52,39 @@ public sealed class ExportRequestTests
         Assert.Equal(expected, string.Join(',', export!.Columns));
     }
 
-    [Fact]
-    public void Read_AttributeCsvWithDecayScore_DecayColumnsBeforeTheObjectColumns()
+    [Theory]
+    [InlineData("""{"includeDecayScore":1}""")]
+    [InlineData("""{"excludeDecayed":1}""")]
+    [InlineData("""{"request":{"excludeDecayed":"false"}}""")]
+    public void Read_AttributeCsvWithDecayScoreOrExcludeDecayed_DecayColumnsBeforeTheObjectColumns(string body)
     {
-        var (export, _) = ExportRequest.Read(RequestTestData.Model("POST", "/attributes/restSearch", """{"includeDecayScore":1}""")!, ExportFormat.Csv);
+        // MispAttribute::restSearch sets includeDecayScore for excludeDecayed before CsvExport::modify_params reads it.
+        var (export, _) = ExportRequest.Read(RequestTestData.Model("POST", "/attributes/restSearch", body)!, ExportFormat.Csv);
 
         Assert.Equal(["attribute_tag", "decay_score_score", "decay_score_decayed", "object_uuid"], export!.Columns.Skip(9).Take(4));
+    }
+
+    [Theory]
+    [InlineData("""{"requested_attributes":"value||"}""", "none empty")]
+    [InlineData("""{"requested_attributes":"value||||uuid"}""", "none empty")]
+    [InlineData("""{"requested_attributes":["value",false]}""", "none empty")]
+    [InlineData("""{"requested_attributes":[]}""", "no field")]
+    public void Read_RequestedAttributesEmptyNameOrNoColumn_Problem(string body, string expected)
+    {
+        // An empty name names no field; no column at all would make every row a blank line.
+        var (export, problem) = ExportRequest.Read(RequestTestData.Model("POST", "/events/restSearch", body)!, ExportFormat.Csv);
+
+        Assert.Null(export);
+        Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_NoRequestedColumnButContext_ContextColumns()
+    {
+        var (export, _) = ExportRequest.Read(RequestTestData.Model("POST", "/events/restSearch", """{"requested_attributes":[],"includeContext":1}""")!, ExportFormat.Csv);
+
+        Assert.Equal("event_info", export!.Columns[0]);
+        Assert.Equal(9, export.Columns.Count);
     }
 
     [Theory]
