@@ -119,6 +119,16 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             case ("sightings", "restsearch"):
                 await WriteCapturedAsync(user, "sightings_restSearch_event", "{\"response\": []}");
                 break;
+            case ("sightings", "listsightings"):
+                await WriteAnswerAsync(SimulatorSightings.List(misp, HttpMethods.IsPost(Request.Method) ? json : null), compact);
+                break;
+            case ("sightings", "view"):
+                await WriteAnswerAsync(SimulatorSightings.View(misp), compact);
+                break;
+
+            case ("sightings", "index"):
+                await WriteJsonAsync(SimulatorSightings.Index(misp), compact);
+                break;
             case ("sightings", "filtersightinguuidsforpush"):
                 await WriteJsonAsync(new JsonArray(), compact: true);
                 break;
@@ -394,6 +404,10 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
 
         await WriteJsonAsync(new JsonObject { ["saved"] = true, ["success"] = true, ["name"] = "Event deleted.", ["message"] = "Event deleted.", ["url"] = Request.Path.Value }, compact: true);
     }
+
+    /// <summary>An answer or, from 400 on, MISP's exception with its message.</summary>
+    private Task WriteAnswerAsync((int Status, JsonNode Answer) answer, bool compact) =>
+        answer.Status >= 400 ? WriteErrorAsync(answer.Status, (string)answer.Answer["message"]!) : WriteJsonAsync(answer.Answer, compact);
 
     private async Task WriteJsonAsync(JsonNode node, bool compact, int status = 200)
     {

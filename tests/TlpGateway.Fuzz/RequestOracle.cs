@@ -87,6 +87,15 @@ internal static class RequestOracle
         ["galaxies/attachMultipleClusters"] = ["local"],
     };
 
+    // Reads that are no search and take a body: the top-level keys MISP 2.5.1's action reads of it (none unwraps 'request').
+    private static readonly Dictionary<string, string[]> BodyRead = new(StringComparer.Ordinal)
+    {
+        ["events/view"] = ["deleted"],
+        ["sightings/index"] = [],
+        ["sightings/listSightings"] = ["id", "context", "org_id"],
+        ["analyst_data/indexMinimal"] = ["orgc_name"],
+    };
+
     // EventsController::__setIndexFilterConditions: 'search' then one of these in any case. Not 'email' (the creator).
     private static readonly string[] IndexFilters =
     [
@@ -327,7 +336,8 @@ internal static class RequestOracle
     /// <summary>
     /// Off the searches: every named parameter one the action reads and the oracle accepts, by exact name (an array form
     /// <c>deleted[]</c> names <c>deleted</c>); the events index's <c>search</c> filters in any case after the prefix, and its body
-    /// (or the <c>request</c> wrapper that replaces it) the same filters with or without the prefix, and its pagination.
+    /// (or the <c>request</c> wrapper that replaces it) the same filters with or without the prefix, and its pagination; the
+    /// body of another read only the top-level keys its action reads (<see cref="BodyRead"/>).
     /// </summary>
     private static void CheckNamedRead(string route, List<(string Name, string Value)> named, JsonDocument? body)
     {
@@ -351,6 +361,12 @@ internal static class RequestOracle
             {
                 throw new FuzzFinding($"{route}: the body's '{key}' forwarded, which the index does not read or the oracle does not accept");
             }
+        }
+
+        if (BodyRead.TryGetValue(route, out var bodyRead) && body?.RootElement is { ValueKind: JsonValueKind.Object } data
+            && data.EnumerateObject().FirstOrDefault(p => !bodyRead.Contains(p.Name)) is { Value.ValueKind: not JsonValueKind.Undefined } unreadKey)
+        {
+            throw new FuzzFinding($"{route}: the body's '{unreadKey.Name}' forwarded, which the action does not read or the oracle does not accept");
         }
     }
 

@@ -108,6 +108,12 @@ seed("seed-named-proposal-index", "sync", "GET", "/shadow_attributes/index/all:1
 seed("seed-named-write", "member", "POST", "/attributes/add/5/breakOnDuplicate:0/disable_background_processing:1", {"type": "comment", "value": "x"})
 seed("seed-named-delete-hard", "member", "POST", "/attributes/delete/25/hard:1", content_type=None)
 
+# Reads that are no search, with bodies: the keys their action reads and some it does not (PyMISP's sightings(org=...) on the index).
+seed("seed-body-read-sightings-index", "member", "POST", "/sightings/index", {"org_id": "4"})
+seed("seed-body-read-list-sightings", "member", "POST", "/sightings/listSightings", {"id": "5", "context": "event", "org_id": "4", "includeEvent": 1, "request": {"id": "8"}})
+seed("seed-body-read-event-view", "member", "POST", f"/events/view/{OWN}", {"deleted": 1, "extended": 0, "includeAttachments": 0})
+seed("seed-body-read-analyst-index", "sync", "POST", "/analyst_data/indexMinimal", {"orgc_name": ["!ORG_C"], "uuid": "x"})
+
 # Targets MISP reads from the body: the path's absent (analyst data, a tag by uuid, an object reference's object_uuid).
 for end, whose in (("5", "own"), ("8", "other"), ("9", "withheld")):
     contributed = "foreign" if whose == "other" else whose

@@ -71,9 +71,9 @@ internal static class EndpointCatalog
             new("users", "view", Get, AnswerKind.Metadata) { Sync = true, OnlyPassed = "me" },
 
             // Reads of MISP data, judged by what the answer contains.
-            new("events", "index", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex, Named = EventIndexNamed },
-            // PyMISP's get_event POSTs {"deleted": ..., "extended": ...} to the view.
-            new("events", "view", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.LocalTags, Named = EventViewNamed },
+            new("events", "index", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex, Named = EventIndexNamed, Body = new(EventIndexNamed.ForwardsIndexKey, Unwraps: true) },
+            // PyMISP's get_event POSTs {"deleted": ..., "extended": ...} to the view, which reads 'deleted' of its body ('extended' is refused).
+            new("events", "view", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.LocalTags, Named = EventViewNamed, Body = BodyKeys.Of("deleted") },
             new("events", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Event, Parameters = EndpointParameters.LocalTags | EndpointParameters.ReturnFormat },
             new("attributes", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Attribute, Parameters = EndpointParameters.EventTags | EndpointParameters.ReturnFormat },
             new("attributes", "view", Get, AnswerKind.Data),
@@ -83,12 +83,16 @@ internal static class EndpointCatalog
             new("shadow_attributes", "index", Get, AnswerKind.Data) { Sync = true, Named = NamedParameters.Of("all", "searchall", "deleted", "timestamp", "limit", "page") },
             new("shadow_attributes", "view", Get, AnswerKind.Data),
             new("sightings", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Sighting },
-            new("sightings", "index", GetPost, AnswerKind.Data) { Write = readOnly },
-            new("sightings", "listSightings", GetPost, AnswerKind.Data) { Write = readOnly },
+
+            // SightingsController::index($eventid) reads none of its body (PyMISP's sightings(org=...) POSTs an org_id it ignores);
+            // listSightings($id, $context, $org_id) reads those three of a POST's body, wrapper-less, over the passed ones.
+            new("sightings", "index", GetPost, AnswerKind.Data) { Write = readOnly, Body = BodyKeys.None },
+            new("sightings", "listSightings", GetPost, AnswerKind.Data) { Write = readOnly, Body = BodyKeys.Of("id", "context", "org_id") },
             new("sightings", "view", Get, AnswerKind.Data),
             new("analyst_data", "index", Get, AnswerKind.Data) { Sync = true, Named = NamedParameters.Of("uuid", "target_object", "quickFilter", "limit", "page") },
             new("analyst_data", "view", Get, AnswerKind.Data) { Sync = true },
-            new("analyst_data", "indexMinimal", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly },
+            // AnalystDataController::indexMinimal reads a POST body's orgc_name alone (a MISP server's pull rules on organisations).
+            new("analyst_data", "indexMinimal", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Body = BodyKeys.Of("orgc_name") },
             new("galaxy_clusters", "view", Get, AnswerKind.Data) { Sync = true },
             new("galaxy_clusters", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.GalaxyCluster, Parameters = EndpointParameters.MinimalClusters },
 

@@ -41,6 +41,9 @@ internal sealed record MispEndpoint(string Controller, string Action, IReadOnlyL
     /// <summary>The named URL parameters forwarded on an endpoint that is no search (a search forwards its scope's <c>paramArray</c>).</summary>
     public NamedParameters Named { get; init; } = NamedParameters.None;
 
+    /// <summary>The body keys forwarded on a read that is no search; null where the body is a search's or a write's (judged on the way in).</summary>
+    public BodyKeys? Body { get; init; }
+
     public bool Allows(string method) =>
         Methods.Contains(method, StringComparer.OrdinalIgnoreCase) || (HttpMethods.IsHead(method) && Methods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase));
 

@@ -144,27 +144,29 @@ internal static class CanonicalRequest
     }
 
     /// <summary>
-    /// An events index body as <c>EventsController::index</c> reads it: the <c>request</c> wrapper alone when there is one
-    /// (it replaces the data), and of it only the keys the endpoint forwards as named parameters (<see cref="NamedParameters.ForwardsIndexKey"/>).
+    /// A body of a read that is no search as its action reads it: of the <c>request</c> wrapper when the action reads one in
+    /// place of the data (<c>EventsController::index</c>), else of the top level (a wrapper there is a key like any other),
+    /// only the keys the endpoint forwards (<see cref="MispEndpoint.Body"/>).
     /// </summary>
-    public static void KeepIndexFilters(JsonNode? root, NamedParameters named)
+    public static void KeepBody(JsonNode? root, BodyKeys keys)
     {
-        ArgumentNullException.ThrowIfNull(named);
-        KeepRead(root, named.ForwardsIndexKey);
+        ArgumentNullException.ThrowIfNull(keys);
+        KeepRead(root, keys.Reads, keys.Unwraps);
     }
 
     /// <summary>
-    /// Keeps of a body only the keys <paramref name="read"/> says MISP reads: of the <c>request</c> wrapper when there is
-    /// one, which replaces the data (the rest of the top level goes, and a wrapper that is not an object gives nothing).
+    /// Keeps of a body only the keys <paramref name="read"/> says MISP reads: where the action <paramref name="unwraps"/>, of
+    /// the <c>request</c> wrapper when there is one, which replaces the data (the rest of the top level goes, and a wrapper
+    /// that is not an object gives nothing).
     /// </summary>
-    private static void KeepRead(JsonNode? root, Func<string, bool> read)
+    private static void KeepRead(JsonNode? root, Func<string, bool> read, bool unwraps = true)
     {
         if (root is not JsonObject top)
         {
             return;
         }
 
-        var wrapper = top["request"];
+        var wrapper = unwraps ? top["request"] : null;
         RemoveKeys(top, key => wrapper is null ? !read(key) : key != "request" || wrapper is not JsonObject);
         if (wrapper is JsonObject inner)
         {

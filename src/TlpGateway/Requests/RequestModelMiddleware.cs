@@ -245,9 +245,9 @@ internal sealed class RequestModelMiddleware(
             {
                 CanonicalRequest.KeepSearchFilters(root, scope);
             }
-            else if (endpoint.Parameters.HasFlag(EndpointParameters.MinimalIndex))
+            else if (endpoint.Body is { } keys)
             {
-                CanonicalRequest.KeepIndexFilters(root, endpoint.Named);
+                CanonicalRequest.KeepBody(root, keys);
             }
 
             CanonicalRequest.RemoveControlled(root, endpoint);

@@ -57,6 +57,8 @@ public sealed class RequestFuzzCorpusTests
     [InlineData("member", "POST", "/events/publish/15/disable_background_processing:1", "", "'disable_background_processing' forwarded")]
     [InlineData("member", "GET", "/events/index/searchemail:a@b.c", "", "'searchemail' forwarded")]
     [InlineData("member", "POST", "/events/index", """{"order":"Event.user_id"}""", "the body's 'order' forwarded")]
+    [InlineData("member", "POST", "/sightings/listSightings", """{"id":"5","request":{"id":"8"}}""", "the body's 'request' forwarded")]
+    [InlineData("member", "POST", "/sightings/index", """{"org_id":"4"}""", "the body's 'org_id' forwarded")]
     [InlineData("member", "POST", "/tags/attachTagToObject", """{"uuid":"bce90176-e5d7-4cb4-b433-e6dc2785e6e8","tag":"x"}""", "another organisation's event")]
     [InlineData("member", "POST", "/analyst_data/add/Note", """{"Note":{"object_uuid":"bce90176-e5d7-4cb4-b433-e6dc2785e6e9"}}""", "may not receive")]
     public void RequestOracle_WrongForwardedRequest_Caught(string who, string method, string target, string body, string rule)

@@ -66,6 +66,23 @@ public sealed class RequestModelMiddlewareTests
         Assert.Equal(expected, Encoding.UTF8.GetString(forwarded.Body));
     }
 
+    [Theory]
+    [InlineData("/sightings/index", """{"org_id":"4","id":"8","context":"event"}""", "{}")]
+    [InlineData("/sightings/index/5", """{"request":{"org_id":"4"}}""", "{}")]
+    [InlineData("/sightings/listSightings", """{"id":"5","context":"event","org_id":"4","includeEvent":1,"Id":"8","disable_background_processing":1}""", """{"id":"5","context":"event","org_id":"4"}""")]
+    [InlineData("/sightings/listSightings/5/attribute", """{"request":{"id":"8","context":"event"},"org_id":"4"}""", """{"org_id":"4"}""")]
+    [InlineData("/events/view/5", """{"deleted":1,"extended":0,"includeAttachments":0,"excludeLocalTags":1}""", """{"deleted":1}""")]
+    [InlineData("/analyst_data/indexMinimal", """{"orgc_name":["!ORG_C"],"uuid":"x","request":{"orgc_name":"ORG_D"}}""", """{"orgc_name":["!ORG_C"]}""")]
+    public void RequestModelMiddleware_ReadBodyKeyTheActionDoesNotRead_NotForwarded(string path, string body, string expected)
+    {
+        // SightingsController::index reads no body, listSightings a POST's id, context and org_id (no request wrapper),
+        // EventsController::view its 'deleted', AnalystDataController::indexMinimal its orgc_name.
+        var forwarded = Forward("POST", path, body);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(forwarded.Body));
+        RequestTarget.CheckFixedPoint(FuzzRequester.Member, forwarded);
+    }
+
     [Fact]
     public void RequestModelMiddleware_ExportSearchReadAgain_ForwardedUnchanged()
     {

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using MispSimulator;
+using TlpGateway.FunctionalTests.Infrastructure;
+
+namespace TlpGateway.FunctionalTests.Requests;
+
+/// <summary>
+/// The sighting reads that are no search (<c>/sightings/index</c>, <c>listSightings</c>, <c>view</c>) through the real
+/// gateway, the simulator answering in MISP 2.5.1's shapes: what MISP receives of their bodies, and what leaves.
+/// </summary>
+public sealed class SightingReadTests : IAsyncLifetime
+{
+    // Event 4 is ORG_C's; its attribute 6 (login-portal.example) is TLP:RED, sighted by ORG_D as sighting 5.
+    private const string RedAttributeId = "6";
+
+    private TestServers _servers = null!;
+
+    public async Task InitializeAsync() => _servers = await TestServers.StartAsync();
+
+    public async Task DisposeAsync() => await _servers.DisposeAsync();
+
+    private RecordedRequest? Received(string pathPrefix) =>
+        _servers.Simulator.Requests.FirstOrDefault(r => r.PathAndQuery.StartsWith(pathPrefix, StringComparison.OrdinalIgnoreCase));
+
+    [Fact]
+    public async Task ListSightings_BodyKeysMispDoesNotRead_NotForwardedAndTheRedAttributesSightingsWithheld()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.PostAsync("/sightings/listSightings", new StringContent(
+            $$"""{"id":"{{RedAttributeId}}","context":"attribute","includeEvent":1,"request":{"id":"5"},"Id":"19"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray());
+        Assert.Equal($$"""{"id":"{{RedAttributeId}}","context":"attribute"}""", Encoding.UTF8.GetString(Received("/sightings/listSightings")!.Body));
+    }
+
+    [Fact]
+    public async Task SightingsIndex_PyMispsOrgFilter_NoBodyKeyForwarded()
+    {
+        // PyMISP's sightings(org=...) POSTs org_id to the index, which reads none of its body.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.PostAsync("/sightings/index/4", new StringContent("""{"org_id":"4"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal("{}", Encoding.UTF8.GetString(Received("/sightings/index/4")!.Body));
+        Assert.DoesNotContain("login-portal.example", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SightingView_OfTheRedAttribute_AnsweredAsAMissingSighting()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.GetAsync("/sightings/view/5");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Invalid sighting.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
