@@ -522,7 +522,7 @@ internal sealed partial class UnitDecision
     }
 
     /// <summary>The properties of a record beside its main item: the blocks MISP writes there hold no MISP data of their own.</summary>
-    private void DeliverRecordBlocks(Node unit, Node item, in ItemScope scope)
+    private void DeliverRecordBlocks(Node unit, Node item, ItemShape shape, in ItemScope scope)
     {
         if (ReferenceEquals(unit, item))
         {
@@ -542,6 +542,19 @@ internal sealed partial class UnitDecision
             {
                 case Key.Event when unit.ChildOf(prop) is { IsObject: true } stub:
                     Deliver(stub, MispShapes.EventStub, scope);
+                    break;
+                case Key.Organisation when shape.Kind == ItemKind.Sighting && unit.ChildOf(prop) is { IsObject: true } organisation:
+                    // Sighting::listSightings (and the sighting view) writes the organisation that sighted beside the
+                    // sighting, not in it: it is the sighting's own, and goes where the sighting's would (MispShapes.Sighting).
+                    if (scope.Hide)
+                    {
+                        removed.Add(Key.Organisation);
+                    }
+                    else
+                    {
+                        Deliver(organisation, MispShapes.Of(ItemKind.Organisation), scope);
+                    }
+
                     break;
                 case Key.SharingGroup when unit.ChildOf(prop) is { IsObject: true } group:
                     if (scope.Hide)

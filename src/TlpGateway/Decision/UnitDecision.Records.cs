@@ -76,7 +76,7 @@ internal sealed partial class UnitDecision
 
         // :: Step 6 — delivery, with the blocks beside it.
         Deliver(item, shape, item.Scope);
-        DeliverRecordBlocks(unit, item, scope);
+        DeliverRecordBlocks(unit, item, shape, scope);
         return new UnitOutcome(true, shape.Name, null, access.EventUuid, item.Scope.Level, _removals.Attributes, _edits.Count > 0)
         {
             Record = record.Kind,
@@ -152,7 +152,7 @@ internal sealed partial class UnitDecision
         }
 
         Deliver(cluster, MispShapes.GalaxyCluster, cluster.Scope);
-        DeliverRecordBlocks(unit, cluster, scope);
+        DeliverRecordBlocks(unit, cluster, MispShapes.GalaxyCluster, scope);
 
         // MISP's count of the events tagged with the cluster includes those the requester may not receive.
         _edits.RemoveProps(cluster, EventCounts);

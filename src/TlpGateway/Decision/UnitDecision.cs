@@ -204,7 +204,7 @@ internal sealed partial class UnitDecision
             HideUncheckedCount(evt);
         }
 
-        DeliverRecordBlocks(unit, evt, scope);
+        DeliverRecordBlocks(unit, evt, MispShapes.Event, scope);
         if (listsAttributes && (recount || _removals.Attributes > 0) && evt.IndexOf(Key.AttributeCount) is >= 0 and var countIndex)
         {
             // MISP's count, left as it is, would tell how many attributes were removed or left out.

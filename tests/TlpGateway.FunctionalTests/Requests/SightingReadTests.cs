@@ -38,6 +38,23 @@ public sealed class SightingReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListSightings_OfAReleasedAttribute_ReleasedWithTheOrganisationBesideEachSighting()
+    {
+        // Event 4's attribute 5 (198.51.100.23) is sighted by ORG_C and ORG_D; listSightings writes each
+        // sighting's organisation beside it, which the filter judges as the sighting's own.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.GetAsync("/sightings/listSightings/5/attribute");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var rows = JsonNode.Parse(body)!.AsArray();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, row => Assert.Equal("5", (string?)row!["Sighting"]!["attribute_id"]));
+        Assert.Contains(rows, row => row!["Organisation"] is not null);
+    }
+
+    [Fact]
     public async Task SightingsIndex_PyMispsOrgFilter_NoBodyKeyForwarded()
     {
         // PyMISP's sightings(org=...) POSTs org_id to the index, which reads none of its body.

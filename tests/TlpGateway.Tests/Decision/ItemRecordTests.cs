@@ -126,6 +126,34 @@ public sealed class ItemRecordTests
         Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SightingList_OrganisationBesideTheSighting_ReleasedAsTheSightingsOwn(bool hides)
+    {
+        // Sighting::listSightings (and /sightings/view) writes the organisation that sighted beside the sighting.
+        var json = """[{"Sighting":{"id":"1","attribute_id":"82","event_id":"8","org_id":"3","date_sighting":"1795342542","uuid":"bbbbbbbb-0000-4000-8000-000000000002","source":"","type":"0"},"Organisation":{"name":"ORG_C"}}]""";
+
+        var (output, outcomes, withheld, _) = Run(json, _ => Receivable(hides: hides, removedIds: ["81"]));
+
+        Assert.False(withheld);
+        Assert.Contains("bbbbbbbb-0000-4000-8000-000000000002", output, StringComparison.Ordinal);
+        Assert.Equal(!hides, output.Contains("ORG_C", StringComparison.Ordinal));
+        Assert.Equal(hides, !output.Contains("\"Organisation\"", StringComparison.Ordinal));
+        Assert.All(outcomes, o => Assert.True(o.Released));
+    }
+
+    [Fact]
+    public void SightingList_OrganisationBesideASightingOfARemovedAttribute_Withheld()
+    {
+        var json = """[{"Sighting":{"id":"1","attribute_id":"81","event_id":"8","org_id":"3","date_sighting":"1795342542","uuid":"bbbbbbbb-0000-4000-8000-000000000001","source":"","type":"0"},"Organisation":{"name":"ORG_C"}}]""";
+
+        var (output, _, _, _) = Run(json, _ => Receivable(removedIds: ["81"]));
+
+        Assert.DoesNotContain("bbbbbbbb-0000-4000-8000-000000000001", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SightingRows_WithIncludeAttributeAndIncludeEvent_JudgedByTheAttributeTheyName()
     {
