@@ -90,7 +90,10 @@ internal sealed partial class UnitDecision
         _mark = _mark == int.MaxValue ? 1 : _mark + 1;
 
         // :: Step 1 — recognise the record. Where the endpoint answers no MISP data, any is a surprise.
-        var record = place == UnitPlace.AttributeRow ? new Record(RecordKind.AttributeRow, unit, MispShapes.AttributeRow, null) : Records.Recognise(unit);
+        // The sightings index writes each sighting flat: its shape, not a guess from its fields, says what it is.
+        var record = place == UnitPlace.AttributeRow ? new Record(RecordKind.AttributeRow, unit, MispShapes.AttributeRow, null)
+            : _context.FlatSightings && unit.IsObject && !unit.Has(Key.Sighting) ? new Record(RecordKind.Sighting, unit, MispShapes.Sighting, null)
+            : Records.Recognise(unit);
         if (_context.MetadataOnly && record.Kind != RecordKind.NoData)
         {
             throw new FilterException("MISP data in the answer of an endpoint that answers none");

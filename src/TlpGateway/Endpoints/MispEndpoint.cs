@@ -44,6 +44,9 @@ internal sealed record MispEndpoint(string Controller, string Action, IReadOnlyL
     /// <summary>The body keys forwarded on a read that is no search; null where the body is a search's or a write's (judged on the way in).</summary>
     public BodyKeys? Body { get; init; }
 
+    /// <summary>The answer's records are sightings written flat, without their <c>Sighting</c> wrapper (<c>Sighting::attachToEvent</c>).</summary>
+    public bool FlatSightings { get; init; }
+
     public bool Allows(string method) =>
         Methods.Contains(method, StringComparer.OrdinalIgnoreCase) || (HttpMethods.IsHead(method) && Methods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase));
 

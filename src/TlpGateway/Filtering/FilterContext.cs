@@ -109,6 +109,9 @@ internal sealed class FilterContext
     /// </summary>
     public bool MetadataOnly { get; init; }
 
+    /// <summary>The endpoint answers sightings written flat (<c>/sightings/index</c>): a record without a <c>Sighting</c> is one.</summary>
+    public bool FlatSightings { get; init; }
+
     /// <summary>
     /// Outcomes name every record's event (its UUID and local id), also released ones with nothing
     /// removed: for look-ups and the maintainers' preview. The live filter names only what it audits.

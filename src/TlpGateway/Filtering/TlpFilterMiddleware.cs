@@ -63,6 +63,7 @@ internal sealed class TlpFilterMiddleware(
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
             MaxCorrelationLookups = options.Value.MaxCorrelationLookups,
             MetadataOnly = expectation.Answer == Endpoints.AnswerKind.Metadata,
+            FlatSightings = context.Features.Get<MispRequest>()?.Endpoint.FlatSightings ?? false,
         };
         using var activity = Telemetry.GatewayActivities.Source.StartActivity("tlpgateway.filter");
         activity?.SetTag(Telemetry.GatewayActivities.MemberTag, requester.Member.Id);

@@ -67,6 +67,22 @@ public sealed class SightingReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SightingsIndex_OfAnEvent_ReleasesItsFlatRowsButTheRedAttributes()
+    {
+        // Sighting::attachToEvent writes the index's sightings flat; ORG_D may not receive attribute 6 (TLP:RED).
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.GetAsync("/sightings/index/4");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var rows = JsonNode.Parse(body)!.AsArray();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, row => Assert.NotEqual(RedAttributeId, (string?)row!["attribute_id"]));
+        Assert.Contains(rows, row => (string?)row!["attribute_id"] == "5");
+    }
+
+    [Fact]
     public async Task SightingView_OfTheRedAttribute_AnsweredAsAMissingSighting()
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");

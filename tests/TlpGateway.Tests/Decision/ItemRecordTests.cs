@@ -18,10 +18,10 @@ public sealed class ItemRecordTests
     private const string AttributeUuid = "33333333-0000-4000-8000-000000000001";
     private static readonly string Forwarder = FilterHarness.Community.Forwarder.Uuid;
 
-    private static (string Output, List<UnitOutcome> Outcomes, bool Withheld, List<string> Asked) Run(string json, Func<string, EventAccess> lookup, TlpGateway.Admission.Requester? requester = null)
+    private static (string Output, List<UnitOutcome> Outcomes, bool Withheld, List<string> Asked) Run(string json, Func<string, EventAccess> lookup, TlpGateway.Admission.Requester? requester = null, bool flatSightings = false)
     {
         var asked = new List<string>();
-        var context = FilterHarness.Context(requester ?? FilterHarness.Requester(), lookups: true);
+        var context = FilterHarness.Context(requester ?? FilterHarness.Requester(), lookups: true, flatSightings: flatSightings);
         var (output, outcomes, withheld) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), context, chunk: 61, lookup: reference =>
         {
             asked.Add(reference);
@@ -152,6 +152,40 @@ public sealed class ItemRecordTests
 
         Assert.DoesNotContain("bbbbbbbb-0000-4000-8000-000000000001", output, StringComparison.Ordinal);
         Assert.DoesNotContain("ORG_C", output, StringComparison.Ordinal);
+    }
+
+    // /sightings/index as Sighting::attachToEvent writes it: each sighting flat, its organisation inside it.
+    private const string FlatSightingIndex = """[{"id":"1","attribute_id":"81","event_id":"8","org_id":"3","date_sighting":"1795342542","uuid":"bbbbbbbb-0000-4000-8000-000000000001","source":"honeypot-c","type":"0","attribute_uuid":"33333333-0000-4000-8000-000000000001","Organisation":{"id":"3","uuid":"13c7e515-44c2-40dc-bc3e-0e7bcaf6d390","name":"ORG_C"}},{"id":"2","attribute_id":"82","event_id":"8","org_id":"3","date_sighting":"1795342542","uuid":"bbbbbbbb-0000-4000-8000-000000000002","source":"honeypot-c","type":"0","attribute_uuid":"33333333-0000-4000-8000-000000000002","Organisation":{"id":"3","uuid":"13c7e515-44c2-40dc-bc3e-0e7bcaf6d390","name":"ORG_C"}}]""";
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SightingIndex_FlatRows_JudgedAsSightingsOfTheEventTheyName(bool hides)
+    {
+        var (output, _, _, asked) = Run(FlatSightingIndex, _ => Receivable(hides: hides, removedIds: ["81"]), flatSightings: true);
+
+        Assert.Equal(["8"], asked.Distinct());
+        Assert.DoesNotContain("bbbbbbbb-0000-4000-8000-000000000001", output, StringComparison.Ordinal);
+        Assert.Contains("bbbbbbbb-0000-4000-8000-000000000002", output, StringComparison.Ordinal);
+        Assert.Equal(!hides, output.Contains("ORG_C", StringComparison.Ordinal));
+        Assert.Equal(!hides, output.Contains("honeypot-c", StringComparison.Ordinal));
+        Assert.Equal(!hides, output.Contains("13c7e515-44c2-40dc-bc3e-0e7bcaf6d390", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SightingIndex_FlatRowsOfAWithheldEvent_Withheld()
+    {
+        var (output, outcomes, _, _) = Run(FlatSightingIndex, _ => EventAccess.Withheld, flatSightings: true);
+
+        Assert.Equal("[]", output);
+        Assert.All(outcomes, o => Assert.False(o.Released));
+    }
+
+    [Fact]
+    public void SightingIndex_FlatRowsWhereTheEndpointAnswersNone_EndTheAnswer()
+    {
+        // Anywhere else, a record of sighting fields in no wrapper is no shape the gateway knows.
+        Assert.Throws<TlpGateway.Filtering.FilterException>(() => Run(FlatSightingIndex, _ => Receivable()));
     }
 
     [Fact]

@@ -59,9 +59,10 @@ internal static class FilterHarness
     /// <summary>An event access confirmed as of any version an answer names (look-ups are keyed by UUID and timestamp).</summary>
     public const long LatestVersion = long.MaxValue;
 
-    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25, bool selectsBySource = false, bool metadataOnly = false) => new()
+    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25, bool selectsBySource = false, bool metadataOnly = false, bool flatSightings = false) => new()
     {
         MetadataOnly = metadataOnly,
+        FlatSightings = flatSightings,
         SelectsBySource = selectsBySource,
         KnownEvents = lookups ? new(StringComparer.OrdinalIgnoreCase) : null,
         MaxCorrelationLookups = maxCorrelationLookups,
