@@ -283,20 +283,7 @@ internal sealed partial class UnitDecision
                         throw new FilterException($"'{KeyNames.NameOf(prop.Key)}' of a {shape.Name} is not an object");
                     }
 
-                    if (scope.Hide && role.Hiding != Hiding.Keep)
-                    {
-                        _hiding.Apply(_edits, item, i, role.Hiding, ref removed);
-                    }
-                    else if (role.Kind == ItemKind.ForeignItem)
-                    {
-                        // What a relationship points at comes with its own event's source: hidden where either event hides it.
-                        Deliver(item.ChildOf(prop)!, MispShapes.ForeignItem, scope with { Hide = scope.Hide || _confirmedHidesSource });
-                    }
-                    else
-                    {
-                        Deliver(item.ChildOf(prop)!, MispShapes.Of(role.Kind), scope);
-                    }
-
+                    DeliverItem(item, i, role, scope, ref removed);
                     break;
 
                 case Role.Withheld:
@@ -521,6 +508,24 @@ internal sealed partial class UnitDecision
         return holder.ChildOf(holder.Props[i]) is { IsList: true } list ? list : throw new FilterException($"'{KeyNames.NameOf(key)}' is not a list");
     }
 
+    /// <summary>An item held under property <paramref name="index"/> of <paramref name="holder"/> (an object): hidden where the source is, else delivered by its own shape.</summary>
+    private void DeliverItem(Node holder, int index, KeyRole role, in ItemScope scope, ref KeySet removed)
+    {
+        if (scope.Hide && role.Hiding != Hiding.Keep)
+        {
+            _hiding.Apply(_edits, holder, index, role.Hiding, ref removed);
+        }
+        else if (role.Kind == ItemKind.ForeignItem)
+        {
+            // What a relationship points at comes with its own event's source: hidden where either event hides it.
+            Deliver(holder.ChildOf(holder.Props[index])!, MispShapes.ForeignItem, scope with { Hide = scope.Hide || _confirmedHidesSource });
+        }
+        else
+        {
+            Deliver(holder.ChildOf(holder.Props[index])!, MispShapes.Of(role.Kind), scope);
+        }
+    }
+
     /// <summary>The properties of a record beside its main item: the blocks MISP writes there hold no MISP data of their own.</summary>
     private void DeliverRecordBlocks(Node unit, Node item, ItemShape shape, in ItemScope scope)
     {
@@ -543,18 +548,10 @@ internal sealed partial class UnitDecision
                 case Key.Event when unit.ChildOf(prop) is { IsObject: true } stub:
                     Deliver(stub, MispShapes.EventStub, scope);
                     break;
-                case Key.Organisation when shape.Kind == ItemKind.Sighting && unit.ChildOf(prop) is { IsObject: true } organisation:
+                case Key.Organisation when shape.Kind == ItemKind.Sighting && unit.ChildOf(prop) is { IsObject: true }:
                     // Sighting::listSightings (and the sighting view) writes the organisation that sighted beside the
-                    // sighting, not in it: it is the sighting's own, and goes where the sighting's would (MispShapes.Sighting).
-                    if (scope.Hide)
-                    {
-                        removed.Add(Key.Organisation);
-                    }
-                    else
-                    {
-                        Deliver(organisation, MispShapes.Of(ItemKind.Organisation), scope);
-                    }
-
+                    // sighting, not in it: it is the sighting's own, delivered as its shape says of the one in it.
+                    DeliverItem(unit, i, shape[Key.Organisation], scope, ref removed);
                     break;
                 case Key.SharingGroup when unit.ChildOf(prop) is { IsObject: true } group:
                     if (scope.Hide)
