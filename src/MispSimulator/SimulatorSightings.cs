@@ -10,7 +10,7 @@ namespace MispSimulator;
 /// </summary>
 internal static class SimulatorSightings
 {
-    private static readonly string[] Columns = ["id", "attribute_id", "event_id", "org_id", "date_sighting", "uuid", "source", "type"];
+    private static readonly string[] ColumnNames = ["id", "attribute_id", "event_id", "org_id", "date_sighting", "uuid", "source", "type"];
 
     /// <summary><c>listSightings($id, $context, $org_id)</c>: a POST's body keys over the passed ones; MISP's 405 for nothing it shows.</summary>
     public static (int Status, JsonNode Answer) List(MispRequest misp, JsonObject? body)
@@ -42,27 +42,26 @@ internal static class SimulatorSightings
         var eventId = misp.Argument(0);
         return new JsonArray(Captured().Where(s => eventId is null || (string?)s["event_id"] == eventId).Select(s =>
         {
-            var row = new JsonObject();
-            foreach (var name in Columns)
-            {
-                row[name] = s[name]?.DeepClone();
-            }
-
+            var row = Columns(s);
             row["attribute_uuid"] = s["attribute_uuid"]?.DeepClone();
             row["Organisation"] = s["Organisation"]?.DeepClone();
             return (JsonNode?)row;
         }).ToArray());
     }
 
-    private static JsonObject Listed(JsonObject sighting)
+    private static JsonObject Listed(JsonObject sighting) =>
+        new() { ["Sighting"] = Columns(sighting), ["Organisation"] = new JsonObject { ["name"] = sighting["Organisation"]?["name"]?.DeepClone() } };
+
+    /// <summary>The sighting's own columns, as the sightings table holds them.</summary>
+    private static JsonObject Columns(JsonObject sighting)
     {
         var row = new JsonObject();
-        foreach (var name in Columns)
+        foreach (var name in ColumnNames)
         {
             row[name] = sighting[name]?.DeepClone();
         }
 
-        return new JsonObject { ["Sighting"] = row, ["Organisation"] = new JsonObject { ["name"] = sighting["Organisation"]?["name"]?.DeepClone() } };
+        return row;
     }
 
     private static IEnumerable<JsonObject> Captured() =>

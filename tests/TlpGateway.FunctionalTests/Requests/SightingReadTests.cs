@@ -24,6 +24,19 @@ public sealed class SightingReadTests : IAsyncLifetime
     private RecordedRequest? Received(string pathPrefix) =>
         _servers.Simulator.Requests.FirstOrDefault(r => r.PathAndQuery.StartsWith(pathPrefix, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>ORG_D's GET of a list: the rows that left, once the answer is <c>200</c> with at least one.</summary>
+    private async Task<JsonArray> ReleasedRowsAsync(string path)
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        using var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var rows = JsonNode.Parse(body)!.AsArray();
+        Assert.NotEmpty(rows);
+        return rows;
+    }
+
     [Fact]
     public async Task ListSightings_BodyKeysMispDoesNotRead_NotForwardedAndTheRedAttributesSightingsWithheld()
     {
@@ -42,14 +55,8 @@ public sealed class SightingReadTests : IAsyncLifetime
     {
         // Event 4's attribute 5 (198.51.100.23) is sighted by ORG_C and ORG_D; listSightings writes each
         // sighting's organisation beside it, which the filter judges as the sighting's own.
-        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        var rows = await ReleasedRowsAsync("/sightings/listSightings/5/attribute");
 
-        using var response = await client.GetAsync("/sightings/listSightings/5/attribute");
-        var body = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var rows = JsonNode.Parse(body)!.AsArray();
-        Assert.NotEmpty(rows);
         Assert.All(rows, row => Assert.Equal("5", (string?)row!["Sighting"]!["attribute_id"]));
         Assert.Contains(rows, row => row!["Organisation"] is not null);
     }
@@ -70,14 +77,8 @@ public sealed class SightingReadTests : IAsyncLifetime
     public async Task SightingsIndex_OfAnEvent_ReleasesItsFlatRowsButTheRedAttributes()
     {
         // Sighting::attachToEvent writes the index's sightings flat; ORG_D may not receive attribute 6 (TLP:RED).
-        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+        var rows = await ReleasedRowsAsync("/sightings/index/4");
 
-        using var response = await client.GetAsync("/sightings/index/4");
-        var body = await response.Content.ReadAsStringAsync();
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var rows = JsonNode.Parse(body)!.AsArray();
-        Assert.NotEmpty(rows);
         Assert.All(rows, row => Assert.NotEqual(RedAttributeId, (string?)row!["attribute_id"]));
         Assert.Contains(rows, row => (string?)row!["attribute_id"] == "5");
     }
