@@ -120,7 +120,7 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
                 await WriteCapturedAsync(user, "sightings_restSearch_event", "{\"response\": []}");
                 break;
             case ("sightings", "listsightings"):
-                await WriteAnswerAsync(SimulatorSightings.List(misp, HttpMethods.IsPost(Request.Method) ? json : null), compact);
+                await WriteAnswerAsync(SimulatorSightings.List(misp, HttpMethods.IsPost(Request.Method) ? json : null, (context, id) => Shows(user, context, id)), compact);
                 break;
             case ("sightings", "view"):
                 await WriteAnswerAsync(SimulatorSightings.View(misp), compact);
@@ -213,6 +213,14 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
 
         await WriteErrorAsync(404, "Invalid attribute");
     }
+
+    /// <summary>Whether MISP shows the user the event or the undeleted attribute with this id (<c>Sighting::listSightings</c>'s look-up).</summary>
+    private bool Shows(SimulatedUser user, string context, string id) => context switch
+    {
+        "event" => state.Events.Any(e => (string?)e["id"] == id),
+        "attribute" => state.Events.Select(e => ViewFor(user, e)).SelectMany(AllAttributes).Any(a => (string?)a["id"] == id && a["deleted"]?.ToString() is not ("1" or "true")),
+        _ => false,
+    };
 
     private static JsonObject? ParseBody(byte[] body)
     {

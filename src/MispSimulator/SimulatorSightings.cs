@@ -12,20 +12,26 @@ internal static class SimulatorSightings
 {
     private static readonly string[] ColumnNames = ["id", "attribute_id", "event_id", "org_id", "date_sighting", "uuid", "source", "type"];
 
-    /// <summary><c>listSightings($id, $context, $org_id)</c>: a POST's body keys over the passed ones; MISP's 405 for nothing it shows.</summary>
-    public static (int Status, JsonNode Answer) List(MispRequest misp, JsonObject? body)
+    /// <summary>
+    /// <c>listSightings($id, $context, $org_id)</c>: a POST's body keys over the passed ones, the ids split at <c>|</c>
+    /// (<c>explodeIdList</c>); MISP's 405 when <paramref name="shown"/> (what MISP shows the user) finds none of them.
+    /// </summary>
+    public static (int Status, JsonNode Answer) List(MispRequest misp, JsonObject? body, Func<string, string, bool> shown)
     {
-        var id = (string?)body?["id"] ?? misp.Argument(0);
+        var id = (string?)body?["id"] ?? misp.Argument(0) ?? string.Empty;
         var context = (string?)body?["context"] ?? misp.Argument(1) ?? "attribute";
         var orgId = (string?)body?["org_id"] ?? misp.Argument(2);
-        var column = context == "event" ? "event_id" : "attribute_id";
-        var rows = Captured().Where(s => (string?)s[column] == id).ToList();
-        if (rows.Count == 0)
+        var ids = id.IndexOf('|') > 0 ? id.Split('|').Where(v => v.All(char.IsAsciiDigit) && v.Length > 0).ToArray() : [id];
+        var found = ids.Where(i => shown(context, i)).ToHashSet();
+        if (found.Count == 0)
         {
-            return (405, new JsonObject { ["message"] = "Invalid object." });
+            var url = "/sightings/listSightings" + (misp.Argument(0) is { } passed ? "/" + passed : string.Empty);
+            return (405, new JsonObject { ["name"] = "Invalid object.", ["message"] = "Invalid object.", ["url"] = url });
         }
 
-        return (200, new JsonArray(rows.Where(s => orgId is null or "0" or "" || (string?)s["org_id"] == orgId).Select(Listed).ToArray<JsonNode?>()));
+        var column = context == "event" ? "event_id" : "attribute_id";
+        var rows = Captured().Where(s => found.Contains((string?)s[column] ?? string.Empty) && (orgId is null or "0" or "" || (string?)s["org_id"] == orgId));
+        return (200, new JsonArray([.. rows.Select(s => (JsonNode?)Listed(s))]));
     }
 
     /// <summary><c>view($idOrUUID)</c>: the first sighting <c>listSightings</c> finds of the sighted attribute.</summary>

@@ -180,19 +180,22 @@ internal static class RequestTarget
         private readonly TimeProvider _time = TimeProvider.System;
         private readonly FuzzMisp _misp;
         private readonly WriteTargetJudge _judge;
+        private readonly SightingListJudge _sightingLists;
 
         public Pipeline(Requester requester)
         {
             Requester = requester;
             _misp = new FuzzMisp(requester.OrgUuid);
-            _judge = new WriteTargetJudge(new EventAccessLookup(_misp, _misp, Options.Create(new FilterOptions())), _misp);
+            var events = new EventAccessLookup(_misp, _misp, Options.Create(new FilterOptions()));
+            _judge = new WriteTargetJudge(events, _misp);
+            _sightingLists = new SightingListJudge(events);
         }
 
         public Requester Requester { get; }
 
         public Task Run(HttpContext context, RequestDelegate forward)
         {
-            var ingress = new IngressMiddleware(forward, _judge, Options.Create(new CurationOptions()), new IngressMetrics(Meters), NoAudit.Instance, _time);
+            var ingress = new IngressMiddleware(forward, _judge, _sightingLists, Options.Create(new CurationOptions()), new IngressMetrics(Meters), NoAudit.Instance, _time);
             var model = new RequestModelMiddleware(ingress.InvokeAsync, Options.Create(new IngressOptions { MaxBodyBytes = 256 * 1024 }), new RequestMetrics(Meters), NoAudit.Instance, _time);
             return model.InvokeAsync(context);
         }

@@ -87,7 +87,7 @@ internal static class EndpointCatalog
             // SightingsController::index($eventid) reads none of its body (PyMISP's sightings(org=...) POSTs an org_id it ignores);
             // listSightings($id, $context, $org_id) reads those three of a POST's body, wrapper-less, over the passed ones.
             new("sightings", "index", GetPost, AnswerKind.Data) { Write = readOnly, Body = BodyKeys.None, FlatSightings = true },
-            new("sightings", "listSightings", GetPost, AnswerKind.Data) { Write = readOnly, Body = BodyKeys.Of("id", "context", "org_id") },
+            new("sightings", "listSightings", GetPost, AnswerKind.Data) { Write = readOnly, Body = BodyKeys.Of("id", "context", "org_id"), ListsSightings = true },
             new("sightings", "view", Get, AnswerKind.Data),
             new("analyst_data", "index", Get, AnswerKind.Data) { Sync = true, Named = NamedParameters.Of("uuid", "target_object", "quickFilter", "limit", "page") },
             new("analyst_data", "view", Get, AnswerKind.Data) { Sync = true },

@@ -47,6 +47,9 @@ internal sealed record MispEndpoint(string Controller, string Action, IReadOnlyL
     /// <summary>The answer's records are sightings written flat, without their <c>Sighting</c> wrapper (<c>Sighting::attachToEvent</c>).</summary>
     public bool FlatSightings { get; init; }
 
+    /// <summary>Lists the sightings of the attributes or events it names, which are judged before MISP is asked (<c>SightingListTargets</c>).</summary>
+    public bool ListsSightings { get; init; }
+
     public bool Allows(string method) =>
         Methods.Contains(method, StringComparer.OrdinalIgnoreCase) || (HttpMethods.IsHead(method) && Methods.Contains(HttpMethods.Get, StringComparer.OrdinalIgnoreCase));
 

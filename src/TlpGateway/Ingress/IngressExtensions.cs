@@ -12,6 +12,7 @@ internal static class IngressExtensions
         services.AddValidatedOptions<CurationOptions>(configuration, CurationOptions.SectionName);
         services.AddSingleton<IngressMetrics>();
         services.AddSingleton<WriteTargetJudge>();
+        services.AddSingleton<SightingListJudge>();
         return services;
     }
 

@@ -17,8 +17,8 @@ namespace TlpGateway.Ingress;
 /// <summary>
 /// The rules on the way in (SPEC sections 5 and 6), for every write on the allowlist, on the request
 /// as the request model read it (<see cref="MispRequest"/>) and as its endpoint describes it
-/// (<see cref="WriteDescription"/>); and <c>getVersion</c> advertising only the request encodings the
-/// gateway inspects.
+/// (<see cref="WriteDescription"/>); the targets of a sightings list (<see cref="SightingListTargets"/>), which MISP's
+/// answer would otherwise confirm; and <c>getVersion</c> advertising only the request encodings the gateway inspects.
 /// </summary>
 /// <remarks>
 /// A write is judged once, before anything is forwarded:
@@ -31,6 +31,7 @@ namespace TlpGateway.Ingress;
 internal sealed class IngressMiddleware(
     RequestDelegate next,
     WriteTargetJudge targets,
+    SightingListJudge sightingLists,
     IOptions<CurationOptions> curation,
     IngressMetrics metrics,
     IAuditTrail audit,
@@ -53,6 +54,12 @@ internal sealed class IngressMiddleware(
         if (endpoint.Controller == "servers" && endpoint.Action == "getVersion")
         {
             await AdvertiseInspectableEncodingsAsync(context);
+            return;
+        }
+
+        if (endpoint.ListsSightings)
+        {
+            await ListSightingsAsync(context, request, requester);
             return;
         }
 
@@ -127,6 +134,36 @@ internal sealed class IngressMiddleware(
         await next(context);
     }
 
+    /// <summary>A sightings list whose targets the requester may receive none of is answered as MISP answers for missing ones.</summary>
+    private async Task ListSightingsAsync(HttpContext context, MispRequest request, Requester requester)
+    {
+        bool any;
+        try
+        {
+            var (kind, ids) = SightingListTargets.Read(request);
+            any = await sightingLists.AnyReceivableAsync(kind, ids, requester, requester.Community, context.RequestAborted);
+        }
+        catch (ShapeException ex)
+        {
+            await RefuseAsync(context, requester, "request-not-understood", null, () => MispError.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad Request", "The request cannot be read as MISP would read it: " + ex.Message));
+            return;
+        }
+        catch (MispUnavailableException)
+        {
+            await RefuseAsync(context, requester, "target-unavailable", null, () => MispError.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "MISP cannot confirm what these sightings concern right now; try again shortly."));
+            return;
+        }
+
+        if (!any)
+        {
+            // Sighting::listSightings's MethodNotAllowedException, as MISP writes it.
+            await RefuseAsync(context, requester, "sightings-target-not-receivable", null, () => MispError.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Invalid object.", "Invalid object."));
+            return;
+        }
+
+        await next(context);
+    }
+
     /// <summary>A pushing MISP server compresses request bodies only in ways the gateway can inspect.</summary>
     private async Task AdvertiseInspectableEncodingsAsync(HttpContext context)
     {
@@ -179,7 +216,7 @@ internal sealed class IngressMiddleware(
 /// <summary>Ingress decisions by rule and result.</summary>
 internal sealed class IngressMetrics(IMeterFactory meterFactory)
 {
-    private readonly Counter<long> _decisions = meterFactory.Create("TlpGateway.Ingress").CreateCounter<long>("tlpgateway.ingress.decisions", "{request}", "Writes passed, rewritten or refused, by rule.");
+    private readonly Counter<long> _decisions = meterFactory.Create("TlpGateway.Ingress").CreateCounter<long>("tlpgateway.ingress.decisions", "{request}", "Writes passed, rewritten or refused, and sighting lists refused, by rule.");
 
     public void Decided(string rule, string result) =>
         _decisions.Add(1, new KeyValuePair<string, object?>("tlpgateway.rule", rule), new KeyValuePair<string, object?>("tlpgateway.result", result));

@@ -42,12 +42,53 @@ public sealed class SightingReadTests : IAsyncLifetime
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
 
+        // Attribute 5 ORG_D may receive, so the list is asked of MISP, which answers the red attribute's sightings too.
         using var response = await client.PostAsync("/sightings/listSightings", new StringContent(
-            $$"""{"id":"{{RedAttributeId}}","context":"attribute","includeEvent":1,"request":{"id":"5"},"Id":"19"}""", Encoding.UTF8, "application/json"));
+            $$"""{"id":"5|{{RedAttributeId}}","context":"attribute","includeEvent":1,"request":{"id":"7"},"Id":"19"}""", Encoding.UTF8, "application/json"));
+        var rows = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray());
-        Assert.Equal($$"""{"id":"{{RedAttributeId}}","context":"attribute"}""", Encoding.UTF8.GetString(Received("/sightings/listSightings")!.Body));
+        Assert.Contains(rows, row => (string?)row!["Sighting"]!["attribute_id"] == "5");
+        Assert.DoesNotContain(rows, row => (string?)row!["Sighting"]!["attribute_id"] == RedAttributeId);
+        Assert.Equal($$"""{"id":"5|{{RedAttributeId}}","context":"attribute"}""", Encoding.UTF8.GetString(Received("/sightings/listSightings")!.Body));
+    }
+
+    [Theory]
+    [InlineData("/sightings/listSightings/" + RedAttributeId)]
+    [InlineData("/sightings/listSightings/" + RedAttributeId + "/attribute")]
+    [InlineData("/sightings/listSightings/0" + RedAttributeId + "/attribute")]
+    [InlineData("/sightings/listSightings/8/event")]
+    public async Task ListSightings_OfWithheldTargetsOnly_AnsweredAsMissingOnesWithoutAskingMisp(string path)
+    {
+        // ORG_D may not receive attribute 6 (TLP:RED) nor event 8 (TLP:RED); 999999 exists nowhere.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var withheld = await client.GetAsync(path);
+        using var missing = await client.GetAsync("/sightings/listSightings/999999/attribute");
+
+        var answer = JsonNode.Parse(await withheld.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, withheld.StatusCode);
+        Assert.Equal(missing.StatusCode, withheld.StatusCode);
+        Assert.Equal("Invalid object.", (string?)answer["message"]);
+        Assert.Equal((string?)JsonNode.Parse(await missing.Content.ReadAsStringAsync())!["message"], (string?)answer["message"]);
+        Assert.Null(Received(path));
+    }
+
+    [Theory]
+    [InlineData("/sightings/listSightings/6abc/attribute")]
+    [InlineData("/sightings/listSightings/%206/attribute")]
+    [InlineData("/sightings/listSightings/5|6e0/attribute")]
+    [InlineData("/sightings/listSightings/6/Attribute")]
+    public async Task ListSightings_IdOrContextMispReadsOtherwise_RefusedWithoutAskingMisp(string path)
+    {
+        // MySQL reads '6abc' and ' 6' as 6, PHP's is_numeric keeps '6e0' in a list; MISP compares the context exactly.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, _servers.Simulator.CountRequests("/sightings/"));
     }
 
     [Fact]
