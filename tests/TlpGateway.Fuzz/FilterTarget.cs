@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Collections.Frozen;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -36,7 +34,7 @@ namespace TlpGateway.Fuzz;
 /// </remarks>
 internal static class FilterTarget
 {
-    internal static readonly CommunitySettings Community = new("Fuzz", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+    internal static readonly CommunitySettings Community = TestRequesters.Community("Fuzz");
 
     // An organisation no input names: the requester owns no event.
     private const string RequesterOrg = "f0f0f0f0-0000-4000-8000-00000000f0f0";
@@ -53,24 +51,8 @@ internal static class FilterTarget
 
     internal static Requester RequesterFor(ReadOnlySpan<byte> input) => Requesters[input.Length % Requesters.Length];
 
-    private static Requester Make(MemberRelation relation, TlpLevel maxTlp, bool sync) => new()
-    {
-        Member = new MemberEntry
-        {
-            Id = "fuzz",
-            Name = "Fuzz",
-            OrgUuid = RequesterOrg,
-            Networks = [IPNetwork.Parse("127.0.0.0/8")],
-            Relation = relation,
-            MaxTlp = maxTlp,
-            RedRecipients = FrozenSet<string>.Empty,
-        },
-        OrgUuid = RequesterOrg,
-        OrgId = "9",
-        Email = "fuzz@example.test",
-        IsSyncIdentity = sync,
-        Community = Community,
-    };
+    private static Requester Make(MemberRelation relation, TlpLevel maxTlp, bool sync) =>
+        TestRequesters.Make(Community, RequesterOrg, relation, maxTlp, sync, orgId: "9", email: "fuzz@example.test", member: ("fuzz", "Fuzz"));
 
     /// <summary>Filters one input and checks the answer; returns how many UUIDs the answer was checked not to name.</summary>
     public static int Run(ReadOnlySpan<byte> input)

@@ -50,7 +50,7 @@ internal readonly record struct RequestOutcome(int Status, ForwardedRequest? For
 /// </summary>
 internal static class RequestTarget
 {
-    internal static readonly CommunitySettings Community = new("Fuzz", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+    internal static readonly CommunitySettings Community = TestRequesters.Community("Fuzz");
 
     public const string MemberOrg = "a0a0a0a0-0000-4000-8000-0000000000a0";
 
@@ -63,25 +63,16 @@ internal static class RequestTarget
     public static Requester RequesterOf(FuzzRequester who)
     {
         var third = who == FuzzRequester.Third;
-        var org = third ? ThirdOrg : MemberOrg;
-        return new Requester
-        {
-            Member = new MemberEntry
-            {
-                Id = third ? "third" : "member",
-                Name = third ? "Third" : "Member",
-                OrgUuid = org,
-                Networks = [IPNetwork.Parse("127.0.0.0/8")],
-                Relation = third ? MemberRelation.ThirdParty : MemberRelation.Member,
-                MaxTlp = third ? TlpLevel.Green : TlpLevel.Amber,
-            },
-            OrgUuid = org,
-            OrgId = third ? "3" : "2",
-            Email = "fuzz@example.test",
-            IsSyncIdentity = who == FuzzRequester.Sync,
-            Community = Community,
-            ApiKey = "fuzz-" + who,
-        };
+        return TestRequesters.Make(
+            Community,
+            third ? ThirdOrg : MemberOrg,
+            third ? MemberRelation.ThirdParty : MemberRelation.Member,
+            third ? TlpLevel.Green : TlpLevel.Amber,
+            sync: who == FuzzRequester.Sync,
+            orgId: third ? "3" : "2",
+            email: "fuzz@example.test",
+            member: third ? ("third", "Third") : ("member", "Member"),
+            apiKey: "fuzz-" + who);
     }
 
     /// <summary>Reads one input and holds the outcome to the oracle; returns whether a request was forwarded.</summary>

@@ -1,9 +1,8 @@
 using System.Buffers;
-using System.Collections.Frozen;
-using System.Net;
 using TlpGateway.Decision;
 using TlpGateway.Admission;
 using TlpGateway.Filtering;
+using TlpGateway.Fuzz;
 using TlpGateway.Members;
 using TlpGateway.Tlp;
 
@@ -17,7 +16,7 @@ internal static class FilterHarness
     public const string OrgC = "13c7e515-44c2-40dc-bc3e-0e7bcaf6d390";
     public const string OrgD = "d03551b8-8496-4bd2-b178-72fb134e2520";
 
-    public static readonly CommunitySettings Community = new("Test", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+    public static readonly CommunitySettings Community = TestRequesters.Community("Test");
 
     public static Requester Requester(
         string orgUuid = OrgD,
@@ -26,24 +25,8 @@ internal static class FilterHarness
         bool sync = false,
         string email = "user@example.test",
         string orgId = "4",
-        params string[] redRecipients) => new()
-        {
-            Member = new MemberEntry
-            {
-                Id = "m",
-                Name = "M",
-                OrgUuid = orgUuid,
-                Networks = [IPNetwork.Parse("127.0.0.0/8")],
-                Relation = relation,
-                MaxTlp = maxTlp,
-                RedRecipients = redRecipients.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
-            },
-            Community = Community,
-            OrgUuid = orgUuid,
-            OrgId = orgId,
-            Email = email,
-            IsSyncIdentity = sync,
-        };
+        params string[] redRecipients) =>
+        TestRequesters.Make(Community, orgUuid, relation, maxTlp, sync, orgId, email, redRecipients: redRecipients);
 
     /// <summary>The same requester with its member entry changed (rules, forwardAs...).</summary>
     public static Requester WithMember(Requester requester, Func<MemberEntry, MemberEntry> change) => new()

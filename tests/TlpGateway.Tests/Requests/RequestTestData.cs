@@ -1,8 +1,7 @@
-using System.Collections.Frozen;
-using System.Net;
 using System.Text;
 using TlpGateway.Admission;
 using TlpGateway.Endpoints;
+using TlpGateway.Fuzz;
 using TlpGateway.Members;
 using TlpGateway.Requests;
 using TlpGateway.Rules;
@@ -15,26 +14,10 @@ internal static class RequestTestData
 {
     public const string OwnOrg = "13c7e515-44c2-40dc-bc3e-0e7bcaf6d390";
 
-    public static readonly CommunitySettings Community = new("Test", new OrganisationRef("Hub", "00000000-0000-4000-8000-000000000001"), TlpLevel.Amber, ChathamHouseMode.Tagged, false);
+    public static readonly CommunitySettings Community = TestRequesters.Community("Test");
 
-    public static Requester Requester(bool sync = false, MemberRules? rules = null) => new()
-    {
-        Member = new MemberEntry
-        {
-            Id = "org-c",
-            Name = "ORG_C",
-            OrgUuid = OwnOrg,
-            Networks = [IPNetwork.Parse("127.0.0.0/8")],
-            Relation = MemberRelation.Member,
-            MaxTlp = TlpLevel.Amber,
-            RedRecipients = FrozenSet<string>.Empty,
-            Rules = rules ?? MemberRules.None,
-        },
-        Community = Community,
-        OrgUuid = OwnOrg,
-        Email = "user@org-c.test",
-        IsSyncIdentity = sync,
-    };
+    public static Requester Requester(bool sync = false, MemberRules? rules = null) =>
+        TestRequesters.Make(Community, OwnOrg, MemberRelation.Member, TlpLevel.Amber, sync, email: "user@org-c.test", member: ("org-c", "ORG_C"), rules: rules);
 
     /// <summary>The model of a request as the middleware builds it; null when its route is not served.</summary>
     public static MispRequest? Model(string method, string rawPath, string? body = null, string contentType = "application/json", string? query = null)
