@@ -31,6 +31,17 @@ public sealed class SightingListTargetsTests
         Assert.Equal(["5", "6"], Read("GET", "/sightings/listSightings/5|6|05/attribute").Ids);
     }
 
+    [Theory]
+    [InlineData("id=5&context=event")]
+    [InlineData("data%5Bid%5D=5&data%5Bcontext%5D=event")]
+    public void Read_FormBody_ReadAsPhpReadsItsPost(string form)
+    {
+        var (kind, ids) = SightingListTargets.Read(RequestTestData.Model("POST", "/sightings/listSightings/9/attribute", form, "application/x-www-form-urlencoded")!);
+
+        Assert.Equal(TargetKind.Event, kind);
+        Assert.Equal(["5"], ids);
+    }
+
     [Fact]
     public void Read_NoId_NothingToFind()
     {
