@@ -25,7 +25,7 @@ internal static class SimulatorSightings
         var found = ids.Where(i => shown(context, i)).ToHashSet();
         if (found.Count == 0)
         {
-            var url = "/sightings/listSightings" + (misp.Argument(0) is { } passed ? "/" + passed : string.Empty);
+            var url = string.Join('/', ["/sightings/listSightings", .. misp.Arguments]);
             return (405, new JsonObject { ["name"] = "Invalid object.", ["message"] = "Invalid object.", ["url"] = url });
         }
 
