@@ -163,6 +163,7 @@ internal sealed partial class MispEndpoints
     private async Task AttributesRestSearchAsync(SimulatedUser user, MispRequest misp, JsonObject? body)
     {
         var includeEventTags = misp.Flag("includeEventTags", body);
+        var includeContext = misp.Flag("includeContext", body);
         var attributes = new JsonArray();
         foreach (var evt in state.Events.Select(e => ViewFor(user, e)))
         {
@@ -177,7 +178,7 @@ internal sealed partial class MispEndpoints
                     }
                 }
 
-                row["Event"] = new JsonObject
+                row["Event"] = includeContext ? AttributeContext(evt) : new JsonObject
                 {
                     ["org_id"] = (string?)evt["org_id"],
                     ["distribution"] = (string?)evt["distribution"],
@@ -219,6 +220,27 @@ internal sealed partial class MispEndpoints
         output.Write(MispJson.Serialize(attributes, compact: true));
         output.Write("}}\n"u8);
         await Response.Body.WriteAsync(output.ToArray(), context.RequestAborted);
+    }
+
+    /// <summary>An attribute row's event with <c>includeContext</c> (<c>MispAttribute::__fetchEventsForAttributeContext</c>): its fields, tags and <c>Orgc</c>.</summary>
+    private static JsonObject AttributeContext(JsonObject evt)
+    {
+        var context = new JsonObject();
+        foreach (var field in (string[])["id", "orgc_id", "org_id", "date", "threat_level_id", "info", "published", "uuid", "analysis", "timestamp", "distribution", "publish_timestamp", "sharing_group_id", "extends_uuid"])
+        {
+            context[field] = evt[field]?.DeepClone();
+        }
+
+        context["Tag"] = new JsonArray([.. (evt["Tag"] as JsonArray ?? []).OfType<JsonObject>().Select(t => (JsonNode?)new JsonObject
+        {
+            ["local"] = t["local"]?.DeepClone() ?? false,
+            ["id"] = t["id"]?.DeepClone(),
+            ["name"] = t["name"]?.DeepClone(),
+            ["colour"] = t["colour"]?.DeepClone(),
+            ["numerical_value"] = t["numerical_value"]?.DeepClone(),
+        })]);
+        context["Orgc"] = evt["Orgc"]?.DeepClone();
+        return context;
     }
 }
 

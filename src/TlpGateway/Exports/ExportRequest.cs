@@ -102,8 +102,10 @@ internal sealed record ExportRequest
     }
 
     /// <summary>
-    /// The filters MISP itself adds for a restrictive export (<see cref="ExportFormats.Restrictive"/>)
-    /// unless the request sets them, written as named parameters for the JSON search.
+    /// What MISP itself adds to the search of an export unless the request sets it, written as named parameters for
+    /// the JSON search: the filters of a restrictive export (<see cref="ExportFormats.Restrictive"/>), and for attribute
+    /// rows whose CSV names an event's columns the event's own fields, which <c>CsvExport::modify_params</c> contains
+    /// with every attribute (<c>includeContext</c>, where the rows' event is otherwise a stub).
     /// </summary>
     public IEnumerable<KeyValuePair<string, string>> DefaultFilters(MispRequest request)
     {
@@ -120,6 +122,11 @@ internal sealed record ExportRequest
             {
                 yield return new(name, "1");
             }
+        }
+
+        if (Format == ExportFormat.Csv && Scope == RestSearchScope.Attribute && Columns.Any(ContextColumns.Contains) && request.SearchValue(Scope, "includeContext") is null)
+        {
+            yield return new("includeContext", "1");
         }
     }
 

@@ -145,6 +145,25 @@ public sealed class ExportTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(SimulatorKeys.OrgC, "127.0.0.1", "ORG_C")]
+    [InlineData(SimulatorKeys.ThirdParty, "127.0.0.4", "Demo community (forwarded)")]
+    public async Task Csv_AttributeRowsNamingEventColumns_WrittenFromTheEventAsMispWritesThem(string key, string address, string source)
+    {
+        // CsvExport::modify_params contains the event with every attribute: its columns, asked by name, are written
+        // without includeContext, from the event the gateway asks MISP for (the source hidden as anywhere else).
+        using var client = _servers.CreateClient(key, address);
+
+        using var response = await client.PostAsync("/attributes/restSearch", Json("""{"returnFormat":"csv","requested_attributes":["uuid","event_source_org","event_date"]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var rows = (await response.Content.ReadAsStringAsync()).Split('\n').Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Matches("^\"[0-9]{4}-[0-9]{2}-[0-9]{2}\"$", r[2]));
+        Assert.Contains(rows, r => r[1] == "\"" + source + "\"");
+        Assert.All(rows, r => Assert.NotEqual("\"\"", r[1]));
+    }
+
     [Fact]
     public async Task Text_RedRecipient_RedEventsValuesOnlyForTheNamedAnalyst()
     {

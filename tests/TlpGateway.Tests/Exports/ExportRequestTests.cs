@@ -38,6 +38,20 @@ public sealed class ExportRequestTests
     }
 
     [Theory]
+    [InlineData("/attributes/restSearch", """{"requested_attributes":["value","event_source_org"]}""", "to_ids:1,published:1,includeContext:1")]
+    [InlineData("/attributes/restSearch", """{"requested_attributes":"value||event_date","to_ids":0}""", "published:1,includeContext:1")]
+    [InlineData("/attributes/restSearch", """{"requested_attributes":["value","event_date"],"includeContext":0}""", "to_ids:1,published:1")]
+    [InlineData("/attributes/restSearch", """{"requested_attributes":["value","event_id"]}""", "to_ids:1,published:1")]
+    [InlineData("/events/restSearch", """{"requested_attributes":["value","event_source_org"]}""", "to_ids:1,published:1")]
+    public void DefaultFilters_CsvOfAttributeRowsNamingEventColumns_TheEventContainedUnlessSet(string path, string body, string expected)
+    {
+        // CsvExport::modify_params contains the whole event with every attribute; an event's own attributes have it already.
+        var model = RequestTestData.Model("POST", path, body)!;
+
+        Assert.Equal(expected, string.Join(',', ExportRequest.Read(model, ExportFormat.Csv).Export!.DefaultFilters(model).Select(p => p.Key + ":" + p.Value)));
+    }
+
+    [Theory]
     [InlineData("""{"requested_attributes":["value","uuid"]}""", "value,uuid")]
     [InlineData("""{"requested_attributes":"value||uuid"}""", "value,uuid")]
     [InlineData("""{"requested_attributes":" value || uuid "}""", "value , uuid")]
