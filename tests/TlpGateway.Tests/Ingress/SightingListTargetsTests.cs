@@ -17,6 +17,9 @@ public sealed class SightingListTargetsTests
     [InlineData("POST", "/sightings/listSightings/5/event", """{"id":null,"context":null,"org_id":"4"}""", "event", "5")]
     [InlineData("POST", "/sightings/listSightings", """{"id":5}""", "attribute", "5")]
     [InlineData("GET", "/sightings/listSightings/005", null, "attribute", "5")]
+    [InlineData("GET", "/sightings/listSightings/5.json", null, "attribute", "5")]
+    [InlineData("GET", "/sightings/listSightings/5/event.json", null, "event", "5")]
+    [InlineData("GET", "/Sightings/ListSightings/5/event", null, "event", "5")]
     public void Read_PostBodyOverPassedParameters_TheTargetsMispFinds(string method, string path, string? body, string context, string id)
     {
         var (readKind, ids) = Read(method, path, body);
