@@ -92,6 +92,19 @@ public sealed class SightingReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListSightings_MispCannotTellWhatTheTargetIs_503WithoutAskingForTheList()
+    {
+        // The look-up of the attribute's event breaks off: the gateway cannot tell a withheld target from a released one.
+        _servers.Simulator.Faults.Override = r => r.PathAndQuery.StartsWith("/attributes/view", StringComparison.OrdinalIgnoreCase) ? new RawResponse(200, null, []) { AbortConnection = true } : null;
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.GetAsync("/sightings/listSightings/5/attribute");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Null(Received("/sightings/listSightings"));
+    }
+
+    [Fact]
     public async Task ListSightings_OfAReleasedAttribute_ReleasedWithTheOrganisationBesideEachSighting()
     {
         // Event 4's attribute 5 (198.51.100.23) is sighted by ORG_C and ORG_D; listSightings writes each
