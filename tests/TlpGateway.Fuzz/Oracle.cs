@@ -52,6 +52,7 @@ internal sealed class Oracle
     private const string Written = "tlp:amber\ntlp:ex:chr\n#FFC000\nHub\nFuzz\n" + Forwarder + "\n";
 
     private readonly HashSet<string> _forbidden = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _forbiddenValues = new(StringComparer.OrdinalIgnoreCase);
     private readonly StringBuilder _allowed = new(Written);
     private readonly TlpLevel _defaultLevel;
     private readonly Requester _requester;
@@ -71,23 +72,26 @@ internal sealed class Oracle
 
     public static bool Confirmed(string reference) => reference.Contains(ConfirmedMark, StringComparison.OrdinalIgnoreCase);
 
-    // Whether any text of a value (a string, a name) holds the mark: what it concerns may be confirmed.
-    private static bool MayBeConfirmed(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => Confirmed(OracleJson.Text(value)),
-        JsonValueKind.Array => value.EnumerateArray().Any(MayBeConfirmed),
-        JsonValueKind.Object => value.EnumerateObject().Any(p => Confirmed(p.Name) || MayBeConfirmed(p.Value)),
-        _ => false,
-    };
-
     private bool HidesEverySource => _requester.Member.Relation == MemberRelation.ThirdParty;
 
-    public static IReadOnlyList<string> Forbidden(JsonElement root, TlpLevel defaultLevel, Requester requester)
+    /// <summary>The strings an answer to <paramref name="requester"/> must not hold anywhere (UUIDs, names of 5 characters or more with a letter).</summary>
+    public static IReadOnlyList<string> Forbidden(JsonElement root, TlpLevel defaultLevel, Requester requester) => Judge(root, defaultLevel, requester).Strings;
+
+    /// <summary>
+    /// What an answer to <paramref name="requester"/> must not hold: strings anywhere, and the shorter names of
+    /// hidden sources (<c>BSI</c>, <c>NCSC</c>) as whole string values (<see cref="OracleValues"/>), which free
+    /// text holding them (<c>"BSI advisory"</c>) is not.
+    /// </summary>
+    public static OracleVerdict Judge(JsonElement root, TlpLevel defaultLevel, Requester requester)
     {
         var oracle = new Oracle(defaultLevel, requester);
         oracle.Answer(root);
         var text = oracle._allowed.ToString();
-        return oracle._forbidden.Where(s => !s.Equals(requester.OrgUuid, StringComparison.OrdinalIgnoreCase) && !text.Contains(s, StringComparison.OrdinalIgnoreCase)).ToList();
+        var strings = oracle._forbidden.Where(s => !s.Equals(requester.OrgUuid, StringComparison.OrdinalIgnoreCase) && !text.Contains(s, StringComparison.OrdinalIgnoreCase)).ToList();
+
+        // A value the requester may read whole (a comment "BSI", a released tag) is not checked: every allowed text stands on a line of its own.
+        var lines = text.Split('\n').ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new(strings, oracle._forbiddenValues.Where(v => !lines.Contains(v)).ToList());
     }
 
     private void Answer(JsonElement root)
@@ -118,9 +122,9 @@ internal sealed class Oracle
         {
             // An item answered on its own carries no tags: it is judged by what it concerns, looked up (withheld by the harness).
             // One beside an event stub with tags is left to the filter's reading of that stub.
-            if (MayBeConfirmed(record))
+            if (StandaloneItems.Any(name => OracleConfirmed.Item(record, name)))
             {
-                // What it concerns may be confirmed: it may leave, its sources hidden (the harness's look-up hides them).
+                // What it concerns is confirmed: it may leave, its sources hidden (the harness's look-up hides them).
                 Walk(record, TlpLevel.Clear, hide: true, null);
             }
             else if (Values(record, "Event").Any(stub => Has(stub, "Tag")))
@@ -132,10 +136,13 @@ internal sealed class Oracle
                 Withhold(record);
                 foreach (var index in StandaloneItems.SelectMany(name => Values(record, name)))
                 {
-                    // /analyst_data/indexMinimal: analyst data named by UUID, as a name.
+                    // /analyst_data/indexMinimal: analyst data named by UUID, as a name, each looked up by it (confirmed, it may stay).
                     foreach (var entry in index.ValueKind == JsonValueKind.Object ? index.EnumerateObject() : default)
                     {
-                        AddUuid(entry.Name);
+                        if (!Confirmed(entry.Name))
+                        {
+                            AddUuid(entry.Name);
+                        }
                     }
                 }
             }
@@ -322,7 +329,7 @@ internal sealed class Oracle
                 // A related event the harness confirms may stay, its source hidden; every other goes.
                 foreach (var correlation in Elements(value))
                 {
-                    if (MayBeConfirmed(correlation))
+                    if (OracleConfirmed.Correlation(correlation))
                     {
                         Walk(correlation, level, hide: true, null);
                     }
@@ -341,6 +348,20 @@ internal sealed class Oracle
             {
                 // A block under a name the gateway does not read stays as MISP wrote it where the source is shown (docs/behaviour.md, section 4).
                 AllowAll(value);
+            }
+            else if (name == "Galaxy")
+            {
+                foreach (var galaxy in Galaxies(value))
+                {
+                    if (Emptied(galaxy, level))
+                    {
+                        Withhold(galaxy);
+                    }
+                    else
+                    {
+                        Walk(galaxy, level, hide, scope);
+                    }
+                }
             }
             else if (name == "Attribute")
             {
@@ -391,6 +412,25 @@ internal sealed class Oracle
     }
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
+
+    // An event's or attribute's galaxies (a list, or PHP's object-list), or the one galaxy a cluster belongs to.
+    private static List<JsonElement> Galaxies(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Array => Elements(value),
+        JsonValueKind.Object when !Has(value, "uuid") && !Has(value, "GalaxyCluster") => Elements(value),
+        _ => [value],
+    };
+
+    /// <summary>
+    /// Whether a galaxy loses every cluster it holds (each withheld by its own TLP tags with what holds it): it goes
+    /// with them, as MISP lists a galaxy only for the clusters it attaches (docs/behaviour.md, section 3), else it
+    /// would tell that one was attached. One holding none (a cluster's own galaxy) is not emptied.
+    /// </summary>
+    private bool Emptied(JsonElement galaxy, TlpLevel level)
+    {
+        var clusters = Values(galaxy, "GalaxyCluster").SelectMany(Elements).ToList();
+        return clusters.Count > 0 && clusters.All(c => c.ValueKind == JsonValueKind.Object && !MayReceive(OwnLevel(c, level)));
+    }
 
     // An organisation under whatever name: an object of an organisation's fields, with a UUID.
     private static bool IsOrganisation(JsonElement value) =>
@@ -504,14 +544,21 @@ internal sealed class Oracle
         }
     }
 
-    // Only what is long enough not to stand inside other text by chance: a UUID (a much shorter value, a UUID cut by a mutation, may stand inside another item's), a name of 5 characters with a letter.
+    // Anywhere, only what is long enough not to stand inside other text by chance: a UUID (a much shorter value, a UUID
+    // cut by a mutation, may stand inside another item's), a name of 5 characters with a letter. Anything shorter, or
+    // without a letter, as a whole value (OracleValues), but digits alone: the filter writes numbers of its own ("0", counts).
     private void AddString(JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.String && OracleJson.Text(value) is { } text)
         {
-            if (text.Length >= 32 || (text.Trim().Length >= 5 && text.Any(char.IsLetter)))
+            var trimmed = text.Trim();
+            if (text.Length >= 32 || (trimmed.Length >= 5 && text.Any(char.IsLetter)))
             {
                 _forbidden.Add(text);
+            }
+            else if (trimmed.Length > 0 && !trimmed.All(char.IsAsciiDigit))
+            {
+                _forbiddenValues.Add(text);
             }
         }
     }
