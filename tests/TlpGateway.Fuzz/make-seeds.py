@@ -224,3 +224,73 @@ for i,a in enumerate(decayed['response']['Attribute']):
 for name,trailer in requests.items():
     write("exports-events-asks-"+name, {"response":events}, trailer)
     write("exports-rows-asks-"+name, decayed if "decay" in name else rows, trailer)
+
+# Sources with short names (CERTs are named BSI, NCSC, CERT): the oracle checks them as whole string values, so a
+# comment that holds one ("BSI advisory") is free text and passes, where the name itself must not.
+rich=load('events_view_rich__admin.json')['Event']
+def short(orgc, org, sighter, proposer, clusterer):
+    e=event(['tlp:green','tlp:ex:chr'])['Event']
+    e['Orgc']=dict(orgx, name=orgc); e['Org']=dict(orgx, name=org, uuid="5e5e5e5e-0000-4000-8000-00000000e5e6")
+    for a in e['Attribute']:
+        a['comment']=orgc+" advisory, shared by "+org
+        for s in a.get('Sighting',[]): s['Organisation']=dict(orgx, name=sighter, uuid="5e5e5e5e-0000-4000-8000-00000000e5e7"); s['source']="IDS"
+    for p in e['ShadowAttribute']: p['Org']=dict(orgx, name=proposer, uuid="5e5e5e5e-0000-4000-8000-00000000e5e8"); p['email']="a@"+proposer
+    for g in e['Galaxy']:
+        for c in g['GalaxyCluster']: c['Orgc']=dict(orgx, name=clusterer, uuid="5e5e5e5e-0000-4000-8000-00000000e5e9"); c['Org']=dict(c['Orgc'])
+    return {"Event":e}
+write('short-names-event', short("BSI","CERT","NCSC","GOV","MIL"))
+write('short-names-digits', short("C-1","4-2","_","$$","#9"))
+rows=[]
+for i,tags in enumerate([['tlp:green','tlp:ex:chr'],['tlp:red'],['tlp:clear']]):
+    r=copy.deepcopy(idx[0]); r['id']=str(300+i); r['uuid']="1d1d1d1d-0000-4000-8000-00000000030%d"%i; r['info']="Reported by BSI"
+    r['Orgc']=dict(orgx, name=["BSI","NCSC","CERT"][i]); r['Org']=dict(r['Orgc'])
+    r['EventTag']=[{"id":str(400+i),"event_id":r['id'],"tag_id":"9","local":False,"relationship_type":None,"Tag":tag(t)} for t in tags]
+    rows.append(r)
+write('short-names-index', rows)
+
+# Galaxies as MISP 2.5.1 writes them (Event::__attachGalaxies: a galaxy for the clusters attached; attachClustersToEventIndex:
+# clusters in an index row, outside any galaxy, each holding its own galaxy): one losing every cluster (it goes with them),
+# one losing some, one listing none, one on an attribute losing its only cluster.
+def galaxy(n, clusters):
+    g=copy.deepcopy(gal[0]); g.pop('GalaxyCluster'); g.update(id=str(n), uuid="9a9a9a9a-0000-4000-8000-%012d"%n, name="Galaxy %d"%n)
+    if clusters is not None: g['GalaxyCluster']=clusters
+    return g
+def cluster(n, tags, galaxy_of=None):
+    c=copy.deepcopy(gal[0]['GalaxyCluster'][0]); c.update(id=str(n), uuid="9c9c9c9c-0000-4000-8000-%012d"%n, value="Cluster %d"%n, tag_name='misp-galaxy:ransomware="Cluster %d"'%n)
+    c['Tag']=[tag(t) for t in tags]
+    if galaxy_of is not None: c['Galaxy']=galaxy(galaxy_of, None)
+    return c
+ge=copy.deepcopy(objrep)
+ge['Galaxy']=[galaxy(1,[cluster(11,['tlp:red']),cluster(12,['tlp:amber+strict'])]),galaxy(2,[cluster(21,['tlp:clear']),cluster(22,['tlp:amber'])]),galaxy(3,[]),galaxy(4,None)]
+ge['Attribute'][0]['Galaxy']=[galaxy(5,[cluster(51,['tlp:red'])])]
+t=ge.pop('Tag',None); ge['Tag']=[tag('tlp:clear')]
+write('galaxies-event', {"Event":ge})
+rows=[]
+for i,(tags,clusters) in enumerate([(['tlp:clear'],[cluster(61,['tlp:red'],6),cluster(62,[],6)]),(['tlp:green'],[cluster(71,['tlp:amber'],7)])]):
+    r=copy.deepcopy(idx[0]); r['id']=str(500+i); r['uuid']="1d1d1d1d-0000-4000-8000-00000000050%d"%i
+    r['EventTag']=[{"id":str(600+i),"event_id":r['id'],"tag_id":"9","local":False,"relationship_type":None,"Tag":tag(t)} for t in tags]
+    r['GalaxyCluster']=clusters
+    rows.append(r)
+write('galaxies-index', rows)
+
+# The mark the harness confirms by ("cafe") written where no look-up reference stands: in a comment, a value, a source,
+# an info, a correlation's info. Nothing is confirmed: every item is withheld, every correlation removed.
+sg2=copy.deepcopy(sg)
+for r in sg2['response']: r['Sighting']['source']='cafe-sensor'; r['Sighting']['value']='cafe.example'
+write('cafe-text-sightings', sg2)
+sa2=copy.deepcopy(sa)
+for r in sa2: r['ShadowAttribute']['comment']='seen at the cafe'
+write('cafe-text-proposals', sa2)
+a=copy.deepcopy(rich['Attribute'][0]); a['event_uuid']=rich['uuid']; a['comment']='cafe'; a['value']='cafe.example'
+write('cafe-text-attribute-view', {"Attribute": a})
+write('cafe-text-note-view', {"Note": note("a0a0a0a0-0000-4000-8000-0000000000d5", objrep['uuid'], "Event", {"note":"cafe"})})
+write('cafe-text-analyst-index', {"Note": {"a0a0a0a0-0000-4000-8000-0000000000d8": "2026-11-22 10:00:00", "cafe0000-0000-4000-8000-0000000000d9": "cafe"}})
+rc=load('events_view_rich__admin.json')
+e=rc['Event']
+for a in e['Attribute']:
+    a.pop('Tag',None); a['ShadowAttribute']=[]; a.pop('Sighting',None)
+e['ShadowAttribute']=[]
+for r in e['RelatedEvent']:
+    r['Event']['info']='cafe '+r['Event']['info']; r['Event']['Orgc']['name']='cafe'
+e.pop('Tag'); e['Tag']=[{"id":"1","name":"tlp:green","colour":"#339900","exportable":True}]
+write('cafe-text-correlations', rc)
