@@ -220,7 +220,8 @@ internal sealed class Oracle
         Walk(evt, level, hide, scope);
     }
 
-    // A row of /attributes/restSearch: judged by its event's tags when MISP marked some inherited, else through its event, looked up (withheld here).
+    // A row of /attributes/restSearch: judged by its event's tags when MISP marked some inherited, else through its event,
+    // looked up: withheld by the harness, or confirmed (TLP:CLEAR, its source hidden), when its own tags still count.
     private void AttributeRow(JsonElement row)
     {
         var eventMarking = default(OracleMarking);
@@ -243,7 +244,19 @@ internal sealed class Oracle
 
         var level = eventMarking.Effective(_defaultLevel);
         level = own.Counts ? Max(level, own.Effective(_defaultLevel)) : level;
-        if (!inherited || !OracleEntitlement.MayReceive(level, null, _requester))
+        if (!inherited && OracleConfirmed.Event(row))
+        {
+            level = own.Counts ? own.Effective(_defaultLevel) : TlpLevel.Clear;
+            if (MayReceive(level))
+            {
+                Walk(row, level, hide: true, null);
+            }
+            else
+            {
+                Withhold(row);
+            }
+        }
+        else if (!inherited || !OracleEntitlement.MayReceive(level, null, _requester))
         {
             Withhold(row);
         }

@@ -26,7 +26,11 @@ internal static class OracleConfirmed
     public static bool Item(JsonElement record, string items) =>
         Values(record, items).SelectMany(ItemsOf).Any(item => AnalystData.Contains(items)
             ? Texts(item, "object_uuid").Any(Oracle.Confirmed)
-            : Texts(item, "event_uuid").Concat(Texts(item, "event_id")).Concat(Stubs(item)).Concat(Stubs(record)).Any(Oracle.Confirmed));
+            : Event(item) || Stubs(record).Any(Oracle.Confirmed));
+
+    /// <summary>Whether an item names, by <c>event_uuid</c>, <c>event_id</c> or the <c>Event</c> stub it holds, an event the harness confirms (an attribute row carrying none of its event's tags is judged so).</summary>
+    public static bool Event(JsonElement item) =>
+        Texts(item, "event_uuid").Concat(Texts(item, "event_id")).Concat(Stubs(item)).Any(Oracle.Confirmed);
 
     /// <summary>Whether a correlation (an element of <c>RelatedEvent</c>) names, in its <c>Event</c> stub, a related event the harness confirms.</summary>
     public static bool Correlation(JsonElement correlation) =>

@@ -294,3 +294,14 @@ for r in e['RelatedEvent']:
     r['Event']['info']='cafe '+r['Event']['info']; r['Event']['Orgc']['name']='cafe'
 e.pop('Tag'); e['Tag']=[{"id":"1","name":"tlp:green","colour":"#339900","exportable":True}]
 write('cafe-text-correlations', rc)
+# Attribute rows carrying none of their event's tags, judged through their event (looked up): confirmed where the event
+# they name (Event.uuid) holds the mark, one of them with its own tlp:red; the same rows with the mark in a comment only.
+rows=json.load(open('testdata/fuzz/filter/shape-attributes_restSearch_includeEventTags__orgC.json'))
+rows['response']['Attribute']=rows['response']['Attribute'][:3]
+for r in rows['response']['Attribute']:
+    r.pop('Tag'); r['comment']='cafe'
+write('rows-cafe-text', rows)
+for i,r in enumerate(rows['response']['Attribute']):
+    r['Event']['uuid']='cafe'+r['Event']['uuid'][4:]; r['comment']=''
+    if i==2: r['Tag']=[tag('tlp:red')]
+write('rows-confirmed', rows)

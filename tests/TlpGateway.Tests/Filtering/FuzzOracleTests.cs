@@ -114,6 +114,7 @@ public sealed class FuzzOracleTests
     [InlineData("seed-kinds-cafe-text-note-view-r0.json", "a0a0a0a0-0000-4000-8000-0000000000d5")]
     [InlineData("seed-kinds-cafe-text-analyst-index-r0.json", "a0a0a0a0-0000-4000-8000-0000000000d8")]
     [InlineData("seed-kinds-cafe-text-correlations-r1.json", "4cbd1912-4bb1-4bfe-a9c2-f40cd69eadaa")]
+    [InlineData("seed-kinds-rows-cafe-text-r0.json", "831cb749-579a-4681-87d5-641faddecde0")]
     public void Oracle_ConfirmedMarkOutsideTheLookedUpReference_ConfirmsNothing(string name, string withheld)
     {
         // "cafe" in a comment, a value, a source, an info: the harness is asked about the event or item the record names, which holds none.
@@ -124,8 +125,16 @@ public sealed class FuzzOracleTests
     [InlineData("seed-kinds-sightings-confirmed-r0.json", "6f5a4a4e-7708-472f-8dac-d7f839ba96de")]
     [InlineData("seed-kinds-cafe-text-analyst-index-r0.json", "cafe0000-0000-4000-8000-0000000000d9")]
     [InlineData("seed-kinds-correlations-confirmed-r1.json", "cafe1912-4bb1-4bfe-a9c2-f40cd69eadaa")]
+    [InlineData("seed-kinds-rows-confirmed-r0.json", "831cb749-579a-4681-87d5-641faddecde0")]
     public void Oracle_ConfirmedMarkInTheLookedUpReference_MayLeave(string name, string confirmed)
     {
         Assert.DoesNotContain(confirmed, Judge(name, name.EndsWith("r1.json", StringComparison.Ordinal) ? 1 : 0).Strings);
+    }
+
+    [Fact]
+    public void Oracle_RowOfAConfirmedEventWithItsOwnRedTag_Withheld()
+    {
+        // Judged through its event (TLP:CLEAR, confirmed), its own tlp:red still counts.
+        Assert.Contains("a6fe777d-6009-4456-99e7-01d69f7dc32f", Judge("seed-kinds-rows-confirmed-r1.json", 1).Strings);
     }
 }
