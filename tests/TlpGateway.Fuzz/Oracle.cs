@@ -18,14 +18,17 @@ namespace TlpGateway.Fuzz;
 /// <para>Items: events (<c>Tag</c> and <c>EventTag</c> links), index rows (by their <c>EventTag</c>;
 /// a row without one is looked up), attribute rows, attributes (their own <c>Tag</c> and
 /// <c>AttributeTag</c> with their event's), objects, reports, proposals, analyst data, galaxy clusters
-/// and their relations by their own TLP tags with what holds them, objects left with no attribute,
+/// (in a galaxy, or outside one in an index row) and their relations by their own TLP tags with what
+/// holds them, objects left with no attribute, galaxies left with none of the clusters they held,
 /// object references to a removed item, reports naming a removed attribute (its UUID, or its value of 4 characters or
 /// more), proposals and sightings on removed attributes (nested, or at the event's level naming it
 /// by UUID or id), what a withheld item holds (proposals, sightings, analyst data, galaxies,
 /// references), correlations and feed or server hits (every related event is withheld by the
-/// harness, but those it confirms: <see cref="ConfirmedMark"/>), and items answered on their own
-/// (proposals, sightings, analyst data, attributes, objects, reports: looked up, withheld by the
-/// harness unless it may confirm them, when only their hidden sources are judged).</para>
+/// harness, but those whose <c>Event.uuid</c> holds <see cref="ConfirmedMark"/>), and items answered on
+/// their own (proposals, sightings, analyst data and its index, attributes, objects, reports, attribute
+/// rows carrying none of their event's tags: looked up, withheld by the harness unless the reference it
+/// is asked about holds the mark, <see cref="OracleConfirmed"/>, when only their hidden sources and
+/// their own tags are judged).</para>
 /// <para>Sources hidden: <c>Orgc</c>, <c>Org</c>, <c>Organisation</c> and any organisation-shaped
 /// object (UUID and name), the flat <c>orgc_uuid</c>, <c>org_uuid</c>, <c>orgc_name</c>,
 /// <c>org_name</c>, <c>event_creator_email</c>, a proposal's <c>email</c>, a sighting's
@@ -33,13 +36,15 @@ namespace TlpGateway.Fuzz;
 /// <para>Conservative: a string the input also holds in text the requester may receive (a comment,
 /// an item released, a block under a name the gateway does not read where the source is shown, a
 /// record of no data) is not checked, so that an answer is never faulted for free text MISP lets
-/// through (SPEC section 4); a name is checked only from 5 characters with a letter.</para>
+/// through (SPEC section 4). A name of 5 characters or more with a letter is checked anywhere; a shorter
+/// one (<c>BSI</c>), or one without a letter, only as a whole string value (<see cref="OracleValues"/>),
+/// which free text holding it is not, and digits alone not at all (the filter writes numbers of its own).</para>
 /// </remarks>
-internal sealed class Oracle
+internal sealed partial class Oracle
 {
     private static readonly string[] SourceObjects = ["Orgc", "Org", "Organisation"];
     private static readonly string[] SourceUuids = ["orgc_uuid", "org_uuid", "organisation_uuid"];
-    private static readonly string[] SourceNames = ["orgc", "org", "event_creator_email", "email"];
+    private static readonly string[] SourceNames = ["orgc", "org", "orgc_name", "org_name", "event_creator_email", "email"];
     private static readonly string[] HiddenBlocks = ["SharingGroup", "CryptographicKey"];
     private static readonly string[] Correlations = ["RelatedEvent", "RelatedAttribute", "Feed", "Server"];
     private static readonly string[] OwnTagged = ["Object", "EventReport", "ShadowAttribute", "Note", "Opinion", "Relationship", "GalaxyCluster", "GalaxyClusterRelation"];
@@ -362,9 +367,14 @@ internal sealed class Oracle
                 // A block under a name the gateway does not read stays as MISP wrote it where the source is shown (docs/behaviour.md, section 4).
                 AllowAll(value);
             }
+            else if (name == "Galaxy" && value.ValueKind == JsonValueKind.Object && (Has(value, "uuid") || Has(value, "GalaxyCluster")))
+            {
+                // The galaxy a cluster belongs to (its index rows, its view): there for that cluster, not for any it holds.
+                Walk(value, level, hide, scope);
+            }
             else if (name == "Galaxy")
             {
-                foreach (var galaxy in Galaxies(value))
+                foreach (var galaxy in Elements(value))
                 {
                     if (Emptied(galaxy, level))
                     {
@@ -426,18 +436,10 @@ internal sealed class Oracle
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
 
-    // An event's or attribute's galaxies (a list, or PHP's object-list), or the one galaxy a cluster belongs to.
-    private static List<JsonElement> Galaxies(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Array => Elements(value),
-        JsonValueKind.Object when !Has(value, "uuid") && !Has(value, "GalaxyCluster") => Elements(value),
-        _ => [value],
-    };
-
     /// <summary>
     /// Whether a galaxy loses every cluster it holds (each withheld by its own TLP tags with what holds it): it goes
     /// with them, as MISP lists a galaxy only for the clusters it attaches (docs/behaviour.md, section 3), else it
-    /// would tell that one was attached. One holding none (a cluster's own galaxy) is not emptied.
+    /// would tell that one was attached. One holding none is not emptied.
     /// </summary>
     private bool Emptied(JsonElement galaxy, TlpLevel level)
     {
@@ -582,59 +584,5 @@ internal sealed class Oracle
         {
             _forbidden.Add(text);
         }
-    }
-
-    private static void AddName(ref OracleMarking marking, JsonElement name)
-    {
-        if (name.ValueKind == JsonValueKind.String)
-        {
-            marking.Add(OracleJson.Text(name));
-        }
-        else
-        {
-            marking.AddUnreadable();
-        }
-    }
-
-    /// <summary>An event's marking: its <c>Tag</c> list, and the <c>EventTag</c> links of index rows.</summary>
-    internal static OracleMarking EventMarking(JsonElement evt) => Marking(evt, "Tag", "EventTag");
-
-    /// <summary>The TLP marking of every tag in every list of the item under <paramref name="tags"/> or (as links <c>{"Tag": {...}}</c>) <paramref name="links"/>; a tag the oracle cannot read counts as unknown.</summary>
-    internal static OracleMarking Marking(JsonElement item, string tags, string links)
-    {
-        var marking = default(OracleMarking);
-        var all = Values(item, tags).SelectMany(Elements).Concat(Values(item, links).SelectMany(Elements).SelectMany(link => Values(link, "Tag")));
-        foreach (var tag in all)
-        {
-            var named = false;
-            foreach (var name in Values(tag, "name"))
-            {
-                named = true;
-                AddName(ref marking, name);
-            }
-
-            if (!named && tag.ValueKind != JsonValueKind.Null)
-            {
-                marking.AddUnreadable();
-            }
-        }
-
-        return marking;
-    }
-
-    // The rows of an /attributes/restSearch answer: {"response": {"Attribute": [row, ...]}}.
-    private static List<JsonElement> AttributeRows(JsonElement root) =>
-        Values(root, "response").SelectMany(response => Items(response, "Attribute")).ToList();
-
-    // The records of an answer: restSearch's response list (or object-list), a bare list, or one record.
-    internal static List<JsonElement> Records(JsonElement root)
-    {
-        if (root.ValueKind == JsonValueKind.Array)
-        {
-            return root.EnumerateArray().ToList();
-        }
-
-        var response = Values(root, "response");
-        return response.Count == 0 ? [root] : response.Where(r => !Has(r, "Attribute")).SelectMany(Elements).ToList();
     }
 }

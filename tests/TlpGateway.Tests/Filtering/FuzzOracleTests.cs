@@ -108,6 +108,16 @@ public sealed class FuzzOracleTests
         Assert.DoesNotContain("9a9a9a9a-0000-4000-8000-000000000006", verdict.Strings);
     }
 
+    [Fact]
+    public void Oracle_ClustersOwnGalaxyHoldingARedCluster_NotEmptied()
+    {
+        // The galaxy a cluster belongs to is there for that cluster: one holding a withheld cluster of its own (no MISP shape) is not emptied by it.
+        var verdict = Judge("galaxy-of-a-cluster-holding-clusters-r1.json", 1);
+
+        Assert.Contains("9c9c9c9c-0000-4000-8000-000000000099", verdict.Strings);
+        Assert.DoesNotContain("9a9a9a9a-0000-4000-8000-000000000007", verdict.Strings);
+    }
+
     [Theory]
     [InlineData("seed-kinds-cafe-text-sightings-r0.json", "6f5a4a4e-7708-472f-8dac-d7f839ba96de")]
     [InlineData("seed-kinds-cafe-text-proposals-r0.json", "e9aad5e7-6c6c-492e-b985-1fa6814d25ac")]
