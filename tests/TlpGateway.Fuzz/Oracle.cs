@@ -388,7 +388,7 @@ internal sealed partial class Oracle
             }
             else if (name == "Attribute")
             {
-                foreach (var attribute in Elements(value))
+                foreach (var attribute in Parts(value))
                 {
                     var attributeLevel = attribute.ValueKind == JsonValueKind.Object ? AttributeLevel(attribute, level) : level;
                     if (!MayReceive(attributeLevel))
@@ -403,7 +403,7 @@ internal sealed partial class Oracle
             }
             else if (OwnTagged.Contains(name) || name is "ObjectReference" or "Sighting")
             {
-                foreach (var part in Elements(value))
+                foreach (var part in Parts(value))
                 {
                     // A part's own TLP tags make it more restrictive than what holds it, as an attribute's do.
                     var partLevel = part.ValueKind == JsonValueKind.Object ? OwnLevel(part, level) : level;

@@ -147,4 +147,14 @@ public sealed class FuzzOracleTests
         // Judged through its event (TLP:CLEAR, confirmed), its own tlp:red still counts.
         Assert.Contains("a6fe777d-6009-4456-99e7-01d69f7dc32f", Judge("seed-kinds-rows-confirmed-r1.json", 1).Strings);
     }
+
+    [Fact]
+    public void Oracle_ItemOnItsOwnConfirmed_ItsHiddenSourcesJudged()
+    {
+        // {"Sighting": {...}} is one sighting, not a PHP list of its fields: its Organisation (ORG_C, named C3 here) is hidden from a third party.
+        var verdict = Judge("seed-kinds-short-names-of-sightings-confirmed-r0.json", 0);
+
+        Assert.Contains("13c7e515-44c2-40dc-bc3e-0e7bcaf6d390", verdict.Strings);
+        Assert.Contains("C3", verdict.Values);
+    }
 }
