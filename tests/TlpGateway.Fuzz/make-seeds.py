@@ -6,12 +6,13 @@ S='testdata/misp-samples/real-2.5.1/'
 out=sys.argv[1]
 def load(n): return json.load(open(S+n))
 def tag(n): return {"id":"99","name":n,"colour":"#CC0033","exportable":True,"user_id":"0","hide_tag":False,"numerical_value":None,"is_galaxy":False,"is_custom_galaxy":False,"local_only":False,"local":0,"relationship_type":None}
-def write(name, doc, trailer=""):
-    text=json.dumps(doc, indent=4, ensure_ascii=True)+trailer
+def write_text(name, text):
     for r in range(3):
         t=text+"\n"
         while len(t.encode())%3!=r: t+=" "
         open(f"{out}/seed-kinds-{name}-r{r}.json","w").write(t)
+def write(name, doc, trailer=""):
+    write_text(name, json.dumps(doc, indent=4, ensure_ascii=True)+trailer)
 rich=load('events_view_rich__admin.json')['Event']
 objrep=load('events_view_objects_report__orgC.json')['Event']
 orgx={"id":"7","name":"ORG_SECRETSRC","uuid":"5e5e5e5e-0000-4000-8000-00000000e5e5","local":True}
@@ -112,28 +113,24 @@ for name,uuids in jobs.items():
     t=open(f'{out}/seed-kinds-{name}-r0.json').read().rstrip()
     for u in uuids:
         t=t.replace(u,conf(u))
-    for r in range(3):
-        x=t+"\n"
-        while len(x.encode())%3!=r: x+=" "
-        open(f'{out}/seed-kinds-{name}-confirmed-r{r}.json','w').write(x)
+    write_text(name+'-confirmed', t)
 
 # An event with nothing removed (so its correlations may stay), its related events confirmed.
-rich=load('events_view_rich__admin.json')
+def removing_nothing():
+    doc=load('events_view_rich__admin.json')
+    for a in doc['Event']['Attribute']:
+        a.pop('Tag',None); a['ShadowAttribute']=[]; a.pop('Sighting',None)
+    doc['Event']['ShadowAttribute']=[]
+    return doc
+rich=removing_nothing()
 e=rich['Event']
-for a in e['Attribute']:
-    a.pop('Tag',None); a['ShadowAttribute']=[]; a.pop('Sighting',None)
-e['ShadowAttribute']=[]
 for r in e['RelatedEvent']:
     r['Event']['uuid']='cafe'+r['Event']['uuid'][4:]
     r['Event']['Orgc']={"id":"8","name":"ORG_RELATEDSRC","uuid":"5f5f5f5f-0000-4000-8000-00000000f5f5"}
     r['Event']['Org']=dict(r['Event']['Orgc'])
 e['Attribute'][0]['RelatedAttribute']=[{"id":"19","value":e['Attribute'][0]['value'],"org_id":"8","info":"related","event_id":e['RelatedEvent'][0]['Event']['id']}]
 e.pop('Tag'); e['Tag']=[{"id":"1","name":"tlp:green","colour":"#339900","exportable":True}]
-t=json.dumps(rich, indent=4)
-for r in range(3):
-    x=t+"\n"
-    while len(x.encode())%3!=r: x+=" "
-    open(f'{out}/seed-kinds-correlations-confirmed-r{r}.json','w').write(x)
+write_text('correlations-confirmed', json.dumps(rich, indent=4))
 
 # The exports' seeds (ExportTarget): restSearch answers of every TLP, values a CSV or a line-based reader could
 # mistake (commas, quotes, CR, LF, CRLF, U+2028, NEL, form feed, a YARA rule), each type with a STIX pattern,
@@ -285,11 +282,8 @@ a=copy.deepcopy(rich['Attribute'][0]); a['event_uuid']=rich['uuid']; a['comment'
 write('cafe-text-attribute-view', {"Attribute": a})
 write('cafe-text-note-view', {"Note": note("a0a0a0a0-0000-4000-8000-0000000000d5", objrep['uuid'], "Event", {"note":"cafe"})})
 write('cafe-text-analyst-index', {"Note": {"a0a0a0a0-0000-4000-8000-0000000000d8": "2026-11-22 10:00:00", "cafe0000-0000-4000-8000-0000000000d9": "cafe"}})
-rc=load('events_view_rich__admin.json')
+rc=removing_nothing()
 e=rc['Event']
-for a in e['Attribute']:
-    a.pop('Tag',None); a['ShadowAttribute']=[]; a.pop('Sighting',None)
-e['ShadowAttribute']=[]
 for r in e['RelatedEvent']:
     r['Event']['info']='cafe '+r['Event']['info']; r['Event']['Orgc']['name']='cafe'
 e.pop('Tag'); e['Tag']=[{"id":"1","name":"tlp:green","colour":"#339900","exportable":True}]
@@ -311,7 +305,4 @@ SHORT={'ORG_SECRETSRC':'BSI','ORG_RELATEDSRC':'NCSC','ORG_A':'A1','ORG_B':'B2','
 for name in ['sightings-confirmed','proposals-confirmed','correlations-confirmed','note-view-confirmed','report-view-confirmed','index','event-chr']:
     t=open(f'{out}/seed-kinds-{name}-r0.json').read().rstrip()
     for k,v in SHORT.items(): t=t.replace(k,v)
-    for r in range(3):
-        x=t+"\n"
-        while len(x.encode())%3!=r: x+=" "
-        open(f'{out}/seed-kinds-short-names-of-{name}-r{r}.json','w').write(x)
+    write_text('short-names-of-'+name, t)

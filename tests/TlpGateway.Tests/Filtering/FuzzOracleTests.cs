@@ -12,17 +12,19 @@ public sealed class FuzzOracleTests
 {
     private static readonly string Corpus = Path.Combine(AppContext.BaseDirectory, "fuzz", "filter");
 
-    // r0: a third party (every source hidden, above green withheld); r1: a member with amber (sources hidden under CHR).
-    private static OracleVerdict Judge(string name, int requester)
+    // For the requester the fuzzer chooses by the input's length: -r0 a third party (every source hidden, above green withheld),
+    // -r1 a member with amber (sources hidden under CHR), -r2 a member's MISP server with amber+strict.
+    private static OracleVerdict Judge(string name)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Corpus, name)));
-        return Oracle.Judge(document.RootElement, FilterHarness.Community.DefaultTlp, FilterTarget.Requesters[requester]);
+        var input = File.ReadAllBytes(Path.Combine(Corpus, name));
+        using var document = JsonDocument.Parse(input);
+        return Oracle.Judge(document.RootElement, FilterHarness.Community.DefaultTlp, FilterTarget.RequesterFor(input));
     }
 
     [Fact]
     public void Oracle_SourcesWithShortNamesUnderChr_CheckedAsWholeValues()
     {
-        var verdict = Judge("seed-kinds-short-names-event-r1.json", 1);
+        var verdict = Judge("seed-kinds-short-names-event-r1.json");
 
         Assert.Equal(["BSI", "CERT", "GOV", "IDS", "MIL", "NCSC"], verdict.Values.Order(StringComparer.Ordinal));
     }
@@ -30,7 +32,7 @@ public sealed class FuzzOracleTests
     [Fact]
     public void Oracle_ShortNameWithoutALetter_CheckedAsAWholeValue()
     {
-        var verdict = Judge("seed-kinds-short-names-digits-r0.json", 0);
+        var verdict = Judge("seed-kinds-short-names-digits-r0.json");
 
         Assert.Contains("C-1", verdict.Values);
         Assert.Contains("_", verdict.Values);
@@ -83,7 +85,7 @@ public sealed class FuzzOracleTests
         // The oracle is not vacuous: an answer that were the input itself names the short sources as values.
         var input = File.ReadAllBytes(Path.Combine(Corpus, "seed-kinds-short-names-index-r1.json"));
 
-        Assert.Throws<FuzzFinding>(() => OracleValues.Check(input, whole: true, Judge("seed-kinds-short-names-index-r1.json", 1).Values));
+        Assert.Throws<FuzzFinding>(() => OracleValues.Check(input, whole: true, Judge("seed-kinds-short-names-index-r1.json").Values));
     }
 
     [Fact]
@@ -91,7 +93,7 @@ public sealed class FuzzOracleTests
     {
         // Galaxy 1 holds a tlp:red and a tlp:amber+strict cluster, galaxy 5 (on an attribute) a tlp:red one: a member with amber loses them all.
         // Galaxy 2 keeps its tlp:clear cluster; galaxies 3 and 4 list none.
-        var verdict = Judge("seed-kinds-galaxies-event-r1.json", 1);
+        var verdict = Judge("seed-kinds-galaxies-event-r1.json");
 
         Assert.Contains("9a9a9a9a-0000-4000-8000-000000000001", verdict.Strings);
         Assert.Contains("9a9a9a9a-0000-4000-8000-000000000005", verdict.Strings);
@@ -102,7 +104,7 @@ public sealed class FuzzOracleTests
     public void Oracle_ClusterOutsideAGalaxyWithItsOwnGalaxy_GalaxyNotEmptied()
     {
         // An index row's clusters each hold the galaxy they belong to, which lists no cluster: the red cluster goes, its galaxy is no secret.
-        var verdict = Judge("seed-kinds-galaxies-index-r1.json", 1);
+        var verdict = Judge("seed-kinds-galaxies-index-r1.json");
 
         Assert.Contains("9c9c9c9c-0000-4000-8000-000000000061", verdict.Strings);
         Assert.DoesNotContain("9a9a9a9a-0000-4000-8000-000000000006", verdict.Strings);
@@ -112,7 +114,7 @@ public sealed class FuzzOracleTests
     public void Oracle_ClustersOwnGalaxyHoldingARedCluster_NotEmptied()
     {
         // The galaxy a cluster belongs to is there for that cluster: one holding a withheld cluster of its own (no MISP shape) is not emptied by it.
-        var verdict = Judge("galaxy-of-a-cluster-holding-clusters-r1.json", 1);
+        var verdict = Judge("galaxy-of-a-cluster-holding-clusters-r1.json");
 
         Assert.Contains("9c9c9c9c-0000-4000-8000-000000000099", verdict.Strings);
         Assert.DoesNotContain("9a9a9a9a-0000-4000-8000-000000000007", verdict.Strings);
@@ -128,7 +130,7 @@ public sealed class FuzzOracleTests
     public void Oracle_ConfirmedMarkOutsideTheLookedUpReference_ConfirmsNothing(string name, string withheld)
     {
         // "cafe" in a comment, a value, a source, an info: the harness is asked about the event or item the record names, which holds none.
-        Assert.Contains(withheld, Judge(name, name.EndsWith("r1.json", StringComparison.Ordinal) ? 1 : 0).Strings);
+        Assert.Contains(withheld, Judge(name).Strings);
     }
 
     [Theory]
@@ -138,21 +140,21 @@ public sealed class FuzzOracleTests
     [InlineData("seed-kinds-rows-confirmed-r0.json", "831cb749-579a-4681-87d5-641faddecde0")]
     public void Oracle_ConfirmedMarkInTheLookedUpReference_MayLeave(string name, string confirmed)
     {
-        Assert.DoesNotContain(confirmed, Judge(name, name.EndsWith("r1.json", StringComparison.Ordinal) ? 1 : 0).Strings);
+        Assert.DoesNotContain(confirmed, Judge(name).Strings);
     }
 
     [Fact]
     public void Oracle_RowOfAConfirmedEventWithItsOwnRedTag_Withheld()
     {
         // Judged through its event (TLP:CLEAR, confirmed), its own tlp:red still counts.
-        Assert.Contains("a6fe777d-6009-4456-99e7-01d69f7dc32f", Judge("seed-kinds-rows-confirmed-r1.json", 1).Strings);
+        Assert.Contains("a6fe777d-6009-4456-99e7-01d69f7dc32f", Judge("seed-kinds-rows-confirmed-r1.json").Strings);
     }
 
     [Fact]
     public void Oracle_ItemOnItsOwnConfirmed_ItsHiddenSourcesJudged()
     {
         // {"Sighting": {...}} is one sighting, not a PHP list of its fields: its Organisation (ORG_C, named C3 here) is hidden from a third party.
-        var verdict = Judge("seed-kinds-short-names-of-sightings-confirmed-r0.json", 0);
+        var verdict = Judge("seed-kinds-short-names-of-sightings-confirmed-r0.json");
 
         Assert.Contains("13c7e515-44c2-40dc-bc3e-0e7bcaf6d390", verdict.Strings);
         Assert.Contains("C3", verdict.Values);
