@@ -24,8 +24,9 @@ namespace TlpGateway.Fuzz;
 /// <item>an input <see cref="JsonDocument"/> refuses is never answered whole;</item>
 /// <item>a whole answer is JSON;</item>
 /// <item>what was written (whole or not) names no item the requester may not receive and no hidden
-/// source (<see cref="Oracle"/>): their UUIDs (and sources' names) do not appear in it. What the input
-/// also holds in text the requester may receive (a comment, another item) is not checked;</item>
+/// source (<see cref="Oracle"/>): their UUIDs (and sources' names) do not appear in it, a source's short name
+/// (<c>BSI</c>) not as a whole string value (<see cref="OracleValues"/>). What the input also holds in text the
+/// requester may receive (a comment, another item) is not checked;</item>
 /// <item>a whole answer to a MISP server caps its events' distribution by their TLP (<see cref="OracleSync"/>).</item>
 /// </list>
 /// Then the input's <c>csv</c>, <c>text</c> and <c>stix2</c> exports are held to the JSON answer (<see cref="ExportTarget"/>).
@@ -100,8 +101,8 @@ internal static class FilterTarget
         using (document)
         {
             var written = Encoding.UTF8.GetString(output);
-            var forbidden = Oracle.Forbidden(document.RootElement, Community.DefaultTlp, RequesterFor(input));
-            foreach (var uuid in forbidden)
+            var verdict = Oracle.Judge(document.RootElement, Community.DefaultTlp, RequesterFor(input));
+            foreach (var uuid in verdict.Strings)
             {
                 if (written.Contains(uuid, StringComparison.OrdinalIgnoreCase))
                 {
@@ -109,8 +110,9 @@ internal static class FilterTarget
                 }
             }
 
-            ExportTarget.Check(input, document.RootElement, whole ? output : null, forbidden);
-            return forbidden.Count;
+            OracleValues.Check(output, whole, verdict.Values);
+            ExportTarget.Check(input, document.RootElement, whole ? output : null, verdict.Strings);
+            return verdict.Strings.Count + verdict.Values.Count;
         }
     }
 

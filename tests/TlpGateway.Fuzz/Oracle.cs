@@ -18,14 +18,17 @@ namespace TlpGateway.Fuzz;
 /// <para>Items: events (<c>Tag</c> and <c>EventTag</c> links), index rows (by their <c>EventTag</c>;
 /// a row without one is looked up), attribute rows, attributes (their own <c>Tag</c> and
 /// <c>AttributeTag</c> with their event's), objects, reports, proposals, analyst data, galaxy clusters
-/// and their relations by their own TLP tags with what holds them, objects left with no attribute,
+/// (in a galaxy, or outside one in an index row) and their relations by their own TLP tags with what
+/// holds them, objects left with no attribute, galaxies left with none of the clusters they held,
 /// object references to a removed item, reports naming a removed attribute (its UUID, or its value of 4 characters or
 /// more), proposals and sightings on removed attributes (nested, or at the event's level naming it
 /// by UUID or id), what a withheld item holds (proposals, sightings, analyst data, galaxies,
 /// references), correlations and feed or server hits (every related event is withheld by the
-/// harness, but those it confirms: <see cref="ConfirmedMark"/>), and items answered on their own
-/// (proposals, sightings, analyst data, attributes, objects, reports: looked up, withheld by the
-/// harness unless it may confirm them, when only their hidden sources are judged).</para>
+/// harness, but those whose <c>Event.uuid</c> holds <see cref="ConfirmedMark"/>), and items answered on
+/// their own (proposals, sightings, analyst data and its index, attributes, objects, reports, attribute
+/// rows carrying none of their event's tags: looked up, withheld by the harness unless the reference it
+/// is asked about holds the mark, <see cref="OracleConfirmed"/>, when only their hidden sources and
+/// their own tags are judged).</para>
 /// <para>Sources hidden: <c>Orgc</c>, <c>Org</c>, <c>Organisation</c> and any organisation-shaped
 /// object (UUID and name), the flat <c>orgc_uuid</c>, <c>org_uuid</c>, <c>orgc_name</c>,
 /// <c>org_name</c>, <c>event_creator_email</c>, a proposal's <c>email</c>, a sighting's
@@ -33,13 +36,15 @@ namespace TlpGateway.Fuzz;
 /// <para>Conservative: a string the input also holds in text the requester may receive (a comment,
 /// an item released, a block under a name the gateway does not read where the source is shown, a
 /// record of no data) is not checked, so that an answer is never faulted for free text MISP lets
-/// through (SPEC section 4); a name is checked only from 5 characters with a letter.</para>
+/// through (SPEC section 4). A name of 5 characters or more with a letter is checked anywhere; a shorter
+/// one (<c>BSI</c>), or one without a letter, only as a whole string value (<see cref="OracleValues"/>),
+/// which free text holding it is not, and digits alone not at all (the filter writes numbers of its own).</para>
 /// </remarks>
-internal sealed class Oracle
+internal sealed partial class Oracle
 {
     private static readonly string[] SourceObjects = ["Orgc", "Org", "Organisation"];
     private static readonly string[] SourceUuids = ["orgc_uuid", "org_uuid", "organisation_uuid"];
-    private static readonly string[] SourceNames = ["orgc", "org", "event_creator_email", "email"];
+    private static readonly string[] SourceNames = ["orgc", "org", "orgc_name", "org_name", "event_creator_email", "email"];
     private static readonly string[] HiddenBlocks = ["SharingGroup", "CryptographicKey"];
     private static readonly string[] Correlations = ["RelatedEvent", "RelatedAttribute", "Feed", "Server"];
     private static readonly string[] OwnTagged = ["Object", "EventReport", "ShadowAttribute", "Note", "Opinion", "Relationship", "GalaxyCluster", "GalaxyClusterRelation"];
@@ -52,6 +57,7 @@ internal sealed class Oracle
     private const string Written = "tlp:amber\ntlp:ex:chr\n#FFC000\nHub\nFuzz\n" + Forwarder + "\n";
 
     private readonly HashSet<string> _forbidden = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _forbiddenValues = new(StringComparer.OrdinalIgnoreCase);
     private readonly StringBuilder _allowed = new(Written);
     private readonly TlpLevel _defaultLevel;
     private readonly Requester _requester;
@@ -71,23 +77,26 @@ internal sealed class Oracle
 
     public static bool Confirmed(string reference) => reference.Contains(ConfirmedMark, StringComparison.OrdinalIgnoreCase);
 
-    // Whether any text of a value (a string, a name) holds the mark: what it concerns may be confirmed.
-    private static bool MayBeConfirmed(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => Confirmed(OracleJson.Text(value)),
-        JsonValueKind.Array => value.EnumerateArray().Any(MayBeConfirmed),
-        JsonValueKind.Object => value.EnumerateObject().Any(p => Confirmed(p.Name) || MayBeConfirmed(p.Value)),
-        _ => false,
-    };
-
     private bool HidesEverySource => _requester.Member.Relation == MemberRelation.ThirdParty;
 
-    public static IReadOnlyList<string> Forbidden(JsonElement root, TlpLevel defaultLevel, Requester requester)
+    /// <summary>The strings an answer to <paramref name="requester"/> must not hold anywhere (UUIDs, names of 5 characters or more with a letter).</summary>
+    public static IReadOnlyList<string> Forbidden(JsonElement root, TlpLevel defaultLevel, Requester requester) => Judge(root, defaultLevel, requester).Strings;
+
+    /// <summary>
+    /// What an answer to <paramref name="requester"/> must not hold: strings anywhere, and the shorter names of
+    /// hidden sources (<c>BSI</c>, <c>NCSC</c>) as whole string values (<see cref="OracleValues"/>), which free
+    /// text holding them (<c>"BSI advisory"</c>) is not.
+    /// </summary>
+    public static OracleVerdict Judge(JsonElement root, TlpLevel defaultLevel, Requester requester)
     {
         var oracle = new Oracle(defaultLevel, requester);
         oracle.Answer(root);
         var text = oracle._allowed.ToString();
-        return oracle._forbidden.Where(s => !s.Equals(requester.OrgUuid, StringComparison.OrdinalIgnoreCase) && !text.Contains(s, StringComparison.OrdinalIgnoreCase)).ToList();
+        var strings = oracle._forbidden.Where(s => !s.Equals(requester.OrgUuid, StringComparison.OrdinalIgnoreCase) && !text.Contains(s, StringComparison.OrdinalIgnoreCase)).ToList();
+
+        // A value the requester may read whole (a comment "BSI", a released tag) is not checked: every allowed text stands on a line of its own.
+        var lines = text.Split('\n').ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new(strings, oracle._forbiddenValues.Where(v => !lines.Contains(v)).ToList());
     }
 
     private void Answer(JsonElement root)
@@ -118,9 +127,9 @@ internal sealed class Oracle
         {
             // An item answered on its own carries no tags: it is judged by what it concerns, looked up (withheld by the harness).
             // One beside an event stub with tags is left to the filter's reading of that stub.
-            if (MayBeConfirmed(record))
+            if (StandaloneItems.Any(name => OracleConfirmed.Item(record, name)))
             {
-                // What it concerns may be confirmed: it may leave, its sources hidden (the harness's look-up hides them).
+                // What it concerns is confirmed: it may leave, its sources hidden (the harness's look-up hides them).
                 Walk(record, TlpLevel.Clear, hide: true, null);
             }
             else if (Values(record, "Event").Any(stub => Has(stub, "Tag")))
@@ -132,10 +141,13 @@ internal sealed class Oracle
                 Withhold(record);
                 foreach (var index in StandaloneItems.SelectMany(name => Values(record, name)))
                 {
-                    // /analyst_data/indexMinimal: analyst data named by UUID, as a name.
+                    // /analyst_data/indexMinimal: analyst data named by UUID, as a name, each looked up by it (confirmed, it may stay).
                     foreach (var entry in index.ValueKind == JsonValueKind.Object ? index.EnumerateObject() : default)
                     {
-                        AddUuid(entry.Name);
+                        if (!Confirmed(entry.Name))
+                        {
+                            AddUuid(entry.Name);
+                        }
                     }
                 }
             }
@@ -213,7 +225,8 @@ internal sealed class Oracle
         Walk(evt, level, hide, scope);
     }
 
-    // A row of /attributes/restSearch: judged by its event's tags when MISP marked some inherited, else through its event, looked up (withheld here).
+    // A row of /attributes/restSearch: judged by its event's tags when MISP marked some inherited, else through its event,
+    // looked up: withheld by the harness, or confirmed (TLP:CLEAR, its source hidden), when its own tags still count.
     private void AttributeRow(JsonElement row)
     {
         var eventMarking = default(OracleMarking);
@@ -236,7 +249,19 @@ internal sealed class Oracle
 
         var level = eventMarking.Effective(_defaultLevel);
         level = own.Counts ? Max(level, own.Effective(_defaultLevel)) : level;
-        if (!inherited || !OracleEntitlement.MayReceive(level, null, _requester))
+        if (!inherited && OracleConfirmed.Event(row))
+        {
+            level = own.Counts ? own.Effective(_defaultLevel) : TlpLevel.Clear;
+            if (MayReceive(level))
+            {
+                Walk(row, level, hide: true, null);
+            }
+            else
+            {
+                Withhold(row);
+            }
+        }
+        else if (!inherited || !OracleEntitlement.MayReceive(level, null, _requester))
         {
             Withhold(row);
         }
@@ -322,7 +347,7 @@ internal sealed class Oracle
                 // A related event the harness confirms may stay, its source hidden; every other goes.
                 foreach (var correlation in Elements(value))
                 {
-                    if (MayBeConfirmed(correlation))
+                    if (OracleConfirmed.Correlation(correlation))
                     {
                         Walk(correlation, level, hide: true, null);
                     }
@@ -342,9 +367,28 @@ internal sealed class Oracle
                 // A block under a name the gateway does not read stays as MISP wrote it where the source is shown (docs/behaviour.md, section 4).
                 AllowAll(value);
             }
+            else if (name == "Galaxy" && value.ValueKind == JsonValueKind.Object && (Has(value, "uuid") || Has(value, "GalaxyCluster")))
+            {
+                // The galaxy a cluster belongs to (its index rows, its view): there for that cluster, not for any it holds.
+                Walk(value, level, hide, scope);
+            }
+            else if (name == "Galaxy")
+            {
+                foreach (var galaxy in Elements(value))
+                {
+                    if (Emptied(galaxy, level))
+                    {
+                        Withhold(galaxy);
+                    }
+                    else
+                    {
+                        Walk(galaxy, level, hide, scope);
+                    }
+                }
+            }
             else if (name == "Attribute")
             {
-                foreach (var attribute in Elements(value))
+                foreach (var attribute in Parts(value))
                 {
                     var attributeLevel = attribute.ValueKind == JsonValueKind.Object ? AttributeLevel(attribute, level) : level;
                     if (!MayReceive(attributeLevel))
@@ -359,7 +403,7 @@ internal sealed class Oracle
             }
             else if (OwnTagged.Contains(name) || name is "ObjectReference" or "Sighting")
             {
-                foreach (var part in Elements(value))
+                foreach (var part in Parts(value))
                 {
                     // A part's own TLP tags make it more restrictive than what holds it, as an attribute's do.
                     var partLevel = part.ValueKind == JsonValueKind.Object ? OwnLevel(part, level) : level;
@@ -391,6 +435,17 @@ internal sealed class Oracle
     }
 
     private static TlpLevel Max(TlpLevel a, TlpLevel b) => a > b ? a : b;
+
+    /// <summary>
+    /// Whether a galaxy loses every cluster it holds (each withheld by its own TLP tags with what holds it): it goes
+    /// with them, as MISP lists a galaxy only for the clusters it attaches (docs/behaviour.md, section 3), else it
+    /// would tell that one was attached. One holding none is not emptied.
+    /// </summary>
+    private bool Emptied(JsonElement galaxy, TlpLevel level)
+    {
+        var clusters = Values(galaxy, "GalaxyCluster").SelectMany(Elements).ToList();
+        return clusters.Count > 0 && clusters.All(c => c.ValueKind == JsonValueKind.Object && !MayReceive(OwnLevel(c, level)));
+    }
 
     // An organisation under whatever name: an object of an organisation's fields, with a UUID.
     private static bool IsOrganisation(JsonElement value) =>
@@ -504,14 +559,21 @@ internal sealed class Oracle
         }
     }
 
-    // Only what is long enough not to stand inside other text by chance: a UUID (a much shorter value, a UUID cut by a mutation, may stand inside another item's), a name of 5 characters with a letter.
+    // Anywhere, only what is long enough not to stand inside other text by chance: a UUID (a much shorter value, a UUID
+    // cut by a mutation, may stand inside another item's), a name of 5 characters with a letter. Anything shorter, or
+    // without a letter, as a whole value (OracleValues), but digits alone: the filter writes numbers of its own ("0", counts).
     private void AddString(JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.String && OracleJson.Text(value) is { } text)
         {
-            if (text.Length >= 32 || (text.Trim().Length >= 5 && text.Any(char.IsLetter)))
+            var trimmed = text.Trim();
+            if (text.Length >= 32 || (trimmed.Length >= 5 && text.Any(char.IsLetter)))
             {
                 _forbidden.Add(text);
+            }
+            else if (trimmed.Length > 0 && !trimmed.All(char.IsAsciiDigit))
+            {
+                _forbiddenValues.Add(text);
             }
         }
     }
@@ -522,59 +584,5 @@ internal sealed class Oracle
         {
             _forbidden.Add(text);
         }
-    }
-
-    private static void AddName(ref OracleMarking marking, JsonElement name)
-    {
-        if (name.ValueKind == JsonValueKind.String)
-        {
-            marking.Add(OracleJson.Text(name));
-        }
-        else
-        {
-            marking.AddUnreadable();
-        }
-    }
-
-    /// <summary>An event's marking: its <c>Tag</c> list, and the <c>EventTag</c> links of index rows.</summary>
-    internal static OracleMarking EventMarking(JsonElement evt) => Marking(evt, "Tag", "EventTag");
-
-    /// <summary>The TLP marking of every tag in every list of the item under <paramref name="tags"/> or (as links <c>{"Tag": {...}}</c>) <paramref name="links"/>; a tag the oracle cannot read counts as unknown.</summary>
-    internal static OracleMarking Marking(JsonElement item, string tags, string links)
-    {
-        var marking = default(OracleMarking);
-        var all = Values(item, tags).SelectMany(Elements).Concat(Values(item, links).SelectMany(Elements).SelectMany(link => Values(link, "Tag")));
-        foreach (var tag in all)
-        {
-            var named = false;
-            foreach (var name in Values(tag, "name"))
-            {
-                named = true;
-                AddName(ref marking, name);
-            }
-
-            if (!named && tag.ValueKind != JsonValueKind.Null)
-            {
-                marking.AddUnreadable();
-            }
-        }
-
-        return marking;
-    }
-
-    // The rows of an /attributes/restSearch answer: {"response": {"Attribute": [row, ...]}}.
-    private static List<JsonElement> AttributeRows(JsonElement root) =>
-        Values(root, "response").SelectMany(response => Items(response, "Attribute")).ToList();
-
-    // The records of an answer: restSearch's response list (or object-list), a bare list, or one record.
-    internal static List<JsonElement> Records(JsonElement root)
-    {
-        if (root.ValueKind == JsonValueKind.Array)
-        {
-            return root.EnumerateArray().ToList();
-        }
-
-        var response = Values(root, "response");
-        return response.Count == 0 ? [root] : response.Where(r => !Has(r, "Attribute")).SelectMany(Elements).ToList();
     }
 }

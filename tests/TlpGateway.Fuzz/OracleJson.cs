@@ -18,6 +18,15 @@ internal static class OracleJson
         _ => [],
     };
 
+    /// <summary>
+    /// The items under a name that holds a list of them, or one on its own (<c>{"Sighting": {...}}</c>, a view's
+    /// or an index's element): an object is a PHP list only where every name in it is a number.
+    /// </summary>
+    public static List<JsonElement> Parts(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().All(p => p.Name.Length > 0 && p.Name.All(char.IsAsciiDigit))
+            ? [value]
+            : Elements(value);
+
     /// <summary>The objects of every list under <paramref name="name"/> (every duplicate).</summary>
     public static List<JsonElement> Items(JsonElement item, string name) =>
         Values(item, name).SelectMany(Elements).Where(e => e.ValueKind == JsonValueKind.Object).ToList();

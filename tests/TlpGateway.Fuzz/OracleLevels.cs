@@ -8,7 +8,8 @@ namespace TlpGateway.Fuzz;
 /// The TLP of each event and attribute of MISP's answer, by UUID, read from the input by the
 /// oracle's own marking (<see cref="OracleMarking"/>): an event's by its tags (local ones too), an
 /// attribute's the more restrictive of its own, its object's and its event's; an attribute row's by
-/// its tags (those marked inherited are its event's). A UUID the input holds more than once keeps the
+/// its tags (those marked inherited are its event's; one with none, through its event the harness confirms, TLP:CLEAR
+/// with its own). A UUID the input holds more than once keeps the
 /// least restrictive level, so an export is faulted only for a marking below every reading of it.
 /// </summary>
 internal sealed class OracleLevels
@@ -42,11 +43,14 @@ internal sealed class OracleLevels
         {
             var eventMarking = default(OracleMarking);
             var own = default(OracleMarking);
+            var inherited = false;
             foreach (var tag in Items(row, "Tag"))
             {
+                var isInherited = Values(tag, "inherited").Any(Truthy);
+                inherited |= isInherited;
                 foreach (var name in Texts(tag, "name"))
                 {
-                    if (Values(tag, "inherited").Any(Truthy))
+                    if (isInherited)
                     {
                         eventMarking.Add(name);
                     }
@@ -62,7 +66,8 @@ internal sealed class OracleLevels
                 eventMarking.Add(name);
             }
 
-            var level = eventMarking.Effective(defaultLevel);
+            // A row carrying none of its event's tags is judged through its event, looked up: the harness confirms it TLP:CLEAR.
+            var level = !inherited && OracleConfirmed.Event(row) ? TlpLevel.Clear : eventMarking.Effective(defaultLevel);
             Add(levels._attributes, row, own.Counts && own.Effective(defaultLevel) > level ? own.Effective(defaultLevel) : level);
         }
 

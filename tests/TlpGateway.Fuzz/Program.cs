@@ -24,9 +24,15 @@ if (args is ["--oracle", var judged])
     using var document = System.Text.Json.JsonDocument.Parse(input);
     var requester = FilterTarget.RequesterFor(input);
     Console.WriteLine($"requester: {requester.Member.Relation} {requester.Member.MaxTlp}{(requester.IsSyncIdentity ? " sync" : string.Empty)}");
-    foreach (var forbidden in Oracle.Forbidden(document.RootElement, FilterTarget.Community.DefaultTlp, requester))
+    var verdict = Oracle.Judge(document.RootElement, FilterTarget.Community.DefaultTlp, requester);
+    foreach (var forbidden in verdict.Strings)
     {
         Console.WriteLine(forbidden);
+    }
+
+    foreach (var value in verdict.Values)
+    {
+        Console.WriteLine("as a value: " + value);
     }
 
     return 0;

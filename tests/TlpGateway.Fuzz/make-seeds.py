@@ -6,12 +6,13 @@ S='testdata/misp-samples/real-2.5.1/'
 out=sys.argv[1]
 def load(n): return json.load(open(S+n))
 def tag(n): return {"id":"99","name":n,"colour":"#CC0033","exportable":True,"user_id":"0","hide_tag":False,"numerical_value":None,"is_galaxy":False,"is_custom_galaxy":False,"local_only":False,"local":0,"relationship_type":None}
-def write(name, doc, trailer=""):
-    text=json.dumps(doc, indent=4, ensure_ascii=True)+trailer
+def write_text(name, text):
     for r in range(3):
         t=text+"\n"
         while len(t.encode())%3!=r: t+=" "
         open(f"{out}/seed-kinds-{name}-r{r}.json","w").write(t)
+def write(name, doc, trailer=""):
+    write_text(name, json.dumps(doc, indent=4, ensure_ascii=True)+trailer)
 rich=load('events_view_rich__admin.json')['Event']
 objrep=load('events_view_objects_report__orgC.json')['Event']
 orgx={"id":"7","name":"ORG_SECRETSRC","uuid":"5e5e5e5e-0000-4000-8000-00000000e5e5","local":True}
@@ -112,28 +113,24 @@ for name,uuids in jobs.items():
     t=open(f'{out}/seed-kinds-{name}-r0.json').read().rstrip()
     for u in uuids:
         t=t.replace(u,conf(u))
-    for r in range(3):
-        x=t+"\n"
-        while len(x.encode())%3!=r: x+=" "
-        open(f'{out}/seed-kinds-{name}-confirmed-r{r}.json','w').write(x)
+    write_text(name+'-confirmed', t)
 
 # An event with nothing removed (so its correlations may stay), its related events confirmed.
-rich=load('events_view_rich__admin.json')
+def removing_nothing():
+    doc=load('events_view_rich__admin.json')
+    for a in doc['Event']['Attribute']:
+        a.pop('Tag',None); a['ShadowAttribute']=[]; a.pop('Sighting',None)
+    doc['Event']['ShadowAttribute']=[]
+    return doc
+rich=removing_nothing()
 e=rich['Event']
-for a in e['Attribute']:
-    a.pop('Tag',None); a['ShadowAttribute']=[]; a.pop('Sighting',None)
-e['ShadowAttribute']=[]
 for r in e['RelatedEvent']:
     r['Event']['uuid']='cafe'+r['Event']['uuid'][4:]
     r['Event']['Orgc']={"id":"8","name":"ORG_RELATEDSRC","uuid":"5f5f5f5f-0000-4000-8000-00000000f5f5"}
     r['Event']['Org']=dict(r['Event']['Orgc'])
 e['Attribute'][0]['RelatedAttribute']=[{"id":"19","value":e['Attribute'][0]['value'],"org_id":"8","info":"related","event_id":e['RelatedEvent'][0]['Event']['id']}]
 e.pop('Tag'); e['Tag']=[{"id":"1","name":"tlp:green","colour":"#339900","exportable":True}]
-t=json.dumps(rich, indent=4)
-for r in range(3):
-    x=t+"\n"
-    while len(x.encode())%3!=r: x+=" "
-    open(f'{out}/seed-kinds-correlations-confirmed-r{r}.json','w').write(x)
+write_text('correlations-confirmed', json.dumps(rich, indent=4))
 
 # The exports' seeds (ExportTarget): restSearch answers of every TLP, values a CSV or a line-based reader could
 # mistake (commas, quotes, CR, LF, CRLF, U+2028, NEL, form feed, a YARA rule), each type with a STIX pattern,
@@ -224,3 +221,88 @@ for i,a in enumerate(decayed['response']['Attribute']):
 for name,trailer in requests.items():
     write("exports-events-asks-"+name, {"response":events}, trailer)
     write("exports-rows-asks-"+name, decayed if "decay" in name else rows, trailer)
+
+# Sources with short names (CERTs are named BSI, NCSC, CERT): the oracle checks them as whole string values, so a
+# comment that holds one ("BSI advisory") is free text and passes, where the name itself must not.
+rich=load('events_view_rich__admin.json')['Event']
+def short(orgc, org, sighter, proposer, clusterer):
+    e=event(['tlp:green','tlp:ex:chr'])['Event']
+    e['Orgc']=dict(orgx, name=orgc); e['Org']=dict(orgx, name=org, uuid="5e5e5e5e-0000-4000-8000-00000000e5e6")
+    for a in e['Attribute']:
+        a['comment']=orgc+" advisory, shared by "+org
+        for s in a.get('Sighting',[]): s['Organisation']=dict(orgx, name=sighter, uuid="5e5e5e5e-0000-4000-8000-00000000e5e7"); s['source']="IDS"
+    for p in e['ShadowAttribute']: p['Org']=dict(orgx, name=proposer, uuid="5e5e5e5e-0000-4000-8000-00000000e5e8"); p['email']="a@"+proposer
+    for g in e['Galaxy']:
+        for c in g['GalaxyCluster']: c['Orgc']=dict(orgx, name=clusterer, uuid="5e5e5e5e-0000-4000-8000-00000000e5e9"); c['Org']=dict(c['Orgc'])
+    return {"Event":e}
+write('short-names-event', short("BSI","CERT","NCSC","GOV","MIL"))
+write('short-names-digits', short("C-1","4-2","_","$$","#9"))
+rows=[]
+for i,tags in enumerate([['tlp:green','tlp:ex:chr'],['tlp:red'],['tlp:clear']]):
+    r=copy.deepcopy(idx[0]); r['id']=str(300+i); r['uuid']="1d1d1d1d-0000-4000-8000-00000000030%d"%i; r['info']="Reported by BSI"
+    r['Orgc']=dict(orgx, name=["BSI","NCSC","CERT"][i]); r['Org']=dict(r['Orgc'])
+    r['EventTag']=[{"id":str(400+i),"event_id":r['id'],"tag_id":"9","local":False,"relationship_type":None,"Tag":tag(t)} for t in tags]
+    rows.append(r)
+write('short-names-index', rows)
+
+# Galaxies as MISP 2.5.1 writes them (Event::__attachGalaxies: a galaxy for the clusters attached; attachClustersToEventIndex:
+# clusters in an index row, outside any galaxy, each holding its own galaxy): one losing every cluster (it goes with them),
+# one losing some, one listing none, one on an attribute losing its only cluster.
+def galaxy(n, clusters):
+    g=copy.deepcopy(gal[0]); g.pop('GalaxyCluster'); g.update(id=str(n), uuid="9a9a9a9a-0000-4000-8000-%012d"%n, name="Galaxy %d"%n)
+    if clusters is not None: g['GalaxyCluster']=clusters
+    return g
+def cluster(n, tags, galaxy_of=None):
+    c=copy.deepcopy(gal[0]['GalaxyCluster'][0]); c.update(id=str(n), uuid="9c9c9c9c-0000-4000-8000-%012d"%n, value="Cluster %d"%n, tag_name='misp-galaxy:ransomware="Cluster %d"'%n)
+    c['Tag']=[tag(t) for t in tags]
+    if galaxy_of is not None: c['Galaxy']=galaxy(galaxy_of, None)
+    return c
+ge=copy.deepcopy(objrep)
+ge['Galaxy']=[galaxy(1,[cluster(11,['tlp:red']),cluster(12,['tlp:amber+strict'])]),galaxy(2,[cluster(21,['tlp:clear']),cluster(22,['tlp:amber'])]),galaxy(3,[]),galaxy(4,None)]
+ge['Attribute'][0]['Galaxy']=[galaxy(5,[cluster(51,['tlp:red'])])]
+t=ge.pop('Tag',None); ge['Tag']=[tag('tlp:clear')]
+write('galaxies-event', {"Event":ge})
+rows=[]
+for i,(tags,clusters) in enumerate([(['tlp:clear'],[cluster(61,['tlp:red'],6),cluster(62,[],6)]),(['tlp:green'],[cluster(71,['tlp:amber'],7)])]):
+    r=copy.deepcopy(idx[0]); r['id']=str(500+i); r['uuid']="1d1d1d1d-0000-4000-8000-00000000050%d"%i
+    r['EventTag']=[{"id":str(600+i),"event_id":r['id'],"tag_id":"9","local":False,"relationship_type":None,"Tag":tag(t)} for t in tags]
+    r['GalaxyCluster']=clusters
+    rows.append(r)
+write('galaxies-index', rows)
+
+# The mark the harness confirms by ("cafe") written where no look-up reference stands: in a comment, a value, a source,
+# an info, a correlation's info. Nothing is confirmed: every item is withheld, every correlation removed.
+sg2=copy.deepcopy(sg)
+for r in sg2['response']: r['Sighting']['source']='cafe-sensor'; r['Sighting']['value']='cafe.example'
+write('cafe-text-sightings', sg2)
+sa2=copy.deepcopy(sa)
+for r in sa2: r['ShadowAttribute']['comment']='seen at the cafe'
+write('cafe-text-proposals', sa2)
+a=copy.deepcopy(rich['Attribute'][0]); a['event_uuid']=rich['uuid']; a['comment']='cafe'; a['value']='cafe.example'
+write('cafe-text-attribute-view', {"Attribute": a})
+write('cafe-text-note-view', {"Note": note("a0a0a0a0-0000-4000-8000-0000000000d5", objrep['uuid'], "Event", {"note":"cafe"})})
+write('cafe-text-analyst-index', {"Note": {"a0a0a0a0-0000-4000-8000-0000000000d8": "2026-11-22 10:00:00", "cafe0000-0000-4000-8000-0000000000d9": "cafe"}})
+rc=removing_nothing()
+e=rc['Event']
+for r in e['RelatedEvent']:
+    r['Event']['info']='cafe '+r['Event']['info']; r['Event']['Orgc']['name']='cafe'
+e.pop('Tag'); e['Tag']=[{"id":"1","name":"tlp:green","colour":"#339900","exportable":True}]
+write('cafe-text-correlations', rc)
+# Attribute rows carrying none of their event's tags, judged through their event (looked up): confirmed where the event
+# they name (Event.uuid) holds the mark, one of them with its own tlp:red; the same rows with the mark in a comment only.
+rows=json.load(open('testdata/fuzz/filter/shape-attributes_restSearch_includeEventTags__orgC.json'))
+rows['response']['Attribute']=rows['response']['Attribute'][:3]
+for r in rows['response']['Attribute']:
+    r.pop('Tag'); r['comment']='cafe'
+write('rows-cafe-text', rows)
+for i,r in enumerate(rows['response']['Attribute']):
+    r['Event']['uuid']='cafe'+r['Event']['uuid'][4:]; r['comment']=''
+    if i==2: r['Tag']=[tag('tlp:red')]
+write('rows-confirmed', rows)
+# The same kinds with every organisation named in two to four characters, as CERTs are: items confirmed on their own,
+# correlations kept, index rows, an event under CHR.
+SHORT={'ORG_SECRETSRC':'BSI','ORG_RELATEDSRC':'NCSC','ORG_A':'A1','ORG_B':'B2','ORG_C':'C3','ORG_D':'D4','ORG_E':'E5'}
+for name in ['sightings-confirmed','proposals-confirmed','correlations-confirmed','note-view-confirmed','report-view-confirmed','index','event-chr']:
+    t=open(f'{out}/seed-kinds-{name}-r0.json').read().rstrip()
+    for k,v in SHORT.items(): t=t.replace(k,v)
+    write_text('short-names-of-'+name, t)
