@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace TlpGateway.Fuzz;
 
 /// <summary>
-/// What a forwarded write whose body carries ids and flags alone may hold, by the oracle's own reading of MISP 2.5.1's
+/// What a forwarded write whose body carries ids and flags alone (and the push negotiation's list of events) may hold, by the oracle's own reading of MISP 2.5.1's
 /// controllers (never the gateway's catalog): only the passed arguments the action takes, only the body keys it reads
 /// (after the wrappers it unwraps), and no reference in the body to an item the requester may not receive.
 /// Each broken rule throws <see cref="FuzzFinding"/>.
@@ -19,6 +19,13 @@ internal static class WriteBodyOracle
         ["tags/removeTagFromObject"] = 2, ["galaxies/attachCluster"] = 2, ["galaxies/attachMultipleClusters"] = 2,
         ["shadow_attributes/delete"] = 1, ["shadow_attributes/accept"] = 1, ["shadow_attributes/discard"] = 1,
         ["sightings/delete"] = 1, ["sightings/filterSightingUuidsForPush"] = 1, ["analyst_data/delete"] = 3,
+        ["events/filterEventIdsForPush"] = 0,
+    };
+
+    // Bodies MISP reads as a list of items (foreach), each by these paths: a pushing server's events, by uuid and timestamp.
+    private static readonly Dictionary<string, string[]> Items = new(StringComparer.Ordinal)
+    {
+        ["events/filterEventIdsForPush"] = ["Event.uuid", "Event.timestamp"],
     };
 
     // The body paths each action reads (a dotted path is a key inside another). An action absent here reads no body.
@@ -97,6 +104,21 @@ internal static class WriteBodyOracle
                     data = inner;
                 }
             }
+        }
+
+        if (Items.TryGetValue(route, out var itemPaths) && data.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+        {
+            foreach (var item in data.ValueKind == JsonValueKind.Array ? data.EnumerateArray() : data.EnumerateObject().Select(p => p.Value))
+            {
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    throw new FuzzFinding($"{route}: an item forwarded that is no object: {item.GetRawText()}");
+                }
+
+                CheckLevel(route, item, itemPaths, null);
+            }
+
+            return;
         }
 
         CheckLevel(route, data, Read.GetValueOrDefault(route, []), ValueLists.TryGetValue(route, out var unless) ? unless : null);

@@ -138,6 +138,7 @@ seed("seed-body-write-attach-clusters", "member", "POST", "/galaxies/attachMulti
 seed("seed-body-write-remove-tag-from-object", "member", "POST", "/tags/removeTagFromObject", {"uuid": OWN, "tag": "tlp:green", "local": 1})
 seed("seed-body-write-proposal-to-delete", "third", "POST", "/shadow_attributes/delete/25/26", {"id": "29"})
 seed("seed-body-write-sighting-uuids", "sync", "POST", f"/sightings/filterSightingUuidsForPush/{OWN}", ["5e1f0000-0000-4000-8000-000000000001", "5e1f0000-0000-4000-8000-000000000002"])
+seed("seed-body-push-filter-event-ids", "sync", "POST", "/events/filterEventIdsForPush/5", [{"Event": {"uuid": OWN, "timestamp": "1795342387", "info": "x"}, "Attribute": []}])
 seed("seed-body-write-sighting-uuids-refused", "sync", "POST", f"/sightings/filterSightingUuidsForPush/{OWN}", [{"uuid": "5e1f0000-0000-4000-8000-000000000001"}])
 
 os.makedirs(out, exist_ok=True)

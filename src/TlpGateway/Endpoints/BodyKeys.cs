@@ -31,6 +31,9 @@ internal sealed record BodyKeys(Func<string, bool> Reads, bool Unwraps)
     /// </summary>
     public bool ReadsValues { get; init; }
 
+    /// <summary>The level is a list (or an object's values, PHP's <c>foreach</c>) of items MISP reads each by these keys.</summary>
+    public BodyKeys? Each { get; init; }
+
     /// <summary>With <see cref="ReadsValues"/>: the keys that make an object a holder of named keys instead (<c>id</c>).</summary>
     public IReadOnlyList<string> ValuesUnless { get; init; } = [];
 

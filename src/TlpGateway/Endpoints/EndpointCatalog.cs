@@ -108,7 +108,8 @@ internal static class EndpointCatalog
             new("galaxy_clusters", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.GalaxyCluster, Parameters = EndpointParameters.MinimalClusters },
 
             // A pushing MISP server asks which of its events, sightings and analyst data the hub lacks: answers of UUIDs.
-            new("events", "filterEventIdsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
+            // EventsController::filterEventIdsForPush() reads each pushed event's Event.uuid and Event.timestamp.
+            new("events", "filterEventIdsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly, PassedRead = 0, Body = BodyKeys.None with { Each = BodyKeys.Of("Event.uuid", "Event.timestamp") } },
             new("sightings", "filterSightingUuidsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Event, 0)), PassedRead = 1, Body = BodyKeys.Ids([]) },
             new("analyst_data", "filterAnalystDataForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
 

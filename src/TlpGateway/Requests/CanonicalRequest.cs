@@ -194,6 +194,19 @@ internal static class CanonicalRequest
             return values.All(v => v?.GetValueKind() is JsonValueKind.String or JsonValueKind.Number) ? null : "a list of ids may hold ids only (numbers or strings)";
         }
 
+        if (keys.Each is { } each && level is JsonArray or JsonObject)
+        {
+            foreach (var item in level is JsonObject values ? values.Select(p => p.Value) : level.AsArray())
+            {
+                if ((item is JsonObject ? Keep(item, each) : "each item must be an object") is { } problem)
+                {
+                    return problem;
+                }
+            }
+
+            return null;
+        }
+
         if (level is JsonArray list)
         {
             list.Clear();

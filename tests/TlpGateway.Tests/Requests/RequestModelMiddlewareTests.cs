@@ -73,10 +73,12 @@ public sealed class RequestModelMiddlewareTests
     [InlineData("/sightings/listSightings/5/attribute", """{"request":{"id":"8","context":"event"},"org_id":"4"}""", """{"org_id":"4"}""")]
     [InlineData("/events/view/5", """{"deleted":1,"extended":0,"includeAttachments":0,"excludeLocalTags":1}""", """{"deleted":1}""")]
     [InlineData("/analyst_data/indexMinimal", """{"orgc_name":["!ORG_C"],"uuid":"x","request":{"orgc_name":"ORG_D"}}""", """{"orgc_name":["!ORG_C"]}""")]
+    [InlineData("/events/filterEventIdsForPush", """[{"Event":{"uuid":"u1","timestamp":"1","info":"x"},"Attribute":[]}]""", """[{"Event":{"uuid":"u1","timestamp":"1"}}]""")]
     public void RequestModelMiddleware_ReadBodyKeyTheActionDoesNotRead_NotForwarded(string path, string body, string expected)
     {
         // SightingsController::index reads no body, listSightings a POST's id, context and org_id (no request wrapper),
-        // EventsController::view its 'deleted', AnalystDataController::indexMinimal its orgc_name.
+        // EventsController::view its 'deleted', AnalystDataController::indexMinimal its orgc_name, filterEventIdsForPush
+        // each pushed event's Event.uuid and Event.timestamp.
         var forwarded = Forward("POST", path, body);
 
         Assert.Equal(expected, Encoding.UTF8.GetString(forwarded.Body));
@@ -128,9 +130,11 @@ public sealed class RequestModelMiddlewareTests
     [InlineData("/sightings/filterSightingUuidsForPush/15", """[{"uuid":"u1"}]""")]
     [InlineData("/attributes/deleteSelected/15", """{"Attribute":[["25"]]}""")]
     [InlineData("/attributes/deleteSelected/15", """{"a":{"id":"25"}}""")]
-    public void RequestModelMiddleware_ListOfIdsHoldingSomethingElse_Refused400(string path, string body)
+    [InlineData("/events/filterEventIdsForPush", """["u1"]""")]
+    public void RequestModelMiddleware_ListHoldingItemsOfAnotherShape_Refused400(string path, string body)
     {
-        // MISP reads every value of these as an id (an SQL IN list): an object or a list among them is no id it would read as one.
+        // MISP reads every value of these as an id (an SQL IN list), or as a pushed event: an object or a list among ids is
+        // no id it would read as one, an id among events no event.
         var outcome = RequestTarget.Send(new FuzzRequest(FuzzRequester.Member, "POST", path, [new("Content-Type", "application/json")], Encoding.UTF8.GetBytes(body)));
 
         Assert.Null(outcome.Forwarded);
