@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text.Json.Nodes;
 
 namespace TlpGateway.Endpoints;
 
@@ -31,11 +32,11 @@ internal sealed record BodyKeys(Func<string, bool> Reads, bool Unwraps)
     /// </summary>
     public bool ReadsValues { get; init; }
 
-    /// <summary>The level is a list (or an object's values, PHP's <c>foreach</c>) of items MISP reads each by these keys.</summary>
-    public BodyKeys? Each { get; init; }
-
     /// <summary>With <see cref="ReadsValues"/>: the keys that make an object a holder of named keys instead (<c>id</c>).</summary>
     public IReadOnlyList<string> ValuesUnless { get; init; } = [];
+
+    /// <summary>The level is a list (or an object's values, PHP's <c>foreach</c>) of items MISP reads each by these keys.</summary>
+    public BodyKeys? Each { get; init; }
 
     /// <summary>
     /// Names compared exactly, as PHP's array keys are, with no <c>request</c> wrapper; a dotted path (<c>Event.id</c>)
@@ -61,8 +62,8 @@ internal sealed record BodyKeys(Func<string, bool> Reads, bool Unwraps)
     public static BodyKeys Ids(string[] unless, params string[] paths) => Of(paths) with { ReadsValues = true, ValuesUnless = unless };
 
     /// <summary>Whether MISP reads a level's every value (a list of ids) rather than its keys.</summary>
-    public bool ReadsAsValues(System.Text.Json.Nodes.JsonNode level) =>
-        ReadsValues && (level is System.Text.Json.Nodes.JsonArray || (level is System.Text.Json.Nodes.JsonObject holder && !ValuesUnless.Any(k => holder[k] is not null)));
+    public bool ReadsAsValues(JsonNode level) =>
+        ReadsValues && (level is JsonArray || (level is JsonObject holder && !ValuesUnless.Any(k => holder[k] is not null)));
 
     /// <summary>Whether a key at this level is kept: read whole, or read inside.</summary>
     public bool Keeps(string key) => Reads(key) || Within.ContainsKey(key);

@@ -154,8 +154,9 @@ internal static class CanonicalRequest
     /// action reads one in place of the data (<c>EventsController::index</c>), then of the model wrapper that replaces it
     /// (<c>RequestRearrangeTool</c>), else of the top level (a wrapper there is a key like any other), only the keys the endpoint
     /// forwards, and inside a key read by keys of its own only those. A list is a list of ids where the action reads one whole,
-    /// and otherwise holds no key PHP's string-keyed reads find: it is forwarded empty. Returns why the body cannot be
-    /// forwarded as MISP reads it (a list of ids holding something else), or null.
+    /// a list of items where it reads each, and otherwise holds no key PHP's string-keyed reads find: it is forwarded empty.
+    /// Returns why the body cannot be forwarded as MISP reads it (a list of ids holding something else, an item that is no
+    /// object), or null.
     /// </summary>
     public static string? KeepBody(JsonNode? root, BodyKeys keys)
     {
@@ -181,6 +182,7 @@ internal static class CanonicalRequest
         return Keep(level, keys);
     }
 
+    /// <summary>One level of a body kept as <paramref name="keys"/> say MISP reads it, in place; why it cannot be, or null.</summary>
     private static string? Keep(JsonNode? level, BodyKeys keys)
     {
         if (level is null)

@@ -27,7 +27,9 @@ namespace TlpGateway.Requests;
 /// gateway renders itself from the filtered JSON (<see cref="Exports.ExportRequest"/>);</item>
 /// <item>what the egress filter must know (<see cref="ResponseExpectation"/>), from the parameters as MISP reads them;</item>
 /// <item>the rewrite: path, query and search body rebuilt with the filter's parameters written once (an export's
-/// search asks for JSON, with the filters MISP adds for that export); a HEAD is asked as GET.</item>
+/// search asks for JSON, with the filters MISP adds for that export), any other body but a write's content, and the passed
+/// arguments, kept to what the action reads (<see cref="MispEndpoint.Body"/>, <see cref="MispEndpoint.PassedRead"/>; 400
+/// where that cannot be); a HEAD is asked as GET.</item>
 /// </list>
 /// </remarks>
 internal sealed class RequestModelMiddleware(
