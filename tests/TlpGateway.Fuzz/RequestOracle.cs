@@ -108,7 +108,9 @@ internal static class RequestOracle
     {
         ["tags/attachTagToObject"] = ["uuid"],
         ["tags/removeTagFromObject"] = ["uuid"],
-        ["object_references/add"] = ["object_uuid", "ObjectReference.object_uuid"],
+        ["object_references/add"] = ["object_uuid"],
+        ["events/removeTag"] = ["event", "event_id", "id", "Event.event", "Event.event_id", "Event.id", "Event.Event.id"],
+        ["attributes/removeTag"] = ["attribute", "attribute_id", "id", "Attribute.attribute", "Attribute.attribute_id", "Attribute.id", "Attribute.Attribute.id"],
         ["sightings/add"] = ["uuid", "id", "Sighting.uuid", "Sighting.id"],
         ["events/delete"] = ["id", "Event.id"],
         ["analyst_data/add"] = ["Note.object_uuid", "Opinion.object_uuid", "Relationship.object_uuid", "object_uuid"],
@@ -206,6 +208,7 @@ internal static class RequestOracle
 
         CheckTarget(route, segments);
         CheckBodyTargets(route, segments, body);
+        WriteBodyOracle.Check(route, segments, body);
         if (route is "events/add" or "events/edit" && body is { } written)
         {
             CheckWrittenEvent(route, requester, written.RootElement);

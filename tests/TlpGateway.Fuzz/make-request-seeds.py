@@ -119,7 +119,27 @@ for end, whose in (("5", "own"), ("8", "other"), ("9", "withheld")):
     contributed = "foreign" if whose == "other" else whose
     seed(f"seed-body-target-{contributed}-note", "member", "POST", "/analyst_data/add/Note", {"Note": {"note": "x", "object_uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}", "object_type": "Attribute"}})
     seed(f"seed-body-target-{whose}-tag", "member", "POST", "/tags/attachTagToObject", {"uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}", "tag": "tlp:green"})
-    seed(f"seed-body-target-{whose}-reference", "member", "POST", "/object_references/add/25", {"ObjectReference": {"object_uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}", "referenced_uuid": OTHER, "relationship_type": "related-to"}})
+    # ObjectReferencesController::add reads the body's object_uuid (top level, when none is passed), and what it points at:
+    # one the requester may receive, whoever owns it (an event the object's event extends may be another organisation's).
+    seed(f"seed-body-target-{whose}-reference", "member", "POST", "/object_references/add", {"object_uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}", "ObjectReference": {"referenced_uuid": OTHER, "relationship_type": "related-to"}})
+    seed(f"seed-body-target-{contributed}-referenced", "member", "POST", "/object_references/add/25", {"referenced_uuid": f"bce90176-e5d7-4cb4-b433-e6dc2785e6e{end}", "relationship_type": "related-to"})
+
+# Writes whose body carries ids and flags alone: the keys and passed arguments their action reads, and some it does not.
+seed("seed-body-write-publish-extra-arguments", "member", "POST", f"/events/publish/{OWN}/{OTHER}/7", {"id": OTHER, "Event": {"id": OTHER}})
+seed("seed-body-write-delete-event", "member", "POST", "/events/delete", {"Event": {"id": OWN, "info": "x"}, "uuid": OTHER})
+seed("seed-body-write-remove-event-tag", "member", "POST", "/events/removeTag", {"request": {"Event": {"id": "15", "tag": "tlp:green", "local": 1}}, "id": "18"})
+seed("seed-body-write-remove-event-tag-nested-other", "member", "POST", f"/events/removeTag/{OWN}/3", {"Event": {"Event": {"id": "18"}}})
+seed("seed-body-write-remove-attribute-tag", "member", "POST", "/attributes/removeTag", {"Attribute": {"id": "25", "tag_id": "3", "event_id": "18"}})
+seed("seed-body-write-delete-selected", "member", "POST", "/attributes/deleteSelected/15", {"id": ["25", "26"], "event_id": "15", "allow_hard_delete": 1, "comment": "x"})
+seed("seed-body-write-delete-selected-list", "member", "POST", "/attributes/deleteSelected/15/0/5", {"Attribute": ["25", "26"]})
+seed("seed-body-write-delete-hard", "member", "POST", "/objects/delete/25/1", {"hard": 1, "uuid": OTHER})
+seed("seed-body-write-attach-cluster", "member", "POST", "/galaxies/attachCluster/15/event/x", {"Galaxy": {"target_id": "7", "uuid": OTHER}, "local": 1})
+seed("seed-body-write-attach-clusters", "member", "POST", "/galaxies/attachMultipleClusters/25/attribute", {"Galaxy": {"target_ids": "[\"7\"]", "mirror_on_event": 1, "attribute_ids": "[\"28\"]"}})
+seed("seed-body-write-remove-tag-from-object", "member", "POST", "/tags/removeTagFromObject", {"uuid": OWN, "tag": "tlp:green", "local": 1})
+seed("seed-body-write-proposal-to-delete", "third", "POST", "/shadow_attributes/delete/25/26", {"id": "29"})
+seed("seed-body-write-sighting-uuids", "sync", "POST", f"/sightings/filterSightingUuidsForPush/{OWN}", ["5e1f0000-0000-4000-8000-000000000001", "5e1f0000-0000-4000-8000-000000000002"])
+seed("seed-body-push-filter-event-ids", "sync", "POST", "/events/filterEventIdsForPush/5", [{"Event": {"uuid": OWN, "timestamp": "1795342387", "info": "x"}, "Attribute": []}])
+seed("seed-body-write-sighting-uuids-refused", "sync", "POST", f"/sightings/filterSightingUuidsForPush/{OWN}", [{"uuid": "5e1f0000-0000-4000-8000-000000000001"}])
 
 os.makedirs(out, exist_ok=True)
 for name, data in seeds.items():

@@ -16,9 +16,20 @@ internal static class EndpointCatalog
     private static readonly string[] PostPut = [HttpMethods.Post, HttpMethods.Put];
     private static readonly string[] PostDelete = [HttpMethods.Post, HttpMethods.Delete];
 
-    // RequestRearrangeTool: request and Event (or Attribute) unwrapped, tag_id, event_id and id read as the target.
-    private static readonly string[] EventTagTargets = ["event", "event_id", "id", "Event.event", "Event.event_id", "Event.id"];
-    private static readonly string[] AttributeTagTargets = ["attribute", "attribute_id", "id", "Attribute.attribute", "Attribute.attribute_id", "Attribute.id"];
+    // RequestRearrangeTool: request and Event (or Attribute) unwrapped, tag_id, event_id and id read as the target; with a
+    // passed id that is no number, the unwrapped data's own Event.id (Attribute.id) in its place.
+    private static readonly string[] EventTagTargets = ["event", "event_id", "id", "Event.event", "Event.event_id", "Event.id", "Event.Event.id"];
+    private static readonly string[] AttributeTagTargets = ["attribute", "attribute_id", "id", "Attribute.attribute", "Attribute.attribute_id", "Attribute.id", "Attribute.Attribute.id"];
+
+    // EventsController::removeTag($id, $tag_id, $galaxy) and AttributesController::removeTag($id, $tag_id): what is left of the body after RequestRearrangeTool.
+    private static readonly BodyKeys EventTagRemoval = BodyKeys.Rearranged("Event", "tag", "tag_id", "event", "event_id", "id", "Event.id");
+    private static readonly BodyKeys AttributeTagRemoval = BodyKeys.Rearranged("Attribute", "tag", "tag_id", "attribute", "attribute_id", "id", "Attribute.id");
+
+    // AttributesController::deleteSelected: Attribute when not empty, else the body; its id (ids), else every value of it, as ids.
+    private static readonly BodyKeys SelectedAttributes = SelectedIds();
+
+    // The deletions of an item ($id, $hard) read a 'hard' of their body (not object references', nor analyst data's: $type, $id, $hard).
+    private static readonly BodyKeys Hard = BodyKeys.Of("hard");
 
     // Event::_add and _edit capture each object's references, updating one found by its uuid in any event.
     private static readonly TargetSource WrittenReferences = new(TargetKind.WrittenReference, null, "Event.Object.#.ObjectReference.#.uuid", "Object.#.ObjectReference.#.uuid");
@@ -97,8 +108,9 @@ internal static class EndpointCatalog
             new("galaxy_clusters", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.GalaxyCluster, Parameters = EndpointParameters.MinimalClusters },
 
             // A pushing MISP server asks which of its events, sightings and analyst data the hub lacks: answers of UUIDs.
-            new("events", "filterEventIdsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
-            new("sightings", "filterSightingUuidsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
+            // EventsController::filterEventIdsForPush() reads each pushed event's Event.uuid and Event.timestamp.
+            new("events", "filterEventIdsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly, PassedRead = 0, Body = BodyKeys.None with { Each = BodyKeys.Of("Event.uuid", "Event.timestamp") } },
+            new("sightings", "filterSightingUuidsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Event, 0)), PassedRead = 1, Body = BodyKeys.Ids([]) },
             new("analyst_data", "filterAnalystDataForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
 
             // Events: created, changed by their owner only.
@@ -110,54 +122,76 @@ internal static class EndpointCatalog
                 Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0, "Event.uuid", "uuid"), new TargetSource(TargetKind.WrittenReport, null, "Event.EventReport.#.uuid", "EventReport.#.uuid"), WrittenReferences),
             },
             new("events", "populate", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)), Named = EchoNamed },
-            new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")) },
-            new("events", "publish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
-            new("events", "unpublish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
+            // EventsController::delete: the body's id (then the body is its Event) or Event.id, when none is passed.
+            new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")), PassedRead = 1, Body = BodyKeys.Of("id", "Event.id") },
+            new("events", "publish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)), PassedRead = 1, Body = BodyKeys.None },
+            new("events", "unpublish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)), PassedRead = 1, Body = BodyKeys.None },
 
             // PyMISP's publish(alert=True): publishing with MISP's e-mail alerts.
-            new("events", "alert", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)) },
+            new("events", "alert", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)), PassedRead = 1, Body = BodyKeys.None },
             new("events", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
-            new("events", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
+            new("events", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, EventTagTargets)), PassedRead = 3, Body = EventTagRemoval },
             new("events", "freeTextImport", Post, AnswerKind.Data) { Write = Changes(WriteContent.FreeText, new TargetSource(TargetKind.Event, 0)) },
             new("events", "saveFreeText", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.ResolvedFreeText, new TargetSource(TargetKind.Event, 0)) },
 
             // Attributes, objects, references, reports and tags: changes to their event.
             new("attributes", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Event, 0)), Named = NamedParameters.Of("enforceWarninglist", "breakOnDuplicate") },
             new("attributes", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Attribute, 0)) },
-            new("attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)), Named = NamedParameters.Of("hard") },
+            new("attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)), Named = NamedParameters.Of("hard"), PassedRead = 2, Body = Hard },
             new("attributes", "deleteSelected", Post, AnswerKind.Metadata)
             {
                 Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "Attribute.event_id", "event_id"), new TargetSource(TargetKind.Attribute, null, "Attribute.id", "Attribute.*", "id", "*")),
+                PassedRead = 2,
+                Body = SelectedAttributes,
             },
 
             // MISP restores an attribute on a GET as well.
-            new("attributes", "restore", GetPost, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)) },
+            new("attributes", "restore", GetPost, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)), PassedRead = 1, Body = BodyKeys.None },
             new("attributes", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)), Named = LocalNamed },
-            new("attributes", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)) },
+            new("attributes", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)), PassedRead = 2, Body = AttributeTagRemoval },
             new("objects", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Event, 0)), Named = NamedParameters.Of("breakOnDuplicate") },
             new("objects", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Object, 0)) },
-            new("objects", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0)) },
-            new("object_references", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0, "object_uuid", "ObjectReference.object_uuid")) },
-            new("object_references", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ObjectReference, 0)) },
+            new("objects", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0)), PassedRead = 2, Body = Hard },
+
+            // ObjectReferencesController::add: the body's object_uuid when none is passed; ObjectReference when set, else the body, for the rest.
+            new("object_references", "add", Post, AnswerKind.Data)
+            {
+                Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0, "object_uuid"), new TargetSource(TargetKind.ReferencedItem, null, "referenced_uuid", "ObjectReference.referenced_uuid")),
+                PassedRead = 1,
+                Body = BodyKeys.Of(
+                    "object_uuid", "referenced_uuid", "relationship_type", "relationship_type_select", "comment",
+                    "ObjectReference.referenced_uuid", "ObjectReference.relationship_type", "ObjectReference.relationship_type_select", "ObjectReference.comment"),
+            },
+            new("object_references", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ObjectReference, 0)), PassedRead = 2, Body = BodyKeys.None },
             new("event_reports", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Report, new TargetSource(TargetKind.Event, 0)) },
             new("event_reports", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Report, new TargetSource(TargetKind.EventReport, 0)) },
-            new("event_reports", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventReport, 0)) },
+            new("event_reports", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventReport, 0)), PassedRead = 2, Body = Hard },
             new("tags", "attachTagToObject", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")) },
-            new("tags", "removeTagFromObject", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")) },
-            new("galaxies", "attachCluster", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)), Named = LocalNamed },
-            new("galaxies", "attachMultipleClusters", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)), Named = LocalNamed },
+            new("tags", "removeTagFromObject", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")), PassedRead = 2, Body = BodyKeys.Of("uuid", "tag") },
+
+            // GalaxiesController::attachCluster($target_id, $target_type) reads the cluster's id of Galaxy.target_id; attachMultipleClusters
+            // Galaxy.target_ids and mirror_on_event (its attribute_ids only for the target 'selected', which names no attribute the gateway finds).
+            new("galaxies", "attachCluster", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)), Named = LocalNamed, PassedRead = 2, Body = BodyKeys.Of("Galaxy.target_id") },
+            new("galaxies", "attachMultipleClusters", Post, AnswerKind.Metadata)
+            {
+                Write = Changes(WriteContent.None, new TargetSource(TargetKind.ByTypeParameter, 0)),
+                Named = LocalNamed,
+                PassedRead = 2,
+                Body = BodyKeys.Of("Galaxy.target_ids", "Galaxy.mirror_on_event"),
+            },
 
             // Contributions on any event the requester may receive (SPEC section 6).
             new("shadow_attributes", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
             new("shadow_attributes", "edit", PostPut, AnswerKind.Data) { Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Attribute, 0)) },
-            new("shadow_attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
+            // ShadowAttributesController::delete($id) proposes to delete the attribute $id names.
+            new("shadow_attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)), PassedRead = 1, Body = BodyKeys.None },
 
             // Accepting or discarding a proposal changes the event: its owner decides.
-            new("shadow_attributes", "accept", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0), new TargetSource(TargetKind.ProposedEdit, 0)) },
-            new("shadow_attributes", "discard", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)) },
+            new("shadow_attributes", "accept", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0), new TargetSource(TargetKind.ProposedEdit, 0)), PassedRead = 1, Body = BodyKeys.None },
+            new("shadow_attributes", "discard", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)), PassedRead = 1, Body = BodyKeys.None },
             new("events", "pushProposals", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
             new("sightings", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Sightings, new TargetSource(TargetKind.Attribute, 0, "uuid", "id", "Sighting.uuid", "Sighting.id")) },
-            new("sightings", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Sighting, 0)) },
+            new("sightings", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Sighting, 0)), PassedRead = 1, Body = BodyKeys.None },
             new("sightings", "bulkSaveSightings", Post, AnswerKind.Metadata)
             {
                 Sync = true,
@@ -169,7 +203,7 @@ internal static class EndpointCatalog
             },
             new("analyst_data", "add", Post, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, 1)) },
             new("analyst_data", "edit", PostPut, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.AnalystData, 1)) },
-            new("analyst_data", "delete", PostDelete, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.AnalystData, 1)) },
+            new("analyst_data", "delete", PostDelete, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.AnalystData, 1)), PassedRead = 3, Body = BodyKeys.None },
             new("analyst_data", "pushAnalystData", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter)) },
 
             // A MISP server pushes the galaxy clusters its events use (MISP's ServerSyncTool).
@@ -177,6 +211,13 @@ internal static class EndpointCatalog
         ];
 
         return endpoints.ToFrozenDictionary(e => (MispRoute.Key(e.Controller), e.Action.ToLowerInvariant()));
+    }
+
+    private static BodyKeys SelectedIds()
+    {
+        string[] named = ["id", "event_id", "allow_hard_delete"];
+        var attribute = BodyKeys.Ids(["id"], named);
+        return BodyKeys.Ids(["id", "Attribute"], named) with { Within = new Dictionary<string, BodyKeys>(StringComparer.Ordinal) { ["Attribute"] = attribute }.ToFrozenDictionary(StringComparer.Ordinal) };
     }
 
     private static WriteDescription Changes(WriteContent content, params TargetSource[] targets) => new(WriteEffect.Changes, content, targets);

@@ -41,8 +41,14 @@ internal sealed record MispEndpoint(string Controller, string Action, IReadOnlyL
     /// <summary>The named URL parameters forwarded on an endpoint that is no search (a search forwards its scope's <c>paramArray</c>).</summary>
     public NamedParameters Named { get; init; } = NamedParameters.None;
 
-    /// <summary>The body keys forwarded on a read that is no search; null where the body is a search's or a write's (judged on the way in).</summary>
+    /// <summary>
+    /// The body keys forwarded on a read that is no search, and on a write whose body carries no content the rules judge
+    /// (<see cref="WriteContent.None"/>); null where the body is a search's or a write's content (judged on the way in).
+    /// </summary>
     public BodyKeys? Body { get; init; }
+
+    /// <summary>How many passed parameters the action reads (its PHP arguments): those beyond are not forwarded; null for all.</summary>
+    public int? PassedRead { get; init; }
 
     /// <summary>The answer's records are sightings written flat, without their <c>Sighting</c> wrapper (<c>Sighting::attachToEvent</c>).</summary>
     public bool FlatSightings { get; init; }

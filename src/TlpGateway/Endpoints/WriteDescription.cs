@@ -51,6 +51,13 @@ internal enum TargetKind
     WrittenAnalystData,
     Sighting,
 
+    /// <summary>
+    /// What an object reference points at (<c>referenced_uuid</c>): an object, else an attribute, by UUID
+    /// (<c>ObjectReference::getReferencedInfo</c>), in the referencing object's event or in the event that one extends,
+    /// which may be another organisation's. It must be one the requester may receive; it is not changed, so no owner is asked.
+    /// </summary>
+    ReferencedItem,
+
     /// <summary>An event, else an attribute, by UUID (<c>/tags/attachTagToObject</c>).</summary>
     EventOrAttribute,
 
@@ -75,7 +82,7 @@ internal sealed record TargetSource(TargetKind Kind, int? Passed = null, params 
 /// <summary>What a write's body carries, judged by the content rules of SPEC sections 5 and 6.</summary>
 internal enum WriteContent
 {
-    /// <summary>Nothing the rules read (ids, flags): forwarded as read.</summary>
+    /// <summary>Nothing the rules read (ids, flags): forwarded with only what the action reads (<see cref="MispEndpoint.Body"/>).</summary>
     None,
 
     /// <summary>A whole event: marking, protection, curation, member rules, source; rewritten canonically.</summary>

@@ -76,8 +76,9 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return new TargetVerdict(TargetProblem.NotReceivable, eventRef, null);
             }
 
-            // A report or reference MISP updates in place changes its event, whatever the write does to its own.
-            if (write.Effect == WriteEffect.Changes || target.Kind is TargetKind.WrittenReport or TargetKind.WrittenReference)
+            // A report or reference MISP updates in place changes its event, whatever the write does to its own; an item a
+            // reference points at is not changed.
+            if ((write.Effect == WriteEffect.Changes && target.Kind != TargetKind.ReferencedItem) || target.Kind is TargetKind.WrittenReport or TargetKind.WrittenReference)
             {
                 return new TargetVerdict(TargetProblem.ProposalRequired, eventRef, access.EventId ?? eventRef);
             }
@@ -107,6 +108,8 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 return (true, await ProposedEditAsync(target.Id, requester, cancellationToken));
             case TargetKind.Sighting:
                 return (true, await events.EventOfAsync("sightings", target.Id, requester, cancellationToken));
+            case TargetKind.ReferencedItem:
+                return (true, await events.EventOfAsync("objects", target.Id, requester, cancellationToken) ?? await events.EventOfAsync("attributes", target.Id, requester, cancellationToken));
             case TargetKind.EventOrAttribute:
                 return (true, await EventOrAttributeAsync(target.Id, requester, community, cancellationToken));
             case TargetKind.AnalystData or TargetKind.WrittenAnalystData:

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TlpGateway.Endpoints;
 
@@ -87,7 +88,8 @@ internal static class CanonicalRequest
         }
         else
         {
-            segments.AddRange(request.Route.Passed);
+            // PHP hands the arguments beyond an action's own to no one: what the action does not read is not forwarded.
+            segments.AddRange(request.Route.Passed.Take(endpoint.PassedRead ?? int.MaxValue));
         }
 
         // A search's named parameter outside its paramArray is none of its filters (_harvestParameters reads them by
@@ -135,43 +137,105 @@ internal static class CanonicalRequest
     /// A search body as <c>_harvestParameters</c> reads it: only the scope's filters, by exact name (in MISP 2.5.1 the
     /// body is read through <c>paramArray</c>; its <c>galaxy.*</c> pattern matches no key, PCRE refusing the class
     /// <c>[\w_-. ]</c>), from the <c>request</c> wrapper when the body has one (the rest of the top level is not read, and
-    /// a wrapper that is not an object gives nothing). What MISP would not read is not forwarded unjudged.
+    /// a wrapper that is not an object gives nothing). What MISP would not read is not forwarded unjudged. A list is left as
+    /// it is: MISP reads no filter in it, but a non-empty one is a search, an empty one MISP's 400.
     /// </summary>
     public static void KeepSearchFilters(JsonNode? root, RestSearchScope scope)
     {
         var filters = RestSearchParameters.Of(scope);
-        KeepRead(root, key => filters.Contains(key, StringComparer.Ordinal) && key != "galaxy.*");
+        if (root is JsonObject)
+        {
+            KeepBody(root, new BodyKeys(key => filters.Contains(key, StringComparer.Ordinal) && key != "galaxy.*", Unwraps: true));
+        }
     }
 
     /// <summary>
-    /// A body of a read that is no search as its action reads it: of the <c>request</c> wrapper when the action reads one in
-    /// place of the data (<c>EventsController::index</c>), else of the top level (a wrapper there is a key like any other),
-    /// only the keys the endpoint forwards (<see cref="MispEndpoint.Body"/>).
+    /// A body that is no search's as its action reads it (<see cref="MispEndpoint.Body"/>): of the <c>request</c> wrapper when the
+    /// action reads one in place of the data (<c>EventsController::index</c>), then of the model wrapper that replaces it
+    /// (<c>RequestRearrangeTool</c>), else of the top level (a wrapper there is a key like any other), only the keys the endpoint
+    /// forwards, and inside a key read by keys of its own only those. A list is a list of ids where the action reads one whole,
+    /// a list of items where it reads each, and otherwise holds no key PHP's string-keyed reads find: it is forwarded empty.
+    /// Returns why the body cannot be forwarded as MISP reads it (a list of ids holding something else, an item that is no
+    /// object), or null.
     /// </summary>
-    public static void KeepBody(JsonNode? root, BodyKeys keys)
+    public static string? KeepBody(JsonNode? root, BodyKeys keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        KeepRead(root, keys.Reads, keys.Unwraps);
+        var level = root;
+        foreach (var wrapper in (string?[])[keys.Unwraps ? "request" : null, keys.Replacing])
+        {
+            if (wrapper is null || level is not JsonObject data || data[wrapper] is not { } inner)
+            {
+                continue;
+            }
+
+            // Set (isset: not null), the wrapper replaces the data, whatever it holds: one that is no object gives nothing.
+            RemoveKeys(data, key => key != wrapper || inner is not JsonObject);
+            if (inner is not JsonObject)
+            {
+                return null;
+            }
+
+            level = inner;
+        }
+
+        return Keep(level, keys);
     }
 
-    /// <summary>
-    /// Keeps of a body only the keys <paramref name="read"/> says MISP reads: where the action <paramref name="unwraps"/>, of
-    /// the <c>request</c> wrapper when there is one, which replaces the data (the rest of the top level goes, and a wrapper
-    /// that is not an object gives nothing).
-    /// </summary>
-    private static void KeepRead(JsonNode? root, Func<string, bool> read, bool unwraps = true)
+    /// <summary>One level of a body kept as <paramref name="keys"/> say MISP reads it, in place; why it cannot be, or null.</summary>
+    private static string? Keep(JsonNode? level, BodyKeys keys)
     {
-        if (root is not JsonObject top)
+        if (level is null)
         {
-            return;
+            return null;
         }
 
-        var wrapper = unwraps ? top["request"] : null;
-        RemoveKeys(top, key => wrapper is null ? !read(key) : key != "request" || wrapper is not JsonObject);
-        if (wrapper is JsonObject inner)
+        if (keys.ReadsAsValues(level))
         {
-            RemoveKeys(inner, key => !read(key));
+            var values = level is JsonObject holder ? holder.Select(p => p.Value) : level.AsArray();
+            return values.All(v => v?.GetValueKind() is JsonValueKind.String or JsonValueKind.Number) ? null : "a list of ids may hold ids only (numbers or strings)";
         }
+
+        if (keys.Each is { } each && level is JsonArray or JsonObject)
+        {
+            foreach (var item in level is JsonObject values ? values.Select(p => p.Value) : level.AsArray())
+            {
+                if ((item is JsonObject ? Keep(item, each) : "each item must be an object") is { } problem)
+                {
+                    return problem;
+                }
+            }
+
+            return null;
+        }
+
+        if (level is JsonArray list)
+        {
+            list.Clear();
+            return null;
+        }
+
+        if (level is not JsonObject top)
+        {
+            return null;
+        }
+
+        RemoveKeys(top, key => !keys.Keeps(key));
+        foreach (var (key, within) in keys.Within)
+        {
+            if (top[key] is JsonObject or JsonArray && Keep(top[key], within) is { } problem)
+            {
+                return problem;
+            }
+
+            if (top.ContainsKey(key) && top[key] is not (JsonObject or JsonArray or null))
+            {
+                // PHP finds no key in a number or a string (isset is false), and would read a string's first character as one.
+                top.Remove(key);
+            }
+        }
+
+        return null;
     }
 
     private static bool RemoveKeys(JsonObject holder, Func<string, bool> drop)

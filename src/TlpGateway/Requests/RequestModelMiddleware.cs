@@ -27,7 +27,9 @@ namespace TlpGateway.Requests;
 /// gateway renders itself from the filtered JSON (<see cref="Exports.ExportRequest"/>);</item>
 /// <item>what the egress filter must know (<see cref="ResponseExpectation"/>), from the parameters as MISP reads them;</item>
 /// <item>the rewrite: path, query and search body rebuilt with the filter's parameters written once (an export's
-/// search asks for JSON, with the filters MISP adds for that export); a HEAD is asked as GET.</item>
+/// search asks for JSON, with the filters MISP adds for that export), any other body but a write's content, and the passed
+/// arguments, kept to what the action reads (<see cref="MispEndpoint.Body"/>, <see cref="MispEndpoint.PassedRead"/>; 400
+/// where that cannot be); a HEAD is asked as GET.</item>
 /// </list>
 /// </remarks>
 internal sealed class RequestModelMiddleware(
@@ -237,17 +239,20 @@ internal sealed class RequestModelMiddleware(
         // bodies, where a withheld item's answer, written by the gateway, would lack it. Nothing unread is forwarded.
         request.QueryString = QueryString.Empty;
         request.Headers.Accept = "application/json";
-        if (model.Body.Root is { } root && (endpoint.Write is null or { Effect: WriteEffect.None, Content: WriteContent.None } || model.Body.Form == BodyForm.Form))
+        if (model.Body.Root is { } root && (endpoint.Write is null or { Effect: WriteEffect.None, Content: WriteContent.None } || endpoint.Body is not null || model.Body.Form == BodyForm.Form))
         {
-            // A search body without the parameters the gateway writes itself; a form as the JSON it was read as.
-            // (A write's body is rewritten by the rules on the way in, which may have to leave a signed event's bytes alone.)
+            // A search body without the parameters the gateway writes itself; a body that is no search's (a read's, or a
+            // write's that carries ids and flags alone) with only what its action reads, so the targets judged on the way
+            // in are all it names; a form as the JSON it was read as. (A write's content is rewritten by the rules on the
+            // way in, which may have to leave a signed event's bytes alone.)
             if (endpoint.Search is { } scope)
             {
                 CanonicalRequest.KeepSearchFilters(root, scope);
             }
-            else if (endpoint.Body is { } keys)
+            else if (endpoint.Body is { } keys && CanonicalRequest.KeepBody(root, keys) is { } unread)
             {
-                CanonicalRequest.KeepBody(root, keys);
+                await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "body-not-understood", $"The request body cannot be read as MISP would read it: {unread}.");
+                return;
             }
 
             CanonicalRequest.RemoveControlled(root, endpoint);

@@ -10,6 +10,11 @@ namespace TlpGateway.FunctionalTests.Ingress;
 /// <summary>SPEC sections 5 ("into MISP") and 6, asserting what MISP received (or that it received nothing).</summary>
 public sealed class IngressTests : IAsyncLifetime
 {
+    // Writes whose body carries ids and flags alone: ORG_D's event 13; ORG_C's events 4 (TLP:CLEAR) and 5 (with object 1);
+    // ORG_A's TLP:RED event 1 and its attribute 1.
+    private const string OrgDEventUuid = "3697faaf-020a-43d5-b704-3d9d2872d4d0";
+    private const string OrgARedAttributeUuid = "831cb749-579a-4681-87d5-641faddecde0";
+
     private TestServers _servers = null!;
 
     public async Task InitializeAsync() => _servers = await TestServers.StartAsync();
@@ -186,6 +191,55 @@ public sealed class IngressTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotNull(Forwarded("/shadow_attributes/add/4"));
+    }
+
+    [Fact]
+    public async Task Publish_ArgumentsAndBodyThePublishDoesNotRead_ForwardedWithoutThem()
+    {
+        // EventsController::publish($id) reads its one argument and none of its body: neither names event 8.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/events/publish/4/8", Json("""{"id":"8","Event":{"id":"8"}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Forwarded("/events/publish")!;
+        Assert.Equal("/events/publish/4", received.PathAndQuery);
+        Assert.Equal("{}", Encoding.UTF8.GetString(received.Body));
+    }
+
+    [Fact]
+    public async Task RemoveTag_TheUnwrappedEventsOwnEventIdOfAnotherOrganisation_Refused403NothingForwarded()
+    {
+        // With a passed id that is no number (a UUID), removeTag acts on Event.id of what RequestRearrangeTool left: ORG_C's event 4.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.PostAsync($"/events/removeTag/{OrgDEventUuid}/1", Json("""{"Event":{"Event":{"id":"4"}}}"""));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Null(Forwarded("/events/removeTag"));
+    }
+
+    [Fact]
+    public async Task RemoveTag_KeysTheActionDoesNotRead_ForwardedWithout()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgD, "127.0.0.2");
+
+        using var response = await client.PostAsync("/events/removeTag", Json("""{"request":{"Event":{"id":"13","tag":"tlp:green","local":1}},"id":"4"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"request":{"Event":{"id":"13","tag":"tlp:green"}}}""", Encoding.UTF8.GetString(Forwarded("/events/removeTag")!.Body));
+    }
+
+    [Fact]
+    public async Task ObjectReferenceAdd_PointingAtAnAttributeItMayNotReceive_Answers404NothingForwarded()
+    {
+        // ObjectReference::getReferencedInfo finds the attribute by referenced_uuid: ORG_A's TLP:RED one, withheld from ORG_C.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/object_references/add/1", Json($$"""{"referenced_uuid":"{{OrgARedAttributeUuid}}","relationship_type":"related-to"}"""));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Null(Forwarded("/object_references/add"));
     }
 
     [Fact]

@@ -80,6 +80,24 @@ public sealed class EndpointCatalogTests
         }
     }
 
+    [Fact]
+    public void All_EveryWriteWhoseBodyCarriesNoContent_SaysWhatOfItsBodyAndPathItsActionReads()
+    {
+        // A write whose body the content rules do not read forwards only the keys and arguments its action reads:
+        // anything else would reach MISP unjudged, a target among it.
+        foreach (var endpoint in EndpointCatalog.All.Where(e => e.Write is { Content: WriteContent.None, Effect: not WriteEffect.None }))
+        {
+            Assert.True(endpoint.Body is not null, $"{endpoint} forwards its body as read");
+            Assert.True(endpoint.PassedRead is not null, $"{endpoint} forwards every passed argument");
+            foreach (var source in endpoint.Write!.Targets.Where(t => t.Passed is not null))
+            {
+                // A typed target reads its type from the argument after its id.
+                var last = source.Passed!.Value + (source.Kind == TargetKind.ByTypeParameter ? 1 : 0);
+                Assert.True(last < endpoint.PassedRead, $"{endpoint} judges a passed argument it does not forward");
+            }
+        }
+    }
+
     [Theory]
     [InlineData("/servers/getVersion", "Metadata")]
     [InlineData("/attributes/describeTypes", "Metadata")]

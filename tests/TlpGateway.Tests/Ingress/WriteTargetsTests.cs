@@ -158,4 +158,35 @@ public sealed class WriteTargetsTests
     {
         Assert.Throws<ShapeException>(() => Collect("POST", "/events/delete", body));
     }
+
+    [Theory]
+    [InlineData("/events/removeTag/9a5a8fbf-71a6-47b5-b84b-52e55399c2d2/3", """{"Event":{"Event":{"id":"7"}}}""")]
+    [InlineData("/events/removeTag/9a5a8fbf-71a6-47b5-b84b-52e55399c2d2/3", """{"request":{"Event":{"Event":{"id":"7"}}}}""")]
+    [InlineData("/attributes/removeTag/9a5a8fbf-71a6-47b5-b84b-52e55399c2d2/3", """{"Attribute":{"Attribute":{"id":"7"}}}""")]
+    public void RemoveTag_IdOfTheUnwrappedDatasOwnModel_Named(string path, string body)
+    {
+        // RequestRearrangeTool unwraps request and Event (Attribute); with a passed id that is no number, removeTag then
+        // acts on the Event.id (Attribute.id) of what is left, not on the id it looked up.
+        var kind = path.StartsWith("/events/", StringComparison.Ordinal) ? TargetKind.Event : TargetKind.Attribute;
+
+        Assert.Contains(new TargetRef(kind, "7"), Collect("POST", path, body));
+    }
+
+    [Theory]
+    [InlineData("""{"referenced_uuid":"r1"}""")]
+    [InlineData("""{"ObjectReference":{"referenced_uuid":"r1"}}""")]
+    public void ObjectReferencesAdd_WhatTheReferencePointsAt_NamedBesideTheObject(string body)
+    {
+        // ObjectReference::getReferencedInfo finds an object, else an attribute, by that uuid, in the object's event or the one it extends.
+        var targets = Collect("POST", "/object_references/add/25", body);
+
+        Assert.Equal([new(TargetKind.Object, "25"), new(TargetKind.ReferencedItem, "r1")], targets);
+    }
+
+    [Fact]
+    public void ShadowAttributesDelete_PassedId_NamedAsTheAttributeProposedForDeletion()
+    {
+        // ShadowAttributesController::delete($id) fetches the attribute $id names and proposes its deletion: no proposal is named.
+        Assert.Equal(new TargetRef(TargetKind.Attribute, "7"), Assert.Single(Collect("POST", "/shadow_attributes/delete/7")));
+    }
 }

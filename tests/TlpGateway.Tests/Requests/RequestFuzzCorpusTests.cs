@@ -61,6 +61,17 @@ public sealed class RequestFuzzCorpusTests
     [InlineData("member", "POST", "/sightings/index", """{"org_id":"4"}""", "the body's 'org_id' forwarded")]
     [InlineData("member", "POST", "/tags/attachTagToObject", """{"uuid":"bce90176-e5d7-4cb4-b433-e6dc2785e6e8","tag":"x"}""", "another organisation's event")]
     [InlineData("member", "POST", "/analyst_data/add/Note", """{"Note":{"object_uuid":"bce90176-e5d7-4cb4-b433-e6dc2785e6e9"}}""", "may not receive")]
+    [InlineData("member", "POST", "/events/publish/15/18", "", "2 passed arguments forwarded")]
+    [InlineData("member", "POST", "/events/publish/15", """{"id":"18"}""", "the body's 'id' forwarded")]
+    [InlineData("member", "POST", "/events/delete", """{"Event":{"id":"15","uuid":"x"}}""", "the body's 'uuid' forwarded")]
+    [InlineData("member", "POST", "/events/removeTag", """{"request":{"event":"15"},"id":"15"}""", "request forwarded beside other keys")]
+    [InlineData("member", "POST", "/attributes/removeTag", """{"Attribute":{"id":"25","event_id":"15"}}""", "the body's 'event_id' forwarded")]
+    [InlineData("member", "POST", "/galaxies/attachCluster/15/event", """{"Galaxy":"7"}""", "reads keys of")]
+    [InlineData("member", "POST", "/sightings/delete/5", """["x"]""", "a list forwarded where the action reads keys")]
+    [InlineData("member", "POST", "/sightings/filterSightingUuidsForPush/15", """[{"uuid":"x"}]""", "a list of ids forwarded holding something else")]
+    [InlineData("sync", "POST", "/events/filterEventIdsForPush", """[{"Event":{"uuid":"x","timestamp":"1"},"Attribute":[]}]""", "the body's 'Attribute' forwarded")]
+    [InlineData("member", "POST", "/object_references/add/25", """{"referenced_uuid":"bce90176-e5d7-4cb4-b433-e6dc2785e6e9"}""", "an item the requester may not receive")]
+    [InlineData("member", "POST", "/events/removeTag/1bfc1897-b375-497c-9f02-b164e32bc94a/3", """{"Event":{"Event":{"id":"18"}}}""", "another organisation's event")]
     public void RequestOracle_WrongForwardedRequest_Caught(string who, string method, string target, string body, string rule)
     {
         var requester = Enum.Parse<FuzzRequester>(who, ignoreCase: true);

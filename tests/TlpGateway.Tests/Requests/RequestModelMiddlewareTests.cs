@@ -73,14 +73,87 @@ public sealed class RequestModelMiddlewareTests
     [InlineData("/sightings/listSightings/5/attribute", """{"request":{"id":"8","context":"event"},"org_id":"4"}""", """{"org_id":"4"}""")]
     [InlineData("/events/view/5", """{"deleted":1,"extended":0,"includeAttachments":0,"excludeLocalTags":1}""", """{"deleted":1}""")]
     [InlineData("/analyst_data/indexMinimal", """{"orgc_name":["!ORG_C"],"uuid":"x","request":{"orgc_name":"ORG_D"}}""", """{"orgc_name":["!ORG_C"]}""")]
+    [InlineData("/events/filterEventIdsForPush", """[{"Event":{"uuid":"u1","timestamp":"1","info":"x"},"Attribute":[]}]""", """[{"Event":{"uuid":"u1","timestamp":"1"}}]""")]
     public void RequestModelMiddleware_ReadBodyKeyTheActionDoesNotRead_NotForwarded(string path, string body, string expected)
     {
         // SightingsController::index reads no body, listSightings a POST's id, context and org_id (no request wrapper),
-        // EventsController::view its 'deleted', AnalystDataController::indexMinimal its orgc_name.
+        // EventsController::view its 'deleted', AnalystDataController::indexMinimal its orgc_name, filterEventIdsForPush
+        // each pushed event's Event.uuid and Event.timestamp.
         var forwarded = Forward("POST", path, body);
 
         Assert.Equal(expected, Encoding.UTF8.GetString(forwarded.Body));
         RequestTarget.CheckFixedPoint(FuzzRequester.Member, forwarded);
+    }
+
+    [Theory]
+    [InlineData("/events/publish/15", """{"id":"18","Event":{"id":"18"}}""", "{}")]
+    [InlineData("/events/publish/15", """[1,2]""", "[]")]
+    [InlineData("/events/delete", """{"Event":{"id":"15","info":"x","Attribute":[]},"uuid":"18"}""", """{"Event":{"id":"15"}}""")]
+    [InlineData("/events/removeTag", """{"request":{"Event":{"id":"15","tag":"3","local":1}},"id":"18"}""", """{"request":{"Event":{"id":"15","tag":"3"}}}""")]
+    [InlineData("/attributes/removeTag", """{"Attribute":{"attribute_id":"25","tag":"3","event_id":"18"}}""", """{"Attribute":{"attribute_id":"25","tag":"3"}}""")]
+    [InlineData("/attributes/delete/25", """{"hard":1,"uuid":"18"}""", """{"hard":1}""")]
+    [InlineData("/attributes/deleteSelected/15", """{"id":["25","26"],"event_id":"15","comment":"x"}""", """{"id":["25","26"],"event_id":"15"}""")]
+    [InlineData("/attributes/deleteSelected/15", """{"Attribute":["25","26"],"comment":"x"}""", """{"Attribute":["25","26"]}""")]
+    [InlineData("/object_references/add/25", """{"referenced_uuid":"r5","relationship_type":"related-to","uuid":"x","event_id":"18","ObjectReference":{"comment":"c","object_id":"28"}}""", """{"referenced_uuid":"r5","relationship_type":"related-to","ObjectReference":{"comment":"c"}}""")]
+    [InlineData("/tags/removeTagFromObject", """{"uuid":"u5","tag":"tlp:green","local":1}""", """{"uuid":"u5","tag":"tlp:green"}""")]
+    [InlineData("/galaxies/attachCluster/15/event", """{"Galaxy":{"target_id":"7","uuid":"x"},"local":1}""", """{"Galaxy":{"target_id":"7"}}""")]
+    [InlineData("/galaxies/attachCluster/15/event", """{"Galaxy":"7"}""", "{}")]
+    [InlineData("/galaxies/attachMultipleClusters/25/attribute", """{"Galaxy":{"target_ids":"[7]","attribute_ids":"[28]"}}""", """{"Galaxy":{"target_ids":"[7]"}}""")]
+    [InlineData("/sightings/delete/5", """{"id":"8"}""", "{}")]
+    public void RequestModelMiddleware_WriteBodyKeyTheActionDoesNotRead_NotForwarded(string path, string body, string expected)
+    {
+        // A write whose body carries ids and flags alone forwards what its MISP 2.5.1 action reads (after RequestRearrangeTool's
+        // request and model wrappers, inside Event, Galaxy, ObjectReference), so every target it names was judged.
+        var forwarded = Forward("POST", path, body);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(forwarded.Body));
+        RequestTarget.CheckFixedPoint(FuzzRequester.Member, forwarded);
+    }
+
+    [Theory]
+    [InlineData("/events/publish/15/18/19", "/events/publish/15")]
+    [InlineData("/attributes/delete/25/1/18", "/attributes/delete/25/1")]
+    [InlineData("/events/removeTag/15/3/1/18", "/events/removeTag/15/3/1")]
+    [InlineData("/galaxies/attachCluster/15/event/18/local:1", "/galaxies/attachCluster/15/event/local:1")]
+    [InlineData("/shadow_attributes/accept/5/18", "/shadow_attributes/accept/5")]
+    [InlineData("/analyst_data/delete/Note/5/1/18", "/analyst_data/delete/Note/5/1")]
+    public void RequestModelMiddleware_PassedArgumentsBeyondTheAction_NotForwarded(string path, string expected)
+    {
+        // PHP hands an action its own arguments: what follows them is read by no one, and a later MISP may read it.
+        var forwarded = Forward("POST", path, "{}");
+
+        Assert.Equal(expected, Uri.UnescapeDataString(forwarded.Target));
+        RequestTarget.CheckFixedPoint(FuzzRequester.Member, forwarded);
+    }
+
+    [Theory]
+    [InlineData("/sightings/filterSightingUuidsForPush/15", """[{"uuid":"u1"}]""")]
+    [InlineData("/attributes/deleteSelected/15", """{"Attribute":[["25"]]}""")]
+    [InlineData("/attributes/deleteSelected/15", """{"a":{"id":"25"}}""")]
+    [InlineData("/events/filterEventIdsForPush", """["u1"]""")]
+    public void RequestModelMiddleware_ListHoldingItemsOfAnotherShape_Refused400(string path, string body)
+    {
+        // MISP reads every value of these as an id (an SQL IN list), or as a pushed event: an object or a list among ids is
+        // no id it would read as one, an id among events no event.
+        var outcome = RequestTarget.Send(new FuzzRequest(FuzzRequester.Member, "POST", path, [new("Content-Type", "application/json")], Encoding.UTF8.GetBytes(body)));
+
+        Assert.Null(outcome.Forwarded);
+        Assert.Equal(400, outcome.Status);
+    }
+
+    [Theory]
+    [InlineData("/events/removeTag/1bfc1897-b375-497c-9f02-b164e32bc94a/3", """{"Event":{"Event":{"id":"18"}}}""", 403)]
+    [InlineData("/attributes/removeTag/1bfc1897-b375-497c-9f02-b164e32bc94a/3", """{"request":{"Attribute":{"Attribute":{"id":"28"}}}}""", 403)]
+    [InlineData("/object_references/add/25", """{"referenced_uuid":"r9","relationship_type":"related-to"}""", 404)]
+    [InlineData("/object_references/add/25", """{"ObjectReference":{"referenced_uuid":"r9"}}""", 404)]
+    public void RequestModelMiddleware_WriteBodyTargetMispReads_Judged(string path, string body, int status)
+    {
+        // removeTag with a passed id that is no number acts on the unwrapped data's own Event.id (Attribute.id); an object
+        // reference points at an object or attribute by referenced_uuid: another organisation's event, or one withheld.
+        var outcome = RequestTarget.Send(new FuzzRequest(FuzzRequester.Member, "POST", path, [new("Content-Type", "application/json")], Encoding.UTF8.GetBytes(body)));
+
+        Assert.Null(outcome.Forwarded);
+        Assert.Equal(status, outcome.Status);
     }
 
     [Fact]
