@@ -155,6 +155,40 @@ public sealed class ItemViewTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/events/view/", "8", "/999/1")]
+    [InlineData("/event_reports/view/", "1", "/1")]
+    [InlineData("/analyst_data/view/Note/", "NoteOnRedEvent", "/extra")]
+    [InlineData("/galaxy_clusters/view/", "CustomCluster", "/1/2")]
+    public async Task ViewWithheld_PassedArgumentsBeyondTheAction_SameAnswerAsAMissingOneWithout(string view, string item, string extra)
+    {
+        // PHP hands the view its own arguments alone: MISP reads /events/view/8/999 as /events/view/8, and is asked for that.
+        var id = item switch { "NoteOnRedEvent" => SimulatorViews.NoteOnRedEvent, "CustomCluster" => SimulatorViews.CustomClusterUuid, _ => item };
+        var unknown = Guid.TryParse(id, out _) ? "a0a0a0a0-0000-4000-8000-00000000ffff" : "999999";
+        using var client = OrgD();
+
+        using var withheld = await client.GetAsync(view + id + extra);
+        using var missing = await client.GetAsync(view + unknown);
+
+        Assert.Equal(HttpStatusCode.NotFound, withheld.StatusCode);
+        Assert.Equal(
+            (await missing.Content.ReadAsStringAsync()).Replace(unknown, id, StringComparison.Ordinal),
+            await withheld.Content.ReadAsStringAsync());
+        Assert.Equal(HeaderSet(missing), HeaderSet(withheld));
+    }
+
+    [Fact]
+    public async Task EventView_PassedArgumentsBeyondTheAction_MispAskedWithoutThem()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync("/events/view/4/999/1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var asked = _servers.Simulator.Requests.First(r => r.PathAndQuery.StartsWith("/events/view/", StringComparison.Ordinal)).PathAndQuery;
+        Assert.Equal("/events/view/4", asked.Split("/excludeLocalTags:", 2)[0]);
+    }
+
+    [Theory]
     [InlineData("/events/view/", "8")]
     [InlineData("/event_reports/view/", "1")]
     [InlineData("/analyst_data/view/Note/", "NoteOnRedEvent")]
