@@ -208,7 +208,8 @@ internal static class RequestOracle
 
         CheckTarget(route, segments);
         CheckBodyTargets(route, segments, body);
-        WriteBodyOracle.Check(route, segments, body);
+        PassedArgumentsOracle.Check(route, segments);
+        WriteBodyOracle.Check(route, body);
         if (route is "events/add" or "events/edit" && body is { } written)
         {
             CheckWrittenEvent(route, requester, written.RootElement);

@@ -141,6 +141,16 @@ seed("seed-body-write-sighting-uuids", "sync", "POST", f"/sightings/filterSighti
 seed("seed-body-push-filter-event-ids", "sync", "POST", "/events/filterEventIdsForPush/5", [{"Event": {"uuid": OWN, "timestamp": "1795342387", "info": "x"}, "Attribute": []}])
 seed("seed-body-write-sighting-uuids-refused", "sync", "POST", f"/sightings/filterSightingUuidsForPush/{OWN}", [{"uuid": "5e1f0000-0000-4000-8000-000000000001"}])
 
+# Reads and writes of content with passed arguments beyond those their action reads (a search maps its ordered ones).
+seed("seed-read-event-view-extra-arguments", "member", "GET", f"/events/view/{OTHER}/1/{OWN}/deleted:1", content_type=None)
+seed("seed-read-attribute-view-extra-arguments", "member", "GET", "/attributes/view/25/x", content_type=None)
+seed("seed-read-report-index-extra-arguments", "member", "GET", "/event_reports/index/5/event_id:15", content_type=None)
+seed("seed-read-sightings-list-extra-arguments", "member", "POST", "/sightings/listSightings/25/attribute/4/9", {"context": "attribute"})
+seed("seed-read-analyst-data-view-extra-arguments", "sync", "GET", f"/analyst_data/view/Note/{OWN}/extra", content_type=None)
+seed("seed-read-proposals-index-extra-arguments", "sync", "GET", f"/shadow_attributes/index/{OWN}/9/all:1", content_type=None)
+seed("seed-read-search-ordered-extra-arguments", "member", "GET", "/attributes/restSearch/json/8.8.8.8/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/z1/z2/z3/z4", content_type=None)
+seed("seed-write-add-tag-extra-arguments", "member", "POST", f"/events/addTag/{OWN}/3/1", {"tag": "tlp:green"})
+
 os.makedirs(out, exist_ok=True)
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:

@@ -74,54 +74,60 @@ internal static class EndpointCatalog
         var readOnly = WriteDescription.ReadsOnly;
         MispEndpoint[] endpoints =
         [
+            // PassedRead: the arguments each MISP 2.5.1 action reads (none reads func_get_args() or params['pass'] but the searches,
+            // whose ordered parameters are forwarded as the named ones of their paramArray instead).
+
             // Start-up, negotiation and the requester's own account: no MISP data.
-            new("servers", "getVersion", Get, AnswerKind.Metadata) { Sync = true },
-            new("servers", "getPyMISPVersion", Get, AnswerKind.Metadata),
-            new("servers", "postTest", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
-            new("attributes", "describeTypes", Get, AnswerKind.Metadata),
-            new("users", "view", Get, AnswerKind.Metadata) { Sync = true, OnlyPassed = "me" },
+            new("servers", "getVersion", Get, AnswerKind.Metadata) { PassedRead = 0, Sync = true },
+            new("servers", "getPyMISPVersion", Get, AnswerKind.Metadata) { PassedRead = 0 },
+            new("servers", "postTest", Post, AnswerKind.Metadata) { PassedRead = 0, Sync = true, Write = readOnly },
+            new("attributes", "describeTypes", Get, AnswerKind.Metadata) { PassedRead = 0 },
+            new("users", "view", Get, AnswerKind.Metadata) { PassedRead = 1, Sync = true, OnlyPassed = "me" },
 
             // Reads of MISP data, judged by what the answer contains.
-            new("events", "index", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex, Named = EventIndexNamed, Body = new(EventIndexNamed.ForwardsIndexKey, Unwraps: true) },
+            new("events", "index", GetPost, AnswerKind.Data) { PassedRead = 0, Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex, Named = EventIndexNamed, Body = new(EventIndexNamed.ForwardsIndexKey, Unwraps: true) },
+            // EventsController::view($id, $continue, $fromEvent): the last two feed only the HTML view's pivots, which REST never reaches.
             // PyMISP's get_event POSTs {"deleted": ..., "extended": ...} to the view, which reads 'deleted' of its body ('extended' is refused).
-            new("events", "view", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Parameters = EndpointParameters.LocalTags, Named = EventViewNamed, Body = BodyKeys.Of("deleted") },
+            new("events", "view", GetPost, AnswerKind.Data) { PassedRead = 1, Sync = true, Write = readOnly, Parameters = EndpointParameters.LocalTags, Named = EventViewNamed, Body = BodyKeys.Of("deleted") },
             new("events", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Event, Parameters = EndpointParameters.LocalTags | EndpointParameters.ReturnFormat },
             new("attributes", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Attribute, Parameters = EndpointParameters.EventTags | EndpointParameters.ReturnFormat },
-            new("attributes", "view", Get, AnswerKind.Data),
-            new("objects", "view", Get, AnswerKind.Data),
-            new("event_reports", "view", Get, AnswerKind.Data),
-            new("event_reports", "index", Get, AnswerKind.Data) { Named = NamedParameters.Of("event_id", "value", "context") },
-            new("shadow_attributes", "index", Get, AnswerKind.Data) { Sync = true, Named = NamedParameters.Of("all", "searchall", "deleted", "timestamp", "limit", "page") },
-            new("shadow_attributes", "view", Get, AnswerKind.Data),
+            new("attributes", "view", Get, AnswerKind.Data) { PassedRead = 1 },
+            new("objects", "view", Get, AnswerKind.Data) { PassedRead = 1 },
+            // EventReportsController::view($reportId, $ajax): $ajax only picks the HTML view's layout.
+            new("event_reports", "view", Get, AnswerKind.Data) { PassedRead = 1 },
+            new("event_reports", "index", Get, AnswerKind.Data) { PassedRead = 0, Named = NamedParameters.Of("event_id", "value", "context") },
+            new("shadow_attributes", "index", Get, AnswerKind.Data) { PassedRead = 1, Sync = true, Named = NamedParameters.Of("all", "searchall", "deleted", "timestamp", "limit", "page") },
+            new("shadow_attributes", "view", Get, AnswerKind.Data) { PassedRead = 1 },
             new("sightings", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Sighting },
 
             // SightingsController::index($eventid) reads none of its body (PyMISP's sightings(org=...) POSTs an org_id it ignores);
             // listSightings($id, $context, $org_id) reads those three of a POST's body, wrapper-less, over the passed ones.
-            new("sightings", "index", GetPost, AnswerKind.Data) { Write = readOnly, Body = BodyKeys.None, FlatSightings = true },
-            new("sightings", "listSightings", GetPost, AnswerKind.Data) { Write = readOnly, Body = BodyKeys.Of("id", "context", "org_id"), ListsSightings = true },
-            new("sightings", "view", Get, AnswerKind.Data),
-            new("analyst_data", "index", Get, AnswerKind.Data) { Sync = true, Named = NamedParameters.Of("uuid", "target_object", "quickFilter", "limit", "page") },
-            new("analyst_data", "view", Get, AnswerKind.Data) { Sync = true },
+            new("sightings", "index", GetPost, AnswerKind.Data) { PassedRead = 1, Write = readOnly, Body = BodyKeys.None, FlatSightings = true },
+            new("sightings", "listSightings", GetPost, AnswerKind.Data) { PassedRead = 3, Write = readOnly, Body = BodyKeys.Of("id", "context", "org_id"), ListsSightings = true },
+            new("sightings", "view", Get, AnswerKind.Data) { PassedRead = 1 },
+            new("analyst_data", "index", Get, AnswerKind.Data) { PassedRead = 1, Sync = true, Named = NamedParameters.Of("uuid", "target_object", "quickFilter", "limit", "page") },
+            new("analyst_data", "view", Get, AnswerKind.Data) { PassedRead = 2, Sync = true },
             // AnalystDataController::indexMinimal reads a POST body's orgc_name alone (a MISP server's pull rules on organisations).
-            new("analyst_data", "indexMinimal", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Body = BodyKeys.Of("orgc_name") },
-            new("galaxy_clusters", "view", Get, AnswerKind.Data) { Sync = true },
+            new("analyst_data", "indexMinimal", GetPost, AnswerKind.Data) { PassedRead = 0, Sync = true, Write = readOnly, Body = BodyKeys.Of("orgc_name") },
+            new("galaxy_clusters", "view", Get, AnswerKind.Data) { PassedRead = 1, Sync = true },
             new("galaxy_clusters", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.GalaxyCluster, Parameters = EndpointParameters.MinimalClusters },
 
             // A pushing MISP server asks which of its events, sightings and analyst data the hub lacks: answers of UUIDs.
             // EventsController::filterEventIdsForPush() reads each pushed event's Event.uuid and Event.timestamp.
             new("events", "filterEventIdsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly, PassedRead = 0, Body = BodyKeys.None with { Each = BodyKeys.Of("Event.uuid", "Event.timestamp") } },
             new("sightings", "filterSightingUuidsForPush", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Event, 0)), PassedRead = 1, Body = BodyKeys.Ids([]) },
-            new("analyst_data", "filterAnalystDataForPush", Post, AnswerKind.Metadata) { Sync = true, Write = readOnly },
+            new("analyst_data", "filterAnalystDataForPush", Post, AnswerKind.Metadata) { PassedRead = 0, Sync = true, Write = readOnly },
 
             // Events: created, changed by their owner only.
-            new("events", "add", Post, AnswerKind.Data) { Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, [WrittenReferences]) { TargetRequired = false }, Named = EchoNamed },
+            new("events", "add", Post, AnswerKind.Data) { PassedRead = 0, Sync = true, Write = new(WriteEffect.Creates, WriteContent.Event, [WrittenReferences]) { TargetRequired = false }, Named = EchoNamed },
             new("events", "edit", PostPut, AnswerKind.Data)
             {
                 Sync = true,
+                PassedRead = 1,
                 Named = EchoNamed,
                 Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0, "Event.uuid", "uuid"), new TargetSource(TargetKind.WrittenReport, null, "Event.EventReport.#.uuid", "EventReport.#.uuid"), WrittenReferences),
             },
-            new("events", "populate", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)), Named = EchoNamed },
+            new("events", "populate", PostPut, AnswerKind.Data) { PassedRead = 2, Write = Changes(WriteContent.Event, new TargetSource(TargetKind.Event, 0)), Named = EchoNamed },
             // EventsController::delete: the body's id (then the body is its Event) or Event.id, when none is passed.
             new("events", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, "id", "Event.id")), PassedRead = 1, Body = BodyKeys.Of("id", "Event.id") },
             new("events", "publish", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)), PassedRead = 1, Body = BodyKeys.None },
@@ -129,14 +135,14 @@ internal static class EndpointCatalog
 
             // PyMISP's publish(alert=True): publishing with MISP's e-mail alerts.
             new("events", "alert", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0)), PassedRead = 1, Body = BodyKeys.None },
-            new("events", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
+            new("events", "addTag", Post, AnswerKind.Metadata) { PassedRead = 2, Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Event, 0, EventTagTargets)) },
             new("events", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Event, 0, EventTagTargets)), PassedRead = 3, Body = EventTagRemoval },
-            new("events", "freeTextImport", Post, AnswerKind.Data) { Write = Changes(WriteContent.FreeText, new TargetSource(TargetKind.Event, 0)) },
-            new("events", "saveFreeText", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.ResolvedFreeText, new TargetSource(TargetKind.Event, 0)) },
+            new("events", "freeTextImport", Post, AnswerKind.Data) { PassedRead = 3, Write = Changes(WriteContent.FreeText, new TargetSource(TargetKind.Event, 0)) },
+            new("events", "saveFreeText", Post, AnswerKind.Metadata) { PassedRead = 1, Write = Changes(WriteContent.ResolvedFreeText, new TargetSource(TargetKind.Event, 0)) },
 
             // Attributes, objects, references, reports and tags: changes to their event.
-            new("attributes", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Event, 0)), Named = NamedParameters.Of("enforceWarninglist", "breakOnDuplicate") },
-            new("attributes", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Attribute, 0)) },
+            new("attributes", "add", Post, AnswerKind.Data) { PassedRead = 1, Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Event, 0)), Named = NamedParameters.Of("enforceWarninglist", "breakOnDuplicate") },
+            new("attributes", "edit", PostPut, AnswerKind.Data) { PassedRead = 1, Write = Changes(WriteContent.Attributes, new TargetSource(TargetKind.Attribute, 0)) },
             new("attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)), Named = NamedParameters.Of("hard"), PassedRead = 2, Body = Hard },
             new("attributes", "deleteSelected", Post, AnswerKind.Metadata)
             {
@@ -147,10 +153,10 @@ internal static class EndpointCatalog
 
             // MISP restores an attribute on a GET as well.
             new("attributes", "restore", GetPost, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)), PassedRead = 1, Body = BodyKeys.None },
-            new("attributes", "addTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)), Named = LocalNamed },
+            new("attributes", "addTag", Post, AnswerKind.Metadata) { PassedRead = 2, Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)), Named = LocalNamed },
             new("attributes", "removeTag", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0, AttributeTagTargets)), PassedRead = 2, Body = AttributeTagRemoval },
-            new("objects", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Event, 0)), Named = NamedParameters.Of("breakOnDuplicate") },
-            new("objects", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Object, 0)) },
+            new("objects", "add", Post, AnswerKind.Data) { PassedRead = 3, Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Event, 0)), Named = NamedParameters.Of("breakOnDuplicate") },
+            new("objects", "edit", PostPut, AnswerKind.Data) { PassedRead = 3, Write = Changes(WriteContent.Object, new TargetSource(TargetKind.Object, 0)) },
             new("objects", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Object, 0)), PassedRead = 2, Body = Hard },
 
             // ObjectReferencesController::add: the body's object_uuid when none is passed; ObjectReference when set, else the body, for the rest.
@@ -163,10 +169,10 @@ internal static class EndpointCatalog
                     "ObjectReference.referenced_uuid", "ObjectReference.relationship_type", "ObjectReference.relationship_type_select", "ObjectReference.comment"),
             },
             new("object_references", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.ObjectReference, 0)), PassedRead = 2, Body = BodyKeys.None },
-            new("event_reports", "add", Post, AnswerKind.Data) { Write = Changes(WriteContent.Report, new TargetSource(TargetKind.Event, 0)) },
-            new("event_reports", "edit", PostPut, AnswerKind.Data) { Write = Changes(WriteContent.Report, new TargetSource(TargetKind.EventReport, 0)) },
+            new("event_reports", "add", Post, AnswerKind.Data) { PassedRead = 1, Write = Changes(WriteContent.Report, new TargetSource(TargetKind.Event, 0)) },
+            new("event_reports", "edit", PostPut, AnswerKind.Data) { PassedRead = 1, Write = Changes(WriteContent.Report, new TargetSource(TargetKind.EventReport, 0)) },
             new("event_reports", "delete", PostDelete, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventReport, 0)), PassedRead = 2, Body = Hard },
-            new("tags", "attachTagToObject", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")) },
+            new("tags", "attachTagToObject", Post, AnswerKind.Metadata) { PassedRead = 3, Write = Changes(WriteContent.Tag, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")) },
             new("tags", "removeTagFromObject", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.EventOrAttribute, 0, "uuid")), PassedRead = 2, Body = BodyKeys.Of("uuid", "tag") },
 
             // GalaxiesController::attachCluster($target_id, $target_type) reads the cluster's id of Galaxy.target_id; attachMultipleClusters
@@ -181,33 +187,34 @@ internal static class EndpointCatalog
             },
 
             // Contributions on any event the requester may receive (SPEC section 6).
-            new("shadow_attributes", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
-            new("shadow_attributes", "edit", PostPut, AnswerKind.Data) { Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Attribute, 0)) },
+            new("shadow_attributes", "add", Post, AnswerKind.Data) { PassedRead = 1, Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
+            new("shadow_attributes", "edit", PostPut, AnswerKind.Data) { PassedRead = 1, Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Attribute, 0)) },
             // ShadowAttributesController::delete($id) proposes to delete the attribute $id names.
             new("shadow_attributes", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Attribute, 0)), PassedRead = 1, Body = BodyKeys.None },
 
             // Accepting or discarding a proposal changes the event: its owner decides.
             new("shadow_attributes", "accept", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0), new TargetSource(TargetKind.ProposedEdit, 0)), PassedRead = 1, Body = BodyKeys.None },
             new("shadow_attributes", "discard", Post, AnswerKind.Metadata) { Write = Changes(WriteContent.None, new TargetSource(TargetKind.Proposal, 0)), PassedRead = 1, Body = BodyKeys.None },
-            new("events", "pushProposals", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
-            new("sightings", "add", Post, AnswerKind.Data) { Write = Contributes(WriteContent.Sightings, new TargetSource(TargetKind.Attribute, 0, "uuid", "id", "Sighting.uuid", "Sighting.id")) },
+            new("events", "pushProposals", Post, AnswerKind.Metadata) { PassedRead = 1, Sync = true, Write = Contributes(WriteContent.Proposals, new TargetSource(TargetKind.Event, 0)) },
+            new("sightings", "add", Post, AnswerKind.Data) { PassedRead = 1, Write = Contributes(WriteContent.Sightings, new TargetSource(TargetKind.Attribute, 0, "uuid", "id", "Sighting.uuid", "Sighting.id")) },
             new("sightings", "delete", PostDelete, AnswerKind.Metadata) { Write = Contributes(WriteContent.None, new TargetSource(TargetKind.Sighting, 0)), PassedRead = 1, Body = BodyKeys.None },
             new("sightings", "bulkSaveSightings", Post, AnswerKind.Metadata)
             {
                 Sync = true,
+                PassedRead = 1,
                 // SightingsController::bulkSaveSightings: Sighting when set, else the body; every value of it a sighting.
                 Write = Contributes(
                     WriteContent.SightingList,
                     new TargetSource(TargetKind.Event, 0, "#.event_uuid", "*.Sighting.event_uuid", "Sighting.#.event_uuid"),
                     new TargetSource(TargetKind.Attribute, null, "#.attribute_uuid", "*.Sighting.attribute_uuid", "Sighting.#.attribute_uuid")),
             },
-            new("analyst_data", "add", Post, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, 1)) },
-            new("analyst_data", "edit", PostPut, AnswerKind.Data) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.AnalystData, 1)) },
+            new("analyst_data", "add", Post, AnswerKind.Data) { PassedRead = 3, Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter, 1)) },
+            new("analyst_data", "edit", PostPut, AnswerKind.Data) { PassedRead = 2, Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.AnalystData, 1)) },
             new("analyst_data", "delete", PostDelete, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.None, new TargetSource(TargetKind.AnalystData, 1)), PassedRead = 3, Body = BodyKeys.None },
-            new("analyst_data", "pushAnalystData", Post, AnswerKind.Metadata) { Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter)) },
+            new("analyst_data", "pushAnalystData", Post, AnswerKind.Metadata) { PassedRead = 0, Sync = true, Write = Contributes(WriteContent.AnalystData, new TargetSource(TargetKind.ByTypeParameter)) },
 
             // A MISP server pushes the galaxy clusters its events use (MISP's ServerSyncTool).
-            new("galaxies", "pushCluster", Post, AnswerKind.Metadata) { Sync = true, Write = new(WriteEffect.None, WriteContent.Clusters, []) { TargetRequired = false } },
+            new("galaxies", "pushCluster", Post, AnswerKind.Metadata) { PassedRead = 0, Sync = true, Write = new(WriteEffect.None, WriteContent.Clusters, []) { TargetRequired = false } },
         ];
 
         return endpoints.ToFrozenDictionary(e => (MispRoute.Key(e.Controller), e.Action.ToLowerInvariant()));

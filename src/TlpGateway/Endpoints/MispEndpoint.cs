@@ -47,7 +47,10 @@ internal sealed record MispEndpoint(string Controller, string Action, IReadOnlyL
     /// </summary>
     public BodyKeys? Body { get; init; }
 
-    /// <summary>How many passed parameters the action reads (its PHP arguments): those beyond are not forwarded; null for all.</summary>
+    /// <summary>
+    /// How many passed parameters the action reads on a REST request (its PHP arguments, less those only its HTML view reads):
+    /// those beyond are not forwarded. Null on a search, which forwards its ordered parameters as the named ones they stand for.
+    /// </summary>
     public int? PassedRead { get; init; }
 
     /// <summary>The answer's records are sightings written flat, without their <c>Sighting</c> wrapper (<c>Sighting::attachToEvent</c>).</summary>

@@ -131,19 +131,24 @@ public sealed class ItemViewTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/analyst_data/view/Note/", "NoteOnRedEvent")]
-    [InlineData("/analyst_data/view/all/", "NoteOnRedEvent")]
-    [InlineData("/event_reports/view/", "1")]
-    [InlineData("/galaxy_clusters/view/", "CustomCluster")]
-    public async Task ItemViewWithheld_SameAnswerAsAMissingOne(string view, string item)
+    [InlineData("/analyst_data/view/Note/", "NoteOnRedEvent", "")]
+    [InlineData("/analyst_data/view/all/", "NoteOnRedEvent", "")]
+    [InlineData("/event_reports/view/", "1", "")]
+    [InlineData("/galaxy_clusters/view/", "CustomCluster", "")]
+    [InlineData("/events/view/", "8", "/999/1")]
+    [InlineData("/event_reports/view/", "1", "/1")]
+    [InlineData("/analyst_data/view/Note/", "NoteOnRedEvent", "/extra")]
+    [InlineData("/galaxy_clusters/view/", "CustomCluster", "/1/2")]
+    public async Task ItemViewWithheld_SameAnswerAsAMissingOne(string view, string item, string extra)
     {
         // AnalystDataController::view: a missing note is "Invalid Note." (the type asked), or by UUID across all types "Invalid UUID".
+        // Passed arguments beyond the action's reach no one: MISP reads /events/view/8/999 as /events/view/8, and is asked for that.
         const string Unknown = "a0a0a0a0-0000-4000-8000-00000000ffff";
         var id = item switch { "NoteOnRedEvent" => SimulatorViews.NoteOnRedEvent, "CustomCluster" => SimulatorViews.CustomClusterUuid, _ => item };
         var unknown = Guid.TryParse(id, out _) ? Unknown : "999999";
         using var client = OrgD();
 
-        using var withheld = await client.GetAsync(view + id);
+        using var withheld = await client.GetAsync(view + id + extra);
         using var missing = await client.GetAsync(view + unknown);
 
         Assert.Equal(HttpStatusCode.NotFound, withheld.StatusCode);
@@ -152,6 +157,18 @@ public sealed class ItemViewTests : IAsyncLifetime
             (await missing.Content.ReadAsStringAsync()).Replace(unknown, id, StringComparison.Ordinal),
             await withheld.Content.ReadAsStringAsync());
         Assert.Equal(HeaderSet(missing), HeaderSet(withheld));
+    }
+
+    [Fact]
+    public async Task EventView_PassedArgumentsBeyondTheAction_MispAskedWithoutThem()
+    {
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.GetAsync("/events/view/4/999/1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var asked = _servers.Simulator.Requests.First(r => r.PathAndQuery.StartsWith("/events/view/", StringComparison.Ordinal)).PathAndQuery;
+        Assert.Equal("/events/view/4", asked.Split("/excludeLocalTags:", 2)[0]);
     }
 
     [Theory]

@@ -98,6 +98,23 @@ public sealed class EndpointCatalogTests
         }
     }
 
+    [Fact]
+    public void All_EveryEndpoint_SaysHowManyPassedArgumentsItsActionReads()
+    {
+        // What follows an action's own arguments is read by no one in MISP 2.5.1, and a later MISP may read it: only a search,
+        // whose ordered parameters are rewritten as the named ones of its paramArray, forwards no passed argument at all.
+        foreach (var endpoint in EndpointCatalog.All)
+        {
+            Assert.True(endpoint.Search is null ? endpoint.PassedRead is not null : endpoint.PassedRead is null, $"{endpoint} does not say which passed arguments it forwards");
+            Assert.True(endpoint.OnlyPassed is null || endpoint.PassedRead >= 1, $"{endpoint} judges a passed argument it does not forward");
+            foreach (var source in endpoint.Write?.Targets.Where(t => t.Passed is not null) ?? [])
+            {
+                var last = source.Passed!.Value + (source.Kind == TargetKind.ByTypeParameter ? 1 : 0);
+                Assert.True(last < endpoint.PassedRead, $"{endpoint} judges a passed argument it does not forward");
+            }
+        }
+    }
+
     [Theory]
     [InlineData("/servers/getVersion", "Metadata")]
     [InlineData("/attributes/describeTypes", "Metadata")]
