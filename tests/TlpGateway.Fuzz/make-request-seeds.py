@@ -111,6 +111,10 @@ seed("seed-named-delete-hard", "member", "POST", "/attributes/delete/25/hard:1",
 # Reads that are no search, with bodies: the keys their action reads and some it does not (PyMISP's sightings(org=...) on the index).
 seed("seed-body-read-sightings-index", "member", "POST", "/sightings/index", {"org_id": "4"})
 seed("seed-body-read-list-sightings", "member", "POST", "/sightings/listSightings", {"id": "5", "context": "event", "org_id": "4", "includeEvent": 1, "request": {"id": "8"}})
+# A sightings list's targets, judged before MISP is asked: a list of ids, spellings MySQL reads as numbers, a list in the body.
+seed("seed-read-sightings-list-of-ids", "member", "GET", "/sightings/listSightings/25|26|05/attribute", content_type=None)
+seed("seed-read-sightings-list-spellings-refused", "third", "GET", "/sightings/listSightings/25abc/event", content_type=None)
+seed("seed-body-read-sightings-list-of-ids", "member", "POST", "/sightings/listSightings", {"id": "25|26", "context": "attribute"})
 seed("seed-body-read-event-view", "member", "POST", f"/events/view/{OWN}", {"deleted": 1, "extended": 0, "includeAttachments": 0})
 seed("seed-body-read-analyst-index", "sync", "POST", "/analyst_data/indexMinimal", {"orgc_name": ["!ORG_C"], "uuid": "x"})
 
