@@ -24,6 +24,7 @@ internal sealed class EventScope
     private readonly HashSet<string> _keptIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removedObjectIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _keptObjectIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _releasedParts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Oracle _oracle;
     private readonly TlpLevel _level;
 
@@ -64,6 +65,7 @@ internal sealed class EventScope
         }
 
         scope._removedObjectIds.ExceptWith(scope._keptObjectIds);
+        scope.NoteReleasedParts();
 
         scope._removedUuids.ExceptWith(scope._keptUuids);
         scope._removedIds.ExceptWith(scope._keptIds);
@@ -111,6 +113,47 @@ internal sealed class EventScope
             "1" => ids.Any(_removedObjectIds.Contains),
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// Whether a relationship (analyst data) points at an event, attribute, object or report that is neither this event
+    /// nor a part of it released: it embeds what it points at, so it leaves only towards those (docs/behaviour.md,
+    /// section 3). Judged only for those types, and not where the UUID holds the mark a look-up confirms.
+    /// </summary>
+    public bool RelatesToUnreleased(JsonElement relationship) =>
+        RelatesBeyond(relationship, uuid => Oracle.Confirmed(uuid) || _releasedParts.Contains(uuid), inEvent: true);
+
+    /// <summary>
+    /// Whether a relationship of a judged type points at an item not <paramref name="released"/>, or embeds
+    /// (<c>related_object</c>) one: MISP embeds the item it names, and, inside an event, that item's <c>Event</c> and
+    /// <c>Object</c>, which are the event's and its parts.
+    /// </summary>
+    public static bool RelatesBeyond(JsonElement relationship, Func<string, bool> released, bool inEvent)
+    {
+        var uuids = Texts(relationship, "related_object_uuid").ToList();
+        var types = Texts(relationship, "related_object_type").ToList();
+        if (uuids.Count == 0 || types.Count == 0 || !types.All(type => type is "Event" or "Attribute" or "Object" or "EventReport"))
+        {
+            return false;
+        }
+
+        var embedded = Values(relationship, "related_object").SelectMany(o => o.ValueKind == JsonValueKind.Object ? o.EnumerateObject().Select(p => p.Value) : []).ToList();
+        var holders = inEvent ? embedded.SelectMany(target => Values(target, "Event").Concat(Values(target, "Object"))) : [];
+        return !uuids.Any(released) || embedded.Concat(holders).SelectMany(item => Texts(item, "uuid")).Any(uuid => !released(uuid));
+    }
+
+    // The event's UUID and those of its parts released: attributes kept, objects and reports neither removed nor above the requester.
+    private void NoteReleasedParts()
+    {
+        _releasedParts.UnionWith(Texts(Event, "uuid"));
+        _releasedParts.UnionWith(_keptUuids);
+        foreach (var (list, part) in Items(Event, "Object").Select(o => ("Object", o)).Concat(Items(Event, "EventReport").Select(r => ("EventReport", r))))
+        {
+            if (_oracle.MayReceive(_oracle.OwnLevel(part, _level)) && !Removes(list, part))
+            {
+                _releasedParts.UnionWith(Texts(part, "uuid"));
+            }
+        }
     }
 
     /// <summary>Whether a proposal or sighting listed at the event's level is on a removed attribute (by UUID, or by local id).</summary>

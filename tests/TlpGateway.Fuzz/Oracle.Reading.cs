@@ -22,10 +22,13 @@ internal sealed partial class Oracle
     internal static OracleMarking EventMarking(JsonElement evt) => Marking(evt, "Tag", "EventTag");
 
     /// <summary>The TLP marking of every tag in every list of the item under <paramref name="tags"/> or (as links <c>{"Tag": {...}}</c>) <paramref name="links"/>; a tag the oracle cannot read counts as unknown.</summary>
-    internal static OracleMarking Marking(JsonElement item, string tags, string links)
+    internal static OracleMarking Marking(JsonElement item, string tags, string links) => Marking([item], tags, links);
+
+    /// <summary>The TLP marking of every tag of every one of <paramref name="items"/> together (an item's event stubs).</summary>
+    internal static OracleMarking Marking(IEnumerable<JsonElement> items, string tags, string links)
     {
         var marking = default(OracleMarking);
-        var all = Values(item, tags).SelectMany(Elements).Concat(Values(item, links).SelectMany(Elements).SelectMany(link => Values(link, "Tag")));
+        var all = items.SelectMany(item => Values(item, tags).SelectMany(Elements).Concat(Values(item, links).SelectMany(Elements).SelectMany(link => Values(link, "Tag"))));
         foreach (var tag in all)
         {
             var named = false;

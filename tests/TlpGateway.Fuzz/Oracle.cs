@@ -134,7 +134,7 @@ internal sealed partial class Oracle
             }
             else if (Values(record, "Event").Any(stub => Has(stub, "Tag")))
             {
-                Other(record);
+                BesideTaggedStub(record);
             }
             else
             {
@@ -191,6 +191,10 @@ internal sealed partial class Oracle
             {
                 Event(record, EventMarking(record));
             }
+        }
+        else if (Values(record, "GalaxyCluster") is [{ ValueKind: JsonValueKind.Object } cluster])
+        {
+            Cluster(record, cluster);
         }
         else
         {
@@ -272,7 +276,7 @@ internal sealed partial class Oracle
     }
 
     /// <summary>The level of a part that carries tags of its own (an object, report, proposal, analyst data, galaxy cluster or its relation): the more restrictive of its own TLP tags and what holds it.</summary>
-    private TlpLevel OwnLevel(JsonElement part, TlpLevel level)
+    internal TlpLevel OwnLevel(JsonElement part, TlpLevel level)
     {
         var own = Marking(part, "Tag", "EventReportTag");
         return own.Counts ? Max(level, own.Effective(_defaultLevel)) : level;
@@ -327,11 +331,12 @@ internal sealed partial class Oracle
                     AllowAll(value);
                 }
             }
-            else if (SourceUuids.Contains(name) || SourceNames.Contains(name) || (name == "source" && sighting) || name == "extends_uuid")
+            else if (SourceUuids.Contains(name) || SourceNames.Contains(name) || (name == "source" && sighting) || name is "extends_uuid" or "authors")
             {
                 if (hide)
                 {
-                    AddString(value);
+                    // Analyst data's and a cluster's authors name people of the source (docs/behaviour.md, section 4): a string, or a list of them.
+                    AddStrings(value);
                 }
                 else
                 {
@@ -409,6 +414,9 @@ internal sealed partial class Oracle
                     var partLevel = part.ValueKind == JsonValueKind.Object ? OwnLevel(part, level) : level;
                     var removed = !MayReceive(partLevel)
                         || (scope is not null && name is "Object" or "ObjectReference" or "EventReport" && scope.Removes(name, part))
+
+                        // A relationship embeds what it points at: it leaves only towards the event or a part of it released.
+                        || (scope is not null && name == "Relationship" && scope.RelatesToUnreleased(part))
 
                         // At the event's level, a proposal or sighting names the attribute it is on.
                         || (isEvent && name is "ShadowAttribute" or "Sighting" && scope!.NamesRemovedAttribute(part));
@@ -533,9 +541,9 @@ internal sealed partial class Oracle
                     {
                         ForbidSource(property.Value);
                     }
-                    else if (property.Name == "uuid" || SourceUuids.Contains(property.Name) || SourceNames.Contains(property.Name))
+                    else if (property.Name is "uuid" or "authors" || SourceUuids.Contains(property.Name) || SourceNames.Contains(property.Name))
                     {
-                        AddString(property.Value);
+                        AddStrings(property.Value);
                     }
 
                     Withhold(property.Value);
@@ -575,6 +583,14 @@ internal sealed partial class Oracle
             {
                 _forbiddenValues.Add(text);
             }
+        }
+    }
+
+    private void AddStrings(JsonElement value)
+    {
+        foreach (var element in value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : [value])
+        {
+            AddString(element);
         }
     }
 

@@ -21,11 +21,12 @@ internal static class OracleConfirmed
     /// Whether an item answered on its own (an element of <paramref name="items"/>) concerns what the harness
     /// confirms: analyst data by <c>object_uuid</c> (an event, or <c>attribute/UUID</c>...: the UUID decides),
     /// any other item by its event: <c>event_uuid</c>, <c>event_id</c>, the <c>Event</c> stub inside it or
-    /// beside it in <paramref name="record"/>.
+    /// beside it in <paramref name="record"/>. A relationship points at an item of its own, which must be confirmed too
+    /// (docs/behaviour.md, section 3), and what it embeds must be that item.
     /// </summary>
     public static bool Item(JsonElement record, string items) =>
         Values(record, items).SelectMany(ItemsOf).Any(item => AnalystData.Contains(items)
-            ? Texts(item, "object_uuid").Any(Oracle.Confirmed)
+            ? Texts(item, "object_uuid").Any(Oracle.Confirmed) && (items != "Relationship" || !EventScope.RelatesBeyond(item, released: Oracle.Confirmed, inEvent: false))
             : Event(item) || Stubs(record).Any(Oracle.Confirmed));
 
     /// <summary>Whether an item names, by <c>event_uuid</c>, <c>event_id</c> or the <c>Event</c> stub it holds, an event the harness confirms (an attribute row carrying none of its event's tags is judged so).</summary>

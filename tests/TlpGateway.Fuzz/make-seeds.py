@@ -306,3 +306,30 @@ for name in ['sightings-confirmed','proposals-confirmed','correlations-confirmed
     t=open(f'{out}/seed-kinds-{name}-r0.json').read().rstrip()
     for k,v in SHORT.items(): t=t.replace(k,v)
     write_text('short-names-of-'+name, t)
+# Relationships naming what the filter removes (a TLP:RED attribute, an object that lost every attribute, a report quoting
+# a removed value, another event), at the event's level, before the parts and nested; analyst data's authors under CHR.
+e=event(['tlp:green'])['Event']
+red=[a for a in e['Attribute'] if any(t['name']=='tlp:red' for t in a.get('Tag',[]))][0]
+kept=[a for a in e['Attribute'] if not any(t['name'] in ('tlp:red','tlp:amber') for t in a.get('Tag',[]))][0]
+rels=[dict(relationship("a0a0a0a0-0000-4000-8000-0000000000e%d"%i, e['uuid'], u), related_object_type=t) for i,(u,t) in enumerate(
+    [(red['uuid'],'Attribute'),(e['Object'][0]['uuid'],'Object'),(e['EventReport'][1]['uuid'],'EventReport'),("e9e9e9e9-0000-4000-8000-000000000009",'Event'),(kept['uuid'],'Attribute')])]
+e2={"Relationship": rels[:2]}; e2.update(e); e2['Relationship']=rels
+kept['Relationship']=[dict(relationship("a0a0a0a0-0000-4000-8000-0000000000ea", kept['uuid'], red['uuid']), object_type="Attribute", authors="Person Nested")]
+write('relationships-to-removed', {"Event": e2})
+e=event(['tlp:amber','tlp:ex:chr'])['Event']
+e['Note']=[note("a0a0a0a0-0000-4000-8000-0000000000eb", e['uuid'], "Event", {"authors":"person.one@org-secret.test"})]
+e['Attribute'][0]['Opinion']=[dict(opinion("a0a0a0a0-0000-4000-8000-0000000000ec", e['Attribute'][0]['uuid']), object_type="Attribute", authors="person.two@org-secret.test")]
+write('authors-chr', {"Event": e})
+# Items beside an event stub that carries tags (an attribute's, a proposal's view), red and green.
+stub=lambda t: {"id":objrep['id'],"uuid":objrep['uuid'],"info":objrep['info'],"orgc_id":"7","Orgc":orgx,"Tag":[tag(t)]}
+a=copy.deepcopy(rich['Attribute'][0]); a['event_uuid']=rich['uuid']
+p=copy.deepcopy(sa[0]['ShadowAttribute']); p['email']="proposer@org-secret.test"
+for t in ['tlp:red','tlp:green']:
+    write('attribute-beside-stub-'+t[4:], {"Attribute": a, "Event": stub(t)})
+    write('proposal-beside-stub-'+t[4:], {"ShadowAttribute": p, "Event": stub(t)})
+# Galaxy clusters on their own (/galaxy_clusters/view, restSearch): an organisation's untagged, a default one tagged tlp:red,
+# a restSearch list of an organisation's tagged tlp:clear (its source shown to a member) and one untagged (amber, CHR).
+own=dict(copy.deepcopy(gal[0]['GalaxyCluster'][0]), Galaxy={k:v for k,v in gal[0].items() if k!='GalaxyCluster'}, GalaxyClusterRelation=[], TargetingClusterRelation=[], tag_count="3")
+write('cluster-view', {"GalaxyCluster": own})
+write('cluster-default-red', {"GalaxyCluster": dict(own, default=True, Tag=[tag('tlp:red')])})
+write('clusters-clear', {"response": [{"GalaxyCluster": dict(own, Tag=[tag('tlp:clear')])}, {"GalaxyCluster": dict(own, uuid="a3a3a3a3-0000-4000-8000-000000000c78")}]})

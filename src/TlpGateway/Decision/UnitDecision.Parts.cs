@@ -85,6 +85,11 @@ internal sealed partial class UnitDecision
             // A relationship embeds what it points at, with that item's source: only to a part released here.
             reason = "relates-to-unconfirmed-item";
         }
+        else if (shape.Kind == ItemKind.AnalystData && item.Child(Key.RelatedObject) is { } embedded && !EmbedsOnly(embedded, item.Text(Key.RelatedObjectUuid)))
+        {
+            // What it embeds was judged by related_object_uuid alone: another item there (another event, a removed part) is not.
+            reason = "embeds-another-item";
+        }
         else
         {
             return true;
@@ -92,6 +97,36 @@ internal sealed partial class UnitDecision
 
         Remove(item, shape, reason);
         return false;
+    }
+
+    /// <summary>
+    /// Whether a relationship's <c>related_object</c> holds only the item its <c>related_object_uuid</c> names (MISP
+    /// embeds that one, under its kind), and, inside an event, only that event and its released parts as the
+    /// <c>Event</c> and <c>Object</c> the item is in.
+    /// </summary>
+    private bool EmbedsOnly(Node embedded, string? related)
+    {
+        foreach (var prop in embedded.Props)
+        {
+            if (embedded.ChildOf(prop) is not { IsObject: true } target)
+            {
+                continue;
+            }
+
+            if (related is null || !string.Equals(target.Text(Key.Uuid), related, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            if (_event is not null && (EmbedsUnreleased(target, Key.Event) || EmbedsUnreleased(target, Key.Object)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        bool EmbedsUnreleased(Node target, Key key) => target.Child(key)?.Text(Key.Uuid) is { } uuid && !IsReleasedPart(uuid);
     }
 
     /// <summary>Whether <paramref name="uuid"/> is the event being decided or one of its parts the requester receives.</summary>

@@ -327,6 +327,43 @@ public sealed class ItemRecordTests
         Assert.Equal(FilterHarness.OrgD, (string?)related["Orgc"]!["uuid"]);
     }
 
+    [Theory]
+    [InlineData("eeeeeeee-0000-4000-8000-000000000007", true)]
+    [InlineData("EEEEEEEE-0000-4000-8000-000000000009", false)]
+    public void Relationship_EmbeddingAnotherItemThanItsRelatedUuid_Withheld(string embedded, bool another)
+    {
+        // Looked up by related_object_uuid (receivable); what it embeds is another event, never asked about (the same one in upper case is no other).
+        var json = RelationshipToAnEvent.Replace("\"uuid\":\"" + RelatedEventUuid + "\",\"info\":\"x\"", "\"uuid\":\"" + embedded + "\",\"info\":\"secret\"", StringComparison.Ordinal);
+        Assert.NotEqual(RelationshipToAnEvent, json);
+
+        var (output, _, withheld, _) = Run(json, reference => reference == EventUuid
+            ? Receivable()
+            : new EventAccess(true, FilterHarness.OrgD, "9", false, []) { EventUuid = RelatedEventUuid, Tlp = TlpLevel.Clear });
+
+        Assert.Equal(another, withheld);
+        Assert.Equal(!another, output.Contains("secret", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("\"Event\":{\"uuid\":\"eeeeeeee-0000-4000-8000-000000000004\",\"info\":\"x\"}", true)]
+    [InlineData("\"Event\":{\"uuid\":\"eeeeeeee-0000-4000-8000-000000000007\",\"info\":\"secret\"}", false)]
+    [InlineData("\"Object\":{\"uuid\":\"0b0b0b0b-0000-4000-8000-000000000007\",\"name\":\"secret\"}", false)]
+    public void Relationship_InAnEventEmbeddingAnItemOutsideIt_Removed(string besideTheAttribute, bool kept)
+    {
+        // The relationship names the event's second attribute; what it embeds says that attribute lies in another event or object.
+        const string First = "33333333-0000-4000-8000-00000000aaa1", Second = "33333333-0000-4000-8000-00000000aaa2";
+        var related = $$$"""{"Attribute":{"id":"2","uuid":"{{{Second}}}","event_id":"4","type":"ip-dst","value":"198.51.100.2",{{{besideTheAttribute}}}}}""";
+        var relationship = $$$""","Relationship":[{"uuid":"0c0c0c0c-0000-4000-8000-000000000003","object_type":"Attribute","object_uuid":"{{{First}}}","related_object_type":"Attribute","related_object_uuid":"{{{Second}}}","relationship_type":"related-to","distribution":"5","related_object":{{{related}}}}]""";
+        var json = ShapeStrictnessTests.Event($$""","Attribute":[{{ShapeStrictnessTests.Attribute(First, extra: relationship)}},{{ShapeStrictnessTests.Attribute(Second)}}]""", """[{"name":"tlp:clear"}]""");
+
+        var (output, outcomes, _) = FilterHarness.Run(Encoding.UTF8.GetBytes(json), FilterHarness.Context(FilterHarness.Requester(FilterHarness.OrgD)));
+
+        Assert.True(Assert.Single(outcomes).Released);
+        var relationships = JsonNode.Parse(output)!["Event"]!["Attribute"]![0]!["Relationship"]!.AsArray();
+        Assert.Equal(kept ? 1 : 0, relationships.Count);
+        Assert.DoesNotContain("secret", Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AnalystDataMinimalIndex_OnlyUuidsTheRequesterMayReceive()
     {

@@ -6,7 +6,9 @@ namespace TlpGateway.Tests.Filtering;
 
 /// <summary>
 /// The filter fuzz oracle's judgements where it was blind (Oracle.cs): sources with short names, galaxies
-/// that lose their clusters, and the mark the harness confirms by written outside a look-up's reference.
+/// that lose their clusters, the mark the harness confirms by written outside a look-up's reference,
+/// relationships naming a removed item, analyst data's authors, items beside a tagged event stub and
+/// galaxy clusters on their own.
 /// </summary>
 public sealed class FuzzOracleTests
 {
@@ -158,5 +160,81 @@ public sealed class FuzzOracleTests
 
         Assert.Contains("13c7e515-44c2-40dc-bc3e-0e7bcaf6d390", verdict.Strings);
         Assert.Contains("C3", verdict.Values);
+    }
+
+    [Theory]
+    [InlineData("a0a0a0a0-0000-4000-8000-0000000000e0")] // to a TLP:RED attribute
+    [InlineData("a0a0a0a0-0000-4000-8000-0000000000e1")] // to an object that lost every attribute
+    [InlineData("a0a0a0a0-0000-4000-8000-0000000000e2")] // to a report quoting a removed value
+    [InlineData("a0a0a0a0-0000-4000-8000-0000000000e3")] // to another event
+    [InlineData("a0a0a0a0-0000-4000-8000-0000000000ea")] // nested on an attribute released, to the TLP:RED one
+    public void Oracle_RelationshipToAnItemNotReleased_Withheld(string relationship)
+    {
+        Assert.Contains(relationship, Judge("seed-kinds-relationships-to-removed-r1.json").Strings);
+    }
+
+    [Theory]
+    [InlineData("relationship-embedding-another-event-r1.json", "b0b0b0b0-0000-4000-8000-000000000042")] // in an event, naming it, embedding another
+    [InlineData("relationship-view-embedding-another-event-r1.json", "b0b0b0b0-0000-4000-8000-000000000051")] // on its own, both confirmed, embedding another
+    [InlineData("relationship-view-to-an-unconfirmed-event-r0.json", "b0b0b0b0-0000-4000-8000-000000000052")] // on its own, what it points at not confirmed
+    public void Oracle_RelationshipEmbeddingOrNamingWhatWasNotJudged_Withheld(string name, string relationship)
+    {
+        Assert.Contains(relationship, Judge(name).Strings);
+    }
+
+    [Fact]
+    public void Oracle_RelationshipToAnAttributeReleased_MayLeave()
+    {
+        Assert.DoesNotContain("a0a0a0a0-0000-4000-8000-0000000000e4", Judge("seed-kinds-relationships-to-removed-r1.json").Strings);
+    }
+
+    [Fact]
+    public void Oracle_AnalystDataAuthorsWhereTheSourceIsHidden_Checked()
+    {
+        // A member with amber, the event under CHR: a note's and an attribute's opinion's authors name people of the source.
+        var verdict = Judge("seed-kinds-authors-chr-r1.json");
+
+        Assert.Contains("person.one@org-secret.test", verdict.Strings);
+        Assert.Contains("person.two@org-secret.test", verdict.Strings);
+    }
+
+    [Fact]
+    public void Oracle_AnalystDataAuthorsWhereTheSourceIsShown_NotChecked()
+    {
+        // tlp:green without CHR shows a member the source; a third party is told none.
+        Assert.DoesNotContain("analyst@org-secret.test", Judge("seed-kinds-event-green-r1.json").Strings);
+        Assert.Contains("analyst@org-secret.test", Judge("seed-kinds-event-green-r0.json").Strings);
+    }
+
+    [Theory]
+    [InlineData("seed-kinds-attribute-beside-stub-red-r1.json", "bce90176-e5d7-4cb4-b433-e6dc2785e6e8")]
+    [InlineData("seed-kinds-proposal-beside-stub-red-r2.json", "e9aad5e7-6c6c-492e-b985-1fa6814d25ac")]
+    [InlineData("seed-kinds-proposal-beside-stub-green-r0.json", "proposer@org-secret.test")]
+    public void Oracle_ItemBesideATaggedEventStub_JudgedByTheStubsTags(string name, string forbidden)
+    {
+        Assert.Contains(forbidden, Judge(name).Strings);
+    }
+
+    [Fact]
+    public void Oracle_ItemBesideAGreenStubForAMember_MayLeave()
+    {
+        Assert.DoesNotContain("e9aad5e7-6c6c-492e-b985-1fa6814d25ac", Judge("seed-kinds-proposal-beside-stub-green-r1.json").Strings);
+    }
+
+    [Fact]
+    public void Oracle_OrganisationsClusterOnItsOwn_AmberByDefaultWithItsSourceHidden()
+    {
+        Assert.Contains("a3a3a3a3-0000-4000-8000-000000000c77", Judge("seed-kinds-cluster-view-r0.json").Strings);
+
+        var member = Judge("seed-kinds-cluster-view-r1.json");
+        Assert.DoesNotContain("a3a3a3a3-0000-4000-8000-000000000c77", member.Strings);
+        Assert.Contains("5e5e5e5e-0000-4000-8000-00000000e5e5", member.Strings);
+        Assert.Contains("analyst@org-secret.test", member.Strings);
+    }
+
+    [Fact]
+    public void Oracle_DefaultClusterWithItsOwnRedTag_Withheld()
+    {
+        Assert.Contains("a3a3a3a3-0000-4000-8000-000000000c77", Judge("seed-kinds-cluster-default-red-r1.json").Strings);
     }
 }
