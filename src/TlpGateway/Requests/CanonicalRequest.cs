@@ -19,6 +19,11 @@ internal static class CanonicalRequest
 
     private static readonly ConcurrentDictionary<(EndpointParameters Parameters, bool Search), FrozenSet<string>> ControlledSets = new();
 
+    // A search body's keys by scope, compared exactly: paramArray's names, but for its galaxy.* pattern, which matches no key.
+    private static readonly FrozenDictionary<RestSearchScope, BodyKeys> SearchBodies = Enum.GetValues<RestSearchScope>().ToFrozenDictionary(
+        scope => scope,
+        scope => new BodyKeys(RestSearchParameters.Of(scope).Where(key => key != "galaxy.*").ToFrozenSet(StringComparer.Ordinal).Contains, Unwraps: true));
+
     /// <summary>The parameter names the gateway writes itself on <paramref name="endpoint"/> (compared case-insensitively).</summary>
     public static IReadOnlySet<string> ControlledNames(MispEndpoint endpoint)
     {
@@ -142,10 +147,9 @@ internal static class CanonicalRequest
     /// </summary>
     public static void KeepSearchFilters(JsonNode? root, RestSearchScope scope)
     {
-        var filters = RestSearchParameters.Of(scope);
         if (root is JsonObject)
         {
-            KeepBody(root, new BodyKeys(key => filters.Contains(key, StringComparer.Ordinal) && key != "galaxy.*", Unwraps: true));
+            KeepBody(root, SearchBodies[scope]);
         }
     }
 
