@@ -71,7 +71,8 @@ internal sealed class WriteTargetJudge(EventAccessLookup events, IMispLookupClie
                 continue;
             }
 
-            if (!access.Receivable)
+            // An item a reference points at is receivable only with its event and not removed from it (a TLP:RED attribute of a TLP:CLEAR event).
+            if (!access.Receivable || (target.Kind == TargetKind.ReferencedItem && access.RemovedUuids.Contains(target.Id, StringComparer.OrdinalIgnoreCase)))
             {
                 return new TargetVerdict(TargetProblem.NotReceivable, eventRef, null);
             }

@@ -230,13 +230,15 @@ public sealed class IngressTests : IAsyncLifetime
         Assert.Equal("""{"request":{"Event":{"id":"13","tag":"tlp:green"}}}""", Encoding.UTF8.GetString(Forwarded("/events/removeTag")!.Body));
     }
 
-    [Fact]
-    public async Task ObjectReferenceAdd_PointingAtAnAttributeItMayNotReceive_Answers404NothingForwarded()
+    [Theory]
+    [InlineData(OrgARedAttributeUuid)] // ORG_A's TLP:RED event 1: withheld from ORG_C
+    [InlineData("f061180e-4103-4406-bc20-db79e1ab1244")] // the TLP:RED attribute of ORG_A's untagged event 10, which ORG_C receives without it
+    public async Task ObjectReferenceAdd_PointingAtAnAttributeItMayNotReceive_Answers404NothingForwarded(string referenced)
     {
-        // ObjectReference::getReferencedInfo finds the attribute by referenced_uuid: ORG_A's TLP:RED one, withheld from ORG_C.
+        // ObjectReference::getReferencedInfo finds the attribute by referenced_uuid.
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);
 
-        using var response = await client.PostAsync("/object_references/add/1", Json($$"""{"referenced_uuid":"{{OrgARedAttributeUuid}}","relationship_type":"related-to"}"""));
+        using var response = await client.PostAsync("/object_references/add/1", Json($$"""{"referenced_uuid":"{{referenced}}","relationship_type":"related-to"}"""));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Null(Forwarded("/object_references/add"));
