@@ -38,10 +38,10 @@ public sealed class ProxyPassthroughTests
     [Fact]
     public async Task Gateway_UpstreamDown_Answers503AndForwardsNothing()
     {
-        var closedPort = TlpGateway.Tests.Shared.TestPorts.Free();
+        using var closed = TlpGateway.Tests.Shared.TestPorts.Closed();
         await using var servers = await TestServers.StartAsync(c =>
         {
-            c["Gateway:Upstream"] = $"http://127.0.0.1:{closedPort}/";
+            c["Gateway:Upstream"] = $"http://127.0.0.1:{closed.Port}/";
             c["Gateway:Lookup:MaxRetries"] = "0";
         });
         using var client = servers.CreateClient(SimulatorKeys.OrgC);

@@ -36,8 +36,8 @@ public sealed class HealthTests
     [Fact]
     public async Task Readyz_MispDown_NotReady()
     {
-        var port = TlpGateway.Tests.Shared.TestPorts.Free();
-        await using var servers = await TestServers.StartAsync(c => c["Gateway:Upstream"] = $"http://127.0.0.1:{port}/");
+        using var closed = TlpGateway.Tests.Shared.TestPorts.Closed();
+        await using var servers = await TestServers.StartAsync(c => c["Gateway:Upstream"] = $"http://127.0.0.1:{closed.Port}/");
         using var client = servers.CreateClient();
 
         using var response = await client.GetAsync("/readyz");
@@ -82,8 +82,8 @@ public sealed class HealthTests
     [Fact]
     public async Task HealthProbe_MispDown_Exit1NamingTheFailingCheck()
     {
-        var port = TlpGateway.Tests.Shared.TestPorts.Free();
-        await using var servers = await TestServers.StartAsync(c => c["Gateway:Upstream"] = $"http://127.0.0.1:{port}/");
+        using var closed = TlpGateway.Tests.Shared.TestPorts.Closed();
+        await using var servers = await TestServers.StartAsync(c => c["Gateway:Upstream"] = $"http://127.0.0.1:{closed.Port}/");
         using var output = new StringWriter();
         using var error = new StringWriter();
 

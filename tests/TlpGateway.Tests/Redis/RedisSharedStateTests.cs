@@ -189,8 +189,8 @@ public sealed class RedisSharedStateTests : IDisposable
     [Fact]
     public async Task MemberStates_PublishToUnreachableRedis_Throws()
     {
-        _server.Stop();
+        using var closed = Shared.TestPorts.Closed();
 
-        await Assert.ThrowsAsync<RedisConnectionException>(() => RedisMemberStateOverlay.PublishAsync(new RedisOptions { Endpoint = _server.Endpoint }, "acme", new PublishedMemberState(true, null)));
+        await Assert.ThrowsAsync<RedisConnectionException>(() => RedisMemberStateOverlay.PublishAsync(new RedisOptions { Endpoint = $"127.0.0.1:{closed.Port}" }, "acme", new PublishedMemberState(true, null)));
     }
 }
