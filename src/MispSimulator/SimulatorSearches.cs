@@ -164,11 +164,23 @@ internal sealed partial class MispEndpoints
     {
         var includeEventTags = misp.Flag("includeEventTags", body);
         var includeContext = misp.Flag("includeContext", body);
+
+        // Three of MispAttribute's filters, as it reads them: a uuid names the attribute or its event.
+        var filters = body?["request"] as JsonObject ?? body;
+        var ids = Filter(filters?["eventid"]);
+        var uuids = Filter(filters?["uuid"]);
+        var types = Filter(filters?["type"]);
         var attributes = new JsonArray();
-        foreach (var evt in state.Events.Select(e => ViewFor(user, e)))
+        foreach (var evt in state.Events.Where(e => ids?.Matches((string?)e["id"]) ?? true).Select(e => ViewFor(user, e)))
         {
             foreach (var attribute in AllAttributes(evt))
             {
+                if (!(types?.Matches((string?)attribute["type"]) ?? true)
+                    || !(uuids?.MatchesEither((string?)attribute["uuid"], (string?)evt["uuid"]) ?? true))
+                {
+                    continue;
+                }
+
                 var row = new JsonObject();
                 foreach (var (name, value) in attribute)
                 {
@@ -253,4 +265,9 @@ internal sealed class SearchFilter
 
     public bool Matches(string? value) =>
         value is not null && (Included.Count == 0 || Included.Contains(value)) && !Excluded.Contains(value);
+
+    /// <summary>A filter on two columns (<c>Attribute.uuid</c> or <c>Event.uuid</c>): either included, neither excluded.</summary>
+    public bool MatchesEither(string? first, string? second) =>
+        (Included.Count == 0 || (first is not null && Included.Contains(first)) || (second is not null && Included.Contains(second)))
+        && !(first is not null && Excluded.Contains(first)) && !(second is not null && Excluded.Contains(second));
 }
