@@ -201,7 +201,8 @@ internal static class MembersCommand
 
     private static Argument<string> FieldArgument(FieldSpec[] fields)
     {
-        var argument = new Argument<string>("field") { Description = "one of: " + string.Join(", ", fields.Select(f => f.Name)) };
+        // Named in the usage line by its role: listing every accepted value there widened the whole help past any terminal.
+        var argument = new Argument<string>("field") { Description = "one of: " + string.Join(", ", fields.Select(f => f.Name)), HelpName = "field" };
         argument.AcceptOnlyFromAmong([.. fields.Select(f => f.Name)]);
         return argument;
     }

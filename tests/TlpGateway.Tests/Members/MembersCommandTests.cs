@@ -185,6 +185,22 @@ public sealed class MembersCommandTests() : MembersCommandTestBase(new DateTimeO
         Assert.Contains(mentioned, output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("set", "--help")]
+    [InlineData("unset", "--help")]
+    [InlineData("community", "set", "--help")]
+    public void Help_FieldArguments_NamedByTheirRoleSoTheFirstColumnStaysNarrow(params string[] args)
+    {
+        var (code, output, _) = Run(args);
+
+        Assert.Equal(MembersCommand.Ok, code);
+        Assert.Contains("<field>", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("<allowedTags|", output, StringComparison.Ordinal);
+        // A first column as wide as its widest name pads every description past it (the help wraps only the descriptions).
+        Assert.DoesNotContain(new string(' ', 40), output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Run_MissingFile_Exit3()
     {
