@@ -52,7 +52,15 @@ internal static class RequestOracle
     private static readonly Dictionary<string, string[]> Removed = new(StringComparer.Ordinal)
     {
         ["events/view"] = ["excludeLocalTags"],
-        ["events/index"] = ["minimal", "searchminimal"],
+        ["events/index"] = ["minimal", "searchminimal", "limit", "page"],
+
+        // MISP pages over what the gateway withholds too: the gateway asks for every record and releases the page itself.
+        ["events/restSearch"] = ["limit", "page"],
+        ["attributes/restSearch"] = ["limit", "page"],
+        ["sightings/restSearch"] = ["limit", "page"],
+        ["galaxy_clusters/restSearch"] = ["limit", "page"],
+        ["shadow_attributes/index"] = ["limit", "page"],
+        ["analyst_data/index"] = ["limit", "page"],
     };
 
     // Parameters that merge or list what the requester may not receive: never truthy where MISP reads them.
@@ -66,7 +74,7 @@ internal static class RequestOracle
     // every other is none the action reads, or one that changes whom MISP answers as, or a raw SQL order. None elsewhere.
     private static readonly Dictionary<string, string[]> NamedRead = new(StringComparer.Ordinal)
     {
-        ["events/index"] = ["page", "limit", "sort", "direction"],
+        ["events/index"] = ["sort", "direction"],
         ["events/view"] =
         [
             "deleted", "toIDS", "includeAttachments", "includeRelatedTags", "includeDecayScore", "public", "excludeGalaxy", "includeCustomGalaxyCluster",
@@ -74,8 +82,8 @@ internal static class RequestOracle
             "noEventReports", "noShadowAttributes",
         ],
         ["event_reports/index"] = ["event_id", "value", "context"],
-        ["shadow_attributes/index"] = ["all", "searchall", "deleted", "timestamp", "limit", "page"],
-        ["analyst_data/index"] = ["uuid", "target_object", "quickFilter", "limit", "page"],
+        ["shadow_attributes/index"] = ["all", "searchall", "deleted", "timestamp"],
+        ["analyst_data/index"] = ["uuid", "target_object", "quickFilter"],
         ["events/add"] = ["metadata"],
         ["events/edit"] = ["metadata"],
         ["events/populate"] = ["metadata"],

@@ -152,7 +152,17 @@ seed("seed-read-report-index-extra-arguments", "member", "GET", "/event_reports/
 seed("seed-read-sightings-list-extra-arguments", "member", "POST", "/sightings/listSightings/25/attribute/4/9", {"context": "attribute"})
 seed("seed-read-analyst-data-view-extra-arguments", "sync", "GET", f"/analyst_data/view/Note/{OWN}/extra", content_type=None)
 seed("seed-read-proposals-index-extra-arguments", "sync", "GET", f"/shadow_attributes/index/{OWN}/9/all:1", content_type=None)
-seed("seed-read-search-ordered-extra-arguments", "member", "GET", "/attributes/restSearch/json/8.8.8.8/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y/z/z1/z2/z3/z4", content_type=None)
+seed("seed-read-search-ordered-extra-arguments", "member", "GET", "/attributes/restSearch/json/8.8.8.8/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/5/2/z/z1/z2/z3/z4", content_type=None)
+# limit and page (the gateway releases the page itself): whole numbers only, in every place MISP reads them.
+seed("seed-page-search-ordered-refused", "member", "GET", "/attributes/restSearch/json/8.8.8.8/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w/x/y", content_type=None)
+seed("seed-page-search-body", "member", "POST", "/events/restSearch", {"returnFormat": "json", "limit": 2, "page": "3"})
+seed("seed-page-search-wrapper", "member", "POST", "/attributes/restSearch", {"request": {"value": "8.8.8.8", "limit": "5"}})
+seed("seed-page-search-named", "member", "GET", "/events/restSearch/limit:1/page:2/eventid:4", content_type=None)
+seed("seed-page-search-negative-refused", "member", "POST", "/events/restSearch", {"returnFormat": "json", "limit": -1})
+seed("seed-page-index-body", "sync", "POST", "/events/index", {"minimal": 1, "limit": 10, "page": 2})
+seed("seed-page-index-named", "sync", "GET", "/events/index/limit:10/page:2/sort:timestamp", content_type=None)
+seed("seed-page-index-not-a-number-refused", "member", "POST", "/events/index", {"limit": "10abc"})
+seed("seed-page-proposals-named", "sync", "GET", "/shadow_attributes/index/all:1/limit:5/page:1", content_type=None)
 seed("seed-write-add-tag-extra-arguments", "member", "POST", f"/events/addTag/{OWN}/3/1", {"tag": "tlp:green"})
 
 os.makedirs(out, exist_ok=True)

@@ -34,10 +34,11 @@ internal static class EndpointCatalog
     // Event::_add and _edit capture each object's references, updating one found by its uuid in any event.
     private static readonly TargetSource WrittenReferences = new(TargetKind.WrittenReference, null, "Event.Object.#.ObjectReference.#.uuid", "Object.#.ObjectReference.#.uuid");
 
-    // EventsController::index: passedArgs' search filters (any case after the prefix) and pagination. Not 'email' (a filter on
-    // the creator, whom the filter never releases), 'order' (a raw SQL order), 'includeAnalystData' (a row shape the index lacks).
+    // EventsController::index: passedArgs' search filters (any case after the prefix) and order. Not 'email' (a filter on
+    // the creator, whom the filter never releases), 'order' (a raw SQL order), 'includeAnalystData' (a row shape the index lacks),
+    // 'limit' and 'page' (the gateway pages itself: Paged).
     private static readonly NamedParameters EventIndexNamed = NamedParameters.WithSearchPrefix(
-        ["page", "limit", "sort", "direction"],
+        ["sort", "direction"],
         ["all", "attribute", "published", "hasproposal", "eventid", "datefrom", "dateuntil", "timestamp", "publish_timestamp", "publishtimestamp", "org", "sharinggroup", "eventinfo", "tag", "tags", "distribution", "analysis", "threatlevel", "value"]);
 
     // EventsController::view, REST: what narrows or adds shapes the filter judges. Not 'viewAs' (a site admin's view as another
@@ -85,32 +86,32 @@ internal static class EndpointCatalog
             new("users", "view", Get, AnswerKind.Metadata) { PassedRead = 1, Sync = true, OnlyPassed = "me" },
 
             // Reads of MISP data, judged by what the answer contains.
-            new("events", "index", GetPost, AnswerKind.Data) { PassedRead = 0, Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex, Named = EventIndexNamed, Body = new(EventIndexNamed.ForwardsIndexKey, Unwraps: true) },
+            new("events", "index", GetPost, AnswerKind.Data) { PassedRead = 0, Sync = true, Write = readOnly, Parameters = EndpointParameters.MinimalIndex | EndpointParameters.Paged, Named = EventIndexNamed, Body = new(EventIndexNamed.ForwardsIndexKey, Unwraps: true) },
             // EventsController::view($id, $continue, $fromEvent): the last two feed only the HTML view's pivots, which REST never reaches.
             // PyMISP's get_event POSTs {"deleted": ..., "extended": ...} to the view, which reads 'deleted' of its body ('extended' is refused).
             new("events", "view", GetPost, AnswerKind.Data) { PassedRead = 1, Sync = true, Write = readOnly, Parameters = EndpointParameters.LocalTags, Named = EventViewNamed, Body = BodyKeys.Of("deleted") },
-            new("events", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Event, Parameters = EndpointParameters.LocalTags | EndpointParameters.ReturnFormat },
-            new("attributes", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Attribute, Parameters = EndpointParameters.EventTags | EndpointParameters.ReturnFormat },
+            new("events", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Event, Parameters = EndpointParameters.LocalTags | EndpointParameters.ReturnFormat | EndpointParameters.Paged },
+            new("attributes", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Attribute, Parameters = EndpointParameters.EventTags | EndpointParameters.ReturnFormat | EndpointParameters.Paged },
             new("attributes", "view", Get, AnswerKind.Data) { PassedRead = 1 },
             new("objects", "view", Get, AnswerKind.Data) { PassedRead = 1 },
             // EventReportsController::view($reportId, $ajax): $ajax only picks the HTML view's layout.
             new("event_reports", "view", Get, AnswerKind.Data) { PassedRead = 1 },
             new("event_reports", "index", Get, AnswerKind.Data) { PassedRead = 0, Named = NamedParameters.Of("event_id", "value", "context") },
-            new("shadow_attributes", "index", Get, AnswerKind.Data) { PassedRead = 1, Sync = true, Named = NamedParameters.Of("all", "searchall", "deleted", "timestamp", "limit", "page") },
+            new("shadow_attributes", "index", Get, AnswerKind.Data) { PassedRead = 1, Sync = true, Parameters = EndpointParameters.Paged, Named = NamedParameters.Of("all", "searchall", "deleted", "timestamp") },
             new("shadow_attributes", "view", Get, AnswerKind.Data) { PassedRead = 1 },
-            new("sightings", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Sighting },
+            new("sightings", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.Sighting, Parameters = EndpointParameters.Paged },
 
             // SightingsController::index($eventid) reads none of its body (PyMISP's sightings(org=...) POSTs an org_id it ignores);
             // listSightings($id, $context, $org_id) reads those three of a POST's body, wrapper-less, over the passed ones.
             new("sightings", "index", GetPost, AnswerKind.Data) { PassedRead = 1, Write = readOnly, Body = BodyKeys.None, FlatSightings = true },
             new("sightings", "listSightings", GetPost, AnswerKind.Data) { PassedRead = 3, Write = readOnly, Body = BodyKeys.Of("id", "context", "org_id"), ListsSightings = true },
             new("sightings", "view", Get, AnswerKind.Data) { PassedRead = 1 },
-            new("analyst_data", "index", Get, AnswerKind.Data) { PassedRead = 1, Sync = true, Named = NamedParameters.Of("uuid", "target_object", "quickFilter", "limit", "page") },
+            new("analyst_data", "index", Get, AnswerKind.Data) { PassedRead = 1, Sync = true, Parameters = EndpointParameters.Paged, Named = NamedParameters.Of("uuid", "target_object", "quickFilter") },
             new("analyst_data", "view", Get, AnswerKind.Data) { PassedRead = 2, Sync = true },
             // AnalystDataController::indexMinimal reads a POST body's orgc_name alone (a MISP server's pull rules on organisations).
             new("analyst_data", "indexMinimal", GetPost, AnswerKind.Data) { PassedRead = 0, Sync = true, Write = readOnly, Body = BodyKeys.Of("orgc_name") },
             new("galaxy_clusters", "view", Get, AnswerKind.Data) { PassedRead = 1, Sync = true },
-            new("galaxy_clusters", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.GalaxyCluster, Parameters = EndpointParameters.MinimalClusters },
+            new("galaxy_clusters", "restSearch", GetPost, AnswerKind.Data) { Sync = true, Write = readOnly, Search = RestSearchScope.GalaxyCluster, Parameters = EndpointParameters.MinimalClusters | EndpointParameters.Paged },
 
             // A pushing MISP server asks which of its events, sightings and analyst data the hub lacks: answers of UUIDs.
             // EventsController::filterEventIdsForPush() reads each pushed event's Event.uuid and Event.timestamp.

@@ -85,4 +85,7 @@ internal enum EndpointParameters
 
     /// <summary><c>minimal</c> (the galaxy cluster search): removed, the filter answers each released cluster as its <c>uuid</c> and <c>version</c>.</summary>
     MinimalClusters = 16,
+
+    /// <summary><c>limit</c> and <c>page</c>: removed, MISP asked for every record, the page released by the gateway (<see cref="Paging.ReleasePage"/>).</summary>
+    Paged = 32,
 }

@@ -118,6 +118,9 @@ internal sealed class FilterContext
     /// </summary>
     public bool DescribeEvents { get; init; }
 
+    /// <summary>The page of released records the client asked for (<c>limit</c>, <c>page</c>); null: every one.</summary>
+    public Paging.ReleasePage? Page { get; init; }
+
     /// <summary>The organisation shown in place of a hidden source.</summary>
     public OrganisationRef Forwarder => SourcePolicy.ShownAs(Requester.Member, Community);
 

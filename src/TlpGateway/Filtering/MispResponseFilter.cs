@@ -40,6 +40,9 @@ internal sealed partial class MispResponseFilter : IDisposable
     private readonly JsonScan _scan = JsonScan.Rent();
     private readonly Stack<Frame> _frames = new();
 
+    // The page of the answer's list the client asked for, counted over the records released.
+    private readonly Paging.ReleasePage.Counter? _page;
+
     // The endpoint answers no MISP data: its lists may hold plain values (the UUIDs of a push negotiation).
     private readonly bool _metadataOnly;
 
@@ -91,6 +94,7 @@ internal sealed partial class MispResponseFilter : IDisposable
         _onUnit = onUnit;
         _sink = sink;
         _record = sink is null ? null : new ReleasedRecord();
+        _page = context.Page?.Start();
     }
 
     /// <summary>The answer was a single record, withheld: the caller answers as MISP does for a missing item of that kind.</summary>
@@ -422,6 +426,14 @@ internal sealed partial class MispResponseFilter : IDisposable
         var end = (int)(unitEnd - _bufferBase);
         var value = _buffer.Memory.Slice(valueOffset, end - valueOffset);
 
+        if (frame is not null && _page is { Full: true })
+        {
+            // After the page the client asked for: nothing more leaves, so nothing more is judged (nor looked up).
+            ReleaseLargeRecord();
+            EndUnit(unitEnd, frame);
+            return;
+        }
+
         var outcome = _unitPlace == UnitPlace.Scalar ? UnitOutcome.PassedThrough : _decision.Decide(_scan.Complete(value), _unitPlace);
         if (outcome.Lookups is { } lookups)
         {
@@ -432,12 +444,14 @@ internal sealed partial class MispResponseFilter : IDisposable
             return;
         }
 
-        if (HoldsLargeRecord)
+        // Decided: writing it needs only its bytes and the edits, however slowly the client reads,
+        // so its turn ends here and what its scan recorded goes back to the pools for the next one.
+        ReleaseLargeRecord();
+        if (outcome.Released && frame is not null && _page is { } page && !page.Admit())
         {
-            // Decided: writing it needs only its bytes and the edits, however slowly the client reads,
-            // so its turn ends here and what its scan recorded goes back to the pools for the next one.
-            HoldsLargeRecord = false;
-            _scan.Release();
+            // Released, but before the page: counted, not sent, and not audited as sent.
+            EndUnit(unitEnd, frame);
+            return;
         }
 
         _onUnit(outcome);
@@ -498,6 +512,15 @@ internal sealed partial class MispResponseFilter : IDisposable
         }
 
         EndUnit(unitEnd, frame);
+    }
+
+    private void ReleaseLargeRecord()
+    {
+        if (HoldsLargeRecord)
+        {
+            HoldsLargeRecord = false;
+            _scan.Release();
+        }
     }
 
     private void EndUnit(long unitEnd, Frame? frame)

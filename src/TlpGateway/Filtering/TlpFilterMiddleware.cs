@@ -60,6 +60,7 @@ internal sealed class TlpFilterMiddleware(
             MinimalClusters = expectation.MinimalClusters,
             SelectsBySource = expectation.SelectsBySource,
             SelectsByContent = expectation.SelectsByContent,
+            Page = expectation.Page,
             KnownEvents = new(StringComparer.OrdinalIgnoreCase),
             MaxCorrelationLookups = options.Value.MaxCorrelationLookups,
             MetadataOnly = expectation.Answer == Endpoints.AnswerKind.Metadata,

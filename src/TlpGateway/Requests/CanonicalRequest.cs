@@ -57,6 +57,12 @@ internal static class CanonicalRequest
             names.Add("minimal");
         }
 
+        if (parameters.HasFlag(EndpointParameters.Paged))
+        {
+            names.Add("limit");
+            names.Add("page");
+        }
+
         if (search || parameters.HasFlag(EndpointParameters.ReturnFormat))
         {
             names.Add("returnFormat");

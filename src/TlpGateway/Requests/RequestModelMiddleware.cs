@@ -25,7 +25,8 @@ namespace TlpGateway.Requests;
 /// <item>the body, decoded and bounded, read as MISP reads it (<see cref="MispBody"/>; 400, 413, 415);</item>
 /// <item>the format: anything but JSON, wherever MISP reads a format, is refused (406), except the exports the
 /// gateway renders itself from the filtered JSON (<see cref="Exports.ExportRequest"/>);</item>
-/// <item>what the egress filter must know (<see cref="ResponseExpectation"/>), from the parameters as MISP reads them;</item>
+/// <item>what the egress filter must know (<see cref="ResponseExpectation"/>), from the parameters as MISP reads them,
+/// the page asked for among them (<see cref="Paging.PageRequest"/>: released by the gateway, 400 when not a whole number);</item>
 /// <item>the rewrite: path, query and search body rebuilt with the filter's parameters written once (an export's
 /// search asks for JSON, with the filters MISP adds for that export), any other body but a write's content, and the passed
 /// arguments, kept to what the action reads (<see cref="MispEndpoint.Body"/>, <see cref="MispEndpoint.PassedRead"/>; 400
@@ -179,7 +180,18 @@ internal sealed class RequestModelMiddleware(
             }
         }
 
-        var expectation = Expect(model, requester) with { Export = exportRequest };
+        Paging.ReleasePage? page = null;
+        if (endpoint.Parameters.HasFlag(EndpointParameters.Paged))
+        {
+            (page, var pageProblem) = Paging.PageRequest.Read(model);
+            if (pageProblem is not null)
+            {
+                await RefuseAsync(context, requester, StatusCodes.Status400BadRequest, "page-not-understood", pageProblem);
+                return;
+            }
+        }
+
+        var expectation = Expect(model, requester) with { Export = exportRequest, Page = page };
         if (endpoint.Parameters.HasFlag(EndpointParameters.LocalTags) && model.AllSpellings("extended").Any(PhpValue.IsTruthy))
         {
             // An extended view merges the events that extend this one into it, under this event's marking.

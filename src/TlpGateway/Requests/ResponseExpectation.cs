@@ -24,6 +24,9 @@ internal sealed record ResponseExpectation
     /// <summary>An event search chooses by what attributes hold (<see cref="ContentSelection"/>): an event with attributes removed is withheld.</summary>
     public bool SelectsByContent { get; init; }
 
+    /// <summary>The page of released records the client asked for; null: every one.</summary>
+    public Paging.ReleasePage? Page { get; init; }
+
     /// <summary>The client sent HEAD; forwarded as GET.</summary>
     public bool HeadOnly { get; init; }
 

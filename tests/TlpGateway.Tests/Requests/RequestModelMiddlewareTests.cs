@@ -35,7 +35,7 @@ public sealed class RequestModelMiddlewareTests
     [Theory]
     [InlineData("GET", "/events/view/5/disable_background_processing:1/viewAs:1/deleted:1/foo:bar/Deleted:1", "/events/view/5/deleted:1")]
     [InlineData("GET", "/events/view/5/includeGranularCorrelations:1/extendedView:1/overrideLimit:1", "/events/view/5/includeGranularCorrelations:1")]
-    [InlineData("GET", "/events/index/searchAll:x/searchemail:a@b.c/order:Event.user_id/includeAnalystData:1/page:2", "/events/index/searchAll:x/page:2")]
+    [InlineData("GET", "/events/index/searchAll:x/searchemail:a@b.c/order:Event.user_id/includeAnalystData:1/sort:timestamp", "/events/index/searchAll:x/sort:timestamp")]
     [InlineData("GET", "/shadow_attributes/index/all:1/sort:value1/direction:asc/deleted:0", "/shadow_attributes/index/all:1/deleted:0")]
     [InlineData("GET", "/attributes/view/7/disable_background_processing:1", "/attributes/view/7")]
     [InlineData("GET", "/analyst_data/index/Note/uuid:x/foo:1", "/analyst_data/index/Note/uuid:x")]
@@ -56,7 +56,7 @@ public sealed class RequestModelMiddlewareTests
     }
 
     [Theory]
-    [InlineData("""{"searchall":"x","order":"Event.user_id","email":"a@b.c","includeAnalystData":1,"limit":5}""", """{"searchall":"x","limit":5}""")]
+    [InlineData("""{"searchall":"x","order":"Event.user_id","email":"a@b.c","includeAnalystData":1,"sort":"timestamp"}""", """{"searchall":"x","sort":"timestamp"}""")]
     [InlineData("""{"request":{"Org":"x","searchEmail":"a"},"order":"id"}""", """{"request":{"Org":"x"}}""")]
     public void RequestModelMiddleware_EventIndexBodyKeyTheIndexDoesNotReadOrTheGatewayDoesNotUnderstand_NotForwarded(string body, string expected)
     {
