@@ -34,6 +34,16 @@ internal sealed class MispRequest
         return node is not null && node.ToString() is "1" or "true" or "True";
     }
 
+    /// <summary>
+    /// The page MISP cuts out of what it shows the user (SQL <c>LIMIT</c> and offset): <c>limit</c> and <c>page</c> of the
+    /// body (where an index or a search reads them), else named; everything when there is no whole <c>limit</c>.
+    /// </summary>
+    public IEnumerable<T> Page<T>(IEnumerable<T> shown, JsonObject? body)
+    {
+        int? Number(string name) => int.TryParse(body?[name]?.ToString() ?? Named.GetValueOrDefault(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
+        return Number("limit") is > 0 and var limit ? shown.Skip((Math.Max(1, Number("page") ?? 1) - 1) * limit).Take(limit) : shown;
+    }
+
     public static MispRequest Parse(string path)
     {
         var segments = Uri.UnescapeDataString(path).Split('/', StringSplitOptions.RemoveEmptyEntries).ToList();

@@ -10,7 +10,7 @@ internal sealed partial class MispEndpoints
     private async Task IndexAsync(MispRequest misp, JsonObject? body, bool compact)
     {
         var onlyPublished = misp.Flag("published", body);
-        var events = state.Events.Where(e => !onlyPublished || (bool?)e["published"] == true).ToList();
+        var events = misp.Page(state.Events.Where(e => !onlyPublished || (bool?)e["published"] == true), body?["request"] as JsonObject ?? body).ToList();
         var rows = new JsonArray();
         foreach (var evt in events)
         {
@@ -92,7 +92,7 @@ internal sealed partial class MispEndpoints
         var filters = body?["request"] as JsonObject ?? body;
         var ids = Filter(filters?["eventid"]);
         var uuids = Filter(filters?["uuid"]);
-        var events = state.Events.Where(e => (ids?.Matches((string?)e["id"]) ?? true) && (uuids?.Matches((string?)e["uuid"]) ?? true))
+        var events = misp.Page(state.Events.Where(e => (ids?.Matches((string?)e["id"]) ?? true) && (uuids?.Matches((string?)e["uuid"]) ?? true)), filters)
             .Select(e => ViewFor(user, e))
             .ToList();
         Response.Headers["X-Result-Count"] = events.Count.ToString(CultureInfo.InvariantCulture);

@@ -42,8 +42,9 @@ internal static class FilterHarness
     /// <summary>An event access confirmed as of any version an answer names (look-ups are keyed by UUID and timestamp).</summary>
     public const long LatestVersion = long.MaxValue;
 
-    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25, bool selectsBySource = false, bool metadataOnly = false, bool flatSightings = false) => new()
+    public static FilterContext Context(Requester requester, bool excludeLocalTags = false, bool stripInherited = false, bool minimal = false, CommunitySettings? community = null, bool lookups = false, int maxCorrelationLookups = 25, bool selectsBySource = false, bool metadataOnly = false, bool flatSightings = false, TlpGateway.Paging.ReleasePage? page = null) => new()
     {
+        Page = page,
         MetadataOnly = metadataOnly,
         FlatSightings = flatSightings,
         SelectsBySource = selectsBySource,
