@@ -78,6 +78,13 @@ internal static class Records
                 continue;
             }
 
+            // A list of notes, opinions or relationships is the analyst data MISP writes beside a record's
+            // item (AnalystDataParentBehavior::afterFind): delivered with that item; alone, it is no record.
+            if (kind == RecordKind.AnalystData && child.IsList)
+            {
+                continue;
+            }
+
             if (!child.IsObject)
             {
                 throw new FilterException($"'{KeyNames.NameOf(key)}' of a record is not an object");
