@@ -145,6 +145,9 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
                 // The hub lacks none of the pushed events, as far as the simulator is concerned.
                 await WriteJsonAsync(new JsonArray(), compact: true);
                 break;
+            case ("attributes", "add") when SimulatorWrites.AttributeAdded(misp.Argument(0), json) is { } added:
+                await WriteJsonAsync(added, compact);
+                break;
             case ("shadow_attributes", "add"):
             case ("shadow_attributes", "edit"):
             case ("sightings", "add"):

@@ -257,6 +257,14 @@ internal sealed partial class UnitDecision
                     // sighting, not in it: it is the sighting's own, delivered as its shape says of the one in it.
                     DeliverItem(unit, i, shape[Key.Organisation], scope, ref removed);
                     break;
+                case Key.AttributeTag when shape[prop.Key].Role == Role.TagLinks:
+                    // The item's own tag links, written beside it (DecideItemRecord counted them for its marking).
+                    if (!prop.IsEmptyArray)
+                    {
+                        DeliverTags(unit.ChildOf(prop), prop, Role.TagLinks, scope, check: false);
+                    }
+
+                    break;
                 case Key.Note or Key.Opinion or Key.Relationship or Key.RelationshipInbound when shape[prop.Key].Role == Role.Items:
                     // AnalystDataParentBehavior::afterFind writes the item's analyst data beside it, not in it
                     // (/event_reports/view and index, /galaxy_clusters/view): delivered as the item's own.

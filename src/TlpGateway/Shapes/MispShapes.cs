@@ -108,6 +108,10 @@ internal static class MispShapes
         .Hidden(Hiding.Zero, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
 
+    /// <summary>A record read for the tag links MISP writes beside its item (<c>/attributes/add</c>: <c>AttributeTag</c>), and nothing else of it.</summary>
+    public static readonly ItemShape RecordTagLinks = new ItemShape(ItemKind.TagLink, "tag")
+        .With(Key.AttributeTag, Role.TagLinks, ItemKind.TagLink);
+
     /// <summary>Notes, opinions and relationships (MISP's analyst data), nested in what they concern or on their own.</summary>
     public static readonly ItemShape AnalystData = Analyst();
 
