@@ -89,6 +89,10 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             case ("servers", "getversion"):
                 await WriteJsonAsync(Version(user), compact);
                 break;
+            case ("servers", "getpymispversion"):
+                // The PyMISP version MISP recommends, which PyMISP asks for at start-up.
+                await WriteJsonAsync(new JsonObject { ["version"] = "2.5.1" }, compact);
+                break;
             case ("servers", "posttest"):
                 await WriteJsonAsync(new JsonObject { ["body"] = json?.DeepClone() ?? JsonValue.Create(""), ["headers"] = new JsonObject() }, compact);
                 break;

@@ -68,6 +68,9 @@ internal static class SimulatorViews
             ("email-dst", "Network activity", true), ("md5", "Payload delivery", true), ("sha1", "Payload delivery", true),
             ("sha256", "Payload delivery", true), ("filename", "Payload delivery", true), ("size-in-bytes", "Other", false),
             ("comment", "Other", false), ("text", "Other", false), ("link", "External analysis", false),
+
+            // A real MISP lists every type it knows: email is among them, a name that marks MISP data elsewhere.
+            ("email", "Social network", true),
         ];
         var defaults = new JsonObject();
         var mappings = new JsonObject();

@@ -129,8 +129,8 @@ internal static class Records
             return new Record(RecordKind.IndexRow, unit, MispShapes.IndexRow, null);
         }
 
-        // A write MISP refused: its validation messages name item kinds, and hold no item.
-        if (SaveFailure.Is(unit))
+        // A write MISP refused: its validation messages name item kinds, and hold no item; nor do the attribute types PyMISP reads.
+        if (SaveFailure.Is(unit) || DescribeTypes.Is(unit))
         {
             return new Record(RecordKind.NoData, unit, MispShapes.Event, null);
         }
