@@ -89,6 +89,10 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             case ("servers", "getversion"):
                 await WriteJsonAsync(Version(user), compact);
                 break;
+            case ("servers", "getpymispversion"):
+                // The PyMISP version MISP recommends, which PyMISP asks for at start-up.
+                await WriteJsonAsync(new JsonObject { ["version"] = "2.5.1" }, compact);
+                break;
             case ("servers", "posttest"):
                 await WriteJsonAsync(new JsonObject { ["body"] = json?.DeepClone() ?? JsonValue.Create(""), ["headers"] = new JsonObject() }, compact);
                 break;
@@ -144,6 +148,9 @@ internal sealed partial class MispEndpoints(SimulatorState state, HttpContext co
             case ("events", "filtereventidsforpush"):
                 // The hub lacks none of the pushed events, as far as the simulator is concerned.
                 await WriteJsonAsync(new JsonArray(), compact: true);
+                break;
+            case ("attributes", "add") when SimulatorWrites.AttributeAdded(misp.Argument(0), json) is { } added:
+                await WriteJsonAsync(added, compact);
                 break;
             case ("shadow_attributes", "add"):
             case ("shadow_attributes", "edit"):

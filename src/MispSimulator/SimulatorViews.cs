@@ -23,6 +23,9 @@ internal static class SimulatorViews
 
     public static readonly string NoteOnRedAttribute = "a0a0a0a0-0000-4000-8000-00000000a003";
 
+    /// <summary>The relationship from the TLP:RED event 8 to report 1, listed beside the report as MISP lists it.</summary>
+    public static readonly string RelationshipFromRedEvent = "a0a0a0a0-0000-4000-8000-00000000b001";
+
     /// <summary>Answers the views this class knows; false for any other route.</summary>
     public static bool TryAnswer(SimulatorState state, MispRequest misp, out int status, out JsonNode? body)
     {
@@ -65,6 +68,9 @@ internal static class SimulatorViews
             ("email-dst", "Network activity", true), ("md5", "Payload delivery", true), ("sha1", "Payload delivery", true),
             ("sha256", "Payload delivery", true), ("filename", "Payload delivery", true), ("size-in-bytes", "Other", false),
             ("comment", "Other", false), ("text", "Other", false), ("link", "External analysis", false),
+
+            // A real MISP lists every type it knows: email is among them, a name that marks MISP data elsewhere.
+            ("email", "Social network", true),
         ];
         var defaults = new JsonObject();
         var mappings = new JsonObject();
@@ -149,7 +155,6 @@ internal static class SimulatorViews
                     return new JsonObject
                     {
                         ["EventReport"] = report.DeepClone(),
-                        ["SharingGroup"] = new JsonObject { ["id"] = null, ["name"] = null, ["uuid"] = null },
                         ["Event"] = new JsonObject
                         {
                             ["id"] = (string?)evt["id"],
@@ -161,6 +166,10 @@ internal static class SimulatorViews
                             ["Orgc"] = new JsonObject { ["id"] = (string?)evt["Orgc"]?["id"], ["name"] = (string?)evt["Orgc"]?["name"] },
                             ["Org"] = new JsonObject { ["id"] = (string?)evt["Org"]?["id"], ["name"] = (string?)evt["Org"]?["name"] },
                         },
+                        ["SharingGroup"] = new JsonObject { ["id"] = null, ["name"] = null, ["uuid"] = null },
+
+                        // AnalystDataParentBehavior::afterFind writes beside the report the relationships pointing at it, always.
+                        ["RelationshipInbound"] = (string?)report["id"] == "1" ? new JsonArray(InboundRelationship(state, (string?)report["uuid"], "EventReport")) : new JsonArray(),
                     };
                 }
             }
@@ -203,7 +212,36 @@ internal static class SimulatorViews
 
         view["GalaxyCluster"]!["tag_count"] = state.Events.Count;
         view["GalaxyCluster"]!["tag_id"] = "41";
+        view["RelationshipInbound"] = new JsonArray();
         return view;
+    }
+
+    /// <summary>A relationship MISP 2.5.1 lists beside what it points at: from the TLP:RED event 8, whose UUID it names.</summary>
+    private static JsonObject InboundRelationship(SimulatorState state, string? targetUuid, string targetType)
+    {
+        var red = state.FindEvent("8");
+        return new JsonObject
+        {
+            ["id"] = "1",
+            ["uuid"] = RelationshipFromRedEvent,
+            ["object_uuid"] = (string?)red?["uuid"],
+            ["object_type"] = "Event",
+            ["authors"] = "analyst@org-c.test",
+            ["org_uuid"] = (string?)red?["Orgc"]?["uuid"],
+            ["orgc_uuid"] = (string?)red?["Orgc"]?["uuid"],
+            ["created"] = "2026-11-22 10:00:00",
+            ["modified"] = "2026-11-22 10:00:00",
+            ["distribution"] = "5",
+            ["sharing_group_id"] = null,
+            ["locked"] = false,
+            ["relationship_type"] = "related-to",
+            ["related_object_uuid"] = targetUuid,
+            ["related_object_type"] = targetType,
+            ["note_type"] = 2,
+            ["note_type_name"] = "Relationship",
+            ["Orgc"] = red?["Orgc"]?.DeepClone(),
+            ["Org"] = red?["Orgc"]?.DeepClone(),
+        };
     }
 
     /// <summary>

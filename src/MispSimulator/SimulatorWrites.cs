@@ -61,4 +61,68 @@ internal static class SimulatorWrites
         context.Response.ContentType = "application/json; charset=UTF-8";
         await context.Response.Body.WriteAsync(MispJson.Serialize(body, compact: true), context.RequestAborted);
     }
+
+    /// <summary>
+    /// MISP 2.5.1's answer to <c>/attributes/add/{event}</c> with one attribute (AttributesController::add, a list of one included):
+    /// the saved attribute, its tag links beside it (<c>AttributeTag</c>, each with its <c>Tag</c>); null for a
+    /// body that is not one attribute.
+    /// </summary>
+    public static JsonObject? AttributeAdded(string? eventId, JsonNode? body)
+    {
+        // The gateway forwards one attribute as MISP reads it: {"Attribute": [{...}]}, and MISP answers one saved attribute alone.
+        var one = body?["Attribute"] switch
+        {
+            JsonObject inner => inner,
+            JsonArray { Count: 1 } list => list[0],
+            null => body,
+            _ => null,
+        };
+        if (one is not JsonObject posted)
+        {
+            return null;
+        }
+
+        var id = Interlocked.Increment(ref _attributeId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var value = (string?)posted["value"];
+        var attribute = new JsonObject
+        {
+            ["id"] = id,
+            ["event_id"] = eventId,
+            ["object_id"] = "0",
+            ["object_relation"] = null,
+            ["category"] = (string?)posted["category"],
+            ["type"] = (string?)posted["type"],
+            ["value1"] = value,
+            ["value2"] = "",
+            ["to_ids"] = true,
+            ["uuid"] = Guid.NewGuid().ToString(),
+            ["timestamp"] = "1796699281",
+            ["distribution"] = (string?)posted["distribution"] ?? "5",
+            ["sharing_group_id"] = "0",
+            ["comment"] = (string?)posted["comment"] ?? "",
+            ["deleted"] = false,
+            ["disable_correlation"] = false,
+            ["first_seen"] = null,
+            ["last_seen"] = null,
+            ["value"] = value,
+        };
+        var links = new JsonArray();
+        foreach (var tag in (posted["Tag"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            links.Add(new JsonObject
+            {
+                ["id"] = (links.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["attribute_id"] = id,
+                ["event_id"] = eventId,
+                ["tag_id"] = "5",
+                ["local"] = false,
+                ["relationship_type"] = null,
+                ["Tag"] = new JsonObject { ["id"] = "5", ["name"] = (string?)tag["name"], ["colour"] = "#66e8a9", ["numerical_value"] = null },
+            });
+        }
+
+        return new JsonObject { ["Attribute"] = attribute, ["AttributeTag"] = links };
+    }
+
+    private static int _attributeId = 1000;
 }

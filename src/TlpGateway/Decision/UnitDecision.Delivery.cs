@@ -87,22 +87,24 @@ internal sealed partial class UnitDecision
                     break;
 
                 case Role.Items:
-                    if (scope.Hide && role.Hiding == Hiding.Remove)
-                    {
-                        removed.Add(prop.Key);
-                        break;
-                    }
-
-                    if (!prop.IsEmptyArray)
-                    {
-                        DeliverList(item.ChildOf(prop), prop, role.Kind, scope);
-                    }
-
+                    DeliverItems(item, prop, role, scope, ref removed);
                     break;
             }
         }
 
         _edits.RemoveProps(item, removed);
+    }
+
+    private void DeliverItems(Node holder, in Prop prop, KeyRole role, in ItemScope scope, ref KeySet removed)
+    {
+        if (scope.Hide && role.Hiding == Hiding.Remove)
+        {
+            removed.Add(prop.Key);
+        }
+        else if (!prop.IsEmptyArray)
+        {
+            DeliverList(holder.ChildOf(prop), prop, role.Kind, scope);
+        }
     }
 
     private void DeliverList(Node? child, in Prop prop, ItemKind kind, in ItemScope scope)
@@ -254,6 +256,19 @@ internal sealed partial class UnitDecision
                     // Sighting::listSightings (and the sighting view) writes the organisation that sighted beside the
                     // sighting, not in it: it is the sighting's own, delivered as its shape says of the one in it.
                     DeliverItem(unit, i, shape[Key.Organisation], scope, ref removed);
+                    break;
+                case Key.AttributeTag when shape[prop.Key].Role == Role.TagLinks:
+                    // The item's own tag links, written beside it (DecideItemRecord counted them for its marking).
+                    if (!prop.IsEmptyArray)
+                    {
+                        DeliverTags(unit.ChildOf(prop), prop, Role.TagLinks, scope, check: false);
+                    }
+
+                    break;
+                case Key.Note or Key.Opinion or Key.Relationship or Key.RelationshipInbound when shape[prop.Key].Role == Role.Items:
+                    // AnalystDataParentBehavior::afterFind writes the item's analyst data beside it, not in it
+                    // (/event_reports/view and index, /galaxy_clusters/view): delivered as the item's own.
+                    DeliverItems(unit, prop, shape[prop.Key], scope, ref removed);
                     break;
                 case Key.SharingGroup when unit.ChildOf(prop) is { IsObject: true } group:
                     if (scope.Hide)

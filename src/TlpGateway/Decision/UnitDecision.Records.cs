@@ -74,9 +74,25 @@ internal sealed partial class UnitDecision
             return Withheld(record.Kind, shape.Name, item.RemovedMark == _mark ? "removed-from-event" : "not-judgeable", access.EventUuid, item.Scope.Level);
         }
 
+        // The tag links MISP writes beside the item (AttributesController::add answers {"Attribute", "AttributeTag"})
+        // are its own tags: they count for its marking as if they were in it.
+        if (!ReferenceEquals(unit, item) && shape[Key.AttributeTag].Role == Role.TagLinks && unit.Child(Key.AttributeTag) is not null)
+        {
+            var beside = OwnLevel(Marking(unit, MispShapes.RecordTagLinks, out _, out _));
+            if (beside > item.Scope.Level)
+            {
+                if (!EntitlementPolicy.MayReceive(beside, _orgc, Requester))
+                {
+                    return Withheld(record.Kind, shape.Name, TlpReasons[(int)beside], access.EventUuid, beside);
+                }
+
+                item.Scope = item.Scope with { Level = beside };
+            }
+        }
+
         // :: Step 6 — delivery, with the blocks beside it.
         Deliver(item, shape, item.Scope);
-        DeliverRecordBlocks(unit, item, shape, scope);
+        DeliverRecordBlocks(unit, item, shape, item.Scope);
         return new UnitOutcome(true, shape.Name, null, access.EventUuid, item.Scope.Level, _removals.Attributes, _edits.Count > 0)
         {
             Record = record.Kind,

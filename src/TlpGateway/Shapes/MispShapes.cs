@@ -108,6 +108,10 @@ internal static class MispShapes
         .Hidden(Hiding.Zero, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid);
 
+    /// <summary>A record read for the tag links MISP writes beside its item (<c>/attributes/add</c>: <c>AttributeTag</c>), and nothing else of it.</summary>
+    public static readonly ItemShape RecordTagLinks = new ItemShape(ItemKind.TagLink, "tag")
+        .With(Key.AttributeTag, Role.TagLinks, ItemKind.TagLink);
+
     /// <summary>Notes, opinions and relationships (MISP's analyst data), nested in what they concern or on their own.</summary>
     public static readonly ItemShape AnalystData = Analyst();
 
@@ -166,9 +170,7 @@ internal static class MispShapes
         .With(Key.Galaxy, Role.Item, ItemKind.Galaxy)
         .With(Key.GalaxyClusterRelation, Role.Items, ItemKind.ClusterRelation)
         .With(Key.TargetingClusterRelation, Role.Items, ItemKind.TargetingRelation)
-        .With(Key.Note, Role.Items, ItemKind.AnalystData)
-        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
-        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .WithAnalystData()
         .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.Default, Key.Value, Key.Type, Key.Version, Key.Local)
         .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId)
         .Hidden(Hiding.ForwarderUuid, Key.OrgcUuid, Key.OrgUuid)
@@ -210,9 +212,7 @@ internal static class MispShapes
         }
         .With(Key.Object, Role.Item, ItemKind.ObjectStub)
         .With(Key.Attribute, Role.Item, ItemKind.ObjectStub)
-        .With(Key.Note, Role.Items, ItemKind.AnalystData)
-        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
-        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .WithAnalystData()
         .Scalars(Key.Uuid, Key.Id, Key.ReferencedUuid, Key.ReferencedId, Key.ReferencedType, Key.EventId);
 
     public static readonly ItemShape Object = new ItemShape(ItemKind.Object, "object") { Judged = true, Rule = RuleKind.Object, CapsDistribution = true }
@@ -220,9 +220,7 @@ internal static class MispShapes
         .With(Key.Tag, Role.Tags, ItemKind.Tag)
         .With(Key.ObjectReference, Role.Items, ItemKind.ObjectReference)
         .With(Key.ShadowAttribute, Role.Items, ItemKind.Proposal)
-        .With(Key.Note, Role.Items, ItemKind.AnalystData)
-        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
-        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .WithAnalystData()
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
         .With(Key.Event, Role.Item, ItemKind.EventStub)
         .With(Key.CryptographicKey, Role.Items, ItemKind.CryptographicKey, Hiding.Remove)
@@ -234,9 +232,7 @@ internal static class MispShapes
         .With(Key.EventReportTag, Role.TagLinks, ItemKind.TagLink)
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
         .With(Key.Event, Role.Item, ItemKind.EventStub)
-        .With(Key.Note, Role.Items, ItemKind.AnalystData)
-        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
-        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .WithAnalystData()
         .Scalars(Key.Uuid, Key.Id, Key.Name, Key.Content, Key.Distribution, Key.EventId)
         .Hidden(Hiding.Zero, Key.SharingGroupId);
 
@@ -246,9 +242,7 @@ internal static class MispShapes
         .With(Key.ShadowAttribute, Role.Items, ItemKind.Proposal)
         .With(Key.Sighting, Role.Items, ItemKind.Sighting)
         .With(Key.EventReport, Role.Items, ItemKind.EventReport)
-        .With(Key.Note, Role.Items, ItemKind.AnalystData)
-        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
-        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .WithAnalystData()
         .With(Key.Galaxy, Role.Items, ItemKind.Galaxy)
         .With(Key.RelatedEvent, Role.Items, ItemKind.Correlation)
         .With(Key.Feed, Role.Items, ItemKind.Hit)
@@ -299,6 +293,18 @@ internal static class MispShapes
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>
+    /// MISP's analyst data on an item (<c>AnalystDataParentBehavior</c>): its own notes, opinions and
+    /// relationships, judged as what they concern; and <c>RelationshipInbound</c>, the relationships of
+    /// other items that point at it, each from an item anywhere in the hub that the answer does not hold:
+    /// they cannot be judged, so they never leave (<see cref="ItemKind.Hit"/>).
+    /// </summary>
+    private static ItemShape WithAnalystData(this ItemShape shape) => shape
+        .With(Key.Note, Role.Items, ItemKind.AnalystData)
+        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
+        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .With(Key.RelationshipInbound, Role.Items, ItemKind.Hit);
+
     /// <summary>An event's own fields, as a full event and an index row both carry them: its source, sharing group and flags.</summary>
     private static ItemShape WithEventFields(this ItemShape shape) => shape
         .With(Key.Orgc, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
@@ -322,9 +328,7 @@ internal static class MispShapes
         .With(Key.Server, Role.Items, ItemKind.Hit)
         .With(Key.FeedHit, Role.Withheld)
         .With(Key.Sightingdb, Role.Items, ItemKind.Hit)
-        .With(Key.Note, Role.Items, ItemKind.AnalystData)
-        .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
-        .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+        .WithAnalystData()
         .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
         .Scalars(Key.Uuid, Key.Id, Key.Type, Key.Category, Key.Value, Key.Distribution, Key.EventId, Key.Timestamp)
         .Hidden(Hiding.Zero, Key.SharingGroupId);
@@ -351,9 +355,7 @@ internal static class MispShapes
             .With(Key.Org, Role.Item, ItemKind.Organisation, Hiding.Forwarder)
             .With(Key.SharingGroup, Role.Item, ItemKind.SharingGroup, Hiding.Remove)
             .With(Key.Tag, Role.Tags, ItemKind.Tag)
-            .With(Key.Note, Role.Items, ItemKind.AnalystData)
-            .With(Key.Opinion, Role.Items, ItemKind.AnalystData)
-            .With(Key.Relationship, Role.Items, ItemKind.AnalystData)
+            .WithAnalystData()
             .With(Key.RelatedObject, Role.Item, ItemKind.ForeignItem)
             .Scalars(Key.Uuid, Key.Id, Key.Distribution, Key.ObjectUuid, Key.ObjectType, Key.RelatedObjectUuid, Key.RelatedObjectType)
             .Hidden(Hiding.Zero, Key.OrgcId, Key.OrgId, Key.SharingGroupId)

@@ -78,6 +78,13 @@ internal static class Records
                 continue;
             }
 
+            // A list of notes, opinions or relationships is the analyst data MISP writes beside a record's
+            // item (AnalystDataParentBehavior::afterFind): delivered with that item; alone, it is no record.
+            if (kind == RecordKind.AnalystData && child.IsList)
+            {
+                continue;
+            }
+
             if (!child.IsObject)
             {
                 throw new FilterException($"'{KeyNames.NameOf(key)}' of a record is not an object");
@@ -122,8 +129,8 @@ internal static class Records
             return new Record(RecordKind.IndexRow, unit, MispShapes.IndexRow, null);
         }
 
-        // A write MISP refused: its validation messages name item kinds, and hold no item.
-        if (SaveFailure.Is(unit))
+        // A write MISP refused: its validation messages name item kinds, and hold no item; nor do the attribute types PyMISP reads.
+        if (SaveFailure.Is(unit) || DescribeTypes.Is(unit))
         {
             return new Record(RecordKind.NoData, unit, MispShapes.Event, null);
         }

@@ -69,6 +69,21 @@ public sealed class ItemViewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReportView_RelationshipInboundBesideTheReport_ReleasedWithoutTheRelationshipOfAnotherEvent()
+    {
+        using var orgC = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await orgC.GetAsync("/event_reports/view/1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        var record = JsonNode.Parse(body)!;
+        Assert.Equal("1", (string?)record["EventReport"]!["id"]);
+        Assert.Empty(record["RelationshipInbound"]!.AsArray());
+        Assert.DoesNotContain(SimulatorViews.RelationshipFromRedEvent, body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GalaxyClusterView_CustomClusterJudgedAsAmber_DefaultClusterPublic()
     {
         using var orgD = OrgD();

@@ -116,6 +116,20 @@ public sealed class IngressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddAttribute_OwnEvent_MispsAnswerWithTheTagLinksBesideTheAttributeReleased()
+    {
+        // A real MISP 2.5.1 answers one added attribute as {"Attribute": {...}, "AttributeTag": [...]}: PyMISP's add_attribute.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/attributes/add/4", Json("""{"type":"ip-dst","value":"198.51.100.77","Tag":[{"name":"tlp:green"}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("198.51.100.77", (string?)answer["Attribute"]!["value"]);
+        Assert.Equal("tlp:green", (string?)answer["AttributeTag"]![0]!["Tag"]!["name"]);
+    }
+
+    [Fact]
     public async Task AddEvent_GzipBody_DecodedAndForwardedDecoded()
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);
