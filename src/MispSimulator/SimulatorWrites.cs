@@ -69,18 +69,44 @@ internal static class SimulatorWrites
     /// </summary>
     public static JsonObject? AttributeAdded(string? eventId, JsonNode? body)
     {
-        // The gateway forwards one attribute as MISP reads it: {"Attribute": [{...}]}, and MISP answers one saved attribute alone.
-        var one = body?["Attribute"] switch
+        // The gateway forwards attributes as MISP reads them: {"Attribute": [{...}]}. MISP answers one saved attribute alone,
+        // with its tag links beside it, and several as {"Attribute": [...]}, each with its tags in it (AttributesController::add).
+        var posted = body?["Attribute"] switch
         {
-            JsonObject inner => inner,
-            JsonArray { Count: 1 } list => list[0],
-            null => body,
-            _ => null,
+            JsonObject inner => [inner],
+            JsonArray list => list.OfType<JsonObject>().ToList(),
+            null when body is JsonObject top => [top],
+            _ => [],
         };
-        if (one is not JsonObject posted)
+        if (posted.Count == 0)
         {
             return null;
         }
+
+        if (posted.Count == 1)
+        {
+            return Saved(eventId, posted[0]);
+        }
+
+        var saved = new JsonArray();
+        foreach (var one in posted)
+        {
+            var result = Saved(eventId, one);
+            var attribute = result["Attribute"]!.DeepClone().AsObject();
+            var links = result["AttributeTag"]!.AsArray();
+            if (links.Count > 0)
+            {
+                attribute["Tag"] = new JsonArray([.. links.Select(l => l!["Tag"]!.DeepClone())]);
+            }
+
+            saved.Add(attribute);
+        }
+
+        return new JsonObject { ["Attribute"] = saved };
+    }
+
+    private static JsonObject Saved(string? eventId, JsonObject posted)
+    {
 
         var id = Interlocked.Increment(ref _attributeId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var value = (string?)posted["value"];

@@ -36,6 +36,9 @@ internal sealed partial class MispResponseFilter
         /// <summary>The rows of <c>response.Attribute</c>, a list or an object-list.</summary>
         AttributeRows,
         AttributeRowObject,
+
+        /// <summary>The top-level object of <c>{"Attribute": [...]}</c>: several attributes added at once (<c>AttributesController::add</c>).</summary>
+        AddedAttributes,
     }
 
     /// <summary>
@@ -54,28 +57,24 @@ internal sealed partial class MispResponseFilter
 
         if (rest[first] == (byte)'{')
         {
-            // Look at the first name before deciding: the envelope streams, a record is held whole.
-            switch (IsEnvelope(rest[(first + 1)..], isFinal))
-            {
-                case null:
-                    return false;
-                case false:
-                    if (!reader.Read())
-                    {
-                        return false;
-                    }
-
-                    BeginUnit(_readAbs + reader.TokenStartIndex, _readAbs + reader.TokenStartIndex, UnitPlace.Record, frame: null, isArray: false);
-                    return true;
-            }
-
-            if (!reader.Read())
+            // Look at the first name before deciding: the envelope streams, and so do attributes added at once
+            // ({"Attribute": [...]}, rows like restSearch's); any other object is a record, held whole.
+            var afterBrace = rest[(first + 1)..];
+            var envelope = StartsWithName(afterBrace, ResponseName, null, isFinal);
+            var added = envelope == false ? StartsWithName(afterBrace, AttributeName, (byte)'[', isFinal) : false;
+            if (envelope is null || added is null || !reader.Read())
             {
                 return false;
             }
 
+            if (envelope == false && added == false)
+            {
+                BeginUnit(_readAbs + reader.TokenStartIndex, _readAbs + reader.TokenStartIndex, UnitPlace.Record, frame: null, isArray: false);
+                return true;
+            }
+
             CopyInput(_readAbs + reader.BytesConsumed, output);
-            _frames.Push(new Frame(FrameKind.Envelope));
+            _frames.Push(new Frame(envelope == true ? FrameKind.Envelope : FrameKind.AddedAttributes));
             return true;
         }
 
@@ -94,28 +93,39 @@ internal sealed partial class MispResponseFilter
         return true;
     }
 
-    /// <summary>Whether an object whose brace came just before <paramref name="afterBrace"/> starts with the name <c>response</c>; null when more input is needed.</summary>
-    private static bool? IsEnvelope(ReadOnlySpan<byte> afterBrace, bool isFinal)
+    /// <summary>
+    /// Whether an object whose brace came just before <paramref name="afterBrace"/> starts with the name <paramref name="name"/>
+    /// (quotes included), its colon and, when given, <paramref name="value"/> as the first byte of its value; null when more input is needed.
+    /// </summary>
+    private static bool? StartsWithName(ReadOnlySpan<byte> afterBrace, ReadOnlySpan<byte> name, byte? value, bool isFinal)
     {
-        var name = afterBrace.IndexOfAnyExcept(" \t\r\n"u8);
-        if (name < 0)
+        var start = afterBrace.IndexOfAnyExcept(" \t\r\n"u8);
+        if (start < 0)
         {
             return isFinal ? false : null;
         }
 
-        var rest = afterBrace[name..];
-        if (!rest.StartsWith(ResponseName))
+        var rest = afterBrace[start..];
+        if (!rest.StartsWith(name))
         {
-            return rest.Length < ResponseName.Length && ResponseName.AsSpan().StartsWith(rest) && !isFinal ? null : false;
+            return rest.Length < name.Length && name.StartsWith(rest) && !isFinal ? null : false;
         }
 
-        var colon = rest[ResponseName.Length..].IndexOfAnyExcept(" \t\r\n"u8);
+        rest = rest[name.Length..];
+        var colon = rest.IndexOfAnyExcept(" \t\r\n"u8);
         if (colon < 0)
         {
             return isFinal ? false : null;
         }
 
-        return rest[ResponseName.Length + colon] == (byte)':';
+        if (rest[colon] != (byte)':' || value is not { } expected)
+        {
+            return rest[colon] == (byte)':';
+        }
+
+        rest = rest[(colon + 1)..];
+        var first = rest.IndexOfAnyExcept(" \t\r\n"u8);
+        return first < 0 ? (isFinal ? false : null) : rest[first] == expected;
     }
 
     private void HandleToken(ref JsonTokenizer reader, long tokenStart, long tokenEnd, IBufferWriter<byte> output)
@@ -130,7 +140,7 @@ internal sealed partial class MispResponseFilter
             return;
         }
 
-        var isObjectFrame = frame.Kind is FrameKind.Envelope or FrameKind.ResponseObject or FrameKind.AttributeRowObject;
+        var isObjectFrame = frame.Kind is FrameKind.Envelope or FrameKind.ResponseObject or FrameKind.AttributeRowObject or FrameKind.AddedAttributes;
         if (isObjectFrame && type == JsonTokenType.PropertyName)
         {
             _pendingNameStart = tokenStart;
@@ -174,6 +184,16 @@ internal sealed partial class MispResponseFilter
                 // MISP writes nothing beside "response" but, in debug mode, its SQL log ("sql_dump": every query,
                 // with the ids and UUIDs it fetched); anything there is about the unfiltered answer.
                 throw new FilterException("a property beside \"response\" in MISP's envelope");
+
+            case FrameKind.AddedAttributes when key == Key.Attribute && type == JsonTokenType.StartArray:
+                OpenRecordsOnce(frame, "Attribute");
+                Descend(frame, elementStart, tokenEnd, FrameKind.AttributeRows, output);
+                return;
+
+            case FrameKind.AddedAttributes:
+                // Beside the attributes MISP writes only its validation errors for those it could not save ("errors"), which
+                // the gateway does not read: the attributes were saved, the answer ends as an error.
+                throw new FilterException("a property beside the added attributes in MISP's answer");
 
             case FrameKind.ResponseObject when key == Key.Attribute && type == JsonTokenType.StartArray:
                 OpenRecordsOnce(frame, "Attribute");

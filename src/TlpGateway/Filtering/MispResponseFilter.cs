@@ -21,6 +21,7 @@ namespace TlpGateway.Filtering;
 /// <item><c>{"response": [record, ...]}</c> (restSearch), also with PHP's object-list <c>{"0": record, ...}</c>;</item>
 /// <item><c>{"response": {"Attribute": [row, ...]}}</c> (attribute restSearch), rows as a list or object-list;</item>
 /// <item><c>[record, ...]</c> (index, proposals, analyst data...);</item>
+/// <item><c>{"Attribute": [row, ...]}</c> (several attributes added at once), rows as restSearch's;</item>
 /// <item>any other object: one record, held whole (<c>{"Event": ...}</c>, <c>{"Attribute": ...}</c>,
 /// <c>{"EventReport": ..., "Event": ..., "SharingGroup": ...}</c>, a write result, metadata).</item>
 /// </list>
@@ -31,6 +32,7 @@ namespace TlpGateway.Filtering;
 internal sealed partial class MispResponseFilter : IDisposable
 {
     private static readonly byte[] ResponseName = "\"response\""u8.ToArray();
+    private static readonly byte[] AttributeName = "\"Attribute\""u8.ToArray();
 
     private readonly UnitDecision _decision;
     private readonly int _maxUnitBytes;

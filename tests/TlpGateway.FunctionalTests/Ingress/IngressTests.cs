@@ -130,6 +130,21 @@ public sealed class IngressTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddAttributes_SeveralAtOnce_MispsListOfTheAddedAttributesReleased()
+    {
+        // A real MISP 2.5.1 answers several added attributes as {"Attribute": [...]}, each with its tags in it: PyMISP's
+        // add_attribute with a list. Each is judged as an attribute row of its event, looked up.
+        using var client = _servers.CreateClient(SimulatorKeys.OrgC);
+
+        using var response = await client.PostAsync("/attributes/add/4", Json("""[{"type":"ip-dst","value":"198.51.100.78","Tag":[{"name":"tlp:green"}]},{"type":"domain","value":"two.example"}]"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var added = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["Attribute"]!.AsArray();
+        Assert.Equal(["198.51.100.78", "two.example"], added.Select(a => (string?)a!["value"]));
+        Assert.Equal("tlp:green", (string?)added[0]!["Tag"]![0]!["name"]);
+    }
+
+    [Fact]
     public async Task AddEvent_GzipBody_DecodedAndForwardedDecoded()
     {
         using var client = _servers.CreateClient(SimulatorKeys.OrgC);
