@@ -63,14 +63,12 @@ internal static class SimulatorWrites
     }
 
     /// <summary>
-    /// MISP 2.5.1's answer to <c>/attributes/add/{event}</c> with one attribute (AttributesController::add, a list of one included):
-    /// the saved attribute, its tag links beside it (<c>AttributeTag</c>, each with its <c>Tag</c>); null for a
-    /// body that is not one attribute.
+    /// MISP 2.5.1's answer to <c>/attributes/add/{event}</c> (AttributesController::add; the gateway forwards attributes as
+    /// <c>{"Attribute": [{...}]}</c>): one saved attribute alone, its tag links beside it (<c>AttributeTag</c>, each with its
+    /// <c>Tag</c>); several as <c>{"Attribute": [...]}</c>, each with its tags in it; null for a body that holds no attribute.
     /// </summary>
     public static JsonObject? AttributeAdded(string? eventId, JsonNode? body)
     {
-        // The gateway forwards attributes as MISP reads them: {"Attribute": [{...}]}. MISP answers one saved attribute alone,
-        // with its tag links beside it, and several as {"Attribute": [...]}, each with its tags in it (AttributesController::add).
         var posted = body?["Attribute"] switch
         {
             JsonObject inner => [inner],
@@ -107,7 +105,6 @@ internal static class SimulatorWrites
 
     private static JsonObject Saved(string? eventId, JsonObject posted)
     {
-
         var id = Interlocked.Increment(ref _attributeId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var value = (string?)posted["value"];
         var attribute = new JsonObject

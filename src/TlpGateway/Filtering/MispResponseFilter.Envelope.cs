@@ -185,7 +185,7 @@ internal sealed partial class MispResponseFilter
                 // with the ids and UUIDs it fetched); anything there is about the unfiltered answer.
                 throw new FilterException("a property beside \"response\" in MISP's envelope");
 
-            case FrameKind.AddedAttributes when key == Key.Attribute && type == JsonTokenType.StartArray:
+            case FrameKind.ResponseObject or FrameKind.AddedAttributes when key == Key.Attribute && type == JsonTokenType.StartArray:
                 OpenRecordsOnce(frame, "Attribute");
                 Descend(frame, elementStart, tokenEnd, FrameKind.AttributeRows, output);
                 return;
@@ -194,11 +194,6 @@ internal sealed partial class MispResponseFilter
                 // Beside the attributes MISP writes only its validation errors for those it could not save ("errors"), which
                 // the gateway does not read: the attributes were saved, the answer ends as an error.
                 throw new FilterException("a property beside the added attributes in MISP's answer");
-
-            case FrameKind.ResponseObject when key == Key.Attribute && type == JsonTokenType.StartArray:
-                OpenRecordsOnce(frame, "Attribute");
-                Descend(frame, elementStart, tokenEnd, FrameKind.AttributeRows, output);
-                return;
 
             case FrameKind.ResponseObject when key == Key.Attribute && type == JsonTokenType.StartObject:
                 OpenRecordsOnce(frame, "Attribute");

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using MispSimulator;
 using TlpGateway.FunctionalTests.Infrastructure;
 
@@ -70,8 +69,6 @@ public sealed class PagingTests : IAsyncLifetime
     {
         using var response = body is null ? await client.GetAsync(path) : await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var records = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement : json.RootElement.GetProperty("response");
-        return [.. records.EnumerateArray().Select(r => (r.TryGetProperty("Event", out var evt) ? evt : r).GetProperty("uuid").GetString()!)];
+        return TlpGateway.Tests.Shared.ReleasedEvents.Uuids(await response.Content.ReadAsByteArrayAsync());
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TlpGateway.Paging;
 using TlpGateway.Tests.Filtering;
+using TlpGateway.Tests.Shared;
 using TlpGateway.Tlp;
 
 namespace TlpGateway.Tests.Paging;
@@ -23,7 +24,7 @@ public sealed class ReleasePageFilterTests
     {
         var input = FilterHarness.Capture(capture);
         var requester = FilterHarness.Requester(maxTlp: TlpLevel.Green);
-        var whole = Uuids(FilterHarness.Run(input, FilterHarness.Context(requester)).Output);
+        var whole = ReleasedEvents.Uuids(FilterHarness.Run(input, FilterHarness.Context(requester)).Output);
         Assert.InRange(whole.Count, 2, int.MaxValue);
 
         // Through the last page and one past it, at odd chunk sizes: pages join up to the whole, none is short but the last.
@@ -31,7 +32,7 @@ public sealed class ReleasePageFilterTests
         for (var page = 1; page <= (whole.Count / limit) + 2; page++)
         {
             var (output, outcomes, _) = FilterHarness.Run(input, FilterHarness.Context(requester, page: new ReleasePage((page - 1L) * limit, limit)), chunk: 97);
-            var released = Uuids(output);
+            var released = ReleasedEvents.Uuids(output);
 
             Assert.Equal(whole.Skip((page - 1) * limit).Take(limit), released);
             Assert.Equal(released.Count, outcomes.Count(o => o.Released));
@@ -62,13 +63,5 @@ public sealed class ReleasePageFilterTests
 
         using var json = JsonDocument.Parse(output);
         Assert.Equal(0, json.RootElement.GetProperty("response").GetArrayLength());
-    }
-
-    /// <summary>The released records' event UUIDs, in order (a restSearch's events, an index's rows).</summary>
-    private static List<string> Uuids(byte[] output)
-    {
-        using var json = JsonDocument.Parse(output);
-        var records = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement : json.RootElement.GetProperty("response");
-        return [.. records.EnumerateArray().Select(r => (r.TryGetProperty("Event", out var evt) ? evt : r).GetProperty("uuid").GetString()!)];
     }
 }
